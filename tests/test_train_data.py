@@ -1,0 +1,163 @@
+"""Real-data readers and the collator (examples/training_data.py) on fixture files in the real formats."""
+
+import json
+
+import datasets
+import pytest
+import torch
+from PIL import Image
+
+import training_data
+from tiny_processors import make_tiny_processor
+from train_tiny_setup import (
+    CAPTIONS,
+    schema_rows,
+    write_coco_annotation_json,
+    write_coco_records_json,
+    write_csv,
+    write_original_json,
+    write_tiny_images,
+)
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("data")
+    names = write_tiny_images(folder / "images", count=4)
+    return folder, names
+
+
+def _assert_schema(dataset):
+    assert set(training_data.COLUMNS) <= set(dataset.column_names)
+
+
+def test_original_structure_clip_json(images, tmp_path):
+    folder, names = images
+    path = write_original_json(tmp_path / "train.json", names, with_bbox=True)
+    dataset = training_data.read_original_structure_clip_json(path, image_root=folder / "images")
+    _assert_schema(dataset)
+    assert len(dataset) == 4
+    row = dataset[1]
+    assert row["caption"] == CAPTIONS[1][0] and row["negative_caption"] == CAPTIONS[1][2]
+    assert row["triples"] == CAPTIONS[1][1] and row["negative_triples"] == CAPTIONS[1][3]
+    assert row["image"] == str(folder / "images" / names[1]) and row["bbox"] == [2, 3, 20, 10]
+    # The bbox crop of the original's VG files is applied when the image is loaded.
+    assert training_data.load_image(row["image"], row["bbox"]).size == (20, 10)
+    assert training_data.is_original_structure_clip_file(path)
+
+
+def test_coco_record_list_annotation_file_and_karpathy(images, tmp_path):
+    folder, names = images
+    records = training_data.read_caption_file(write_coco_records_json(tmp_path / "r.json", names), folder / "images")
+    assert records["caption"] == [CAPTIONS[i][0] for i in range(4)]
+    assert records["triples"] == [None] * 4 and records["negative_caption"] == [None] * 4
+    annotations = training_data.read_caption_file(
+        write_coco_annotation_json(tmp_path / "captions_train2017.json", names), folder / "images")
+    assert len(annotations) == 8  # two captions per image, one row each
+    assert annotations["image"][:2] == [str(folder / "images" / names[0])] * 2
+    karpathy = {"images": [
+        {"filepath": "images", "filename": names[0], "split": "train",
+         "sentences": [{"raw": "a dog"}, {"raw": "a cat"}]},
+        {"filepath": "images", "filename": names[1], "split": "test", "sentences": [{"raw": "a bird"}]},
+    ]}
+    (tmp_path / "dataset_coco.json").write_text(json.dumps(karpathy))
+    rows = training_data.read_caption_file(tmp_path / "dataset_coco.json", image_root=folder)
+    assert rows["caption"] == ["a dog", "a cat"]  # the test split is never read for training
+
+
+def test_csv_and_tsv_with_named_columns(images, tmp_path):
+    folder, names = images
+    dataset = training_data.read_caption_file(write_csv(tmp_path / "train.csv", names), folder / "images")
+    assert dataset["caption"][0] == CAPTIONS[0][0]
+    tsv = write_csv(tmp_path / "train.tsv", names, image_column="img", caption_column="sentence_text", delimiter="\t")
+    with pytest.raises(ValueError, match="caption column"):
+        training_data.read_caption_file(tsv, folder / "images")
+    dataset = training_data.read_caption_file(tsv, folder / "images", caption_column="sentence_text")
+    assert len(dataset) == 4
+
+
+def test_clear_errors_for_missing_files_and_columns(images, tmp_path):
+    folder, names = images
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        training_data.read_caption_file(tmp_path / "nope.json")
+    path = write_coco_records_json(tmp_path / "r.json", names)
+    with pytest.raises(FileNotFoundError, match="--image_root"):
+        training_data.read_caption_file(path, image_root=tmp_path / "elsewhere")
+    with pytest.raises(ValueError, match="no image column 'picture'"):
+        training_data.read_caption_file(path, folder / "images", image_column="picture")
+    (tmp_path / "bad.json").write_text(json.dumps([{"image_path": names[0], "true_caption": "a dog"}]))
+    with pytest.raises(ValueError, match="false_caption"):
+        training_data.read_original_structure_clip_json(tmp_path / "bad.json", folder / "images")
+    with pytest.raises(ValueError, match="exactly one"):
+        training_data.load_training_dataset(train_file=path, dataset_name="x")
+
+
+def test_hf_dataset_with_image_feature_and_caption_lists(images, tmp_path):
+    folder, names = images
+    table = {
+        "img": [Image.open(folder / "images" / name) for name in names[:2]],
+        "sentences": [["a red dog", "a dog on grass"], ["a blue car"]],
+        "other": [1, 2],
+    }
+    features = datasets.Features({"img": datasets.Image(), "sentences": datasets.Sequence(datasets.Value("string")),
+                                  "other": datasets.Value("int64")})
+    datasets.DatasetDict({"train": datasets.Dataset.from_dict(table, features=features)}).save_to_disk(tmp_path / "hf")
+    dataset = training_data.read_hf_dataset(str(tmp_path / "hf"), image_column="img", caption_column="sentences")
+    _assert_schema(dataset)
+    assert dataset["caption"] == ["a red dog", "a dog on grass", "a blue car"]
+    assert isinstance(dataset[2]["image"], Image.Image) and "other" not in dataset.column_names
+    with pytest.raises(ValueError, match="no split 'validation'"):
+        training_data.read_hf_dataset(str(tmp_path / "hf"), split="validation")
+
+
+def test_load_training_dataset_dispatches_on_content(images, tmp_path):
+    folder, names = images
+    original = training_data.load_training_dataset(write_original_json(tmp_path / "o.json", names),
+                                                   image_root=str(folder / "images"))
+    assert original["negative_caption"][0] == CAPTIONS[0][2]
+    coco = training_data.load_training_dataset(write_coco_records_json(tmp_path / "c.json", names),
+                                               image_root=str(folder / "images"))
+    assert coco["negative_caption"][0] is None
+
+
+def test_scene_graphs_and_negatives_are_parsed_once_and_cached(images, tmp_path):
+    folder, names = images
+    dataset = training_data.read_caption_file(write_coco_records_json(tmp_path / "c.json", names), folder / "images")
+    parsed = training_data.add_scene_graphs(dataset, negatives="auto", seed=0, cache_dir=str(tmp_path / "cache"))
+    assert all(triples for triples in parsed["triples"])  # every fixture caption has a relation
+    assert ["dog", "next to", "car"] in [list(t) for t in parsed["triples"][0]]
+    negatives = parsed["negative_caption"]
+    assert all(negative and negative != caption for negative, caption in zip(negatives, parsed["caption"]))
+    cache_files = list((tmp_path / "cache").glob("*.arrow"))
+    assert len(cache_files) == 1
+    again = training_data.add_scene_graphs(dataset, negatives="auto", seed=0, cache_dir=str(tmp_path / "cache"))
+    assert again["negative_caption"] == negatives and list((tmp_path / "cache").glob("*.arrow")) == cache_files
+    # Rows that already carry triples and negatives (the original JSON) are left alone: no parsing at all.
+    original = training_data.read_original_structure_clip_json(write_original_json(tmp_path / "o.json", names),
+                                                               folder / "images")
+    assert training_data.add_scene_graphs(original, negatives="auto") is original
+
+
+def test_collator_builds_model_inputs_with_return_loss(images):
+    folder, names = images
+    rows = schema_rows([str(folder / "images" / name) for name in names])
+    rows[3]["negative_caption"], rows[3]["negative_triples"] = None, None
+    processor = make_tiny_processor()
+    batch = training_data.StructureCLIPCollator(processor)(rows)
+    assert batch["return_loss"] is True
+    assert batch["pixel_values"].shape == (4, 3, 30, 30)
+    assert batch["negative_mask"].tolist() == [1, 1, 1, 0]
+    assert batch["head_ids"].shape[:2] == (4, 6) and batch["negative_head_ids"].shape[:2] == (4, 6)
+    assert batch["triple_mask"].sum(dim=1).tolist() == [len(CAPTIONS[i][1]) for i in range(4)]
+    plain = training_data.StructureCLIPCollator(processor, use_negatives=False, use_triples=False)(rows)
+    assert "negative_input_ids" not in plain and int(plain["triple_mask"].sum()) == 0
+    assert torch.equal(plain["input_ids"], batch["input_ids"])
+
+
+def test_hf_dataset_with_relative_image_paths(images, tmp_path):
+    folder, names = images
+    datasets.Dataset.from_dict({"file_name": names[:2], "text": ["a dog", "a cat"]}).save_to_disk(tmp_path / "paths")
+    dataset = training_data.load_training_dataset(dataset_name=str(tmp_path / "paths"),
+                                                  image_root=str(folder / "images"))
+    assert dataset["image"] == [str(folder / "images" / name) for name in names[:2]]
+    assert training_data.load_image(dataset[0]["image"]).size == (30, 30)

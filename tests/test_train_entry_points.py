@@ -1,0 +1,190 @@
+"""The command lines: examples/train.py on real-format files (1 process and 2-process DDP on CPU via
+torchrun, with contrastive negatives gathered across ranks) and examples/finetune_with_trainer.py."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import finetune_with_trainer
+import train
+from conftest import EXAMPLES_DIR, REPO_ROOT
+from modeling_structure_clip import StructureCLIPModel
+from train_tiny_setup import write_coco_records_json, write_original_json, write_tiny_images, write_tiny_model_folder
+
+NO_DROPOUT = {"knowledge_config": {"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}}
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("entry_points")
+    names = write_tiny_images(folder / "images", count=8)
+    return {
+        "folder": folder,
+        "images": str(folder / "images"),
+        # Dropout off so that a 2-process run can be compared number for number with a 1-process run.
+        "model": write_tiny_model_folder(folder / "model", **NO_DROPOUT),
+        "original": write_original_json(folder / "original.json", names),
+        "coco": write_coco_records_json(folder / "coco.json", names),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _records(output_dir):
+    with open(os.path.join(output_dir, "results.jsonl")) as handle:
+        return [json.loads(line) for line in handle]
+
+
+def _environment():
+    env = dict(os.environ, OMP_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false", HF_HUB_OFFLINE="1")
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT / "tests"), env.get("PYTHONPATH", "")])
+    return env
+
+
+def _common_args(files, output_dir, batch_size):
+    return ["--model", files["model"], "--train_file", files["original"], "--image_root", files["images"],
+            "--negatives", "given", "--output_dir", str(output_dir), "--max_train_steps", "2",
+            "--per_device_train_batch_size", str(batch_size), "--learning_rate", "1e-3", "--seed", "5",
+            "--disable_tqdm", "true"]
+
+
+def test_train_script_on_coco_captions_with_parsed_negatives(files, tmp_path):
+    """The real entry point, in a fresh process: parse captions, build negatives, train, save, reload."""
+    command = [sys.executable, str(EXAMPLES_DIR / "train.py"), "--model", files["model"], "--train_file",
+               files["coco"], "--image_root", files["images"], "--output_dir", str(tmp_path / "out"),
+               "--max_train_steps", "2", "--per_device_train_batch_size", "4", "--validation_split_percentage", "25",
+               "--data_cache_dir", str(tmp_path / "cache"), "--eval_steps", "1", "--disable_tqdm", "true"]
+    completed = subprocess.run(command, env=_environment(), capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    records = _records(tmp_path / "out")
+    train_records = [r for r in records if r["type"] == "train"]
+    assert [r["step"] for r in train_records] == [1, 2]
+    # Semantic negatives were built by the parser, so the margin-ranking term is present and finite.
+    assert all(torch.isfinite(torch.tensor(r["negative_loss"])) for r in train_records)
+    assert [r["step"] for r in records if r["type"] == "eval"] == [1, 2]
+    assert list((tmp_path / "cache").glob("*.arrow"))
+    reloaded = StructureCLIPModel.from_pretrained(tmp_path / "out")
+    assert reloaded.config.model_type == "structure_clip"
+
+
+@pytest.mark.slow
+def test_two_process_data_parallel_gathers_negatives_across_ranks(files, tmp_path):
+    """Real DDP on CPU (gloo): 2 ranks x batch 2 with gathered embeddings = 1 process x batch 4."""
+    command = ["torchrun", "--nproc_per_node", "2", "--master_port", str(_free_port()), str(EXAMPLES_DIR / "train.py"),
+               *_common_args(files, tmp_path / "ddp", batch_size=2)]
+    env = _environment()
+    env["ACCELERATE_USE_CPU"] = "1"
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    records = _records(tmp_path / "ddp")
+    end = records[-1]
+    assert end["type"] == "end" and end["world_size"] == 2 and end["steps_per_rank"] == [2, 2]
+    train_records = [r for r in records if r["type"] == "train"]
+    assert [r["loss_path"] for r in train_records] == ["gathered", "gathered"]
+    assert [r["global_batch_size"] for r in train_records] == [4, 4]
+
+    # The same two steps on one process with the global batch: the losses and the weights agree, which
+    # only holds if every rank's loss saw the other rank's images and captions as negatives.
+    train.main(_common_args(files, tmp_path / "single", batch_size=4))
+    single = [r for r in _records(tmp_path / "single") if r["type"] == "train"]
+    for ddp_record, single_record in zip(train_records, single):
+        assert ddp_record["loss"] == pytest.approx(single_record["loss"], abs=1e-5)
+        assert ddp_record["hinge_loss"] == pytest.approx(single_record["hinge_loss"], abs=1e-5)
+    ddp_state = StructureCLIPModel.from_pretrained(tmp_path / "ddp").state_dict()
+    single_state = StructureCLIPModel.from_pretrained(tmp_path / "single").state_dict()
+    # Attention key biases get a gradient that is zero in exact arithmetic (softmax ignores a constant shift),
+    # so AdamW turns their float noise into +-lr steps of random sign: they are not comparable.
+    compared = [name for name in single_state if not name.endswith("k_proj.bias")]
+    differences = {name: (ddp_state[name] - single_state[name]).abs().max().item() for name in compared}
+    assert max(differences.values()) < 1e-5, sorted(differences.items(), key=lambda item: -item[1])[:5]
+    moved = StructureCLIPModel.from_pretrained(files["model"]).state_dict()
+    assert any(not torch.equal(moved[name], single_state[name]) for name in compared)
+
+
+def test_finetune_with_trainer_few_steps(files, tmp_path):
+    output_dir = tmp_path / "trainer"
+    finetune_with_trainer.main([
+        "--model", files["model"], "--train_file", files["original"], "--validation_file", files["original"],
+        "--image_root", files["images"], "--negatives", "given", "--output_dir", str(output_dir),
+        "--max_steps", "3", "--per_device_train_batch_size", "4", "--learning_rate", "1e-3", "--use_cpu",
+        "--report_to", "none", "--eval_strategy", "steps", "--eval_steps", "2", "--save_steps", "2",
+        "--logging_steps", "1", "--disable_tqdm", "true", "--load_best_model_at_end",
+        "--metric_for_best_model", "eval_loss",
+    ])
+    state = json.loads((output_dir / "trainer_state.json").read_text())
+    assert state["global_step"] == 3
+    losses = [entry["loss"] for entry in state["log_history"] if "loss" in entry]
+    assert len(losses) == 3 and all(loss > 0 for loss in losses)
+    assert (output_dir / "processor_config.json").is_file()  # processing_class=processor
+    assert state["best_model_checkpoint"].endswith(("checkpoint-2", "checkpoint-3"))
+    initial = StructureCLIPModel.from_pretrained(files["model"])
+    trained = StructureCLIPModel.from_pretrained(output_dir)
+    assert not torch.equal(initial.text_projection.weight, trained.text_projection.weight)
+
+
+def test_hinge_warmup_callback_follows_global_step():
+    model = type("Model", (), {"hinge_steps_seen": 0})()
+    args = type("Args", (), {"gradient_accumulation_steps": 2})()
+    state = type("State", (), {"global_step": 7})()
+    finetune_with_trainer.HingeWarmupCallback().on_step_begin(args, state, None, model=model)
+    assert model.hinge_steps_seen == 14
+
+
+def test_start_from_a_clip_checkpoint_gets_a_fresh_kee(tmp_path):
+    """--model pointing at a plain CLIP folder: Structure-CLIP with CLIP's weights, processor built from parts."""
+    from transformers import CLIPConfig, CLIPModel
+
+    from tiny_models import tiny_text_config, tiny_vision_config
+    from tiny_processors import (CLIP_SPECIAL_IDS, make_tiny_bert_tokenizer, make_tiny_clip_tokenizer,
+                                 make_tiny_image_processor, tiny_vocab_sizes)
+
+    text = tiny_text_config(vocab_size=tiny_vocab_sizes()["text"], **CLIP_SPECIAL_IDS)
+    torch.manual_seed(0)
+    clip = CLIPModel(CLIPConfig(text_config=text, vision_config=tiny_vision_config(), projection_dim=16))
+    clip.save_pretrained(tmp_path / "clip")
+    make_tiny_clip_tokenizer().save_pretrained(tmp_path / "clip")
+    make_tiny_image_processor().save_pretrained(tmp_path / "clip")
+    make_tiny_bert_tokenizer().save_pretrained(tmp_path / "bert")
+    bert = make_tiny_bert_tokenizer()
+    knowledge = {"vocab_size": tiny_vocab_sizes()["knowledge"], "hidden_size": 24, "num_hidden_layers": 2,
+                 "num_attention_heads": 4, "intermediate_size": 37, "pad_token_id": bert.pad_token_id,
+                 "cls_token_id": bert.cls_token_id, "sep_token_id": bert.sep_token_id}
+    args = train.StructureCLIPTrainArgs(
+        model_name_or_path=str(tmp_path / "clip"), triple_tokenizer=str(tmp_path / "bert"),
+        config_overrides=json.dumps({"knowledge_config": knowledge, "loss_recipe": "infonce"}),
+    )
+    model, processor = train.load_model_and_processor(args)
+    assert model.config.model_type == "structure_clip" and model.config.loss_recipe == "infonce"
+    assert torch.equal(model.text_projection.weight, clip.text_projection.weight)
+    assert model.config.knowledge_config.num_hidden_layers == 2
+    batch = processor(text=["a dog on a table"], images=[torch.zeros(3, 30, 30)], triples=[[("dog", "on", "table")]])
+    assert int(batch["triple_mask"].sum()) == 1 and batch["pixel_values"].shape == (1, 3, 30, 30)
+
+
+def test_config_overrides_parsing():
+    assert train.parse_config_overrides("loss_recipe=infonce, knowledge_weight=0.3,renormalize_fused_text=true") == {
+        "loss_recipe": "infonce", "knowledge_weight": 0.3, "renormalize_fused_text": True}
+    assert train.parse_config_overrides('{"knowledge_config": {"num_hidden_layers": 2}}') == {
+        "knowledge_config": {"num_hidden_layers": 2}}
+    with pytest.raises(ValueError, match="key=value"):
+        train.parse_config_overrides("loss_recipe")
+
+
+def test_no_arguments_runs_the_synthetic_ablation(monkeypatch):
+    import synthetic_ablation
+
+    calls = []
+    monkeypatch.setattr(synthetic_ablation, "main", lambda *args: calls.append(args))
+    train.main([])
+    assert calls == [()]
+    with pytest.raises(SystemExit, match="No training data"):
+        train.main(["--output_dir", "unused"])
