@@ -1,0 +1,135 @@
+"""model_card.md -> README.md: metadata, model-index from evaluation JSON (never invented), round trip."""
+
+import json
+
+import pytest
+import yaml
+from huggingface_hub import ModelCard
+
+from model_card_builder import DEFAULT_TEMPLATE, build_model_card, read_results
+
+CONFIG = {
+    "model_type": "structure_clip",
+    "projection_dim": 512,
+    "knowledge_weight": 0.2,
+    "max_triples": 6,
+    "phrase_length": 5,
+    "triple_composition": "h+r-t",
+    "loss_recipe": "original",
+    "knowledge_config": {"num_hidden_layers": 6},
+}
+
+# Records exactly as examples/evaluate.py writes them (CLIP_benchmark schema, one file per dataset).
+# The values are arbitrary test data, chosen with many digits so that any rounding would show.
+RECORDS = {
+    "vg_relation": {
+        "task": "structured_pairwise",
+        "metrics": {"accuracy": 0.6123456789, "macro_accuracy_no_count_filter": 0.5987654321,
+                    "macro_accuracy_min25": 0.6011111111, "num_items": 23937, "num_groups": 48},
+    },
+    "sugarcrepe": {
+        "task": "structured_pairwise",
+        "metrics": {"swap_att_accuracy": 0.7012345678, "swap_att_num_items": 666, "REPLACE_accuracy": 0.8123,
+                    "per_subset": {"swap_att": 0.7012345678}},
+    },
+    "coco_retrieval": {
+        "task": "zeroshot_retrieval",
+        "metrics": {"text_to_image_R@1": 0.4012, "image_to_text_R@1": 0.5487, "num_images": 5000},
+    },
+}
+EXPECTED_ENTRIES = {  # (dataset, metric) -> value: what model-index must contain, nothing else
+    ("vg_relation", "accuracy"): 0.6123456789,
+    ("vg_relation", "macro_accuracy_no_count_filter"): 0.5987654321,
+    ("vg_relation", "macro_accuracy_min25"): 0.6011111111,
+    ("sugarcrepe", "swap_att_accuracy"): 0.7012345678,
+    ("sugarcrepe", "REPLACE_accuracy"): 0.8123,
+    ("coco_retrieval", "text_to_image_R@1"): 0.4012,
+    ("coco_retrieval", "image_to_text_R@1"): 0.5487,
+}
+
+
+def _write_records(folder):
+    folder.mkdir()
+    for dataset, record in RECORDS.items():
+        payload = {"dataset": dataset, "model": "structure_clip", "pretrained": "outputs/sc", "language": "en", **record}
+        (folder / f"{dataset}.json").write_text(json.dumps(payload))
+    (folder / "results.md").write_text("| not json |")  # evaluate.py writes this too; must be ignored
+    return folder
+
+
+def _card(results=None, **kwargs):
+    return build_model_card(CONFIG, results, model_name="structure-clip-test", repo_id="someone/structure-clip-test",
+                            **kwargs)
+
+
+def _round_trip(card, tmp_path):
+    path = tmp_path / "README.md"
+    card.save(path)
+    loaded = ModelCard.load(path)
+    assert str(loaded) == str(card)
+    assert loaded.data.to_dict() == card.data.to_dict()
+    return loaded, yaml.safe_load(path.read_text().split("---")[1])
+
+
+def test_card_without_results_has_no_model_index(tmp_path):
+    loaded, metadata = _round_trip(_card(), tmp_path)
+    assert "model-index" not in metadata and not loaded.data.eval_results
+    assert metadata["library_name"] == "transformers"
+    assert metadata["pipeline_tag"] == "zero-shot-image-classification"
+    for key in ("base_model", "datasets", "tags", "license", "widget"):
+        assert metadata[key], key
+    text = loaded.text
+    assert "No evaluation results were supplied" in text
+    assert "trust_remote_code=True" in text and "revision=" in text
+    assert "2305.06152" in text and "Structure-CLIP" in text
+    assert "{{" not in text and "{#" not in text  # every placeholder rendered, template comment dropped
+    assert "knowledge_weight = 0.2" in text
+
+
+def test_model_index_holds_exactly_the_evaluated_numbers(tmp_path):
+    results = read_results([_write_records(tmp_path / "eval")])
+    loaded, metadata = _round_trip(_card(results), tmp_path)
+    entries = {(r.dataset_type, r.metric_type): r.metric_value for r in loaded.data.eval_results}
+    assert entries == EXPECTED_ENTRIES  # verbatim values; counts and nested breakdowns left out
+    names = {r.dataset_type: r.dataset_name for r in loaded.data.eval_results}
+    assert names == {"vg_relation": "ARO VG-Relation", "sugarcrepe": "SugarCrepe", "coco_retrieval": "COCO retrieval"}
+    assert metadata["model-index"][0]["name"] == "structure-clip-test"
+    assert "| ARO VG-Relation | structured_pairwise | macro_accuracy_min25 | 0.6011 |" in loaded.text
+    assert "`outputs/sc`" in loaded.text
+
+
+def test_synthetic_ablation_goes_to_model_index_only_for_the_named_variant(tmp_path):
+    path = tmp_path / "results.json"
+    variants = {"clip_finetune": {"relation_swap": 0.51, "retrieval": {"R@1": 0.25}, "train_seconds": 12.5},
+                "structure_clip": {"relation_swap": 0.93, "retrieval": {"R@1": 0.5}, "steps": 200}}
+    path.write_text(json.dumps({"variants": variants, "seed": 0}))
+    results = read_results([path])
+
+    loaded, metadata = _round_trip(_card(results), tmp_path)
+    assert "model-index" not in metadata  # which variant is this checkpoint? not said -> no claim
+    assert "| clip_finetune | 0.51 | 0.25 |" in loaded.text and "Synthetic ablation" in loaded.text
+
+    loaded, _ = _round_trip(_card(results, variant="structure_clip"), tmp_path)
+    entries = {r.metric_type: r.metric_value for r in loaded.data.eval_results}
+    assert entries == {"relation_swap": 0.93, "retrieval/R@1": 0.5}
+    assert "**structure_clip** (this checkpoint)" in loaded.text
+
+    with pytest.raises(ValueError, match="known variants"):
+        _card(results, variant="no_such_variant")
+
+
+def test_unrecognised_results_file_is_rejected(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"accuracy": 0.9}))
+    with pytest.raises(ValueError, match="not a results file"):
+        read_results([path])
+    with pytest.raises(FileNotFoundError):
+        read_results([tmp_path / "missing.json"])
+
+
+def test_card_source_itself_is_valid_metadata():
+    """model_card.md keeps real YAML (not a placeholder) so the Hub metadata can be reviewed in the repo."""
+    source = ModelCard.load(DEFAULT_TEMPLATE)
+    assert source.data.library_name == "transformers"
+    assert source.data.pipeline_tag == "zero-shot-image-classification"
+    assert not source.data.eval_results  # numbers only ever come from evaluation files
