@@ -60,6 +60,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 from transformers import HfArgumentParser, get_scheduler
 
+from structured_metrics import pairwise_accuracy
 from training_data import DataArguments, StructureCLIPCollator, load_datasets
 
 
@@ -445,32 +446,35 @@ def evaluate(accelerator, model, eval_dataloader, eval_callback, step) -> dict:
     metrics = {}
     model.eval()
     if eval_dataloader is not None:
-        losses, correct, keep = [], [], []
+        losses, positives, negatives, keep = [], [], [], []
         for batch in eval_dataloader:
             with accelerator.autocast():
                 outputs = model(**batch)
-                pair = pair_correctness(model, batch, outputs)
+                pair = pair_scores(model, batch, outputs)
             size = batch["input_ids"].shape[0]
             losses.append(accelerator.gather_for_metrics(outputs.loss.detach().float().expand(size)))
             if pair is not None:
-                correct.append(accelerator.gather_for_metrics(pair[0]))
-                keep.append(accelerator.gather_for_metrics(pair[1]))
+                positives.append(accelerator.gather_for_metrics(pair[0]))
+                negatives.append(accelerator.gather_for_metrics(pair[1]))
+                keep.append(accelerator.gather_for_metrics(pair[2]))
         # Every row weighs the same, whatever the size of the last batch.
         metrics["validation_loss"] = torch.cat(losses).mean().item()
-        if correct:
+        if positives:
             kept = torch.cat(keep).bool()
             if kept.any():
-                metrics["validation_pair_accuracy"] = torch.cat(correct)[kept].float().mean().item()
+                metrics["validation_pair_accuracy"] = pairwise_accuracy(
+                    torch.cat(positives)[kept], torch.cat(negatives)[kept]
+                )
     if eval_callback is not None and accelerator.is_main_process:
         metrics.update(eval_callback(model, step))
     model.train()
     return metrics
 
 
-def pair_correctness(model, batch, outputs):
-    """(correct, has_negative) per row: does the image score its caption strictly above its hard negative?
+def pair_scores(model, batch, outputs):
+    """(positive_scores, negative_scores, has_negative) per row, for `pairwise_accuracy` (tie = wrong).
 
-    Tie = wrong (SPEC §4). Scores are the model's own: normalised image . fused text.
+    Scores are the model's own: normalised image . fused text of the caption and of its hard negative.
     """
     if batch.get("negative_input_ids") is None or not is_structure_clip(model):
         return None
@@ -488,7 +492,7 @@ def pair_correctness(model, batch, outputs):
     has_negative = batch.get("negative_mask")
     if has_negative is None:
         has_negative = torch.ones_like(positive_scores, dtype=torch.long)
-    return (positive_scores > negative_scores).long(), has_negative.long()
+    return positive_scores.float(), negative_scores.float(), has_negative.long()
 
 
 @contextlib.contextmanager
