@@ -1,0 +1,149 @@
+"""Structure-CLIP training objectives as small pure functions on embeddings.
+
+Each function returns a dict of named ``*_loss`` terms; the total loss is the sum of the values, so every term can
+be logged. They take embeddings, not the model, so a distributed training loop can all-gather the embeddings across
+ranks first (with `torch.distributed.nn.functional.all_gather`, to keep gradients) and then call them.
+
+Shapes: ``image_embeds`` [N, D] (L2-normalised), ``text_embeds`` [N, D] (row i is the caption of image i).
+
+Recipes (SPEC section 2):
+- "original": max-violation hinge on image x fused-text scores + 5 x margin ranking of true vs negative caption
+  on plain CLIP text (original model/utils.py `WinoLoss` and `MarginLoss`, model/train.py).
+- "infonce": CLIP's symmetric InfoNCE where the negative captions are extra text columns (NegCLIP).
+- "infonce+hinge": both of the above minus the margin-ranking term.
+"""
+
+import torch
+import torch.nn.functional as F
+
+# The original hides the positive pair from the hardest-negative search by subtracting 10 on the diagonal
+# (model/utils.py, `WinoLoss.forward`); with scores bounded by |1 + knowledge_weight| this equals masking.
+DIAGONAL_PENALTY = 10.0
+
+
+def max_violation_hinge_loss(
+    image_embeds: torch.Tensor,
+    text_embeds: torch.Tensor,
+    margin: float = 0.2,
+    text_to_image_mean: bool = False,
+) -> dict[str, torch.Tensor]:
+    """VSE++ max-violation hinge in both directions on S = image_embeds @ text_embeds.T (no logit scale).
+
+    image->text: for each image, the hardest wrong caption; text->image: for each caption, the hardest wrong
+    image, or (``text_to_image_mean=True``, the original's first 100 steps) the mean over all images, positive
+    included. Returns ``{"hinge_loss": mean_i(relu(i2t_i) + relu(t2i_i))}``.
+    """
+    scores = image_embeds @ text_embeds.t()
+    positive = scores.diagonal()
+    penalty = DIAGONAL_PENALTY * torch.eye(scores.shape[0], device=scores.device, dtype=scores.dtype)
+    hardest_text = (scores - penalty).max(dim=1).values
+    scores_per_text = scores.t()
+    if text_to_image_mean:
+        hardest_image = scores_per_text.mean(dim=1)
+    else:
+        hardest_image = (scores_per_text - penalty).max(dim=1).values
+    violations = F.relu(hardest_text + margin - positive) + F.relu(hardest_image + margin - positive)
+    return {"hinge_loss": violations.mean()}
+
+
+def negative_margin_ranking_loss(
+    image_embeds: torch.Tensor,
+    text_embeds: torch.Tensor,
+    negative_text_embeds: torch.Tensor,
+    margin: float = 0.1,
+    weight: float = 5.0,
+    negative_mask: torch.Tensor | None = None,
+) -> dict[str, torch.Tensor]:
+    """``weight * MarginRankingLoss(margin)(diag(I T+^T), diag(I T-^T), y=1)`` over rows that have a negative.
+
+    In the original recipe ``text_embeds`` / ``negative_text_embeds`` are the normalised *plain* CLIP text of the
+    true / negative captions (the KEE takes no part). ``negative_mask`` [N] (1 = row has a real negative) drops
+    rows for which no negative could be built; with no such row at all the term is 0 (still in the graph).
+    """
+    positive = (image_embeds * text_embeds).sum(dim=-1)
+    negative = (image_embeds * negative_text_embeds).sum(dim=-1)
+    per_row = F.relu(margin - (positive - negative))
+    if negative_mask is None:
+        return {"negative_loss": weight * per_row.mean()}
+    keep = negative_mask.to(per_row.dtype)
+    return {"negative_loss": weight * (per_row * keep).sum() / keep.sum().clamp(min=1.0)}
+
+
+def infonce_with_hard_negatives_loss(
+    image_embeds: torch.Tensor,
+    text_embeds: torch.Tensor,
+    logit_scale: torch.Tensor,
+    negative_text_embeds: torch.Tensor | None = None,
+    negative_mask: torch.Tensor | None = None,
+) -> dict[str, torch.Tensor]:
+    """Symmetric CLIP InfoNCE; negative captions are extra columns of the image->text softmax (NegCLIP).
+
+    ``logit_scale`` is the already exponentiated temperature. Negative columns whose ``negative_mask`` is 0 are
+    removed from every softmax. The text->image direction uses only the true captions, as in NegCLIP.
+    Returns ``{"contrastive_loss": (CE(image->text) + CE(text->image)) / 2}``.
+    """
+    labels = torch.arange(image_embeds.shape[0], device=image_embeds.device)
+    logits_per_text = logit_scale * text_embeds @ image_embeds.t()
+    candidate_texts = text_embeds
+    if negative_text_embeds is not None:
+        candidate_texts = torch.cat([text_embeds, negative_text_embeds], dim=0)
+    logits_per_image = logit_scale * image_embeds @ candidate_texts.t()
+    if negative_text_embeds is not None and negative_mask is not None:
+        keep_column = torch.cat([torch.ones_like(negative_mask, dtype=torch.bool), negative_mask.bool()])
+        logits_per_image = logits_per_image.masked_fill(~keep_column[None, :], torch.finfo(logits_per_image.dtype).min)
+    loss = (F.cross_entropy(logits_per_image, labels) + F.cross_entropy(logits_per_text, labels)) / 2
+    return {"contrastive_loss": loss}
+
+
+def structure_clip_losses(
+    recipe: str,
+    image_embeds: torch.Tensor,
+    text_embeds: torch.Tensor,
+    plain_text_embeds: torch.Tensor | None = None,
+    negative_text_embeds: torch.Tensor | None = None,
+    negative_plain_text_embeds: torch.Tensor | None = None,
+    negative_mask: torch.Tensor | None = None,
+    logit_scale: torch.Tensor | None = None,
+    hinge_margin: float = 0.2,
+    hinge_text_to_image_mean: bool = False,
+    negative_margin: float = 0.1,
+    negative_loss_weight: float = 5.0,
+) -> dict[str, torch.Tensor]:
+    """All terms of one recipe; ``sum(terms.values())`` is the training loss.
+
+    ``text_embeds`` / ``negative_text_embeds`` are fused (CLIP + KEE) texts, ``*plain_text_embeds`` plain CLIP
+    text, all as the model scores them. Terms that need negatives are left out when no negatives are given.
+    """
+    terms: dict[str, torch.Tensor] = {}
+    if recipe in ("original", "infonce+hinge"):
+        terms.update(max_violation_hinge_loss(image_embeds, text_embeds, hinge_margin, hinge_text_to_image_mean))
+    if recipe == "original" and negative_plain_text_embeds is not None:
+        terms.update(
+            negative_margin_ranking_loss(
+                image_embeds,
+                plain_text_embeds,
+                negative_plain_text_embeds,
+                negative_margin,
+                negative_loss_weight,
+                negative_mask,
+            )
+        )
+    if recipe in ("infonce", "infonce+hinge"):
+        if logit_scale is None:
+            raise ValueError(f"loss recipe {recipe!r} needs `logit_scale` (the exponentiated CLIP temperature).")
+        terms.update(
+            infonce_with_hard_negatives_loss(
+                image_embeds, text_embeds, logit_scale, negative_text_embeds, negative_mask
+            )
+        )
+    if not terms:
+        raise ValueError(f"Unknown loss recipe {recipe!r}; expected 'original', 'infonce' or 'infonce+hinge'.")
+    return terms
+
+
+__all__ = [
+    "infonce_with_hard_negatives_loss",
+    "max_violation_hinge_loss",
+    "negative_margin_ranking_loss",
+    "structure_clip_losses",
+]

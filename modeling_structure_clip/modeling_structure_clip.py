@@ -1,0 +1,560 @@
+"""PyTorch Structure-CLIP (Huang et al., AAAI 2024, arXiv 2305.06152) on top of transformers' CLIP and BERT layers.
+
+What is new relative to CLIP (SPEC.md section 1), everything else is reused as is:
+- phrase embedding: each head/relation/tail phrase (5 BERT tokens) goes through BERT's embedding layer only and
+  is mean-pooled;
+- triple composition ``e = h + r - t``;
+- the Knowledge-Enhanced Encoder (KEE): BERT layers over the triple slots, pooled and projected to CLIP's space;
+- fusion ``text = normalize(clip_text) + knowledge_weight * normalize(kee)``, not re-normalised.
+
+Weight layout: ``text_model``, ``vision_model``, ``text_projection``, ``visual_projection`` and ``logit_scale``
+have exactly the names of [`CLIPModel`], so a CLIPModel state dict loads as is. The KEE is
+``knowledge_model.embeddings.*`` / ``knowledge_model.encoder.layer.{i}.*`` (standard BERT keys) and
+``knowledge_projection.{weight,bias}`` (the original's ``transformer.linear``).
+
+This file is shipped to the Hub as remote code: flat, only relative sibling imports, no `@auto_docstring`.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from transformers import BertModel, CLIPModel, CLIPTextModel, CLIPVisionModel, PreTrainedModel
+from transformers import initialization as init
+from transformers.modeling_outputs import BaseModelOutputWithPooling
+from transformers.utils import ModelOutput, logging
+from transformers.utils.generic import can_return_tuple
+
+from .configuration_structure_clip import StructureCLIPConfig
+from .losses_structure_clip import structure_clip_losses
+from .modeling_structure_clip_knowledge import StructureCLIPKnowledgeModel, _uses_safe_init
+
+logger = logging.get_logger(__name__)
+
+
+@dataclass
+class StructureCLIPOutput(ModelOutput):
+    r"""
+    loss (`torch.Tensor` of shape `()`, *optional*, returned when `return_loss=True`):
+        Sum of the loss terms of `config.loss_recipe` (see `hinge_loss`, `negative_loss`, `contrastive_loss`).
+    logits_per_image (`torch.Tensor` of shape `(image_batch_size, text_batch_size)`):
+        `image_embeds @ text_embeds.T`, times `exp(logit_scale)` when `config.scale_logits` (ranking unchanged).
+    logits_per_text (`torch.Tensor` of shape `(text_batch_size, image_batch_size)`):
+        Transpose of `logits_per_image`.
+    text_embeds (`torch.Tensor` of shape `(text_batch_size, projection_dim)`):
+        Fused text `normalize(clip_text) + knowledge_weight * knowledge_embeds`; not unit norm unless
+        `config.renormalize_fused_text`. This is the vector the model scores with: do not re-normalise it.
+    image_embeds (`torch.Tensor` of shape `(image_batch_size, projection_dim)`):
+        L2-normalised projected image embedding.
+    knowledge_embeds (`torch.Tensor` of shape `(text_batch_size, projection_dim)`):
+        L2-normalised KEE output (zero for captions without triples when `empty_caption_knowledge="zero"`).
+    plain_text_embeds (`torch.Tensor` of shape `(text_batch_size, projection_dim)`):
+        L2-normalised plain CLIP text embedding, without knowledge.
+    hinge_loss, negative_loss, contrastive_loss (`torch.Tensor` of shape `()`, *optional*):
+        The individual loss terms; `None` when the recipe has no such term or it could not be computed.
+    text_model_output, vision_model_output (`BaseModelOutputWithPooling`):
+        Outputs of the CLIP towers (their `pooler_output` is the unprojected pooled state, as in CLIPModel).
+    knowledge_model_output (`BaseModelOutputWithPooling`, *optional*):
+        Output of the KEE over the triple slots; `None` when it was not run.
+    negative_text_embeds, negative_plain_text_embeds (`torch.Tensor` of shape `(text_batch_size, projection_dim)`):
+        Fused and plain embeddings of the negative captions, when `negative_input_ids` are given (so a
+        distributed loop can all-gather them and call the loss functions itself). With `return_loss=True` and
+        `loss_recipe="original"`, which never uses fused negatives, `negative_text_embeds` is `None` (no KEE pass).
+    """
+
+    loss: torch.Tensor | None = None
+    logits_per_image: torch.Tensor | None = None
+    logits_per_text: torch.Tensor | None = None
+    text_embeds: torch.Tensor | None = None
+    image_embeds: torch.Tensor | None = None
+    knowledge_embeds: torch.Tensor | None = None
+    plain_text_embeds: torch.Tensor | None = None
+    hinge_loss: torch.Tensor | None = None
+    negative_loss: torch.Tensor | None = None
+    contrastive_loss: torch.Tensor | None = None
+    text_model_output: BaseModelOutputWithPooling | None = None
+    vision_model_output: BaseModelOutputWithPooling | None = None
+    knowledge_model_output: BaseModelOutputWithPooling | None = None
+    negative_text_embeds: torch.Tensor | None = None
+    negative_plain_text_embeds: torch.Tensor | None = None
+
+    def to_tuple(self) -> tuple[Any, ...]:
+        return tuple(v.to_tuple() if isinstance(v, ModelOutput) else v for v in self.values())
+
+
+@dataclass
+class StructureCLIPTextFeaturesOutput(ModelOutput):
+    r"""
+    Returned by [`StructureCLIPModel.get_text_features`].
+
+    pooler_output (`torch.Tensor` of shape `(batch_size, projection_dim)`):
+        The fused text embedding the model scores with (same as `StructureCLIPOutput.text_embeds`). Score a
+        caption against an image as `pooler_output @ image_features.pooler_output.T`, without re-normalising.
+    last_hidden_state, hidden_states, attentions:
+        From the CLIP text tower.
+    plain_text_embeds, knowledge_embeds (`torch.Tensor` of shape `(batch_size, projection_dim)`):
+        The two normalised parts of the fusion.
+    """
+
+    last_hidden_state: torch.Tensor | None = None
+    pooler_output: torch.Tensor | None = None
+    hidden_states: tuple[torch.Tensor, ...] | None = None
+    attentions: tuple[torch.Tensor, ...] | None = None
+    plain_text_embeds: torch.Tensor | None = None
+    knowledge_embeds: torch.Tensor | None = None
+
+
+class StructureCLIPPreTrainedModel(PreTrainedModel):
+    config_class = StructureCLIPConfig
+    base_model_prefix = "structure_clip"
+    input_modalities = ("image", "text")
+    supports_gradient_checkpointing = True
+    _supports_sdpa = True
+    _supports_attention_backend = True
+    _no_split_modules = [
+        "CLIPTextEmbeddings",
+        "CLIPEncoderLayer",
+        "CLIPVisionEmbeddings",
+        "BertEmbeddings",
+        "BertLayer",
+    ]
+    is_custom_code = classmethod(_uses_safe_init)
+
+    def _init_weights(self, module):
+        super()._init_weights(module)
+        factor = self.config.initializer_factor
+        if isinstance(module, StructureCLIPModel):
+            init.normal_(module.text_projection.weight, std=module.text_embed_dim**-0.5 * factor)
+            init.normal_(module.visual_projection.weight, std=module.vision_embed_dim**-0.5 * factor)
+            init.normal_(module.knowledge_projection.weight, std=module.knowledge_embed_dim**-0.5 * factor)
+            init.zeros_(module.knowledge_projection.bias)
+            init.constant_(module.logit_scale, self.config.logit_scale_init_value)
+
+
+class StructureCLIPModel(StructureCLIPPreTrainedModel):
+    """Structure-CLIP: CLIP whose text embedding is enriched by a scene-graph Knowledge-Enhanced Encoder."""
+
+    def __init__(self, config: StructureCLIPConfig):
+        super().__init__(config)
+        self.text_embed_dim = config.text_config.hidden_size
+        self.vision_embed_dim = config.vision_config.hidden_size
+        self.knowledge_embed_dim = config.knowledge_config.hidden_size
+
+        self.text_model = CLIPTextModel._from_config(config.text_config)
+        self.vision_model = CLIPVisionModel._from_config(config.vision_config)
+        self.knowledge_model = StructureCLIPKnowledgeModel._from_config(config.knowledge_config)
+
+        self.visual_projection = nn.Linear(self.vision_embed_dim, config.projection_dim, bias=False)
+        self.text_projection = nn.Linear(self.text_embed_dim, config.projection_dim, bias=False)
+        # The original's `transformer.linear`, Linear(768, 512) with bias.
+        self.knowledge_projection = nn.Linear(self.knowledge_embed_dim, config.projection_dim)
+        self.logit_scale = nn.Parameter(torch.tensor(config.logit_scale_init_value))
+        # Training forwards with a loss seen so far, for the original's 100-step hinge warm-up (not saved).
+        self.hinge_steps_seen = 0
+        self.post_init()
+
+    # ----------------------------------------------------------------------------------------- input checks
+    def _check_text_inputs(self, name: str, input_ids, attention_mask) -> None:
+        if input_ids.dim() != 2:
+            raise ValueError(f"`{name}` must have shape [batch, sequence_length]; got {tuple(input_ids.shape)}.")
+        if attention_mask is not None and attention_mask.shape != input_ids.shape:
+            raise ValueError(
+                f"The attention mask of `{name}` has shape {tuple(attention_mask.shape)}, "
+                f"but `{name}` has shape {tuple(input_ids.shape)}."
+            )
+
+    def _check_triples(self, prefix: str, batch_size: int, head_ids, relation_ids, tail_ids, triple_mask) -> None:
+        phrases = {f"{prefix}head_ids": head_ids, f"{prefix}relation_ids": relation_ids, f"{prefix}tail_ids": tail_ids}
+        given = [name for name, value in phrases.items() if value is not None]
+        if not given:
+            if triple_mask is not None:
+                raise ValueError(f"`{prefix}triple_mask` was given without `{prefix}head_ids/relation_ids/tail_ids`.")
+            return
+        if len(given) != 3:
+            missing = sorted(set(phrases) - set(given))
+            raise ValueError(f"Pass all of head/relation/tail ids or none of them; missing {missing}.")
+        for name, value in phrases.items():
+            if value.dim() != 3:
+                raise ValueError(
+                    f"`{name}` must have shape [batch, max_triples, phrase_length] (rank 3); "
+                    f"got rank {value.dim()} with shape {tuple(value.shape)}."
+                )
+        shapes = {name: tuple(value.shape) for name, value in phrases.items()}
+        if len(set(shapes.values())) != 1:
+            raise ValueError(f"head/relation/tail ids must have the same shape; got {shapes}.")
+        shape = head_ids.shape
+        if shape[0] != batch_size:
+            raise ValueError(
+                f"`{prefix}head_ids` has batch size {shape[0]} but the captions (`{prefix or ''}input_ids`) have "
+                f"{batch_size}: pass one row of triples per caption."
+            )
+        if shape[2] > self.config.knowledge_config.max_position_embeddings:
+            raise ValueError(f"phrase length {shape[2]} exceeds the KEE's position table.")
+        if triple_mask is not None and tuple(triple_mask.shape) != tuple(shape[:2]):
+            raise ValueError(
+                f"`{prefix}triple_mask` must have shape [batch, max_triples] = {tuple(shape[:2])}; "
+                f"got {tuple(triple_mask.shape)}."
+            )
+
+    def _check_pixel_values(self, pixel_values: torch.Tensor, interpolate_pos_encoding: bool) -> None:
+        vision = self.config.vision_config
+        size = vision.image_size
+        height, width = (size, size) if isinstance(size, int) else tuple(size)
+        expected = (vision.num_channels, height, width)
+        if pixel_values.dim() != 4 or (
+            tuple(pixel_values.shape[1:]) != expected
+            and not (interpolate_pos_encoding and pixel_values.shape[1] == vision.num_channels)
+        ):
+            raise ValueError(
+                f"`pixel_values` must have shape [batch, {expected[0]}, {expected[1]}, {expected[2]}]; got "
+                f"{tuple(pixel_values.shape)}. Use the model's image processor (or pass "
+                "interpolate_pos_encoding=True for other image sizes)."
+            )
+
+    # ----------------------------------------------------------------------------------------- encoders
+    def _empty_triples(self, batch_size: int, device: torch.device) -> tuple[torch.Tensor, ...]:
+        """No triples, as the original encodes them: every slot "[CLS] [SEP] [PAD]..." and an all-zero mask."""
+        knowledge = self.config.knowledge_config
+        phrase = torch.full((self.config.phrase_length,), knowledge.pad_token_id, dtype=torch.long, device=device)
+        phrase[0], phrase[1] = knowledge.cls_token_id, knowledge.sep_token_id
+        phrases = phrase.expand(batch_size, self.config.max_triples, -1)
+        mask = torch.zeros(batch_size, self.config.max_triples, dtype=torch.long, device=device)
+        return phrases, phrases, phrases, mask
+
+    def _derive_triple_mask(self, head_ids, relation_ids, tail_ids) -> torch.Tensor:
+        """A slot is real when any of its phrases holds a token other than [CLS]/[SEP]/[PAD]."""
+        knowledge = self.config.knowledge_config
+        specials = torch.tensor(
+            [knowledge.pad_token_id, knowledge.cls_token_id, knowledge.sep_token_id], device=head_ids.device
+        )
+        phrases = torch.stack([head_ids, relation_ids, tail_ids], dim=0)
+        return (~torch.isin(phrases, specials)).any(dim=-1).any(dim=0).long()
+
+    def encode_knowledge(
+        self, head_ids=None, relation_ids=None, tail_ids=None, triple_mask=None, batch_size=None, device=None, **kwargs
+    ) -> tuple[torch.Tensor, BaseModelOutputWithPooling | None]:
+        """Normalised KEE vectors [batch, projection_dim] and the KEE output (None when it was skipped)."""
+        knowledge = self.config.knowledge_config
+        if head_ids is None:
+            if knowledge.empty_caption_knowledge == "zero":
+                dtype = self.knowledge_projection.weight.dtype
+                return torch.zeros(batch_size, self.config.projection_dim, device=device, dtype=dtype), None
+            head_ids, relation_ids, tail_ids, triple_mask = self._empty_triples(batch_size, device)
+        elif triple_mask is None:
+            triple_mask = self._derive_triple_mask(head_ids, relation_ids, tail_ids)
+        outputs = self.knowledge_model(
+            head_ids, relation_ids, tail_ids, triple_mask, self.config.triple_composition, return_dict=True, **kwargs
+        )
+        knowledge_embeds = F.normalize(self.knowledge_projection(outputs.pooler_output), dim=-1)
+        if knowledge.empty_caption_knowledge == "zero":
+            has_triples = (triple_mask > 0).any(dim=-1, keepdim=True)
+            knowledge_embeds = knowledge_embeds * has_triples.to(knowledge_embeds.dtype)
+        return knowledge_embeds, outputs
+
+    def _encode_text(
+        self, input_ids, attention_mask, head_ids, relation_ids, tail_ids, triple_mask, with_knowledge=True, **kwargs
+    ):
+        text_outputs = self.text_model(input_ids=input_ids, attention_mask=attention_mask, return_dict=True, **kwargs)
+        plain_text_embeds = F.normalize(self.text_projection(text_outputs.pooler_output), dim=-1)
+        if not with_knowledge:
+            return None, plain_text_embeds, None, text_outputs, None
+        knowledge_embeds, knowledge_outputs = self.encode_knowledge(
+            head_ids, relation_ids, tail_ids, triple_mask, input_ids.shape[0], input_ids.device, **kwargs
+        )
+        fused = plain_text_embeds + self.config.knowledge_weight * knowledge_embeds
+        if self.config.renormalize_fused_text:
+            fused = F.normalize(fused, dim=-1)
+        return fused, plain_text_embeds, knowledge_embeds, text_outputs, knowledge_outputs
+
+    def _encode_image(self, pixel_values, interpolate_pos_encoding=False, **kwargs):
+        vision_outputs = self.vision_model(
+            pixel_values=pixel_values, interpolate_pos_encoding=interpolate_pos_encoding, return_dict=True, **kwargs
+        )
+        image_embeds = F.normalize(self.visual_projection(vision_outputs.pooler_output), dim=-1)
+        return image_embeds, vision_outputs
+
+    @can_return_tuple
+    def get_text_features(
+        self,
+        input_ids: torch.LongTensor,
+        attention_mask: torch.Tensor | None = None,
+        head_ids: torch.LongTensor | None = None,
+        relation_ids: torch.LongTensor | None = None,
+        tail_ids: torch.LongTensor | None = None,
+        triple_mask: torch.Tensor | None = None,
+        **kwargs,
+    ) -> StructureCLIPTextFeaturesOutput:
+        """Fused text embeddings, returned as `.pooler_output` (transformers 5 CLIPModel convention).
+
+        Unlike CLIPModel, `.pooler_output` is already the final scoring vector
+        `normalize(clip_text) + knowledge_weight * normalize(kee)`: score with a plain dot product against
+        `get_image_features(...).pooler_output` and do not re-normalise it (the original does not).
+        Missing triples mean "this caption has no triples", exactly as in the original.
+        """
+        self._check_text_inputs("input_ids", input_ids, attention_mask)
+        self._check_triples("", input_ids.shape[0], head_ids, relation_ids, tail_ids, triple_mask)
+        fused, plain, knowledge, text_outputs, _ = self._encode_text(
+            input_ids, attention_mask, head_ids, relation_ids, tail_ids, triple_mask, **kwargs
+        )
+        return StructureCLIPTextFeaturesOutput(
+            last_hidden_state=text_outputs.last_hidden_state,
+            pooler_output=fused,
+            hidden_states=text_outputs.hidden_states,
+            attentions=text_outputs.attentions,
+            plain_text_embeds=plain,
+            knowledge_embeds=knowledge,
+        )
+
+    @can_return_tuple
+    def get_image_features(
+        self, pixel_values: torch.Tensor, interpolate_pos_encoding: bool = False, **kwargs
+    ) -> BaseModelOutputWithPooling:
+        """Image embeddings as `.pooler_output`: projected and L2-normalised, the vector the model scores with.
+
+        (CLIPModel returns the unnormalised projection; normalising it yourself gives the same vector.)
+        """
+        self._check_pixel_values(pixel_values, interpolate_pos_encoding)
+        image_embeds, vision_outputs = self._encode_image(pixel_values, interpolate_pos_encoding, **kwargs)
+        return BaseModelOutputWithPooling(
+            last_hidden_state=vision_outputs.last_hidden_state,
+            pooler_output=image_embeds,
+            hidden_states=vision_outputs.hidden_states,
+            attentions=vision_outputs.attentions,
+        )
+
+    # ----------------------------------------------------------------------------------------- forward
+    def forward(
+        self,
+        input_ids: torch.LongTensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+        pixel_values: torch.FloatTensor | None = None,
+        head_ids: torch.LongTensor | None = None,
+        relation_ids: torch.LongTensor | None = None,
+        tail_ids: torch.LongTensor | None = None,
+        triple_mask: torch.Tensor | None = None,
+        negative_input_ids: torch.LongTensor | None = None,
+        negative_attention_mask: torch.Tensor | None = None,
+        negative_head_ids: torch.LongTensor | None = None,
+        negative_relation_ids: torch.LongTensor | None = None,
+        negative_tail_ids: torch.LongTensor | None = None,
+        negative_triple_mask: torch.Tensor | None = None,
+        negative_mask: torch.Tensor | None = None,
+        return_loss: bool | None = None,
+        output_attentions: bool | None = None,
+        output_hidden_states: bool | None = None,
+        return_dict: bool | None = None,
+        interpolate_pos_encoding: bool = False,
+    ) -> StructureCLIPOutput | tuple:
+        r"""
+        Args:
+            input_ids, attention_mask: CLIP-tokenised captions, [batch, sequence_length].
+            pixel_values: images, [batch, channels, height, width] (as the CLIP image processor makes them).
+            head_ids, relation_ids, tail_ids: BERT-tokenised phrases, [batch, max_triples, phrase_length], each
+                phrase "[CLS] <=3 wordpieces [SEP] [PAD]...". Optional: absent means no triples (the original's
+                empty slots), so the stock zero-shot pipeline works.
+            triple_mask: [batch, max_triples], 1 = real triple. Derived from the phrases when absent.
+            negative_*: one hard-negative caption per caption, with its own triples (training only).
+            negative_mask: [batch], 1 = the row has a real negative.
+            return_loss: compute `config.loss_recipe`; needs as many images as captions. Never on by default.
+        """
+        return_dict = return_dict if return_dict is not None else self.config.return_dict
+        tower_kwargs = {}
+        if output_attentions is not None:
+            tower_kwargs["output_attentions"] = output_attentions
+        if output_hidden_states is not None:
+            tower_kwargs["output_hidden_states"] = output_hidden_states
+        self._validate_forward_inputs(locals())
+
+        text_parts = (None,) * 5
+        if input_ids is not None:
+            text_parts = self._encode_text(
+                input_ids, attention_mask, head_ids, relation_ids, tail_ids, triple_mask, **tower_kwargs
+            )
+        text_embeds, plain_text_embeds, knowledge_embeds, text_outputs, knowledge_outputs = text_parts
+        image_embeds, vision_outputs = None, None
+        if pixel_values is not None:
+            image_embeds, vision_outputs = self._encode_image(pixel_values, interpolate_pos_encoding, **tower_kwargs)
+
+        logits_per_image = logits_per_text = None
+        if text_embeds is not None and image_embeds is not None:
+            logits_per_text = text_embeds @ image_embeds.t().to(text_embeds.device)
+            if self.config.scale_logits:
+                logits_per_text = logits_per_text * self.logit_scale.exp()
+            logits_per_image = logits_per_text.t()
+
+        negative_text_embeds = negative_plain_text_embeds = None
+        if negative_input_ids is not None:
+            # The original recipe ranks negatives by plain CLIP text only (SPEC section 2): skip their KEE pass then.
+            negatives_need_knowledge = not (return_loss and self.config.loss_recipe == "original")
+            negative_text_embeds, negative_plain_text_embeds, _, _, _ = self._encode_text(
+                negative_input_ids, negative_attention_mask,
+                negative_head_ids, negative_relation_ids, negative_tail_ids, negative_triple_mask,
+                with_knowledge=negatives_need_knowledge,
+            )  # fmt: skip
+        terms = {}
+        if return_loss:
+            terms = self._compute_losses(
+                image_embeds, text_embeds, plain_text_embeds, negative_text_embeds, negative_plain_text_embeds,
+                negative_mask,
+            )  # fmt: skip
+        output = StructureCLIPOutput(
+            loss=sum(terms.values()) if terms else None,
+            logits_per_image=logits_per_image,
+            logits_per_text=logits_per_text,
+            text_embeds=text_embeds,
+            image_embeds=image_embeds,
+            knowledge_embeds=knowledge_embeds,
+            plain_text_embeds=plain_text_embeds,
+            hinge_loss=terms.get("hinge_loss"),
+            negative_loss=terms.get("negative_loss"),
+            contrastive_loss=terms.get("contrastive_loss"),
+            text_model_output=text_outputs,
+            vision_model_output=vision_outputs,
+            knowledge_model_output=knowledge_outputs,
+            negative_text_embeds=negative_text_embeds,
+            negative_plain_text_embeds=negative_plain_text_embeds,
+        )
+        return output if return_dict else output.to_tuple()
+
+    def _validate_forward_inputs(self, inputs: dict) -> None:
+        """Clear errors at the boundary instead of shape errors deep inside torch."""
+        input_ids, pixel_values = inputs["input_ids"], inputs["pixel_values"]
+        if input_ids is None and pixel_values is None:
+            raise ValueError("Pass `input_ids` (captions), `pixel_values` (images), or both.")
+        if pixel_values is not None:
+            self._check_pixel_values(pixel_values, inputs["interpolate_pos_encoding"])
+        if input_ids is not None:
+            self._check_text_inputs("input_ids", input_ids, inputs["attention_mask"])
+            batch_size = input_ids.shape[0]
+            self._check_triples(
+                "", batch_size, inputs["head_ids"], inputs["relation_ids"], inputs["tail_ids"], inputs["triple_mask"]
+            )
+        negative_ids = inputs["negative_input_ids"]
+        if negative_ids is not None:
+            if input_ids is None:
+                raise ValueError("`negative_input_ids` needs the true captions in `input_ids` too.")
+            self._check_text_inputs("negative_input_ids", negative_ids, inputs["negative_attention_mask"])
+            if negative_ids.shape[0] != input_ids.shape[0]:
+                raise ValueError(
+                    f"`negative_input_ids` has batch size {negative_ids.shape[0]} but `input_ids` has "
+                    f"{input_ids.shape[0]}: pass exactly one negative caption per caption (see `negative_mask`)."
+                )
+            self._check_triples(
+                "negative_", negative_ids.shape[0], inputs["negative_head_ids"], inputs["negative_relation_ids"],
+                inputs["negative_tail_ids"], inputs["negative_triple_mask"],
+            )  # fmt: skip
+        negative_mask = inputs["negative_mask"]
+        if negative_mask is not None and input_ids is not None and tuple(negative_mask.shape) != (input_ids.shape[0],):
+            raise ValueError(f"`negative_mask` must have shape [batch] = ({input_ids.shape[0]},).")
+        if inputs["return_loss"]:
+            if input_ids is None or pixel_values is None:
+                raise ValueError("`return_loss=True` needs both `input_ids` and `pixel_values`.")
+            if input_ids.shape[0] != pixel_values.shape[0]:
+                raise ValueError(
+                    f"`return_loss=True` needs one image per caption; got {pixel_values.shape[0]} images and "
+                    f"{input_ids.shape[0]} captions."
+                )
+
+    def _compute_losses(
+        self, image_embeds, text_embeds, plain_text_embeds, negative_fused, negative_plain, negative_mask
+    ) -> dict[str, torch.Tensor]:
+        config = self.config
+        # The original's warm-up counts its first 100 optimisation steps (model/train.py `epoch == 0 and i < 100`);
+        # here, training forwards with a loss (micro-batches under gradient accumulation).
+        warming_up = self.hinge_steps_seen < config.hinge_warmup_steps
+        if self.training:
+            self.hinge_steps_seen += 1
+        return structure_clip_losses(
+            config.loss_recipe,
+            image_embeds,
+            text_embeds,
+            plain_text_embeds=plain_text_embeds,
+            negative_text_embeds=negative_fused,
+            negative_plain_text_embeds=negative_plain,
+            negative_mask=negative_mask,
+            logit_scale=self.logit_scale.exp().clamp(max=config.max_logit_scale),
+            hinge_margin=config.hinge_margin,
+            hinge_text_to_image_mean=warming_up and self.training,
+            negative_margin=config.negative_margin,
+            negative_loss_weight=config.negative_loss_weight,
+        )
+
+    # ----------------------------------------------------------------------------------------- saving / init
+    def save_pretrained(self, save_directory, *args, **kwargs):
+        # `_auto_class` holds one name; the zero-shot entry must be in `auto_map` before the config is written.
+        if self._auto_class is not None:
+            class_path = f"{type(self).__module__.split('.')[-1]}.{type(self).__name__}"
+            auto_map = dict(getattr(self.config, "auto_map", None) or {})
+            auto_map.setdefault("AutoModelForZeroShotImageClassification", class_path)
+            self.config.auto_map = auto_map
+        return super().save_pretrained(save_directory, *args, **kwargs)
+
+    @classmethod
+    def from_clip_pretrained(cls, clip_path, kee_init=None, **config_overrides) -> "StructureCLIPModel":
+        """Structure-CLIP from any HF `CLIPModel` checkpoint and, optionally, a BERT checkpoint for the KEE.
+
+        CLIP weights are copied as they are (same key names); with `kee_init`, the KEE gets that BERT's embeddings
+        and its first `knowledge_config.num_hidden_layers` layers (6 by default, the original's cut), and its
+        config takes the BERT's sizes. The KEE projection (and, without `kee_init`, the whole KEE) is freshly
+        initialised. `config_overrides` go to `StructureCLIPConfig` (e.g. `knowledge_weight=0.1`,
+        `knowledge_config={"cls_token_id": 2, ...}` for a BERT vocabulary with other special ids).
+        """
+        clip = CLIPModel.from_pretrained(clip_path, dtype=torch.float32)
+        knowledge_overrides = dict(config_overrides.pop("knowledge_config", None) or {})
+        bert = None
+        if kee_init is not None:
+            bert = BertModel.from_pretrained(kee_init, dtype=torch.float32, add_pooling_layer=False)
+            knowledge_overrides = {**_knowledge_fields_from_bert(bert.config), **knowledge_overrides}
+        config = cls.config_class(
+            text_config=clip.config.text_config.to_dict(),
+            vision_config=clip.config.vision_config.to_dict(),
+            projection_dim=clip.config.projection_dim,
+            logit_scale_init_value=clip.config.logit_scale_init_value,
+            knowledge_config=knowledge_overrides,
+            **config_overrides,
+        )
+        model = cls(config)
+        _copy_clip_weights(model, clip)
+        if bert is not None:
+            _copy_bert_weights(model.knowledge_model, bert)
+        return model.eval()
+
+
+def _knowledge_fields_from_bert(bert_config) -> dict:
+    names = (
+        "vocab_size", "hidden_size", "num_attention_heads", "intermediate_size", "hidden_act", "hidden_dropout_prob",
+        "attention_probs_dropout_prob", "max_position_embeddings", "type_vocab_size", "initializer_range",
+        "layer_norm_eps", "pad_token_id",
+    )  # fmt: skip
+    return {name: getattr(bert_config, name) for name in names}
+
+
+def _copy_clip_weights(model: StructureCLIPModel, clip: CLIPModel) -> None:
+    """Copy a CLIPModel state dict; key sets must match exactly apart from the new KEE weights."""
+    clip_state = clip.state_dict()
+    result = model.load_state_dict(clip_state, strict=False)
+    unexpected = list(result.unexpected_keys)
+    missing = [key for key in result.missing_keys if not key.startswith(("knowledge_model.", "knowledge_projection."))]
+    if unexpected or missing:
+        raise ValueError(f"CLIP checkpoint does not fit Structure-CLIP: missing {missing}, unexpected {unexpected}.")
+
+
+def _copy_bert_weights(knowledge_model: StructureCLIPKnowledgeModel, bert: BertModel) -> None:
+    """BERT embeddings and its first N encoder layers into the KEE (the original cut bert-base to 6 layers)."""
+    num_layers = len(knowledge_model.encoder.layer)
+    if len(bert.encoder.layer) < num_layers:
+        raise ValueError(f"The BERT checkpoint has {len(bert.encoder.layer)} layers; the KEE needs {num_layers}.")
+    knowledge_model.embeddings.load_state_dict(bert.embeddings.state_dict(), strict=True)
+    for kee_layer, bert_layer in zip(knowledge_model.encoder.layer, bert.encoder.layer):
+        kee_layer.load_state_dict(bert_layer.state_dict(), strict=True)
+
+
+__all__ = [
+    "StructureCLIPKnowledgeModel",
+    "StructureCLIPModel",
+    "StructureCLIPOutput",
+    "StructureCLIPPreTrainedModel",
+    "StructureCLIPTextFeaturesOutput",
+]

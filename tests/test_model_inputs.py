@@ -1,0 +1,98 @@
+"""Bad inputs fail at the boundary with a message that names the argument, not deep inside torch."""
+
+import pytest
+import torch
+from tiny_models import random_inputs, tiny_structure_clip_config
+
+from modeling_structure_clip import StructureCLIPConfig, StructureCLIPModel
+
+
+@pytest.fixture(scope="module")
+def model():
+    return StructureCLIPModel(tiny_structure_clip_config()).eval()
+
+
+@pytest.fixture
+def batch(model):
+    return random_inputs(4, with_negatives=True, config=model.config)
+
+
+def test_triples_with_another_batch_size(model, batch):
+    for name in ("head_ids", "relation_ids", "tail_ids", "triple_mask"):
+        batch[name] = batch[name][:3]
+    with pytest.raises(ValueError, match="batch size 3 .* have 4"):
+        model(**batch)
+
+
+def test_triple_tensor_of_wrong_rank(model, batch):
+    batch["relation_ids"] = batch["relation_ids"][:, 0]
+    with pytest.raises(ValueError, match="relation_ids.*rank 3.*got rank 2"):
+        model(**batch)
+
+
+def test_triple_mask_of_wrong_shape(model, batch):
+    batch["triple_mask"] = batch["triple_mask"][:, :4]
+    with pytest.raises(ValueError, match="triple_mask"):
+        model(**batch)
+
+
+def test_only_some_phrase_tensors(model, batch):
+    del batch["tail_ids"]
+    with pytest.raises(ValueError, match="missing \\['tail_ids'\\]"):
+        model(**batch)
+
+
+@pytest.mark.parametrize("shape", [(4, 3, 31, 31), (4, 1, 30, 30), (3, 30, 30)])
+def test_pixel_values_of_wrong_shape(model, batch, shape):
+    batch["pixel_values"] = torch.randn(*shape)
+    with pytest.raises(ValueError, match="pixel_values.*must have shape \\[batch, 3, 30, 30\\]"):
+        model(**batch)
+
+
+def test_pixel_values_of_wrong_shape_in_get_image_features(model):
+    with pytest.raises(ValueError, match="pixel_values"):
+        model.get_image_features(pixel_values=torch.randn(2, 3, 32, 32))
+
+
+def test_negatives_with_another_batch_size(model, batch):
+    batch["negative_input_ids"] = batch["negative_input_ids"][:2]
+    batch["negative_attention_mask"] = batch["negative_attention_mask"][:2]
+    with pytest.raises(ValueError, match="one negative caption per caption"):
+        model(**batch)
+
+
+def test_loss_needs_one_image_per_caption(model, batch):
+    batch["pixel_values"] = batch["pixel_values"][:2]
+    model(**batch)  # scoring 2 images against 4 captions is fine
+    with pytest.raises(ValueError, match="one image per caption"):
+        model(**batch, return_loss=True)
+
+
+def test_text_of_wrong_rank(model, batch):
+    batch["input_ids"] = batch["input_ids"][0]
+    batch["attention_mask"] = batch["attention_mask"][0]
+    with pytest.raises(ValueError, match="input_ids.*\\[batch, sequence_length\\]"):
+        model(**batch)
+
+
+def test_nothing_to_encode(model):
+    with pytest.raises(ValueError, match="input_ids.*pixel_values"):
+        model()
+
+
+def test_unknown_mode_names_are_rejected():
+    with pytest.raises(ValueError, match="loss_recipe"):
+        StructureCLIPConfig(loss_recipe="infonce+margin")
+    with pytest.raises(ValueError, match="phrase_pooling"):
+        StructureCLIPConfig(knowledge_config={"phrase_pooling": "max"})
+
+
+def test_text_only_and_image_only_calls(model, batch):
+    with torch.no_grad():
+        text_only = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
+        image_only = model(pixel_values=batch["pixel_values"])
+        features = model.get_text_features(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
+        images = model.get_image_features(pixel_values=batch["pixel_values"])
+    assert text_only.logits_per_image is None and image_only.text_embeds is None
+    torch.testing.assert_close(features.pooler_output, text_only.text_embeds)
+    torch.testing.assert_close(images.pooler_output, image_only.image_embeds)
