@@ -34,7 +34,9 @@ class TagLemmatizer:
     def __init__(self, lookups: Any = None):
         self._index, self._exceptions, self._rules = {}, {}, {}
         if lookups is not None:
-            self._index = lookups.get_table("lemma_index", {})
+            # The tables hold lists (57k nouns); membership is tested per rule, so make them sets.
+            index = lookups.get_table("lemma_index", {})
+            self._index = {table: set(index.get(table, ())) for table in ("noun", "verb", "adj", "adv")}
             self._exceptions = lookups.get_table("lemma_exc", {})
             self._rules = lookups.get_table("lemma_rules", {})
         self.lemma = lru_cache(maxsize=65536)(self._lemma)
