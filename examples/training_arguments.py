@@ -1,0 +1,94 @@
+"""The command-line options of examples/train.py, as `HfArgumentParser` dataclasses.
+
+`ModelArguments` (which model and processor to start from) is shared with finetune_with_trainer.py;
+`StructureCLIPTrainArgs` adds the data options (training_data.DataArguments) and every optimisation,
+logging, checkpoint and selection option of `train.run_training`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from training_data import DataArguments
+
+
+@dataclass
+class ModelArguments:
+    """Which model and processor to start from (shared with finetune_with_trainer.py)."""
+
+    model_name_or_path: str = field(
+        default="openai/clip-vit-base-patch32",
+        metadata={"aliases": ["--model"], "help": "A CLIP or Structure-CLIP checkpoint (hub id or local folder); "
+                  "a CLIP one is turned into Structure-CLIP with a fresh KEE (detected from config.model_type)."},
+    )
+    processor_name_or_path: Optional[str] = field(
+        default=None, metadata={"help": "Processor to use; default: the model folder if it has one, else built from "
+                                "the CLIP checkpoint's tokenizer/image processor plus --triple_tokenizer."})
+    triple_tokenizer: str = field(
+        default="bert-base-uncased", metadata={"help": "BERT tokenizer for triple phrases when starting from CLIP."})
+    kee_init: Optional[str] = field(
+        default=None, metadata={"help": "BERT checkpoint to initialise the KEE from when starting from CLIP "
+                                "(the original uses bert-base-uncased); default: random init."})
+    config_overrides: Optional[str] = field(
+        default=None, metadata={"help": "Config overrides: 'loss_recipe=infonce,knowledge_weight=0.2', or a JSON "
+                                "object for nested fields."})
+
+
+@dataclass
+class StructureCLIPTrainArgs(ModelArguments, DataArguments):
+    """Every option of a training run. Model/data fields are used by `main()` only; the rest by `run_training`."""
+
+    # -- optimisation --------------------------------------------------------------------------
+    output_dir: str = field(
+        default="outputs/train", metadata={"help": "Where checkpoints, results.jsonl and the model go."})
+    seed: int = field(default=120, metadata={"help": "Seed for init, shuffling and dropout; original 120."})
+    per_device_train_batch_size: int = field(default=64, metadata={"help": "Batch per process; original 64."})
+    per_device_eval_batch_size: int = field(default=64, metadata={"help": "Validation batch per process."})
+    learning_rate: float = field(default=5e-6, metadata={"help": "Peak AdamW learning rate; original 5e-6."})
+    weight_decay: float = field(default=0.1, metadata={"help": "AdamW weight decay on every parameter; original 0.1."})
+    adam_beta1: float = field(default=0.9, metadata={"help": "AdamW beta1."})
+    adam_beta2: float = field(default=0.999, metadata={"help": "AdamW beta2."})
+    adam_epsilon: float = field(default=1e-8, metadata={"help": "AdamW epsilon."})
+    num_train_epochs: float = field(
+        default=10, metadata={"help": "Epochs; original 10. Ignored if max_train_steps is set."})
+    max_train_steps: Optional[int] = field(default=None, metadata={"help": "Total optimizer steps (overrides epochs)."})
+    gradient_accumulation_steps: int = field(default=1, metadata={"help": "Micro-batches per optimizer step."})
+    lr_scheduler_type: str = field(
+        default="constant",
+        metadata={"help": "transformers scheduler name (constant, cosine, linear, ...); original constant."})
+    num_warmup_steps: int = field(default=0, metadata={"help": "Linear warm-up steps of the LR schedule."})
+    max_grad_norm: float = field(
+        default=0.0, metadata={"help": "Clip the gradient norm to this (0 = off; the original does not clip)."})
+    mixed_precision: Optional[str] = field(
+        default=None, metadata={"help": "'no', 'fp16' or 'bf16' (Accelerate autocast; the original trains in fp32). "
+                                "Default: the `accelerate launch` / accelerate config setting, else 'no'."})
+    gather_negatives_across_ranks: bool = field(
+        default=True, metadata={"help": "With several processes, all_gather the embeddings (with gradients) so "
+                                "every contrastive term sees the global batch as negatives."})
+    dataloader_num_workers: int = field(default=0, metadata={"help": "DataLoader worker processes."})
+    # -- logging, checkpoints, selection -------------------------------------------------------
+    logging_steps: int = field(default=1, metadata={"help": "Write a train record to results.jsonl every N steps."})
+    eval_steps: Optional[int] = field(
+        default=None, metadata={"help": "Validate every N steps (default: once per epoch); also at the end."})
+    metric_for_best_model: str = field(
+        default="validation_loss", metadata={"help": "Validation metric that picks the best checkpoint, e.g. "
+                                             "validation_loss, validation_pair_accuracy or an eval_callback key."})
+    greater_is_better: Optional[bool] = field(
+        default=None, metadata={"help": "Direction of the metric; default: False for names containing 'loss'."})
+    checkpointing_steps: Optional[str] = field(
+        default=None, metadata={"help": "Save the full training state every N steps, or 'epoch'."})
+    checkpoints_total_limit: Optional[int] = field(
+        default=None, metadata={"help": "Keep only the newest N checkpoints."})
+    resume_from_checkpoint: Optional[str] = field(
+        default=None, metadata={"help": "A checkpoint folder, or 'latest' (newest in <output_dir>/checkpoints). "
+                                "Continues exactly: weights, optimizer, scheduler, RNG and data position."})
+    stop_after_steps: Optional[int] = field(
+        default=None, metadata={"help": "Stop (without final save) after this many steps, as if the job were killed; "
+                                "for testing --resume_from_checkpoint."})
+    disable_tqdm: bool = field(default=False, metadata={"help": "Hide progress bars."})
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.gradient_accumulation_steps < 1:
+            raise ValueError("--gradient_accumulation_steps must be >= 1")

@@ -1,0 +1,111 @@
+"""Checkpoint save/resume for examples/train.py, and the state that makes a resumed run exact.
+
+A checkpoint is Accelerate's `save_state` folder `<output_dir>/checkpoints/step_<N>`; besides weights,
+optimizer, scheduler and RNG it holds the loop counters (`TrainingProgress`) and the model's hinge
+warm-up counter (`HingeWarmupCounter`). `preserved_rng_states` keeps validation from moving the RNG
+that dropout uses, so a resumed run follows an uninterrupted one step for step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import random
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import torch
+
+
+logger = logging.getLogger(__name__)
+
+CHECKPOINT_PATTERN = re.compile(r"^step_(\d+)$")
+
+
+@dataclass
+class TrainingProgress:
+    """Loop counters saved inside every checkpoint (Accelerate `register_for_checkpointing`)."""
+
+    completed_steps: int = 0
+    epoch: int = 0
+    batches_done_in_epoch: int = 0
+    best_metric: Optional[float] = None
+
+    def state_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def load_state_dict(self, state: dict) -> None:
+        for key, value in state.items():
+            setattr(self, key, value)
+
+
+class HingeWarmupCounter:
+    """Checkpoints `StructureCLIPModel.hinge_steps_seen`, a plain attribute outside the state dict.
+
+    It counts training forwards for the original's 100-step hinge warm-up (SPEC §2); a resumed run that
+    restarted it at 0 would redo the warm-up and diverge from an uninterrupted one.
+    """
+
+    def __init__(self, model: torch.nn.Module):
+        self.model = model
+
+    def state_dict(self) -> dict:
+        return {"hinge_steps_seen": getattr(self.model, "hinge_steps_seen", None)}
+
+    def load_state_dict(self, state: dict) -> None:
+        if state.get("hinge_steps_seen") is not None and hasattr(self.model, "hinge_steps_seen"):
+            self.model.hinge_steps_seen = state["hinge_steps_seen"]
+
+
+def checkpoint_dir(args, step: int) -> Path:
+    return Path(args.output_dir) / "checkpoints" / f"step_{step}"
+
+
+def find_checkpoint(args) -> Optional[Path]:
+    if args.resume_from_checkpoint is None:
+        return None
+    if args.resume_from_checkpoint != "latest":
+        path = Path(args.resume_from_checkpoint)
+        if not path.is_dir():
+            raise FileNotFoundError(f"--resume_from_checkpoint {path} is not a checkpoint folder")
+        return path
+    root = Path(args.output_dir) / "checkpoints"
+    steps = [int(m.group(1)) for p in root.glob("step_*") if (m := CHECKPOINT_PATTERN.match(p.name))]
+    if not steps:
+        logger.warning("--resume_from_checkpoint latest: no checkpoint in %s, starting from scratch", root)
+        return None
+    return root / f"step_{max(steps)}"
+
+
+def save_checkpoint(accelerator, args, step: int) -> None:
+    path = checkpoint_dir(args, step)
+    accelerator.save_state(str(path))
+    if accelerator.is_main_process and args.checkpoints_total_limit:
+        root = path.parent
+        steps = sorted(int(m.group(1)) for p in root.glob("step_*") if (m := CHECKPOINT_PATTERN.match(p.name)))
+        for old in steps[: -args.checkpoints_total_limit]:
+            shutil.rmtree(root / f"step_{old}", ignore_errors=True)
+
+
+def should_checkpoint(args, completed_steps: int, end_of_epoch: bool) -> bool:
+    if not args.checkpointing_steps:
+        return False
+    if args.checkpointing_steps == "epoch":
+        return end_of_epoch
+    return not end_of_epoch and completed_steps % int(args.checkpointing_steps) == 0
+
+
+@contextlib.contextmanager
+def preserved_rng_states(accelerator):
+    """Restore Python, NumPy and torch RNG states on exit."""
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    devices = [accelerator.device] if accelerator.device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        yield
+    random.setstate(python_state)
+    np.random.set_state(numpy_state)
