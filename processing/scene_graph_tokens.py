@@ -14,17 +14,21 @@ class TokenTable:
         self.text = doc.text
         self.tokens = list(doc)
         self.children_table: list[list] = [[] for _ in self.tokens]
+        self.lefts_table: list[list] = [[] for _ in self.tokens]
         for token in self.tokens:
-            head = token.head.i
-            if head != token.i:
+            index, head = token.i, token.head.i
+            if head != index:
                 self.children_table[head].append(token)
+                if index < head:
+                    self.lefts_table[head].append(token)
 
     def kids(self, token) -> list:
         """Children of a token in sentence order (same as `Token.children`)."""
         return self.children_table[token.i]
 
     def lefts(self, token) -> list:
-        return [child for child in self.children_table[token.i] if child.i < token.i]
+        """Children left of a token, in sentence order (same as `Token.lefts`); the caller must not mutate it."""
+        return self.lefts_table[token.i]
 
     def conjuncts(self, token) -> list:
         """The token and everything coordinated with it ("trees and bushes" -> [trees, bushes])."""
