@@ -33,3 +33,11 @@ def shared_data_dir() -> Path:
     if not SHARED_DATA_DIR.is_dir():
         pytest.skip(f"shared data folder not found at {SHARED_DATA_DIR}")
     return SHARED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def parser():
+    """One SceneGraphParser (and so one spaCy load) for every parser test in the session."""
+    from processing import SceneGraphParser
+
+    return SceneGraphParser()

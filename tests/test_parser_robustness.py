@@ -18,11 +18,6 @@ needs_model = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="session")
-def parser():
-    return SceneGraphParser()
-
-
 def assert_well_formed(graph: SceneGraph, caption: str) -> None:
     assert isinstance(graph, SceneGraph)
     assert graph.caption == caption
