@@ -262,11 +262,15 @@ def stage_arguments(args: AblationArguments, output_dir: str, steps: int, lr_sch
     )
 
 
-def train_variant(variant: str, args: AblationArguments, data: dict, tokenizers) -> dict:
-    """Train one variant (curriculum stage, then the main stage) and score it on the test splits."""
+def train_variant(variant: str, args: AblationArguments, data: dict, processor) -> dict:
+    """Train one variant (curriculum stage, then the main stage) and score it on the test splits.
+
+    The processor is saved beside each variant's weights, so the folder is a complete checkpoint for
+    examples/evaluate.py and examples/export_to_hub.py.
+    """
     from train import run_training
 
-    model = build_variant_model(variant, args, tokenizers)
+    model = build_variant_model(variant, args, (processor.tokenizer, processor.triple_tokenizer))
     main_steps = args.max_train_steps - args.curriculum_steps
     stages = [("train", os.path.join(args.output_dir, variant), main_steps, args.lr_scheduler_type)]
     if args.curriculum_steps:
@@ -278,7 +282,7 @@ def train_variant(variant: str, args: AblationArguments, data: dict, tokenizers)
             continue
         result = run_training(
             stage_arguments(args, output_dir, steps, schedule), model, data[split], VariantCollator(data[split], variant),
-            eval_callback=validation_callback(data["validation"], variant),
+            processor=processor, eval_callback=validation_callback(data["validation"], variant),
         )  # fmt: skip
         # One curve per variant: later stages continue the step count of the earlier ones.
         history += [{**record, "step": record["step"] + steps_done, "stage": split} for record in result.history]
@@ -381,11 +385,10 @@ def run_ablation(args: AblationArguments) -> dict:
     processor = build_synthetic_processor()
     data = build_data(args, processor)
     logger.info("synthetic world built and encoded in %.1f s", time.time() - started)
-    tokenizers = (processor.tokenizer, processor.triple_tokenizer)
     results, histories = {}, {}
     for variant in variants:
         logger.info("training variant %s", variant)
-        outcome = train_variant(variant, args, data, tokenizers)
+        outcome = train_variant(variant, args, data, processor)
         results[variant], histories[variant] = outcome["metrics"], outcome["history"]
         logger.info("%s: %s", variant, outcome["metrics"])
     report = {"variants": results, "arguments": asdict(args), "wall_seconds": time.time() - started}
