@@ -10,8 +10,8 @@
    ``handler.py`` (a copy of ``hub_endpoint_handler.py``) + ``requirements.txt`` for Inference
    Endpoints.
 2. **Scan** it (``hub_security_scan.py``): safetensors only, nothing pickled, and the shipped Python
-   imports only transformers, torch, the standard library and (lazily) spaCy, with no eval/exec and
-   no network.
+   imports only transformers, torch, the standard library and (lazily) spaCy, thinc and threadpoolctl,
+   with no eval/exec and no network.
 3. **Verify** it in a fresh ``python -I`` subprocess with ``HF_HUB_OFFLINE=1``, empty HF caches and
    an import blocker that makes ``modeling_structure_clip`` / ``processing`` unimportable (the repo
    is pip-installed editable, so they would otherwise shadow the remote code). The child loads the
@@ -65,6 +65,7 @@ ENDPOINT_REQUIREMENTS = """\
 # Inference Endpoints: extra packages for handler.py (torch comes with the endpoint image).
 transformers>={transformers_floor},<6
 spacy>=3.7,<4
+threadpoolctl>=3
 en_core_web_sm @ https://github.com/explosion/spacy-models/releases/download/en_core_web_sm-3.8.0/en_core_web_sm-3.8.0-py3-none-any.whl
 pillow>=10
 """

@@ -4,9 +4,10 @@ A folder passes when:
 - weights are safetensors only (valid headers), and no file is a pickle or a torch zip archive;
 - every file has an expected type (json, safetensors, py, md, txt);
 - the shipped Python imports only transformers, torch, the standard library, flat siblings that are
-  shipped too, and spaCy *lazily* (inside a function or a ``try/except ImportError``), and never
-  calls eval/exec/compile/__import__, importlib.import_module, os.system/popen or torch.load, and
-  never imports network, process or pickle modules.
+  shipped too, and spaCy, thinc, threadpoolctl *lazily* (inside a function or a
+  ``try/except ImportError``), and never calls eval/exec/compile/__import__,
+  importlib.import_module, os.system/popen or torch.load, and never imports network, process or
+  pickle modules.
 
 ``examples/export_to_hub.py`` refuses to verify or push a folder with any problem.
 """
@@ -24,7 +25,7 @@ FORBIDDEN_WEIGHT_SUFFIXES = {".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", 
                              ".npz", ".joblib", ".onnx", ".zip"}
 PICKLE_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05", b"PK\x03\x04")
 ALLOWED_THIRD_PARTY = {"transformers", "torch"}
-LAZY_ONLY_IMPORTS = {"spacy"}
+LAZY_ONLY_IMPORTS = {"spacy", "thinc", "threadpoolctl"}  # thinc comes with spaCy; threadpoolctl is optional
 NETWORK_AND_PROCESS_MODULES = {
     "socket", "ssl", "urllib", "http", "ftplib", "smtplib", "poplib", "imaplib", "telnetlib", "xmlrpc",
     "webbrowser", "asyncio", "subprocess", "multiprocessing", "pickle", "marshal", "shelve", "ctypes",
@@ -81,7 +82,7 @@ def _sibling_modules(folder: Path) -> set[str]:
 
 
 def scan_python_source(source: str, name: str, siblings: set[str]) -> list[str]:
-    """Imports limited to transformers/torch/stdlib/siblings (spaCy lazily); no eval/exec/network."""
+    """Imports limited to transformers/torch/stdlib/siblings (spaCy, thinc, threadpoolctl lazily); no eval/exec/network."""
     tree = ast.parse(source, filename=name)
     problems = []
     for node, lazy in _walk_with_laziness(tree):
