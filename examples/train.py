@@ -45,6 +45,7 @@ import logging
 import math
 import os
 import sys
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 import torch
@@ -147,16 +148,51 @@ def make_scheduler(args, optimizer, max_train_steps):
 # ---------------------------------------------------------------------------------------------
 
 
-def run_training(
-    args: StructureCLIPTrainArgs,
-    model: torch.nn.Module,
-    train_dataset,
-    collate_fn: Callable,
-    processor=None,
-    eval_dataset=None,
-    eval_callback: Optional[Callable[[torch.nn.Module, int], dict]] = None,
-) -> TrainingResult:
-    """Train `model` in place on `train_dataset`; see the module docstring for the contract."""
+@dataclass
+class StepPlan:
+    """How long a run is, in optimizer steps (one step = `gradient_accumulation_steps` batches)."""
+
+    steps_per_epoch: int
+    max_train_steps: int
+    num_epochs: int
+    eval_steps: int  # validate every this many steps (default: once per epoch)
+
+
+def plan_steps(args: StructureCLIPTrainArgs, batches_per_epoch: int) -> StepPlan:
+    steps_per_epoch = max(1, math.ceil(batches_per_epoch / args.gradient_accumulation_steps))
+    max_train_steps = args.max_train_steps or math.ceil(args.num_train_epochs * steps_per_epoch)
+    return StepPlan(steps_per_epoch, max_train_steps, math.ceil(max_train_steps / steps_per_epoch),
+                    args.eval_steps or steps_per_epoch)  # fmt: skip
+
+
+@dataclass
+class TrainingRun:
+    """Everything the loop touches, built by `prepare_training_run` (steps 1-4)."""
+
+    args: StructureCLIPTrainArgs
+    accelerator: Accelerator
+    model: torch.nn.Module  # unwrapped: validation and saving use it
+    loss_module: torch.nn.Module  # prepared (DDP-wrapped on several processes)
+    optimizer: torch.optim.Optimizer
+    lr_scheduler: object
+    train_dataloader: DataLoader
+    eval_dataloader: Optional[DataLoader]
+    plan: StepPlan
+    progress: TrainingProgress
+    log: ResultsLog
+    processor: object = None
+    eval_callback: Optional[Callable[[torch.nn.Module, int], dict]] = None
+
+    @property
+    def best_model_dir(self) -> str:
+        return os.path.join(self.args.output_dir, "best_model")
+
+    @property
+    def can_validate(self) -> bool:
+        return self.eval_dataloader is not None or self.eval_callback is not None
+
+
+def prepare_training_run(args, model, train_dataset, collate_fn, processor, eval_dataset, eval_callback) -> TrainingRun:
     # 1. Accelerator and seed
     accelerator = make_accelerator(args)
     set_seed(args.seed)
@@ -175,96 +211,123 @@ def run_training(
     loss_module, optimizer, train_dataloader = accelerator.prepare(loss_module, optimizer, train_dataloader)
     if eval_dataloader is not None:
         eval_dataloader = accelerator.prepare(eval_dataloader)
-    batches_per_epoch = len(train_dataloader)
-    if batches_per_epoch == 0:
+    if len(train_dataloader) == 0:
         raise ValueError(f"{len(train_dataset)} training rows make no full batch of {args.per_device_train_batch_size} "
                          f"per process x {accelerator.num_processes} processes; lower the batch size.")
-    steps_per_epoch = max(1, math.ceil(batches_per_epoch / args.gradient_accumulation_steps))
-    max_train_steps = args.max_train_steps or math.ceil(args.num_train_epochs * steps_per_epoch)
-    num_epochs = math.ceil(max_train_steps / steps_per_epoch)
-    lr_scheduler = make_scheduler(args, optimizer.optimizer, max_train_steps)
+    plan = plan_steps(args, len(train_dataloader))
+    lr_scheduler = make_scheduler(args, optimizer.optimizer, plan.max_train_steps)
     progress = TrainingProgress()
     accelerator.register_for_checkpointing(lr_scheduler, progress, HingeWarmupCounter(model))
     if checkpoint is not None:
         logger.info("Resuming from %s", checkpoint)
         accelerator.load_state(str(checkpoint))
+    return TrainingRun(args, accelerator, model, loss_module, optimizer, lr_scheduler, train_dataloader,
+                       eval_dataloader, plan, progress, log, processor, eval_callback)  # fmt: skip
 
+
+def run_training(
+    args: StructureCLIPTrainArgs,
+    model: torch.nn.Module,
+    train_dataset,
+    collate_fn: Callable,
+    processor=None,
+    eval_dataset=None,
+    eval_callback: Optional[Callable[[torch.nn.Module, int], dict]] = None,
+) -> TrainingResult:
+    """Train `model` in place on `train_dataset`; see the module docstring for the contract."""
+    run = prepare_training_run(args, model, train_dataset, collate_fn, processor, eval_dataset, eval_callback)
+    plan, progress = run.plan, run.progress
     logger.info(
         "Training %d steps (%d epochs of %d steps): %d processes x batch %d x accumulation %d",
-        max_train_steps, num_epochs, steps_per_epoch, accelerator.num_processes,
+        plan.max_train_steps, plan.num_epochs, plan.steps_per_epoch, run.accelerator.num_processes,
         args.per_device_train_batch_size, args.gradient_accumulation_steps,
     )  # fmt: skip
-    bar = tqdm(total=max_train_steps, initial=progress.completed_steps, desc="training",
-               disable=args.disable_tqdm or not accelerator.is_local_main_process)
-    eval_steps = args.eval_steps or steps_per_epoch
-    best_model_dir = os.path.join(args.output_dir, "best_model")
-    can_validate = eval_dataloader is not None or eval_callback is not None
-    stopped_early = False
+    bar = tqdm(total=plan.max_train_steps, initial=progress.completed_steps, desc="training",
+               disable=args.disable_tqdm or not run.accelerator.is_local_main_process)
 
     # 5. The loop
-    loss_module.train()
-    for epoch in range(progress.epoch, num_epochs):
-        # The seedable sampler's order depends on (seed, epoch) only; a resumed epoch skips what it saw.
-        train_dataloader.set_epoch(epoch)
-        skip = progress.batches_done_in_epoch
-        active_dataloader = accelerator.skip_first_batches(train_dataloader, skip) if skip else train_dataloader
-        step_losses = []
-        for batch in active_dataloader:
-            with accelerator.accumulate(loss_module):
-                outputs = loss_module(**batch)
-                accelerator.backward(outputs["loss"])
-                if accelerator.sync_gradients and args.max_grad_norm > 0:
-                    accelerator.clip_grad_norm_(loss_module.parameters(), args.max_grad_norm)
-                optimizer.step()
-                optimizer.zero_grad()
-            progress.batches_done_in_epoch += 1
-            step_losses.append({key: value.detach() if torch.is_tensor(value) else value
-                                for key, value in outputs.items()})
-            if not accelerator.sync_gradients:
-                continue
-            lr_scheduler.step()
-            progress.completed_steps += 1
-            step = progress.completed_steps
-            bar.update(1)
-            if step % args.logging_steps == 0 or step == max_train_steps:
-                record = train_record(accelerator, step_losses, step, epoch, lr_scheduler)
-                record["loss_path"] = accelerator.unwrap_model(loss_module).last_loss_path
-                log.write(record)
-                bar.set_postfix(loss=f"{record['loss']:.4f}")
-            step_losses = []
-            if can_validate and (step % eval_steps == 0 or step == max_train_steps):
-                # Validation must not move the RNG that dropout uses, or a resumed run would diverge.
-                with preserved_rng_states(accelerator):
-                    validate_and_select(accelerator, args, model, processor, eval_dataloader, eval_callback, step,
-                                        progress, log, best_model_dir)  # fmt: skip
-            if should_checkpoint(args, step, end_of_epoch=False):
-                save_checkpoint(accelerator, args, step)
-            stopped_early = args.stop_after_steps is not None and step >= args.stop_after_steps
-            if stopped_early or step >= max_train_steps:
-                break
-        if stopped_early or progress.completed_steps >= max_train_steps:
+    run.loss_module.train()
+    stopped_early = False
+    for epoch in range(progress.epoch, plan.num_epochs):
+        stopped_early = train_epoch(run, epoch, bar)
+        if stopped_early or progress.completed_steps >= plan.max_train_steps:
             break
         progress.epoch, progress.batches_done_in_epoch = epoch + 1, 0
         if should_checkpoint(args, progress.completed_steps, end_of_epoch=True):
-            save_checkpoint(accelerator, args, progress.completed_steps)
+            save_checkpoint(run.accelerator, args, progress.completed_steps)
     bar.close()
+    return finish_training(run, stopped_early)
 
+
+def train_epoch(run: TrainingRun, epoch: int, bar) -> bool:
+    """One epoch, or what is left of it after a resume. Returns True when `stop_after_steps` hit."""
+    accelerator, progress = run.accelerator, run.progress
+    # The seedable sampler's order depends on (seed, epoch) only; a resumed epoch skips what it saw.
+    run.train_dataloader.set_epoch(epoch)
+    skip = progress.batches_done_in_epoch
+    batches = accelerator.skip_first_batches(run.train_dataloader, skip) if skip else run.train_dataloader
+    step_losses = []
+    for batch in batches:
+        with accelerator.accumulate(run.loss_module):
+            outputs = run.loss_module(**batch)
+            accelerator.backward(outputs["loss"])
+            if accelerator.sync_gradients and run.args.max_grad_norm > 0:
+                accelerator.clip_grad_norm_(run.loss_module.parameters(), run.args.max_grad_norm)
+            run.optimizer.step()
+            run.optimizer.zero_grad()
+        progress.batches_done_in_epoch += 1
+        step_losses.append({key: value.detach() if torch.is_tensor(value) else value for key, value in outputs.items()})
+        if not accelerator.sync_gradients:
+            continue
+        after_optimizer_step(run, step_losses, epoch, bar)
+        step_losses = []
+        step = progress.completed_steps
+        stopped_early = run.args.stop_after_steps is not None and step >= run.args.stop_after_steps
+        if stopped_early or step >= run.plan.max_train_steps:
+            return stopped_early
+    return False
+
+
+def after_optimizer_step(run: TrainingRun, step_losses: list, epoch: int, bar) -> None:
+    """Schedule, progress, logging, validation and checkpoints after one optimizer step."""
+    args, accelerator = run.args, run.accelerator
+    run.lr_scheduler.step()
+    run.progress.completed_steps += 1
+    step = run.progress.completed_steps
+    bar.update(1)
+    is_last = step == run.plan.max_train_steps
+    if step % args.logging_steps == 0 or is_last:
+        record = train_record(accelerator, step_losses, step, epoch, run.lr_scheduler)
+        record["loss_path"] = accelerator.unwrap_model(run.loss_module).last_loss_path
+        run.log.write(record)
+        bar.set_postfix(loss=f"{record['loss']:.4f}")
+    if run.can_validate and (step % run.plan.eval_steps == 0 or is_last):
+        # Validation must not move the RNG that dropout uses, or a resumed run would diverge.
+        with preserved_rng_states(accelerator):
+            validate_and_select(accelerator, args, run.model, run.processor, run.eval_dataloader, run.eval_callback,
+                                step, run.progress, run.log, run.best_model_dir)  # fmt: skip
+    if should_checkpoint(args, step, end_of_epoch=False):
+        save_checkpoint(accelerator, args, step)
+
+
+def finish_training(run: TrainingRun, stopped_early: bool) -> TrainingResult:
     # 6. Final model and processor
+    progress = run.progress
     steps_per_rank = gather_object([progress.completed_steps])
-    log.write({"type": "end", "step": progress.completed_steps, "world_size": accelerator.num_processes,
-               "steps_per_rank": steps_per_rank, "stopped_early": stopped_early})
+    run.log.write({"type": "end", "step": progress.completed_steps, "world_size": run.accelerator.num_processes,
+                   "steps_per_rank": steps_per_rank, "stopped_early": stopped_early})
     final_model_dir = None
     if not stopped_early:
-        save_model(accelerator, model, processor, args.output_dir)
-        final_model_dir = args.output_dir
-    has_best = progress.best_metric is not None and os.path.isdir(best_model_dir)
+        save_model(run.accelerator, run.model, run.processor, run.args.output_dir)
+        final_model_dir = run.args.output_dir
+    has_best = progress.best_metric is not None and os.path.isdir(run.best_model_dir)
     return TrainingResult(
-        history=log.history,
+        history=run.log.history,
         final_model_dir=final_model_dir,
-        best_model_dir=best_model_dir if has_best else None,
+        best_model_dir=run.best_model_dir if has_best else None,
         best_metric=progress.best_metric,
         global_step=progress.completed_steps,
-        results_file=log.path,
+        results_file=run.log.path,
     )
 
 

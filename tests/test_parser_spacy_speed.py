@@ -64,3 +64,14 @@ def test_single_blas_thread_is_a_no_op_without_threadpoolctl(monkeypatch):
     monkeypatch.setattr(spacy_cpu_speed, "ThreadpoolController", None)
     with single_blas_thread():
         pass
+
+
+@needs_model
+def test_worker_processes_parse_exactly_like_the_main_process(parser):
+    captions = [
+        "a man riding a horse next to a red barn", "two dogs are playing with a frisbee on the grass",
+        "the cat is black", "a plate of food on a wooden table", "", "a woman in a pink shirt holding an umbrella",
+    ] * 4
+    in_process = [graph.to_json() for graph in parser.parse_batch(captions, batch_size=4)]
+    assert any(graph["relations"] for graph in in_process)
+    assert [graph.to_json() for graph in parser.parse_batch(captions, batch_size=4, n_process=2)] == in_process
