@@ -236,7 +236,7 @@ def build_synthetic_dataset(
     grid_size: int = 3,
     cell_px: int = 16,
 ):
-    """The synthetic world as a `datasets.DatasetDict` (splits and columns as in CONTRACT.md).
+    """The synthetic world as a `datasets.DatasetDict`: the splits of SPLIT_SIZES, the columns below.
 
     `split_sizes` overrides SPLIT_SIZES; a size of 0 drops the split. Add {"train_curriculum": n} for the
     canonical-wording first training stage (see `generate_split`).

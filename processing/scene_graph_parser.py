@@ -12,6 +12,8 @@ import logging
 import re
 from typing import Iterable, Optional
 
+from transformers.utils.logging import tqdm  # honours transformers' disable_progress_bar()
+
 from .scene_graph import SceneGraph
 from .scene_graph_lemmas import TagLemmatizer
 from .scene_graph_rules import build_scene_graph
@@ -31,6 +33,8 @@ UNUSED_PIPES = ("ner", "attribute_ruler", "lemmatizer", "senter", "entity_ruler"
 REQUIRED_PIPES = ("tagger", "parser")
 # spaCy refuses texts above nlp.max_length; captions that long are garbage anyway, so parse a prefix.
 MAX_PARSED_CHARS = 100_000
+# Smaller calls (a processor batch, one datasets.map chunk) stay quiet by default.
+PROGRESS_BAR_MIN_CAPTIONS = 10_000
 
 # HTML tags and control characters are blanked with spaces of the same length, so the parse sees
 # plain words and every char span still indexes the original caption.
@@ -93,10 +97,13 @@ class SceneGraphParser:
     def parse(self, caption: str) -> SceneGraph:
         return self.parse_batch([caption])[0]
 
-    def parse_batch(self, captions: Iterable[str], batch_size: int = 256, n_process: int = 1) -> list[SceneGraph]:
+    def parse_batch(
+        self, captions: Iterable[str], batch_size: int = 256, n_process: int = 1, show_progress: Optional[bool] = None
+    ) -> list[SceneGraph]:
         """One graph per caption, in order. Captions without a letter or digit get an empty graph;
         HTML tags and control characters are ignored; spans always index the caption as given.
-        `n_process` > 1 forks spaCy workers (worth it only for tens of thousands of captions)."""
+        `n_process` > 1 forks spaCy workers (worth it only for tens of thousands of captions).
+        `show_progress`: a progress bar; by default only from PROGRESS_BAR_MIN_CAPTIONS captions on."""
         if isinstance(captions, str):
             raise TypeError("parse_batch expects a list of captions; use parse() for a single string")
         captions = [_validate_caption(caption) for caption in captions]
@@ -107,10 +114,15 @@ class SceneGraphParser:
             graphs[i] = SceneGraph(caption=captions[i], attribute_spans=[], relation_spans=[])
         disable = [pipe for pipe in UNUSED_PIPES if pipe in self.nlp.pipe_names]
         texts = (_mask_markup(captions[i]) for i in to_parse)
+        if show_progress is None:
+            show_progress = len(to_parse) >= PROGRESS_BAR_MIN_CAPTIONS
+        progress = tqdm(total=len(to_parse), desc="parsing captions", unit="caption", disable=not show_progress)
         with single_blas_thread():
             docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable)
             for i, doc in zip(to_parse, docs):
+                progress.update(1)
                 graph = build_scene_graph(doc, self.lemmatizer)
                 graph.caption = captions[i]
                 graphs[i] = graph
+        progress.close()
         return graphs  # type: ignore[return-value]

@@ -133,3 +133,16 @@ def test_arbitrary_unicode_never_crashes(parser, caption):
 def test_arbitrary_word_salad_never_crashes(parser, words):
     caption = " ".join(words)
     assert_well_formed(parser.parse(caption), caption)
+
+
+@needs_model
+def test_progress_bar_only_for_long_calls_unless_asked(parser, capsys, monkeypatch):
+    from processing import scene_graph_parser
+
+    parser.parse_batch(["a dog on a couch"] * 3)
+    assert "parsing captions" not in capsys.readouterr().err
+    parser.parse_batch(["a dog on a couch"] * 3, show_progress=True)
+    assert "parsing captions" in capsys.readouterr().err
+    monkeypatch.setattr(scene_graph_parser, "PROGRESS_BAR_MIN_CAPTIONS", 2)
+    parser.parse_batch(["a dog on a couch"] * 3)
+    assert "parsing captions" in capsys.readouterr().err

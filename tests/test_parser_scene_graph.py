@@ -1,4 +1,4 @@
-"""SceneGraph: triples order and JSON round trip (contract in CONTRACT.md, SPEC §3)."""
+"""SceneGraph: triples order (relations first, the KEE input order) and JSON round trip (SPEC §3)."""
 
 import json
 
