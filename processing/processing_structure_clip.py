@@ -126,6 +126,12 @@ class StructureCLIPProcessor(ProcessorMixin):
             raise ValueError("negatives need the captions they belong to: pass text=... as well.")
         if negative_strategy not in STRATEGIES:
             raise ValueError(f"negative_strategy must be one of {STRATEGIES}, got {negative_strategy!r}")
+        if kwargs and images is None:
+            raise TypeError(f"unexpected keyword arguments {sorted(kwargs)}: extra keywords go to the image "
+                            "processor, and no images were given (tokenizer options: padding, truncation, max_length).")
+        if negatives is not None and isinstance(images, (list, tuple)) and len(images) != len(texts):
+            raise ValueError(f"{len(texts)} captions but {len(images)} images: with negatives, caption i and its "
+                             "negative are scored against image i, so give one image per caption.")
         data: dict = {}
         if texts is not None or triples is not None:
             data.update(self._encode_text_side(texts, triples, negatives, negative_triples, padding,
@@ -144,11 +150,15 @@ class StructureCLIPProcessor(ProcessorMixin):
     def parse(self, text) -> list:
         """Scene graphs of a caption or list of captions (with the processor's spaCy model)."""
         texts = _as_caption_list(text, "text")
-        return cached_parser(self.spacy_model).parse_batch(texts or [])
+        if texts is None:
+            raise TypeError("parse() needs a caption or a list of captions, got None")
+        return cached_parser(self.spacy_model).parse_batch(texts)
 
     def build_negatives(self, text=None, graphs=None, seed: int = 0, strategy: str = "random"):
         """The NegativeBatch behind ``negatives="auto"``: captions, triples, ``.counts`` and reasons."""
         if graphs is None:
+            if text is None:
+                raise ValueError("build_negatives needs text=... (captions to parse) or graphs=... (SceneGraphs)")
             graphs = self.parse(text)
         return build_negatives(graphs, seed=seed, strategy=strategy)
 
@@ -174,7 +184,7 @@ class StructureCLIPProcessor(ProcessorMixin):
         if negative_texts is not None:
             data.update({f"negative_{key}": encoded[key][len(texts):] for key in TEXT_KEYS})
             data.update({f"negative_{key}": value for key, value in self._triple_ids(negative_triples).items()})
-            data["negative_mask"] = negative_mask
+            data["negative_mask"] = _mask_negatives_equal_to_positives(data, negative_mask)
         return data
 
     def _resolve_negatives(self, texts, graphs, negatives, negative_triples, seed, strategy):
@@ -200,6 +210,12 @@ class StructureCLIPProcessor(ProcessorMixin):
             else:
                 negative_triples = _validate_triples(negative_triples, "negative_triples", expected=len(texts),
                                                      allow_none=True)
+                # A negative caption whose triples are None gets them parsed, like an unannotated one.
+                unparsed = [i for i, (n, t) in enumerate(zip(negatives, negative_triples)) if n is not None and t is None]
+                if unparsed:
+                    graphs_of_unparsed = self.parse([negatives[i] for i in unparsed])
+                    for i, graph in zip(unparsed, graphs_of_unparsed):
+                        negative_triples[i] = graph.triples()
         mask = [int(n is not None) for n in negatives]
         # Rows without a negative still need well-formed tensors; negative_mask = 0 tells the model
         # to ignore them (never another caption's negative, SPEC §3).
@@ -238,6 +254,21 @@ class StructureCLIPProcessor(ProcessorMixin):
 # Boundary validation (STYLE §9): say what was wrong and how to fix it.
 
 
+def _mask_negatives_equal_to_positives(data: dict, negative_mask: list[int]) -> list[int]:
+    """negative_mask 0 where truncation (max_length, max_triples) left a negative identical to its
+    positive in every input: the swap fell past the cut, and the loss would teach nothing."""
+    keys = TEXT_KEYS + TRIPLE_KEYS
+    mask = [
+        int(present and any(data[key][row] != data[f"negative_{key}"][row] for key in keys))
+        for row, present in enumerate(negative_mask)
+    ]
+    dropped = sum(negative_mask) - sum(mask)
+    if dropped:
+        logger.warning("%d negative(s) identical to their captions after truncation (the swap lies past "
+                       "max_length or max_triples); negative_mask set to 0 for them.", dropped)
+    return mask
+
+
 def _require_int(name: str, value, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
@@ -262,6 +293,9 @@ def _validate_triples(triples, name: str, expected: Optional[int] = None, allow_
     if not isinstance(triples, (list, tuple)):
         raise TypeError(f"{name} must be a list with one entry (list of (head, relation, tail)) per caption, "
                         f"got {type(triples).__name__}")
+    if not triples:
+        raise ValueError(f"{name} is an empty list; give one entry per caption (an empty list for a caption "
+                         "without triples).")
     if expected is not None and len(triples) != expected:
         raise ValueError(f"{name} has {len(triples)} entries but there are {expected} captions; give one per caption.")
     result = []

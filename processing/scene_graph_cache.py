@@ -75,6 +75,9 @@ def add_scene_graph_columns(
     ``cache_dir``: where the Arrow cache goes. Without it, a dataset loaded from files caches next
     to its own cache files; an in-memory dataset is not cached (datasets writes nothing for it).
     """
+    if not isinstance(dataset, datasets.Dataset):
+        raise TypeError(f"add_scene_graph_columns takes one datasets.Dataset, got {type(dataset).__name__}; "
+                        "for a DatasetDict, call it once per split.")
     if caption_column not in dataset.column_names:
         raise ValueError(f"column {caption_column!r} not in dataset columns {dataset.column_names}")
     if negative_strategy not in STRATEGIES:
@@ -89,13 +92,17 @@ def add_scene_graph_columns(
         cache_file_name = os.path.join(cache_dir, f"scene_graphs-{fingerprint}.arrow")
     elif not dataset.cache_files:
         logger.info("in-memory dataset and no cache_dir: scene graphs will not be cached on disk")
+    features = _output_features(dataset, build_negatives)
+    if len(dataset) == 0:
+        # datasets.map returns an empty dataset unchanged (ignoring `features`); add the columns anyway.
+        return datasets.Dataset.from_dict({name: [] for name in features}, features=features)
     return dataset.map(
         _add_columns,
         batched=True,
         batch_size=batch_size,
         num_proc=num_proc,
         fn_kwargs={"spacy_model": spacy_model, **options},
-        features=_output_features(dataset, build_negatives),
+        features=features,
         new_fingerprint=fingerprint,
         cache_file_name=cache_file_name,
         load_from_cache_file=load_from_cache_file,

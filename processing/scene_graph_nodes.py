@@ -142,4 +142,6 @@ class NodeRules(TokenTable):
             if child.dep_ in _NON_PHRASE_DEPS or child.right_edge.i != start - 1:
                 break
             start = child.left_edge.i
+        while start < token.i and self.tokens[start].is_space:
+            start += 1  # leading whitespace (or blanked markup) is no part of the phrase
         return self.tokens[start].idx, token.idx + len(token.text)

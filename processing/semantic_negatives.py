@@ -17,6 +17,12 @@ What differs from the original data (SPEC §3):
   ``reason`` (one of :data:`NO_NEGATIVE_REASONS`), and :class:`NegativeBatch` counts them;
 - a negative whose caption equals the positive (e.g. "a man next to a man") is never returned.
 
+Graphs name nodes by their head, so a relation swap between two objects with the same name ("a big
+dog chasing a small dog" -> "a small dog chasing a big dog") keeps a different caption but the same
+triples as the positive. It is kept: the caption is a true hard negative for the text tower, even
+though the KEE sees no difference. An attribute swap whose triples do not change is dropped, since
+there the captions mean the same ("a big dog and a small dog" -> "a small dog and a big dog").
+
 Determinism: every caption gets its own ``random.Random`` seeded from ``sha256(seed, caption)``, so
 the negative of a caption depends only on (seed, graph), never on its position in a batch or on
 Python's salted ``hash``.
@@ -59,6 +65,8 @@ _SINGULAR_QUANTITIES = {"1", "one", "a", "an", "single"}
 # Words whose first letter does not predict the a/an sound.
 _AN_DESPITE_CONSONANT = ("hour", "honest", "honor", "honour", "heir", "8", "11", "18", "80")
 _A_DESPITE_VOWEL = ("uni", "use", "usu", "uti", "ura", "eu", "ewe", "one", "once", "ubiq", "u.s")
+# An HTML tag as scene_graph_parser masks it (that module is not imported here: negatives only need graphs).
+_MARKUP_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,200}>")
 _COPULA_NUMBER = {"is": "are", "are": "is", "was": "were", "were": "was", "has": "have", "have": "has"}
 
 
@@ -119,7 +127,8 @@ def caption_rng(seed: SeedOrRng, caption: str) -> random.Random:
         return seed
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int or random.Random, got {type(seed).__name__}")
-    digest = hashlib.sha256(f"{seed}\x00{caption}".encode("utf-8")).digest()
+    # surrogatepass: a caption with a lone surrogate is a valid str and must still get its generator
+    digest = hashlib.sha256(f"{seed}\x00{caption}".encode("utf-8", "surrogatepass")).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
@@ -350,6 +359,13 @@ def build_negatives(graphs: Sequence, seed: SeedOrRng = 0, strategy: str = "rand
     if isinstance(seed, random.Random):
         # One shared generator would make a caption's negative depend on its batch position.
         raise TypeError("build_negatives needs an int seed (each caption derives its own generator)")
+    if isinstance(graphs, str):
+        raise TypeError("build_negatives takes a list of SceneGraphs; parse captions first (SceneGraphParser)")
+    graphs = list(graphs)
+    for index, graph in enumerate(graphs):
+        if not (hasattr(graph, "caption") and hasattr(graph, "relation_spans")):
+            raise TypeError(f"graphs[{index}] must be a SceneGraph, got {type(graph).__name__}: {graph!r:.80}; "
+                            "parse captions first (SceneGraphParser.parse_batch)")
     return NegativeBatch([negative_for_graph(graph, seed, strategy) for graph in graphs])
 
 
@@ -367,7 +383,7 @@ def _no_negative_reason(graph, strategy: str) -> str:
 def _exchange(caption: str, first: Span, second: Span, fix_copula: bool = False) -> str:
     """Exchange two non-overlapping spans (first before second), fixing capitals, a/an, is/are."""
     first_text, second_text = caption[slice(*first)], caption[slice(*second)]
-    first_starts_sentence = caption[: first[0]].strip() == ""
+    first_starts_sentence = _MARKUP_TAG.sub("", caption[: first[0]]).strip() == ""  # "<p>A man ..." too
     new_first, new_second = second_text, first_text
     if first_starts_sentence and first_text[:1].isupper():
         new_first, new_second = _capitalise(new_first), _decapitalise(new_second)

@@ -24,6 +24,15 @@ def test_woman_and_man_swap_as_whole_phrases(parse):
     assert all("woman" in caption and caption.count("man") == 2 for caption in captions)  # "woman" survives
 
 
+@pytest.mark.parametrize(
+    "caption, expected",
+    [("  A man riding a horse.", "  A horse riding a man."), ("<p>A man riding a horse</p>", "<p>A horse riding a man</p>"),
+     ("a man riding a horse \udc80", "a horse riding a man \udc80")],
+)
+def test_leading_space_markup_and_surrogates_do_not_garble_the_swap(parse, caption, expected):
+    assert {c.caption for c in relation_swap_candidates(parse(caption))} == {expected}
+
+
 def test_parsed_relation_swap_keeps_articles_right(parse):
     captions = [c.caption for c in relation_swap_candidates(parse("An elephant standing next to a man."))]
     assert captions == ["A man standing next to an elephant."]

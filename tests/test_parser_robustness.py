@@ -80,6 +80,33 @@ def test_wrong_types_raise_type_error(parser, bad):
 
 
 @needs_model
+@pytest.mark.parametrize("caption", ["  A man riding a horse.", "<p>A man riding a horse</p>", " \n a man riding a horse"])
+def test_phrase_spans_start_at_the_first_word(parser, caption):
+    (subject_span, _), = parser.parse(caption).relation_spans
+    assert caption[slice(*subject_span)].lower() == "a man"
+
+
+@needs_model
+def test_angle_brackets_that_are_no_tags_stay_text(parser):
+    assert "cat" in parser.parse("a dog < a cat and a man > a horse").objects
+    assert ("dog", "ride", "horse") in parser.parse("a sign saying <3 and a dog riding a horse >").relations
+
+
+@needs_model
+def test_lone_surrogate_is_ignored(parser):
+    caption = "a man riding a horse \udc80"
+    graph = parser.parse(caption)
+    assert graph.caption == caption and ("man", "ride", "horse") in graph.relations
+
+
+@needs_model
+@pytest.mark.parametrize("options", [dict(batch_size=0), dict(batch_size=1.5), dict(n_process=0), dict(batch_size=True)])
+def test_parse_batch_rejects_bad_batch_options(parser, options):
+    with pytest.raises(ValueError, match=">= 1"):
+        parser.parse_batch(["a man riding a horse"], **options)
+
+
+@needs_model
 def test_parse_batch_rejects_a_bare_string_and_bad_items(parser):
     with pytest.raises(TypeError, match="list"):
         parser.parse_batch("a cat on a mat")

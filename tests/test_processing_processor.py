@@ -146,6 +146,41 @@ def test_given_negatives_with_none(processor):
     assert batch["negative_triple_mask"][0].sum() == 1 and batch["negative_triple_mask"][1].sum() == 0
 
 
+def test_a_given_negative_without_triples_gets_them_parsed(processor):
+    parsed = processor(text=["a man riding a horse"], negatives=["a horse riding a man"])
+    partly_given = processor(text=["a man riding a horse", "a dog"], negatives=["a horse riding a man", "a cat"],
+                             negative_triples=[None, [("cat", "is", "small")]])
+    for key in ("negative_head_ids", "negative_relation_ids", "negative_tail_ids", "negative_triple_mask"):
+        assert torch.equal(partly_given[key][0], parsed[key][0])
+    assert partly_given["negative_triple_mask"][1].sum() == 1
+
+
+def test_a_negative_cut_away_by_truncation_is_masked_not_trained_on(processor, caplog):
+    # The tiny CLIP tokenizer keeps 16 tokens and max_triples is 1: "big" <-> "tall" at the end of
+    # this caption falls past both cuts, so the negative's inputs equal the positive's exactly.
+    caption = ("a young woman in a red shirt standing on the grass of a big field next to a tall tree "
+               "with a dog chasing a cat")
+    few_slots = make_tiny_processor(max_triples=1)
+    negative = few_slots.build_negatives([caption]).captions[0]
+    assert negative is not None and negative != caption
+    with caplog.at_level("WARNING"):
+        batch = few_slots(text=[caption, "a man riding a horse"], negatives=[negative, "a horse riding a man"])
+    assert torch.equal(batch["input_ids"][0], batch["negative_input_ids"][0])
+    assert batch["negative_mask"].tolist() == [0, 1]
+    assert "identical to their captions after truncation" in caplog.text
+    untruncated = few_slots(text=[caption], negatives=[negative], max_length=40, padding="max_length")
+    assert untruncated["negative_mask"].tolist() == [1]
+
+
+def test_parse_and_build_negatives_need_input(processor):
+    with pytest.raises(TypeError, match="got None"):
+        processor.parse(None)
+    with pytest.raises(ValueError, match="text=... .* or graphs=..."):
+        processor.build_negatives()
+    with pytest.raises(TypeError, match=r"graphs\[0\] must be a SceneGraph"):
+        processor.build_negatives(graphs=["a man riding a horse"])
+
+
 def test_positives_and_negatives_share_the_padding_length(processor):
     batch = processor(text=["a dog", "a dog"], negatives=["a man riding a horse next to a woman", None], padding=True)
     assert batch["input_ids"].shape == batch["negative_input_ids"].shape
@@ -173,6 +208,9 @@ def test_numpy_and_list_outputs(processor):
         (dict(text=["a"], negative_triples=[[]]), ValueError, "without negatives"),
         (dict(images=images(1), negatives="auto"), ValueError, "text=..."),
         (dict(text=["a"], negatives="auto", negative_strategy="best"), ValueError, "negative_strategy"),
+        (dict(text=["a"], triples=[]), ValueError, "empty list"),
+        (dict(text=["a"], return_attention_mask=False), TypeError, "no images were given"),
+        (dict(text=["a", "b"], images=images(3), negatives="auto"), ValueError, "2 captions but 3 images"),
     ],
 )
 def test_bad_inputs_get_clear_errors(processor, kwargs, error, message):

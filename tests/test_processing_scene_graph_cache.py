@@ -76,3 +76,14 @@ def test_bad_arguments():
         add_scene_graph_columns(dataset(), caption_column="text")
     with pytest.raises(ValueError, match="negative_strategy"):
         add_scene_graph_columns(dataset(), negative_strategy="best")
+    with pytest.raises(TypeError, match="once per split"):
+        add_scene_graph_columns(datasets.DatasetDict({"train": dataset()}))
+
+
+def test_an_empty_dataset_still_gets_the_columns():
+    empty = datasets.Dataset.from_dict({"caption": []}, features=datasets.Features({"caption": datasets.Value("string")}))
+    result = add_scene_graph_columns(empty, build_negatives=True)
+    assert len(result) == 0
+    assert set(result.column_names) == {"caption", "triples", "negative_caption", "negative_triples",
+                                        "negative_kind", "negative_reason"}
+    assert negative_counts(result) == {}
