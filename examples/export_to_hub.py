@@ -141,17 +141,13 @@ def make_structure_clip_pipeline(model, processor, pipeline_class=None):
 
 def assemble_folder(model, processor, output_dir: str | Path, card_text: str) -> list[str]:
     """Write every file of the Hub repository into ``output_dir`` (which must be empty or absent)."""
-    from processing.pipeline_structure_clip import structure_clip_pipeline_registered
+    from processing.pipeline_structure_clip import save_with_structure_clip_pipeline
 
     output_dir = Path(output_dir)
     if output_dir.exists() and any(output_dir.iterdir()):
         raise FileExistsError(f"{output_dir} is not empty; export into a new folder")
     output_dir.mkdir(parents=True, exist_ok=True)
-    with structure_clip_pipeline_registered():
-        # Pipeline.save_pretrained writes `custom_pipelines` into config.json, copies the pipeline file,
-        # and saves the model (safetensors, remote code, auto_map), tokenizer and image processor.
-        make_structure_clip_pipeline(model, processor).save_pretrained(output_dir)
-    processor.save_pretrained(output_dir)  # processor_config.json, triple_tokenizer/, processing code
+    save_with_structure_clip_pipeline(model, processor, output_dir)
     (output_dir / "README.md").write_text(card_text, encoding="utf-8")
     shutil.copyfile(ENDPOINT_HANDLER_SOURCE, output_dir / "handler.py")
     (output_dir / "requirements.txt").write_text(_endpoint_requirements(), encoding="utf-8")

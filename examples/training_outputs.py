@@ -9,6 +9,8 @@ from typing import Optional
 
 import torch
 
+from processing.pipeline_structure_clip import save_with_structure_clip_pipeline
+
 
 @dataclass
 class TrainingResult:
@@ -24,9 +26,14 @@ def save_model(accelerator, model, processor, directory) -> None:
     """`model` is the bare model (the object the caller passed in, trained in place)."""
     accelerator.wait_for_everyone()
     if accelerator.is_main_process:
-        model.save_pretrained(directory)
-        if processor is not None:
-            processor.save_pretrained(directory)
+        if processor is not None and getattr(model.config, "model_type", None) == "structure_clip":
+            # So that pipeline("zero-shot-image-classification", model=directory, trust_remote_code=True)
+            # gives the pipeline that feeds label triples, not the stock one that drops them.
+            save_with_structure_clip_pipeline(model, processor, directory)
+        else:
+            model.save_pretrained(directory)
+            if processor is not None:
+                processor.save_pretrained(directory)
     accelerator.wait_for_everyone()
 
 

@@ -99,7 +99,7 @@ def structure_clip_pipeline_registered():
     class. Registering overwrites the stock task for the whole process, so it is undone afterwards:
     other code in the process (CLIP evaluations) keeps the stock pipeline.
     """
-    previous = PIPELINE_REGISTRY.supported_tasks.get(TASK)
+    previous = PIPELINE_REGISTRY.supported_tasks.pop(TASK, None)  # popped: no "Overwriting" warning
     PIPELINE_REGISTRY.register_pipeline(
         TASK,
         pipeline_class=StructureCLIPZeroShotImageClassificationPipeline,
@@ -113,3 +113,16 @@ def structure_clip_pipeline_registered():
             PIPELINE_REGISTRY.supported_tasks.pop(TASK, None)
         else:
             PIPELINE_REGISTRY.supported_tasks[TASK] = previous
+
+
+def save_with_structure_clip_pipeline(model, processor, save_directory) -> None:
+    """Save model and processor so that ``pipeline(TASK, model=save_directory, trust_remote_code=True)``
+    builds *this* pipeline: ``config.json`` gets ``custom_pipelines`` and the folder this file.
+    A plain ``model.save_pretrained`` gives the stock pipeline, which never passes triples."""
+    pipe = StructureCLIPZeroShotImageClassificationPipeline(
+        model=model, tokenizer=processor.tokenizer, image_processor=processor.image_processor,
+        processor=processor, task=TASK, device=model.device,
+    )
+    with structure_clip_pipeline_registered():
+        pipe.save_pretrained(save_directory)  # model (safetensors, remote code, auto_map), tokenizer, images
+    processor.save_pretrained(save_directory)  # processor_config.json, triple_tokenizer/, processing code

@@ -36,8 +36,14 @@ class NodeRules(TokenTable):
         self.name_prefixes: dict[int, list[str]] = {}  # extra words of a node name ("cutting board")
         self.nominal_overrides: set[int] = set()
         self.nominal_overrides = self._find_nominal_overrides()
+        # The reverse slip: "a cake cut by a knife" tags `cut` NN, yet a word with a passive agent
+        # ("by a knife") is a participle, never an object.
+        self.verbal_overrides = {token.i for token in self.tokens if token.tag_ in NOUN_TAGS
+                                 and any(child.dep_ == "agent" for child in self.kids(token))}
 
     def nominal(self, token) -> bool:
+        if token.i in self.verbal_overrides:
+            return False
         return token.tag_ in NOUN_TAGS or token.i in self.nominal_overrides
 
     def _find_nominal_overrides(self) -> set:

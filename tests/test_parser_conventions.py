@@ -117,3 +117,9 @@ def test_quantifying_adjectives_are_not_attributes(parser):
 )
 def test_tag_lemmatizer(parser, word, tag, lemma):
     assert parser.lemmatizer.lemma(word, tag) == lemma
+
+
+def test_a_participle_tagged_as_a_noun_is_no_object(parser):
+    # en_core_web_sm tags "cut" NN here; its passive agent shows it is a verb.
+    graph = parser.parse("a cake cut by a knife")
+    assert graph.objects == ["cake", "knife"] and graph.relations == [("knife", "cut", "cake")]
