@@ -124,6 +124,21 @@ class StructureCLIPEmbeddingScorer(CLIPEmbeddingScorer):
         return _pooled(self.model.get_text_features(**kwargs))
 
 
+class MissingProcessorError(FileNotFoundError):
+    """No processor next to the model (e.g. the converter's output); the message says how to give one."""
+
+
+def _load_processor(processor_class, processor_name_or_path: str, model_name_or_path: str):
+    try:
+        return processor_class.from_pretrained(processor_name_or_path)
+    except OSError as error:
+        raise MissingProcessorError(
+            f"could not load a {processor_class.__name__} from {processor_name_or_path} ({error}). A model folder "
+            "written by convert_original_structure_clip.py holds no processor: pass evaluate.py --processor <a saved "
+            f"processor folder or Hub id> for {model_name_or_path}."
+        ) from error
+
+
 def scorer_for_model(model, processor, **kwargs):
     """The scorer matching an in-memory model (e.g. for validation during training), by config.model_type."""
     if getattr(model.config, "model_type", None) == "structure_clip":
@@ -137,22 +152,26 @@ def load_scorer(
     batch_size: int = 64,
     show_progress: bool = True,
     dtype: torch.dtype = torch.float32,
+    processor_name_or_path: str | None = None,
 ):
-    """Load a local folder or Hub id and wrap it in the matching scorer (chosen by `config.model_type`)."""
+    """Load a local folder or Hub id and wrap it in the matching scorer (chosen by `config.model_type`).
+
+    The processor comes from `processor_name_or_path`, or from the model's folder when that is None."""
     from transformers import AutoConfig
 
+    processor_name_or_path = processor_name_or_path or model_name_or_path
     config = AutoConfig.from_pretrained(model_name_or_path, trust_remote_code=True)
     if config.model_type == "structure_clip":
         from modeling_structure_clip import StructureCLIPModel
         from processing import StructureCLIPProcessor
 
         model = StructureCLIPModel.from_pretrained(model_name_or_path, dtype=dtype)
-        processor = StructureCLIPProcessor.from_pretrained(model_name_or_path)
+        processor = _load_processor(StructureCLIPProcessor, processor_name_or_path, model_name_or_path)
     elif config.model_type == "clip":
         from transformers import CLIPModel, CLIPProcessor
 
         model = CLIPModel.from_pretrained(model_name_or_path, dtype=dtype)
-        processor = CLIPProcessor.from_pretrained(model_name_or_path)
+        processor = _load_processor(CLIPProcessor, processor_name_or_path, model_name_or_path)
     else:
         raise ValueError(
             f"{model_name_or_path} has model_type {config.model_type!r}; evaluate.py scores 'clip' and "

@@ -19,9 +19,13 @@ Structure-CLIP encodes every candidate caption with its own triples: gold triple
 world, the processor's scene-graph parse everywhere else. Plain CLIP ignores triples.
 
 Writes one JSON per dataset in the CLIP_benchmark schema
-(`{"dataset", "model", "pretrained", "task", "metrics", "language"}`), per-group CSVs for ARO, and a
-markdown table `results.md`, all under --output_dir. Both model kinds go through the same scorer and
-metric code (embedding_scorers.py, structured_metrics.py), so their numbers are comparable.
+(`{"dataset", "model", "pretrained", "task", "metrics", "language"}`, plus `max_items`: null for a full
+run; `pretrained` is the absolute path of a local model folder), per-group CSVs for ARO, and a markdown
+table `results.md`, all under --output_dir. An --output_dir that already holds results of another model
+gets a warning: export_to_hub.py --results reads every JSON of a folder (and refuses foreign ones).
+Both model kinds go through the same scorer and metric code (embedding_scorers.py,
+structured_metrics.py), so their numbers are comparable. A folder without a processor (the converter's
+output) needs --processor.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import dataclasses
 import json
 import logging
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -37,7 +42,7 @@ from typing import Optional
 import torch
 from transformers import HfArgumentParser
 
-from embedding_scorers import load_scorer
+from embedding_scorers import MissingProcessorError, load_scorer
 from structured_benchmarks import (
     MissingBenchmarkDataError,
     SHARED_DATA_DIR,
@@ -79,15 +84,22 @@ class EvaluationArguments:
     model_name_or_path: str = dataclasses.field(
         metadata={"help": "Local folder or Hub id of a CLIP or Structure-CLIP checkpoint (kind read from config.model_type)."}
     )
+    processor: Optional[str] = dataclasses.field(
+        default=None,
+        metadata={"help": "Local folder or Hub id of the processor (default: --model_name_or_path). The converter's "
+                          "output holds no processor: pass a saved StructureCLIPProcessor here."},
+    )
     tasks: list[str] = dataclasses.field(
         default_factory=lambda: ["synthetic"],
         metadata={"help": f"Benchmarks to run, any of {', '.join(ALL_TASKS)}, or 'all'."},
     )
     output_dir: str = dataclasses.field(default="outputs/eval", metadata={"help": "Where JSON, CSV and results.md go."})
-    batch_size: int = dataclasses.field(default=64, metadata={"help": "Images / captions per forward pass."})
+    batch_size: int = dataclasses.field(default=64, metadata={"help": "Images / captions per forward pass (>= 1)."})
     device: Optional[str] = dataclasses.field(default=None, metadata={"help": "cpu, cuda, ... (default: cuda if available)."})
     max_items: Optional[int] = dataclasses.field(
-        default=None, metadata={"help": "Use only the first N items of each benchmark (quick checks; not a full result)."}
+        default=None,
+        metadata={"help": "Use only the first N >= 1 items of each benchmark (quick checks; not a full result, "
+                          "recorded in the JSON, and refused by export_to_hub.py)."},
     )
     seed: int = dataclasses.field(default=0, metadata={"help": "Seed of the Order perturbations and of a built synthetic world."})
     aro_dir: Optional[str] = dataclasses.field(
@@ -114,19 +126,36 @@ class EvaluationArguments:
         default=None, metadata={"help": "A saved synthetic-world DatasetDict; default: build it from --seed."}
     )
     synthetic_test_size: Optional[int] = dataclasses.field(
-        default=None, metadata={"help": "When building the synthetic world, items per test split (default: synthetic_world's)."}
+        default=None, metadata={"help": "When building the synthetic world, items (>= 1) per test split (default: synthetic_world's)."}
     )
 
 
-def _first(items, limit):
-    return items if limit is None else items[:limit]
+def validate_arguments(args: EvaluationArguments) -> list[str]:
+    """The tasks to run; raises ValueError on counts below 1 or unknown task names (even next to 'all')."""
+    for name in ("batch_size", "max_items", "synthetic_test_size"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            hint = "" if name == "batch_size" else " (leave it out for the full benchmark)"
+            raise ValueError(f"--{name} must be at least 1, got {value}{hint}.")
+    unknown = sorted(set(args.tasks) - set(ALL_TASKS) - {"all"})
+    if unknown:
+        raise ValueError(f"unknown task(s) {unknown}; choose from {', '.join(ALL_TASKS)} or 'all'.")
+    return list(ALL_TASKS) if "all" in args.tasks else list(args.tasks)
+
+
+def _first(items, limit, task: str):
+    """The first `limit` items; a task left with none would write an empty result, so it is an error."""
+    items = items if limit is None else items[:limit]
+    if not items:
+        raise ValueError(f"{task}: no items to evaluate; check its annotation files.")
+    return items
 
 
 def _aro(scorer, args, task, output_dir):
     root = Path(args.aro_dir) if args.aro_dir else None
     annotation = root / ARO_ANNOTATION_FILES[task] if root else None
     image_dir = args.aro_image_dir or (root / "images" if root else None)
-    items = _first(read_aro(annotation, image_dir, task), args.max_items)
+    items = _first(read_aro(annotation, image_dir, task), args.max_items, task)
     dropped = load_dropped_relations(args.aro_dropped_relations) if task == "vg_relation" else set()
     metrics, rows = evaluate_aro(scorer, items, dropped)
     write_group_csv(rows, output_dir / f"{task}_per_group.csv")
@@ -137,13 +166,13 @@ def _order(scorer, args, task):
     prefix = task.split("_")[0]
     pairs = read_caption_annotations(getattr(args, f"{prefix}_annotations"), getattr(args, f"{prefix}_image_dir"))
     items, skipped = build_order_items(pairs, seed=args.seed)
-    return {task: ("order", evaluate_order(scorer, _first(items, args.max_items), skipped))}
+    return {task: ("order", evaluate_order(scorer, _first(items, args.max_items, task), skipped))}
 
 
 def _retrieval(scorer, args, task):
     prefix = task.split("_")[0]
     pairs = read_caption_annotations(getattr(args, f"{prefix}_annotations"), getattr(args, f"{prefix}_image_dir"))
-    return {task: ("zeroshot_retrieval", evaluate_retrieval(scorer, retrieval_set_from_pairs(_first(pairs, args.max_items))))}
+    return {task: ("zeroshot_retrieval", evaluate_retrieval(scorer, retrieval_set_from_pairs(_first(pairs, args.max_items, task))))}
 
 
 def _synthetic(scorer, args):
@@ -153,6 +182,9 @@ def _synthetic(scorer, args):
     world = load_synthetic_world(args.synthetic_dir, seed=args.seed, split_sizes=sizes)
     if args.max_items is not None:
         world = {name: split.select(range(min(args.max_items, len(split)))) for name, split in world.items()}
+    empty = [name for name, split in world.items() if name.startswith("test_") and not len(split)]
+    if empty or not any(name.startswith("test_") for name in world):
+        raise ValueError(f"synthetic: no items to evaluate in test split(s) {empty or 'test_*'}; check --synthetic_dir.")
     results = evaluate_synthetic(scorer, world)
     return {name: ("zeroshot_retrieval" if name.endswith("retrieval") else "structured_pairwise", m) for name, m in results.items()}
 
@@ -176,10 +208,10 @@ def run_task(scorer, args: EvaluationArguments, task: str, output_dir: Path) -> 
         return _retrieval(scorer, args, task)
     if task == "sugarcrepe":
         items = read_sugarcrepe(args.sugarcrepe_dir, args.coco_val2017_dir)
-        items = {subset: _first(subset_items, args.max_items) for subset, subset_items in items.items()}
+        items = {subset: _first(subset_items, args.max_items, f"{task}/{subset}") for subset, subset_items in items.items()}
         return {task: ("structured_pairwise", evaluate_sugarcrepe(scorer, items))}
     if task == "winoground":
-        return {task: ("winoground", evaluate_winoground(scorer, _first(read_winoground(args.winoground_dir), args.max_items)))}
+        return {task: ("winoground", evaluate_winoground(scorer, _first(read_winoground(args.winoground_dir), args.max_items, task)))}
     if task == "synthetic":
         return _synthetic(scorer, args)
     raise ValueError(f"unknown task {task!r}; choose from {', '.join(ALL_TASKS)} or 'all'.")
@@ -200,16 +232,39 @@ def markdown_table(results: dict, model: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def evaluated_model_name(model_name_or_path: str) -> str:
+    """An absolute path for a local folder (so export_to_hub.py can compare it), a Hub id as it is."""
+    return os.path.abspath(model_name_or_path) if os.path.isdir(model_name_or_path) else model_name_or_path
+
+
+def warn_about_other_models_results(output_dir: Path, model: str) -> None:
+    """Old result JSON of another model would be read with ours by `export_to_hub.py --results <folder>`."""
+    foreign = []
+    for path in sorted(output_dir.glob("*.json")):
+        try:
+            recorded = json.loads(path.read_text()).get("pretrained")
+        except (ValueError, AttributeError):
+            continue
+        if recorded is not None and recorded != model:
+            foreign.append(f"{path.name} ({recorded})")
+    if foreign:
+        logger.warning(
+            "%s already holds results of another model: %s. They are not removed; use a fresh --output_dir so "
+            "that the folder holds one model's results.", output_dir, ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else ""),
+        )
+
+
 def evaluate(args: EvaluationArguments, scorer=None) -> dict:
     """Run every requested task; returns {dataset: CLIP_benchmark record} and writes the files."""
-    tasks = list(ALL_TASKS) if "all" in args.tasks else args.tasks
-    unknown = sorted(set(tasks) - set(ALL_TASKS))
-    if unknown:
-        raise ValueError(f"unknown task(s) {unknown}; choose from {', '.join(ALL_TASKS)} or 'all'.")
+    tasks = validate_arguments(args)
+    model = evaluated_model_name(args.model_name_or_path)
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
-    scorer = scorer or load_scorer(args.model_name_or_path, device=device, batch_size=args.batch_size)
+    scorer = scorer or load_scorer(
+        args.model_name_or_path, device=device, batch_size=args.batch_size, processor_name_or_path=args.processor
+    )
     output_dir = Path(args.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
+    warn_about_other_models_results(output_dir, model)
     results = {}
     for task in tasks:
         logger.info("Evaluating %s", task)
@@ -217,10 +272,11 @@ def evaluate(args: EvaluationArguments, scorer=None) -> dict:
             record = {
                 "dataset": dataset,
                 "model": scorer.kind,
-                "pretrained": args.model_name_or_path,
+                "pretrained": model,
                 "task": kind,
                 "metrics": metrics,
                 "language": "en",
+                "max_items": args.max_items,  # null: a full run; a number: a quick check, not a publishable result
             }
             (output_dir / f"{dataset}.json").write_text(json.dumps(_json_safe(record), indent=2))
             results[dataset] = record
@@ -236,8 +292,8 @@ def main(argv=None) -> dict:
     (args,) = parser.parse_args_into_dataclasses(args=argv)
     try:
         results = evaluate(args)
-    except MissingBenchmarkDataError as error:
-        # Missing data is a user-fixable setup problem: say what and where, without a traceback.
+    except (MissingBenchmarkDataError, MissingProcessorError) as error:
+        # Missing data or processor is a user-fixable setup problem: say what and where, without a traceback.
         logger.error("%s", error)
         sys.exit(2)
     sys.stdout.write(markdown_table(results, args.model_name_or_path))

@@ -1,14 +1,16 @@
 """Assemble, verify and (optionally) push a Structure-CLIP Hub repository.
 
     python examples/export_to_hub.py --model PATH --output DIR [--processor PATH]
-        [--results RESULTS_JSON_OR_DIR ...] [--variant NAME] [--push REPO_ID]
+        [--results RESULTS_JSON_OR_DIR ...] [--allow-results-from PATH_OR_ID] [--variant NAME] [--push REPO_ID]
 
 1. **Assemble** one flat folder (HF_NOTES "Hub"): config.json (with ``auto_map`` and
    ``custom_pipelines``), ``model.safetensors``, the remote-code files of the model, processor and
    zero-shot pipeline, the CLIP tokenizer, image-processor settings, the phrase tokenizer
    (``triple_tokenizer/``), ``README.md`` rendered from ``model_card.md`` + results JSON,
    ``handler.py`` (a copy of ``hub_endpoint_handler.py``) + ``requirements.txt`` for Inference
-   Endpoints.
+   Endpoints. Benchmark results must be full runs (no ``max_items``) of ``--model`` itself (their
+   ``pretrained``), or of a path / Hub id named by ``--allow-results-from``; anything else stops the
+   export before a file is written.
 2. **Scan** it (``hub_security_scan.py``): safetensors only, nothing pickled, and the shipped Python
    imports only transformers, torch, the standard library and (lazily) spaCy, thinc and threadpoolctl,
    with no eval/exec and no network.
@@ -143,15 +145,23 @@ def assemble_folder(model, processor, output_dir: str | Path, card_text: str) ->
     """Write every file of the Hub repository into ``output_dir`` (which must be empty or absent)."""
     from processing.pipeline_structure_clip import save_with_structure_clip_pipeline
 
-    output_dir = Path(output_dir)
-    if output_dir.exists() and any(output_dir.iterdir()):
-        raise FileExistsError(f"{output_dir} is not empty; export into a new folder")
+    output_dir = check_output_folder(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     save_with_structure_clip_pipeline(model, processor, output_dir)
     (output_dir / "README.md").write_text(card_text, encoding="utf-8")
     shutil.copyfile(ENDPOINT_HANDLER_SOURCE, output_dir / "handler.py")
     (output_dir / "requirements.txt").write_text(_endpoint_requirements(), encoding="utf-8")
     return list_files(output_dir)
+
+
+def check_output_folder(output_dir: str | Path) -> Path:
+    """--output must be a new or empty folder: never a file, never a folder with files to mix in."""
+    output_dir = Path(output_dir)
+    if output_dir.exists() and not output_dir.is_dir():
+        raise FileExistsError(f"--output {output_dir} is a file, not a folder; give a new folder to export into")
+    if output_dir.exists() and any(output_dir.iterdir()):
+        raise FileExistsError(f"{output_dir} is not empty; export into a new folder")
+    return output_dir
 
 
 def _endpoint_requirements() -> str:
@@ -161,11 +171,13 @@ def _endpoint_requirements() -> str:
     return ENDPOINT_REQUIREMENTS.format(transformers_floor=f"{major}.{minor}")
 
 
-def render_card(model, *, repo_id: str, result_paths=(), variant=None, revision=None, training_notes=None,
-                metadata_overrides=None) -> str:
-    from model_card_builder import build_model_card, read_results
+def render_card(model, *, repo_id: str, model_path, result_paths=(), allow_results_from=(), variant=None,
+                revision=None, training_notes=None, metadata_overrides=None) -> str:
+    """The card; benchmark results must be full runs of ``model_path`` (or of ``allow_results_from``)."""
+    from model_card_builder import build_model_card, check_results_belong_to, read_results
 
     results = read_results(result_paths)
+    check_results_belong_to(results, model_path, also_accept=allow_results_from)
     card = build_model_card(
         model.config.to_dict(),
         results,
@@ -455,12 +467,15 @@ def push_folder(folder: str | Path, repo_id: str, report: VerificationReport, *,
 # ================================================================================================
 
 
-def export(model_path, output_dir, *, processor_path=None, result_paths=(), variant=None, repo_id=None,
-           revision=None, training_notes=None, metadata_overrides=None, push=False, private=False, token=None):
+def export(model_path, output_dir, *, processor_path=None, result_paths=(), allow_results_from=(), variant=None,
+           repo_id=None, revision=None, training_notes=None, metadata_overrides=None, push=False, private=False,
+           token=None):
     """assemble -> scan -> fresh-process verification -> (push). Returns (report, commit_info|None)."""
+    check_output_folder(output_dir)  # before the model loads: a wrong --output is found in a second
     model, processor = load_model_and_processor(model_path, processor_path)
     repo_id = repo_id or f"your-username/{Path(output_dir).resolve().name}"
-    card = render_card(model, repo_id=repo_id, result_paths=result_paths, variant=variant, revision=revision,
+    card = render_card(model, repo_id=repo_id, model_path=model_path, result_paths=result_paths,
+                       allow_results_from=allow_results_from, variant=variant, revision=revision,
                        training_notes=training_notes, metadata_overrides=metadata_overrides)
     files = assemble_folder(model, processor, output_dir, card)
     logger.info("assembled %s: %d files", output_dir, len(files))
@@ -475,7 +490,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--model", required=True, help="save_pretrained folder of StructureCLIPModel (e.g. the converter's output)")
     parser.add_argument("--output", required=True, help="new folder to assemble the Hub repository in")
     parser.add_argument("--processor", default=None, help="saved StructureCLIPProcessor (default: --model)")
-    parser.add_argument("--results", nargs="*", default=[], help="evaluation JSON files or folders of them (see model_card_builder)")
+    parser.add_argument("--results", nargs="*", default=[], help="evaluation JSON files or folders of them (see model_card_builder); "
+                        "benchmark results must be full runs (no --max_items) of --model")
+    parser.add_argument("--allow-results-from", metavar="PATH_OR_ID", action="append", default=[],
+                        help="also accept results whose evaluated model (their 'pretrained') is this path or Hub id: for "
+                             "results computed on the same weights under another path or id (repeatable)")
     parser.add_argument("--variant", default=None, help="which variant of a synthetic results.json this model is (for model-index)")
     parser.add_argument("--push", metavar="REPO_ID", default=None, help="upload the verified folder to this Hub repo in one commit")
     parser.add_argument("--repo-id", default=None, help="repo id written into the card's usage (default: --push)")
@@ -498,7 +517,8 @@ def main(argv=None):
     metadata = {key: value for key, value in (("base_model", args.base_model), ("datasets", args.dataset),
                                                ("license", args.license)) if value is not None}
     report, commit = export(
-        args.model, args.output, processor_path=args.processor, result_paths=args.results, variant=args.variant,
+        args.model, args.output, processor_path=args.processor, result_paths=args.results,
+        allow_results_from=args.allow_results_from, variant=args.variant,
         repo_id=args.repo_id or args.push, revision=args.revision, training_notes=notes, metadata_overrides=metadata,
         push=args.push is not None, private=args.private,
     )

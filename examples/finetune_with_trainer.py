@@ -12,7 +12,8 @@ Model and data options are train.py's (`ModelArguments`, `DataArguments`); the r
 - `remove_unused_columns=False`: the collator's keys are forward()'s arguments, not dataset columns;
 - the collator sets `return_loss=True` (the model never defaults to it);
 - `processing_class=processor`, so checkpoints carry the processor;
-- `prediction_loss_only=True`: the outputs hold batch x batch logit matrices that cannot be concatenated.
+- `prediction_loss_only=True`: the outputs hold batch x batch logit matrices that cannot be concatenated;
+- `dataloader_drop_last=True` unless given: contrastive losses need full batches, as in train.py.
 The Trainer computes the model's own loss per process; for negatives gathered across processes use
 train.py. Checkpoints are selected on the validation split (`eval_loss`), never on test sets.
 """
@@ -63,10 +64,20 @@ def build_trainer(model_args: ModelArguments, data_args: DataArguments, training
     )
 
 
-def main(argv=None) -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+def parse_args(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
     parser = HfArgumentParser((ModelArguments, DataArguments, TrainingArguments))
     model_args, data_args, training_args = parser.parse_args_into_dataclasses(args=argv)
+    # Contrastive losses need full batches (a 1-row batch has no in-batch negatives; train.py uses
+    # drop_last=True too), so the last partial batch is dropped unless --dataloader_drop_last is given.
+    if not any(arg.split("=")[0] == "--dataloader_drop_last" for arg in argv):
+        training_args.dataloader_drop_last = True
+    return model_args, data_args, training_args
+
+
+def main(argv=None) -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    model_args, data_args, training_args = parse_args(argv)
     trainer = build_trainer(model_args, data_args, training_args)
     # 4. Train (optionally resuming), then save the model and processor
     result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)

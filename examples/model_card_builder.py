@@ -13,7 +13,9 @@ Two kinds of results file are accepted (one file may hold a list of records of t
   from it only when the caller names the variant that was exported (``variant=...``).
 
 Numbers are copied verbatim, never rescaled or rounded in the metadata, and a model with no results
-gets no ``model-index`` at all (no placeholders).
+gets no ``model-index`` at all (no placeholders). ``check_results_belong_to`` refuses benchmark records
+of another model (their ``pretrained``) or of a subset run (``max_items`` set), so a reused evaluation
+folder cannot put someone else's numbers into this model's ``model-index``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -90,6 +93,7 @@ class BenchmarkRecord:
     model: Optional[str] = None
     pretrained: Optional[str] = None
     source: Optional[str] = None
+    max_items: Optional[int] = None  # set by evaluate.py --max_items: a quick check on a subset, not a result
 
     @property
     def display_name(self) -> str:
@@ -124,7 +128,13 @@ def read_results(paths: Iterable[str | Path]) -> EvaluationResults:
     """Read result files; a directory contributes every ``*.json`` inside it (sorted)."""
     results = EvaluationResults()
     for path in _expand_json_paths(paths):
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise ValueError(
+                f"{path}: not a JSON document ({error}). Results must be the JSON files examples/evaluate.py "
+                "writes (one per dataset) or a folder of them; a training log such as results.jsonl is not one."
+            ) from error
         _add_payload(results, payload, source=str(path))
     return results
 
@@ -160,6 +170,7 @@ def _add_payload(results: EvaluationResults, payload: Any, source: str) -> None:
                 model=payload.get("model"),
                 pretrained=payload.get("pretrained"),
                 source=source,
+                max_items=payload.get("max_items"),
             )
         )
     else:
@@ -168,6 +179,33 @@ def _add_payload(results: EvaluationResults, payload: Any, source: str) -> None:
             '{"dataset", "task", "metrics": {...}} (examples/evaluate.py), a list of them, or a '
             'synthetic ablation {"variants": {...}}.'
         )
+
+
+def check_results_belong_to(results: EvaluationResults, model: str | Path, also_accept: Iterable[str] = ()) -> None:
+    """Raise ValueError unless every benchmark record is a full run of ``model`` (or of one of ``also_accept``).
+
+    Local folders are compared as resolved absolute paths, Hub ids as strings."""
+    accepted = {_model_identity(name) for name in [str(model), *also_accept]}
+    problems = []
+    for record in results.records:
+        if record.max_items is not None:
+            problems.append(f"{record.source}: computed on the first {record.max_items} items only (evaluate.py "
+                            "--max_items); re-run evaluate.py without --max_items.")
+        elif record.pretrained is None:
+            problems.append(f"{record.source}: records no evaluated model (\"pretrained\"); re-run evaluate.py.")
+        elif _model_identity(record.pretrained) not in accepted:
+            problems.append(f"{record.source}: results of {record.pretrained}, not of the exported model {model}.")
+    if problems:
+        raise ValueError(
+            "refusing results that are not a full evaluation of this model:\n  - " + "\n  - ".join(problems)
+            + "\nIf they were computed on the same weights under another path or Hub id, pass "
+            "--allow-results-from <that path or id>."
+        )
+
+
+def _model_identity(name: str) -> str:
+    # A recorded absolute path is resolved too, so a symlinked folder still matches where it points.
+    return str(Path(name).resolve()) if os.path.isdir(name) or os.path.isabs(name) else name
 
 
 def _is_number(value: Any) -> bool:

@@ -72,6 +72,32 @@ def require_path(path, what: str, how_to_get: str) -> Path:
     return Path(path)
 
 
+def require_records(records, source, expected_type: type, what: str) -> None:
+    """A file reader's top-level check: the right JSON container, and not empty."""
+    if not isinstance(records, expected_type):
+        raise ValueError(f"{source}: expected a JSON {expected_type.__name__} of {what}, got {type(records).__name__}.")
+    if not records:
+        raise ValueError(f"{source} holds no items ({what}); check that it is the complete annotation file.")
+
+
+def require_keys(record, keys, source, position) -> None:
+    """Every key an item needs, named in the error with the file and item (a bare KeyError names neither)."""
+    missing = sorted(set(keys) - set(record)) if isinstance(record, dict) else sorted(keys)
+    if missing:
+        raise ValueError(f"{source}: item {position!r} lacks {missing} (it has {sorted(record) if isinstance(record, dict) else record!r}).")
+
+
+def require_image_files(paths, what: str, how_to_get: str) -> None:
+    """Check every image up front, so a missing one stops the run before scoring, not midway inside PIL."""
+    unique = list(dict.fromkeys(str(path) for path in paths))
+    missing = [path for path in unique if not os.path.isfile(path)]
+    if missing:
+        examples = ", ".join(missing[:3])
+        raise MissingBenchmarkDataError(
+            f"{len(missing)} of {len(unique)} {what} images are missing (e.g. {examples}). {how_to_get}"
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # Items and lazy images
 # ---------------------------------------------------------------------------------------------
@@ -164,11 +190,12 @@ def read_aro(annotation_file, image_dir, task: str) -> list[PairItem]:
     annotation_file = require_path(annotation_file, f"ARO {task} annotation JSON", ARO_HOW_TO_GET)
     image_dir = require_path(image_dir, "Visual Genome image folder for ARO", ARO_HOW_TO_GET)
     records = json.loads(annotation_file.read_text())
+    require_records(records, annotation_file, list, "ARO records")
+    group_key = "relation_name" if task == "vg_relation" else "attributes"
+    required = {"image_path", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "true_caption", "false_caption", group_key}
     items = []
-    for record in records:
-        missing = {"image_path", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "true_caption", "false_caption"} - set(record)
-        if missing:
-            raise ValueError(f"{annotation_file}: ARO record lacks {sorted(missing)}: {record}")
+    for index, record in enumerate(records):
+        require_keys(record, required, annotation_file, index)
         if task == "vg_relation":
             group = record["relation_name"]
         else:
@@ -176,9 +203,7 @@ def read_aro(annotation_file, image_dir, task: str) -> list[PairItem]:
         bbox = tuple(float(record[key]) for key in ("bbox_x", "bbox_y", "bbox_w", "bbox_h"))
         image = ImageRef(str(image_dir / record["image_path"]), bbox)
         items.append(PairItem(image, record["true_caption"], record["false_caption"], group))
-    first_image = Path(items[0].image.path) if items else None
-    if first_image is not None and not first_image.exists():
-        raise MissingBenchmarkDataError(f"ARO image {first_image} is missing. {ARO_HOW_TO_GET}")
+    require_image_files([item.image.path for item in items], "ARO", ARO_HOW_TO_GET)
     return items
 
 
@@ -249,7 +274,9 @@ def read_caption_annotations(annotation_file, image_dir, split: str = "test") ->
                     relative = os.path.join(image.get("filepath", ""), image["filename"])
                     captions_of[relative] = [sentence["raw"] for sentence in image["sentences"]]
         else:  # BLIP / ALBEF list
-            for record in data:
+            require_records(data, annotation_file, list, 'BLIP/ALBEF records {"image", "caption"}')
+            for index, record in enumerate(data):
+                require_keys(record, ("image", "caption"), annotation_file, index)
                 captions = record["caption"] if isinstance(record["caption"], list) else [record["caption"]]
                 captions_of.setdefault(record["image"], []).extend(captions)
     else:  # TSV: image_index, image_path, caption (the original's data/coco_dataset_test.txt)
@@ -263,8 +290,7 @@ def read_caption_annotations(annotation_file, image_dir, split: str = "test") ->
     if not captions_of:
         raise ValueError(f"{annotation_file} holds no captions (split {split!r}).")
     pairs = [(ImageRef(str(image_dir / relative)), captions) for relative, captions in captions_of.items()]
-    if not Path(pairs[0][0].path).exists():
-        raise MissingBenchmarkDataError(f"image {pairs[0][0].path} is missing. {KARPATHY_HOW_TO_GET}")
+    require_image_files([image.path for image, _ in pairs], f"{annotation_file.name}", KARPATHY_HOW_TO_GET)
     return pairs
 
 
@@ -336,13 +362,15 @@ def read_sugarcrepe(annotation_dir, image_dir, subsets: Sequence[str] = SUGARCRE
     for subset in subsets:
         path = require_path(annotation_dir / f"{subset}.json", f"SugarCrepe {subset}.json", SUGARCREPE_HOW_TO_GET)
         records = json.loads(path.read_text())
+        require_records(records, path, dict, '{"<id>": {"filename", "caption", "negative_caption"}} records')
+        for key, record in records.items():
+            require_keys(record, ("filename", "caption", "negative_caption"), path, key)
         items_by_subset[subset] = [
             PairItem(ImageRef(str(image_dir / record["filename"])), record["caption"], record["negative_caption"], subset)
             for record in records.values()
         ]
-        first = items_by_subset[subset][0].image.path if items_by_subset[subset] else None
-        if first and not Path(first).exists():
-            raise MissingBenchmarkDataError(f"SugarCrepe image {first} is missing. {SUGARCREPE_HOW_TO_GET}")
+    images = [item.image.path for items in items_by_subset.values() for item in items]
+    require_image_files(images, "SugarCrepe (COCO val2017)", SUGARCREPE_HOW_TO_GET)
     return items_by_subset
 
 
@@ -369,6 +397,9 @@ WINOGROUND_HOW_TO_GET = (
 )
 
 
+WINOGROUND_KEYS = ("image_0", "image_1", "caption_0", "caption_1")
+
+
 @dataclasses.dataclass
 class WinogroundItem:
     image_0: Any
@@ -392,19 +423,24 @@ def read_winoground(folder) -> list[WinogroundItem]:
         dataset = datasets.load_from_disk(str(folder))
         if isinstance(dataset, datasets.DatasetDict):
             dataset = dataset["test"]
+        require_keys(dict.fromkeys(dataset.column_names), WINOGROUND_KEYS, folder, "columns")
+        if len(dataset) == 0:
+            raise ValueError(f"{folder} holds no items (Winoground rows); check that it is the complete export.")
         return [
             WinogroundItem(row["image_0"], row["image_1"], row["caption_0"], row["caption_1"], row.get("tag"))
             for row in dataset
         ]
     examples = require_path(folder / "examples.jsonl", "Winoground examples.jsonl", WINOGROUND_HOW_TO_GET)
     items = []
-    for line in examples.read_text().splitlines():
+    for line_number, line in enumerate(examples.read_text().splitlines(), start=1):
         if line.strip():
             record = json.loads(line)
+            require_keys(record, WINOGROUND_KEYS, examples, f"line {line_number}")
             image_0, image_1 = (_winoground_image(folder, record[key]) for key in ("image_0", "image_1"))
             items.append(WinogroundItem(image_0, image_1, record["caption_0"], record["caption_1"], record.get("tag")))
-    if items and not Path(items[0].image_0.path).exists():
-        raise MissingBenchmarkDataError(f"Winoground image {items[0].image_0.path} is missing. {WINOGROUND_HOW_TO_GET}")
+    require_records(items, examples, list, "Winoground examples")
+    images = [image.path for item in items for image in (item.image_0, item.image_1)]
+    require_image_files(images, "Winoground", WINOGROUND_HOW_TO_GET)
     return items
 
 

@@ -62,6 +62,7 @@ from training_arguments import ModelArguments, StructureCLIPTrainArgs  # noqa: F
 from training_checkpoints import (
     HingeWarmupCounter,
     TrainingProgress,
+    clear_stale_checkpoints,
     find_checkpoint,
     preserved_rng_states,
     save_checkpoint,
@@ -160,7 +161,10 @@ class StepPlan:
 
 def plan_steps(args: StructureCLIPTrainArgs, batches_per_epoch: int) -> StepPlan:
     steps_per_epoch = max(1, math.ceil(batches_per_epoch / args.gradient_accumulation_steps))
-    max_train_steps = args.max_train_steps or math.ceil(args.num_train_epochs * steps_per_epoch)
+    if args.max_train_steps is not None:
+        max_train_steps = args.max_train_steps
+    else:
+        max_train_steps = math.ceil(args.num_train_epochs * steps_per_epoch)
     return StepPlan(steps_per_epoch, max_train_steps, math.ceil(max_train_steps / steps_per_epoch),
                     args.eval_steps or steps_per_epoch)  # fmt: skip
 
@@ -198,6 +202,8 @@ def prepare_training_run(args, model, train_dataset, collate_fn, processor, eval
     set_seed(args.seed)
     os.makedirs(args.output_dir, exist_ok=True)
     checkpoint = find_checkpoint(args)
+    if args.resume_from_checkpoint is None:
+        clear_stale_checkpoints(accelerator, args)
     log = ResultsLog(accelerator, args.output_dir, append=checkpoint is not None)
 
     # 2. Dataloaders

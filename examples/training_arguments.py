@@ -83,6 +83,10 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
     resume_from_checkpoint: Optional[str] = field(
         default=None, metadata={"help": "A checkpoint folder, or 'latest' (newest in <output_dir>/checkpoints). "
                                 "Continues exactly: weights, optimizer, scheduler, RNG and data position."})
+    overwrite_output_dir: bool = field(
+        default=False, metadata={"help": "Delete the checkpoints and results.jsonl an earlier run left in --output_dir "
+                                 "before a fresh run (other files are kept). Without it a fresh run refuses to start "
+                                 "over old checkpoints, which a later --resume_from_checkpoint latest would pick up."})
     stop_after_steps: Optional[int] = field(
         default=None, metadata={"help": "Stop (without final save) after this many steps, as if the job were killed; "
                                 "for testing --resume_from_checkpoint."})
@@ -90,5 +94,33 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
 
     def __post_init__(self):
         super().__post_init__()
-        if self.gradient_accumulation_steps < 1:
-            raise ValueError("--gradient_accumulation_steps must be >= 1")
+        # A zero or negative count would otherwise train the default length, save an untrained model, or fail
+        # only after the first step (e.g. `step % 0`); so every count is checked before anything is loaded.
+        for name in ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps",
+                     "logging_steps"):
+            _require_at_least_one(name, getattr(self, name))
+        for name in ("max_train_steps", "eval_steps", "checkpoints_total_limit", "stop_after_steps"):
+            if getattr(self, name) is not None:
+                _require_at_least_one(name, getattr(self, name), " (or leave it unset)")
+        if not self.num_train_epochs > 0:
+            raise ValueError(f"--num_train_epochs must be > 0, got {self.num_train_epochs}; "
+                             "use --max_train_steps for a run shorter than one epoch.")
+        self.checkpointing_steps = _checked_checkpointing_steps(self.checkpointing_steps)
+        if self.overwrite_output_dir and self.resume_from_checkpoint is not None:
+            raise ValueError("--overwrite_output_dir deletes the checkpoints that --resume_from_checkpoint would "
+                             "continue from; pass only one of them.")
+
+
+def _require_at_least_one(name: str, value, hint: str = "") -> None:
+    if value < 1:
+        raise ValueError(f"--{name} must be an integer >= 1{hint}, got {value}.")
+
+
+def _checked_checkpointing_steps(value) -> Optional[str]:
+    """None, 'epoch' or a positive step count (kept as a string, as the command line gives it)."""
+    if value is None or value == "epoch":
+        return value
+    if not str(value).isdigit() or int(value) < 1:
+        raise ValueError(f"--checkpointing_steps must be 'epoch' or an integer >= 1 (or unset for no "
+                         f"checkpoints), got {value!r}.")
+    return str(value)

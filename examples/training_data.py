@@ -1,4 +1,4 @@
-"""Real training data for `train.py` and `finetune_with_trainer.py`: readers, scene graphs, collator.
+"""Real training data for `train.py` and `finetune_with_trainer.py`: options, scene graphs, collator.
 
 Every reader returns a `datasets.Dataset` in ONE schema, the same one the synthetic world uses
 (`synthetic_world.build_synthetic_dataset`), so the training loop never cares where data came from:
@@ -10,7 +10,8 @@ Every reader returns a `datasets.Dataset` in ONE schema, the same one the synthe
     negative_triples  list of [head, relation, tail] or None
     bbox              [x, y, w, h] or None              (crop before processing; the original's VG files)
 
-Readers (pick with `load_training_dataset(...)`, which dispatches on the file's content):
+Readers (in training_data_readers.py; pick with `load_training_dataset(...)`, which dispatches on the
+file's content):
 - `read_caption_file`: COCO style. A COCO annotation JSON (`images` + `annotations`), Karpathy's
   `dataset_coco.json` (`images[*].sentences`), a JSON/JSONL list of `{image, caption}` records (BLIP
   style; `caption` may be a list), or a CSV/TSV with an image-path and a caption column.
@@ -28,102 +29,23 @@ arguments with `return_loss=True`.
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 import datasets
 from PIL import Image
 
+from training_data_readers import (  # noqa: F401 (COLUMNS re-exported: the schema's column names)
+    COLUMNS,
+    is_original_structure_clip_file,
+    read_caption_file,
+    read_hf_dataset,
+    read_original_structure_clip_json,
+)
+
 logger = logging.getLogger(__name__)
-
-COLUMNS = ("image", "caption", "triples", "negative_caption", "negative_triples", "bbox")
-IMAGE_COLUMN_GUESSES = ("image", "image_path", "filepath", "file_name", "filename", "img", "path", "img_path")
-CAPTION_COLUMN_GUESSES = ("caption", "captions", "text", "title", "sentence", "sentences", "raw")
-ORIGINAL_KEYS = ("image_path", "true_caption", "false_caption")
-
-
-# ---------------------------------------------------------------------------------------------
-# Small helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def _features() -> datasets.Features:
-    triple = datasets.Sequence(datasets.Value("string"))
-    return datasets.Features(
-        {
-            "image": datasets.Value("string"),
-            "caption": datasets.Value("string"),
-            "triples": datasets.Sequence(triple),
-            "negative_caption": datasets.Value("string"),
-            "negative_triples": datasets.Sequence(triple),
-            "bbox": datasets.Sequence(datasets.Value("float32")),
-        }
-    )
-
-
-def _row(image, caption, triples=None, negative_caption=None, negative_triples=None, bbox=None) -> dict:
-    return {
-        "image": image,
-        "caption": caption,
-        "triples": triples,
-        "negative_caption": negative_caption,
-        "negative_triples": negative_triples,
-        "bbox": bbox,
-    }
-
-
-def _resolve(path: str, image_root: str | None) -> str:
-    if image_root and not os.path.isabs(path):
-        return os.path.join(image_root, path)
-    return path
-
-
-def check_image_files(paths: Sequence[str], source: str) -> None:
-    """Fail early, with a hint, when image files named by a caption file are missing."""
-    missing = [path for path in paths if not os.path.isfile(path)]
-    if missing:
-        raise FileNotFoundError(
-            f"{len(missing)} of {len(paths)} image files named in {source} do not exist, e.g. {missing[:3]}. "
-            "Paths are taken relative to --image_root (default: the caption file's folder); "
-            "pass --image_root pointing at the folder that holds the images."
-        )
-
-
-def _pick_column(available: Sequence[str], requested: str | None, guesses: Sequence[str], what: str, source) -> str:
-    if requested:
-        if requested not in available:
-            raise ValueError(f"{source} has no {what} column {requested!r}; its columns are {list(available)}.")
-        return requested
-    for guess in guesses:
-        if guess in available:
-            return guess
-    raise ValueError(
-        f"Could not find a {what} column in {source} (columns: {list(available)}); "
-        f"pass --{'image' if what == 'image' else 'caption'}_column to name it."
-    )
-
-
-def _captions(value) -> list[str]:
-    """A caption cell may hold one string, a list of strings, or Karpathy `sentences` dicts."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    captions = []
-    for item in value:
-        captions.append(item["raw"] if isinstance(item, dict) else item)
-    return [caption for caption in captions if caption]
-
-
-def _triples(value) -> list[list[str]] | None:
-    if value is None:
-        return None
-    return [[str(part) for part in triple] for triple in value]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,198 +87,12 @@ class DataArguments:
     def __post_init__(self):
         if self.negatives not in ("auto", "given", "none"):
             raise ValueError(f"--negatives must be 'auto', 'given' or 'none', not {self.negatives!r}")
-
-
-# ---------------------------------------------------------------------------------------------
-# 1. Readers
-# ---------------------------------------------------------------------------------------------
-
-
-def _read_json_records(path: Path):
-    if path.suffix == ".jsonl":
-        with path.open() as handle:
-            return [json.loads(line) for line in handle if line.strip()]
-    with path.open() as handle:
-        return json.load(handle)
-
-
-def _coco_annotation_rows(data: dict, image_root: str) -> list[dict]:
-    file_names = {image["id"]: image["file_name"] for image in data["images"]}
-    rows = []
-    for annotation in data["annotations"]:
-        if annotation["image_id"] not in file_names:
-            raise ValueError(f"annotation {annotation.get('id')} names an unknown image_id {annotation['image_id']}")
-        rows.append(_row(_resolve(file_names[annotation["image_id"]], image_root), annotation["caption"]))
-    return rows
-
-
-def _karpathy_rows(data: dict, image_root: str, karpathy_splits: Sequence[str]) -> list[dict]:
-    rows = []
-    for image in data["images"]:
-        if karpathy_splits and image.get("split") not in karpathy_splits:
-            continue
-        path = os.path.join(image.get("filepath", ""), image["filename"])
-        rows.extend(_row(_resolve(path, image_root), caption) for caption in _captions(image["sentences"]))
-    return rows
-
-
-def _record_rows(records: list[dict], image_root: str, image_column, caption_column, source) -> list[dict]:
-    if not records:
-        raise ValueError(f"{source} holds no records.")
-    image_key = _pick_column(list(records[0]), image_column, IMAGE_COLUMN_GUESSES, "image", source)
-    caption_key = _pick_column(list(records[0]), caption_column, CAPTION_COLUMN_GUESSES, "caption", source)
-    rows = []
-    for index, record in enumerate(records):
-        if image_key not in record or caption_key not in record:
-            raise ValueError(f"record {index} of {source} lacks {image_key!r} or {caption_key!r}: {record}")
-        image = _resolve(record[image_key], image_root)
-        rows.extend(_row(image, caption) for caption in _captions(record[caption_key]))
-    return rows
-
-
-def _csv_rows(path: Path, image_root: str, image_column, caption_column) -> list[dict]:
-    delimiter = "\t" if path.suffix in (".tsv", ".tab") else ","
-    with path.open(newline="") as handle:
-        records = list(csv.DictReader(handle, delimiter=delimiter))
-    return _record_rows(records, image_root, image_column, caption_column, path)
-
-
-def read_caption_file(
-    path: str | os.PathLike,
-    image_root: str | None = None,
-    image_column: str | None = None,
-    caption_column: str | None = None,
-    karpathy_splits: Sequence[str] = ("train", "restval"),
-    check_files: bool = True,
-) -> datasets.Dataset:
-    """Read a COCO-style caption file (JSON, JSONL, CSV or TSV) into the training schema, one row per caption."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"caption file {path} does not exist")
-    image_root = image_root if image_root is not None else str(path.parent)
-    if path.suffix in (".csv", ".tsv", ".tab"):
-        rows = _csv_rows(path, image_root, image_column, caption_column)
-    else:
-        data = _read_json_records(path)
-        if isinstance(data, dict) and "annotations" in data and "images" in data:
-            rows = _coco_annotation_rows(data, image_root)
-        elif isinstance(data, dict) and "images" in data:
-            rows = _karpathy_rows(data, image_root, karpathy_splits)
-        elif isinstance(data, list):
-            rows = _record_rows(data, image_root, image_column, caption_column, path)
-        else:
-            raise ValueError(
-                f"{path}: unrecognised JSON layout. Expected a COCO annotation file (images + annotations), "
-                "Karpathy's dataset_coco.json (images[*].sentences) or a list of {image, caption} records."
-            )
-    if check_files:
-        check_image_files(sorted({row["image"] for row in rows}), path)
-    logger.info("Read %d captions from %s", len(rows), path)
-    return datasets.Dataset.from_list(rows, features=_features())
-
-
-def read_original_structure_clip_json(
-    path: str | os.PathLike, image_root: str | None = None, check_files: bool = True
-) -> datasets.Dataset:
-    """Read the original Structure-CLIP training JSON (true/false captions with their triples)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"training file {path} does not exist")
-    records = _read_json_records(path)
-    image_root = image_root if image_root is not None else str(path.parent)
-    rows = []
-    for index, record in enumerate(records):
-        missing = [key for key in ORIGINAL_KEYS if key not in record]
-        if missing:
-            raise ValueError(f"record {index} of {path} lacks {missing}; original records need {ORIGINAL_KEYS}")
-        # VG records carry a relation/attribute bbox that the original crops to (dataloader_downstream.py).
-        has_bbox = all(f"bbox_{side}" in record for side in "xywh")
-        bbox = [float(record[f"bbox_{side}"]) for side in "xywh"] if has_bbox else None
-        rows.append(
-            _row(
-                _resolve(record["image_path"], image_root),
-                record["true_caption"],
-                _triples(record.get("true_triples")),
-                record["false_caption"],
-                _triples(record.get("false_triples")),
-                bbox,
-            )
-        )
-    if check_files:
-        check_image_files(sorted({row["image"] for row in rows}), path)
-    logger.info("Read %d original Structure-CLIP records from %s", len(rows), path)
-    return datasets.Dataset.from_list(rows, features=_features())
-
-
-def is_original_structure_clip_file(path: str | os.PathLike) -> bool:
-    path = Path(path)
-    if path.suffix not in (".json", ".jsonl"):
-        return False
-    records = _read_json_records(path)
-    return isinstance(records, list) and bool(records) and all(key in records[0] for key in ORIGINAL_KEYS)
-
-
-def read_hf_dataset(
-    name_or_path: str,
-    config_name: str | None = None,
-    split: str = "train",
-    image_column: str | None = None,
-    caption_column: str | None = None,
-    cache_dir: str | None = None,
-    image_root: str | None = None,
-) -> datasets.Dataset:
-    """Load any `datasets` dataset (hub name, script/data folder, or `save_to_disk` folder) into the schema.
-
-    The image column may hold images (`datasets.Image`) or file paths, taken relative to `image_root`.
-    """
-    if os.path.isdir(name_or_path) and os.path.isfile(os.path.join(name_or_path, "dataset_dict.json")):
-        loaded = datasets.load_from_disk(name_or_path)
-    elif os.path.isdir(name_or_path) and os.path.isfile(os.path.join(name_or_path, "dataset_info.json")):
-        loaded = datasets.load_from_disk(name_or_path)
-    else:
-        loaded = datasets.load_dataset(name_or_path, config_name, cache_dir=cache_dir)
-    if isinstance(loaded, datasets.DatasetDict):
-        if split not in loaded:
-            raise ValueError(f"dataset {name_or_path} has no split {split!r}; it has {list(loaded)}")
-        loaded = loaded[split]
-    columns = loaded.column_names
-    image_key = _pick_column(columns, image_column, IMAGE_COLUMN_GUESSES, "image", name_or_path)
-    caption_key = _pick_column(columns, caption_column, CAPTION_COLUMN_GUESSES, "caption", name_or_path)
-    dataset = _normalise_hf_columns(loaded, image_key, caption_key)
-    if image_root and dataset.features["image"] == datasets.Value("string"):
-        dataset = dataset.map(lambda row: {"image": _resolve(row["image"], image_root)}, desc="image paths")
-    logger.info("Loaded %d rows from %s[%s]", len(dataset), name_or_path, split)
-    return dataset
-
-
-def _normalise_hf_columns(dataset: datasets.Dataset, image_key: str, caption_key: str) -> datasets.Dataset:
-    """Rename to the schema, explode caption lists into rows, add the missing optional columns."""
-    keep = {image_key: "image", caption_key: "caption"}
-    for optional in ("triples", "negative_caption", "negative_triples", "bbox"):
-        if optional in dataset.column_names and optional not in keep.values():
-            keep[optional] = optional
-    dataset = dataset.remove_columns([c for c in dataset.column_names if c not in keep])
-    dataset = dataset.rename_columns({old: new for old, new in keep.items() if old != new})
-    if not isinstance(dataset.features["caption"], datasets.Value):
-        # One row per caption; the image column is repeated, never decoded here.
-        def explode(batch):
-            out = {key: [] for key in batch}
-            for index, value in enumerate(batch["caption"]):
-                for caption in _captions(value):
-                    for key in batch:
-                        out[key].append(caption if key == "caption" else batch[key][index])
-            return out
-
-        dataset = dataset.cast_column("image", datasets.Image(decode=False)) if isinstance(
-            dataset.features["image"], datasets.Image
-        ) else dataset
-        dataset = dataset.map(explode, batched=True, desc="one row per caption")
-        if isinstance(dataset.features["image"], datasets.Image):
-            dataset = dataset.cast_column("image", datasets.Image())
-    for optional, empty in (("triples", None), ("negative_caption", None), ("negative_triples", None), ("bbox", None)):
-        if optional not in dataset.column_names:
-            dataset = dataset.add_column(optional, [empty] * len(dataset))
-    return dataset
+        if not 0 <= self.validation_split_percentage < 100:
+            raise ValueError(f"--validation_split_percentage must be in [0, 100) (0 = no held-out rows), "
+                             f"got {self.validation_split_percentage}.")
+        for name in ("max_train_samples", "max_eval_samples"):
+            if getattr(self, name) is not None and getattr(self, name) < 1:
+                raise ValueError(f"--{name} must be >= 1 (or unset for all rows), got {getattr(self, name)}.")
 
 
 def load_training_dataset(

@@ -102,9 +102,12 @@ def test_caption_annotation_formats_agree(tmp_path):
 
 def test_shared_coco_karpathy_tsv_reads_as_5k_retrieval(shared_data_dir, tmp_path):
     tsv = shared_data_dir / "coco_captions" / "coco_karpathy_test_captions.tsv"
-    with pytest.raises(bench.MissingBenchmarkDataError, match="COCO_val2014_000000391895.jpg"):
+    with pytest.raises(bench.MissingBenchmarkDataError, match="5000 of 5000 .*COCO_val2014_000000391895.jpg"):
         bench.read_caption_annotations(tsv, tmp_path)  # real annotations, images absent
-    make_image(tmp_path / "val2014" / "COCO_val2014_000000391895.jpg")  # the reader checks the first image
+    for line in tsv.read_text().splitlines():  # the reader checks that every image exists, not its content
+        image = tmp_path / line.split("\t")[1]
+        image.parent.mkdir(parents=True, exist_ok=True)
+        image.touch()
     retrieval = bench.retrieval_set_from_pairs(bench.read_caption_annotations(tsv, tmp_path))
     assert len(retrieval.images) == 5000 and len(retrieval.texts) == 25010  # SPEC §4: Karpathy 5k test
     assert torch.bincount(retrieval.text_to_image).min() >= 5
@@ -298,3 +301,87 @@ def test_lazy_images_load_once_per_access(tmp_path):
     unique, positions = bench._unique_images([bench.ImageRef("a"), bench.ImageRef("b"), bench.ImageRef("a")])
     assert len(unique) == 2 and positions == [0, 1, 0]
     assert torch.equal(torch.tensor(positions), torch.tensor([0, 1, 0]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Malformed annotation files and missing images: clear errors naming file, item and key
+# ---------------------------------------------------------------------------------------------
+
+def _drop_key(path, key, item=0):
+    records = json.loads(path.read_text())
+    del (records[item] if isinstance(records, list) else records[str(item)])[key]
+    path.write_text(json.dumps(records))
+
+
+@pytest.mark.parametrize("task, file, key", [
+    ("vg_relation", "visual_genome_relation.json", "relation_name"),
+    ("vg_attribution", "visual_genome_attribution.json", "attributes"),
+])
+def test_aro_record_without_its_group_key_is_named(tmp_path, task, file, key):
+    root = write_aro(tmp_path / "aro")
+    _drop_key(root / file, key, item=1)
+    with pytest.raises(ValueError, match=rf"{file}: item 1 lacks \['{key}'\]"):
+        bench.read_aro(root / file, root / "images", task)
+
+
+def test_empty_annotation_files_hold_no_items(tmp_path):
+    root = write_aro(tmp_path / "aro")
+    (root / "visual_genome_relation.json").write_text("[]")
+    with pytest.raises(ValueError, match="holds no items"):
+        bench.read_aro(root / "visual_genome_relation.json", root / "images", "vg_relation")
+    sugarcrepe = write_sugarcrepe(tmp_path / "sugarcrepe", tmp_path / "val2017")
+    (sugarcrepe / "swap_obj.json").write_text("{}")
+    with pytest.raises(ValueError, match="swap_obj.json holds no items"):
+        bench.read_sugarcrepe(sugarcrepe, tmp_path / "val2017")
+    winoground = write_winoground_release(tmp_path / "winoground")
+    (winoground / "examples.jsonl").write_text("\n")
+    with pytest.raises(ValueError, match="examples.jsonl holds no items"):
+        bench.read_winoground(winoground)
+
+
+@pytest.mark.parametrize("key", ["caption", "image"])
+def test_blip_record_without_caption_or_image_is_named(tmp_path, key):
+    annotations = write_karpathy_blip_json(tmp_path / "coco", num_images=2)
+    _drop_key(annotations, key, item=1)
+    with pytest.raises(ValueError, match=rf"item 1 lacks \['{key}'\]"):
+        bench.read_caption_annotations(annotations, tmp_path / "coco")
+
+
+def test_sugarcrepe_bad_records_are_named(tmp_path):
+    root = write_sugarcrepe(tmp_path / "sugarcrepe", tmp_path / "val2017")
+    _drop_key(root / "replace_att.json", "negative_caption", item=1)
+    with pytest.raises(ValueError, match=r"replace_att.json: item '1' lacks \['negative_caption'\]"):
+        bench.read_sugarcrepe(root, tmp_path / "val2017")
+    records = json.loads((root / "swap_obj.json").read_text())
+    (root / "replace_att.json").write_text(json.dumps(list(records.values())))  # a list, not {"<id>": record}
+    with pytest.raises(ValueError, match="replace_att.json: expected a JSON dict"):
+        bench.read_sugarcrepe(root, tmp_path / "val2017")
+
+
+def test_winoground_line_without_caption_1_is_named(tmp_path):
+    root = write_winoground_release(tmp_path / "winoground")
+    lines = (root / "examples.jsonl").read_text().splitlines()
+    record = json.loads(lines[1])
+    del record["caption_1"]
+    (root / "examples.jsonl").write_text("\n".join([lines[0], json.dumps(record)]) + "\n")
+    with pytest.raises(ValueError, match=r"examples.jsonl: item 'line 2' lacks \['caption_1'\]"):
+        bench.read_winoground(root)
+
+
+def test_an_image_missing_after_the_first_is_reported_up_front(tmp_path):
+    aro = write_aro(tmp_path / "aro")
+    (aro / "images" / "102.jpg").unlink()
+    with pytest.raises(bench.MissingBenchmarkDataError, match=r"1 of 3 ARO images are missing \(e.g. .*102.jpg\)"):
+        bench.read_aro(aro / "visual_genome_relation.json", aro / "images", "vg_relation")
+    annotations = write_karpathy_blip_json(tmp_path / "coco", num_images=3)
+    (tmp_path / "coco" / "val2014" / "COCO_val2014_000000000002.jpg").unlink()
+    with pytest.raises(bench.MissingBenchmarkDataError, match="1 of 3 .*COCO_val2014_000000000002.jpg"):
+        bench.read_caption_annotations(annotations, tmp_path / "coco")
+    write_sugarcrepe(tmp_path / "sugarcrepe", tmp_path / "val2017")
+    (tmp_path / "val2017" / "000000000001.jpg").unlink()
+    with pytest.raises(bench.MissingBenchmarkDataError, match="1 of 2 SugarCrepe .*000000000001.jpg"):
+        bench.read_sugarcrepe(tmp_path / "sugarcrepe", tmp_path / "val2017")
+    winoground = write_winoground_release(tmp_path / "winoground")
+    (winoground / "images" / "ex_1_img_1.png").unlink()
+    with pytest.raises(bench.MissingBenchmarkDataError, match="1 of 4 Winoground .*ex_1_img_1.png"):
+        bench.read_winoground(winoground)

@@ -79,7 +79,8 @@ def test_evaluate_cli_all_tasks_on_tiny_clip(tiny_clip_dir, fixture_data, tmp_pa
     assert set(results) == expected
     for dataset in expected:
         record = json.loads((tmp_path / f"{dataset}.json").read_text())  # strict JSON: NaN written as null
-        assert set(record) == {"dataset", "model", "pretrained", "task", "metrics", "language"}
+        assert set(record) == {"dataset", "model", "pretrained", "task", "metrics", "language", "max_items"}
+        assert record["max_items"] is None  # a full run
         assert record["dataset"] == dataset and record["model"] == "clip" and record["language"] == "en"
         assert record["pretrained"] == str(tiny_clip_dir)
     assert results["vg_relation"]["metrics"]["num_items"] == 2  # "adjusting" is one of the 157 dropped names
@@ -97,6 +98,7 @@ def test_evaluate_cli_max_items(tiny_clip_dir, fixture_data, tmp_path):
     results = evaluate.main(_cli_args(tiny_clip_dir, tmp_path, fixture_data, ["coco_retrieval", "sugarcrepe"]) + ["--max_items", "2"])
     assert results["coco_retrieval"]["metrics"]["num_images"] == 2
     assert results["sugarcrepe"]["metrics"]["add_att_num_items"] == 2
+    assert json.loads((tmp_path / "coco_retrieval.json").read_text())["max_items"] == 2  # export_to_hub refuses it
 
 
 def test_evaluate_cli_missing_data_exits_with_a_clear_message(tiny_clip_dir, tmp_path, caplog):
@@ -163,3 +165,46 @@ def test_evaluate_cli_on_tiny_structure_clip(tiny_structure_clip_dir, fixture_da
         for name, value in record["metrics"].items():
             if name.endswith(("accuracy", "R@1")) and value == value:  # skip NaN (no group with 25 items)
                 assert 0.0 <= value <= 1.0
+
+
+@pytest.mark.parametrize("bad", [["--max_items", "-1"], ["--max_items", "0"], ["--batch_size", "0"],
+                                 ["--batch_size", "-2"], ["--synthetic_test_size", "0"]])
+def test_evaluate_cli_rejects_counts_below_one(tmp_path, bad):
+    # Validated before the model loads, so the model path need not exist.
+    with pytest.raises(ValueError, match=f"--{bad[0][2:]} must be at least 1, got {bad[1]}"):
+        evaluate.main(["--model_name_or_path", str(tmp_path / "no_model"), "--output_dir", str(tmp_path),
+                       "--tasks", "synthetic", *bad])
+
+
+def test_evaluate_cli_rejects_unknown_task_next_to_all(tmp_path):
+    with pytest.raises(ValueError, match=r"unknown task\(s\) \['foo'\]"):
+        evaluate.main(["--model_name_or_path", str(tmp_path / "no_model"), "--output_dir", str(tmp_path),
+                       "--tasks", "all", "foo"])
+
+
+def test_a_task_left_without_items_is_an_error():
+    assert evaluate._first([1, 2, 3], 2, "coco_retrieval") == [1, 2]
+    with pytest.raises(ValueError, match="coco_retrieval: no items to evaluate"):
+        evaluate._first([], None, "coco_retrieval")
+
+
+def test_evaluate_warns_when_output_dir_holds_another_models_results(tiny_clip_dir, fixture_data, tmp_path, caplog):
+    (tmp_path / "winoground.json").write_text(json.dumps({"dataset": "winoground", "pretrained": "someone/other-clip"}))
+    (tmp_path / "coco_retrieval.json").write_text(json.dumps({"dataset": "coco_retrieval", "pretrained": str(tiny_clip_dir)}))
+    with caplog.at_level(logging.WARNING):
+        evaluate.main(_cli_args(tiny_clip_dir, tmp_path, fixture_data, ["coco_retrieval"]))
+    assert "already holds results of another model: winoground.json (someone/other-clip)" in caplog.text
+    assert "coco_retrieval.json (" not in caplog.text  # this model's own earlier result is not foreign
+
+
+def test_evaluate_cli_processor_option_for_a_folder_without_processor(tiny_structure_clip_dir, fixture_data, tmp_path, caplog):
+    model_only = tmp_path / "converted"  # what the converter writes: config + weights, no processor
+    model_only.mkdir()
+    for name in ("config.json", "model.safetensors"):
+        (model_only / name).write_bytes((tiny_structure_clip_dir / name).read_bytes())
+    with caplog.at_level(logging.ERROR), pytest.raises(SystemExit) as exit_info:
+        evaluate.main(_cli_args(model_only, tmp_path / "eval", fixture_data, ["vg_relation"]))
+    assert exit_info.value.code == 2 and "--processor" in caplog.text
+    args = _cli_args(model_only, tmp_path / "eval", fixture_data, ["vg_relation"])
+    results = evaluate.main(args + ["--processor", str(tiny_structure_clip_dir)])
+    assert results["vg_relation"]["model"] == "structure_clip" and results["vg_relation"]["pretrained"] == str(model_only)

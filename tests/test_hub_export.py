@@ -90,8 +90,9 @@ def exported(tmp_path_factory):
     results = root / "evaluation"  # as examples/evaluate.py writes it; the value is arbitrary test data
     results.mkdir()
     (results / "vg_relation.json").write_text(json.dumps(
-        {"dataset": "vg_relation", "model": "structure_clip", "pretrained": "converted", "task": "structured_pairwise",
-         "metrics": {"macro_accuracy_min25": 0.515625, "num_items": 12}, "language": "en"}))
+        {"dataset": "vg_relation", "model": "structure_clip", "pretrained": str(root / "converted"),
+         "task": "structured_pairwise", "metrics": {"macro_accuracy_min25": 0.515625, "num_items": 12}, "language": "en",
+         "max_items": None}))
     output = root / "exported"
     patch_repo, patch_commit = _patched_hub()
     with patch_repo as create_repo, patch_commit as create_commit:
@@ -173,6 +174,46 @@ def test_readme_is_a_loadable_card_with_the_given_results(exported):
 def test_converter_output_needs_a_processor(exported, tmp_path):
     with pytest.raises(FileNotFoundError, match="--processor"):
         export_to_hub.export(exported.root / "converted", tmp_path / "out")
+
+
+def _results_of(folder, pretrained, max_items=None):
+    folder.mkdir()
+    (folder / "vg_relation.json").write_text(json.dumps(
+        {"dataset": "vg_relation", "model": "clip", "pretrained": pretrained, "task": "structured_pairwise",
+         "metrics": {"micro_accuracy": 0.25}, "language": "en", "max_items": max_items}))
+    return folder
+
+
+def test_export_refuses_results_of_another_model_or_of_a_subset(exported, tmp_path):
+    cli = ["--model", str(exported.root / "converted"), "--processor", str(exported.root / "processor"),
+           "--output", str(tmp_path / "out")]
+    other = _results_of(tmp_path / "other", "openai/clip-vit-base-patch32")
+    with pytest.raises(ValueError, match="results of openai/clip-vit-base-patch32, not of the exported model"):
+        export_to_hub.main(cli + ["--results", str(other)])
+    subset = _results_of(tmp_path / "subset", str(exported.root / "converted"), max_items=1)
+    with pytest.raises(ValueError, match="first 1 items only"):
+        export_to_hub.main(cli + ["--results", str(subset), "--allow-results-from", str(exported.root / "converted")])
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_results_model_check_resolves_paths_and_honours_the_override(exported, tmp_path):
+    converted = exported.root / "converted"
+    same_folder = _results_of(tmp_path / "same", str(exported.root / "processor" / ".." / "converted"))
+    card = export_to_hub.render_card(exported.model, repo_id=REPO_ID, model_path=converted, result_paths=[same_folder])
+    assert "micro_accuracy" in card
+    other = _results_of(tmp_path / "other", "someone/structure-clip-upload")
+    with pytest.raises(ValueError, match="--allow-results-from"):
+        export_to_hub.render_card(exported.model, repo_id=REPO_ID, model_path=converted, result_paths=[other])
+    card = export_to_hub.render_card(exported.model, repo_id=REPO_ID, model_path=converted, result_paths=[other],
+                                     allow_results_from=["someone/structure-clip-upload"])
+    assert "micro_accuracy" in card
+
+
+def test_export_output_that_is_a_file_is_a_clear_error(exported, tmp_path):
+    output = tmp_path / "README.md"
+    output.write_text("not a folder")
+    with pytest.raises(FileExistsError, match="is a file, not a folder"):
+        export_to_hub.main(["--model", str(exported.root / "converted"), "--output", str(output)])
 
 
 # ------------------------------------------------------------------------------------------------ push

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from huggingface_hub import ModelCard
 
-from model_card_builder import DEFAULT_TEMPLATE, build_model_card, read_results
+from model_card_builder import DEFAULT_TEMPLATE, build_model_card, check_results_belong_to, read_results
 
 CONFIG = {
     "model_type": "structure_clip",
@@ -133,3 +133,28 @@ def test_card_source_itself_is_valid_metadata():
     assert source.data.library_name == "transformers"
     assert source.data.pipeline_tag == "zero-shot-image-classification"
     assert not source.data.eval_results  # numbers only ever come from evaluation files
+
+
+def test_training_results_jsonl_is_rejected_as_not_evaluation_json(tmp_path):
+    path = tmp_path / "results.jsonl"
+    path.write_text('{"step": 1, "loss": 2.0}\n{"step": 2, "loss": 1.5}\n')
+    with pytest.raises(ValueError, match="results.jsonl: not a JSON document.*examples/evaluate.py"):
+        read_results([path])
+
+
+def test_results_of_another_model_or_a_subset_are_refused(tmp_path):
+    model = tmp_path / "sc"
+    model.mkdir()
+    folder = tmp_path / "eval"
+    folder.mkdir()
+    record = {"dataset": "winoground", "task": "winoground", "metrics": {"group_score": 0.1}}
+    (folder / "winoground.json").write_text(json.dumps({**record, "pretrained": str(model), "max_items": None}))
+    check_results_belong_to(read_results([folder]), model)  # a full run of this model: accepted
+    check_results_belong_to(read_results([folder]), tmp_path / "eval" / ".." / "sc")  # same folder, another spelling
+    (folder / "sugarcrepe.json").write_text(json.dumps({**record, "dataset": "sugarcrepe", "pretrained": "openai/clip"}))
+    with pytest.raises(ValueError, match="sugarcrepe.json: results of openai/clip, not of the exported model"):
+        check_results_belong_to(read_results([folder]), model)
+    check_results_belong_to(read_results([folder]), model, also_accept=["openai/clip"])
+    (folder / "winoground.json").write_text(json.dumps({**record, "pretrained": str(model), "max_items": 1}))
+    with pytest.raises(ValueError, match="winoground.json: computed on the first 1 items only"):
+        check_results_belong_to(read_results([folder]), model, also_accept=["openai/clip"])

@@ -161,3 +161,74 @@ def test_hf_dataset_with_relative_image_paths(images, tmp_path):
                                                   image_root=str(folder / "images"))
     assert dataset["image"] == [str(folder / "images" / name) for name in names[:2]]
     assert training_data.load_image(dataset[0]["image"]).size == (30, 30)
+
+
+def _write_json(path, data):
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_original_format_is_detected_from_any_record_not_just_the_first(images, tmp_path):
+    folder, names = images
+    path = write_original_json(tmp_path / "o.json", names)
+    records = json.loads(open(path).read())
+    del records[0]["false_caption"], records[2]["false_caption"]
+    _write_json(tmp_path / "o.json", records)
+    assert training_data.is_original_structure_clip_file(tmp_path / "o.json")
+    # Every incomplete record is reported, not read as a COCO caption list that drops all triples.
+    with pytest.raises(ValueError, match=r"2 of 4 records .*record 0 lacks \['false_caption'\]; record 2"):
+        training_data.load_training_dataset(str(tmp_path / "o.json"), image_root=str(folder / "images"))
+    assert not training_data.is_original_structure_clip_file(write_coco_records_json(tmp_path / "c.json", names))
+
+
+def test_null_and_blank_captions_are_dropped_with_a_warning(images, tmp_path, caplog):
+    folder, names = images
+    captions = [None, "a red dog", "   ", ""]
+    path = _write_json(tmp_path / "r.json", [{"image": n, "caption": c} for n, c in zip(names, captions)])
+    with caplog.at_level("WARNING", logger="training_data"):
+        dataset = training_data.read_caption_file(path, folder / "images")
+    assert dataset["caption"] == ["a red dog"]
+    assert "Dropped 3 of 4 records" in caplog.text and "[0, 2, 3]" in caplog.text
+    (tmp_path / "t.csv").write_text(f"image,caption\n{names[0]}\n{names[1]},a blue car\n")
+    assert training_data.read_caption_file(tmp_path / "t.csv", folder / "images")["caption"] == ["a blue car"]
+    _write_json(tmp_path / "blank.json", [{"image": names[0], "caption": " "}])
+    with pytest.raises(ValueError, match="no usable training rows"):
+        training_data.read_caption_file(tmp_path / "blank.json", folder / "images")
+    original = json.loads(open(write_original_json(tmp_path / "o.json", names)).read())
+    original[1]["true_caption"] = None
+    dataset = training_data.read_original_structure_clip_json(_write_json(tmp_path / "o.json", original),
+                                                              folder / "images")
+    assert len(dataset) == 3
+
+
+def test_files_with_no_usable_rows_fail_at_the_reader(images, tmp_path):
+    folder, names = images
+    karpathy = {"images": [{"filename": names[0], "split": "test", "sentences": [{"raw": "a dog"}]}]}
+    with pytest.raises(ValueError, match=r"no usable training rows.*\['test'\]"):
+        training_data.read_caption_file(_write_json(tmp_path / "k.json", karpathy), folder / "images")
+    coco = {"images": [{"id": 1, "file_name": names[0]}], "annotations": []}
+    with pytest.raises(ValueError, match="no usable training rows"):
+        training_data.read_caption_file(_write_json(tmp_path / "a.json", coco), folder / "images")
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"images": [{"id": 1, "file_name": "image_0.png"}], "annotations": [{"image_id": 1}]},
+     "annotation 0 of .* no 'caption' key"),
+    ({"images": [{"id": 1}], "annotations": [{"image_id": 1, "caption": "a dog"}]}, "image 0 of .* no 'file_name'"),
+    ({"images": [{"filename": "image_0.png", "split": "train", "sentences": [{"tokens": []}]}]},
+     "sentence 0 of image 0 of .* no 'raw' key"),
+    ([{"image": None, "caption": "a dog"}], "record 0 of .* has no image path"),
+])
+def test_missing_keys_name_the_file_record_and_key(images, tmp_path, data, message):
+    folder, _ = images
+    with pytest.raises(ValueError, match=message):
+        training_data.read_caption_file(_write_json(tmp_path / "bad.json", data), folder / "images")
+
+
+def test_json_lines_in_a_json_file_says_to_rename_it(images, tmp_path):
+    folder, names = images
+    (tmp_path / "r.json").write_text("\n".join(json.dumps({"image": n, "caption": "a dog"}) for n in names))
+    with pytest.raises(ValueError, match="looks like JSON Lines.*rename it to .jsonl"):
+        training_data.load_training_dataset(str(tmp_path / "r.json"), image_root=str(folder / "images"))
+    (tmp_path / "r.json").rename(tmp_path / "r.jsonl")
+    assert len(training_data.read_caption_file(tmp_path / "r.jsonl", folder / "images")) == len(names)

@@ -188,3 +188,11 @@ def test_no_arguments_runs_the_synthetic_ablation(monkeypatch):
     assert calls == [()]
     with pytest.raises(SystemExit, match="No training data"):
         train.main(["--output_dir", "unused"])
+
+
+def test_trainer_path_drops_partial_contrastive_batches_by_default(tmp_path):
+    common = ["--output_dir", str(tmp_path), "--use_cpu", "--report_to", "none"]
+    _, _, training_args = finetune_with_trainer.parse_args(common)
+    assert training_args.dataloader_drop_last is True
+    _, _, training_args = finetune_with_trainer.parse_args(common + ["--dataloader_drop_last", "false"])
+    assert training_args.dataloader_drop_last is False

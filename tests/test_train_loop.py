@@ -173,3 +173,43 @@ def test_bf16_mixed_precision_runs_and_keeps_fp32_master_weights(tiny_world, tmp
     losses = [r["loss"] for r in result.history if r["type"] == "train"]
     assert len(losses) == 2 and all(torch.isfinite(torch.tensor(losses)))
     assert all(parameter.dtype == torch.float32 for parameter in model.parameters())
+
+
+def test_a_fresh_run_refuses_old_checkpoints_unless_told_to_overwrite(tiny_world, tmp_path):
+    _run(tiny_world, tmp_path, max_train_steps=2, checkpointing_steps="1")
+    (tmp_path / "notes.txt").write_text("user file")
+    with pytest.raises(FileExistsError, match="--resume_from_checkpoint latest.*--overwrite_output_dir"):
+        _run(tiny_world, tmp_path, max_train_steps=1)
+    _run(tiny_world, tmp_path, max_train_steps=1, overwrite_output_dir=True)
+    # The old run's step_2 is gone, so `latest` cannot resume it; other files are kept.
+    assert not (tmp_path / "checkpoints" / "step_2").exists() and (tmp_path / "notes.txt").is_file()
+    assert [r["step"] for r in _records(tmp_path) if r["type"] == "train"] == [1]
+
+
+def _records(output_dir):
+    return [json.loads(line) for line in open(output_dir / "results.jsonl")]
+
+
+def test_resume_from_a_model_folder_says_it_is_not_a_training_checkpoint(tiny_world, tmp_path):
+    _run(tiny_world, tmp_path / "done", max_train_steps=1)  # a saved model folder, not a save_state one
+    with pytest.raises(ValueError, match="not a training checkpoint.*--model"):
+        _run(tiny_world, tmp_path / "next", resume_from_checkpoint=str(tmp_path / "done"))
+
+
+@pytest.mark.parametrize("field, value", [
+    ("max_train_steps", 0), ("max_train_steps", -1), ("num_train_epochs", 0), ("logging_steps", 0),
+    ("checkpointing_steps", "0"), ("checkpointing_steps", "foo"), ("checkpoints_total_limit", 0),
+    ("checkpoints_total_limit", -1), ("eval_steps", 0), ("max_train_samples", 0),
+    ("validation_split_percentage", -1), ("validation_split_percentage", 100),
+    ("per_device_train_batch_size", 0), ("per_device_eval_batch_size", 0),
+])
+def test_bad_counts_are_rejected_before_training(tmp_path, field, value):
+    fields = {"max_train_steps": None, field: value}
+    with pytest.raises(ValueError, match=f"--{field} must"):
+        _args(tmp_path, **fields)
+
+
+def test_valid_counts_are_accepted(tmp_path):
+    args = _args(tmp_path, checkpointing_steps="epoch", validation_split_percentage=0, num_train_epochs=0.5)
+    assert args.checkpointing_steps == "epoch"
+    assert _args(tmp_path, checkpointing_steps="3").checkpointing_steps == "3"
