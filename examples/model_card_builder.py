@@ -352,6 +352,33 @@ def _ablation_table(ablation: SyntheticAblation, variant: Optional[str]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+# model_card.md's default base_model / datasets name the paper's reference run (OpenAI CLIP ViT-B/32 +
+# bert-base-uncased on COCO); a model whose vision tower has another shape was not trained from them.
+VIT_B32_SHAPE = {"hidden_size": 768, "num_hidden_layers": 12, "patch_size": 32}
+REFERENCE_RUN_METADATA = ("base_model", "datasets")
+
+
+def vision_tower_name(config: dict[str, Any]) -> str:
+    vision = config.get("vision_config") or {}
+    if not vision:
+        return "CLIP ViT"
+    if {key: vision.get(key) for key in VIT_B32_SHAPE} == VIT_B32_SHAPE:
+        return "ViT-B/32"
+    return (f"ViT ({vision.get('num_hidden_layers')} layers, width {vision.get('hidden_size')}, "
+            f"{vision.get('patch_size')}-px patches)")
+
+
+def _drop_reference_run_metadata(metadata: dict, config: dict[str, Any], overrides: dict) -> None:
+    """Leave out the reference run's base_model/datasets when this model cannot come from them."""
+    if vision_tower_name(config) in ("ViT-B/32", "CLIP ViT"):
+        return
+    dropped = [key for key in REFERENCE_RUN_METADATA if key not in overrides and metadata.pop(key, None)]
+    if dropped:
+        logger.warning("card metadata %s left out: model_card.md names the ViT-B/32 reference run, this model's "
+                       "vision tower is a %s; pass --base-model / --dataset to set them", dropped,
+                       vision_tower_name(config))
+
+
 def config_placeholders(config: dict[str, Any]) -> dict[str, Any]:
     """Values shown in the card body, read from config.json (a dict, so no model import)."""
     knowledge = config.get("knowledge_config") or {}
@@ -365,6 +392,7 @@ def config_placeholders(config: dict[str, Any]) -> dict[str, Any]:
         "triple_composition": config.get("triple_composition", "n/a"),
         "loss_recipe": config.get("loss_recipe", "n/a"),
         "kee_layers": knowledge.get("num_hidden_layers", "n/a"),
+        "vision_tower": vision_tower_name(config),
     }
 
 
@@ -400,6 +428,7 @@ def build_model_card(
             metadata.pop(key, None)
         else:
             metadata[key] = value
+    _drop_reference_run_metadata(metadata, config, metadata_overrides or {})
     eval_results = eval_results_for(results, variant)
     if eval_results:
         metadata.update(model_name=model_name, eval_results=eval_results)

@@ -158,3 +158,20 @@ def test_results_of_another_model_or_a_subset_are_refused(tmp_path):
     (folder / "winoground.json").write_text(json.dumps({**record, "pretrained": str(model), "max_items": 1}))
     with pytest.raises(ValueError, match="winoground.json: computed on the first 1 items only"):
         check_results_belong_to(read_results([folder]), model, also_accept=["openai/clip"])
+
+
+@pytest.mark.parametrize(
+    "vision, tower, keeps_reference_metadata",
+    [
+        ({"hidden_size": 768, "num_hidden_layers": 12, "patch_size": 32}, "ViT-B/32", True),
+        ({"hidden_size": 64, "num_hidden_layers": 2, "patch_size": 16}, "ViT (2 layers, width 64, 16-px patches)", False),
+    ],
+)
+def test_card_describes_the_actual_vision_tower(vision, tower, keeps_reference_metadata):
+    card = build_model_card({**CONFIG, "vision_config": vision}, model_name="m", repo_id="someone/m")
+    assert f"still a {tower} CLIP" in card.text
+    metadata = card.data.to_dict()
+    assert ("base_model" in metadata and "datasets" in metadata) == keeps_reference_metadata
+    overridden = build_model_card({**CONFIG, "vision_config": vision}, model_name="m", repo_id="someone/m",
+                                  metadata_overrides={"base_model": ["someone/tiny-clip"]})
+    assert overridden.data.to_dict()["base_model"] == ["someone/tiny-clip"]
