@@ -359,10 +359,22 @@ def read_hf_dataset(
     columns = loaded.column_names
     image_key = _pick_column(columns, image_column, IMAGE_COLUMN_GUESSES, "image", name_or_path)
     caption_key = _pick_column(columns, caption_column, CAPTION_COLUMN_GUESSES, "caption", name_or_path)
-    dataset = _normalise_hf_columns(loaded, image_key, caption_key)
+    dataset = _drop_blank_captions(_normalise_hf_columns(loaded, image_key, caption_key), f"{name_or_path}[{split}]")
     if image_root and dataset.features["image"] == datasets.Value("string"):
         dataset = dataset.map(lambda row: {"image": _resolve(row["image"], image_root)}, desc="image paths")
     logger.info("Loaded %d rows from %s[%s]", len(dataset), name_or_path, split)
+    return dataset
+
+
+def _drop_blank_captions(dataset: datasets.Dataset, source: str) -> datasets.Dataset:
+    """Same rule as the file readers: null, empty or whitespace-only captions are dropped, with a warning."""
+    blank = [index for index, caption in enumerate(dataset["caption"]) if not (caption or "").strip()]
+    _warn_dropped(blank, len(dataset), "rows", source)
+    if blank:
+        blank_set = set(blank)
+        dataset = dataset.select([index for index in range(len(dataset)) if index not in blank_set])
+    if len(dataset) == 0:
+        raise ValueError(f"{source} gives no usable training rows: every caption is null or blank")
     return dataset
 
 

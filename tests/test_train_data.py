@@ -163,6 +163,19 @@ def test_hf_dataset_with_relative_image_paths(images, tmp_path):
     assert training_data.load_image(dataset[0]["image"]).size == (30, 30)
 
 
+def test_hf_dataset_drops_null_and_blank_captions_with_a_warning(images, tmp_path, caplog):
+    folder, names = images
+    captions = ["a dog", None, "   ", "a cat"]
+    datasets.Dataset.from_dict({"file_name": names[:4], "text": captions}).save_to_disk(tmp_path / "blank")
+    with caplog.at_level("WARNING"):
+        dataset = training_data.read_hf_dataset(str(tmp_path / "blank"), image_root=str(folder / "images"))
+    assert dataset["caption"] == ["a dog", "a cat"]
+    assert "Dropped 2 of 4 rows" in caplog.text
+    datasets.Dataset.from_dict({"file_name": names[:1], "text": [""]}).save_to_disk(tmp_path / "empty")
+    with pytest.raises(ValueError, match="no usable training rows"):
+        training_data.read_hf_dataset(str(tmp_path / "empty"), image_root=str(folder / "images"))
+
+
 def _write_json(path, data):
     path.write_text(json.dumps(data))
     return path
