@@ -51,10 +51,8 @@ from structured_benchmarks import (
     evaluate_order,
     evaluate_retrieval,
     evaluate_sugarcrepe,
-    evaluate_synthetic,
     evaluate_winoground,
     load_dropped_relations,
-    load_synthetic_world,
     read_aro,
     read_caption_annotations,
     read_sugarcrepe,
@@ -62,6 +60,7 @@ from structured_benchmarks import (
     retrieval_set_from_pairs,
     write_group_csv,
 )
+from synthetic_benchmark import evaluate_synthetic, load_synthetic_world
 
 logger = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 import structured_benchmarks as bench
+import synthetic_benchmark
 from test_eval_helpers import (
     OracleScorer,
     image_colour,
@@ -269,21 +270,21 @@ SMALL_WORLD = {"train": 0, "validation": 0, "test_relation_swap": 6, "test_attri
 
 
 def test_synthetic_world_passes_triples_and_scores(tmp_path):
-    world = bench.load_synthetic_world(seed=0, split_sizes=SMALL_WORLD)
+    world = synthetic_benchmark.load_synthetic_world(seed=0, split_sizes=SMALL_WORLD)
     world.save_to_disk(tmp_path / "world")
-    reloaded = bench.load_synthetic_world(tmp_path / "world")
+    reloaded = synthetic_benchmark.load_synthetic_world(tmp_path / "world")
     assert reloaded["test_relation_swap"]["caption"] == world["test_relation_swap"]["caption"]
 
-    pairs = bench.synthetic_pair_items(world["test_relation_swap"])
+    pairs = synthetic_benchmark.synthetic_pair_items(world["test_relation_swap"])
     assert pairs[0].positive_triples == world["test_relation_swap"][0]["triples"]
     table = {row["caption"]: "any" for name in ("test_relation_swap", "test_attribute_swap") for row in world[name]}
     scorer = OracleScorer(table)
-    results = bench.evaluate_synthetic(scorer, world)
+    results = synthetic_benchmark.evaluate_synthetic(scorer, world)
     assert results["synthetic_relation_swap"] == {"accuracy": 1.0, "num_items": 6}
     assert results["synthetic_attribute_swap"] == {"accuracy": 1.0, "num_items": 5}
     assert results["synthetic_retrieval"]["num_images"] == 4
     assert all(triples is not None for _, triples in scorer.text_calls)  # gold triples always passed
-    summary = bench.synthetic_summary(results)
+    summary = synthetic_benchmark.synthetic_summary(results)
     assert summary["relation_swap_acc"] == 1.0 and summary["attribute_swap_acc"] == 1.0
     assert summary["retrieval_r1"] == pytest.approx(
         (summary["retrieval_r1_text_to_image"] + summary["retrieval_r1_image_to_text"]) / 2)
@@ -291,7 +292,7 @@ def test_synthetic_world_passes_triples_and_scores(tmp_path):
 
 def test_synthetic_missing_saved_world(tmp_path):
     with pytest.raises(bench.MissingBenchmarkDataError, match="save_to_disk"):
-        bench.load_synthetic_world(tmp_path / "absent")
+        synthetic_benchmark.load_synthetic_world(tmp_path / "absent")
 
 
 def test_lazy_images_load_once_per_access(tmp_path):

@@ -75,3 +75,24 @@ def test_entry_point_runs_a_few_steps_and_writes_the_report(tmp_path, capsys):
     assert (tmp_path / "structure-clip" / "curriculum" / "results.jsonl").is_file()
     printed = capsys.readouterr().out
     assert "| structure-clip" in printed and "relation swap" in printed
+
+
+def test_ablation_scores_equal_the_evaluate_py_scorer_path():
+    # The ablation scores pre-encoded tensors; evaluate.py --tasks synthetic goes through the processor
+    # and embedding_scorers. Both must give the same numbers on the same world and model.
+    from embedding_scorers import scorer_for_model
+    from synthetic_benchmark import evaluate_synthetic, synthetic_summary
+    from synthetic_world import build_synthetic_dataset, build_synthetic_processor
+
+    processor = build_synthetic_processor()
+    sizes = {"train": 0, "validation": 0, "test_relation_swap": 40, "test_attribute_swap": 40, "test_retrieval": 30}
+    world = build_synthetic_dataset(seed=0, split_sizes=sizes)
+    world = {name: split for name, split in world.items() if len(split)}
+    encoded = {name: synthetic_ablation.encode_split(processor, split) for name, split in world.items()}
+    tokenizers = (processor.tokenizer, processor.triple_tokenizer)
+    model = build_variant_model("structure-clip", AblationArguments(vision_position_std=0.5), tokenizers).eval()
+    ablation = synthetic_ablation.evaluate_variant(model, encoded, "structure-clip")
+    scorer_path = synthetic_summary(evaluate_synthetic(scorer_for_model(model, processor), world))
+    for key in ("relation_swap_acc", "attribute_swap_acc", "retrieval_r1"):
+        assert ablation[key] == pytest.approx(scorer_path[key], abs=1e-9), key
+    assert 0.0 < ablation["relation_swap_acc"] < 1.0  # an untrained model: the numbers are not degenerate
