@@ -12,8 +12,8 @@
    ``pretrained``), or of a path / Hub id named by ``--allow-results-from``; anything else stops the
    export before a file is written.
 2. **Scan** it (``hub_security_scan.py``): safetensors only, nothing pickled, and the shipped Python
-   imports only transformers, torch, the standard library and (lazily) spaCy, thinc and threadpoolctl,
-   with no eval/exec and no network.
+   imports only transformers, huggingface_hub, torch, the standard library and (lazily) spaCy, thinc and
+   threadpoolctl, with no eval/exec and no network.
 3. **Verify** it in a fresh ``python -I`` subprocess with ``HF_HUB_OFFLINE=1``, empty HF caches and
    an import blocker that makes ``modeling_structure_clip`` / ``processing`` unimportable (the repo
    is pip-installed editable, so they would otherwise shadow the remote code). The child loads the

@@ -3,7 +3,7 @@
 A folder passes when:
 - weights are safetensors only (valid headers), and no file is a pickle or a torch zip archive;
 - every file has an expected type (json, safetensors, py, md, txt);
-- the shipped Python imports only transformers, torch, the standard library, flat siblings that are
+- the shipped Python imports only transformers, torch, huggingface_hub, the standard library, flat siblings that are
   shipped too, and spaCy, thinc, threadpoolctl *lazily* (inside a function or a
   ``try/except ImportError``), and never calls eval/exec/compile/__import__,
   importlib.import_module, os.system/popen or torch.load, and never imports network, process or
@@ -24,7 +24,7 @@ ALLOWED_SUFFIXES = {".json", ".safetensors", ".py", ".md", ".txt"}
 FORBIDDEN_WEIGHT_SUFFIXES = {".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".h5", ".msgpack", ".npy",
                              ".npz", ".joblib", ".onnx", ".zip"}
 PICKLE_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05", b"PK\x03\x04")
-ALLOWED_THIRD_PARTY = {"transformers", "torch"}
+ALLOWED_THIRD_PARTY = {"transformers", "torch", "huggingface_hub"}  # huggingface_hub: a dependency of transformers
 LAZY_ONLY_IMPORTS = {"spacy", "thinc", "threadpoolctl"}  # thinc comes with spaCy; threadpoolctl is optional
 NETWORK_AND_PROCESS_MODULES = {
     "socket", "ssl", "urllib", "http", "ftplib", "smtplib", "poplib", "imaplib", "telnetlib", "xmlrpc",

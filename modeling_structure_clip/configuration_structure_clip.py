@@ -7,9 +7,15 @@ Every place where the original code (github zjukg/Structure-CLIP, commit 1383d68
 design from scratch is a field here, and its default is the original's behaviour (SPEC.md sections 1 and 2).
 The alternative values are the "corrected" behaviour, offered as switches so they can be measured.
 
-This file is shipped to the Hub as remote code: it only imports from ``transformers``.
+Both classes are ``@strict`` like transformers' own configs: field types are checked when set, and the
+``validate_*`` methods run at construction and again at ``save_pretrained``, so a value changed after
+construction cannot be saved unchecked (and the model never meets a choice it does not know).
+
+This file is shipped to the Hub as remote code: it only imports from ``transformers`` and
+``huggingface_hub`` (which transformers itself requires).
 """
 
+from huggingface_hub.dataclasses import strict
 from transformers import CLIPTextConfig, CLIPVisionConfig, PreTrainedConfig
 from transformers.utils import logging
 
@@ -28,6 +34,7 @@ def _check_choice(name: str, value, choices) -> None:
         raise ValueError(f"`{name}` must be one of {choices}, got {value!r}.")
 
 
+@strict
 class StructureCLIPKnowledgeConfig(PreTrainedConfig):
     r"""Config of the Knowledge-Enhanced Encoder: a BERT cut to a few layers that encodes scene-graph triples.
 
@@ -45,12 +52,12 @@ class StructureCLIPKnowledgeConfig(PreTrainedConfig):
     num_attention_heads: int = 12  # original 12
     intermediate_size: int = 3072  # feed-forward width; original 3072
     hidden_act: str = "gelu"  # original "gelu" (BERT)
-    hidden_dropout_prob: float = 0.1  # original 0.1, also applied to the phrase embeddings
-    attention_probs_dropout_prob: float = 0.1  # original 0.1
+    hidden_dropout_prob: float | int = 0.1  # original 0.1, also applied to the phrase embeddings
+    attention_probs_dropout_prob: float | int = 0.1  # original 0.1
     max_position_embeddings: int = 512  # BERT position table; phrases use positions 0..phrase_length-1
     type_vocab_size: int = 2  # BERT token types; phrases always use type 0
-    initializer_range: float = 0.02  # std of the normal init of fresh KEE weights
-    layer_norm_eps: float = 1e-12  # BERT LayerNorm epsilon
+    initializer_range: float | int = 0.02  # std of the normal init of fresh KEE weights
+    layer_norm_eps: float | int = 1e-12  # BERT LayerNorm epsilon
     pad_token_id: int = 0  # BERT [PAD]; also used to recognise padding for "masked_mean" phrase pooling
     cls_token_id: int = 101  # BERT [CLS]; used to build empty phrases when a caption has no triples
     sep_token_id: int = 102  # BERT [SEP]; used to build empty phrases when a caption has no triples
@@ -70,19 +77,29 @@ class StructureCLIPKnowledgeConfig(PreTrainedConfig):
     # empty slots (in effect unmasked), a constant that is still added. "zero" adds nothing (plain CLIP text).
     empty_caption_knowledge: str = "null_vector"
 
-    def __post_init__(self, **kwargs):
-        super().__post_init__(**kwargs)
+    def validate_kee_shape(self):
+        """Part of `@strict` validation (construction and save)."""
         if self.hidden_size % self.num_attention_heads != 0:
             raise ValueError(
                 f"KEE hidden_size ({self.hidden_size}) must be a multiple of num_attention_heads "
                 f"({self.num_attention_heads})."
             )
+        for name in ("pad_token_id", "cls_token_id", "sep_token_id"):
+            if not 0 <= getattr(self, name) < self.vocab_size:
+                # A warning, as transformers' validate_token_ids: its common tests shrink vocab_size and keep
+                # the default ids. Captions without triples need [CLS]/[SEP]/[PAD] ids inside the vocabulary.
+                logger.warning_once(f"KEE {name} ({getattr(self, name)}) is not below vocab_size ({self.vocab_size}); "
+                                    "captions without triples will fail to embed.")
+
+    def validate_switches(self):
+        """Part of `@strict` validation: the model has a code path for these values only."""
         _check_choice("phrase_pooling", self.phrase_pooling, PHRASE_POOLINGS)
         _check_choice("knowledge_pooling", self.knowledge_pooling, KNOWLEDGE_POOLINGS)
         _check_choice("slot_masking", self.slot_masking, SLOT_MASKINGS)
         _check_choice("empty_caption_knowledge", self.empty_caption_knowledge, EMPTY_CAPTION_KNOWLEDGE)
 
 
+@strict
 class StructureCLIPConfig(PreTrainedConfig):
     r"""Config of [`StructureCLIPModel`]: CLIP text and vision towers, the KEE, fusion and training objective.
 
@@ -109,10 +126,10 @@ class StructureCLIPConfig(PreTrainedConfig):
     vision_config: dict | CLIPVisionConfig | None = None  # CLIP vision tower; default = ViT-B/32's (768 wide)
     knowledge_config: dict | StructureCLIPKnowledgeConfig | None = None  # the KEE; default = bert-base cut to 6 layers
     projection_dim: int = 512  # shared embedding size of text, image and knowledge; ViT-B/32 = 512
-    logit_scale_init_value: float = 2.6592  # log(1/0.07), CLIP's init; scales `logits_*` and the InfoNCE loss only
-    initializer_factor: float = 1.0  # CLIP's init scale factor for fresh projection weights
+    logit_scale_init_value: float | int = 2.6592  # log(1/0.07), CLIP's init; scales `logits_*` and the InfoNCE loss only
+    initializer_factor: float | int = 1.0  # CLIP's init scale factor for fresh projection weights
 
-    knowledge_weight: float = 0.2  # lambda in text = norm(clip_text) + lambda * norm(kee); original 0.2
+    knowledge_weight: float | int = 0.2  # lambda in text = norm(clip_text) + lambda * norm(kee); original 0.2
     max_triples: int = 6  # triple slots per caption the processor fills; original 6 (the KEE accepts any count)
     phrase_length: int = 5  # BERT tokens per head/relation/tail phrase; original 5: [CLS] <=3 wordpieces [SEP] pad
     triple_composition: str = "h+r-t"  # triple vector from phrase vectors; original "h+r-t" (order-sensitive)
@@ -121,20 +138,29 @@ class StructureCLIPConfig(PreTrainedConfig):
     #                            unscaled dot products, which rank identically; losses never depend on this field
 
     loss_recipe: str = "original"  # "original" (hinge + margin ranking), "infonce" (NegCLIP), "infonce+hinge"
-    hinge_margin: float = 0.2  # margin of the max-violation (VSE++) hinge on image x fused-text scores; original 0.2
+    hinge_margin: float | int = 0.2  # margin of the max-violation (VSE++) hinge on image x fused-text scores; original 0.2
     hinge_warmup_steps: int = 100  # first N training forwards use the column mean for text->image; original 100
-    negative_margin: float = 0.1  # MarginRankingLoss margin, true vs negative caption (plain CLIP text); original 0.1
-    negative_loss_weight: float = 5.0  # weight of that margin-ranking term; original 5
-    max_logit_scale: float = 100.0  # clamp of exp(logit_scale) in the InfoNCE loss, as in CLIP training
+    negative_margin: float | int = 0.1  # MarginRankingLoss margin, true vs negative caption (plain CLIP text); original 0.1
+    negative_loss_weight: float | int = 5.0  # weight of that margin-ranking term; original 5
+    max_logit_scale: float | int = 100.0  # clamp of exp(logit_scale) in the InfoNCE loss, as in CLIP training
 
-    def __post_init__(self, **kwargs):
-        super().__post_init__(**kwargs)
+    def validate_switches(self):
+        """Part of `@strict` validation (construction and save)."""
         _check_choice("triple_composition", self.triple_composition, TRIPLE_COMPOSITIONS)
         _check_choice("loss_recipe", self.loss_recipe, LOSS_RECIPES)
-        if self.phrase_length > self.knowledge_config.max_position_embeddings:
+
+    def validate_sizes(self):
+        """Part of `@strict` validation: sizes the modules and the processor layout need."""
+        for name, minimum in (("projection_dim", 1), ("max_triples", 1), ("phrase_length", 2),
+                              ("hinge_warmup_steps", 0)):
+            if getattr(self, name) < minimum:
+                raise ValueError(f"`{name}` must be >= {minimum}, got {getattr(self, name)}.")
+        if self.knowledge_weight < 0:
+            raise ValueError(f"`knowledge_weight` (lambda) must be >= 0, got {self.knowledge_weight}.")
+        max_positions = getattr(self.knowledge_config, "max_position_embeddings", None)
+        if max_positions is not None and self.phrase_length > max_positions:
             raise ValueError(
-                f"phrase_length ({self.phrase_length}) exceeds the KEE's max_position_embeddings "
-                f"({self.knowledge_config.max_position_embeddings})."
+                f"phrase_length ({self.phrase_length}) exceeds the KEE's max_position_embeddings ({max_positions})."
             )
 
 

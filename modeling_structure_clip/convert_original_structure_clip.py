@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import pickle  # only for its UnpicklingError: torch.load(weights_only=True) raises it on foreign files
 import re
 from pathlib import Path
 
@@ -227,14 +228,30 @@ def infer_config(clip_state_dict: dict, kee_state_dict: dict, **overrides) -> St
 
 def load_original_checkpoint(path: str | Path) -> dict:
     """torch.load with weights_only=True (never unpickle arbitrary objects, SPEC §6) + format check."""
-    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    try:
+        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, KeyError, EOFError, ValueError) as error:
+        raise ValueError(f"{path} is not a torch checkpoint that loads with weights_only=True ({error!r:.200}).") from error
     if not isinstance(checkpoint, dict) or any(key not in checkpoint for key in CHECKPOINT_KEYS):
         found = sorted(checkpoint) if isinstance(checkpoint, dict) else type(checkpoint).__name__
         raise ValueError(
             f"{path} is not an original Structure-CLIP checkpoint: expected a dict with keys "
             f"{list(CHECKPOINT_KEYS)} (+ 'acc'), found {found}."
         )
+    for key in CHECKPOINT_KEYS:
+        state = checkpoint[key]
+        if not isinstance(state, dict) or not all(torch.is_tensor(value) for value in state.values()):
+            raise ValueError(f"{path}: checkpoint[{key!r}] must be a state dict (name -> tensor), "
+                             f"got {type(state).__name__}.")
+        checkpoint[key] = _without_data_parallel_prefix(state)
     return checkpoint
+
+
+def _without_data_parallel_prefix(state: dict) -> dict:
+    """A model saved while wrapped in nn.DataParallel has every key under "module."; the weights are the same."""
+    if state and all(key.startswith("module.") for key in state):
+        return {key[len("module."):]: value for key, value in state.items()}
+    return state
 
 
 def _format_keys(keys, limit: int = 20) -> str:
@@ -281,7 +298,13 @@ def convert_original_checkpoint(checkpoint_path: str | Path, output_dir: str | P
     checkpoint = load_original_checkpoint(checkpoint_path)
     clip_state_dict, kee_state_dict = checkpoint["clip"], checkpoint["transformer"]
     if config is None:
-        config = infer_config(clip_state_dict, kee_state_dict)
+        try:
+            config = infer_config(clip_state_dict, kee_state_dict)
+        except KeyError as error:
+            raise ValueError(
+                f"{checkpoint_path}: cannot read the model sizes, the checkpoint lacks {error}. It is not a complete "
+                "original Structure-CLIP checkpoint; pass --config to see every missing and unexpected key."
+            ) from error
     model = StructureCLIPModel(config).eval()
     converted, unrecognised = convert_state_dicts(clip_state_dict, kee_state_dict)
     check_state_dict_matches(model.state_dict(), converted, unrecognised)

@@ -137,6 +137,9 @@ class StructureCLIPModel(StructureCLIPPreTrainedModel):
     """Structure-CLIP: CLIP whose text embedding is enriched by a scene-graph Knowledge-Enhanced Encoder."""
 
     def __init__(self, config: StructureCLIPConfig):
+        # @strict checks choices at construction and save only; a field changed in between must not
+        # reach a module that would silently take its other branch.
+        config.validate()
         super().__init__(config)
         self.text_embed_dim = config.text_config.hidden_size
         self.vision_embed_dim = config.vision_config.hidden_size
@@ -190,8 +193,14 @@ class StructureCLIPModel(StructureCLIPPreTrainedModel):
                 f"`{prefix}head_ids` has batch size {shape[0]} but the captions (`{prefix or ''}input_ids`) have "
                 f"{batch_size}: pass one row of triples per caption."
             )
-        if shape[2] > self.config.knowledge_config.max_position_embeddings:
-            raise ValueError(f"phrase length {shape[2]} exceeds the KEE's position table.")
+        if shape[1] < 1 or shape[2] != self.config.phrase_length:
+            # The original pools over every phrase position (mean_all_positions), so padding to another
+            # length would silently change the knowledge vector: the layout must be the config's.
+            raise ValueError(
+                f"`{prefix}head_ids` has shape {tuple(shape)}; each phrase must be config.phrase_length = "
+                f"{self.config.phrase_length} tokens and there must be at least one slot. Use a processor "
+                "with the same phrase_length as the model."
+            )
         if triple_mask is not None and tuple(triple_mask.shape) != tuple(shape[:2]):
             raise ValueError(
                 f"`{prefix}triple_mask` must have shape [batch, max_triples] = {tuple(shape[:2])}; "
@@ -431,6 +440,7 @@ class StructureCLIPModel(StructureCLIPPreTrainedModel):
             self._check_triples(
                 "", batch_size, inputs["head_ids"], inputs["relation_ids"], inputs["tail_ids"], inputs["triple_mask"]
             )
+        self._reject_orphan_inputs(inputs)
         negative_ids = inputs["negative_input_ids"]
         if negative_ids is not None:
             if input_ids is None:
@@ -456,6 +466,21 @@ class StructureCLIPModel(StructureCLIPPreTrainedModel):
                     f"`return_loss=True` needs one image per caption; got {pixel_values.shape[0]} images and "
                     f"{input_ids.shape[0]} captions."
                 )
+
+    # Inputs that only mean something next to another one; alone they would be silently ignored.
+    _DEPENDENT_INPUTS = {
+        "input_ids": ("attention_mask", "head_ids", "relation_ids", "tail_ids", "triple_mask"),
+        "negative_input_ids": ("negative_attention_mask", "negative_head_ids", "negative_relation_ids",
+                               "negative_tail_ids", "negative_triple_mask", "negative_mask"),
+    }
+
+    def _reject_orphan_inputs(self, inputs: dict) -> None:
+        for anchor, dependents in self._DEPENDENT_INPUTS.items():
+            if inputs[anchor] is None:
+                orphans = [name for name in dependents if inputs.get(name) is not None]
+                if orphans:
+                    raise ValueError(f"{orphans} given without `{anchor}`; they belong to those captions and would "
+                                     f"be ignored. Pass `{anchor}` too, or drop them.")
 
     def _compute_losses(
         self, image_embeds, text_embeds, plain_text_embeds, negative_fused, negative_plain, negative_mask
@@ -501,11 +526,16 @@ class StructureCLIPModel(StructureCLIPPreTrainedModel):
         initialised. `config_overrides` go to `StructureCLIPConfig` (e.g. `knowledge_weight=0.1`,
         `knowledge_config={"cls_token_id": 2, ...}` for a BERT vocabulary with other special ids).
         """
-        clip = CLIPModel.from_pretrained(clip_path, dtype=torch.float32)
+        from_clip = [name for name in _FIELDS_FROM_CLIP if name in config_overrides]
+        if from_clip:
+            raise TypeError(f"{from_clip} come from the CLIP checkpoint and cannot be overridden here; "
+                            "change them on the model's config afterwards, or build the config yourself.")
+        clip = _load_complete(CLIPModel, clip_path, "a CLIPModel checkpoint (e.g. openai/clip-vit-base-patch32)")
         knowledge_overrides = dict(config_overrides.pop("knowledge_config", None) or {})
         bert = None
         if kee_init is not None:
-            bert = BertModel.from_pretrained(kee_init, dtype=torch.float32, add_pooling_layer=False)
+            bert = _load_complete(BertModel, kee_init, "a BERT checkpoint (e.g. bert-base-uncased)",
+                                  add_pooling_layer=False)
             knowledge_overrides = {**_knowledge_fields_from_bert(bert.config), **knowledge_overrides}
         config = cls.config_class(
             text_config=clip.config.text_config.to_dict(),
@@ -520,6 +550,20 @@ class StructureCLIPModel(StructureCLIPPreTrainedModel):
         if bert is not None:
             _copy_bert_weights(model.knowledge_model, bert)
         return model.eval()
+
+
+_FIELDS_FROM_CLIP = ("text_config", "vision_config", "projection_dim", "logit_scale_init_value")
+
+
+def _load_complete(model_class, path, what: str, **kwargs):
+    """`from_pretrained`, but a checkpoint of another kind is an error: transformers would only warn and
+    return a randomly initialised model, which `_copy_clip_weights` could not tell from a real one."""
+    model, info = model_class.from_pretrained(path, dtype=torch.float32, output_loading_info=True, **kwargs)
+    missing = list(info.get("missing_keys") or [])
+    if missing:
+        raise ValueError(f"{path} is not {what}: {len(missing)} weights are missing from it "
+                         f"(e.g. {sorted(missing)[:3]}), so they would be random.")
+    return model
 
 
 def _knowledge_fields_from_bert(bert_config) -> dict:

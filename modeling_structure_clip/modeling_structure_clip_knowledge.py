@@ -50,6 +50,7 @@ class StructureCLIPKnowledgeModel(PreTrainedModel):
     is_custom_code = classmethod(_uses_safe_init)
 
     def __init__(self, config: StructureCLIPKnowledgeConfig):
+        config.validate()  # choices changed after construction are checked here (see StructureCLIPModel)
         super().__init__(config)
         self.embeddings = BertEmbeddings(config)
         self.encoder = BertEncoder(config)

@@ -58,6 +58,8 @@ class StructureCLIPZeroShotImageClassificationPipeline(ZeroShotImageClassificati
         # Truncate by default: a label longer than the text tower's positions would otherwise crash
         # the forward (the stock pipeline only truncates for SigLIP). CLIP's tokenizer keeps EOS.
         tokenizer_kwargs = {"truncation": True, **(tokenizer_kwargs or {})}
+        if candidate_labels is not None and not isinstance(candidate_labels, (str, list, tuple)):
+            candidate_labels = list(candidate_labels)  # a generator: both the parent and the triples read it
         inputs = super().preprocess(
             image,
             candidate_labels=candidate_labels,
@@ -84,7 +86,8 @@ class StructureCLIPZeroShotImageClassificationPipeline(ZeroShotImageClassificati
                     f"candidate_triples has {len(candidate_triples)} entries for "
                     f"{len(candidate_labels)} candidate_labels; give one list of triples per label."
                 )
-            encoded = self.processor.encode_triples([list(triples) for triples in candidate_triples])
+            # The processor validates each entry (None, strings, wrong arity) with a clear message.
+            encoded = self.processor.encode_triples(list(candidate_triples))
         else:
             # The processor parses each label and encodes its triples exactly as in training.
             encoded = self.processor(text=list(candidate_labels), return_tensors="pt")

@@ -153,3 +153,15 @@ def test_pipeline_file_is_standalone_remote_code():
             assert node.level == 0, "the pipeline file must not import siblings: save_pretrained copies it alone"
             imported.add(node.module.split(".")[0])
     assert imported <= {"contextlib", "transformers"}, imported
+
+
+def test_labels_from_a_generator_and_bad_candidate_triples(model_and_processor):
+    custom, _ = _pipelines(*model_and_processor)
+    image = sample_images()[0]
+    from_list = _by_label(custom(image, candidate_labels=list(LABELS)))
+    from_generator = _by_label(custom(image, candidate_labels=(label for label in LABELS)))
+    assert from_generator == pytest.approx(from_list)
+    triples = [[] for _ in LABELS]
+    triples[0] = None
+    with pytest.raises(TypeError, match=r"\[0\] must be a list of \(head, relation, tail\) triples"):
+        custom(image, candidate_labels=list(LABELS), candidate_triples=triples)

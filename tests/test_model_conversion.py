@@ -209,6 +209,33 @@ def test_refuses_pickled_objects(tmp_path):
         load_original_checkpoint(checkpoint_path)
 
 
+def test_missing_key_without_a_config_is_a_clear_error(tiny_model, tmp_path):
+    # Without --config the sizes are inferred first; a missing size-bearing key must not be a bare KeyError.
+    checkpoint_path = tmp_path / "original.pt"
+    _save_original_checkpoint(tiny_model, checkpoint_path, drop=[("clip", "ln_final.weight")])
+    with pytest.raises(ValueError, match="cannot read the model sizes.*ln_final.weight"):
+        convert_original_checkpoint(checkpoint_path)
+
+
+def test_data_parallel_prefix_is_stripped(tiny_model, tmp_path):
+    checkpoint_path = tmp_path / "original.pt"
+    _save_original_checkpoint(tiny_model, checkpoint_path)
+    checkpoint = torch.load(checkpoint_path, weights_only=True)
+    checkpoint = {key: ({f"module.{name}": value for name, value in part.items()} if isinstance(part, dict) else part)
+                  for key, part in checkpoint.items()}
+    torch.save(checkpoint, checkpoint_path)
+    converted = convert_original_checkpoint(checkpoint_path, config=tiny_model.config)
+    _assert_same_outputs(tiny_model, converted, random_inputs(2, seed=2))
+
+
+@pytest.mark.parametrize("content", [b"not a checkpoint at all\n", b""])
+def test_a_file_that_is_no_torch_checkpoint(tmp_path, content):
+    checkpoint_path = tmp_path / "text.pt"
+    checkpoint_path.write_bytes(content)
+    with pytest.raises(ValueError, match="not a torch checkpoint"):
+        load_original_checkpoint(checkpoint_path)
+
+
 def test_sizes_are_inferred_from_shapes(tiny_model):
     hf = tiny_model.state_dict()
     inferred = infer_config_dicts(to_openai_clip_state_dict(hf), to_original_kee_state_dict(hf, tiny_model.config))

@@ -145,3 +145,19 @@ def test_too_shallow_bert_is_a_clear_error(checkpoints):
         StructureCLIPModel.from_clip_pretrained(
             clip_dir, kee_init=bert_dir, knowledge_config={**KEE_OVERRIDES, "num_hidden_layers": BERT_LAYERS + 1}
         )
+
+
+def test_checkpoints_of_the_wrong_kind_are_errors_not_random_models(checkpoints):
+    # transformers only warns when a BERT folder is loaded as CLIPModel (or the reverse) and returns
+    # random weights; from_clip_pretrained must refuse instead.
+    _, _, clip_dir, bert_dir = checkpoints
+    with pytest.raises(ValueError, match="not a CLIPModel checkpoint"):
+        StructureCLIPModel.from_clip_pretrained(bert_dir)
+    with pytest.raises(ValueError, match="not a BERT checkpoint"):
+        StructureCLIPModel.from_clip_pretrained(clip_dir, kee_init=clip_dir, knowledge_config=KEE_OVERRIDES)
+
+
+def test_fields_that_come_from_the_clip_checkpoint_cannot_be_overridden(checkpoints):
+    _, _, clip_dir, _ = checkpoints
+    with pytest.raises(TypeError, match="projection_dim"):
+        StructureCLIPModel.from_clip_pretrained(clip_dir, projection_dim=8)

@@ -2,6 +2,7 @@
 
 import pytest
 import torch
+from huggingface_hub.errors import StrictDataclassError
 from tiny_models import random_inputs, tiny_structure_clip_config
 
 from modeling_structure_clip import StructureCLIPConfig, StructureCLIPModel
@@ -27,6 +28,23 @@ def test_triples_with_another_batch_size(model, batch):
 def test_triple_tensor_of_wrong_rank(model, batch):
     batch["relation_ids"] = batch["relation_ids"][:, 0]
     with pytest.raises(ValueError, match="relation_ids.*rank 3.*got rank 2"):
+        model(**batch)
+
+
+@pytest.mark.parametrize("dropped", ["negative_input_ids", "input_ids"])
+def test_inputs_whose_captions_are_missing_are_not_silently_ignored(model, batch, dropped):
+    batch.pop(dropped)
+    if dropped == "input_ids":
+        for name in [key for key in batch if key.startswith("negative_")]:
+            batch.pop(name)
+    with pytest.raises(ValueError, match=f"given without `{dropped}`"):
+        model(**batch)
+
+
+def test_phrases_of_another_length_than_the_config_are_rejected(model, batch):
+    for name in ("head_ids", "relation_ids", "tail_ids"):
+        batch[name] = torch.nn.functional.pad(batch[name], (0, 2))  # 7 tokens on a phrase_length-5 model
+    with pytest.raises(ValueError, match="config.phrase_length"):
         model(**batch)
 
 
@@ -81,10 +99,38 @@ def test_nothing_to_encode(model):
 
 
 def test_unknown_mode_names_are_rejected():
-    with pytest.raises(ValueError, match="loss_recipe"):
+    # @strict configs raise huggingface_hub's validation errors, as transformers' own configs do.
+    with pytest.raises(StrictDataclassError, match="loss_recipe"):
         StructureCLIPConfig(loss_recipe="infonce+margin")
-    with pytest.raises(ValueError, match="phrase_pooling"):
+    with pytest.raises(StrictDataclassError, match="phrase_pooling"):
         StructureCLIPConfig(knowledge_config={"phrase_pooling": "max"})
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        (dict(scale_logits="False"), "scale_logits"),  # a truthy string would have meant True
+        (dict(knowledge_weight="0.2"), "knowledge_weight"),
+        (dict(max_triples="6"), "max_triples"),
+        (dict(knowledge_config={"hidden_size": "24"}), "hidden_size"),
+        (dict(phrase_length=1), "phrase_length"),
+        (dict(max_triples=0), "max_triples"),
+        (dict(knowledge_weight=-1.0), "knowledge_weight"),
+        (dict(projection_dim=0), "projection_dim"),
+    ],
+)
+def test_wrong_types_and_ranges_are_rejected(overrides, field):
+    with pytest.raises(StrictDataclassError, match=field):
+        StructureCLIPConfig(**overrides)
+
+
+def test_a_choice_changed_after_construction_is_caught_before_use(tmp_path):
+    config = tiny_structure_clip_config()
+    config.triple_composition = "h-r-t"
+    with pytest.raises(StrictDataclassError, match="triple_composition"):
+        config.save_pretrained(tmp_path)
+    with pytest.raises(StrictDataclassError, match="triple_composition"):
+        StructureCLIPModel(config)
 
 
 def test_text_only_and_image_only_calls(model, batch):
