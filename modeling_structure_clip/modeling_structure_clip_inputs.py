@@ -1,0 +1,128 @@
+"""Input checks of StructureCLIPModel.forward / get_text_features: clear errors at the boundary instead of
+shape errors deep inside torch, and no input silently ignored.
+
+A mixin of ``StructureCLIPModel`` (it reads ``self.config``). Shipped to the Hub as remote code beside
+modeling_structure_clip.py.
+"""
+
+import torch
+
+
+class StructureCLIPInputChecks:
+    def _validate_forward_inputs(self, inputs: dict) -> None:
+        """Clear errors at the boundary instead of shape errors deep inside torch."""
+        input_ids, pixel_values = inputs["input_ids"], inputs["pixel_values"]
+        if input_ids is None and pixel_values is None:
+            raise ValueError("Pass `input_ids` (captions), `pixel_values` (images), or both.")
+        if pixel_values is not None:
+            self._check_pixel_values(pixel_values, inputs["interpolate_pos_encoding"])
+        if input_ids is not None:
+            self._check_text_inputs("input_ids", input_ids, inputs["attention_mask"])
+            batch_size = input_ids.shape[0]
+            self._check_triples(
+                "", batch_size, inputs["head_ids"], inputs["relation_ids"], inputs["tail_ids"], inputs["triple_mask"]
+            )
+        self._reject_orphan_inputs(inputs)
+        negative_ids = inputs["negative_input_ids"]
+        if negative_ids is not None:
+            if input_ids is None:
+                raise ValueError("`negative_input_ids` needs the true captions in `input_ids` too.")
+            self._check_text_inputs("negative_input_ids", negative_ids, inputs["negative_attention_mask"])
+            if negative_ids.shape[0] != input_ids.shape[0]:
+                raise ValueError(
+                    f"`negative_input_ids` has batch size {negative_ids.shape[0]} but `input_ids` has "
+                    f"{input_ids.shape[0]}: pass exactly one negative caption per caption (see `negative_mask`)."
+                )
+            self._check_triples(
+                "negative_", negative_ids.shape[0], inputs["negative_head_ids"], inputs["negative_relation_ids"],
+                inputs["negative_tail_ids"], inputs["negative_triple_mask"],
+            )  # fmt: skip
+        negative_mask = inputs["negative_mask"]
+        if negative_mask is not None and input_ids is not None and tuple(negative_mask.shape) != (input_ids.shape[0],):
+            raise ValueError(f"`negative_mask` must have shape [batch] = ({input_ids.shape[0]},).")
+        if inputs["return_loss"]:
+            if input_ids is None or pixel_values is None:
+                raise ValueError("`return_loss=True` needs both `input_ids` and `pixel_values`.")
+            if input_ids.shape[0] != pixel_values.shape[0]:
+                raise ValueError(
+                    f"`return_loss=True` needs one image per caption; got {pixel_values.shape[0]} images and "
+                    f"{input_ids.shape[0]} captions."
+                )
+
+    # Inputs that only mean something next to another one; alone they would be silently ignored.
+    _DEPENDENT_INPUTS = {
+        "input_ids": ("attention_mask", "head_ids", "relation_ids", "tail_ids", "triple_mask"),
+        "negative_input_ids": ("negative_attention_mask", "negative_head_ids", "negative_relation_ids",
+                               "negative_tail_ids", "negative_triple_mask", "negative_mask"),
+    }
+
+    def _reject_orphan_inputs(self, inputs: dict) -> None:
+        for anchor, dependents in self._DEPENDENT_INPUTS.items():
+            if inputs[anchor] is None:
+                orphans = [name for name in dependents if inputs.get(name) is not None]
+                if orphans:
+                    raise ValueError(f"{orphans} given without `{anchor}`; they belong to those captions and would "
+                                     f"be ignored. Pass `{anchor}` too, or drop them.")
+
+    def _check_text_inputs(self, name: str, input_ids, attention_mask) -> None:
+        if input_ids.dim() != 2:
+            raise ValueError(f"`{name}` must have shape [batch, sequence_length]; got {tuple(input_ids.shape)}.")
+        if attention_mask is not None and attention_mask.shape != input_ids.shape:
+            raise ValueError(
+                f"The attention mask of `{name}` has shape {tuple(attention_mask.shape)}, "
+                f"but `{name}` has shape {tuple(input_ids.shape)}."
+            )
+
+    def _check_triples(self, prefix: str, batch_size: int, head_ids, relation_ids, tail_ids, triple_mask) -> None:
+        phrases = {f"{prefix}head_ids": head_ids, f"{prefix}relation_ids": relation_ids, f"{prefix}tail_ids": tail_ids}
+        given = [name for name, value in phrases.items() if value is not None]
+        if not given:
+            if triple_mask is not None:
+                raise ValueError(f"`{prefix}triple_mask` was given without `{prefix}head_ids/relation_ids/tail_ids`.")
+            return
+        if len(given) != 3:
+            missing = sorted(set(phrases) - set(given))
+            raise ValueError(f"Pass all of head/relation/tail ids or none of them; missing {missing}.")
+        for name, value in phrases.items():
+            if value.dim() != 3:
+                raise ValueError(
+                    f"`{name}` must have shape [batch, max_triples, phrase_length] (rank 3); "
+                    f"got rank {value.dim()} with shape {tuple(value.shape)}."
+                )
+        shapes = {name: tuple(value.shape) for name, value in phrases.items()}
+        if len(set(shapes.values())) != 1:
+            raise ValueError(f"head/relation/tail ids must have the same shape; got {shapes}.")
+        shape = head_ids.shape
+        if shape[0] != batch_size:
+            raise ValueError(
+                f"`{prefix}head_ids` has batch size {shape[0]} but the captions (`{prefix or ''}input_ids`) have "
+                f"{batch_size}: pass one row of triples per caption."
+            )
+        if shape[1] < 1 or shape[2] != self.config.phrase_length:
+            # The original pools over every phrase position (mean_all_positions), so padding to another
+            # length would silently change the knowledge vector: the layout must be the config's.
+            raise ValueError(
+                f"`{prefix}head_ids` has shape {tuple(shape)}; each phrase must be config.phrase_length = "
+                f"{self.config.phrase_length} tokens and there must be at least one slot. Use a processor "
+                "with the same phrase_length as the model."
+            )
+        if triple_mask is not None and tuple(triple_mask.shape) != tuple(shape[:2]):
+            raise ValueError(
+                f"`{prefix}triple_mask` must have shape [batch, max_triples] = {tuple(shape[:2])}; "
+                f"got {tuple(triple_mask.shape)}."
+            )
+
+    def _check_pixel_values(self, pixel_values: torch.Tensor, interpolate_pos_encoding: bool) -> None:
+        vision = self.config.vision_config
+        size = vision.image_size
+        height, width = (size, size) if isinstance(size, int) else tuple(size)
+        expected = (vision.num_channels, height, width)
+        if pixel_values.dim() != 4 or (
+            tuple(pixel_values.shape[1:]) != expected
+            and not (interpolate_pos_encoding and pixel_values.shape[1] == vision.num_channels)
+        ):
+            raise ValueError(
+                f"`pixel_values` must have shape [batch, {expected[0]}, {expected[1]}, {expected[2]}]; got "
+                f"{tuple(pixel_values.shape)}. Use the model's image processor (or pass "
+                "interpolate_pos_encoding=True for other image sizes)."
+            )
