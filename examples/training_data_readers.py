@@ -129,9 +129,18 @@ def _require_rows(rows: list[dict], source, hint: str) -> list[dict]:
     return rows
 
 
-def _triples(value) -> list[list[str]] | None:
+def _triples(value, key: str = "triples", index: int = 0, source=None) -> list[list[str]] | None:
+    """Triples as lists of 3 strings; a malformed one is reported here, with its record, rather than when
+    its batch reaches the processor mid-training."""
     if value is None:
         return None
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise ValueError(f"{source}: record {index} '{key}' must be a list of [head, relation, tail], "
+                         f"got {type(value).__name__}.")
+    for triple in value:
+        if isinstance(triple, str) or not isinstance(triple, (list, tuple)) or len(triple) != 3:
+            raise ValueError(f"{source}: record {index} '{key}' holds {triple!r:.80}; each triple must be "
+                             "[head, relation, tail].")
     return [[str(part) for part in triple] for triple in value]
 
 
@@ -294,9 +303,9 @@ def read_original_structure_clip_json(
             _row(
                 _resolve(_image_path(record["image_path"], "record", index, path), image_root),
                 record["true_caption"],
-                _triples(record.get("true_triples")),
+                _triples(record.get("true_triples"), "true_triples", index, path),
                 record["false_caption"],
-                _triples(record.get("false_triples")),
+                _triples(record.get("false_triples"), "false_triples", index, path),
                 bbox,
             )
         )

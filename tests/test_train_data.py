@@ -194,6 +194,15 @@ def test_original_format_is_detected_from_any_record_not_just_the_first(images, 
     assert not training_data.is_original_structure_clip_file(write_coco_records_json(tmp_path / "c.json", names))
 
 
+def test_a_malformed_gold_triple_is_reported_with_its_record(images, tmp_path):
+    folder, names = images
+    records = json.loads(open(write_original_json(tmp_path / "o.json", names)).read())
+    records[2]["true_triples"] = [["dog", "next to"]]
+    _write_json(tmp_path / "o.json", records)
+    with pytest.raises(ValueError, match=r"record 2 'true_triples' holds \['dog', 'next to'\]"):
+        training_data.load_training_dataset(str(tmp_path / "o.json"), image_root=str(folder / "images"))
+
+
 def test_null_and_blank_captions_are_dropped_with_a_warning(images, tmp_path, caplog):
     folder, names = images
     captions = [None, "a red dog", "   ", ""]
