@@ -126,21 +126,6 @@ def _check_processor_matches_model(processor, config) -> None:
         raise ValueError("processor and model do not belong together: " + "; ".join(problems))
 
 
-def make_structure_clip_pipeline(model, processor, pipeline_class=None):
-    """The custom pipeline (default) or any other zero-shot pipeline class, on CPU objects in hand."""
-    from processing.pipeline_structure_clip import StructureCLIPZeroShotImageClassificationPipeline
-
-    pipeline_class = pipeline_class or StructureCLIPZeroShotImageClassificationPipeline
-    return pipeline_class(
-        model=model,
-        tokenizer=processor.tokenizer,
-        image_processor=processor.image_processor,
-        processor=processor,
-        task=TASK,
-        device=model.device,
-    )
-
-
 def assemble_folder(model, processor, output_dir: str | Path, card_text: str) -> list[str]:
     """Write every file of the Hub repository into ``output_dir`` (which must be empty or absent)."""
     from processing.pipeline_structure_clip import save_with_structure_clip_pipeline
@@ -268,6 +253,8 @@ def _open_images(spec: dict) -> list:
 def reference_outputs(model, processor, spec: dict) -> dict:
     """What the fresh process must reproduce, computed with the objects in hand."""
     from transformers import ZeroShotImageClassificationPipeline
+
+    from processing.pipeline_structure_clip import make_structure_clip_pipeline
 
     outputs = model_outputs(model, processor, spec)
     outputs["custom_pipeline"] = pipeline_scores(make_structure_clip_pipeline(model, processor), spec)

@@ -358,19 +358,24 @@ VIT_B32_SHAPE = {"hidden_size": 768, "num_hidden_layers": 12, "patch_size": 32}
 REFERENCE_RUN_METADATA = ("base_model", "datasets")
 
 
-def vision_tower_name(config: dict[str, Any]) -> str:
+def _vision_shape(config: dict[str, Any]) -> Optional[dict]:
+    """The vision tower's VIT_B32_SHAPE fields, or None when config.json has no vision_config."""
     vision = config.get("vision_config") or {}
-    if not vision:
+    return {key: vision.get(key) for key in VIT_B32_SHAPE} if vision else None
+
+
+def vision_tower_name(config: dict[str, Any]) -> str:
+    shape = _vision_shape(config)
+    if shape is None:
         return "CLIP ViT"
-    if {key: vision.get(key) for key in VIT_B32_SHAPE} == VIT_B32_SHAPE:
+    if shape == VIT_B32_SHAPE:
         return "ViT-B/32"
-    return (f"ViT ({vision.get('num_hidden_layers')} layers, width {vision.get('hidden_size')}, "
-            f"{vision.get('patch_size')}-px patches)")
+    return f"ViT ({shape['num_hidden_layers']} layers, width {shape['hidden_size']}, {shape['patch_size']}-px patches)"
 
 
 def _drop_reference_run_metadata(metadata: dict, config: dict[str, Any], overrides: dict) -> None:
     """Leave out the reference run's base_model/datasets when this model cannot come from them."""
-    if vision_tower_name(config) in ("ViT-B/32", "CLIP ViT"):
+    if _vision_shape(config) in (None, VIT_B32_SHAPE):
         return
     dropped = [key for key in REFERENCE_RUN_METADATA if key not in overrides and metadata.pop(key, None)]
     if dropped:

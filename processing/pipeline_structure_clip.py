@@ -118,14 +118,20 @@ def structure_clip_pipeline_registered():
             PIPELINE_REGISTRY.supported_tasks[TASK] = previous
 
 
+def make_structure_clip_pipeline(model, processor, pipeline_class=None):
+    """This pipeline (default) or any other zero-shot pipeline class, on a model and processor in hand."""
+    pipeline_class = pipeline_class or StructureCLIPZeroShotImageClassificationPipeline
+    return pipeline_class(
+        model=model, tokenizer=processor.tokenizer, image_processor=processor.image_processor,
+        processor=processor, task=TASK, device=model.device,
+    )
+
+
 def save_with_structure_clip_pipeline(model, processor, save_directory) -> None:
     """Save model and processor so that ``pipeline(TASK, model=save_directory, trust_remote_code=True)``
     builds *this* pipeline: ``config.json`` gets ``custom_pipelines`` and the folder this file.
     A plain ``model.save_pretrained`` gives the stock pipeline, which never passes triples."""
-    pipe = StructureCLIPZeroShotImageClassificationPipeline(
-        model=model, tokenizer=processor.tokenizer, image_processor=processor.image_processor,
-        processor=processor, task=TASK, device=model.device,
-    )
+    pipe = make_structure_clip_pipeline(model, processor)
     with structure_clip_pipeline_registered():
         pipe.save_pretrained(save_directory)  # model (safetensors, remote code, auto_map), tokenizer, images
     processor.save_pretrained(save_directory)  # processor_config.json, triple_tokenizer/, processing code

@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 from transformers import BatchFeature
 from transformers.processing_utils import ProcessorMixin
 
-from .scene_graph_parser import SceneGraphParser
+from .scene_graph_parser import SceneGraphParser, require_int
 from .semantic_negatives import STRATEGIES, build_negatives
 
 logger = logging.getLogger(__name__)
@@ -71,8 +71,8 @@ class StructureCLIPProcessor(ProcessorMixin):
             raise ValueError(f"StructureCLIPProcessor needs {', '.join(missing)}; got None.")
         if spacy_model is not None and not isinstance(spacy_model, str):
             raise TypeError(f"spacy_model must be a package name (str) or None, got {type(spacy_model).__name__}")
-        _require_int("max_triples", max_triples, minimum=1)
-        _require_int("phrase_length", phrase_length, minimum=2)  # room for [CLS] and [SEP]
+        require_int("max_triples", max_triples, minimum=1)
+        require_int("phrase_length", phrase_length, minimum=2)  # room for [CLS] and [SEP]
         for token in ("cls_token_id", "sep_token_id", "pad_token_id"):
             if getattr(triple_tokenizer, token, None) is None:
                 raise ValueError(f"triple_tokenizer must define {token} (a BERT WordPiece tokenizer does).")
@@ -267,11 +267,6 @@ def _mask_negatives_equal_to_positives(data: dict, negative_mask: list[int]) -> 
         logger.warning("%d negative(s) identical to their captions after truncation (the swap lies past "
                        "max_length or max_triples); negative_mask set to 0 for them.", dropped)
     return mask
-
-
-def _require_int(name: str, value, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
 
 
 def _as_caption_list(text, name: str) -> Optional[list[str]]:

@@ -14,6 +14,9 @@ from typing import Any, Optional
 Span = tuple[int, int]
 
 ATTRIBUTE_PREDICATE = "is"  # FACTUAL writes an attribute as the triple (object, "is", attribute)
+# An HTML tag inside a caption: the parser blanks it, the negatives look past it. A tag starts with a
+# letter, "/" or "!", so "a dog < a cat" and "<3" stay text.
+HTML_TAG_PATTERN = r"</?[A-Za-z!][^<>]{0,200}>"
 
 
 @dataclass

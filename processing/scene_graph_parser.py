@@ -14,7 +14,7 @@ from typing import Iterable, Optional
 
 from transformers.utils.logging import tqdm  # honours transformers' disable_progress_bar()
 
-from .scene_graph import SceneGraph
+from .scene_graph import HTML_TAG_PATTERN, SceneGraph
 from .scene_graph_lemmas import TagLemmatizer
 from .scene_graph_rules import build_scene_graph
 from .spacy_cpu_speed import single_blas_thread, use_numpy_matmul
@@ -38,8 +38,8 @@ PROGRESS_BAR_MIN_CAPTIONS = 10_000
 
 # HTML tags, control characters and lone surrogates (which spaCy cannot encode) are blanked with
 # spaces of the same length, so the parse sees plain words and every char span still indexes the
-# original caption. A tag starts with a letter, "/" or "!", so "a dog < a cat" and "<3" stay text.
-_MARKUP = re.compile(r"</?[A-Za-z!][^<>]{0,200}>|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# original caption.
+_MARKUP = re.compile(HTML_TAG_PATTERN + r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 _PIPELINES: dict[str, object] = {}
 
@@ -70,6 +70,12 @@ def load_spacy_pipeline(name: Optional[str] = None):
         switched = use_numpy_matmul(_PIPELINES[name])
         logger.info("Loaded spaCy pipeline %s (%d layers on numpy matmul)", name, switched)
     return _PIPELINES[name]
+
+
+def require_int(name: str, value, minimum: int) -> None:
+    """Boundary check shared with the processor: a real int (not a bool) of at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
 
 
 def _validate_caption(caption) -> str:
@@ -107,9 +113,8 @@ class SceneGraphParser:
         `show_progress`: a progress bar; by default only from PROGRESS_BAR_MIN_CAPTIONS captions on."""
         if isinstance(captions, str):
             raise TypeError("parse_batch expects a list of captions; use parse() for a single string")
-        for name, value in (("batch_size", batch_size), ("n_process", n_process)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        require_int("batch_size", batch_size, minimum=1)
+        require_int("n_process", n_process, minimum=1)
         captions = [_validate_caption(caption) for caption in captions]
         graphs: list[Optional[SceneGraph]] = [None] * len(captions)
         # Blank and punctuation-only captions get an empty graph without touching spaCy.

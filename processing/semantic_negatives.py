@@ -36,7 +36,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence, Union
 
-Span = tuple[int, int]
+from .scene_graph import HTML_TAG_PATTERN, Span
+
 Triple = tuple[str, str, str]
 SeedOrRng = Union[int, random.Random]
 
@@ -65,8 +66,7 @@ _SINGULAR_QUANTITIES = {"1", "one", "a", "an", "single"}
 # Words whose first letter does not predict the a/an sound.
 _AN_DESPITE_CONSONANT = ("hour", "honest", "honor", "honour", "heir", "8", "11", "18", "80")
 _A_DESPITE_VOWEL = ("uni", "use", "usu", "uti", "ura", "eu", "ewe", "one", "once", "ubiq", "u.s")
-# An HTML tag as scene_graph_parser masks it (that module is not imported here: negatives only need graphs).
-_MARKUP_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,200}>")
+_MARKUP_TAG = re.compile(HTML_TAG_PATTERN)
 _COPULA_NUMBER = {"is": "are", "are": "is", "was": "were", "were": "was", "has": "have", "have": "has"}
 
 
@@ -138,13 +138,7 @@ def caption_rng(seed: SeedOrRng, caption: str) -> random.Random:
 
 def relation_swap_candidates(graph) -> list[SemanticNegative]:
     """Every valid relation swap of ``graph``, one per relation at most, in relation order."""
-    candidates, seen = [], set()
-    for index in range(len(graph.relations)):
-        negative = _swap_relation(graph, index)
-        if negative is not None and negative.caption not in seen:
-            seen.add(negative.caption)
-            candidates.append(negative)
-    return candidates
+    return _distinct_captions(_swap_relation(graph, index) for index in range(len(graph.relations)))
 
 
 def relation_swap_negative(graph, seed: SeedOrRng = 0) -> Optional[SemanticNegative]:
@@ -254,14 +248,18 @@ def _is_plural_phrase(phrase: str) -> bool:
 
 def attribute_swap_candidates(graph) -> list[SemanticNegative]:
     """Every valid swap of two attributes that belong to two different objects."""
-    candidates, seen = [], set()
     spans = [_attribute_span(graph, i) for i in range(len(graph.attributes))]
-    for i in range(len(graph.attributes)):
-        for j in range(i + 1, len(graph.attributes)):
-            negative = _swap_attributes(graph, spans, i, j)
-            if negative is not None and negative.caption not in seen:
-                seen.add(negative.caption)
-                candidates.append(negative)
+    count = len(graph.attributes)
+    return _distinct_captions(_swap_attributes(graph, spans, i, j) for i in range(count) for j in range(i + 1, count))
+
+
+def _distinct_captions(negatives) -> list[SemanticNegative]:
+    """The valid negatives (not None), the first of each caption, in order."""
+    candidates, seen = [], set()
+    for negative in negatives:
+        if negative is not None and negative.caption not in seen:
+            seen.add(negative.caption)
+            candidates.append(negative)
     return candidates
 
 
