@@ -28,8 +28,12 @@ def fixture_data(tmp_path_factory):
     annotations = write_karpathy_blip_json(root / "coco", num_images=3)
     write_sugarcrepe(root / "sugarcrepe", root / "val2017")
     write_winoground_release(root / "winoground")
+    # A stand-in for shared/data/aro/vg_relation_dropped_157.json, so the CLI tests run without shared/
+    # (test_eval_benchmarks checks the real list where it exists). "adjusting" is one of the 157.
+    (root / "dropped.json").write_text(json.dumps(["adjusting", "covering"]))
     return {
         "--aro_dir": root / "aro",
+        "--aro_dropped_relations": root / "dropped.json",
         "--coco_annotations": annotations,
         "--coco_image_dir": root / "coco",
         "--flickr_annotations": annotations,  # same Karpathy format; exercises the flickr_* options
