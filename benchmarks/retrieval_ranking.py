@@ -34,7 +34,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
-from structured_metrics import retrieval_ranks, retrieval_recall_at_k  # noqa: E402
+from structure_clip.evaluation.metrics import retrieval_ranks, retrieval_recall_at_k  # noqa: E402
 
 KS = (1, 5, 10)
 

@@ -14,7 +14,7 @@ from processing.pipeline_structure_clip import (
     StructureCLIPZeroShotImageClassificationPipeline,
     structure_clip_pipeline_registered,
 )
-from test_hub_support import LABELS, sample_images, tiny_model_and_processor
+from tests.hub_support import LABELS, sample_images, tiny_model_and_processor
 
 torch.set_num_threads(1)
 

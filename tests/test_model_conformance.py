@@ -24,14 +24,14 @@ import unittest
 import pytest
 import torch
 
-from fetch_transformers_tests import import_common_test_modules, locate_tests_dir
+from tests.fetch_transformers_tests import import_common_test_modules, locate_tests_dir
 from modeling_structure_clip import (
     StructureCLIPConfig,
     StructureCLIPKnowledgeConfig,
     StructureCLIPKnowledgeModel,
     StructureCLIPModel,
 )
-from tiny_models import (
+from tests.tiny_models import (
     random_captions,
     random_pixel_values,
     random_triples,

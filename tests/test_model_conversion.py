@@ -21,7 +21,7 @@ from modeling_structure_clip.convert_original_structure_clip import (
     load_original_checkpoint,
     main,
 )
-from tiny_models import KNOWLEDGE_CLS_ID, KNOWLEDGE_SEP_ID, random_inputs, tiny_structure_clip_config
+from tests.tiny_models import KNOWLEDGE_CLS_ID, KNOWLEDGE_SEP_ID, random_inputs, tiny_structure_clip_config
 
 torch.set_num_threads(1)
 

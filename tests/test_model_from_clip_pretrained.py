@@ -11,7 +11,7 @@ import torch
 from transformers import BertConfig, BertModel, CLIPConfig, CLIPModel
 
 from modeling_structure_clip import StructureCLIPModel
-from tiny_models import (
+from tests.tiny_models import (
     KNOWLEDGE_CLS_ID,
     KNOWLEDGE_PAD_ID,
     KNOWLEDGE_SEP_ID,

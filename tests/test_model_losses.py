@@ -3,7 +3,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from tiny_models import random_inputs, tiny_structure_clip_config
+from tests.tiny_models import random_inputs, tiny_structure_clip_config
 
 from modeling_structure_clip import (
     StructureCLIPModel,

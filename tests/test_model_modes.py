@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 import torch
-from tiny_models import KNOWLEDGE_PAD_ID, random_inputs, tiny_structure_clip_config
+from tests.tiny_models import KNOWLEDGE_PAD_ID, random_inputs, tiny_structure_clip_config
 
 from modeling_structure_clip import StructureCLIPModel
 

@@ -20,7 +20,7 @@ import pytest
 import torch
 
 from modeling_structure_clip import StructureCLIPModel
-from tiny_models import random_inputs, tiny_structure_clip_config
+from tests.tiny_models import random_inputs, tiny_structure_clip_config
 
 torch.set_num_threads(1)
 

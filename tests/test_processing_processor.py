@@ -9,7 +9,7 @@ from PIL import Image
 
 import processing.processing_structure_clip as processing_module
 from processing import MODEL_INPUT_NAMES, StructureCLIPProcessor, build_negatives
-from tiny_processors import (
+from tests.tiny_processors import (
     CLIP_SPECIAL_IDS,
     make_tiny_bert_tokenizer,
     make_tiny_clip_tokenizer,
@@ -258,7 +258,7 @@ def test_tiny_tokenizers_are_offline_and_eos_is_the_largest_id():
 
 
 def test_outputs_feed_the_tiny_model(processor):
-    from tiny_models import tiny_structure_clip_config
+    from tests.tiny_models import tiny_structure_clip_config
 
     from modeling_structure_clip import StructureCLIPModel
 

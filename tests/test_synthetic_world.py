@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from synthetic_world import (
+from structure_clip.synthetic.world import (
     COLOURS,
     SHAPES,
     attribute_swap,
@@ -153,7 +153,7 @@ def test_canonical_wording_describes_the_same_picture():
 
 def test_processor_and_tiny_model_fit_the_world():
     import torch
-    from synthetic_world import build_synthetic_processor, tiny_synthetic_model_config
+    from structure_clip.synthetic.world import build_synthetic_processor, tiny_synthetic_model_config
 
     from modeling_structure_clip import StructureCLIPModel
 
@@ -178,7 +178,7 @@ def test_processor_and_tiny_model_fit_the_world():
 def test_text_embedding_sees_the_last_word():
     """The EOS trap (SYNTHETIC_NOTES): pooling on a middle word would make the last word invisible."""
     import torch
-    from synthetic_world import tiny_synthetic_model_config
+    from structure_clip.synthetic.world import tiny_synthetic_model_config
 
     from modeling_structure_clip import StructureCLIPModel
 

@@ -1,4 +1,4 @@
-"""Real-data readers and the collator (examples/training_data.py) on fixture files in the real formats."""
+"""Real-data readers and the collator (structure_clip/training/data.py) on fixture files in the real formats."""
 
 import json
 
@@ -7,9 +7,10 @@ import pytest
 import torch
 from PIL import Image
 
-import training_data
-from tiny_processors import make_tiny_processor
-from train_tiny_setup import (
+from structure_clip.training import data as training_data
+from structure_clip.training import data_readers as training_data_readers
+from tests.tiny_processors import make_tiny_processor
+from tests.train_tiny_setup import (
     CAPTIONS,
     schema_rows,
     write_coco_annotation_json,
@@ -28,7 +29,7 @@ def images(tmp_path_factory):
 
 
 def _assert_schema(dataset):
-    assert set(training_data.COLUMNS) <= set(dataset.column_names)
+    assert set(training_data_readers.COLUMNS) <= set(dataset.column_names)
 
 
 def test_original_structure_clip_json(images, tmp_path):

@@ -9,10 +9,11 @@ import os
 import pytest
 import torch
 
-import train
-from tiny_processors import make_tiny_processor
-from train_tiny_setup import make_tiny_model, tiny_dataset, write_tiny_images
-from training_data import StructureCLIPCollator
+from structure_clip.training import loop as train
+from structure_clip.training.arguments import StructureCLIPTrainArgs
+from tests.tiny_processors import make_tiny_processor
+from tests.train_tiny_setup import make_tiny_model, tiny_dataset, write_tiny_images
+from structure_clip.training.data import StructureCLIPCollator
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def _args(output_dir, **overrides):
         disable_tqdm=True,
     )
     fields.update(overrides)
-    return train.StructureCLIPTrainArgs(**fields)
+    return StructureCLIPTrainArgs(**fields)
 
 
 def _run(world, output_dir, model_seed=0, eval_dataset=None, **overrides):

@@ -1,6 +1,6 @@
 """The project's metric functions: the only place where a structured-matching or retrieval score is computed.
 
-Every evaluator (examples/evaluate.py, the synthetic ablation, the training loop's validation) calls
+Every evaluator (examples/evaluate_structure_clip.py, the synthetic ablation, the training loop's validation) calls
 these plain functions, so a number printed anywhere in the project means the same thing (SPEC §4).
 
 Conventions shared by all functions:

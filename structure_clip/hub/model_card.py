@@ -3,7 +3,7 @@
 Two kinds of results file are accepted (one file may hold a list of records of the first kind):
 
 * **Benchmark records** in CLIP_benchmark schema, one file per dataset, as written by
-  ``examples/evaluate.py``: ``{"dataset", "model", "pretrained", "task", "metrics": {...}}``.
+  ``examples/evaluate_structure_clip.py``: ``{"dataset", "model", "pretrained", "task", "metrics": {...}}``.
   Every *top-level numeric* metric becomes one ``model-index`` entry and one table row. Nested
   values (per-relation or per-subset breakdowns) stay in the JSON files: they would bloat the
   metadata and are not headline numbers.
@@ -33,9 +33,9 @@ from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "model_card.md"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "model_card.md"
 SYNTHETIC_DATASET_TYPE = "structure-clip-synthetic-world"
-SYNTHETIC_DATASET_NAME = "Synthetic scene-graph world (examples/synthetic_world.py)"
+SYNTHETIC_DATASET_NAME = "Synthetic scene-graph world (structure_clip/synthetic/world.py)"
 SYNTHETIC_TASK_TYPE = "image-text-matching"
 
 # (normalised substring of the dataset key, display name); first match wins, so the specific
@@ -49,7 +49,7 @@ KNOWN_DATASETS: tuple[tuple[str, str], ...] = (
     ("sugar_crepe", "SugarCrepe"),
     ("sugarcrepe", "SugarCrepe"),
     ("winoground", "Winoground"),
-    # examples/evaluate.py --tasks synthetic writes one record per synthetic test split.
+    # examples/evaluate_structure_clip.py --tasks synthetic writes one record per synthetic test split.
     ("relation_swap", "Synthetic world: relation swap (generated)"),
     ("attribute_swap", "Synthetic world: attribute swap (generated)"),
     ("synthetic_retrieval", "Synthetic world: retrieval (generated)"),
@@ -93,7 +93,7 @@ class BenchmarkRecord:
     model: Optional[str] = None
     pretrained: Optional[str] = None
     source: Optional[str] = None
-    max_items: Optional[int] = None  # set by evaluate.py --max_items: a quick check on a subset, not a result
+    max_items: Optional[int] = None  # set by evaluate_structure_clip.py --max_items: a quick check on a subset, not a result
 
     @property
     def display_name(self) -> str:
@@ -132,7 +132,7 @@ def read_results(paths: Iterable[str | Path]) -> EvaluationResults:
             payload = json.loads(path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise ValueError(
-                f"{path}: not a JSON document ({error}). Results must be the JSON files examples/evaluate.py "
+                f"{path}: not a JSON document ({error}). Results must be the JSON files examples/evaluate_structure_clip.py "
                 "writes (one per dataset) or a folder of them; a training log such as results.jsonl is not one."
             ) from error
         _add_payload(results, payload, source=str(path))
@@ -176,7 +176,7 @@ def _add_payload(results: EvaluationResults, payload: Any, source: str) -> None:
     else:
         raise ValueError(
             f"{source}: not a results file. Expected a CLIP_benchmark record "
-            '{"dataset", "task", "metrics": {...}} (examples/evaluate.py), a list of them, or a '
+            '{"dataset", "task", "metrics": {...}} (examples/evaluate_structure_clip.py), a list of them, or a '
             'synthetic ablation {"variants": {...}}.'
         )
 
@@ -189,10 +189,10 @@ def check_results_belong_to(results: EvaluationResults, model: str | Path, also_
     problems = []
     for record in results.records:
         if record.max_items is not None:
-            problems.append(f"{record.source}: computed on the first {record.max_items} items only (evaluate.py "
-                            "--max_items); re-run evaluate.py without --max_items.")
+            problems.append(f"{record.source}: computed on the first {record.max_items} items only (evaluate_structure_clip.py "
+                            "--max_items); re-run evaluate_structure_clip.py without --max_items.")
         elif record.pretrained is None:
-            problems.append(f"{record.source}: records no evaluated model (\"pretrained\"); re-run evaluate.py.")
+            problems.append(f"{record.source}: records no evaluated model (\"pretrained\"); re-run evaluate_structure_clip.py.")
         elif _model_identity(record.pretrained) not in accepted:
             problems.append(f"{record.source}: results of {record.pretrained}, not of the exported model {model}.")
     if problems:
@@ -303,7 +303,7 @@ def results_markdown(results: EvaluationResults, variant: Optional[str] = None) 
     if results.is_empty():
         return (
             "No evaluation results were supplied with this export, so this card carries no "
-            "`model-index`. Evaluate with `examples/evaluate.py` of the port and re-export with "
+            "`model-index`. Evaluate with `examples/evaluate_structure_clip.py` of the port and re-export with "
             "`--results`."
         )
     parts = []
@@ -340,7 +340,7 @@ def _ablation_table(ablation: SyntheticAblation, variant: Optional[str]) -> str:
         cells = [_format(values[metric]) if metric in values else "–" for metric in metrics]
         rows.append(f"| {label} | " + " | ".join(cells) + " |")
     intro = (
-        "**Synthetic ablation** (generated scenes of `examples/synthetic_world.py`, not a real "
+        "**Synthetic ablation** (generated scenes of `structure_clip/synthetic/world.py`, not a real "
         "benchmark), where word order and attribute binding are controlled by construction. It "
         "compares training variants; it says nothing about accuracy on real photos."
     )

@@ -1,7 +1,7 @@
 """File and dataset readers for training data: every reader returns a `datasets.Dataset` in the one
-schema `training_data.py` describes (image, caption, triples, negative_caption, negative_triples, bbox).
+schema `structure_clip/training/data.py` describes (image, caption, triples, negative_caption, negative_triples, bbox).
 
-Split out of training_data.py, which keeps the command-line options, `load_datasets`, scene graphs and
+Split out of structure_clip/training/data.py, which keeps the command-line options, `load_datasets`, scene graphs and
 the collator. Readers validate at the boundary: a record with a missing key names the file, the
 record and the key; rows without a usable caption are dropped with a warning.
 """

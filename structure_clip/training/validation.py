@@ -9,9 +9,9 @@ from typing import Optional
 
 import torch
 
-from gathered_training_loss import is_structure_clip
-from structured_metrics import pairwise_accuracy
-from training_outputs import save_model
+from structure_clip.training.distributed_loss import is_structure_clip
+from structure_clip.evaluation.metrics import pairwise_accuracy
+from structure_clip.training.outputs import save_model
 
 
 logger = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
-"""The synthetic world (examples/synthetic_world.py) as a benchmark for evaluate.py: relation-swap and
-attribute-swap pair accuracy and image-text retrieval, with any scorer of embedding_scorers.py.
+"""The synthetic world (structure_clip/synthetic/world.py) as a benchmark for evaluate_structure_clip.py: relation-swap and
+attribute-swap pair accuracy and image-text retrieval, with any scorer of structure_clip/evaluation/scorers.py.
 
 The ablation (synthetic_ablation.py) scores the same splits on pre-encoded tensors while it trains;
 `synthetic_summary` gives these results under the ablation's results.json names, and a test checks
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import torch
 
-from structured_benchmarks import PairItem, RetrievalSet, evaluate_retrieval, require_path, score_pair_items
-from structured_metrics import pairwise_accuracy
+from structure_clip.evaluation.benchmarks import PairItem, RetrievalSet, evaluate_retrieval, require_path, score_pair_items
+from structure_clip.evaluation.metrics import pairwise_accuracy
 
 SYNTHETIC_PAIR_SPLITS = {"relation_swap": "test_relation_swap", "attribute_swap": "test_attribute_swap"}
 
@@ -24,7 +24,7 @@ def load_synthetic_world(path=None, seed: int = 0, split_sizes: dict | None = No
         require_path(path, "synthetic world DatasetDict", "run synthetic_world.build_synthetic_dataset(...).save_to_disk(path)")
         return datasets.load_from_disk(str(path))
     import datasets
-    from synthetic_world import build_synthetic_dataset
+    from structure_clip.synthetic.world import build_synthetic_dataset
 
     world = build_synthetic_dataset(seed=seed, split_sizes=split_sizes)
     # Splits sized 0 (e.g. train, when only evaluating) cannot be saved or scored; leave them out.

@@ -1,10 +1,10 @@
 """Evaluate a Structure-CLIP or plain CLIP checkpoint on the structured benchmarks of SPEC §4.
 
-    python examples/evaluate.py --model_name_or_path outputs/demo/structure-clip --tasks synthetic
-    python examples/evaluate.py --model_name_or_path openai/clip-vit-base-patch32 \\
+    python examples/evaluate_structure_clip.py --model_name_or_path outputs/demo/structure-clip --tasks synthetic
+    python examples/evaluate_structure_clip.py --model_name_or_path openai/clip-vit-base-patch32 \\
         --tasks sugarcrepe vg_relation vg_attribution --coco_val2017_dir /data/coco/val2017 --aro_dir /data/aro
 
-What each task reads (layouts in structured_benchmarks.py; missing files stop with a message saying
+What each task reads (layouts in structure_clip/evaluation/benchmarks.py; missing files stop with a message saying
 what is expected and how to get it):
 - vg_relation, vg_attribution: --aro_dir (ARO's JSON + images/); VG-Relation drops the 157 names of
   ../shared/data/aro/vg_relation_dropped_157.json; macro reported with and without ARO's 25-item filter.
@@ -13,7 +13,7 @@ what is expected and how to get it):
 - sugarcrepe: --sugarcrepe_dir (default: the shared annotations) + --coco_val2017_dir.
 - winoground: --winoground_dir.
 - coco_retrieval, flickr_retrieval: as Order; R@1/5/10 in both directions, keys named by query direction.
-- synthetic: the built-in world (examples/synthetic_world.py) from --seed, or --synthetic_dir.
+- synthetic: the built-in world (structure_clip/synthetic/world.py) from --seed, or --synthetic_dir.
 
 Structure-CLIP encodes every candidate caption with its own triples: gold triples for the synthetic
 world, the processor's scene-graph parse everywhere else. Plain CLIP ignores triples.
@@ -23,8 +23,8 @@ Writes one JSON per dataset in the CLIP_benchmark schema
 run; `pretrained` is the absolute path of a local model folder), per-group CSVs for ARO, and a markdown
 table `results.md`, all under --output_dir. An --output_dir that already holds results of another model
 gets a warning: export_to_hub.py --results reads every JSON of a folder (and refuses foreign ones).
-Both model kinds go through the same scorer and metric code (embedding_scorers.py,
-structured_metrics.py), so their numbers are comparable. A folder without a processor (the converter's
+Both model kinds go through the same scorer and metric code (structure_clip/evaluation/scorers.py,
+structure_clip/evaluation/metrics.py), so their numbers are comparable. A folder without a processor (the converter's
 output) needs --processor.
 """
 
@@ -42,11 +42,10 @@ from typing import Optional
 import torch
 from transformers import HfArgumentParser
 
-from embedding_scorers import MissingProcessorError, load_scorer
-from structured_benchmarks import (
+from structure_clip.evaluation.scorers import MissingProcessorError, load_scorer
+from structure_clip.evaluation.benchmarks import (
     MissingBenchmarkDataError,
     SHARED_DATA_DIR,
-    build_order_items,
     evaluate_aro,
     evaluate_order,
     evaluate_retrieval,
@@ -60,7 +59,8 @@ from structured_benchmarks import (
     retrieval_set_from_pairs,
     write_group_csv,
 )
-from synthetic_benchmark import evaluate_synthetic, load_synthetic_world
+from structure_clip.evaluation.order_perturbations import build_order_items
+from structure_clip.synthetic.benchmark import evaluate_synthetic, load_synthetic_world
 
 logger = logging.getLogger(__name__)
 
@@ -297,7 +297,3 @@ def main(argv=None) -> dict:
         sys.exit(2)
     sys.stdout.write(markdown_table(results, args.model_name_or_path))
     return results
-
-
-if __name__ == "__main__":
-    main()

@@ -122,7 +122,7 @@ def write_karpathy_blip_json(root: Path, num_images: int = 3) -> Path:
 
 def write_sugarcrepe(root: Path, image_dir: Path) -> Path:
     """<subset>.json: {"<idx>": {"filename", "caption", "negative_caption"}} for all 7 subsets."""
-    from structured_benchmarks import SUGARCREPE_SUBSETS
+    from structure_clip.evaluation.benchmarks import SUGARCREPE_SUBSETS
 
     for index in range(2):
         make_image(image_dir / f"{index:012d}.jpg", index)

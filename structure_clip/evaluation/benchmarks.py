@@ -5,7 +5,7 @@ Each benchmark has a `read_*` function (files on disk -> plain items; validates 
 function (scorer + items -> metrics dict). Scores come from an `embedding_scorers` scorer, metrics from
 `structured_metrics`, so Structure-CLIP and plain CLIP are measured by the same code.
 
-Expected layouts (defaults of examples/evaluate.py in brackets):
+Expected layouts (defaults of examples/evaluate_structure_clip.py in brackets):
 - ARO: `visual_genome_relation.json` / `visual_genome_attribution.json` (ARO's release, records with
   image_path, bbox_x/y/w/h, true_caption, false_caption, relation_name | attributes) and the Visual Genome
   images they name (ARO's `images/` folder).
@@ -16,7 +16,7 @@ Expected layouts (defaults of examples/evaluate.py in brackets):
 - SugarCrepe: `<subset>.json` files (../shared/data/sugarcrepe) + a COCO val2017 image folder.
 - Winoground: a `datasets.save_to_disk` export of `facebook/winoground` (columns image_0, image_1,
   caption_0, caption_1, tag), or the release folder `examples.jsonl` + `images/<image_0>.png`.
-- Synthetic world: in synthetic_benchmark.py (a `save_to_disk` DatasetDict or built on the fly).
+- Synthetic world: in structure_clip/synthetic/benchmark.py (a `save_to_disk` DatasetDict or built on the fly).
 """
 
 from __future__ import annotations
@@ -32,14 +32,8 @@ from typing import Any, Sequence
 import numpy as np
 import torch
 
-from order_perturbations import (  # noqa: F401 (also re-exported for evaluate.py and the tests)
-    ORDER_PERTURBATIONS,
-    OrderItem,
-    build_order_items,
-    normalize_caption,
-    perturb_word_order,
-)
-from structured_metrics import (
+from structure_clip.evaluation.order_perturbations import OrderItem
+from structure_clip.evaluation.metrics import (
     macro_accuracy,
     multi_candidate_correct,
     pairwise_accuracy,
@@ -51,7 +45,7 @@ from structured_metrics import (
 
 logger = logging.getLogger(__name__)
 
-SHARED_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 ARO_MIN_GROUP_COUNT = 25  # ARO's filter: groups with fewer items are dropped from its macro (SPEC §4)
 SUGARCREPE_GROUPS = {
     "REPLACE": ("replace_obj", "replace_att", "replace_rel"),
@@ -328,7 +322,7 @@ def evaluate_retrieval(scorer, retrieval: RetrievalSet, ks=(1, 5, 10)) -> dict[s
 
 
 # ---------------------------------------------------------------------------------------------
-# COCO-Order / Flickr30k-Order (the perturbations are in order_perturbations.py)
+# COCO-Order / Flickr30k-Order (the perturbations are in structure_clip/evaluation/order_perturbations.py)
 # ---------------------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ Every reader returns a `datasets.Dataset` in ONE schema, the same one the synthe
     negative_triples  list of [head, relation, tail] or None
     bbox              [x, y, w, h] or None              (crop before processing; the original's VG files)
 
-Readers (in training_data_readers.py; pick with `load_training_dataset(...)`, which dispatches on the
+Readers (in structure_clip/training/data_readers.py; pick with `load_training_dataset(...)`, which dispatches on the
 file's content):
 - `read_caption_file`: COCO style. A COCO annotation JSON (`images` + `annotations`), Karpathy's
   `dataset_coco.json` (`images[*].sentences`), a JSON/JSONL list of `{image, caption}` records (BLIP
@@ -37,8 +37,7 @@ from typing import Any, Optional
 import datasets
 from PIL import Image
 
-from training_data_readers import (  # noqa: F401 (COLUMNS re-exported: the schema's column names)
-    COLUMNS,
+from structure_clip.training.data_readers import (
     is_original_structure_clip_file,
     read_caption_file,
     read_hf_dataset,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from training_data import DataArguments
+from structure_clip.training.data import DataArguments
 
 
 @dataclass

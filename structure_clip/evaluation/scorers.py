@@ -134,7 +134,7 @@ def _load_processor(processor_class, processor_name_or_path: str, model_name_or_
     except OSError as error:
         raise MissingProcessorError(
             f"could not load a {processor_class.__name__} from {processor_name_or_path} ({error}). A model folder "
-            "written by convert_original_structure_clip.py holds no processor: pass evaluate.py --processor <a saved "
+            "written by convert_original_structure_clip.py holds no processor: pass evaluate_structure_clip.py --processor <a saved "
             f"processor folder or Hub id> for {model_name_or_path}."
         ) from error
 
@@ -174,7 +174,7 @@ def load_scorer(
         processor = _load_processor(CLIPProcessor, processor_name_or_path, model_name_or_path)
     else:
         raise ValueError(
-            f"{model_name_or_path} has model_type {config.model_type!r}; evaluate.py scores 'clip' and "
+            f"{model_name_or_path} has model_type {config.model_type!r}; evaluate_structure_clip.py scores 'clip' and "
             "'structure_clip' checkpoints."
         )
     scorer = scorer_for_model(model, processor, batch_size=batch_size, device=device, show_progress=show_progress)

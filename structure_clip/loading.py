@@ -12,7 +12,7 @@ from typing import Optional
 
 import torch
 
-from training_arguments import ModelArguments
+from structure_clip.training.arguments import ModelArguments
 
 
 logger = logging.getLogger(__name__)
