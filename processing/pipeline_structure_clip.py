@@ -26,7 +26,6 @@ from transformers import AutoModelForZeroShotImageClassification, ZeroShotImageC
 from transformers.pipelines import PIPELINE_REGISTRY
 
 TASK = "zero-shot-image-classification"
-TRIPLE_INPUT_NAMES = ("head_ids", "relation_ids", "tail_ids", "triple_mask")
 
 
 class StructureCLIPZeroShotImageClassificationPipeline(ZeroShotImageClassificationPipeline):
@@ -91,7 +90,7 @@ class StructureCLIPZeroShotImageClassificationPipeline(ZeroShotImageClassificati
         else:
             # The processor parses each label and encodes its triples exactly as in training.
             encoded = self.processor(text=list(candidate_labels), return_tensors="pt")
-        return {name: encoded[name] for name in TRIPLE_INPUT_NAMES}
+        return {name: encoded[name] for name in self.processor.triple_input_names}
 
 
 @contextlib.contextmanager

@@ -81,6 +81,9 @@ class StructureCLIPProcessor(ProcessorMixin):
         self.phrase_length = phrase_length
         super().__init__(image_processor, tokenizer, triple_tokenizer)
 
+    # The triple inputs of forward(), for callers that add them to a text batch (the zero-shot pipeline).
+    triple_input_names = TRIPLE_KEYS
+
     @property
     def model_input_names(self) -> list[str]:
         return list(MODEL_INPUT_NAMES)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence, Union
 
 from .scene_graph import HTML_TAG_PATTERN, Span
+from .scene_graph_lexicon import NUMBER_WORDS
 
 Triple = tuple[str, str, str]
 SeedOrRng = Union[int, random.Random]
@@ -61,7 +62,7 @@ _QUANTIFIERS = {"many", "several", "some", "few", "other", "each", "every", "all
                 "both", "such", "same", "various", "numerous", "multiple", "lots", "much", "any", "no"}
 # A phrase moved behind one of these would get two determiners: "in her a beautiful girl".
 _POSSESSIVES = {"my", "your", "his", "her", "its", "our", "their", "'s", "’s"}
-_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+_NUMBER_WORDS = set(NUMBER_WORDS)
 _SINGULAR_QUANTITIES = {"1", "one", "a", "an", "single"}
 # Words whose first letter does not predict the a/an sound.
 _AN_DESPITE_CONSONANT = ("hour", "honest", "honor", "honour", "heir", "8", "11", "18", "80")

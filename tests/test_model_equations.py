@@ -173,8 +173,8 @@ def test_all_empty_caption_gets_the_constant_null_vector(model_and_inputs):
 def test_losses_match_the_original(model_and_inputs):
     model, inputs = model_and_inputs
     clip = plain_clip_from(model)
-    model.train()  # dropout is 0 in this config; train mode enables the 1-step warm-up
-    outputs = [model(**inputs, return_loss=True) for _ in range(2)]
+    # The 1-step warm-up: optimizer step 0 averages the text->image direction, step 1 no longer does.
+    outputs = [model(**inputs, return_loss=True, optimizer_step=step) for step in range(2)]
     with torch.no_grad():
         negative_text = clip.get_text_features(
             input_ids=inputs["negative_input_ids"], attention_mask=inputs["negative_attention_mask"]

@@ -132,12 +132,26 @@ def test_finetune_with_trainer_few_steps(files, tmp_path):
     assert not torch.equal(initial.text_projection.weight, trained.text_projection.weight)
 
 
-def test_hinge_warmup_callback_follows_global_step():
-    model = type("Model", (), {"hinge_steps_seen": 0})()
-    args = type("Args", (), {"gradient_accumulation_steps": 2})()
-    state = type("State", (), {"global_step": 7})()
-    finetune_with_trainer.HingeWarmupCallback().on_step_begin(args, state, None, model=model)
-    assert model.hinge_steps_seen == 14
+def test_trainer_passes_its_optimizer_step_to_the_loss(files, tmp_path, monkeypatch):
+    """Trainer and Accelerate loop share one warm-up clock: completed optimizer steps (here with accumulation 4)."""
+    from modeling_structure_clip import losses_structure_clip
+
+    flags = []
+    original = losses_structure_clip.structure_clip_losses
+
+    def recording(*args, **kwargs):
+        flags.append(kwargs["hinge_text_to_image_mean"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(losses_structure_clip, "structure_clip_losses", recording)
+    model_dir = write_tiny_model_folder(tmp_path / "model", hinge_warmup_steps=1, loss_recipe="original")
+    finetune_with_trainer.main([
+        "--model", model_dir, "--train_file", files["original"], "--image_root", files["images"],
+        "--negatives", "given", "--output_dir", str(tmp_path / "out"), "--use_cpu", "--max_steps", "2",
+        "--per_device_train_batch_size", "2", "--gradient_accumulation_steps", "4", "--report_to", "none",
+        "--disable_tqdm", "true", "--save_strategy", "no",
+    ])
+    assert flags == [True] * 4 + [False] * 4
 
 
 def test_start_from_a_clip_checkpoint_gets_a_fresh_kee(tmp_path):

@@ -22,6 +22,9 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
+from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
+from structure_clip.loading import MissingProcessorError, load_structure_clip
+
 logger = logging.getLogger(__name__)
 
 Triples = Sequence[Sequence[str]]
@@ -117,15 +120,10 @@ class StructureCLIPEmbeddingScorer(CLIPEmbeddingScorer):
         if triples is not None:
             triples = [[tuple(triple) for triple in caption_triples or []] for caption_triples in triples]
         inputs = self.processor(text=texts, triples=triples, padding=True, truncation=True, return_tensors="pt")
-        text_keys = ("input_ids", "attention_mask", "head_ids", "relation_ids", "tail_ids", "triple_mask")
-        kwargs = {key: inputs[key].to(self.device) for key in text_keys if key in inputs}
+        kwargs = {key: inputs[key].to(self.device) for key in TEXT_KEYS + TRIPLE_KEYS if key in inputs}
         # The fused embedding is already what the model scores with; re-normalising here would change the
         # original's scores (SPEC §1), so it is returned as the model computes it.
         return _pooled(self.model.get_text_features(**kwargs))
-
-
-class MissingProcessorError(FileNotFoundError):
-    """No processor next to the model (e.g. the converter's output); the message says how to give one."""
 
 
 def _load_processor(processor_class, processor_name_or_path: str, model_name_or_path: str):
@@ -162,11 +160,7 @@ def load_scorer(
     processor_name_or_path = processor_name_or_path or model_name_or_path
     config = AutoConfig.from_pretrained(model_name_or_path, trust_remote_code=True)
     if config.model_type == "structure_clip":
-        from modeling_structure_clip import StructureCLIPModel
-        from processing import StructureCLIPProcessor
-
-        model = StructureCLIPModel.from_pretrained(model_name_or_path, dtype=dtype)
-        processor = _load_processor(StructureCLIPProcessor, processor_name_or_path, model_name_or_path)
+        model, processor = load_structure_clip(model_name_or_path, processor_name_or_path, dtype=dtype)
     elif config.model_type == "clip":
         from transformers import CLIPModel, CLIPProcessor
 

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Optional
 
 from structure_clip.hub.folder_files import folder_digest, list_files
+from structure_clip.loading import load_structure_clip
 from structure_clip.hub.verification import VerificationError, VerificationReport, verify_folder
 
 logger = logging.getLogger(__name__)
@@ -58,40 +59,6 @@ pillow>=10
 """
 
 ENDPOINT_HANDLER_SOURCE = Path(__file__).with_name("endpoint_handler.py")  # shipped as handler.py
-
-
-def load_model_and_processor(model_path: str | Path, processor_path: Optional[str | Path] = None):
-    """Our package's classes (so the *current* code is what gets shipped), never remote code."""
-    from modeling_structure_clip import StructureCLIPModel
-    from processing.processing_structure_clip import StructureCLIPProcessor
-
-    model = StructureCLIPModel.from_pretrained(model_path).eval()
-    processor_path = Path(processor_path or model_path)
-    if not (processor_path / "processor_config.json").is_file():
-        raise FileNotFoundError(
-            f"no StructureCLIPProcessor in {processor_path} (processor_config.json missing). A folder written "
-            "by the converter holds only the model: pass --processor with a saved StructureCLIPProcessor "
-            "(CLIP tokenizer + image processor + BERT phrase tokenizer)."
-        )
-    processor = StructureCLIPProcessor.from_pretrained(processor_path)
-    _check_processor_matches_model(processor, model.config)
-    return model, processor
-
-
-def _check_processor_matches_model(processor, config) -> None:
-    problems = []
-    for name in ("max_triples", "phrase_length"):
-        if getattr(processor, name) != getattr(config, name):
-            problems.append(f"{name}: processor {getattr(processor, name)} vs model {getattr(config, name)}")
-    if len(processor.tokenizer) > config.text_config.vocab_size:
-        problems.append(f"CLIP tokenizer has {len(processor.tokenizer)} tokens, model vocab {config.text_config.vocab_size}")
-    if len(processor.triple_tokenizer) > config.knowledge_config.vocab_size:
-        problems.append(
-            f"phrase tokenizer has {len(processor.triple_tokenizer)} tokens, KEE vocab {config.knowledge_config.vocab_size}"
-        )
-    if problems:
-        raise ValueError("processor and model do not belong together: " + "; ".join(problems))
-
 
 
 def assemble_folder(model, processor, output_dir: str | Path, card_text: str) -> list[str]:
@@ -172,7 +139,7 @@ def export(model_path, output_dir, *, processor_path=None, result_paths=(), allo
            token=None):
     """assemble -> scan -> fresh-process verification -> (push). Returns (report, commit_info|None)."""
     check_output_folder(output_dir)  # before the model loads: a wrong --output is found in a second
-    model, processor = load_model_and_processor(model_path, processor_path)
+    model, processor = load_structure_clip(model_path, processor_path)
     repo_id = repo_id or f"your-username/{Path(output_dir).resolve().name}"
     card = render_card(model, repo_id=repo_id, model_path=model_path, result_paths=result_paths,
                        allow_results_from=allow_results_from, variant=variant, revision=revision,

@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+from structure_clip.hub.folder_files import list_files
+
 WEIGHT_SUFFIXES = (".safetensors",)
 ALLOWED_SUFFIXES = {".json", ".safetensors", ".py", ".md", ".txt"}
 FORBIDDEN_WEIGHT_SUFFIXES = {".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".h5", ".msgpack", ".npy",
@@ -34,11 +36,6 @@ FORBIDDEN_BUILTIN_CALLS = {"eval", "exec", "compile", "__import__"}
 # Attribute calls that run code or processes: importlib.import_module, os.system / os.popen,
 # builtins.eval. (``model.eval()`` is the train/eval switch, so only *bare* eval() is a builtin.)
 FORBIDDEN_ATTRIBUTE_CALLS = {"import_module", "system", "popen", "spawnv", "execv", "execve"}
-
-
-def list_files(folder: str | Path) -> list[str]:
-    folder = Path(folder)
-    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
 
 
 def scan_folder(folder: str | Path) -> list[str]:

@@ -40,11 +40,11 @@ from dataclasses import asdict, dataclass, field
 
 import torch
 
+from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
+
 logger = logging.getLogger(__name__)
 
 VARIANTS = ("clip", "clip+negatives", "structure-clip")
-TEXT_KEYS = ("input_ids", "attention_mask")
-TRIPLE_KEYS = ("head_ids", "relation_ids", "tail_ids", "triple_mask")
 NEGATIVE_KEYS = tuple(f"negative_{k}" for k in TEXT_KEYS) + ("negative_mask",)
 NEGATIVE_TRIPLE_KEYS = tuple(f"negative_{k}" for k in TRIPLE_KEYS)
 

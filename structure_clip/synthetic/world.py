@@ -30,6 +30,13 @@ from collections.abc import Iterator
 import numpy as np
 from PIL import Image, ImageDraw
 
+from structure_clip.tiny_configs import (
+    knowledge_encoder_config,
+    structure_clip_config,
+    text_tower_config,
+    vision_tower_config,
+)
+
 logger = logging.getLogger(__name__)
 
 SHAPES = ("circle", "square", "triangle", "diamond")
@@ -345,48 +352,6 @@ TINY_WIDTH = 128
 TINY_LAYERS = 3
 
 
-def tiny_clip_sub_configs(
-    clip_tokenizer, grid_size: int = 3, cell_px: int = 16, width: int = TINY_WIDTH, num_hidden_layers: int = TINY_LAYERS
-) -> dict:
-    """Text / vision config dicts sized for CPU (default 3 layers, width 128), one patch per grid cell."""
-    text_config = {
-        "vocab_size": len(clip_tokenizer),
-        "hidden_size": width,
-        "intermediate_size": 4 * width,
-        "num_hidden_layers": num_hidden_layers,
-        "num_attention_heads": 4,
-        "max_position_embeddings": clip_tokenizer.model_max_length,
-        # Must match the tokenizer (HF_NOTES: CLIP pools at the first eos_token_id unless it is 2).
-        "bos_token_id": clip_tokenizer.bos_token_id,
-        "eos_token_id": clip_tokenizer.eos_token_id,
-        "pad_token_id": clip_tokenizer.pad_token_id,
-    }
-    vision_config = {
-        "hidden_size": width,
-        "intermediate_size": 4 * width,
-        "num_hidden_layers": num_hidden_layers,
-        "num_attention_heads": 4,
-        "image_size": grid_size * cell_px,
-        "patch_size": cell_px,
-    }
-    return {"text_config": text_config, "vision_config": vision_config}
-
-
-def tiny_knowledge_config(bert_tokenizer, width: int = TINY_WIDTH, num_hidden_layers: int = 2) -> dict:
-    """A small KEE over the world's BERT vocabulary (the original is bert-base cut to 6 layers)."""
-    return {
-        "vocab_size": len(bert_tokenizer),
-        "hidden_size": width,
-        "intermediate_size": 4 * width,
-        "num_hidden_layers": num_hidden_layers,
-        "num_attention_heads": 4,
-        "max_position_embeddings": 16,
-        "pad_token_id": bert_tokenizer.pad_token_id,
-        "cls_token_id": bert_tokenizer.cls_token_id,
-        "sep_token_id": bert_tokenizer.sep_token_id,
-    }
-
-
 def tiny_synthetic_model_config(
     clip_tokenizer=None,
     bert_tokenizer=None,
@@ -399,21 +364,25 @@ def tiny_synthetic_model_config(
 ):
     """A from-scratch `StructureCLIPConfig` for the synthetic world, small enough to train on CPU.
 
-    `width` / `num_hidden_layers` size both CLIP towers (and `width` the KEE and the projection);
-    `overrides` set top-level fields (knowledge_weight, loss_recipe, ...).
+    `width` / `num_hidden_layers` size both CLIP towers (and `width` the KEE and the projection), with one
+    patch per grid cell; `overrides` set top-level fields (knowledge_weight, loss_recipe, ...).
     """
-    from modeling_structure_clip import StructureCLIPConfig
-
     if clip_tokenizer is None or bert_tokenizer is None:
         clip_tokenizer, bert_tokenizer = build_synthetic_tokenizers()
-    sub_configs = tiny_clip_sub_configs(clip_tokenizer, grid_size, cell_px, width, num_hidden_layers)
-    fields = {
-        **sub_configs,
-        "knowledge_config": tiny_knowledge_config(bert_tokenizer, width, knowledge_layers),
-        "projection_dim": width,
-        **overrides,
-    }
-    return StructureCLIPConfig(**fields)
+    sizes = {"width": width, "intermediate_size": 4 * width}
+    text_config = text_tower_config(
+        vocab_size=len(clip_tokenizer), bos_token_id=clip_tokenizer.bos_token_id, eos_token_id=clip_tokenizer.eos_token_id,
+        pad_token_id=clip_tokenizer.pad_token_id, num_hidden_layers=num_hidden_layers,
+        max_position_embeddings=clip_tokenizer.model_max_length, **sizes,
+    )  # fmt: skip
+    vision_config = vision_tower_config(
+        num_hidden_layers=num_hidden_layers, image_size=grid_size * cell_px, patch_size=cell_px, **sizes
+    )
+    knowledge_config = knowledge_encoder_config(
+        vocab_size=len(bert_tokenizer), pad_token_id=bert_tokenizer.pad_token_id, cls_token_id=bert_tokenizer.cls_token_id,
+        sep_token_id=bert_tokenizer.sep_token_id, num_hidden_layers=knowledge_layers, **sizes,
+    )  # fmt: skip
+    return structure_clip_config(text_config, vision_config, knowledge_config, **{"projection_dim": width, **overrides})
 
 
 def build_synthetic_processor(directory: str | os.PathLike | None = None, grid_size: int = 3, cell_px: int = 16):

@@ -1,9 +1,9 @@
 """Checkpoint save/resume for examples/train.py, and the state that makes a resumed run exact.
 
 A checkpoint is Accelerate's `save_state` folder `<output_dir>/checkpoints/step_<N>`; besides weights,
-optimizer, scheduler and RNG it holds the loop counters (`TrainingProgress`) and the model's hinge
-warm-up counter (`HingeWarmupCounter`). `preserved_rng_states` keeps validation from moving the RNG
-that dropout uses, so a resumed run follows an uninterrupted one step for step.
+optimizer, scheduler and RNG it holds the loop counters (`TrainingProgress`), whose optimizer-step count is
+also the hinge warm-up's clock. `preserved_rng_states` keeps validation from moving the RNG that dropout
+uses, so a resumed run follows an uninterrupted one step for step.
 """
 
 from __future__ import annotations
@@ -42,24 +42,6 @@ class TrainingProgress:
     def load_state_dict(self, state: dict) -> None:
         for key, value in state.items():
             setattr(self, key, value)
-
-
-class HingeWarmupCounter:
-    """Checkpoints `StructureCLIPModel.hinge_steps_seen`, a plain attribute outside the state dict.
-
-    It counts training forwards for the original's 100-step hinge warm-up (SPEC §2); a resumed run that
-    restarted it at 0 would redo the warm-up and diverge from an uninterrupted one.
-    """
-
-    def __init__(self, model: torch.nn.Module):
-        self.model = model
-
-    def state_dict(self) -> dict:
-        return {"hinge_steps_seen": getattr(self.model, "hinge_steps_seen", None)}
-
-    def load_state_dict(self, state: dict) -> None:
-        if state.get("hinge_steps_seen") is not None and hasattr(self.model, "hinge_steps_seen"):
-            self.model.hinge_steps_seen = state["hinge_steps_seen"]
 
 
 def checkpoint_dir(args, step: int) -> Path:

@@ -10,6 +10,7 @@ import warnings
 
 import torch
 
+from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
 
 LOSS_TERM_NAMES = ("hinge_loss", "negative_loss", "contrastive_loss")
 
@@ -59,7 +60,7 @@ def texts_with_negatives(batch: dict, pad_token_id: int) -> dict:
         "attention_mask": torch.cat([_pad_to(batch["attention_mask"], length, 0),
                                      _pad_to(batch["negative_attention_mask"], length, 0)]),
     }
-    for name in ("head_ids", "relation_ids", "tail_ids", "triple_mask"):
+    for name in TRIPLE_KEYS:
         positive, negative = batch.get(name), batch.get(f"negative_{name}")
         if (positive is None) != (negative is None):
             # One text batch cannot mix "has triples" and "no triples" rows; the processor emits both.
@@ -85,25 +86,27 @@ class TrainingLossModule(torch.nn.Module):
         self.gather = gather
         self.last_loss_path = None
 
-    def forward(self, **batch) -> dict:
+    def forward(self, optimizer_step: int | None = None, **batch) -> dict:
+        """`optimizer_step`: optimizer steps completed so far (the hinge warm-up's clock, see `hinge_warmup_active`)."""
         distributed = torch.distributed.is_available() and torch.distributed.is_initialized()
         if self.gather and distributed and torch.distributed.get_world_size() > 1 and is_structure_clip(self.model):
             self.last_loss_path = "gathered"
-            return self.gathered_loss(batch)
+            return self.gathered_loss(batch, optimizer_step)
         self.last_loss_path = "local"
+        if is_structure_clip(self.model):
+            batch = {**batch, "optimizer_step": optimizer_step}
         outputs = self.model(**batch)
         terms = {name: getattr(outputs, name) for name in LOSS_TERM_NAMES if getattr(outputs, name, None) is not None}
         return {"loss": outputs.loss, **terms}
 
-    def gathered_loss(self, batch: dict) -> dict:
-        from modeling_structure_clip.losses_structure_clip import structure_clip_losses
+    def gathered_loss(self, batch: dict, optimizer_step: int | None = None) -> dict:
+        from modeling_structure_clip.losses_structure_clip import structure_clip_loss_terms
 
         model, config = self.model, self.model.config
         size = batch["input_ids"].shape[0]
         has_negatives = batch.get("negative_input_ids") is not None
         text_inputs = texts_with_negatives(batch, config.text_config.pad_token_id or 0) if has_negatives else {
-            name: batch[name] for name in ("input_ids", "attention_mask", "head_ids", "relation_ids", "tail_ids",
-                                           "triple_mask") if batch.get(name) is not None}
+            name: batch[name] for name in TEXT_KEYS + TRIPLE_KEYS if batch.get(name) is not None}
         outputs = model(pixel_values=batch["pixel_values"], **text_inputs)
         embeds = {
             "image_embeds": outputs.image_embeds,
@@ -118,16 +121,10 @@ class TrainingLossModule(torch.nn.Module):
             if negative_mask is None:
                 negative_mask = torch.ones(size, dtype=torch.long, device=batch["input_ids"].device)
             negative_mask = gather_without_grad(negative_mask)
-        # Same warm-up bookkeeping as StructureCLIPModel._compute_losses (SPEC §2: first 100 steps).
-        warming_up = self.training and model.hinge_steps_seen < config.hinge_warmup_steps
-        if self.training:
-            model.hinge_steps_seen += 1
         with torch.autocast(device_type=batch["input_ids"].device.type, enabled=False):
             gathered = {name: gather_with_grad(value.float()) for name, value in embeds.items()}
-            terms = structure_clip_losses(
-                config.loss_recipe, **gathered, negative_mask=negative_mask,
-                logit_scale=model.logit_scale.exp().clamp(max=config.max_logit_scale).float(),
-                hinge_margin=config.hinge_margin, hinge_text_to_image_mean=warming_up,
-                negative_margin=config.negative_margin, negative_loss_weight=config.negative_loss_weight,
-            )  # fmt: skip
+            terms = structure_clip_loss_terms(
+                config, logit_scale_parameter=model.logit_scale.float(), negative_mask=negative_mask,
+                optimizer_step=optimizer_step if self.training else None, **gathered,
+            )
         return {"loss": sum(terms.values()), **terms, "global_batch_size": gathered["image_embeds"].shape[0]}

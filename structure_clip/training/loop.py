@@ -59,7 +59,6 @@ from structure_clip.training.distributed_loss import TrainingLossModule
 from structure_clip.loading import load_model_and_processor
 from structure_clip.training.arguments import StructureCLIPTrainArgs
 from structure_clip.training.checkpoints import (
-    HingeWarmupCounter,
     TrainingProgress,
     clear_stale_checkpoints,
     find_checkpoint,
@@ -222,7 +221,7 @@ def prepare_training_run(args, model, train_dataset, collate_fn, processor, eval
     plan = plan_steps(args, len(train_dataloader))
     lr_scheduler = make_scheduler(args, optimizer.optimizer, plan.max_train_steps)
     progress = TrainingProgress()
-    accelerator.register_for_checkpointing(lr_scheduler, progress, HingeWarmupCounter(model))
+    accelerator.register_for_checkpointing(lr_scheduler, progress)
     if checkpoint is not None:
         logger.info("Resuming from %s", checkpoint)
         accelerator.load_state(str(checkpoint))
@@ -274,7 +273,8 @@ def train_epoch(run: TrainingRun, epoch: int, bar) -> bool:
     step_losses = []
     for batch in batches:
         with accelerator.accumulate(run.loss_module):
-            outputs = run.loss_module(**batch)
+            # The hinge warm-up counts optimizer steps, so all micro-batches of one step share the count.
+            outputs = run.loss_module(**batch, optimizer_step=progress.completed_steps)
             accelerator.backward(outputs["loss"])
             if accelerator.sync_gradients and run.args.max_grad_norm > 0:
                 accelerator.clip_grad_norm_(run.loss_module.parameters(), run.args.max_grad_norm)

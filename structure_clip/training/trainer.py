@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from transformers import HfArgumentParser, Trainer, TrainerCallback, TrainingArguments
+from transformers import HfArgumentParser, Trainer, TrainingArguments
 
 from structure_clip.loading import load_model_and_processor
 from structure_clip.training.arguments import ModelArguments
@@ -32,16 +32,18 @@ from structure_clip.training.data import DataArguments, StructureCLIPCollator, l
 logger = logging.getLogger(__name__)
 
 
-class HingeWarmupCallback(TrainerCallback):
-    """Keeps the model's hinge warm-up counter (SPEC §2: the first 100 steps) in step with the Trainer.
+class StructureCLIPTrainer(Trainer):
+    """The stock `Trainer`, plus the optimizer-step clock of the original recipe's hinge warm-up.
 
-    The counter is a plain attribute the Trainer does not checkpoint; deriving it from `global_step` at the
-    start of every step makes a resumed run count exactly like an uninterrupted one.
+    `state.global_step` counts completed optimizer steps, as the Accelerate loop's counter does, so both paths
+    warm up over the same steps (`modeling_structure_clip.hinge_warmup_active`), with or without gradient
+    accumulation, and a resumed run counts like an uninterrupted one.
     """
 
-    def on_step_begin(self, args, state, control, model=None, **kwargs):
-        if model is not None and hasattr(model, "hinge_steps_seen"):
-            model.hinge_steps_seen = state.global_step * args.gradient_accumulation_steps
+    def compute_loss(self, model, inputs, *args, **kwargs):
+        if model.training:
+            inputs = {**inputs, "optimizer_step": self.state.global_step}
+        return super().compute_loss(model, inputs, *args, **kwargs)
 
 
 def build_trainer(model_args: ModelArguments, data_args: DataArguments, training_args: TrainingArguments):
@@ -54,14 +56,13 @@ def build_trainer(model_args: ModelArguments, data_args: DataArguments, training
     training_args.remove_unused_columns = False
     training_args.prediction_loss_only = True
     collator = StructureCLIPCollator(processor, use_negatives=data_args.negatives != "none")
-    return Trainer(
+    return StructureCLIPTrainer(
         model=model,
         args=training_args,
         train_dataset=train_dataset,
         eval_dataset=eval_dataset,
         data_collator=collator,
         processing_class=processor,
-        callbacks=[HingeWarmupCallback()],
     )
 
 
