@@ -6,7 +6,7 @@ ranks first (with `torch.distributed.nn.functional.all_gather`, to keep gradient
 
 Shapes: ``image_embeds`` [N, D] (L2-normalised), ``text_embeds`` [N, D] (row i is the caption of image i).
 
-Recipes (SPEC section 2):
+Recipes (docs/method.md §2):
 - "original": max-violation hinge on image x fused-text scores + 5 x margin ranking of true vs negative caption
   on plain CLIP text (original model/utils.py `WinoLoss` and `MarginLoss`, model/train.py).
 - "infonce": CLIP's symmetric InfoNCE where the negative captions are extra text columns (NegCLIP).

@@ -1,6 +1,6 @@
 """PyTorch Structure-CLIP (Huang et al., AAAI 2024, arXiv 2305.06152) on top of transformers' CLIP and BERT layers.
 
-What is new relative to CLIP (SPEC.md section 1), everything else is reused as is:
+What is new relative to CLIP (docs/method.md §1), everything else is reused as is:
 - phrase embedding: each head/relation/tail phrase (5 BERT tokens) goes through BERT's embedding layer only and
   is mean-pooled;
 - triple composition ``e = h + r - t``;

@@ -1,6 +1,6 @@
 """The Knowledge-Enhanced Encoder (KEE) of Structure-CLIP, built from transformers' own BERT layers.
 
-SPEC.md section 1: each head/relation/tail phrase (5 BERT tokens) goes through BERT's embedding layer only and is
+docs/method.md §1: each head/relation/tail phrase (5 BERT tokens) goes through BERT's embedding layer only and is
 mean-pooled; a triple is `h + r - t`; the triple vectors of a caption (no position embedding, no CLS) run through
 6 BERT layers under the slot mask; the caption's knowledge is the state of slot 0. The projection to CLIP's space
 lives in `StructureCLIPModel` (`knowledge_projection`).
@@ -20,7 +20,7 @@ from transformers.utils.output_capturing import capture_outputs
 from .configuration_structure_clip import StructureCLIPKnowledgeConfig
 
 # transformers 4.19, which the original ran on, masked attention with an additive -10000
-# (`ModuleUtilsMixin.get_extended_attention_mask`); SPEC section 1.
+# (`ModuleUtilsMixin.get_extended_attention_mask`); docs/method.md §1.
 ORIGINAL_MASK_VALUE = -10000.0
 
 

@@ -1,7 +1,7 @@
 """Text and images -> tensors for Structure-CLIP: scene graphs, semantic negatives, the processor.
 
 Importing this package does not import spaCy (the parser loads it on first use) and never imports
-``modeling_structure_clip`` (STYLE §1: the two packages do not depend on each other).
+``modeling_structure_clip`` (the two packages do not depend on each other: both ship to the Hub as flat remote code).
 """
 
 from transformers import AutoProcessor
@@ -24,7 +24,7 @@ from .semantic_negatives import (
 )
 
 # The installed package answers AutoProcessor.from_pretrained(folder) with this class even without
-# trust_remote_code (a locally registered class wins over Hub code, HF_NOTES "Remote code"). The key
+# trust_remote_code (in transformers 5 a locally registered class wins over Hub code). The key
 # is the model_type string, so this file needs no import of the model's config class.
 AutoProcessor.register("structure_clip", StructureCLIPProcessor, exist_ok=True)
 

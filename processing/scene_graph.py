@@ -1,9 +1,9 @@
-"""The scene graph of one caption: objects, attributes and relations (SPEC §3).
+"""The scene graph of one caption: objects, attributes and relations (docs/method.md §3).
 
 Conventions follow FACTUAL (Li et al., Findings of ACL 2023), see ``shared/data/PROVENANCE.md``:
 lemmatised heads, merged verb+preposition predicates ("sit on"), possession as ``have``, quantities
 as digit attributes. The character spans let negative builders swap whole noun phrases instead of
-doing the raw substring replace of the original data (SPEC §3, "man" also hit "woman").
+doing the raw substring replace of the original data (docs/method.md §3, "man" also hit "woman").
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class SceneGraph:
     relation_spans: Optional[list[tuple[Span, Span]]] = None
 
     def triples(self) -> list[tuple[str, str, str]]:
-        """Relations first, then ``(object, "is", attribute)``: the KEE input order (SPEC §1)."""
+        """Relations first, then ``(object, "is", attribute)``: the KEE input order (docs/method.md §1)."""
         attribute_triples = [(obj, ATTRIBUTE_PREDICATE, attr) for obj, attr in self.attributes]
         return [tuple(rel) for rel in self.relations] + attribute_triples
 

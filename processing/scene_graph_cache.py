@@ -8,7 +8,7 @@ bump ``PARSER_VERSION`` (scene_graph_parser.py) when the rules change.
 
 Columns written (rows that already have a value keep it, e.g. the original JSON's triples):
 
-- ``triples``: list of ``[head, relation, tail]`` (relations first, SPEC §1);
+- ``triples``: list of ``[head, relation, tail]`` (relations first, docs/method.md §1);
 - with ``build_negatives=True``: ``negative_caption`` (str or None), ``negative_triples``,
   ``negative_kind`` ("relation_swap" / "attribute_swap" / "none" / "given") and ``negative_reason``
   (why none, see semantic_negatives.NO_NEGATIVE_REASONS). :func:`negative_counts` sums them.

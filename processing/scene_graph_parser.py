@@ -1,7 +1,7 @@
-"""Caption -> SceneGraph with spaCy's dependency parse and FACTUAL-style rules (SPEC §3).
+"""Caption -> SceneGraph with spaCy's dependency parse and FACTUAL-style rules (docs/method.md §3).
 
 Replaces SceneGraphParser 0.1.0, which the original Structure-CLIP data came from and which scores
-relation F1 44 on FACTUAL gold (SPEC §3). spaCy is imported lazily and each pipeline is loaded once
+relation F1 44 on FACTUAL gold (docs/method.md §3). spaCy is imported lazily and each pipeline is loaded once
 per process, cached by name (HF_NOTES "Processor": never keep the Language on a processor).
 """
 

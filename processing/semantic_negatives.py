@@ -1,4 +1,4 @@
-"""Seeded semantic hard negatives built from a caption's scene graph (SPEC §3).
+"""Seeded semantic hard negatives built from a caption's scene graph (docs/method.md §3).
 
 Two kinds, each returned with its own triples:
 
@@ -7,7 +7,7 @@ Two kinds, each returned with its own triples:
 - **attribute swap**: exchange the attributes of two *different* objects, e.g.
   "a red car next to a white dog" -> "a white car next to a red dog".
 
-What differs from the original data (SPEC §3):
+What differs from the original data (docs/method.md §3):
 
 - the original swapped the *first* relation with a raw ``str.replace``, so "man" also hit "woman";
   here the swap works on the parser's character spans (whole words / noun phrases only), fixes
@@ -46,7 +46,7 @@ RELATION_SWAP = "relation_swap"
 ATTRIBUTE_SWAP = "attribute_swap"
 NO_NEGATIVE = "none"
 
-# Why a caption got no negative (the explicit outcome SPEC §3 asks for instead of a stale copy).
+# Why a caption got no negative (the explicit outcome docs/method.md §3 asks for instead of a stale copy).
 NOTHING_TO_SWAP = "nothing_to_swap"  # no relation, and fewer than two different objects with attributes
 NO_VALID_SWAP = "no_valid_swap"  # candidates exist, but every swap is unchanged, overlapping or unlocatable
 NO_NEGATIVE_REASONS = {

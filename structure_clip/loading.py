@@ -85,7 +85,7 @@ def load_structure_clip(model_path, processor_path=None, dtype=None, spacy_model
 
 
 def load_model_and_processor(args: ModelArguments, spacy_model: Optional[str] = None):
-    """A Structure-CLIP checkpoint loads as is; a CLIP one gets a fresh KEE (SPEC §1), detected from model_type."""
+    """A Structure-CLIP checkpoint loads as is; a CLIP one gets a fresh KEE (docs/method.md §1), detected from model_type."""
     from transformers import AutoConfig
 
     from modeling_structure_clip import StructureCLIPModel

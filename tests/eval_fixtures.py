@@ -37,7 +37,7 @@ def tiny_clip_tokenizer():
     for character in characters:
         vocab.setdefault(character, len(vocab))
         vocab.setdefault(character + "</w>", len(vocab))
-    # EOS gets the largest id so CLIP's pooling lands on it (HF_NOTES: pooling and eos_token_id).
+    # EOS gets the largest id so CLIP's pooling lands on it (transformers PR #24773).
     vocab["<|startoftext|>"] = len(vocab)
     vocab["<|endoftext|>"] = len(vocab)
     return CLIPTokenizer(vocab=vocab, merges=[], model_max_length=77)

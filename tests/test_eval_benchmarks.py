@@ -116,7 +116,7 @@ def test_shared_coco_karpathy_tsv_reads_as_5k_retrieval(shared_data_dir, tmp_pat
         image.parent.mkdir(parents=True, exist_ok=True)
         image.touch()
     retrieval = bench.retrieval_set_from_pairs(bench.read_caption_annotations(tsv, tmp_path))
-    assert len(retrieval.images) == 5000 and len(retrieval.texts) == 25010  # SPEC §4: Karpathy 5k test
+    assert len(retrieval.images) == 5000 and len(retrieval.texts) == 25010  # docs/method.md §4: Karpathy 5k test
     assert torch.bincount(retrieval.text_to_image).min() >= 5
     assert retrieval.texts[0] == "A man with a red helmet on a small moped on a dirt road."  # no trailing \r
 

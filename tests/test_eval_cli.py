@@ -149,7 +149,7 @@ def test_structure_clip_scorer_uses_triples_and_fused_text(tiny_structure_clip_d
     swapped = scorer.encode_texts(texts, triples=[[("horse", "on", "man")], [("tree", "near", "dog")], []])
     assert not torch.allclose(with_triples[:2], swapped[:2])  # the KEE sees each caption's own triples
     assert torch.allclose(with_triples[2], swapped[2])  # same (empty) triples, same embedding
-    # Fused text = normalize(clip) + 0.2 * normalize(kee), not re-normalised (SPEC §1).
+    # Fused text = normalize(clip) + 0.2 * normalize(kee), not re-normalised (docs/method.md §1).
     assert not torch.allclose(with_triples.norm(dim=-1), torch.ones(3), atol=1e-3)
     inputs = scorer.processor(text=texts, triples=[[tuple(t) for t in ts] for ts in triples], padding=True,
                               return_tensors="pt")

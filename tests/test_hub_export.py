@@ -81,7 +81,7 @@ def _patched_hub():
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """original {"clip", "transformer", "acc"} dict -> H2's converter -> CLI export with --push (patched)."""
+    """original {"clip", "transformer", "acc"} dict -> the converter -> CLI export with --push (patched)."""
     root = tmp_path_factory.mktemp("hub_export")
     model, processor = tiny_model_and_processor(seed=1)
     state = model.state_dict()

@@ -1,4 +1,4 @@
-"""Re-derive Structure-CLIP's equations (SPEC section 1 and 2) in plain torch and match the model to 1e-6.
+"""Re-derive Structure-CLIP's equations (docs/method.md §1 and 2) in plain torch and match the model to 1e-6.
 
 The reference reads the model's weights but none of its code: phrase mean over all 5 positions, h + r - t,
 BERT layers written out with the additive -10000 slot mask, slot 0, Linear, fusion without re-normalisation,

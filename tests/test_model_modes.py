@@ -144,7 +144,7 @@ def test_tuple_output_starts_with_logits_when_no_loss():
 
 
 def test_from_pretrained_on_a_clip_folder_keeps_clip_weights(tmp_path):
-    """HF_NOTES trap: only the missing KEE weights may be initialised; loaded CLIP weights must stay as saved."""
+    """transformers 5 trap: only the missing KEE weights may be initialised; loaded CLIP weights must stay as saved."""
     from transformers import CLIPConfig, CLIPModel
 
     config = tiny_structure_clip_config()

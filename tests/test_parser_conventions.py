@@ -1,4 +1,4 @@
-"""SceneGraphParser follows the FACTUAL conventions (issue 3, SPEC §3) on hand-written captions."""
+"""SceneGraphParser follows the FACTUAL conventions (issue 3, docs/method.md §3) on hand-written captions."""
 
 import importlib.util
 

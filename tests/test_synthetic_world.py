@@ -176,7 +176,7 @@ def test_processor_and_tiny_model_fit_the_world():
 
 
 def test_text_embedding_sees_the_last_word():
-    """The EOS trap (SYNTHETIC_NOTES): pooling on a middle word would make the last word invisible."""
+    """The EOS trap (transformers PR #24773): pooling on a middle word would make the last word invisible."""
     import torch
     from structure_clip.synthetic.world import tiny_synthetic_model_config
 

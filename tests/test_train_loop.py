@@ -77,7 +77,7 @@ def test_few_steps_write_results_and_model(tiny_world, tmp_path):
     # The saved model is the trained one.
     reloaded = type(model).from_pretrained(tmp_path)
     assert torch.equal(reloaded.text_projection.weight, model.text_projection.weight)
-    # Saved through the custom pipeline, so pipeline(model=folder) feeds label triples (issue 5).
+    # Saved through the custom pipeline, so pipeline(model=folder) feeds label triples.
     for folder in (tmp_path, tmp_path / "best_model"):
         custom = json.loads((folder / "config.json").read_text())["custom_pipelines"]
         assert custom["zero-shot-image-classification"]["impl"].endswith("StructureCLIPZeroShotImageClassificationPipeline")

@@ -2,7 +2,7 @@
 
 Token-id conventions of the tiny configs:
 - CLIP text: vocab 99, pad 1, bos 97, eos 98 (the largest id, so pooling at the first EOS and the legacy
-  argmax both land on EOS; HF_NOTES "CLIP text pooling and eos_token_id").
+  argmax both land on EOS; transformers PR #24773).
 - KEE: vocab 50, [PAD] 0, [CLS] 1, [SEP] 2; phrases are "[CLS] w w w [SEP]" padded to phrase_length.
 """
 

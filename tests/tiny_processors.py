@@ -1,8 +1,8 @@
 """Offline tiny processor for tests: a CLIP BPE tokenizer, a BERT WordPiece tokenizer, 30 px images.
 
 Nothing is downloaded. The CLIP tokenizer gives `<|endoftext|>` the *largest* id on purpose:
-CLIPTextTransformer pools at ``argmax(input_ids)`` when ``eos_token_id == 2`` (HF_NOTES "CLIP text
-pooling"), so a small vocab with EOS at a middle id would pool on the wrong token. Tiny model
+CLIPTextTransformer pools at ``argmax(input_ids)`` when ``eos_token_id == 2`` (transformers PR #24773, CLIP text
+pooling), so a small vocab with EOS at a middle id would pool on the wrong token. Tiny model
 configs should use :data:`CLIP_SPECIAL_IDS` for bos/eos/pad and :func:`tiny_vocab_sizes` for sizes.
 
     processor = make_tiny_processor(tmp_path)

@@ -1,4 +1,4 @@
-"""Readers and evaluators for the structured-matching and retrieval benchmarks of SPEC §4.
+"""Readers and evaluators for the structured-matching and retrieval benchmarks of docs/method.md §4.
 
 Each benchmark has a `read_*` function (files on disk -> plain items; validates the files and raises
 `MissingBenchmarkDataError` saying what is expected, where, and how to get it) and an `evaluate_*`
@@ -46,7 +46,7 @@ from structure_clip.evaluation.metrics import (
 logger = logging.getLogger(__name__)
 
 SHARED_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
-ARO_MIN_GROUP_COUNT = 25  # ARO's filter: groups with fewer items are dropped from its macro (SPEC §4)
+ARO_MIN_GROUP_COUNT = 25  # ARO's filter: groups with fewer items are dropped from its macro (docs/method.md §4)
 SUGARCREPE_GROUPS = {
     "REPLACE": ("replace_obj", "replace_att", "replace_rel"),
     "SWAP": ("swap_obj", "swap_att"),
@@ -306,7 +306,7 @@ def retrieval_set_from_pairs(pairs: Sequence[tuple[Any, list[str]]]) -> Retrieva
 
 
 def evaluate_retrieval(scorer, retrieval: RetrievalSet, ks=(1, 5, 10)) -> dict[str, float]:
-    """R@k both ways. Keys name the query direction; the original's headers are swapped (SPEC §4, issue #13).
+    """R@k both ways. Keys name the query direction; the original's headers are swapped (docs/method.md §4, issue #13).
 
     Also emits CLIP_benchmark's names: image_retrieval_recall@k = text query -> images (text_to_image),
     text_retrieval_recall@k = image query -> texts (image_to_text).
@@ -369,7 +369,7 @@ def read_sugarcrepe(annotation_dir, image_dir, subsets: Sequence[str] = SUGARCRE
 
 
 def evaluate_sugarcrepe(scorer, items_by_subset) -> dict[str, float]:
-    """Per-subset accuracy, then REPLACE / SWAP / ADD means weighted by item count (SPEC §4)."""
+    """Per-subset accuracy, then REPLACE / SWAP / ADD means weighted by item count (docs/method.md §4)."""
     results = {}
     for subset, items in items_by_subset.items():
         positive, negative = score_pair_items(scorer, items)

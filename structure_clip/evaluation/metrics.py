@@ -1,11 +1,11 @@
 """The project's metric functions: the only place where a structured-matching or retrieval score is computed.
 
 Every evaluator (examples/evaluate_structure_clip.py, the synthetic ablation, the training loop's validation) calls
-these plain functions, so a number printed anywhere in the project means the same thing (SPEC §4).
+these plain functions, so a number printed anywhere in the project means the same thing (docs/method.md §4).
 
 Conventions shared by all functions:
 - inputs are numpy arrays, torch tensors or Python lists; outputs are Python floats (fractions in [0, 1]);
-- **a tie counts as wrong** (SPEC §4: "correct if score(true) > score(false)"). This matches ARO's
+- **a tie counts as wrong** (docs/method.md §4: "correct if score(true) > score(false)"). This matches ARO's
   `argmax` over `[false, true]` scores, which picks the false caption on a tie, and it stops a
   collapsed model that gives every caption the same score from getting credit.
 """
@@ -57,7 +57,7 @@ def multi_candidate_correct(scores, correct_index: int = 0) -> np.ndarray:
 
 
 def multi_candidate_accuracy(scores, correct_index: int = 0) -> float:
-    """Order benchmarks (SPEC §4): how often the unperturbed caption scores highest of all candidates."""
+    """Order benchmarks (docs/method.md §4): how often the unperturbed caption scores highest of all candidates."""
     return float(multi_candidate_correct(scores, correct_index).mean())
 
 
@@ -67,7 +67,7 @@ def macro_accuracy(
     """Mean of per-group accuracies over the groups that have at least `min_count` items.
 
     ARO's VG-Relation / VG-Attribution macro accuracy is this with groups = relation names or attribute
-    pairs; ARO itself used `min_count=25`, the original Structure-CLIP `min_count=0` (SPEC §4).
+    pairs; ARO itself used `min_count=25`, the original Structure-CLIP `min_count=0` (docs/method.md §4).
 
     Returns `(macro, per_group)` where `per_group` maps every group that enters the mean to
     `(accuracy, item_count)`, so the macro is exactly the mean of its accuracies. NaN when no group is
@@ -96,7 +96,7 @@ def macro_accuracy(
 def weighted_group_means(
     subset_results: Mapping[str, tuple[float, int]], group_members: Mapping[str, Iterable[str]]
 ) -> dict[str, float]:
-    """Item-weighted mean accuracy of each group of subsets (SugarCrepe REPLACE / SWAP / ADD, SPEC §4).
+    """Item-weighted mean accuracy of each group of subsets (SugarCrepe REPLACE / SWAP / ADD, docs/method.md §4).
 
     `subset_results` maps subset name -> (accuracy, item_count); groups whose subsets were all skipped
     are left out.
@@ -195,7 +195,7 @@ def retrieval_ranks(
 def retrieval_recall_at_k(
     image_embeds, text_embeds, text_to_image, ks: Sequence[int] = (1, 5, 10), chunk_size: int = 1024
 ) -> dict[str, float]:
-    """Recall@k in both directions for scores = image_embeds @ text_embeds.T (SPEC §4, COCO / Flickr).
+    """Recall@k in both directions for scores = image_embeds @ text_embeds.T (docs/method.md §4, COCO / Flickr).
 
     - text_to_image_R@k: fraction of texts whose own image (`text_to_image[t]`) is in the top k images.
     - image_to_text_R@k: fraction of images with at least one of their captions in the top k texts.

@@ -1,4 +1,4 @@
-"""Evaluate a Structure-CLIP or plain CLIP checkpoint on the structured benchmarks of SPEC §4.
+"""Evaluate a Structure-CLIP or plain CLIP checkpoint on the structured benchmarks of docs/method.md §4.
 
     python examples/evaluate_structure_clip.py --model_name_or_path outputs/demo/structure-clip --tasks synthetic
     python examples/evaluate_structure_clip.py --model_name_or_path openai/clip-vit-base-patch32 \\

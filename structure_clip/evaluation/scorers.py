@@ -1,10 +1,10 @@
-"""One scoring interface for Structure-CLIP and plain CLIP, so both are measured by the same code (SPEC §4).
+"""One scoring interface for Structure-CLIP and plain CLIP, so both are measured by the same code (docs/method.md §4).
 
 A scorer turns images and captions into embeddings; a score is their dot product.
 - `CLIPEmbeddingScorer`: any HF `CLIPModel`; embeddings are L2-normalised projections.
 - `StructureCLIPEmbeddingScorer`: `StructureCLIPModel`; images are the normalised CLIP image embedding,
   captions the *fused* text `normalize(clip_text) + lambda * normalize(kee)`, not re-normalised unless the
-  model's config says so (SPEC §1 "Fusion and scores"). Each caption is encoded with its own triples; when
+  model's config says so (docs/method.md §1 "Fusion and scores"). Each caption is encoded with its own triples; when
   none are given the processor parses the caption with the scene-graph parser.
 
 `load_scorer(path)` (a checkpoint) and `scorer_for_model(model, processor)` (a model in memory, e.g. validation
@@ -112,7 +112,7 @@ class CLIPEmbeddingScorer:
 
 
 class StructureCLIPEmbeddingScorer(CLIPEmbeddingScorer):
-    """Structure-CLIP: fused (CLIP text + KEE) caption embeddings; images as in CLIP (SPEC §1)."""
+    """Structure-CLIP: fused (CLIP text + KEE) caption embeddings; images as in CLIP (docs/method.md §1)."""
 
     kind = "structure_clip"
 
@@ -122,7 +122,7 @@ class StructureCLIPEmbeddingScorer(CLIPEmbeddingScorer):
         inputs = self.processor(text=texts, triples=triples, padding=True, truncation=True, return_tensors="pt")
         kwargs = {key: inputs[key].to(self.device) for key in TEXT_KEYS + TRIPLE_KEYS if key in inputs}
         # The fused embedding is already what the model scores with; re-normalising here would change the
-        # original's scores (SPEC §1), so it is returned as the model computes it.
+        # original's scores (docs/method.md §1), so it is returned as the model computes it.
         return _pooled(self.model.get_text_features(**kwargs))
 
 

@@ -3,7 +3,7 @@
     python examples/export_to_hub.py --model PATH --output DIR [--processor PATH]
         [--results RESULTS_JSON_OR_DIR ...] [--allow-results-from PATH_OR_ID] [--variant NAME] [--push REPO_ID]
 
-1. **Assemble** one flat folder (HF_NOTES "Hub"): config.json (with ``auto_map`` and
+1. **Assemble** one flat folder (the remote-code layout transformers expects): config.json (with ``auto_map`` and
    ``custom_pipelines``), ``model.safetensors``, the remote-code files of the model, processor and
    zero-shot pipeline, the CLIP tokenizer, image-processor settings, the phrase tokenizer
    (``triple_tokenizer/``), ``README.md`` rendered from ``model_card.md`` + results JSON,

@@ -392,7 +392,7 @@ def config_placeholders(config: dict[str, Any]) -> dict[str, Any]:
         "projection_dim": config.get("projection_dim", "n/a"),
         "knowledge_weight": config.get("knowledge_weight", "n/a"),
         "max_triples": config.get("max_triples", "n/a"),
-        # [CLS] + wordpieces + [SEP] (SPEC §1), so two of the slots are special tokens.
+        # [CLS] + wordpieces + [SEP] (docs/method.md §1), so two of the slots are special tokens.
         "phrase_wordpieces": phrase_length - 2 if isinstance(phrase_length, int) else "n/a",
         "triple_composition": config.get("triple_composition", "n/a"),
         "loss_recipe": config.get("loss_recipe", "n/a"),

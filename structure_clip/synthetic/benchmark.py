@@ -57,7 +57,7 @@ def evaluate_synthetic(scorer, world) -> dict[str, dict[str, float]]:
 
 
 def synthetic_summary(results: dict) -> dict[str, float]:
-    """evaluate_synthetic's results under the names of the ablation's results.json (issue 4).
+    """evaluate_synthetic's results under the names of the ablation's results.json.
 
     retrieval_r1 is the mean of the two directions' R@1; both directions are kept as well.
     """

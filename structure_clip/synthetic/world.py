@@ -3,10 +3,10 @@
 Every scene holds two objects, each with a shape, a colour and a size, in one spatial relation
 ("left of", "right of", "above", "below"). The caption names both objects and the relation, e.g.
 "a small red circle left of a large blue square", and the ground-truth scene graph comes with it,
-so no parser is involved. Its triples follow SPEC §1: relation triples first, then one
+so no parser is involved. Its triples follow docs/method.md §1: relation triples first, then one
 (object, "is", attribute) triple per attribute.
 
-Design choices that matter for the demo (see SYNTHETIC_NOTES.md and the final report of H5):
+Design choices that matter for the demo (each measured with examples/synthetic_ablation.py):
 - Objects sit on a grid whose cells are exactly the ViT's patches, so a single patch token carries one
   whole object and its position embedding says where the object is. This is the "patch layout that
   binds identity to position" that lets a tiny ViT learn relations on CPU within minutes.
@@ -101,7 +101,7 @@ class Scene:
         return f"{self.subject.phrase()} {self.relation} {self.object.phrase()}"
 
     def triples(self) -> list[tuple[str, str, str]]:
-        """Relations first, then (object, "is", attribute), as SPEC §1 and SceneGraph.triples()."""
+        """Relations first, then (object, "is", attribute), as docs/method.md §1 and SceneGraph.triples()."""
         triples = [(self.subject.shape, self.relation, self.object.shape)]
         for scene_object in (self.subject, self.object):
             triples.append((scene_object.shape, "is", scene_object.size))
@@ -285,7 +285,7 @@ def _word_level_bpe(words: list[str]) -> tuple[dict[str, int], list[tuple[str, s
     Merges are added left to right per word; where another word's merge fires first, the merges for
     the pieces BPE actually produced are appended (appended merges rank last, so they cannot change
     any word that already works). Special tokens come last: EOS gets the largest id, so CLIP's
-    argmax-EOS pooling lands on EOS and never on a middle word (SYNTHETIC_NOTES "trap").
+    argmax-EOS pooling lands on EOS and never on a middle word (transformers PR #24773).
     """
     from transformers import CLIPTokenizer
 

@@ -7,7 +7,7 @@
         --train_file coco_karpathy_train.json --image_root coco/ --validation_split_percentage 1 \\
         --output_dir outputs/structure-clip --mixed_precision bf16 --checkpointing_steps 1000
 
-The defaults are the original recipe (SPEC §2): AdamW lr 5e-6, weight decay 0.1 on everything,
+The defaults are the original recipe (docs/method.md §2): AdamW lr 5e-6, weight decay 0.1 on everything,
 constant lr, batch 64, 10 epochs, fp32, seed 120. Run `python examples/train.py --help` for all options.
 
 Importable API (used by synthetic_ablation.py and the tests):
@@ -121,7 +121,7 @@ def get_dataloaders(accelerator, args, train_dataset, eval_dataset, collate_fn):
 
 
 def make_optimizer(args, model) -> torch.optim.Optimizer:
-    # The original decays every parameter (SPEC §2), so there are no no-decay groups.
+    # The original decays every parameter (docs/method.md §2), so there are no no-decay groups.
     return torch.optim.AdamW(
         [p for p in model.parameters() if p.requires_grad],
         lr=args.learning_rate,

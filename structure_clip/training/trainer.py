@@ -8,7 +8,7 @@
         --save_steps 500 --load_best_model_at_end --metric_for_best_model eval_loss
 
 Model and data options are train.py's (`ModelArguments`, `DataArguments`); the rest are transformers'
-`TrainingArguments`. What the Trainer needs for this model (HF_NOTES "Trainer and Accelerate"):
+`TrainingArguments`. What the Trainer needs for this model (transformers 5 Trainer):
 - `remove_unused_columns=False`: the collator's keys are forward()'s arguments, not dataset columns;
 - the collator sets `return_loss=True` (the model never defaults to it);
 - `processing_class=processor`, so checkpoints carry the processor;
