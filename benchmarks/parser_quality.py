@@ -1,7 +1,7 @@
 """Scene-graph parser benchmark: FACTUAL gold quality, ARO relation templates and speed (issue 3).
 
 Compares processing.SceneGraphParser with SceneGraphParser 0.1.0 (PyPI `SceneGraphParser`, the
-parser behind the original Structure-CLIP data, SPEC §3) in the same run.
+parser behind the original Structure-CLIP data, docs/method.md §3) in the same run.
 
     python benchmarks/parser_quality.py                      # everything
     python benchmarks/parser_quality.py --skip_speed --skip_baseline
@@ -14,6 +14,7 @@ and prediction; exact set match per caption, micro-averaged P/R/F1.
 from __future__ import annotations
 
 import os
+
 
 # Tiny matrices: multi-threaded BLAS only burns CPU-seconds spinning (set before numpy loads).
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -28,6 +29,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
 
 logger = logging.getLogger("parser_quality")
 
@@ -112,7 +114,7 @@ class BaselineParser:
         graph = self.parser.parse(caption)
         entities = graph["entities"]
         objects = [entity["lemma_head"] for entity in entities]
-        # As the original Structure-CLIP data used it (SPEC §3): amod modifiers, no numerals.
+        # As the original Structure-CLIP data used it (docs/method.md §3): amod modifiers, no numerals.
         attributes = [
             (entity["lemma_head"], modifier["lemma_span"])
             for entity in entities
@@ -140,7 +142,7 @@ def prf(true_positive: int, predicted: int, gold: int) -> dict:
 def score(predictions, golds, norm: Normaliser) -> dict:
     counts = {kind: [0, 0, 0] for kind in ("relations", "attributes", "objects")}
     exact = 0
-    for prediction, gold in zip(predictions, golds):
+    for prediction, gold in zip(predictions, golds, strict=False):
         predicted_sets, gold_sets = normalised_sets(*prediction, norm), normalised_sets(*gold, norm)
         for kind, tally in counts.items():
             p, g = getattr(predicted_sets, kind), getattr(gold_sets, kind)
@@ -160,7 +162,7 @@ def aro_templates(parse_batch, norm: Normaliser, data_dir: Path) -> dict:
     predictions = parse_batch([f"the {s} is {rel} the {o}" for s, rel, o in cases])
     strict = loose = 0
     failures = []
-    for (s, rel, o), (_, _, predicted) in zip(cases, predictions):
+    for (s, rel, o), (_, _, predicted) in zip(cases, predictions, strict=False):
         want = (norm(s), norm(rel), norm(o))
         got = {(norm(ps), norm(pp), norm(po)) for ps, pp, po in predicted}
         strict += want in got

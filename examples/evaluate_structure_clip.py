@@ -10,5 +10,6 @@
 
 from structure_clip.evaluation.runner import main
 
+
 if __name__ == "__main__":
     main()

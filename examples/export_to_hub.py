@@ -9,5 +9,6 @@ The library behind it is `structure_clip.hub` (`export`, `verify_folder`, `push_
 
 from structure_clip.hub.export import main
 
+
 if __name__ == "__main__":
     main()

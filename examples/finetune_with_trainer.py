@@ -12,5 +12,6 @@ The library behind it is `structure_clip.training.trainer` (`build_trainer`).
 
 from structure_clip.training.trainer import main
 
+
 if __name__ == "__main__":
     main()

@@ -8,5 +8,6 @@ The library behind it is `structure_clip.synthetic` (`run_ablation`, the world a
 
 from structure_clip.synthetic.ablation import main
 
+
 if __name__ == "__main__":
     main()

@@ -13,5 +13,6 @@ The library behind it is `structure_clip.training` (`run_training`, `train_on_re
 
 from structure_clip.training.cli import train_main
 
+
 if __name__ == "__main__":
     train_main()

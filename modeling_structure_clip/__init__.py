@@ -24,6 +24,7 @@ from .modeling_structure_clip import (
 )
 from .modeling_structure_clip_knowledge import StructureCLIPKnowledgeModel
 
+
 AutoConfig.register(StructureCLIPConfig.model_type, StructureCLIPConfig, exist_ok=True)
 AutoConfig.register(StructureCLIPKnowledgeConfig.model_type, StructureCLIPKnowledgeConfig, exist_ok=True)
 AutoModel.register(StructureCLIPConfig, StructureCLIPModel, exist_ok=True)

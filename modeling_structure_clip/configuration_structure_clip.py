@@ -19,6 +19,7 @@ from huggingface_hub.dataclasses import strict
 from transformers import CLIPTextConfig, CLIPVisionConfig, PreTrainedConfig
 from transformers.utils import logging
 
+
 logger = logging.get_logger(__name__)
 
 PHRASE_POOLINGS = ("mean_all_positions", "masked_mean")

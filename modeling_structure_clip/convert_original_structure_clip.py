@@ -38,6 +38,7 @@ import torch
 from .configuration_structure_clip import StructureCLIPConfig
 from .modeling_structure_clip import StructureCLIPModel
 
+
 logger = logging.getLogger(__name__)
 
 CHECKPOINT_KEYS = ("clip", "transformer")

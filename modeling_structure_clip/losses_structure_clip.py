@@ -16,6 +16,7 @@ Recipes (docs/method.md §2):
 import torch
 import torch.nn.functional as F
 
+
 # The original hides the positive pair from the hardest-negative search by subtracting 10 on the diagonal
 # (model/utils.py, `WinoLoss.forward`); with scores bounded by |1 + knowledge_weight| this equals masking.
 DIAGONAL_PENALTY = 10.0

@@ -32,6 +32,7 @@ from .losses_structure_clip import structure_clip_loss_terms
 from .modeling_structure_clip_inputs import StructureCLIPInputChecks
 from .modeling_structure_clip_knowledge import StructureCLIPKnowledgeModel, _uses_safe_init
 
+
 logger = logging.get_logger(__name__)
 
 
@@ -454,7 +455,7 @@ def _copy_bert_weights(knowledge_model: StructureCLIPKnowledgeModel, bert: BertM
     if len(bert.encoder.layer) < num_layers:
         raise ValueError(f"The BERT checkpoint has {len(bert.encoder.layer)} layers; the KEE needs {num_layers}.")
     knowledge_model.embeddings.load_state_dict(bert.embeddings.state_dict(), strict=True)
-    for kee_layer, bert_layer in zip(knowledge_model.encoder.layer, bert.encoder.layer):
+    for kee_layer, bert_layer in zip(knowledge_model.encoder.layer, bert.encoder.layer, strict=False):
         kee_layer.load_state_dict(bert_layer.state_dict(), strict=True)
 
 

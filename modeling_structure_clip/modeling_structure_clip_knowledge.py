@@ -19,6 +19,7 @@ from transformers.utils.output_capturing import capture_outputs
 
 from .configuration_structure_clip import StructureCLIPKnowledgeConfig
 
+
 # transformers 4.19, which the original ran on, masked attention with an additive -10000
 # (`ModuleUtilsMixin.get_extended_attention_mask`); docs/method.md §1.
 ORIGINAL_MASK_VALUE = -10000.0

@@ -23,6 +23,7 @@ from .semantic_negatives import (
     relation_swap_negative,
 )
 
+
 # The installed package answers AutoProcessor.from_pretrained(folder) with this class even without
 # trust_remote_code (in transformers 5 a locally registered class wins over Hub code). The key
 # is the model_type string, so this file needs no import of the model's config class.

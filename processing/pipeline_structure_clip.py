@@ -25,6 +25,7 @@ import contextlib
 from transformers import AutoModelForZeroShotImageClassification, ZeroShotImageClassificationPipeline
 from transformers.pipelines import PIPELINE_REGISTRY
 
+
 TASK = "zero-shot-image-classification"
 
 

@@ -18,13 +18,14 @@ and no spaCy object is ever stored on the processor (``to_dict`` would deep-copy
 from __future__ import annotations
 
 import logging
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from transformers import BatchFeature
 from transformers.processing_utils import ProcessorMixin
 
 from .scene_graph_parser import SceneGraphParser, require_int
 from .semantic_negatives import STRATEGIES, build_negatives
+
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +35,10 @@ NEGATIVE_KEYS = tuple(f"negative_{key}" for key in TEXT_KEYS + TRIPLE_KEYS) + ("
 MODEL_INPUT_NAMES = TEXT_KEYS + ("pixel_values",) + TRIPLE_KEYS + NEGATIVE_KEYS
 
 # One parser per spaCy model name and process: the Language itself is cached by load_spacy_pipeline.
-_PARSERS: dict[Optional[str], SceneGraphParser] = {}
+_PARSERS: dict[str | None, SceneGraphParser] = {}
 
 
-def cached_parser(spacy_model: Optional[str]) -> SceneGraphParser:
+def cached_parser(spacy_model: str | None) -> SceneGraphParser:
     if spacy_model not in _PARSERS:
         _PARSERS[spacy_model] = SceneGraphParser(spacy_model=spacy_model)
     return _PARSERS[spacy_model]
@@ -61,7 +62,7 @@ class StructureCLIPProcessor(ProcessorMixin):
         image_processor=None,
         tokenizer=None,
         triple_tokenizer=None,
-        spacy_model: Optional[str] = None,
+        spacy_model: str | None = None,
         max_triples: int = 6,
         phrase_length: int = 5,
     ):
@@ -101,7 +102,7 @@ class StructureCLIPProcessor(ProcessorMixin):
         return_tensors="pt",
         padding="max_length",
         truncation=True,
-        max_length: Optional[int] = None,
+        max_length: int | None = None,
         seed: int = 0,
         negative_strategy: str = "random",
         **kwargs,
@@ -214,16 +215,16 @@ class StructureCLIPProcessor(ProcessorMixin):
                 negative_triples = _validate_triples(negative_triples, "negative_triples", expected=len(texts),
                                                      allow_none=True)
                 # A negative caption whose triples are None gets them parsed, like an unannotated one.
-                unparsed = [i for i, (n, t) in enumerate(zip(negatives, negative_triples)) if n is not None and t is None]
+                unparsed = [i for i, (n, t) in enumerate(zip(negatives, negative_triples, strict=False)) if n is not None and t is None]
                 if unparsed:
                     graphs_of_unparsed = self.parse([negatives[i] for i in unparsed])
-                    for i, graph in zip(unparsed, graphs_of_unparsed):
+                    for i, graph in zip(unparsed, graphs_of_unparsed, strict=False):
                         negative_triples[i] = graph.triples()
         mask = [int(n is not None) for n in negatives]
         # Rows without a negative still need well-formed tensors; negative_mask = 0 tells the model
         # to ignore them (never another caption's negative, docs/method.md §3).
         texts_out = [n if n is not None else "" for n in negatives]
-        triples_out = [t if (n is not None and t is not None) else [] for n, t in zip(negatives, negative_triples)]
+        triples_out = [t if (n is not None and t is not None) else [] for n, t in zip(negatives, negative_triples, strict=False)]
         return texts_out, triples_out, mask
 
     def _triple_ids(self, triples_per_caption) -> dict:
@@ -272,7 +273,7 @@ def _mask_negatives_equal_to_positives(data: dict, negative_mask: list[int]) -> 
     return mask
 
 
-def _as_caption_list(text, name: str) -> Optional[list[str]]:
+def _as_caption_list(text, name: str) -> list[str] | None:
     if text is None:
         return None
     if isinstance(text, str):
@@ -287,7 +288,7 @@ def _as_caption_list(text, name: str) -> Optional[list[str]]:
     return list(text)
 
 
-def _validate_triples(triples, name: str, expected: Optional[int] = None, allow_none: bool = False):
+def _validate_triples(triples, name: str, expected: int | None = None, allow_none: bool = False):
     if not isinstance(triples, (list, tuple)):
         raise TypeError(f"{name} must be a list with one entry (list of (head, relation, tail)) per caption, "
                         f"got {type(triples).__name__}")
@@ -315,7 +316,7 @@ def _validate_triples(triples, name: str, expected: Optional[int] = None, allow_
     return result
 
 
-def _validate_negative_list(negatives: Sequence, expected: int) -> list[Optional[str]]:
+def _validate_negative_list(negatives: Sequence, expected: int) -> list[str | None]:
     if not isinstance(negatives, (list, tuple)):
         raise TypeError(f'negatives must be None, "auto" or a list of str/None, got {type(negatives).__name__}')
     if len(negatives) != expected:

@@ -8,7 +8,6 @@ A mixin of scene_graph_rules._GraphBuilder, whose token/node helpers it uses.
 from __future__ import annotations
 
 from .scene_graph_lemmas import ADJECTIVE_TAGS
-from .scene_graph_nodes import NodeRules
 from .scene_graph_lexicon import (
     COLOUR_WORDS,
     COLOURED_WORDS,
@@ -19,6 +18,8 @@ from .scene_graph_lexicon import (
     QUANTIFYING_ADJECTIVES,
     SHADE_WORDS,
 )
+from .scene_graph_nodes import NodeRules
+
 
 # A progressive verb with only these dependents relates to nothing: it is a state ("is smiling").
 _STATE_VERB_DEPS = {"nsubj", "aux", "auxpass", "advmod", "punct", "neg", "prt", "cc", "mark"}

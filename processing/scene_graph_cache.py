@@ -23,13 +23,13 @@ import importlib.metadata
 import json
 import logging
 import os
-from typing import Optional
 
 import datasets
 
 from .processing_structure_clip import cached_parser
 from .scene_graph_parser import PARSER_VERSION, default_spacy_model_name, load_spacy_pipeline
 from .semantic_negatives import NO_NEGATIVE, STRATEGIES, negative_for_graph
+
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +64,10 @@ def add_scene_graph_columns(
     build_negatives: bool = False,
     seed: int = 0,
     negative_strategy: str = "random",
-    spacy_model: Optional[str] = None,
+    spacy_model: str | None = None,
     batch_size: int = 256,
-    num_proc: Optional[int] = None,
-    cache_dir: Optional[str] = None,
+    num_proc: int | None = None,
+    cache_dir: str | None = None,
     load_from_cache_file: bool = True,
 ) -> datasets.Dataset:
     """Add ``triples`` (and negatives) to every row via one cached ``datasets.map``.
@@ -132,11 +132,11 @@ def _add_columns(batch: dict, spacy_model: str, caption_column: str, build_negat
     needed = [i for i in range(len(captions))
               if existing[i] is None or (build_negatives and given_negatives[i] is None)]
     graphs: list = [None] * len(captions)
-    for index, graph in zip(needed, parse_captions([captions[i] for i in needed], spacy_model) if needed else []):
+    for index, graph in zip(needed, parse_captions([captions[i] for i in needed], spacy_model) if needed else [], strict=False):
         graphs[index] = graph
     batch["triples"] = [
         triples if triples is not None else [list(t) for t in graph.triples()]
-        for triples, graph in zip(existing, graphs)
+        for triples, graph in zip(existing, graphs, strict=False)
     ]
     if build_negatives:
         batch.update(_negative_columns(batch, graphs, seed, negative_strategy))
@@ -148,7 +148,7 @@ def _negative_columns(batch: dict, graphs: list, seed: int, strategy: str) -> di
     given = batch.get("negative_caption") or [None] * size
     given_triples = batch.get("negative_triples") or [None] * size
     columns = {"negative_caption": [], "negative_triples": [], "negative_kind": [], "negative_reason": []}
-    for graph, caption, triples in zip(graphs, given, given_triples):
+    for graph, caption, triples in zip(graphs, given, given_triples, strict=False):
         if caption is not None:  # a negative that came with the data is never replaced
             row = (caption, triples, GIVEN_NEGATIVE, None)
         else:
@@ -160,7 +160,7 @@ def _negative_columns(batch: dict, graphs: list, seed: int, strategy: str) -> di
                 outcome.kind if negative else NO_NEGATIVE,
                 outcome.reason,
             )
-        for key, value in zip(columns, row):
+        for key, value in zip(columns, row, strict=False):
             columns[key].append(value)
     return columns
 

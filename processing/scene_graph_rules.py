@@ -28,6 +28,7 @@ from .scene_graph_lexicon import (
     RELATIVE_PRONOUNS,
 )
 
+
 _SUBJECT_INHERITING_DEPS = {"conj", "advcl", "xcomp", "pcomp"}
 
 

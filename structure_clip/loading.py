@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Optional
 
 import torch
 
@@ -20,7 +19,7 @@ from structure_clip.training.arguments import ModelArguments
 logger = logging.getLogger(__name__)
 
 
-def parse_config_overrides(text: Optional[str]) -> dict:
+def parse_config_overrides(text: str | None) -> dict:
     """'loss_recipe=infonce,knowledge_weight=0.2' -> {'loss_recipe': 'infonce', 'knowledge_weight': 0.2}.
 
     A JSON object is accepted too, for nested fields: '{"knowledge_config": {"num_hidden_layers": 2}}'.
@@ -59,7 +58,7 @@ def check_processor_matches_model(processor, config) -> None:
         raise ValueError("processor and model do not belong together: " + "; ".join(problems))
 
 
-def load_structure_clip(model_path, processor_path=None, dtype=None, spacy_model: Optional[str] = None):
+def load_structure_clip(model_path, processor_path=None, dtype=None, spacy_model: str | None = None):
     """A saved Structure-CLIP model (this package's classes, never remote code) and its checked processor."""
     from pathlib import Path
 
@@ -84,7 +83,7 @@ def load_structure_clip(model_path, processor_path=None, dtype=None, spacy_model
     return model, processor
 
 
-def load_model_and_processor(args: ModelArguments, spacy_model: Optional[str] = None):
+def load_model_and_processor(args: ModelArguments, spacy_model: str | None = None):
     """A Structure-CLIP checkpoint loads as is; a CLIP one gets a fresh KEE (docs/method.md §1), detected from model_type."""
     from transformers import AutoConfig
 
@@ -104,7 +103,7 @@ def load_model_and_processor(args: ModelArguments, spacy_model: Optional[str] = 
     return model, processor
 
 
-def load_processor(args: ModelArguments, config, from_structure_clip: bool, spacy_model: Optional[str] = None):
+def load_processor(args: ModelArguments, config, from_structure_clip: bool, spacy_model: str | None = None):
     """The checkpoint's own StructureCLIPProcessor, or one built from a CLIP checkpoint + --triple_tokenizer."""
     from transformers import AutoImageProcessor, AutoTokenizer
 

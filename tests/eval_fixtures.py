@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
+
 COLOURS = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0), (0, 255, 255), (255, 0, 255), (128, 128, 128)]
 
 
@@ -175,7 +176,7 @@ class OracleScorer:
         embeds = torch.zeros(len(images), self.dim)
         for row in range(len(images)):
             pixel = images[row].convert("RGB").getpixel((0, 0))
-            nearest = min(range(len(COLOURS)), key=lambda i: sum((a - b) ** 2 for a, b in zip(COLOURS[i], pixel)))
+            nearest = min(range(len(COLOURS)), key=lambda i: sum((a - b) ** 2 for a, b in zip(COLOURS[i], pixel, strict=False)))
             embeds[row, nearest] = 1.0  # nearest, not exact: fixture images are real (lossy) JPEGs
             embeds[row, -1] = 1.0
         return embeds

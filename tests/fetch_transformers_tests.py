@@ -24,6 +24,7 @@ import tempfile
 import types
 from pathlib import Path
 
+
 logger = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

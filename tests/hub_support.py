@@ -10,6 +10,7 @@ from modeling_structure_clip import StructureCLIPModel
 from tests.tiny_models import tiny_structure_clip_config
 from tests.tiny_processors import CLIP_SPECIAL_IDS, make_tiny_processor, tiny_vocab_sizes
 
+
 # Labels built from the tiny tokenizers' whole words; their scene graphs differ only in structure.
 LABELS = ["a man riding a horse", "a horse riding a man", "a red car next to a blue bus", "a dog"]
 

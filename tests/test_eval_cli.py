@@ -8,7 +8,12 @@ import torch
 from PIL import Image
 
 from structure_clip.evaluation import runner as evaluate
-from structure_clip.evaluation.scorers import CLIPEmbeddingScorer, StructureCLIPEmbeddingScorer, load_scorer, scorer_for_model
+from structure_clip.evaluation.scorers import (
+    CLIPEmbeddingScorer,
+    StructureCLIPEmbeddingScorer,
+    load_scorer,
+    scorer_for_model,
+)
 from tests.eval_fixtures import (
     make_image,
     save_tiny_clip,
@@ -17,6 +22,7 @@ from tests.eval_fixtures import (
     write_sugarcrepe,
     write_winoground_release,
 )
+
 
 SYNTHETIC_SIZE = "4"
 

@@ -19,15 +19,16 @@ import pytest
 import torch
 from huggingface_hub import HfApi, ModelCard
 
+from modeling_structure_clip.convert_original_structure_clip import convert_original_checkpoint
 from structure_clip.hub import export as export_to_hub
 from structure_clip.hub import verification, verification_child
 from structure_clip.hub.export import push_folder
 from structure_clip.hub.folder_files import folder_digest, list_files
-from structure_clip.hub.verification import VerificationError, verify_folder
 from structure_clip.hub.security_scan import scan_folder, scan_python_source
-from modeling_structure_clip.convert_original_structure_clip import convert_original_checkpoint
+from structure_clip.hub.verification import VerificationError, verify_folder
 from tests.hub_support import LABELS, sample_images, tiny_model_and_processor
 from tests.test_model_conversion import to_openai_clip_state_dict, to_original_kee_state_dict
+
 
 torch.set_num_threads(1)
 

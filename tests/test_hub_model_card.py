@@ -8,6 +8,7 @@ from huggingface_hub import ModelCard
 
 from structure_clip.hub.model_card import DEFAULT_TEMPLATE, build_model_card, check_results_belong_to, read_results
 
+
 CONFIG = {
     "model_type": "structure_clip",
     "projection_dim": 512,

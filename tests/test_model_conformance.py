@@ -24,13 +24,13 @@ import unittest
 import pytest
 import torch
 
-from tests.fetch_transformers_tests import import_common_test_modules, locate_tests_dir
 from modeling_structure_clip import (
     StructureCLIPConfig,
     StructureCLIPKnowledgeConfig,
     StructureCLIPKnowledgeModel,
     StructureCLIPModel,
 )
+from tests.fetch_transformers_tests import import_common_test_modules, locate_tests_dir
 from tests.tiny_models import (
     random_captions,
     random_pixel_values,
@@ -38,6 +38,7 @@ from tests.tiny_models import (
     tiny_knowledge_config,
     tiny_structure_clip_config,
 )
+
 
 torch.set_num_threads(1)
 

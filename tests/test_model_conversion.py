@@ -23,6 +23,7 @@ from modeling_structure_clip.convert_original_structure_clip import (
 )
 from tests.tiny_models import KNOWLEDGE_CLS_ID, KNOWLEDGE_SEP_ID, random_inputs, tiny_structure_clip_config
 
+
 torch.set_num_threads(1)
 
 # Output fields that the converted model must reproduce bit for bit.

@@ -11,10 +11,11 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from tests.tiny_models import random_inputs, tiny_structure_clip_config
 from transformers import CLIPConfig, CLIPModel
 
 from modeling_structure_clip import StructureCLIPModel
+from tests.tiny_models import random_inputs, tiny_structure_clip_config
+
 
 ATOL = 1e-6
 

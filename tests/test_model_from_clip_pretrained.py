@@ -20,6 +20,7 @@ from tests.tiny_models import (
     tiny_vision_config,
 )
 
+
 torch.set_num_threads(1)
 
 BERT_LAYERS = 4  # the checkpoint is deeper than the KEE, as bert-base (12) is deeper than the original KEE (6)

@@ -3,7 +3,6 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from tests.tiny_models import random_inputs, tiny_structure_clip_config
 
 from modeling_structure_clip import (
     StructureCLIPModel,
@@ -12,6 +11,7 @@ from modeling_structure_clip import (
     negative_margin_ranking_loss,
     structure_clip_losses,
 )
+from tests.tiny_models import random_inputs, tiny_structure_clip_config
 
 
 def unit(*shape, seed=0):

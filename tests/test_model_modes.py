@@ -5,9 +5,10 @@ import itertools
 
 import pytest
 import torch
-from tests.tiny_models import KNOWLEDGE_PAD_ID, random_inputs, tiny_structure_clip_config
 
 from modeling_structure_clip import StructureCLIPModel
+from tests.tiny_models import KNOWLEDGE_PAD_ID, random_inputs, tiny_structure_clip_config
+
 
 KEE_MODES = list(
     itertools.product(

@@ -232,7 +232,7 @@ def test_property_negative_differs_from_positive_and_is_deterministic(subject, o
         words = outcome.negative.caption.lower().split()
         assert [w for w in words if w not in ("a", "the", "an")] != [
             w for w in caption.split() if w not in ("a", "the", "an")]
-        for article, word in zip(words, words[1:]):
+        for article, word in zip(words, words[1:], strict=False):
             if article in ("a", "an"):
                 assert article == ("an" if word in VOWEL_SOUND_WORDS else "a"), outcome.negative.caption
 

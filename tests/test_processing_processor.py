@@ -18,6 +18,7 @@ from tests.tiny_processors import (
     tiny_vocab_sizes,
 )
 
+
 CAPTIONS = ["A man riding a horse.", "The cat is black and the dog is white.", "a dog"]
 NEGATIVE_KEYS = [key for key in MODEL_INPUT_NAMES if key.startswith("negative_")]
 
@@ -123,7 +124,7 @@ def test_auto_negatives_are_the_semantic_negatives(processor):
     expected = build_negatives(processor.parse(CAPTIONS), seed=5)
     assert batch["negative_mask"].tolist() == expected.mask
     decoded = processor.tokenizer.batch_decode(batch["negative_input_ids"], skip_special_tokens=True)
-    for text, caption in zip(decoded, expected.captions):
+    for text, caption in zip(decoded, expected.captions, strict=False):
         assert text.replace(" ", "") == (caption or "").lower().replace(" ", "")
     negative_triples = [t or [] for t in expected.triples]
     encoded = processor.encode_triples(negative_triples)
@@ -258,9 +259,8 @@ def test_tiny_tokenizers_are_offline_and_eos_is_the_largest_id():
 
 
 def test_outputs_feed_the_tiny_model(processor):
-    from tests.tiny_models import tiny_structure_clip_config
-
     from modeling_structure_clip import StructureCLIPModel
+    from tests.tiny_models import tiny_structure_clip_config
 
     sizes, ids, bert = tiny_vocab_sizes(), CLIP_SPECIAL_IDS, processor.triple_tokenizer
     config = tiny_structure_clip_config(

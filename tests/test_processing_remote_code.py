@@ -16,6 +16,7 @@ import torch
 
 from tests.tiny_processors import make_tiny_processor
 
+
 CAPTIONS = ["A man riding a horse.", "The cat is black and the dog is white.", "a dog"]
 
 CHILD = textwrap.dedent(

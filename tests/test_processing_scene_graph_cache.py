@@ -6,6 +6,7 @@ import pytest
 from processing import scene_graph_cache
 from processing.scene_graph_cache import GIVEN_NEGATIVE, add_scene_graph_columns, negative_counts
 
+
 CAPTIONS = ["A man riding a horse.", "The cat is black and the dog is white.", "a dog", "A woman next to a car."]
 
 

@@ -3,8 +3,9 @@
 import json
 
 import pytest
-from structure_clip.synthetic import ablation as synthetic_ablation
 import torch
+
+from structure_clip.synthetic import ablation as synthetic_ablation
 from structure_clip.synthetic.ablation import (
     VARIANTS,
     AblationArguments,
@@ -12,6 +13,7 @@ from structure_clip.synthetic.ablation import (
     variant_keys,
 )
 from structure_clip.synthetic.world import build_synthetic_tokenizers
+
 
 TINY_RUN = [
     "--max_train_steps", "3",

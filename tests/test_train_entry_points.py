@@ -11,12 +11,18 @@ from pathlib import Path
 import pytest
 import torch
 
-from structure_clip.training import trainer as finetune_with_trainer
+from modeling_structure_clip import StructureCLIPModel
 from structure_clip.loading import load_model_and_processor, parse_config_overrides
 from structure_clip.training import cli as train_cli
+from structure_clip.training import trainer as finetune_with_trainer
 from structure_clip.training.arguments import StructureCLIPTrainArgs
-from modeling_structure_clip import StructureCLIPModel
-from tests.train_tiny_setup import write_coco_records_json, write_original_json, write_tiny_images, write_tiny_model_folder
+from tests.train_tiny_setup import (
+    write_coco_records_json,
+    write_original_json,
+    write_tiny_images,
+    write_tiny_model_folder,
+)
+
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 NO_DROPOUT = {"knowledge_config": {"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}}
@@ -97,7 +103,7 @@ def test_two_process_data_parallel_gathers_negatives_across_ranks(files, tmp_pat
     # only holds if every rank's loss saw the other rank's images and captions as negatives.
     train_cli.train_main(_common_args(files, tmp_path / "single", batch_size=4))
     single = [r for r in _records(tmp_path / "single") if r["type"] == "train"]
-    for ddp_record, single_record in zip(train_records, single):
+    for ddp_record, single_record in zip(train_records, single, strict=False):
         assert ddp_record["loss"] == pytest.approx(single_record["loss"], abs=1e-5)
         assert ddp_record["hinge_loss"] == pytest.approx(single_record["hinge_loss"], abs=1e-5)
     ddp_state = StructureCLIPModel.from_pretrained(tmp_path / "ddp").state_dict()
@@ -159,8 +165,13 @@ def test_start_from_a_clip_checkpoint_gets_a_fresh_kee(tmp_path):
     from transformers import CLIPConfig, CLIPModel
 
     from tests.tiny_models import tiny_text_config, tiny_vision_config
-    from tests.tiny_processors import (CLIP_SPECIAL_IDS, make_tiny_bert_tokenizer, make_tiny_clip_tokenizer,
-                                 make_tiny_image_processor, tiny_vocab_sizes)
+    from tests.tiny_processors import (
+        CLIP_SPECIAL_IDS,
+        make_tiny_bert_tokenizer,
+        make_tiny_clip_tokenizer,
+        make_tiny_image_processor,
+        tiny_vocab_sizes,
+    )
 
     text = tiny_text_config(vocab_size=tiny_vocab_sizes()["text"], **CLIP_SPECIAL_IDS)
     torch.manual_seed(0)

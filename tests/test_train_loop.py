@@ -11,9 +11,9 @@ import torch
 
 from structure_clip.training import loop as train
 from structure_clip.training.arguments import StructureCLIPTrainArgs
+from structure_clip.training.data import StructureCLIPCollator
 from tests.tiny_processors import make_tiny_processor
 from tests.train_tiny_setup import make_tiny_model, tiny_dataset, write_tiny_images
-from structure_clip.training.data import StructureCLIPCollator
 
 
 @pytest.fixture(scope="module")

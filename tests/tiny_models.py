@@ -16,6 +16,7 @@ from structure_clip.tiny_configs import (
     vision_tower_config,
 )
 
+
 TEXT_VOCAB_SIZE = 99
 TEXT_PAD_ID, TEXT_BOS_ID, TEXT_EOS_ID = 1, 97, 98
 KNOWLEDGE_VOCAB_SIZE = 50

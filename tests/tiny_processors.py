@@ -12,11 +12,11 @@ configs should use :data:`CLIP_SPECIAL_IDS` for bos/eos/pad and :func:`tiny_voca
 from __future__ import annotations
 
 import os
-from typing import Optional
 
 from transformers import BertTokenizer, CLIPImageProcessor, CLIPTokenizer
 
 from processing import StructureCLIPProcessor
+
 
 TINY_IMAGE_SIZE = 30
 TINY_TEXT_LENGTH = 16  # CLIP tokenizer model_max_length: tiny text configs need >= 16 positions
@@ -91,7 +91,7 @@ def make_tiny_image_processor() -> CLIPImageProcessor:
 
 
 def make_tiny_processor(
-    tmp_dir: Optional[os.PathLike] = None, max_triples: int = 6, phrase_length: int = 5, spacy_model=None
+    tmp_dir: os.PathLike | None = None, max_triples: int = 6, phrase_length: int = 5, spacy_model=None
 ) -> StructureCLIPProcessor:
     """A StructureCLIPProcessor built offline; when ``tmp_dir`` is given it is also saved there."""
     processor = StructureCLIPProcessor(

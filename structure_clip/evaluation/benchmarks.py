@@ -26,13 +26,13 @@ import dataclasses
 import json
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch
 
-from structure_clip.evaluation.order_perturbations import OrderItem
 from structure_clip.evaluation.metrics import (
     macro_accuracy,
     multi_candidate_correct,
@@ -42,6 +42,8 @@ from structure_clip.evaluation.metrics import (
     weighted_group_means,
     winoground_scores,
 )
+from structure_clip.evaluation.order_perturbations import OrderItem
+
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +218,7 @@ def evaluate_aro(scorer, items: Sequence[PairItem], dropped_groups: set[str] = f
     positive, negative = score_pair_items(scorer, items)
     correct = pairwise_correct(positive, negative)
     kept = np.array([item.group not in dropped_groups for item in items])
-    groups = [item.group for item, keep in zip(items, kept) if keep]
+    groups = [item.group for item, keep in zip(items, kept, strict=False) if keep]
     macro_all, per_group_all = macro_accuracy(correct[kept], groups, min_count=0)
     macro_min25, per_group_min25 = macro_accuracy(correct[kept], groups, min_count=ARO_MIN_GROUP_COUNT)
     metrics = {

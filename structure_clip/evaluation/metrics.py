@@ -15,10 +15,11 @@ from __future__ import annotations
 import logging
 import math
 from collections import defaultdict
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import torch
+
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def macro_accuracy(
         raise ValueError(f"{correct.size} correctness flags but {len(groups)} group labels.")
     hits: dict[str, int] = defaultdict(int)
     counts: dict[str, int] = defaultdict(int)
-    for is_correct, group in zip(correct.tolist(), groups):
+    for is_correct, group in zip(correct.tolist(), groups, strict=False):
         hits[group] += int(is_correct)
         counts[group] += 1
     per_group = {

@@ -15,6 +15,7 @@ from typing import Any
 
 from processing import load_spacy_pipeline
 
+
 logger = logging.getLogger(__name__)
 
 # POS tags need tok2vec, tagger, attribute_ruler and (for attribute_ruler's patterns) the parser;
@@ -39,7 +40,7 @@ def _shuffle_positions(words: list[str], positions: list[int], rng: random.Rando
     moved = [words[i] for i in positions]
     rng.shuffle(moved)
     shuffled = list(words)
-    for position, word in zip(positions, moved):
+    for position, word in zip(positions, moved, strict=False):
         shuffled[position] = word
     return shuffled
 
@@ -77,7 +78,7 @@ def build_order_items(pairs, seed: int = 0, nlp=None, max_attempts: int = 10):
     disable = [pipe for pipe in UNUSED_PIPES_FOR_POS if pipe in nlp.pipe_names]
     flat = [(image, normalize_caption(caption)) for image, captions in pairs for caption in captions]
     items, skipped = [], 0
-    for index, ((image, caption), doc) in enumerate(zip(flat, nlp.pipe((caption for _, caption in flat), disable=disable))):
+    for index, ((image, _caption), doc) in enumerate(zip(flat, nlp.pipe((caption for _, caption in flat), disable=disable), strict=False)):
         words, tags = [token.text for token in doc], [token.pos_ for token in doc]
         original = " ".join(words)
         rng = random.Random(f"order-{seed}-{index}")

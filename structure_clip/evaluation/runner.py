@@ -37,15 +37,13 @@ import math
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import torch
 from transformers import HfArgumentParser
 
-from structure_clip.evaluation.scorers import MissingProcessorError, load_scorer
 from structure_clip.evaluation.benchmarks import (
-    MissingBenchmarkDataError,
     SHARED_DATA_DIR,
+    MissingBenchmarkDataError,
     evaluate_aro,
     evaluate_order,
     evaluate_retrieval,
@@ -60,7 +58,9 @@ from structure_clip.evaluation.benchmarks import (
     write_group_csv,
 )
 from structure_clip.evaluation.order_perturbations import build_order_items
+from structure_clip.evaluation.scorers import MissingProcessorError, load_scorer
 from structure_clip.synthetic.benchmark import evaluate_synthetic, load_synthetic_world
+
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class EvaluationArguments:
     model_name_or_path: str = dataclasses.field(
         metadata={"help": "Local folder or Hub id of a CLIP or Structure-CLIP checkpoint (kind read from config.model_type)."}
     )
-    processor: Optional[str] = dataclasses.field(
+    processor: str | None = dataclasses.field(
         default=None,
         metadata={"help": "Local folder or Hub id of the processor (default: --model_name_or_path). The converter's "
                           "output holds no processor: pass a saved StructureCLIPProcessor here."},
@@ -94,37 +94,37 @@ class EvaluationArguments:
     )
     output_dir: str = dataclasses.field(default="outputs/eval", metadata={"help": "Where JSON, CSV and results.md go."})
     batch_size: int = dataclasses.field(default=64, metadata={"help": "Images / captions per forward pass (>= 1)."})
-    device: Optional[str] = dataclasses.field(default=None, metadata={"help": "cpu, cuda, ... (default: cuda if available)."})
-    max_items: Optional[int] = dataclasses.field(
+    device: str | None = dataclasses.field(default=None, metadata={"help": "cpu, cuda, ... (default: cuda if available)."})
+    max_items: int | None = dataclasses.field(
         default=None,
         metadata={"help": "Use only the first N >= 1 items of each benchmark (quick checks; not a full result, "
                           "recorded in the JSON, and refused by export_to_hub.py)."},
     )
     seed: int = dataclasses.field(default=0, metadata={"help": "Seed of the Order perturbations and of a built synthetic world."})
-    aro_dir: Optional[str] = dataclasses.field(
+    aro_dir: str | None = dataclasses.field(
         default=None, metadata={"help": "ARO root: visual_genome_relation.json, visual_genome_attribution.json, images/."}
     )
-    aro_image_dir: Optional[str] = dataclasses.field(default=None, metadata={"help": "Visual Genome images (default <aro_dir>/images)."})
-    aro_dropped_relations: Optional[str] = dataclasses.field(
+    aro_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Visual Genome images (default <aro_dir>/images)."})
+    aro_dropped_relations: str | None = dataclasses.field(
         default=None, metadata={"help": "JSON list of relation names dropped from VG-Relation (default ../shared/data/aro/vg_relation_dropped_157.json)."}
     )
-    coco_annotations: Optional[str] = dataclasses.field(
+    coco_annotations: str | None = dataclasses.field(
         default=None, metadata={"help": "COCO Karpathy test captions: coco_karpathy_test.json, dataset_coco.json or the TSV."}
     )
-    coco_image_dir: Optional[str] = dataclasses.field(default=None, metadata={"help": "Root the COCO annotation image paths are relative to."})
-    flickr_annotations: Optional[str] = dataclasses.field(default=None, metadata={"help": "Flickr30k Karpathy test captions (flickr30k_test.json or dataset_flickr30k.json)."})
-    flickr_image_dir: Optional[str] = dataclasses.field(default=None, metadata={"help": "Root the Flickr30k annotation image paths are relative to."})
+    coco_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Root the COCO annotation image paths are relative to."})
+    flickr_annotations: str | None = dataclasses.field(default=None, metadata={"help": "Flickr30k Karpathy test captions (flickr30k_test.json or dataset_flickr30k.json)."})
+    flickr_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Root the Flickr30k annotation image paths are relative to."})
     sugarcrepe_dir: str = dataclasses.field(
         default=str(SHARED_DATA_DIR / "sugarcrepe"), metadata={"help": "Folder of the 7 SugarCrepe <subset>.json files."}
     )
-    coco_val2017_dir: Optional[str] = dataclasses.field(default=None, metadata={"help": "COCO val2017 images (SugarCrepe)."})
-    winoground_dir: Optional[str] = dataclasses.field(
+    coco_val2017_dir: str | None = dataclasses.field(default=None, metadata={"help": "COCO val2017 images (SugarCrepe)."})
+    winoground_dir: str | None = dataclasses.field(
         default=None, metadata={"help": "Winoground: a save_to_disk export of facebook/winoground, or examples.jsonl + images/."}
     )
-    synthetic_dir: Optional[str] = dataclasses.field(
+    synthetic_dir: str | None = dataclasses.field(
         default=None, metadata={"help": "A saved synthetic-world DatasetDict; default: build it from --seed."}
     )
-    synthetic_test_size: Optional[int] = dataclasses.field(
+    synthetic_test_size: int | None = dataclasses.field(
         default=None, metadata={"help": "When building the synthetic world, items (>= 1) per test split (default: synthetic_world's)."}
     )
 

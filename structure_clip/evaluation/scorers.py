@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 
 from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
 from structure_clip.loading import MissingProcessorError, load_structure_clip
+
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ The model, processor and pipeline are this repository's own remote-code files.
 
 from transformers import pipeline
 
+
 ALLOWED_PARAMETERS = ("candidate_labels", "hypothesis_template", "candidate_triples")
 
 

@@ -40,11 +40,11 @@ import json
 import logging
 import shutil
 from pathlib import Path
-from typing import Optional
 
 from structure_clip.hub.folder_files import folder_digest, list_files
-from structure_clip.loading import load_structure_clip
 from structure_clip.hub.verification import VerificationError, VerificationReport, verify_folder
+from structure_clip.loading import load_structure_clip
+
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def render_card(model, *, repo_id: str, model_path, result_paths=(), allow_resul
 
 
 def push_folder(folder: str | Path, repo_id: str, report: VerificationReport, *, private: bool = False,
-                token: Optional[str] = None, commit_message: Optional[str] = None):
+                token: str | None = None, commit_message: str | None = None):
     """Upload exactly the verified files in one commit; refuse a folder that changed since."""
     from huggingface_hub import CommitOperationAdd, HfApi
 

@@ -24,12 +24,14 @@ import json
 import logging
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import jinja2
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
+
 
 logger = logging.getLogger(__name__)
 
@@ -90,10 +92,10 @@ class BenchmarkRecord:
     dataset: str
     task: str
     metrics: dict[str, float]
-    model: Optional[str] = None
-    pretrained: Optional[str] = None
-    source: Optional[str] = None
-    max_items: Optional[int] = None  # set by evaluate_structure_clip.py --max_items: a quick check on a subset, not a result
+    model: str | None = None
+    pretrained: str | None = None
+    source: str | None = None
+    max_items: int | None = None  # set by evaluate_structure_clip.py --max_items: a quick check on a subset, not a result
 
     @property
     def display_name(self) -> str:
@@ -107,7 +109,7 @@ class SyntheticAblation:
     """The synthetic demo's ``{"variants": {...}}`` results file."""
 
     variants: dict[str, dict[str, float]]
-    source: Optional[str] = None
+    source: str | None = None
 
 
 @dataclass
@@ -255,7 +257,7 @@ def _display_name(dataset_key: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def eval_results_for(results: EvaluationResults, variant: Optional[str] = None) -> list[EvalResult]:
+def eval_results_for(results: EvaluationResults, variant: str | None = None) -> list[EvalResult]:
     """``model-index`` entries: every benchmark metric, plus the chosen synthetic variant's metrics."""
     entries = []
     for record in results.records:
@@ -298,7 +300,7 @@ def _format(value: float) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-def results_markdown(results: EvaluationResults, variant: Optional[str] = None) -> str:
+def results_markdown(results: EvaluationResults, variant: str | None = None) -> str:
     """The card's Evaluation section; says plainly when there are no results."""
     if results.is_empty():
         return (
@@ -331,7 +333,7 @@ def _benchmark_table(records: list[BenchmarkRecord]) -> str:
     return "\n".join(rows) + "\n\n" + note
 
 
-def _ablation_table(ablation: SyntheticAblation, variant: Optional[str]) -> str:
+def _ablation_table(ablation: SyntheticAblation, variant: str | None) -> str:
     metrics = sorted({metric for values in ablation.variants.values() for metric in values})
     header = "| variant | " + " | ".join(metrics) + " |"
     rows = [header, "|---" * (len(metrics) + 1) + "|"]
@@ -358,7 +360,7 @@ VIT_B32_SHAPE = {"hidden_size": 768, "num_hidden_layers": 12, "patch_size": 32}
 REFERENCE_RUN_METADATA = ("base_model", "datasets")
 
 
-def _vision_shape(config: dict[str, Any]) -> Optional[dict]:
+def _vision_shape(config: dict[str, Any]) -> dict | None:
     """The vision tower's VIT_B32_SHAPE fields, or None when config.json has no vision_config."""
     vision = config.get("vision_config") or {}
     return {key: vision.get(key) for key in VIT_B32_SHAPE} if vision else None
@@ -401,7 +403,7 @@ def config_placeholders(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def training_recipe_markdown(loss_recipe: Optional[str], training_notes: Optional[str]) -> str:
+def training_recipe_markdown(loss_recipe: str | None, training_notes: str | None) -> str:
     recipe = TRAINING_RECIPES.get(loss_recipe or "", f"Loss recipe `{loss_recipe}`.")
     parts = [f"Objective of this checkpoint (`loss_recipe = {loss_recipe}`): {recipe}", REFERENCE_RECIPE]
     parts.append(
@@ -414,15 +416,15 @@ def training_recipe_markdown(loss_recipe: Optional[str], training_notes: Optiona
 
 def build_model_card(
     config: dict[str, Any],
-    results: Optional[EvaluationResults] = None,
+    results: EvaluationResults | None = None,
     *,
     model_name: str,
     repo_id: str,
     revision: str = "<commit-sha-you-reviewed>",
-    variant: Optional[str] = None,
-    training_notes: Optional[str] = None,
+    variant: str | None = None,
+    training_notes: str | None = None,
     template_path: str | Path = DEFAULT_TEMPLATE,
-    metadata_overrides: Optional[dict[str, Any]] = None,
+    metadata_overrides: dict[str, Any] | None = None,
 ) -> ModelCard:
     """Render ``model_card.md``: YAML metadata + ``model-index`` from ``results``, filled-in body."""
     results = results or EvaluationResults()

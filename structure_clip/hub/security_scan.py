@@ -17,9 +17,9 @@ from __future__ import annotations
 import ast
 import sys
 from pathlib import Path
-from typing import Optional
 
 from structure_clip.hub.folder_files import list_files
+
 
 WEIGHT_SUFFIXES = (".safetensors",)
 ALLOWED_SUFFIXES = {".json", ".safetensors", ".py", ".md", ".txt"}
@@ -105,7 +105,7 @@ def scan_python_source(source: str, name: str, siblings: set[str]) -> list[str]:
     return problems
 
 
-def _attribute_owner(func: ast.AST) -> Optional[str]:
+def _attribute_owner(func: ast.AST) -> str | None:
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         return func.value.id
     return None

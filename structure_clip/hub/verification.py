@@ -13,10 +13,11 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from structure_clip.hub.folder_files import folder_digest, list_files
 from structure_clip.hub.verification_child import model_outputs, pipeline_scores
+
 
 logger = logging.getLogger(__name__)
 
@@ -125,13 +126,13 @@ def compare_outputs(reference: dict, fresh: dict, tolerance: float = VERIFY_TOLE
     return differences
 
 
-def _max_score_difference(expected: list[dict], actual: Optional[list[dict]]) -> float:
+def _max_score_difference(expected: list[dict], actual: list[dict] | None) -> float:
     """Pipeline scores per image as {label: score}; different labels or image counts never match."""
     if actual is None or len(actual) != len(expected):
         return math.inf
-    if any(set(ref) != set(got) for ref, got in zip(expected, actual)):
+    if any(set(ref) != set(got) for ref, got in zip(expected, actual, strict=False)):
         return math.inf
-    return max(abs(ref[label] - got[label]) for ref, got in zip(expected, actual) for label in ref)
+    return max(abs(ref[label] - got[label]) for ref, got in zip(expected, actual, strict=False) for label in ref)
 
 
 def _max_abs_difference(expected, actual) -> float:

@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+
 TASK = "zero-shot-image-classification"
 OUR_PACKAGES = ("modeling_structure_clip", "processing", "structure_clip")
 
@@ -65,8 +66,13 @@ def _child_verify(folder: str, spec_path: str, out_path: str) -> None:
         raise SystemExit(f"FAIL: {package} is importable in the verification process")
 
     import torch
-    from transformers import (AutoModel, AutoModelForZeroShotImageClassification, AutoProcessor,
-                              ZeroShotImageClassificationPipeline, pipeline)
+    from transformers import (
+        AutoModel,
+        AutoModelForZeroShotImageClassification,
+        AutoProcessor,
+        ZeroShotImageClassificationPipeline,
+        pipeline,
+    )
 
     torch.set_num_threads(1)
     spec = json.loads(Path(spec_path).read_text())

@@ -42,6 +42,7 @@ import torch
 
 from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
 
+
 logger = logging.getLogger(__name__)
 
 VARIANTS = ("clip", "clip+negatives", "structure-clip")
@@ -122,7 +123,7 @@ def encode_split(processor, dataset, chunk_size: int = 2000) -> EncodedSplit:
             parts.setdefault(key, []).append(value)
     tensors = {key: torch.cat(values) for key, values in parts.items()}
     relation_swap = torch.tensor(
-        [n[0] == list(reversed(t[0])) for t, n in zip(dataset["triples"], dataset["negative_triples"])]
+        [n[0] == list(reversed(t[0])) for t, n in zip(dataset["triples"], dataset["negative_triples"], strict=False)]
     )
     return EncodedSplit(tensors, relation_swap)
 
@@ -152,9 +153,8 @@ class VariantCollator:
 
 
 def build_variant_model(variant: str, args: AblationArguments, tokenizers):
-    from structure_clip.synthetic.world import tiny_synthetic_model_config
-
     from modeling_structure_clip import StructureCLIPModel
+    from structure_clip.synthetic.world import tiny_synthetic_model_config
 
     uses_knowledge = variant == "structure-clip"
     config = tiny_synthetic_model_config(

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 import torch
 
-from structure_clip.evaluation.benchmarks import PairItem, RetrievalSet, evaluate_retrieval, require_path, score_pair_items
+from structure_clip.evaluation.benchmarks import (
+    PairItem,
+    RetrievalSet,
+    evaluate_retrieval,
+    require_path,
+    score_pair_items,
+)
 from structure_clip.evaluation.metrics import pairwise_accuracy
+
 
 SYNTHETIC_PAIR_SPLITS = {"relation_swap": "test_relation_swap", "attribute_swap": "test_attribute_swap"}
 
@@ -24,6 +31,7 @@ def load_synthetic_world(path=None, seed: int = 0, split_sizes: dict | None = No
         require_path(path, "synthetic world DatasetDict", "run synthetic_world.build_synthetic_dataset(...).save_to_disk(path)")
         return datasets.load_from_disk(str(path))
     import datasets
+
     from structure_clip.synthetic.world import build_synthetic_dataset
 
     world = build_synthetic_dataset(seed=seed, split_sizes=split_sizes)

@@ -37,6 +37,7 @@ from structure_clip.tiny_configs import (
     vision_tower_config,
 )
 
+
 logger = logging.getLogger(__name__)
 
 SHAPES = ("circle", "square", "triangle", "diamond")

@@ -8,7 +8,6 @@ logging, checkpoint and selection option of `train.run_training`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from structure_clip.training.data import DataArguments
 
@@ -22,15 +21,15 @@ class ModelArguments:
         metadata={"aliases": ["--model"], "help": "A CLIP or Structure-CLIP checkpoint (hub id or local folder); "
                   "a CLIP one is turned into Structure-CLIP with a fresh KEE (detected from config.model_type)."},
     )
-    processor_name_or_path: Optional[str] = field(
+    processor_name_or_path: str | None = field(
         default=None, metadata={"help": "Processor to use; default: the model folder if it has one, else built from "
                                 "the CLIP checkpoint's tokenizer/image processor plus --triple_tokenizer."})
     triple_tokenizer: str = field(
         default="bert-base-uncased", metadata={"help": "BERT tokenizer for triple phrases when starting from CLIP."})
-    kee_init: Optional[str] = field(
+    kee_init: str | None = field(
         default=None, metadata={"help": "BERT checkpoint to initialise the KEE from when starting from CLIP "
                                 "(the original uses bert-base-uncased); default: random init."})
-    config_overrides: Optional[str] = field(
+    config_overrides: str | None = field(
         default=None, metadata={"help": "Config overrides: 'loss_recipe=infonce,knowledge_weight=0.2', or a JSON "
                                 "object for nested fields."})
 
@@ -52,7 +51,7 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
     adam_epsilon: float = field(default=1e-8, metadata={"help": "AdamW epsilon."})
     num_train_epochs: float = field(
         default=10, metadata={"help": "Epochs; original 10. Ignored if max_train_steps is set."})
-    max_train_steps: Optional[int] = field(default=None, metadata={"help": "Total optimizer steps (overrides epochs)."})
+    max_train_steps: int | None = field(default=None, metadata={"help": "Total optimizer steps (overrides epochs)."})
     gradient_accumulation_steps: int = field(default=1, metadata={"help": "Micro-batches per optimizer step."})
     lr_scheduler_type: str = field(
         default="constant",
@@ -60,7 +59,7 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
     num_warmup_steps: int = field(default=0, metadata={"help": "Linear warm-up steps of the LR schedule."})
     max_grad_norm: float = field(
         default=0.0, metadata={"help": "Clip the gradient norm to this (0 = off; the original does not clip)."})
-    mixed_precision: Optional[str] = field(
+    mixed_precision: str | None = field(
         default=None, metadata={"help": "'no', 'fp16' or 'bf16' (Accelerate autocast; the original trains in fp32). "
                                 "Default: the `accelerate launch` / accelerate config setting, else 'no'."})
     gather_negatives_across_ranks: bool = field(
@@ -69,25 +68,25 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
     dataloader_num_workers: int = field(default=0, metadata={"help": "DataLoader worker processes."})
     # -- logging, checkpoints, selection -------------------------------------------------------
     logging_steps: int = field(default=1, metadata={"help": "Write a train record to results.jsonl every N steps."})
-    eval_steps: Optional[int] = field(
+    eval_steps: int | None = field(
         default=None, metadata={"help": "Validate every N steps (default: once per epoch); also at the end."})
     metric_for_best_model: str = field(
         default="validation_loss", metadata={"help": "Validation metric that picks the best checkpoint, e.g. "
                                              "validation_loss, validation_pair_accuracy or an eval_callback key."})
-    greater_is_better: Optional[bool] = field(
+    greater_is_better: bool | None = field(
         default=None, metadata={"help": "Direction of the metric; default: False for names containing 'loss'."})
-    checkpointing_steps: Optional[str] = field(
+    checkpointing_steps: str | None = field(
         default=None, metadata={"help": "Save the full training state every N steps, or 'epoch'."})
-    checkpoints_total_limit: Optional[int] = field(
+    checkpoints_total_limit: int | None = field(
         default=None, metadata={"help": "Keep only the newest N checkpoints."})
-    resume_from_checkpoint: Optional[str] = field(
+    resume_from_checkpoint: str | None = field(
         default=None, metadata={"help": "A checkpoint folder, or 'latest' (newest in <output_dir>/checkpoints). "
                                 "Continues exactly: weights, optimizer, scheduler, RNG and data position."})
     overwrite_output_dir: bool = field(
         default=False, metadata={"help": "Delete the checkpoints and results.jsonl an earlier run left in --output_dir "
                                  "before a fresh run (other files are kept). Without it a fresh run refuses to start "
                                  "over old checkpoints, which a later --resume_from_checkpoint latest would pick up."})
-    stop_after_steps: Optional[int] = field(
+    stop_after_steps: int | None = field(
         default=None, metadata={"help": "Stop (without final save) after this many steps, as if the job were killed; "
                                 "for testing --resume_from_checkpoint."})
     disable_tqdm: bool = field(default=False, metadata={"help": "Hide progress bars."})
@@ -116,7 +115,7 @@ def _require_at_least_one(name: str, value, hint: str = "") -> None:
         raise ValueError(f"--{name} must be an integer >= 1{hint}, got {value}.")
 
 
-def _checked_checkpointing_steps(value) -> Optional[str]:
+def _checked_checkpointing_steps(value) -> str | None:
     """None, 'epoch' or a positive step count (kept as a string, as the command line gives it)."""
     if value is None or value == "epoch":
         return value

@@ -16,7 +16,6 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import torch
@@ -34,7 +33,7 @@ class TrainingProgress:
     completed_steps: int = 0
     epoch: int = 0
     batches_done_in_epoch: int = 0
-    best_metric: Optional[float] = None
+    best_metric: float | None = None
 
     def state_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -52,7 +51,7 @@ def _checkpoint_steps(root: Path) -> list[int]:
     return sorted(int(m.group(1)) for p in root.glob("step_*") if (m := CHECKPOINT_PATTERN.match(p.name)))
 
 
-def find_checkpoint(args) -> Optional[Path]:
+def find_checkpoint(args) -> Path | None:
     if args.resume_from_checkpoint is None:
         return None
     if args.resume_from_checkpoint != "latest":

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 
+
 logger = logging.getLogger(__name__)
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

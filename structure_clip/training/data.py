@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import datasets
 from PIL import Image
@@ -43,6 +43,7 @@ from structure_clip.training.data_readers import (
     read_hf_dataset,
     read_original_structure_clip_json,
 )
+
 
 logger = logging.getLogger(__name__)
 
@@ -56,32 +57,32 @@ logger = logging.getLogger(__name__)
 class DataArguments:
     """Which data to train and validate on (shared with finetune_with_trainer.py)."""
 
-    train_file: Optional[str] = field(
+    train_file: str | None = field(
         default=None, metadata={"help": "COCO-style JSON/JSONL/CSV of image paths and captions, or the original "
                                 "Structure-CLIP training JSON (image_path, true_caption, false_caption, *_triples)."})
-    validation_file: Optional[str] = field(default=None, metadata={"help": "Validation file in the same formats."})
-    dataset_name: Optional[str] = field(
+    validation_file: str | None = field(default=None, metadata={"help": "Validation file in the same formats."})
+    dataset_name: str | None = field(
         default=None, metadata={"help": "A `datasets` dataset (hub name or local path) instead of files."})
-    dataset_config_name: Optional[str] = field(default=None, metadata={"help": "Config name of --dataset_name."})
+    dataset_config_name: str | None = field(default=None, metadata={"help": "Config name of --dataset_name."})
     train_split: str = field(default="train", metadata={"help": "Split of --dataset_name to train on."})
-    validation_split: Optional[str] = field(
+    validation_split: str | None = field(
         default="validation", metadata={"help": "Split of --dataset_name used for checkpoint selection (if present)."})
     validation_split_percentage: float = field(
         default=0.0, metadata={"help": "Hold out this percentage of the training rows for validation when no "
                                "validation data is given (0 = none: the final model is the last step)."})
-    image_column: Optional[str] = field(default=None, metadata={"help": "Image (path) column; default: guessed."})
-    caption_column: Optional[str] = field(default=None, metadata={"help": "Caption column; default: guessed."})
-    image_root: Optional[str] = field(
+    image_column: str | None = field(default=None, metadata={"help": "Image (path) column; default: guessed."})
+    caption_column: str | None = field(default=None, metadata={"help": "Caption column; default: guessed."})
+    image_root: str | None = field(
         default=None,
         metadata={"help": "Folder that relative image paths start from; default: the data file's folder."})
     negatives: str = field(
         default="auto", metadata={"help": "'auto': build a semantic negative for rows without one; 'given': only "
                                   "the file's negatives; 'none': train without hard negatives."})
-    spacy_model: Optional[str] = field(default=None, metadata={"help": "spaCy pipeline for the scene-graph parser."})
-    data_cache_dir: Optional[str] = field(default=None, metadata={"help": "Cache folder for parsed scene graphs."})
-    preprocessing_num_workers: Optional[int] = field(default=None, metadata={"help": "Processes for parsing."})
-    max_train_samples: Optional[int] = field(default=None, metadata={"help": "Truncate the training set (debug)."})
-    max_eval_samples: Optional[int] = field(default=None, metadata={"help": "Truncate the validation set."})
+    spacy_model: str | None = field(default=None, metadata={"help": "spaCy pipeline for the scene-graph parser."})
+    data_cache_dir: str | None = field(default=None, metadata={"help": "Cache folder for parsed scene graphs."})
+    preprocessing_num_workers: int | None = field(default=None, metadata={"help": "Processes for parsing."})
+    max_train_samples: int | None = field(default=None, metadata={"help": "Truncate the training set (debug)."})
+    max_eval_samples: int | None = field(default=None, metadata={"help": "Truncate the validation set."})
 
     def __post_init__(self):
         if self.negatives not in ("auto", "given", "none"):
@@ -265,6 +266,6 @@ class StructureCLIPCollator:
             return [[] for _ in rows]
         present = present if present is not None else [True] * len(rows)
         values = [row.get(column) for row in rows]
-        if any(value is None and needed for value, needed in zip(values, present)):
+        if any(value is None and needed for value, needed in zip(values, present, strict=False)):
             return None
-        return [_as_tuples(value) if needed else None for value, needed in zip(values, present)]
+        return [_as_tuples(value) if needed else None for value, needed in zip(values, present, strict=False)]

@@ -12,10 +12,11 @@ import csv
 import json
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import datasets
+
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ import torch
 
 from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
 
+
 LOSS_TERM_NAMES = ("hinge_loss", "negative_loss", "contrastive_loss")
 
 

@@ -44,8 +44,8 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 import torch
 from accelerate import Accelerator, DataLoaderConfiguration, DistributedDataParallelKwargs
@@ -55,7 +55,6 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 from transformers import get_scheduler
 
-from structure_clip.training.distributed_loss import TrainingLossModule
 from structure_clip.loading import load_model_and_processor
 from structure_clip.training.arguments import StructureCLIPTrainArgs
 from structure_clip.training.checkpoints import (
@@ -67,6 +66,7 @@ from structure_clip.training.checkpoints import (
     should_checkpoint,
 )
 from structure_clip.training.data import StructureCLIPCollator, load_datasets
+from structure_clip.training.distributed_loss import TrainingLossModule
 from structure_clip.training.outputs import ResultsLog, TrainingResult, save_model, train_record
 from structure_clip.training.validation import validate_and_select
 
@@ -178,12 +178,12 @@ class TrainingRun:
     optimizer: torch.optim.Optimizer
     lr_scheduler: object
     train_dataloader: DataLoader
-    eval_dataloader: Optional[DataLoader]
+    eval_dataloader: DataLoader | None
     plan: StepPlan
     progress: TrainingProgress
     log: ResultsLog
     processor: object = None
-    eval_callback: Optional[Callable[[torch.nn.Module, int], dict]] = None
+    eval_callback: Callable[[torch.nn.Module, int], dict] | None = None
 
     @property
     def best_model_dir(self) -> str:
@@ -236,7 +236,7 @@ def run_training(
     collate_fn: Callable,
     processor=None,
     eval_dataset=None,
-    eval_callback: Optional[Callable[[torch.nn.Module, int], dict]] = None,
+    eval_callback: Callable[[torch.nn.Module, int], dict] | None = None,
 ) -> TrainingResult:
     """Train `model` in place on `train_dataset`; see the module docstring for the contract."""
     run = prepare_training_run(args, model, train_dataset, collate_fn, processor, eval_dataset, eval_callback)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Optional
 
 import torch
 
@@ -15,9 +14,9 @@ from processing.pipeline_structure_clip import save_with_structure_clip_pipeline
 @dataclass
 class TrainingResult:
     history: list[dict]
-    final_model_dir: Optional[str]
-    best_model_dir: Optional[str]
-    best_metric: Optional[float]
+    final_model_dir: str | None
+    best_model_dir: str | None
+    best_metric: float | None
     global_step: int
     results_file: str
 

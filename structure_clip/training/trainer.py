@@ -29,6 +29,7 @@ from structure_clip.loading import load_model_and_processor
 from structure_clip.training.arguments import ModelArguments
 from structure_clip.training.data import DataArguments, StructureCLIPCollator, load_datasets
 
+
 logger = logging.getLogger(__name__)
 
 

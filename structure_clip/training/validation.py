@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Optional
 
 import torch
 
-from structure_clip.training.distributed_loss import is_structure_clip
 from structure_clip.evaluation.metrics import pairwise_accuracy
+from structure_clip.training.distributed_loss import is_structure_clip
 from structure_clip.training.outputs import save_model
 
 
@@ -75,7 +74,7 @@ def pair_scores(model, batch, outputs):
     return positive_scores.float(), negative_scores.float(), has_negative.long()
 
 
-def is_better(args, value: float, best: Optional[float]) -> bool:
+def is_better(args, value: float, best: float | None) -> bool:
     greater = args.greater_is_better
     if greater is None:
         greater = "loss" not in args.metric_for_best_model
