@@ -116,12 +116,11 @@ def test_id_checkpoint_marks_are_dropped():
         ("( a , b", [], "outside"),
         ("", [], "empty"),
         ("   ", [], "empty"),
-        ("( man , ride , horse ) , ( man , ride , horse )", [("man", "ride", "horse")], "duplicate"),
         ("( man , ride , horse ) ) , ( dog", [("man", "ride", "horse")], "outside"),
         ("((( man , , horse ) , ( man , ride , horse )", [("man", "ride", "horse")], "empty slot"),
         ("( man , ride ) , ( a , b , c , d ) , ( x , y , z )", [("x", "y", "z")], "slots"),
         ("no graph at all", [], "outside"),
-        ("( man , ride , horse ) , " * 5000 + "( man , ride", [("man", "ride", "horse")], "duplicate"),
+        ("( man , ride , horse ) , " * 5000 + "( man , ride", [("man", "ride", "horse")], "outside"),
     ],
 )
 def test_malformed_output_keeps_the_well_formed_facts_and_reports_the_rest(text, kept_relations, problem):
@@ -130,6 +129,12 @@ def test_malformed_output_keeps_the_well_formed_facts_and_reports_the_rest(text,
     assert any(problem in message for message in facts.problems), facts.problems
     graph, problems = scene_graph_from_factual_text("a man riding a horse", text)
     assert isinstance(graph, SceneGraph) and graph.relations == kept_relations and problems == facts.problems
+
+
+def test_repeated_facts_are_dropped_and_counted_without_a_problem():
+    facts = parse_factual_text("( child , block , ball ) , ( child , block , ball ) , ( child:1 , block , ball )")
+    assert facts.relations == [("child", "block", "ball")]
+    assert (facts.duplicates, facts.problems) == (2, [])
 
 
 def test_very_long_reports_are_shortened():
@@ -182,6 +187,24 @@ def test_unlocatable_names_leave_the_spans_to_the_negative_builder(caption, text
     assert graph.relation_spans is None
     outcome = build_negatives([graph], seed=0).outcomes[0]
     assert outcome.negative is None  # the fallback swaps only names that occur exactly once
+
+
+def test_repeated_names_resolve_to_the_nearest_unique_partner():
+    caption = "a man in an orange shirt next to a woman in a white shirt"
+    graph, _ = scene_graph_from_factual_text(
+        caption, "( man , in , shirt ) , ( woman , in , shirt ) , ( shirt , is , orange ) , ( shirt , is , white )")
+    assert spans_text(graph)["relations"] == [("a man", "an orange shirt"), ("a woman", "a white shirt")]
+    tie, _ = scene_graph_from_factual_text("a shirt on a man in a shirt", "( man , in , shirt )")
+    assert spans_text(tie)["relations"] == [("a man", "a shirt")] and tie.relation_spans[0][1] == (20, 27)
+    both_repeated, _ = scene_graph_from_factual_text("a man and a man in a shirt and a shirt", "( man , in , shirt )")
+    assert both_repeated.relation_spans is None
+
+
+def test_longer_node_names_and_joined_words():
+    graph, _ = scene_graph_from_factual_text(
+        "a coffee cup with coffee inside next to a cell phone",
+        "( coffee , in , coffee cup ) , ( coffee cup , next to , cellphone )")
+    assert spans_text(graph)["relations"] == [("coffee", "a coffee cup"), ("a coffee cup", "a cell phone")]
 
 
 def test_objects_follow_the_caption_order():
