@@ -30,12 +30,15 @@ def coverage(captions: list[str], gold_texts: list[str], rule_graphs: list) -> d
     return {
         "captions": len(captions),
         "malformed_gold_strings": sum(bool(parse_factual_text(text).problems) for text in gold_texts),
-        "relation_spans_located": f"{sum(g.relation_spans is not None for g in with_relations)} / {len(with_relations)}",
-        "attribute_spans_located": f"{sum(g.attribute_spans is not None for g in with_attributes)} / "
-                                   f"{len(with_attributes)}",
+        "relation_spans_located": _located(with_relations, "relation_spans"),
+        "attribute_spans_located": _located(with_attributes, "attribute_spans"),
         "negatives_from_gold_graphs": build_negatives(graphs, seed=0).counts,
         "negatives_from_rule_parser": build_negatives(rule_graphs, seed=0).counts,
     }
+
+
+def _located(graphs: list, spans: str) -> str:
+    return f"{sum(getattr(graph, spans) is not None for graph in graphs)} / {len(graphs)}"
 
 
 def read_gold_texts(path: Path) -> list[str]:
