@@ -32,6 +32,7 @@ from processing import (
     scene_graph_seq2seq,
 )
 from processing.scene_graph_seq2seq import resolve_device, resolve_dtype
+
 from tiny_processors import make_tiny_bert_tokenizer, make_tiny_clip_tokenizer, make_tiny_image_processor
 
 NOUNS = "man woman dog cat horse car bus table tree street girl boy kite bench plate".split()
