@@ -35,7 +35,7 @@ import datasets
 
 from .scene_graph_backends import RULES, cached_parser, validate_parser_name
 from .scene_graph_parser import PARSER_VERSION, default_spacy_model_name, load_spacy_pipeline
-from .scene_graph_seq2seq import generation_settings, local_checkpoint_folder
+from .scene_graph_seq2seq import generation_settings_of, local_checkpoint_folder
 from .semantic_negatives import NO_NEGATIVE, STRATEGIES, negative_for_graph
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def seq2seq_parser_identity(name_or_path: str) -> dict:
     """What decides a seq2seq parser's graphs: the checkpoint's file contents (not its name: a folder can
     be overwritten, a Hub id re-pointed) and the settings the cached parser generates with."""
     folder = local_checkpoint_folder(name_or_path)
-    return {"checkpoint_sha256": folder_sha256(folder), "generation": generation_settings()}
+    return {"checkpoint_sha256": folder_sha256(folder), "generation": generation_settings_of()}
 
 
 _FOLDER_HASHES: dict[tuple, str] = {}

@@ -36,12 +36,15 @@ logger = logging.getLogger(__name__)
 
 SEQ2SEQ_PARSER_VERSION = "1.0"  # bump when prompting or output parsing changes: dataset caches fingerprint on it
 PROMPT_PREFIX = "Generate Scene Graph: "
-# FACTUAL evaluates with 256 input and output tokens (README, "Testing Scene Graph Parsing on the Test
-# Set"); the longest FACTUAL caption (28 words) needs about 40 input tokens and 150 output tokens.
+# FACTUAL's test-split evaluation example uses 256 input and 256 output tokens (README, "Testing Scene
+# Graph Parsing on the Test Set of FACTUAL Random Split"); its parser's own defaults (64 / 128) are
+# meant for short region captions.
 DEFAULT_MAX_INPUT_TOKENS = 256
 DEFAULT_MAX_NEW_TOKENS = 256
 DEFAULT_BATCH_SIZE = 32
-# Generation is ~100x slower than the rule parser per caption, so the bar appears much earlier.
+# Generation costs far more per caption than the rules (about 2,000 captions per CPU-second, README):
+# even a random 2-layer, d_model-32 T5 ran 13-31 captions/s on 2 CPU cores when generating 256 tokens
+# (`benchmarks/parser_quality.py --parser <that folder>`), so the bar appears much earlier.
 PROGRESS_BAR_MIN_CAPTIONS = 256
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 _MARKUP_OR_CONTROL = re.compile(HTML_TAG_PATTERN + r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -71,8 +74,8 @@ def resolve_dtype(dtype: Union[str, torch.dtype, None], device: torch.device) ->
     raise ValueError(f"dtype must be a torch.dtype or one of {sorted(DTYPES)}, got {dtype!r}")
 
 
-def generation_settings(device=None, dtype=None, max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS,
-                        max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, num_beams: int = 1) -> dict:
+def generation_settings_of(device=None, dtype=None, max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS,
+                           max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, num_beams: int = 1) -> dict:
     """The settings a parser built with these arguments generates with, without loading a model."""
     dtype = resolve_dtype(dtype, resolve_device(device))
     return {"prompt": PROMPT_PREFIX, "max_input_tokens": max_input_tokens, "max_new_tokens": max_new_tokens,
@@ -87,6 +90,7 @@ def load_seq2seq_checkpoint(name_or_path: str, device: torch.device, dtype: torc
     """
     from huggingface_hub import is_offline_mode
 
+    name_or_path = os.path.expanduser(name_or_path)
     try:
         return _load_checkpoint(name_or_path, device, dtype, local_files_only=True)
     except (OSError, ValueError) as local_error:
@@ -103,6 +107,7 @@ def load_seq2seq_checkpoint(name_or_path: str, device: torch.device, dtype: torc
 def local_checkpoint_folder(name_or_path: str) -> str:
     """The folder holding the checkpoint's files: the path itself, or its snapshot in the Hugging Face
     cache (never downloads); OSError with the download hint when there is none."""
+    name_or_path = os.path.expanduser(name_or_path)
     if os.path.isdir(name_or_path):
         return name_or_path
     from huggingface_hub import snapshot_download
@@ -139,9 +144,9 @@ def _unreachable_message(name: str) -> str:
             "use the same id with that cache, or save it with save_pretrained and pass the local folder instead.")
 
 
-def _prompt(caption: str) -> str:
-    """FACTUAL's prompt; HTML tags and control characters become spaces, as for the rule parser."""
-    return PROMPT_PREFIX + " ".join(_MARKUP_OR_CONTROL.sub(" ", caption).split())
+def _plain_text(caption: str) -> str:
+    """The caption with HTML tags and control characters as spaces (as the rule parser sees it)."""
+    return " ".join(_MARKUP_OR_CONTROL.sub(" ", caption).split())
 
 
 class Seq2SeqSceneGraphParser:
@@ -178,8 +183,8 @@ class Seq2SeqSceneGraphParser:
     @property
     def generation_settings(self) -> dict:
         """Everything besides the weights that changes the graphs (part of dataset-cache fingerprints)."""
-        return generation_settings(self.device, self.dtype, self.max_input_tokens, self.max_new_tokens,
-                                   self.num_beams)
+        return generation_settings_of(self.device, self.dtype, self.max_input_tokens, self.max_new_tokens,
+                                      self.num_beams)
 
     def parse(self, caption: str) -> SceneGraph:
         return self.parse_batch([caption])[0]
@@ -208,13 +213,15 @@ class Seq2SeqSceneGraphParser:
 
     def generate_texts(self, captions: Iterable[str], batch_size: Optional[int] = None,
                        show_progress: Optional[bool] = None) -> list[Optional[str]]:
-        """FACTUAL text generated for each caption (None for captions without a letter or digit)."""
+        """FACTUAL text generated for each caption (None for captions without a letter or digit
+        outside HTML tags: those are not sent to the model)."""
         captions = _validate_captions(captions)
         batch_size = self.batch_size if batch_size is None else batch_size
         require_int("batch_size", batch_size, minimum=1)
-        to_parse = [i for i, caption in enumerate(captions) if any(ch.isalnum() for ch in caption)]
+        plain = [_plain_text(caption) for caption in captions]
+        to_parse = [i for i, text in enumerate(plain) if any(ch.isalnum() for ch in text)]
         # Longest first: batches of similar length pad less, and a too-large batch fails at once.
-        to_parse.sort(key=lambda i: len(captions[i]), reverse=True)
+        to_parse.sort(key=lambda i: len(plain[i]), reverse=True)
         if show_progress is None:
             show_progress = len(to_parse) >= PROGRESS_BAR_MIN_CAPTIONS
         texts: list[Optional[str]] = [None] * len(captions)
@@ -222,7 +229,8 @@ class Seq2SeqSceneGraphParser:
         with tqdm(total=len(to_parse), desc="parsing captions", unit="caption", disable=not show_progress) as bar:
             for start in range(0, len(to_parse), batch_size):
                 rows = to_parse[start: start + batch_size]
-                for i, text in zip(rows, self._generate([_prompt(captions[i]) for i in rows], counts), strict=True):
+                prompts = [PROMPT_PREFIX + plain[i] for i in rows]
+                for i, text in zip(rows, self._generate(prompts, counts), strict=True):
                     texts[i] = text
                 bar.update(len(rows))
         self._warn_about_limits(counts)

@@ -38,7 +38,7 @@ from tiny_processors import make_tiny_bert_tokenizer, make_tiny_clip_tokenizer, 
 NOUNS = "man woman dog cat horse car bus table tree street girl boy kite bench plate".split()
 ADJECTIVES = "red white black small big old young wooden".split()
 RELATIONS = {"riding": "ride", "next to": "next to", "on": "on", "sitting on": "sit on", "holding": "hold"}
-CAPTIONS = ["A man riding a horse.", "", "a red car next to a white dog", "!!!", "two cats on a table"]
+CAPTIONS = ["A man riding a horse.", "", "a red car next to a white dog", "<b> </b>!", "two cats on a table"]
 
 
 def template_corpus(count: int = 3000) -> list[str]:
@@ -221,7 +221,7 @@ def test_parse_batch_gives_one_valid_graph_per_caption_in_order(tiny_parser):
     graphs = tiny_parser.parse_batch(CAPTIONS)
     assert [graph.caption for graph in graphs] == CAPTIONS
     assert all(isinstance(graph, SceneGraph) for graph in graphs)
-    assert graphs[1].is_empty() and graphs[3].is_empty()  # nothing to parse: the model is not run
+    assert graphs[1].is_empty() and graphs[3].is_empty()  # no words outside tags: the model is not run
     assert tiny_parser.parse(CAPTIONS[0]).caption == CAPTIONS[0]
     assert tiny_parser.parse_batch(CAPTIONS) == graphs  # greedy decoding is deterministic
 
@@ -246,9 +246,9 @@ def test_batches_and_token_limits_reach_generate(tiny_parser, monkeypatch):
 
 def test_order_is_restored_after_length_sorting(tiny_parser, monkeypatch):
     monkeypatch.setattr(tiny_parser, "_generate", lambda prompts, counts: [f"( {p.split()[-1]} )" for p in prompts])
-    captions = ["a b c d e f g dog", "cat", "x y horse", "", "p q r s man"]
+    captions = ["a b c d e f g dog", "cat", "x y <i>horse</i>", "", "p q r s man"]
     texts = tiny_parser.generate_texts(captions, batch_size=2)
-    assert texts == ["( dog )", "( cat )", "( horse )", None, "( man )"]
+    assert texts == ["( dog )", "( cat )", "( horse )", None, "( man )"]  # tags are not sent to the model
 
 
 def test_malformed_generations_give_graphs_and_one_warning(tiny_parser, monkeypatch, caplog):
