@@ -3,7 +3,8 @@
 A seq2seq parser returns text, not positions; processing/scene_graph_factual_format.py locates each
 name in the caption so semantic negatives can rewrite it. This measures that step on FACTUAL's gold
 graphs, as if a parser had generated them exactly: the share of captions whose relation / attribute
-spans are all located, the gold strings that the output parser finds malformed, and the negatives
+spans are all located, the gold strings that the output parser finds malformed (and those with
+repeated facts, which it drops without complaint), and the negatives
 built from the located graphs next to those from the rule parser on the same captions.
 
     python benchmarks/factual_span_coverage.py [--splits random_dev length_dev long_dev]
@@ -30,6 +31,7 @@ def coverage(captions: list[str], gold_texts: list[str], rule_graphs: list) -> d
     return {
         "captions": len(captions),
         "malformed_gold_strings": sum(bool(parse_factual_text(text).problems) for text in gold_texts),
+        "gold_graphs_with_repeated_facts": sum(bool(parse_factual_text(text).duplicates) for text in gold_texts),
         "relation_spans_located": _located(with_relations, "relation_spans"),
         "attribute_spans_located": _located(with_attributes, "attribute_spans"),
         "negatives_from_gold_graphs": build_negatives(graphs, seed=0).counts,
