@@ -138,6 +138,22 @@ def test_repeated_facts_are_dropped_and_counted_without_a_problem():
     assert (facts.duplicates, facts.problems) == (2, [])
 
 
+def test_every_gold_graph_of_the_dev_split_reads_cleanly(shared_data_dir):
+    import csv
+
+    with open(shared_data_dir / "factual" / "random_dev.csv", newline="", encoding="utf-8") as handle:
+        gold_texts = [row["scene_graph"] for row in csv.DictReader(handle)]
+    for text in gold_texts:
+        facts = parse_factual_text(text)
+        # Read independently, the way FACTUAL's utilities split a graph string: on ") ,".
+        groups = [group.strip().strip("()").strip() for group in text.split(") ,")]
+        triples = [group for group in groups if group.count(",") == 2]
+        lone_objects = [group for group in groups if "," not in group]
+        assert facts.problems == [], text
+        assert len(facts.relations) + len(facts.attributes) + facts.duplicates == len(triples), text
+        assert set(lone_objects) <= set(facts.objects), text
+
+
 def test_very_long_reports_are_shortened():
     facts = parse_factual_text("( " + "word " * 1000)
     assert facts.problems and all(len(message) < 200 for message in facts.problems)
