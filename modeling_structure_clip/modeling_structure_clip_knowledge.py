@@ -33,6 +33,13 @@ def _uses_safe_init(cls) -> bool:
     return False
 
 
+def _autocast_dtype(device: torch.device, default: torch.dtype) -> torch.dtype:
+    """The dtype autocast computes in on `device`, or `default` when autocast is off there."""
+    if torch.is_autocast_enabled(device.type):
+        return torch.get_autocast_dtype(device.type)
+    return default
+
+
 class StructureCLIPKnowledgeModel(PreTrainedModel):
     """The Knowledge-Enhanced Encoder without its projection: BERT embeddings + BERT layers over triple slots.
 
@@ -96,7 +103,9 @@ class StructureCLIPKnowledgeModel(PreTrainedModel):
         if self.config.slot_masking == "additive_10000":
             mask_value = ORIGINAL_MASK_VALUE
         else:
-            mask_value = torch.finfo(dtype).min
+            # Under autocast the scores are computed in the autocast dtype: float32's minimum would round to -inf
+            # there (float16 always, bfloat16 too), and a fully masked row would then give NaN.
+            mask_value = max(torch.finfo(dtype).min, torch.finfo(_autocast_dtype(triple_mask.device, dtype)).min)
         return (1.0 - triple_mask.to(dtype))[:, None, None, :] * mask_value
 
     @capture_outputs
