@@ -167,21 +167,28 @@ def structure_clip_loss_terms(
 
     `StructureCLIPModel.forward(return_loss=True)`, the multi-process training loss and the Trainer all call this,
     so the recipe, the logit-scale clamp and the warm-up rule exist once. `logit_scale_parameter` is the model's
-    log-scale parameter (exponentiated and clamped here, as CLIP does)."""
-    return structure_clip_losses(
-        config.loss_recipe,
-        image_embeds,
-        text_embeds,
-        plain_text_embeds=plain_text_embeds,
-        negative_text_embeds=negative_text_embeds,
-        negative_plain_text_embeds=negative_plain_text_embeds,
-        negative_mask=negative_mask,
-        logit_scale=logit_scale_parameter.exp().clamp(max=config.max_logit_scale),
-        hinge_margin=config.hinge_margin,
-        hinge_text_to_image_mean=hinge_warmup_active(config, optimizer_step),
-        negative_margin=config.negative_margin,
-        negative_loss_weight=config.negative_loss_weight,
-    )
+    log-scale parameter (exponentiated and clamped here, as CLIP does). The terms are computed in float32 with
+    autocast off, whatever the caller's precision, so one process and several (which all-gather float32
+    embeddings) train the same loss."""
+
+    def as_float(tensor):
+        return tensor.float() if tensor is not None else None
+
+    with torch.autocast(device_type=image_embeds.device.type, enabled=False):
+        return structure_clip_losses(
+            config.loss_recipe,
+            as_float(image_embeds),
+            as_float(text_embeds),
+            plain_text_embeds=as_float(plain_text_embeds),
+            negative_text_embeds=as_float(negative_text_embeds),
+            negative_plain_text_embeds=as_float(negative_plain_text_embeds),
+            negative_mask=negative_mask,
+            logit_scale=logit_scale_parameter.float().exp().clamp(max=config.max_logit_scale),
+            hinge_margin=config.hinge_margin,
+            hinge_text_to_image_mean=hinge_warmup_active(config, optimizer_step),
+            negative_margin=config.negative_margin,
+            negative_loss_weight=config.negative_loss_weight,
+        )
 
 
 __all__ = [
