@@ -16,6 +16,7 @@ from safetensors.torch import save_file
 
 from structure_clip.hub.export import push_folder
 from structure_clip.hub.folder_files import NotARegularFileError, folder_digest, list_files
+from structure_clip.hub.python_allow_list import ALLOWED_MODULES, allow_list_entries_used
 from structure_clip.hub.security_scan import package_sources, scan_folder, scan_python_source
 from structure_clip.hub.verification import VerificationReport
 from tests.test_hub_export import REMOTE_CODE_ENTRY_POINTS, _relative_import_closure
@@ -85,6 +86,7 @@ REFUSED_SOURCES = {
     "torch.hub.load": "import torch\nmodel = torch.hub.load('someone/repo', 'model')\n",
     "from torch.hub import": "from torch.hub import download_url_to_file\n",
     "import torch.hub as": "import torch.hub as hub\n",
+    "unlisted parent package": "import collections.abc\ncollections.OrderedDict()\n",
     "torch.ops.load_library": "import torch\ntorch.ops.load_library('x.so')\n",
     "torch cpp_extension": "from torch.utils import cpp_extension\n",
     "hf_hub_download": "from huggingface_hub import hf_hub_download\nhf_hub_download('someone/repo', 'x.py')\n",
@@ -128,10 +130,14 @@ def _shipped_files() -> dict[str, Path]:
     return {name: paths[0] for name, paths in package_sources().items()}
 
 
+def _shipped_names() -> set[str]:
+    """The files the export ships: the relative-import closure of the remote-code entry points, and the handler."""
+    return _relative_import_closure(REMOTE_CODE_ENTRY_POINTS) | {"handler.py"}
+
+
 def test_every_remote_code_source_of_the_packages_passes_the_python_scan():
-    """The files the export ships (the relative-import closure of the remote-code entry points, and the handler)."""
     sources = _shipped_files()
-    shipped = _relative_import_closure(REMOTE_CODE_ENTRY_POINTS) | {"handler.py"}
+    shipped = _shipped_names()
     assert {"modeling_structure_clip.py", "pipeline_structure_clip.py", "scene_graph_seq2seq.py"} <= shipped
     siblings = {Path(name).stem for name in shipped}
     for name in sorted(shipped):
@@ -139,6 +145,19 @@ def test_every_remote_code_source_of_the_packages_passes_the_python_scan():
     # A package file that is a tool, not remote code, is refused by the allow-list even though its hash matches.
     converter = sources["convert_original_structure_clip.py"].read_text(encoding="utf-8")
     assert scan_python_source(converter, "convert_original_structure_clip.py", siblings)
+
+
+def test_every_allow_list_entry_is_used_by_the_shipped_files():
+    """The allow-list is what the shipped files need, no wider: a name left over after a code change shows here."""
+    sources, shipped = _shipped_files(), _shipped_names()
+    siblings = {Path(name).stem for name in shipped}
+    used = set()
+    for name in shipped:
+        used |= allow_list_entries_used(sources[name].read_text(encoding="utf-8"), name, siblings)
+    for module, rule in ALLOWED_MODULES.items():
+        assert module in used, f"{module} is allowed but no shipped file imports it"
+        unused = {attribute for attribute in rule.attributes or () if f"{module}.{attribute}" not in used}
+        assert not unused, f"{module}: {sorted(unused)} allowed but unused"
 
 
 def test_package_sources_name_the_installed_package_files():

@@ -43,17 +43,16 @@ def _names(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
-PATH_ONLY = frozenset()  # a parent package, allowed only as the path to its allowed submodules
+PATH_ONLY = frozenset()  # a package bound by ``import package.sub``: only its allowed submodules may be read
 
-# Every entry is used by the shipped files; re-derive with the loop in
-# tests/test_hub_security_scan.py::test_every_remote_code_source_of_the_packages_passes_the_python_scan.
+# Every entry and name is used by the shipped files, and nothing more is listed
+# (tests/test_hub_security_scan.py::test_every_allow_list_entry_is_used_by_the_shipped_files checks both ways).
 # Modules marked ANY only compute (regular expressions, abstract base classes, hashing, pseudo-random numbers);
 # the others are listed name by name because they can also reach files, processes or the network
 # (os, importlib, logging's file handlers, torch.load / torch.hub, huggingface_hub's downloads).
 # sentencepiece is not listed: no shipped file imports it (the tokenizers ship as tokenizer.json).
 ALLOWED_MODULES: dict[str, ModuleRule] = {
     "__future__": ModuleRule(_names("annotations")),
-    "collections": ModuleRule(PATH_ONLY),
     "collections.abc": ModuleRule(ANY),
     "contextlib": ModuleRule(_names("contextmanager", "nullcontext")),  # not contextlib.chdir
     "dataclasses": ModuleRule(_names("dataclass", "field")),
@@ -83,8 +82,6 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     )),
     "transformers.initialization": ModuleRule(ANY),  # weight initialisers
     "transformers.modeling_outputs": ModuleRule(_names("BaseModelOutputWithPooling")),
-    "transformers.models": ModuleRule(PATH_ONLY),
-    "transformers.models.bert": ModuleRule(PATH_ONLY),
     "transformers.models.bert.modeling_bert": ModuleRule(_names(
         "BertEmbeddings", "BertEncoder", "BertLayer", "BertSelfAttention")),
     "transformers.pipelines": ModuleRule(_names("PIPELINE_REGISTRY")),
@@ -96,8 +93,7 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     "huggingface_hub": ModuleRule(_names("is_offline_mode", "snapshot_download")),  # not hf_hub_download
     "huggingface_hub.dataclasses": ModuleRule(_names("strict")),
     "spacy": ModuleRule(_names("load"), lazy_only=True),
-    "thinc": ModuleRule(PATH_ONLY, lazy_only=True),  # comes with spaCy
-    "thinc.api": ModuleRule(_names("NumpyOps"), lazy_only=True),
+    "thinc.api": ModuleRule(_names("NumpyOps"), lazy_only=True),  # comes with spaCy
     "threadpoolctl": ModuleRule(_names("ThreadpoolController"), lazy_only=True),  # optional speed-up
 }
 
@@ -114,11 +110,20 @@ DUNDER = re.compile(r"__\w+__")
 
 def scan_python_source(source: str, name: str, siblings: set[str]) -> list[str]:
     """Problems of one shipped Python file against the allow-list (empty list = allowed)."""
+    return _checked(source, name, siblings).problems
+
+
+def allow_list_entries_used(source: str, name: str, siblings: set[str]) -> set[str]:
+    """The dotted names (``os.path.isdir``, ``transformers.utils``) through which the file passed the allow-list."""
+    return _checked(source, name, siblings).used
+
+
+def _checked(source: str, name: str, siblings: set[str]) -> _AllowListChecker:
     tree = ast.parse(source, filename=name)
     checker = _AllowListChecker(name, siblings, _parents(tree))
     for node, context in _walk_with_context(tree):
         checker.check(node, context)
-    return checker.problems
+    return checker
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class _AllowListChecker:
         self.name, self.siblings, self.parents = name, siblings, parents
         self.bindings: dict[str, str] = {}  # local name -> dotted name it was imported as (module or member)
         self.problems: list[str] = []
+        self.used: set[str] = set()
         self._collect_bindings()
 
     def refuse(self, node: ast.AST, message: str) -> None:
@@ -152,6 +158,8 @@ class _AllowListChecker:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 self._check_module(node, alias.name, context)
+                if not alias.asname and "." in alias.name:  # binds the top-level package, which must be listed too
+                    self._check_module(node, alias.name.split(".")[0], context)
         elif isinstance(node, ast.ImportFrom):
             self._check_import_from(node, context)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
@@ -170,6 +178,8 @@ class _AllowListChecker:
             self.refuse(node, f"imports {module}, which is not in the allow-list (structure_clip/hub/python_allow_list.py)")
         elif rule.lazy_only and not context.lazy:
             self.refuse(node, f"{module} must be imported lazily (function body or try/except ImportError)")
+        else:
+            self.used.add(module)
         return rule is not None
 
     def _check_import_from(self, node: ast.ImportFrom, context: _Context) -> None:
@@ -188,6 +198,7 @@ class _AllowListChecker:
         dotted = f"{module}.{attribute}"
         allowed = ALLOWED_MODULES[module].attributes
         if dotted in ALLOWED_MODULES or allowed is ANY or attribute in allowed:
+            self.used.add(dotted)
             return dotted
         self.refuse(node, f"uses {dotted}, which is not in the allow-list of {module}")
         return None
