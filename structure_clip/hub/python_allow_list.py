@@ -68,8 +68,9 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     "re": ModuleRule(ANY),
     "typing": ModuleRule(_names("Any")),  # not get_type_hints: it evaluates strings
     "torch": ModuleRule(_names(
-        "FloatTensor", "LongTensor", "Tensor", "arange", "bfloat16", "bool", "cat", "device", "dtype", "eye",
-        "finfo", "float16", "float32", "full", "inference_mode", "isin", "long", "ones_like", "stack", "tensor",
+        "FloatTensor", "LongTensor", "Tensor", "arange", "autocast", "bfloat16", "bool", "cat", "device", "dtype", "eye",
+        "finfo", "float16", "float32", "full", "get_autocast_dtype", "inference_mode", "is_autocast_enabled", "isin",
+        "long", "ones_like", "stack", "tensor",
         "where", "zeros",
     )),  # tensor maths only: not torch.load / torch.save / torch.hub / torch.ops / torch.utils
     "torch.cuda": ModuleRule(_names("is_available", "is_bf16_supported")),
