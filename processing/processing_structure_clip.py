@@ -313,6 +313,10 @@ def _prepare_images(images):
 
 
 def _prepare_image(image, name: str):
+    if isinstance(image, str):
+        # A path or URL: the image processor loads it (transformers' load_image, which converts to RGB itself).
+        # Open 16-bit files with PIL and pass the image to get them scaled by to_rgb.
+        return image
     is_array = hasattr(image, "shape") and hasattr(image, "dtype")
     dtype_name = str(getattr(image, "dtype", "")).replace("torch.", "")
     is_float_or_uint8 = dtype_name in ("uint8", "float16", "float32", "float64", "bfloat16")

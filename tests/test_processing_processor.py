@@ -316,6 +316,13 @@ def test_max_length_of_two_keeps_bos_and_eos(processor):
     assert processor(text=["a man riding a horse"], max_length=2)["input_ids"].shape == (1, 2)
 
 
+def test_image_paths_still_reach_the_image_processor(processor, tmp_path):
+    path = tmp_path / "photo.png"
+    Image.new("RGB", (40, 32), (9, 90, 200)).save(path)
+    expected = processor(images=[Image.new("RGB", (40, 32), (9, 90, 200))])["pixel_values"]
+    torch.testing.assert_close(processor(images=str(path))["pixel_values"], expected)
+
+
 def test_an_empty_image_list_is_an_error(processor):
     with pytest.raises(ValueError, match="images is an empty list"):
         processor(images=[])
