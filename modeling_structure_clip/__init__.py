@@ -7,7 +7,11 @@ Importing the package registers the classes with the Auto API (`AutoConfig`, `Au
 
 from transformers import AutoConfig, AutoModel, AutoModelForZeroShotImageClassification
 
-from .configuration_structure_clip import MIN_TRANSFORMERS_VERSION, StructureCLIPConfig, StructureCLIPKnowledgeConfig
+from .configuration_structure_clip import (
+    MIN_TRANSFORMERS_VERSION,
+    StructureCLIPConfig,
+    StructureCLIPKnowledgeConfig,
+)
 from .losses_structure_clip import (
     infonce_with_hard_negatives_loss,
     max_violation_hinge_loss,

@@ -9,7 +9,11 @@ import pytest
 from huggingface_hub.errors import StrictDataclassError
 from tiny_models import tiny_structure_clip_config
 
-from modeling_structure_clip import StructureCLIPConfig, StructureCLIPKnowledgeConfig, StructureCLIPModel
+from modeling_structure_clip import (
+    StructureCLIPConfig,
+    StructureCLIPKnowledgeConfig,
+    StructureCLIPModel,
+)
 
 NAN, INF = math.nan, math.inf
 

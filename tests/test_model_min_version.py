@@ -4,10 +4,10 @@ instead of a dataclass error from deep inside huggingface_hub; the minimum agree
 import importlib.util
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 import modeling_structure_clip
 from modeling_structure_clip import configuration_structure_clip
