@@ -7,7 +7,11 @@ Importing the package registers the classes with the Auto API (`AutoConfig`, `Au
 
 from transformers import AutoConfig, AutoModel, AutoModelForZeroShotImageClassification
 
-from .configuration_structure_clip import StructureCLIPConfig, StructureCLIPKnowledgeConfig
+from .configuration_structure_clip import (
+    MIN_TRANSFORMERS_VERSION,
+    StructureCLIPConfig,
+    StructureCLIPKnowledgeConfig,
+)
 from .losses_structure_clip import (
     hinge_warmup_active,
     infonce_with_hard_negatives_loss,
@@ -33,6 +37,7 @@ StructureCLIPConfig.register_for_auto_class()
 StructureCLIPModel.register_for_auto_class("AutoModel")
 
 __all__ = [
+    "MIN_TRANSFORMERS_VERSION",
     "StructureCLIPConfig",
     "StructureCLIPKnowledgeConfig",
     "StructureCLIPKnowledgeModel",

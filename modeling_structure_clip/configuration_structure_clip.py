@@ -11,13 +11,46 @@ Both classes are ``@strict`` like transformers' own configs: field types are che
 ``validate_*`` methods run at construction and again at ``save_pretrained``, so a value changed after
 construction cannot be saved unchecked (and the model never meets a choice it does not know).
 
-This file is shipped to the Hub as remote code: it only imports from ``transformers`` and
-``huggingface_hub`` (which transformers itself requires).
+Numbers are checked twice: each float field carries a validator that runs on every assignment (so a NaN never
+gets in, also not through ``from_pretrained(..., knowledge_weight=...)``), and ``validate_number_ranges`` checks
+them all again at construction and save.
+
+This file is shipped to the Hub as remote code: it only imports from ``transformers``, ``huggingface_hub``
+(which transformers itself requires) and the standard library.
 """
 
-from huggingface_hub.dataclasses import strict
-from transformers import CLIPTextConfig, CLIPVisionConfig, PreTrainedConfig
-from transformers.utils import logging
+import dataclasses
+import difflib
+import math
+import re
+
+import transformers
+
+
+# Older 5.x releases fail deep inside transformers or huggingface_hub instead: up to 5.3 PreTrainedConfig is not
+# a dataclass ("must be a dataclass before applying @strict"); from 5.4 to 5.20.2 the nested sub-configs fail
+# (5.4.0: a sub-config stays a dict; 5.20.2: no `create_subconfig`). Measured by installing 5.0.0 ... 5.24.0 into
+# a clean venv and running the model and processor tests (.ci/min_versions in the repository). Keep in step with
+# pyproject.toml.
+MIN_TRANSFORMERS_VERSION = "5.21.0"
+
+
+def _release(version_string: str) -> tuple:
+    """(major, minor, patch) of a version string; a dev/rc build counts as its release. Parsed here because
+    remote code may import only transformers, torch, huggingface_hub and the standard library."""
+    match = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?", version_string)
+    return tuple(int(part or 0) for part in match.groups()) if match else (0, 0, 0)
+
+
+if _release(transformers.__version__) < _release(MIN_TRANSFORMERS_VERSION):
+    raise ImportError(
+        f"Structure-CLIP needs transformers>={MIN_TRANSFORMERS_VERSION}, found {transformers.__version__}: "
+        f'run `pip install "transformers>={MIN_TRANSFORMERS_VERSION}"`.'
+    )
+
+from huggingface_hub.dataclasses import strict, validated_field  # noqa: E402 (after the version check above)
+from transformers import CLIPTextConfig, CLIPVisionConfig, PreTrainedConfig  # noqa: E402
+from transformers.utils import logging  # noqa: E402
 
 
 logger = logging.get_logger(__name__)
@@ -35,8 +68,87 @@ def _check_choice(name: str, value, choices) -> None:
         raise ValueError(f"`{name}` must be one of {choices}, got {value!r}.")
 
 
+def _number_problem(value, minimum: float, maximum: float, minimum_excluded: bool):
+    """Why `value` is not a finite number in [minimum, maximum] (or (minimum, maximum]), else None.
+    NaN passes every `<` test, so finiteness is checked first."""
+    above_minimum = minimum < value if minimum_excluded else minimum <= value
+    if math.isfinite(value) and above_minimum and value <= maximum:
+        return None
+    interval = f"{'(' if minimum_excluded else '['}{minimum}, {maximum}]"
+    return f"must be a finite number in {interval}, got {value!r}"
+
+
+def number_field(default, minimum=-math.inf, maximum=math.inf, minimum_excluded=False):
+    """A dataclass field for a float setting: checked on every assignment and by `validate_number_ranges`."""
+    rule = (minimum, maximum, minimum_excluded)
+
+    def check(value):
+        problem = _number_problem(value, *rule)
+        if problem:
+            raise ValueError(problem)
+
+    return validated_field(check, default=default, metadata={"number_range": rule})
+
+
+def _check_number_fields(config) -> None:
+    for config_field in dataclasses.fields(config):
+        rule, name = config_field.metadata.get("number_range"), config_field.name
+        problem = rule and _number_problem(getattr(config, name), *rule)
+        if problem:
+            raise ValueError(f"`{config_field.name}` {problem}.")
+
+
+# Keys a saved config.json holds besides the fields: written by save_pretrained, register_for_auto_class,
+# pipeline.save_pretrained and from_pretrained itself (transformers configuration_utils.py).
+_BOOKKEEPING_KEYS = {"auto_map", "custom_pipelines", "_commit_hash", "transformers_version", "model_type",
+                     "architectures", "_name_or_path", "torch_dtype", "dtype", "attn_implementation"}
+
+
+def _known_keys(config_class) -> set:
+    keys = set(_BOOKKEEPING_KEYS) | set(getattr(config_class, "attribute_map", {}))
+    keys.update(config_class().to_dict())
+    return keys
+
+
+def _warn_unknown_keys(config_class, config_dict: dict, where: str = "") -> None:
+    """A misspelt key (`knowledge_weigth`) would otherwise become an unused attribute and the field keep its
+    default without a word."""
+    known = _known_keys(config_class)
+    for key in config_dict:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            logger.warning(f"Unknown {config_class.__name__} key `{where}{key}` is ignored{hint}")
+    for name, sub_class in getattr(config_class, "sub_configs", {}).items():
+        if isinstance(config_dict.get(name), dict):
+            _warn_unknown_keys(sub_class, config_dict[name], where=f"{where}{name}.")
+
+
+class _ConfigLoadChecks:
+    """Clear messages when a config.json is not what our configs can hold."""
+
+    @classmethod
+    def _dict_from_json_file(cls, json_file):
+        config_dict = super()._dict_from_json_file(json_file)
+        if not isinstance(config_dict, dict):
+            raise TypeError(
+                f"{json_file} must hold a JSON object of config fields ({{\"model_type\": ...}}), "
+                f"but it holds a {type(config_dict).__name__}."
+            )
+        return config_dict
+
+    @classmethod
+    def from_dict(cls, config_dict, **kwargs):
+        if not isinstance(config_dict, dict):
+            raise TypeError(
+                f"{cls.__name__}.from_dict needs a dict of config fields, got {type(config_dict).__name__}."
+            )
+        _warn_unknown_keys(cls, config_dict)
+        return super().from_dict(config_dict, **kwargs)
+
+
 @strict
-class StructureCLIPKnowledgeConfig(PreTrainedConfig):
+class StructureCLIPKnowledgeConfig(_ConfigLoadChecks, PreTrainedConfig):
     r"""Config of the Knowledge-Enhanced Encoder: a BERT cut to a few layers that encodes scene-graph triples.
 
     The BERT fields have the names and meanings of [`BertConfig`], so transformers' own `BertEmbeddings` and
@@ -53,12 +165,13 @@ class StructureCLIPKnowledgeConfig(PreTrainedConfig):
     num_attention_heads: int = 12  # original 12
     intermediate_size: int = 3072  # feed-forward width; original 3072
     hidden_act: str = "gelu"  # original "gelu" (BERT)
-    hidden_dropout_prob: float | int = 0.1  # original 0.1, also applied to the phrase embeddings
-    attention_probs_dropout_prob: float | int = 0.1  # original 0.1
+    hidden_dropout_prob: float | int = number_field(0.1, 0, 1)  # original 0.1, also applied to the phrase embeddings
+    attention_probs_dropout_prob: float | int = number_field(0.1, 0, 1)  # original 0.1
     max_position_embeddings: int = 512  # BERT position table; phrases use positions 0..phrase_length-1
     type_vocab_size: int = 2  # BERT token types; phrases always use type 0
-    initializer_range: float | int = 0.02  # std of the normal init of fresh KEE weights
-    layer_norm_eps: float | int = 1e-12  # BERT LayerNorm epsilon
+    initializer_range: float | int = number_field(0.02, 0)  # std of the normal init of fresh KEE weights
+    # BERT LayerNorm epsilon; 0 would divide by zero on a constant hidden state
+    layer_norm_eps: float | int = number_field(1e-12, 0, minimum_excluded=True)
     pad_token_id: int = 0  # BERT [PAD]; also used to recognise padding for "masked_mean" phrase pooling
     cls_token_id: int = 101  # BERT [CLS]; used to build empty phrases when a caption has no triples
     sep_token_id: int = 102  # BERT [SEP]; used to build empty phrases when a caption has no triples
@@ -80,6 +193,12 @@ class StructureCLIPKnowledgeConfig(PreTrainedConfig):
 
     def validate_kee_shape(self):
         """Part of `@strict` validation (construction and save)."""
+        for name in ("vocab_size", "hidden_size", "num_attention_heads", "intermediate_size",
+                     "max_position_embeddings", "type_vocab_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"KEE `{name}` must be >= 1, got {getattr(self, name)}.")
+        if self.num_hidden_layers < 0:
+            raise ValueError(f"KEE `num_hidden_layers` must be >= 0, got {self.num_hidden_layers}.")
         if self.hidden_size % self.num_attention_heads != 0:
             raise ValueError(
                 f"KEE hidden_size ({self.hidden_size}) must be a multiple of num_attention_heads "
@@ -92,6 +211,10 @@ class StructureCLIPKnowledgeConfig(PreTrainedConfig):
                 logger.warning_once(f"KEE {name} ({getattr(self, name)}) is not below vocab_size ({self.vocab_size}); "
                                     "captions without triples will fail to embed.")
 
+    def validate_number_ranges(self):
+        """Part of `@strict` validation (construction and save); assignments are checked by the fields."""
+        _check_number_fields(self)
+
     def validate_switches(self):
         """Part of `@strict` validation: the model has a code path for these values only."""
         _check_choice("phrase_pooling", self.phrase_pooling, PHRASE_POOLINGS)
@@ -101,7 +224,7 @@ class StructureCLIPKnowledgeConfig(PreTrainedConfig):
 
 
 @strict
-class StructureCLIPConfig(PreTrainedConfig):
+class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
     r"""Config of [`StructureCLIPModel`]: CLIP text and vision towers, the KEE, fusion and training objective.
 
     The defaults build the paper's model: OpenAI CLIP ViT-B/32 (`openai/clip-vit-base-patch32`) plus a 6-layer
@@ -127,10 +250,12 @@ class StructureCLIPConfig(PreTrainedConfig):
     vision_config: dict | CLIPVisionConfig | None = None  # CLIP vision tower; default = ViT-B/32's (768 wide)
     knowledge_config: dict | StructureCLIPKnowledgeConfig | None = None  # the KEE; default = bert-base cut to 6 layers
     projection_dim: int = 512  # shared embedding size of text, image and knowledge; ViT-B/32 = 512
-    logit_scale_init_value: float | int = 2.6592  # log(1/0.07), CLIP's init; scales `logits_*` and the InfoNCE loss only
-    initializer_factor: float | int = 1.0  # CLIP's init scale factor for fresh projection weights
+    # log(1/0.07), CLIP's init; scales `logits_*` and the InfoNCE loss only. At most 88: exp(88.73) overflows
+    # float32 (`math.log(torch.finfo(torch.float32).max)` = 88.72), which would make every scaled logit inf.
+    logit_scale_init_value: float | int = number_field(2.6592, maximum=88.0)
+    initializer_factor: float | int = number_field(1.0, 0)  # CLIP's init scale factor for fresh projection weights
 
-    knowledge_weight: float | int = 0.2  # lambda in text = norm(clip_text) + lambda * norm(kee); original 0.2
+    knowledge_weight: float | int = number_field(0.2, 0)  # lambda: text = norm(clip_text) + lambda * norm(kee); orig. 0.2
     max_triples: int = 6  # triple slots per caption the processor fills; original 6 (the KEE accepts any count)
     phrase_length: int = 5  # BERT tokens per head/relation/tail phrase; original 5: [CLS] <=3 wordpieces [SEP] pad
     triple_composition: str = "h+r-t"  # triple vector from phrase vectors; original "h+r-t" (order-sensitive)
@@ -139,11 +264,23 @@ class StructureCLIPConfig(PreTrainedConfig):
     #                            unscaled dot products, which rank identically; losses never depend on this field
 
     loss_recipe: str = "original"  # "original" (hinge + margin ranking), "infonce" (NegCLIP), "infonce+hinge"
-    hinge_margin: float | int = 0.2  # margin of the max-violation (VSE++) hinge on image x fused-text scores; original 0.2
+    # margin of the max-violation (VSE++) hinge on image x fused-text scores; original 0.2
+    hinge_margin: float | int = number_field(0.2, 0)
     hinge_warmup_steps: int = 100  # first N training forwards use the column mean for text->image; original 100
-    negative_margin: float | int = 0.1  # MarginRankingLoss margin, true vs negative caption (plain CLIP text); original 0.1
-    negative_loss_weight: float | int = 5.0  # weight of that margin-ranking term; original 5
-    max_logit_scale: float | int = 100.0  # clamp of exp(logit_scale) in the InfoNCE loss, as in CLIP training
+    # MarginRankingLoss margin, true vs negative caption (plain CLIP text); original 0.1
+    negative_margin: float | int = number_field(0.1, 0)
+    negative_loss_weight: float | int = number_field(5.0, 0)  # weight of that margin-ranking term; original 5
+    # clamp of exp(logit_scale) in the InfoNCE loss, as in CLIP training; exp(logit_scale) is always > 0
+    max_logit_scale: float | int = number_field(100.0, 0, minimum_excluded=True)
+
+    def validate_number_ranges(self):
+        """Part of `@strict` validation (construction and save); assignments are checked by the fields. The CLIP
+        sub-configs are transformers' own, without such fields: any non-finite float in them is refused here."""
+        _check_number_fields(self)
+        for name in ("text_config", "vision_config"):
+            for key, value in getattr(self, name).to_dict().items():
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise ValueError(f"`{name}.{key}` must be a finite number, got {value!r}.")
 
     def validate_switches(self):
         """Part of `@strict` validation (construction and save)."""
@@ -165,4 +302,4 @@ class StructureCLIPConfig(PreTrainedConfig):
             )
 
 
-__all__ = ["StructureCLIPConfig", "StructureCLIPKnowledgeConfig"]
+__all__ = ["MIN_TRANSFORMERS_VERSION", "StructureCLIPConfig", "StructureCLIPKnowledgeConfig"]

@@ -40,6 +40,7 @@ class StructureCLIPInputChecks:
         negative_mask = inputs["negative_mask"]
         if negative_mask is not None and input_ids is not None and tuple(negative_mask.shape) != (input_ids.shape[0],):
             raise ValueError(f"`negative_mask` must have shape [batch] = ({input_ids.shape[0]},).")
+        _check_binary_mask("negative_mask", negative_mask)
         if inputs["return_loss"]:
             if input_ids is None or pixel_values is None:
                 raise ValueError("`return_loss=True` needs both `input_ids` and `pixel_values`.")
@@ -67,11 +68,16 @@ class StructureCLIPInputChecks:
     def _check_text_inputs(self, name: str, input_ids, attention_mask) -> None:
         if input_ids.dim() != 2:
             raise ValueError(f"`{name}` must have shape [batch, sequence_length]; got {tuple(input_ids.shape)}.")
+        if 0 in input_ids.shape:
+            raise ValueError(f"`{name}` has batch size {input_ids.shape[0]} and {input_ids.shape[1]} tokens per "
+                             "caption; pass at least one caption with at least one token.")
         if attention_mask is not None and attention_mask.shape != input_ids.shape:
             raise ValueError(
                 f"The attention mask of `{name}` has shape {tuple(attention_mask.shape)}, "
                 f"but `{name}` has shape {tuple(input_ids.shape)}."
             )
+        _check_token_ids(name, input_ids, self.config.text_config.vocab_size, "text")
+        _check_binary_mask(name.replace("input_ids", "attention_mask"), attention_mask)
 
     def _check_triples(self, prefix: str, batch_size: int, head_ids, relation_ids, tail_ids, triple_mask) -> None:
         phrases = {f"{prefix}head_ids": head_ids, f"{prefix}relation_ids": relation_ids, f"{prefix}tail_ids": tail_ids}
@@ -111,8 +117,18 @@ class StructureCLIPInputChecks:
                 f"`{prefix}triple_mask` must have shape [batch, max_triples] = {tuple(shape[:2])}; "
                 f"got {tuple(triple_mask.shape)}."
             )
+        for name, value in phrases.items():
+            _check_token_ids(name, value, self.config.knowledge_config.vocab_size, "KEE")
+        _check_binary_mask(f"{prefix}triple_mask", triple_mask)
 
     def _check_pixel_values(self, pixel_values: torch.Tensor, interpolate_pos_encoding: bool) -> None:
+        if not pixel_values.is_floating_point():
+            # uint8 0..255 pixels would be taken as values ~100x too large: rescaling and normalising is the
+            # image processor's job, and the model must not guess which of the two was skipped.
+            raise TypeError(
+                f"`pixel_values` must be a floating tensor (rescaled and normalised), got dtype {pixel_values.dtype}. "
+                "Run the images through the model's image processor (or StructureCLIPProcessor) first."
+            )
         vision = self.config.vision_config
         size = vision.image_size
         height, width = (size, size) if isinstance(size, int) else tuple(size)
@@ -126,3 +142,26 @@ class StructureCLIPInputChecks:
                 f"{tuple(pixel_values.shape)}. Use the model's image processor (or pass "
                 "interpolate_pos_encoding=True for other image sizes)."
             )
+        if pixel_values.shape[0] == 0:
+            raise ValueError("`pixel_values` has batch size 0; pass at least one image.")
+
+
+def _check_token_ids(name: str, ids: torch.Tensor, vocab_size: int, vocabulary: str) -> None:
+    """Integer ids inside the embedding table; otherwise torch raises a bare IndexError (CPU) or a device-side
+    assert (CUDA) that names neither the input nor the vocabulary."""
+    if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
+        raise TypeError(f"`{name}` must hold integer token ids (torch.long), got dtype {ids.dtype}.")
+    outside = (ids < 0) | (ids >= vocab_size)
+    if bool(outside.any()):
+        raise ValueError(
+            f"`{name}` holds id {int(ids[outside][0])}, outside the {vocabulary} vocabulary of size {vocab_size} "
+            f"(valid ids 0..{vocab_size - 1}). Use the tokenizer that matches the model's config."
+        )
+
+
+def _check_binary_mask(name: str, mask) -> None:
+    """Masks are multiplied into poolings and turned into additive attention masks: a 2 or -1 would silently
+    weight a token twice or flip its sign."""
+    if mask is not None and bool(((mask != 0) & (mask != 1)).any()):
+        values = sorted(set(mask.flatten().tolist()) - {0, 1})
+        raise ValueError(f"`{name}` must hold only 0 and 1 (1 = real token or slot); it also holds {values[:5]}.")

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from transformers import BatchFeature
 from transformers.processing_utils import ProcessorMixin
 
+from .image_loading import to_rgb
 from .scene_graph_backends import RULES, cached_parser, validate_parser_name
 from .scene_graph_parser import require_int
 from .semantic_negatives import STRATEGIES, build_negatives
@@ -103,22 +104,28 @@ class StructureCLIPProcessor(ProcessorMixin):
         max_length: int | None = None,
         seed: int = 0,
         negative_strategy: str = "random",
+        paired: bool | None = None,
         **kwargs,
     ) -> BatchFeature:
         """Encode captions (and their triples), images and hard negatives.
 
         Args:
             text: a caption or a list of captions.
-            images: anything the CLIP image processor accepts.
+            images: a PIL image, a 2-D (grayscale) or 3-D array / tensor, a list of those, or a 4-D batch.
+                PIL images and 2-D or integer arrays go through :func:`image_loading.to_rgb`, which scales
+                16- and 32-bit pixels to 8 bits instead of clipping them to white.
             triples: per caption, a list of ``(head, relation, tail)`` or a SceneGraph; skips parsing.
             negatives: None (no negative keys), ``"auto"`` (semantic negatives from the parsed graphs,
                 rows without one get ``negative_mask`` 0) or a list with one ``str | None`` per caption.
             negative_triples: per negative, its triples (default: parse the negative captions).
             padding / truncation / max_length: for the CLIP tokenizer; positives and negatives are
                 padded together so both have the same length. Default: pad to ``model_max_length``
-                like the original (77).
+                like the original (77). ``max_length`` must leave room for BOS and EOS (>= 2).
             seed: negatives="auto" only; the same (seed, caption) always gives the same negative.
             negative_strategy: negatives="auto" only; one of semantic_negatives.STRATEGIES.
+            paired: with both text and images: ``None`` accepts one image per caption, or one image for all
+                captions (zero-shot); ``True`` demands one image per caption; ``False`` accepts any counts
+                (every image is scored against every caption, as in retrieval).
             kwargs: forwarded to the image processor (e.g. do_center_crop=False).
         """
         texts = _as_caption_list(text, "text")
@@ -131,9 +138,13 @@ class StructureCLIPProcessor(ProcessorMixin):
         if kwargs and images is None:
             raise TypeError(f"unexpected keyword arguments {sorted(kwargs)}: extra keywords go to the image "
                             "processor, and no images were given (tokenizer options: padding, truncation, max_length).")
-        if negatives is not None and isinstance(images, (list, tuple)) and len(images) != len(texts):
-            raise ValueError(f"{len(texts)} captions but {len(images)} images: with negatives, caption i and its "
-                             "negative are scored against image i, so give one image per caption.")
+        _check_max_length(max_length)
+        images = _prepare_images(images)
+        if negatives is not None and images is not None and _image_count(images) != len(texts):
+            raise ValueError(f"{len(texts)} captions but {_image_count(images)} images: with negatives, caption i and "
+                             "its negative are scored against image i, so give one image per caption.")
+        if texts is not None and images is not None:
+            _check_pairing(len(texts), _image_count(images), paired)
         data: dict = {}
         if texts is not None or triples is not None:
             data.update(self._encode_text_side(texts, triples, negatives, negative_triples, padding,
@@ -269,6 +280,58 @@ def _mask_negatives_equal_to_positives(data: dict, negative_mask: list[int]) -> 
         logger.warning("%d negative(s) identical to their captions after truncation (the swap lies past "
                        "max_length or max_triples); negative_mask set to 0 for them.", dropped)
     return mask
+
+
+def _check_max_length(max_length) -> None:
+    """The CLIP tokenizer silently ignores a max_length below its two special tokens (BOS and EOS)."""
+    if max_length is not None:
+        require_int("max_length", max_length, minimum=2)
+
+
+def _check_pairing(caption_count: int, image_count: int, paired: bool | None) -> None:
+    if paired is False or image_count == caption_count or (paired is None and image_count == 1):
+        return
+    raise ValueError(
+        f"{image_count} images but {caption_count} captions: give one image per caption, or one image to score "
+        "every caption against, or pass paired=False to score every image against every caption."
+    )
+
+
+def _prepare_images(images):
+    """Images as the CLIP image processor takes them, with our errors first: PIL images and 2-D or integer arrays
+    become 8-bit RGB (image_loading.to_rgb); float and uint8 arrays of 3 or 4 dimensions pass through unchanged."""
+    if images is None:
+        return None
+    if isinstance(images, (list, tuple)):
+        if not images:
+            raise ValueError("images is an empty list; pass at least one image (or leave it None).")
+        return [_prepare_image(image, f"images[{index}]") for index, image in enumerate(images)]
+    if getattr(images, "ndim", None) == 4:
+        if 0 in tuple(images.shape):
+            raise ValueError(f"images has shape {tuple(images.shape)}, a batch size 0 or an image size 0; pass at "
+                             "least one image with at least one pixel.")
+        return images
+    return [_prepare_image(images, "images")]
+
+
+def _prepare_image(image, name: str):
+    if isinstance(image, str):
+        # A path or URL: the image processor loads it (transformers' load_image, which converts to RGB itself).
+        # Open 16-bit files with PIL and pass the image to get them scaled by to_rgb.
+        return image
+    is_array = hasattr(image, "shape") and hasattr(image, "dtype")
+    dtype_name = str(getattr(image, "dtype", "")).replace("torch.", "")
+    is_float_or_uint8 = dtype_name in ("uint8", "float16", "float32", "float64", "bfloat16")
+    if is_array and image.ndim == 3 and is_float_or_uint8 and 0 not in tuple(image.shape):
+        return image  # the image processor's own rescale/normalise applies, as before
+    try:
+        return to_rgb(image)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{name}: {error}") from error
+
+
+def _image_count(images) -> int:
+    return len(images) if isinstance(images, (list, tuple)) else int(images.shape[0])
 
 
 def _as_caption_list(text, name: str) -> list[str] | None:

@@ -142,3 +142,74 @@ def test_text_only_and_image_only_calls(model, batch):
     assert text_only.logits_per_image is None and image_only.text_embeds is None
     torch.testing.assert_close(features.pooler_output, text_only.text_embeds)
     torch.testing.assert_close(images.pooler_output, image_only.image_embeds)
+
+
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.int64, torch.bool])
+def test_pixel_values_that_are_not_floats_are_refused(model, batch, dtype):
+    # Raw 0..255 images must go through the image processor (rescale + normalise); the model does not guess.
+    batch["pixel_values"] = (batch["pixel_values"].abs() * 100).to(dtype)
+    with pytest.raises(TypeError, match="pixel_values.*floating.*image processor"):
+        model(**batch)
+    with pytest.raises(TypeError, match="pixel_values"):
+        model.get_image_features(pixel_values=batch["pixel_values"])
+
+
+@pytest.mark.parametrize(
+    "name, bad_id, vocabulary",
+    [
+        ("input_ids", 99, "text vocabulary of size 99"),
+        ("input_ids", -1, "text vocabulary of size 99"),
+        ("negative_input_ids", 500, "text vocabulary of size 99"),
+        ("head_ids", 50, "KEE vocabulary of size 50"),
+        ("relation_ids", -3, "KEE vocabulary of size 50"),
+        ("tail_ids", 10_000, "KEE vocabulary of size 50"),
+        ("negative_tail_ids", 50, "KEE vocabulary of size 50"),
+    ],
+)
+def test_ids_outside_the_vocabulary_are_named(model, batch, name, bad_id, vocabulary):
+    batch[name] = batch[name].clone()
+    batch[name].view(-1)[1] = bad_id
+    with pytest.raises(ValueError, match=f"`{name}`.*{bad_id}.*{vocabulary}"):
+        model(**batch)
+
+
+def test_ids_outside_the_vocabulary_in_get_text_features(model, batch):
+    batch["head_ids"] = batch["head_ids"].clone()
+    batch["head_ids"][0, 0, 0] = 50
+    inputs = {name: batch[name] for name in ("input_ids", "attention_mask", "head_ids", "relation_ids", "tail_ids",
+                                             "triple_mask")}
+    with pytest.raises(ValueError, match="`head_ids`.*KEE vocabulary of size 50"):
+        model.get_text_features(**inputs)
+
+
+def test_float_ids_are_refused(model, batch):
+    batch["input_ids"] = batch["input_ids"].float()
+    with pytest.raises(TypeError, match="`input_ids` must hold integer token ids"):
+        model(**batch)
+
+
+@pytest.mark.parametrize("empty", ["captions", "images"])
+def test_a_batch_of_zero_is_refused(model, batch, empty):
+    if empty == "captions":
+        inputs = {"input_ids": batch["input_ids"][:0], "attention_mask": batch["attention_mask"][:0]}
+        name = "input_ids"
+    else:
+        inputs, name = {"pixel_values": batch["pixel_values"][:0]}, "pixel_values"
+    with pytest.raises(ValueError, match=f"`{name}` has batch size 0"):
+        model(**inputs)
+
+
+@pytest.mark.parametrize("name", ["triple_mask", "attention_mask", "negative_attention_mask",
+                                  "negative_triple_mask", "negative_mask"])
+def test_masks_must_be_zero_or_one(model, batch, name):
+    batch[name] = batch[name].clone()
+    batch[name].view(-1)[0] = 2
+    with pytest.raises(ValueError, match=f"`{name}` must hold only 0 and 1"):
+        model(**batch)
+
+
+def test_boolean_masks_are_accepted(model, batch):
+    for name in ("triple_mask", "attention_mask", "negative_mask"):
+        batch[name] = batch[name].bool()
+    with torch.no_grad():
+        model(**batch)

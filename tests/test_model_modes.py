@@ -116,7 +116,9 @@ def test_gradient_checkpointing_gives_the_same_gradients():
         torch.manual_seed(0)
         model = StructureCLIPModel(config).train()
         if checkpointing:
-            model.activation_checkpointing_enable()
+            # transformers >= 5.23 renamed gradient_checkpointing_enable (kept, deprecated); older 5.x has only it.
+            enable = getattr(model, "activation_checkpointing_enable", None) or model.gradient_checkpointing_enable
+            enable()
             flags = [m.gradient_checkpointing for m in model.knowledge_model.encoder.layer]
             assert all(flags), "KEE layers must be checkpointed too"
         model(**batch, return_loss=True).loss.backward()

@@ -275,3 +275,72 @@ def test_outputs_feed_the_tiny_model(processor):
         output = model(**batch, return_loss=True)
     assert torch.isfinite(output.loss)
     assert output.logits_per_image.shape == (3, 3)
+
+
+def test_16_bit_images_are_scaled_not_white(processor):
+    sixteen_bit = Image.new("I;16", (40, 32), 1000)  # 1000 / 65535: a dark gray
+    eight_bit_equivalent = Image.new("RGB", (40, 32), (4, 4, 4))  # round(1000 / 257) = 4
+    white = Image.new("RGB", (40, 32), (255, 255, 255))
+    pixels = processor(images=[sixteen_bit])["pixel_values"]
+    torch.testing.assert_close(pixels, processor(images=[eight_bit_equivalent])["pixel_values"])
+    assert not torch.allclose(pixels, processor(images=[white])["pixel_values"])
+
+
+def test_grayscale_2d_arrays_are_accepted(processor):
+    gray = np.full((32, 40), 90, dtype=np.uint8)
+    expected = processor(images=[Image.new("RGB", (40, 32), (90, 90, 90))])["pixel_values"]
+    torch.testing.assert_close(processor(images=[gray])["pixel_values"], expected)
+    torch.testing.assert_close(processor(images=gray)["pixel_values"], expected)
+
+
+@pytest.mark.parametrize(
+    "bad_images, message",
+    [
+        ([Image.new("RGB", (0, 0))], r"images\[0\].*at least one pixel"),
+        ([Image.new("RGB", (8, 8)), np.zeros((0, 8, 3), np.uint8)], r"images\[1\].*at least one pixel"),
+        (np.zeros((0, 3, 8, 8), np.float32), "batch size 0"),
+    ],
+)
+def test_empty_images_get_clear_errors(processor, bad_images, message):
+    with pytest.raises(ValueError, match=message):
+        processor(images=bad_images)
+
+
+@pytest.mark.parametrize("max_length", [0, 1, -5, 2.5, True])
+def test_max_length_too_small_or_not_an_int_is_an_error(processor, max_length):
+    with pytest.raises(ValueError, match="max_length"):
+        processor(text=["a man riding a horse"], max_length=max_length)
+
+
+def test_max_length_of_two_keeps_bos_and_eos(processor):
+    assert processor(text=["a man riding a horse"], max_length=2)["input_ids"].shape == (1, 2)
+
+
+def test_image_paths_still_reach_the_image_processor(processor, tmp_path):
+    path = tmp_path / "photo.png"
+    Image.new("RGB", (40, 32), (9, 90, 200)).save(path)
+    expected = processor(images=[Image.new("RGB", (40, 32), (9, 90, 200))])["pixel_values"]
+    torch.testing.assert_close(processor(images=str(path))["pixel_values"], expected)
+
+
+def test_an_empty_image_list_is_an_error(processor):
+    with pytest.raises(ValueError, match="images is an empty list"):
+        processor(images=[])
+    with pytest.raises(ValueError, match="images is an empty list"):
+        processor(text=["a dog"], images=[])
+
+
+def test_more_images_than_captions_is_an_error_unless_unpaired(processor):
+    with pytest.raises(ValueError, match="3 images but 2 captions"):
+        processor(text=["a dog", "a cat"], images=images(3))
+    with pytest.raises(ValueError, match="2 images but 3 captions"):
+        processor(text=CAPTIONS, images=images(2))
+    unpaired = processor(text=["a dog", "a cat"], images=images(3), paired=False)
+    assert unpaired["pixel_values"].shape[0] == 3 and unpaired["input_ids"].shape[0] == 2
+    with pytest.raises(ValueError, match="1 images but 2 captions"):
+        processor(text=["a dog", "a cat"], images=images(1), paired=True)
+
+
+def test_one_image_against_several_captions_is_zero_shot(processor):
+    batch = processor(text=CAPTIONS, images=images(1)[0])
+    assert batch["pixel_values"].shape[0] == 1 and batch["input_ids"].shape[0] == 3

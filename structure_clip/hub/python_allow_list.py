@@ -55,32 +55,36 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     "__future__": ModuleRule(_names("annotations")),
     "collections.abc": ModuleRule(ANY),
     "contextlib": ModuleRule(_names("contextmanager", "nullcontext")),  # not contextlib.chdir
-    "dataclasses": ModuleRule(_names("dataclass", "field")),
+    "dataclasses": ModuleRule(_names("dataclass", "field", "fields")),
+    "difflib": ModuleRule(ANY),  # string similarity (the closest valid name for a misspelt config key)
     "functools": ModuleRule(ANY),
     "hashlib": ModuleRule(ANY),
     "importlib": ModuleRule(PATH_ONLY),
     # find_spec only locates a module (is a spaCy model installed?); it neither imports nor runs it.
     "importlib.util": ModuleRule(_names("find_spec")),
     "logging": ModuleRule(_names("getLogger")),
+    "math": ModuleRule(ANY),
     "os": ModuleRule(_names("sep")),
     "os.path": ModuleRule(_names("expanduser", "isdir")),  # string and stat helpers: no file is opened
     "random": ModuleRule(ANY),
     "re": ModuleRule(ANY),
     "typing": ModuleRule(_names("Any")),  # not get_type_hints: it evaluates strings
     "torch": ModuleRule(_names(
-        "FloatTensor", "LongTensor", "Tensor", "arange", "autocast", "bfloat16", "bool", "cat", "device", "dtype", "eye",
-        "finfo", "float16", "float32", "full", "get_autocast_dtype", "inference_mode", "is_autocast_enabled", "isin",
-        "long", "ones_like", "stack", "tensor",
-        "where", "zeros",
+        "FloatTensor", "LongTensor", "Tensor", "arange", "as_tensor", "autocast", "bfloat16", "bool",
+        "cat", "device", "dtype", "eye", "finfo", "float16", "float32", "float64",
+        "frombuffer", "full", "get_autocast_dtype", "inference_mode", "int32", "is_autocast_enabled", "isfinite", "isin",
+        "long", "ones_like", "stack", "tensor", "uint16", "uint8", "where", "zeros",
+        "zeros_like",
     )),  # tensor maths only: not torch.load / torch.save / torch.hub / torch.ops / torch.utils
     "torch.cuda": ModuleRule(_names("is_available", "is_bf16_supported")),
     "torch.nn": ModuleRule(ANY),  # layers and parameters
     "torch.nn.functional": ModuleRule(ANY),
     "transformers": ModuleRule(_names(
-        "AutoModelForSeq2SeqLM", "AutoModelForZeroShotImageClassification", "AutoTokenizer", "BatchFeature",
-        "BertModel", "CLIPModel", "CLIPTextConfig", "CLIPTextModel", "CLIPVisionConfig", "CLIPVisionModel",
-        "PreTrainedConfig", "PreTrainedModel", "ZeroShotImageClassificationPipeline", "pipeline",
+        "AutoModelForSeq2SeqLM", "AutoModelForZeroShotImageClassification", "AutoTokenizer", "BatchFeature", "BertModel",
+        "CLIPModel", "CLIPTextConfig", "CLIPTextModel", "CLIPVisionConfig", "CLIPVisionModel",
+        "PreTrainedConfig", "PreTrainedModel", "ZeroShotImageClassificationPipeline", "__version__", "pipeline",
     )),
+    "transformers.image_transforms": ModuleRule(_names("to_pil_image")),
     "transformers.initialization": ModuleRule(ANY),  # weight initialisers
     "transformers.modeling_outputs": ModuleRule(_names("BaseModelOutputWithPooling")),
     "transformers.models.bert.modeling_bert": ModuleRule(_names(
@@ -92,7 +96,7 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     "transformers.utils.logging": ModuleRule(_names("get_logger", "tqdm")),
     "transformers.utils.output_capturing": ModuleRule(_names("capture_outputs")),
     "huggingface_hub": ModuleRule(_names("is_offline_mode", "snapshot_download")),  # not hf_hub_download
-    "huggingface_hub.dataclasses": ModuleRule(_names("strict")),
+    "huggingface_hub.dataclasses": ModuleRule(_names("strict", "validated_field")),
     "spacy": ModuleRule(_names("load"), lazy_only=True),
     "thinc.api": ModuleRule(_names("NumpyOps"), lazy_only=True),  # comes with spaCy
     "threadpoolctl": ModuleRule(_names("ThreadpoolController"), lazy_only=True),  # optional speed-up
@@ -104,7 +108,8 @@ LOCAL_ONLY_CALLABLES = {"huggingface_hub.snapshot_download"}
 FORBIDDEN_NAMES = {"eval", "exec", "compile", "__import__", "open", "globals", "vars", "breakpoint", "input",
                    "__builtins__", "__loader__", "__spec__"}
 FUNCTION_ONLY_NAMES = {"locals"}  # a function's own variables; at module level it is globals()
-ALLOWED_DUNDERS = {"__init__", "__name__", "__module__"}  # others reach globals, code objects or all classes
+# Others reach globals, code objects or all classes; __version__ is a plain string (the minimum-version check).
+ALLOWED_DUNDERS = {"__init__", "__name__", "__module__", "__version__"}
 ATTRIBUTE_BUILTINS = {"getattr", "setattr", "delattr", "hasattr"}
 DUNDER = re.compile(r"__\w+__")
 

@@ -23,7 +23,7 @@ def model_outputs(model, processor, spec: dict) -> dict:
     """Processor tensors and model outputs on the spec's images and labels."""
     import torch
 
-    inputs = processor(text=spec["labels"], images=_open_images(spec), return_tensors="pt")
+    inputs = processor(text=spec["labels"], images=_open_images(spec), paired=False, return_tensors="pt")
     with torch.no_grad():
         output = model(**inputs)
     return {
