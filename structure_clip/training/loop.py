@@ -225,6 +225,7 @@ def prepare_training_run(args, model, train_dataset, collate_fn, processor, eval
     if checkpoint is not None:
         logger.info("Resuming from %s", checkpoint)
         accelerator.load_state(str(checkpoint))
+        log.drop_records_after(progress.completed_steps)
     return TrainingRun(args, accelerator, model, loss_module, optimizer, lr_scheduler, train_dataloader,
                        eval_dataloader, plan, progress, log, processor, eval_callback)  # fmt: skip
 
