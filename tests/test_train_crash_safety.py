@@ -104,3 +104,25 @@ def test_results_log_drops_later_and_torn_records_on_resume(image_paths, tmp_pat
                   resume_from_checkpoint=str(tmp_path / "checkpoints" / "step_2"))
     assert _train_steps(tmp_path) == [1, 2, 3]
 
+
+
+def test_trainer_checkpoints_are_marked_complete_and_latest_skips_unmarked_ones(tmp_path, caplog):
+    from structure_clip.training import trainer as finetune_with_trainer
+    from tests.train_tiny_setup import write_original_json, write_tiny_model_folder
+
+    names = write_tiny_images(tmp_path / "images", count=4)
+    common = ["--model", write_tiny_model_folder(tmp_path / "model"), "--train_file",
+              write_original_json(tmp_path / "train.json", names), "--image_root", str(tmp_path / "images"),
+              "--negatives", "given", "--output_dir", str(tmp_path / "out"), "--use_cpu", "--report_to", "none",
+              "--per_device_train_batch_size", "2", "--save_steps", "1", "--disable_tqdm", "true"]
+    finetune_with_trainer.main([*common, "--max_steps", "2"])
+    assert all((tmp_path / "out" / f"checkpoint-{step}" / COMPLETE_MARKER).is_file() for step in (1, 2))
+    (tmp_path / "out" / "checkpoint-2" / COMPLETE_MARKER).unlink()  # as a save cut short by a kill
+    with caplog.at_level(logging.WARNING, logger="structure_clip.training.checkpoints"):
+        resolved = finetune_with_trainer.resolve_resume_checkpoint("latest", str(tmp_path / "out"))
+    assert resolved == str(tmp_path / "out" / "checkpoint-1") and "checkpoint-2" in caplog.text
+    with pytest.raises(ValueError, match="checkpoint-2 is incomplete.*checkpoint-1"):
+        finetune_with_trainer.resolve_resume_checkpoint(str(tmp_path / "out" / "checkpoint-2"), str(tmp_path / "out"))
+    finetune_with_trainer.main([*common, "--max_steps", "3", "--resume_from_checkpoint", "latest"])
+    state = json.loads((tmp_path / "out" / "trainer_state.json").read_text())
+    assert state["global_step"] == 3 and (tmp_path / "out" / "checkpoint-3" / COMPLETE_MARKER).is_file()

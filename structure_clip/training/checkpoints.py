@@ -68,18 +68,34 @@ def _temporary_dir(final: Path) -> Path:
     return final.parent / f".{final.name}.tmp"
 
 
-def latest_complete_checkpoint(root: Path) -> Path | None:
-    """The newest `step_<N>` with the completeness marker; incomplete folders and partial writes are reported."""
-    steps = _checkpoint_steps(root)
-    incomplete = [root / f"step_{step}" for step in steps if not is_complete_checkpoint(root / f"step_{step}")]
-    partial = sorted(root.glob(".step_*.tmp"))
+def latest_complete_checkpoint(root: Path, prefix: str = "step_") -> Path | None:
+    """The newest `<prefix><N>` folder with the completeness marker; incomplete ones and partial writes are reported.
+
+    `prefix` is "step_" for this loop's checkpoints and "checkpoint-" for the HF Trainer's (trainer.py).
+    """
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    folders = sorted((int(m.group(1)), p) for p in Path(root).glob(f"{prefix}*") if (m := pattern.match(p.name)))
+    incomplete = [path for _, path in folders if not is_complete_checkpoint(path)]
+    partial = sorted(Path(root).glob(f".{prefix}*.tmp"))
     if incomplete or partial:
         logger.warning(
             "--resume_from_checkpoint latest: skipping %s in %s (no %s marker: the process was stopped while "
             "writing them); they can be deleted.", [p.name for p in incomplete + partial], root, COMPLETE_MARKER,
         )  # fmt: skip
-    complete = [step for step in steps if is_complete_checkpoint(root / f"step_{step}")]
-    return root / f"step_{complete[-1]}" if complete else None
+    complete = [path for _, path in folders if is_complete_checkpoint(path)]
+    return complete[-1] if complete else None
+
+
+def require_complete_checkpoint(path: Path, prefix: str = "step_") -> Path:
+    """`path`, or a ValueError naming the newest intact sibling when the save of `path` never finished."""
+    if is_complete_checkpoint(path):
+        return path
+    intact = latest_complete_checkpoint(Path(path).parent, prefix)
+    raise ValueError(
+        f"--resume_from_checkpoint {path} is incomplete: it has no {COMPLETE_MARKER} marker, which is written "
+        f"last, so the process was stopped while saving it. Resume from an intact checkpoint instead"
+        f"{f' ({intact})' if intact else ''}, or pass 'latest', which skips incomplete ones."
+    )
 
 
 def find_checkpoint(args) -> Path | None:
@@ -110,14 +126,7 @@ def _checked_training_state(path: Path) -> Path:
             "which accelerator.save_state writes. Pass a <output_dir>/checkpoints/step_<N> folder (or 'latest'); "
             "to start from saved weights instead, pass the folder as --model."
         )
-    if not is_complete_checkpoint(path):
-        intact = latest_complete_checkpoint(path.parent)
-        raise ValueError(
-            f"--resume_from_checkpoint {path} is incomplete: it has no {COMPLETE_MARKER} marker, which is written "
-            f"last, so the process was stopped while saving it. Resume from an intact checkpoint instead"
-            f"{f' ({intact})' if intact else ''}, or pass 'latest', which skips incomplete ones."
-        )
-    return path
+    return require_complete_checkpoint(path)
 
 
 def clear_stale_checkpoints(accelerator, args) -> None:
