@@ -317,5 +317,5 @@ def test_an_output_dir_that_is_a_file_is_refused_before_converting(tiny_model, t
         main(["--checkpoint", str(checkpoint_path), "--output-dir", str(occupied)])
     assert exit_info.value.code != 0 and "is an existing file" in capsys.readouterr().err
     with pytest.raises(ValueError, match="is an existing file"):
-        convert_original_checkpoint(checkpoint_path, occupied / "inside", config=tiny_model.config)
+        convert_original_checkpoint(checkpoint_path, occupied, config=tiny_model.config)
     assert occupied.read_text() == "not a folder"
