@@ -60,6 +60,7 @@ from structure_clip.evaluation.benchmarks import (
 from structure_clip.evaluation.order_perturbations import build_order_items
 from structure_clip.evaluation.scorers import MissingProcessorError, load_scorer
 from structure_clip.synthetic.benchmark import evaluate_synthetic, load_synthetic_world
+from structure_clip.training.output_paths import check_output_dir
 
 
 logger = logging.getLogger(__name__)
@@ -130,12 +131,14 @@ class EvaluationArguments:
 
 
 def validate_arguments(args: EvaluationArguments) -> list[str]:
-    """The tasks to run; raises ValueError on counts below 1 or unknown task names (even next to 'all')."""
+    """The tasks to run; raises ValueError on counts below 1, unknown task names (even next to 'all') or an
+    --output_dir that is a file."""
     for name in ("batch_size", "max_items", "synthetic_test_size"):
         value = getattr(args, name)
         if value is not None and value < 1:
             hint = "" if name == "batch_size" else " (leave it out for the full benchmark)"
             raise ValueError(f"--{name} must be at least 1, got {value}{hint}.")
+    check_output_dir(args.output_dir)  # before the model is loaded
     unknown = sorted(set(args.tasks) - set(ALL_TASKS) - {"all"})
     if unknown:
         raise ValueError(f"unknown task(s) {unknown}; choose from {', '.join(ALL_TASKS)} or 'all'.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from structure_clip.training.data import DataArguments
+from structure_clip.training.output_paths import check_output_dir
 
 
 @dataclass
@@ -105,6 +106,7 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
             raise ValueError(f"--num_train_epochs must be > 0, got {self.num_train_epochs}; "
                              "use --max_train_steps for a run shorter than one epoch.")
         self.checkpointing_steps = _checked_checkpointing_steps(self.checkpointing_steps)
+        check_output_dir(self.output_dir)
         if self.overwrite_output_dir and self.resume_from_checkpoint is not None:
             raise ValueError("--overwrite_output_dir deletes the checkpoints that --resume_from_checkpoint would "
                              "continue from; pass only one of them.")

@@ -37,6 +37,7 @@ from structure_clip.training.checkpoints import (
     require_complete_checkpoint,
 )
 from structure_clip.training.data import DataArguments, StructureCLIPCollator, load_datasets
+from structure_clip.training.output_paths import check_output_dir
 
 
 logger = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ def parse_args(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     parser = HfArgumentParser((ModelArguments, DataArguments, TrainingArguments))
     model_args, data_args, training_args = parser.parse_args_into_dataclasses(args=argv)
+    check_output_dir(training_args.output_dir)  # before the model and data are loaded
     # Contrastive losses need full batches (a 1-row batch has no in-batch negatives; train.py uses
     # drop_last=True too), so the last partial batch is dropped unless --dataloader_drop_last is given.
     if not any(arg.split("=")[0] == "--dataloader_drop_last" for arg in argv):
