@@ -37,6 +37,7 @@ from structure_clip.training.checkpoints import (
     require_complete_checkpoint,
 )
 from structure_clip.training.data import DataArguments, StructureCLIPCollator, load_datasets
+from structure_clip.training.image_checks import check_images
 from structure_clip.training.output_paths import check_output_dir
 
 
@@ -89,6 +90,10 @@ def build_trainer(model_args: ModelArguments, data_args: DataArguments, training
     # 2. Data: parsed and cached once, on the main process first
     with training_args.main_process_first(desc="scene graphs"):
         train_dataset, eval_dataset = load_datasets(data_args, training_args.seed)
+    checked = check_images(data_args, {"train": train_dataset, "validation": eval_dataset}, training_args.output_dir,
+                           show_progress=not training_args.disable_tqdm and training_args.local_process_index == 0,
+                           is_main_process=training_args.process_index == 0)  # fmt: skip
+    train_dataset, eval_dataset = checked["train"], checked["validation"]
     # 3. The Trainer, configured for a model whose inputs are not dataset columns
     training_args.remove_unused_columns = False
     training_args.prediction_loss_only = True
