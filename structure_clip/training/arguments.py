@@ -81,8 +81,9 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
     checkpoints_total_limit: int | None = field(
         default=None, metadata={"help": "Keep only the newest N checkpoints."})
     resume_from_checkpoint: str | None = field(
-        default=None, metadata={"help": "A checkpoint folder, or 'latest' (newest in <output_dir>/checkpoints). "
-                                "Continues exactly: weights, optimizer, scheduler, RNG and data position."})
+        default=None, metadata={"help": "A checkpoint folder, or 'latest' (newest complete one in "
+                                "<output_dir>/checkpoints; folders a killed run left half-written are skipped with a "
+                                "warning). Continues exactly: weights, optimizer, scheduler, RNG and data position."})
     overwrite_output_dir: bool = field(
         default=False, metadata={"help": "Delete the checkpoints and results.jsonl an earlier run left in --output_dir "
                                  "before a fresh run (other files are kept). Without it a fresh run refuses to start "
