@@ -270,3 +270,10 @@ def test_a_caption_that_is_not_text_is_reported_with_its_record(images, tmp_path
     path = _write_json(tmp_path / "records.json", data)
     with pytest.raises(ValueError, match=message):
         training_data.load_training_dataset(str(path), image_root=str(images[0] / "images"))
+
+
+def test_a_hf_dataset_caption_column_of_numbers_is_reported_with_its_row(images, tmp_path):
+    folder, names = images
+    datasets.Dataset.from_dict({"file_name": names[:2], "text": [7, 8]}).save_to_disk(tmp_path / "numbers")
+    with pytest.raises(ValueError, match=r"row 0 of .*numbers\[train\] has a caption of type int \(7\)"):
+        training_data.read_hf_dataset(str(tmp_path / "numbers"), image_root=str(folder / "images"))

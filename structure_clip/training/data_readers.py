@@ -391,7 +391,12 @@ def read_hf_dataset(
 
 def _drop_blank_captions(dataset: datasets.Dataset, source: str) -> datasets.Dataset:
     """Same rule as the file readers: null, empty or whitespace-only captions are dropped, with a warning."""
-    blank = [index for index, caption in enumerate(dataset["caption"]) if not (caption or "").strip()]
+    captions = dataset["caption"]
+    wrong = next((index for index, caption in enumerate(captions) if not isinstance(caption, (str, type(None)))), None)
+    if wrong is not None:
+        raise ValueError(f"row {wrong} of {source} has a caption of type {type(captions[wrong]).__name__} "
+                         f"({captions[wrong]!r:.80}); the caption column must hold text (check --caption_column).")
+    blank = [index for index, caption in enumerate(captions) if not (caption or "").strip()]
     _warn_dropped(blank, len(dataset), "rows", source)
     if blank:
         blank_set = set(blank)
