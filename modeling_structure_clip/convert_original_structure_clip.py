@@ -121,9 +121,11 @@ def convert_openai_clip_state_dict(clip_state_dict: dict[str, torch.Tensor]) -> 
         elif key == "text_projection":
             # OpenAI: text_features = x @ text_projection, shape [width, embed_dim];
             # nn.Linear computes x @ W.T, so W = text_projection.T ([embed_dim, width]).
+            _shape(clip_state_dict, key, "width, embed_dim", "clip")
             converted["text_projection.weight"] = value.t()
         elif key == "visual.proj":
             # Same reason as text_projection: OpenAI computes x @ proj with proj [width, embed_dim].
+            _shape(clip_state_dict, key, "width, embed_dim", "clip")
             converted["visual_projection.weight"] = value.t()
         elif _RESBLOCK_KEY.match(key):
             try:
@@ -159,6 +161,20 @@ def convert_kee_state_dict(kee_state_dict: dict[str, torch.Tensor]) -> tuple[dic
 # 3. Config inferred from shapes
 # ----------------------------------------------------------------------------------------------------
 
+def _shape(state_dict: dict, key: str, layout: str, part: str) -> tuple[int, ...]:
+    """The shape of `state_dict[key]`, or a ValueError naming the key and the layout it must have.
+
+    `layout` names the dimensions, e.g. "width, 3, patch, patch"; a tensor of another rank would otherwise fail
+    as a bare "not enough values to unpack" or "tuple index out of range".
+    """
+    shape = tuple(state_dict[key].shape)
+    rank = layout.count(",") + 1
+    if len(shape) != rank:
+        raise ValueError(f"{part}.{key} has shape {list(shape)}, expected a {rank}-D tensor [{layout}]; the "
+                         "checkpoint is damaged or not an original Structure-CLIP one.")
+    return shape
+
+
 def _count_layers(state_dict: dict, pattern: str) -> int:
     regex = re.compile(pattern)
     indices = {int(m.group(1)) for key in state_dict if (m := regex.match(key))}
@@ -167,44 +183,50 @@ def _count_layers(state_dict: dict, pattern: str) -> int:
 
 def infer_config_dicts(clip_state_dict: dict, kee_state_dict: dict) -> dict:
     """Keyword arguments for StructureCLIPConfig read off tensor shapes (OpenAI's build_model does the same)."""
-    vision_width, _, patch_size, _ = clip_state_dict["visual.conv1.weight"].shape
-    grid_size = round((clip_state_dict["visual.positional_embedding"].shape[0] - 1) ** 0.5)
-    text_width = clip_state_dict["ln_final.weight"].shape[0]
-    vocab_size = clip_state_dict["token_embedding.weight"].shape[0]
+    def clip(key, layout):
+        return _shape(clip_state_dict, key, layout, "clip")
+
+    def kee(key, layout):
+        return _shape(kee_state_dict, key, layout, "transformer")
+
+    vision_width, _, patch_size, _ = clip("visual.conv1.weight", "width, 3, patch, patch")
+    grid_size = round((clip("visual.positional_embedding", "grid * grid + 1, width")[0] - 1) ** 0.5)
+    (text_width,) = clip("ln_final.weight", "width")
+    vocab_size = clip("token_embedding.weight", "vocab, width")[0]
     text_config = {
         "vocab_size": vocab_size,
         "hidden_size": text_width,
-        "intermediate_size": clip_state_dict["transformer.resblocks.0.mlp.c_fc.weight"].shape[0],
+        "intermediate_size": clip("transformer.resblocks.0.mlp.c_fc.weight", "intermediate, width")[0],
         "num_hidden_layers": _count_layers(clip_state_dict, r"^transformer\.resblocks\.(\d+)\."),
         "num_attention_heads": text_width // CONVENTIONAL_HEAD_DIM,
-        "max_position_embeddings": clip_state_dict["positional_embedding"].shape[0],
+        "max_position_embeddings": clip("positional_embedding", "positions, width")[0],
         # OpenAI's BPE puts <|startoftext|> and <|endoftext|> last; pooling needs EOS = largest id.
         "bos_token_id": vocab_size - 2,
         "eos_token_id": vocab_size - 1,
     }
     vision_config = {
         "hidden_size": vision_width,
-        "intermediate_size": clip_state_dict["visual.transformer.resblocks.0.mlp.c_fc.weight"].shape[0],
+        "intermediate_size": clip("visual.transformer.resblocks.0.mlp.c_fc.weight", "intermediate, width")[0],
         "num_hidden_layers": _count_layers(clip_state_dict, r"^visual\.transformer\.resblocks\.(\d+)\."),
         "num_attention_heads": vision_width // CONVENTIONAL_HEAD_DIM,
         "image_size": grid_size * patch_size,
         "patch_size": patch_size,
     }
-    word_embeddings = kee_state_dict["model.embeddings.word_embeddings.weight"]
+    word_vocab, word_width = kee("model.embeddings.word_embeddings.weight", "vocab, hidden")
     knowledge_config = {
-        "vocab_size": word_embeddings.shape[0],
-        "hidden_size": word_embeddings.shape[1],
+        "vocab_size": word_vocab,
+        "hidden_size": word_width,
         "num_hidden_layers": _count_layers(kee_state_dict, r"^model\.encoder\.layer\.(\d+)\."),
-        "num_attention_heads": word_embeddings.shape[1] // CONVENTIONAL_HEAD_DIM,
-        "intermediate_size": kee_state_dict["model.encoder.layer.0.intermediate.dense.weight"].shape[0],
-        "max_position_embeddings": kee_state_dict["model.embeddings.position_embeddings.weight"].shape[0],
-        "type_vocab_size": kee_state_dict["model.embeddings.token_type_embeddings.weight"].shape[0],
+        "num_attention_heads": word_width // CONVENTIONAL_HEAD_DIM,
+        "intermediate_size": kee("model.encoder.layer.0.intermediate.dense.weight", "intermediate, hidden")[0],
+        "max_position_embeddings": kee("model.embeddings.position_embeddings.weight", "positions, hidden")[0],
+        "type_vocab_size": kee("model.embeddings.token_type_embeddings.weight", "types, hidden")[0],
     }
     return {
         "text_config": text_config,
         "vision_config": vision_config,
         "knowledge_config": knowledge_config,
-        "projection_dim": clip_state_dict["text_projection"].shape[1],
+        "projection_dim": clip("text_projection", "width, embed_dim")[1],
     }
 
 
@@ -286,6 +308,19 @@ def check_state_dict_matches(expected: dict[str, torch.Tensor], converted: dict[
         )
 
 
+def check_output_dir(output_dir: str | Path) -> None:
+    """Refuse an output folder that cannot be one, before any work.
+
+    `save_pretrained` on an existing file only logs an error and returns (transformers 5.24,
+    `PreTrainedModel.save_pretrained`), so the conversion would look successful with nothing written.
+    """
+    path = Path(output_dir)
+    blocking = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise ValueError(f"--output-dir {path} cannot be a folder: {blocking} is an existing file. "
+                         "Pass a folder path (it is created if missing).")
+
+
 def convert_state_dicts(clip_state_dict: dict, kee_state_dict: dict) -> tuple[dict, list[str]]:
     clip_converted, clip_unrecognised = convert_openai_clip_state_dict(clip_state_dict)
     kee_converted, kee_unrecognised = convert_kee_state_dict(kee_state_dict)
@@ -296,6 +331,8 @@ def convert_state_dicts(clip_state_dict: dict, kee_state_dict: dict) -> tuple[di
 def convert_original_checkpoint(checkpoint_path: str | Path, output_dir: str | Path | None = None,
                                 config: StructureCLIPConfig | None = None) -> StructureCLIPModel:
     """Build StructureCLIPModel from an original checkpoint; save it to `output_dir` when given."""
+    if output_dir is not None:
+        check_output_dir(output_dir)
     checkpoint = load_original_checkpoint(checkpoint_path)
     clip_state_dict, kee_state_dict = checkpoint["clip"], checkpoint["transformer"]
     if config is None:
@@ -325,6 +362,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", default=None, help="optional StructureCLIPConfig config.json (else inferred)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        check_output_dir(args.output_dir)
+    except ValueError as error:
+        parser.error(str(error))  # exit status 2, before the checkpoint is read
     config = StructureCLIPConfig.from_pretrained(args.config) if args.config else None
     convert_original_checkpoint(args.checkpoint, args.output_dir, config=config)
 

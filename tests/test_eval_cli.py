@@ -192,9 +192,10 @@ def test_evaluate_cli_rejects_unknown_task_next_to_all(tmp_path):
 
 
 def test_a_task_left_without_items_is_an_error():
-    assert evaluate._first([1, 2, 3], 2, "coco_retrieval") == [1, 2]
+    args = evaluate.EvaluationArguments(model_name_or_path="unused", max_items=2)
+    assert evaluate._first([1, 2, 3], args, "coco_retrieval") == [1, 2]
     with pytest.raises(ValueError, match="coco_retrieval: no items to evaluate"):
-        evaluate._first([], None, "coco_retrieval")
+        evaluate._first([], args, "coco_retrieval")
 
 
 def test_evaluate_warns_when_output_dir_holds_another_models_results(tiny_clip_dir, fixture_data, tmp_path, caplog):

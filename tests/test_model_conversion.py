@@ -289,3 +289,33 @@ def test_real_size_checkpoint_gives_the_paper_config():
     assert inferred.projection_dim == default.projection_dim == 512
     converted, unrecognised = convert_state_dicts(clip_state, kee_state)
     check_state_dict_matches(hf, converted, unrecognised)
+
+
+@pytest.mark.parametrize("part, key, shape, layout, config_given", [
+    ("clip", "visual.conv1.weight", (5, 5), "[width, 3, patch, patch]", False),
+    ("transformer", "model.embeddings.word_embeddings.weight", (7,), "[vocab, hidden]", False),
+    ("clip", "text_projection", (2, 2, 2), "[width, embed_dim]", True),
+])
+def test_a_tensor_of_the_wrong_rank_is_named_with_its_expected_layout(tiny_model, tmp_path, part, key, shape, layout,
+                                                                      config_given):
+    checkpoint_path = tmp_path / "original.pt"
+    _save_original_checkpoint(tiny_model, checkpoint_path, reshape=[(part, key, shape)])
+    config = tiny_model.config if config_given else None
+    with pytest.raises(ValueError, match="expected a") as error:
+        convert_original_checkpoint(checkpoint_path, config=config)
+    assert f"{part}.{key}" in str(error.value) and layout in str(error.value)
+    assert str(list(shape)) in str(error.value)
+
+
+def test_an_output_dir_that_is_a_file_is_refused_before_converting(tiny_model, tmp_path, capsys):
+    checkpoint_path = tmp_path / "original.pt"
+    _save_original_checkpoint(tiny_model, checkpoint_path)
+    occupied = tmp_path / "occupied"
+    occupied.write_text("not a folder")
+    # save_pretrained alone would log an error, return, and leave the conversion looking successful.
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--checkpoint", str(checkpoint_path), "--output-dir", str(occupied)])
+    assert exit_info.value.code != 0 and "is an existing file" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="is an existing file"):
+        convert_original_checkpoint(checkpoint_path, occupied, config=tiny_model.config)
+    assert occupied.read_text() == "not a folder"

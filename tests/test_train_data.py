@@ -255,3 +255,25 @@ def test_json_lines_in_a_json_file_says_to_rename_it(images, tmp_path):
         training_data.load_training_dataset(str(tmp_path / "r.json"), image_root=str(folder / "images"))
     (tmp_path / "r.json").rename(tmp_path / "r.jsonl")
     assert len(training_data.read_caption_file(tmp_path / "r.jsonl", folder / "images")) == len(names)
+
+
+@pytest.mark.parametrize("data, message", [
+    ([{"image": "image_0.png", "caption": 17}], r"record 0 of .*records.json has a caption of type int \(17\)"),
+    ([{"image": "image_0.png", "caption": "ok"}, {"image": "image_1.png", "caption": ["fine", 3.5]}],
+     r"record 1 of .*records.json has a caption of type float \(3.5\) in its caption list"),
+    ({"images": [{"id": 1, "file_name": "image_0.png"}], "annotations": [{"image_id": 1, "caption": 42}]},
+     r"annotation 0 of .*records.json has a caption of type int"),
+    ([{"image_path": "image_0.png", "true_caption": "a dog", "false_caption": 5}],
+     r"record 0 of .*records.json has a 'false_caption' of type int \(5\)"),
+])
+def test_a_caption_that_is_not_text_is_reported_with_its_record(images, tmp_path, data, message):
+    path = _write_json(tmp_path / "records.json", data)
+    with pytest.raises(ValueError, match=message):
+        training_data.load_training_dataset(str(path), image_root=str(images[0] / "images"))
+
+
+def test_a_hf_dataset_caption_column_of_numbers_is_reported_with_its_row(images, tmp_path):
+    folder, names = images
+    datasets.Dataset.from_dict({"file_name": names[:2], "text": [7, 8]}).save_to_disk(tmp_path / "numbers")
+    with pytest.raises(ValueError, match=r"row 0 of .*numbers\[train\] has a caption of type int \(7\)"):
+        training_data.read_hf_dataset(str(tmp_path / "numbers"), image_root=str(folder / "images"))

@@ -83,6 +83,21 @@ def require_keys(record, keys, source, position) -> None:
         raise ValueError(f"{source}: item {position!r} lacks {missing} (it has {sorted(record) if isinstance(record, dict) else record!r}).")
 
 
+def read_json_file(path: Path):
+    """The parsed JSON of an annotation file; a syntax error names the file, line and column."""
+    return _parse_json(path.read_text(), path)
+
+
+def _parse_json(text: str, path: Path, line_offset: int = 0):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{path}: not valid JSON at line {error.lineno + line_offset}, column {error.colno} ({error.msg}); the "
+            "file may be cut short or not the expected annotation file."
+        ) from error
+
+
 def require_image_files(paths, what: str, how_to_get: str) -> None:
     """Check every image up front, so a missing one stops the run before scoring, not midway inside PIL."""
     unique = list(dict.fromkeys(str(path) for path in paths))
@@ -99,22 +114,71 @@ def require_image_files(paths, what: str, how_to_get: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+class UnreadableImageError(OSError):
+    """A benchmark image that PIL cannot open or decode, named with its file and the item that uses it."""
+
+
 @dataclasses.dataclass(frozen=True)
 class ImageRef:
     """An image file, optionally cropped to a (x, y, w, h) box; opened only when a batch needs it."""
 
     path: str
     bbox: tuple[float, float, float, float] | None = None
+    # The annotation record that names the image, for error messages; not part of the identity, so that items
+    # sharing an image are still encoded once.
+    source: str | None = dataclasses.field(default=None, compare=False)
 
     def load(self):
         from PIL import Image
 
-        with Image.open(self.path) as image:
-            image = image.convert("RGB")
+        try:
+            with Image.open(self.path) as image:
+                image = image.convert("RGB")
+        except (OSError, ValueError, SyntaxError) as error:  # PIL reports broken files with all three
+            raise UnreadableImageError(
+                f"cannot read the image {self.path}{f' ({self.source})' if self.source else ''}: "
+                f"{type(error).__name__}: {error}. Replace the file, or pass --skip_bad_images to leave out the "
+                "items that use it (--verify_images checks every image before scoring)."
+            ) from error
         if self.bbox is not None:
             x, y, w, h = self.bbox
             image = image.crop((x, y, x + w, y + h))
         return image
+
+
+def item_images(item) -> list[ImageRef]:
+    """The ImageRefs of one benchmark item (a dataclass item, or a retrieval (image, captions) pair)."""
+    if dataclasses.is_dataclass(item):
+        values = [getattr(item, field.name) for field in dataclasses.fields(item)]
+    else:
+        values = list(item)
+    return [value for value in values if isinstance(value, ImageRef)]
+
+
+def drop_items_with_unreadable_images(items: Sequence, task: str, skip: bool, report_dir: Path) -> list:
+    """Decode every image file of `items` once (with a progress bar); unreadable ones are listed in
+    `<report_dir>/<task>_bad_images.txt` and then either stop the run or, with `skip`, leave their items out."""
+    from tqdm.auto import tqdm
+
+    first_ref = {ref.path: ref for item in items for ref in reversed(item_images(item))}
+    bad = {}
+    for path, ref in tqdm(first_ref.items(), desc=f"verifying {task} images"):
+        try:
+            ImageRef(path, source=ref.source).load()
+        except UnreadableImageError as error:
+            bad[path] = str(error).split(". Replace the file")[0]
+    if not bad:
+        return list(items)
+    report = Path(report_dir) / f"{task.replace('/', '_')}_bad_images.txt"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text("".join(f"{message}\n" for message in bad.values()))
+    if not skip:
+        raise UnreadableImageError(f"{len(bad)} {task} images cannot be read, e.g. {next(iter(bad.values()))}. All "
+                                   f"are listed in {report}; pass --skip_bad_images to leave out their items.")
+    kept = [item for item in items if not any(ref.path in bad for ref in item_images(item))]
+    logger.warning("--skip_bad_images: %s: left out %d of %d items whose image cannot be read (listed in %s); the "
+                   "result covers the remaining items only.", task, len(items) - len(kept), len(items), report)
+    return kept
 
 
 class LazyImages(Sequence):
@@ -185,7 +249,7 @@ def read_aro(annotation_file, image_dir, task: str) -> list[PairItem]:
     """ARO records -> PairItems cropped to their bbox; group = relation name or 'attr0_attr1'."""
     annotation_file = require_path(annotation_file, f"ARO {task} annotation JSON", ARO_HOW_TO_GET)
     image_dir = require_path(image_dir, "Visual Genome image folder for ARO", ARO_HOW_TO_GET)
-    records = json.loads(annotation_file.read_text())
+    records = read_json_file(annotation_file)
     require_records(records, annotation_file, list, "ARO records")
     group_key = "relation_name" if task == "vg_relation" else "attributes"
     required = {"image_path", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "true_caption", "false_caption", group_key}
@@ -197,7 +261,7 @@ def read_aro(annotation_file, image_dir, task: str) -> list[PairItem]:
         else:
             group = "_".join(record["attributes"])
         bbox = tuple(float(record[key]) for key in ("bbox_x", "bbox_y", "bbox_w", "bbox_h"))
-        image = ImageRef(str(image_dir / record["image_path"]), bbox)
+        image = ImageRef(str(image_dir / record["image_path"]), bbox, f"{annotation_file.name} record {index}")
         items.append(PairItem(image, record["true_caption"], record["false_caption"], group))
     require_image_files([item.image.path for item in items], "ARO", ARO_HOW_TO_GET)
     return items
@@ -210,7 +274,7 @@ def load_dropped_relations(path=None) -> set[str]:
         "the VG-Relation dropped-relation list (JSON list of 157 names)",
         "it ships in ../shared/data/aro/vg_relation_dropped_157.json; pass --aro_dropped_relations.",
     )
-    return set(json.loads(path.read_text()))
+    return set(read_json_file(path))
 
 
 def evaluate_aro(scorer, items: Sequence[PairItem], dropped_groups: set[str] = frozenset()):
@@ -263,7 +327,7 @@ def read_caption_annotations(annotation_file, image_dir, split: str = "test") ->
     image_dir = require_path(image_dir, "the image folder of the caption annotations", KARPATHY_HOW_TO_GET)
     captions_of: dict[str, list[str]] = {}
     if annotation_file.suffix == ".json":
-        data = json.loads(annotation_file.read_text())
+        data = read_json_file(annotation_file)
         if isinstance(data, dict) and "images" in data:  # Karpathy's dataset_*.json
             for image in data["images"]:
                 if image.get("split") == split:
@@ -285,7 +349,8 @@ def read_caption_annotations(annotation_file, image_dir, split: str = "test") ->
                 captions_of.setdefault(relative, []).append(caption.strip())
     if not captions_of:
         raise ValueError(f"{annotation_file} holds no captions (split {split!r}).")
-    pairs = [(ImageRef(str(image_dir / relative)), captions) for relative, captions in captions_of.items()]
+    pairs = [(ImageRef(str(image_dir / relative), source=f"{annotation_file.name} image {relative}"), captions)
+             for relative, captions in captions_of.items()]
     require_image_files([image.path for image, _ in pairs], f"{annotation_file.name}", KARPATHY_HOW_TO_GET)
     return pairs
 
@@ -357,13 +422,14 @@ def read_sugarcrepe(annotation_dir, image_dir, subsets: Sequence[str] = SUGARCRE
     items_by_subset = {}
     for subset in subsets:
         path = require_path(annotation_dir / f"{subset}.json", f"SugarCrepe {subset}.json", SUGARCREPE_HOW_TO_GET)
-        records = json.loads(path.read_text())
+        records = read_json_file(path)
         require_records(records, path, dict, '{"<id>": {"filename", "caption", "negative_caption"}} records')
         for key, record in records.items():
             require_keys(record, ("filename", "caption", "negative_caption"), path, key)
         items_by_subset[subset] = [
-            PairItem(ImageRef(str(image_dir / record["filename"])), record["caption"], record["negative_caption"], subset)
-            for record in records.values()
+            PairItem(ImageRef(str(image_dir / record["filename"]), source=f"{path.name} item {key}"), record["caption"],
+                     record["negative_caption"], subset)
+            for key, record in records.items()
         ]
     images = [item.image.path for items in items_by_subset.values() for item in items]
     require_image_files(images, "SugarCrepe (COCO val2017)", SUGARCREPE_HOW_TO_GET)
@@ -405,10 +471,10 @@ class WinogroundItem:
     tag: str | None = None
 
 
-def _winoground_image(folder: Path, name: str) -> ImageRef:
+def _winoground_image(folder: Path, name: str, source: str | None = None) -> ImageRef:
     """images/<name>.png in the release zip; other extensions are accepted for re-encoded copies."""
     candidates = [folder / "images" / f"{name}{extension}" for extension in (".png", ".jpg", ".jpeg", "")]
-    return ImageRef(str(next((path for path in candidates if path.is_file()), candidates[0])))
+    return ImageRef(str(next((path for path in candidates if path.is_file()), candidates[0])), source=source)
 
 
 def read_winoground(folder) -> list[WinogroundItem]:
@@ -430,9 +496,10 @@ def read_winoground(folder) -> list[WinogroundItem]:
     items = []
     for line_number, line in enumerate(examples.read_text().splitlines(), start=1):
         if line.strip():
-            record = json.loads(line)
+            record = _parse_json(line, examples, line_offset=line_number - 1)
             require_keys(record, WINOGROUND_KEYS, examples, f"line {line_number}")
-            image_0, image_1 = (_winoground_image(folder, record[key]) for key in ("image_0", "image_1"))
+            source = f"{examples.name} line {line_number}"
+            image_0, image_1 = (_winoground_image(folder, record[key], source) for key in ("image_0", "image_1"))
             items.append(WinogroundItem(image_0, image_1, record["caption_0"], record["caption_1"], record.get("tag")))
     require_records(items, examples, list, "Winoground examples")
     images = [image.path for item in items for image in (item.image_0, item.image_1)]

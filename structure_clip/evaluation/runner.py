@@ -44,6 +44,8 @@ from transformers import HfArgumentParser
 from structure_clip.evaluation.benchmarks import (
     SHARED_DATA_DIR,
     MissingBenchmarkDataError,
+    UnreadableImageError,
+    drop_items_with_unreadable_images,
     evaluate_aro,
     evaluate_order,
     evaluate_retrieval,
@@ -60,6 +62,7 @@ from structure_clip.evaluation.benchmarks import (
 from structure_clip.evaluation.order_perturbations import build_order_items
 from structure_clip.evaluation.scorers import MissingProcessorError, load_scorer
 from structure_clip.synthetic.benchmark import evaluate_synthetic, load_synthetic_world
+from structure_clip.training.output_paths import check_output_dir
 
 
 logger = logging.getLogger(__name__)
@@ -124,27 +127,40 @@ class EvaluationArguments:
     synthetic_dir: str | None = dataclasses.field(
         default=None, metadata={"help": "A saved synthetic-world DatasetDict; default: build it from --seed."}
     )
+    verify_images: bool = dataclasses.field(
+        default=False, metadata={"help": "Decode every image of each task before scoring; unreadable ones stop the run, "
+                                         "listed in <output_dir>/<task>_bad_images.txt."}
+    )
+    skip_bad_images: bool = dataclasses.field(
+        default=False, metadata={"help": "As --verify_images, but leave out the items whose image cannot be read (counted "
+                                         "in the log; the result then covers the remaining items only)."}
+    )
     synthetic_test_size: int | None = dataclasses.field(
         default=None, metadata={"help": "When building the synthetic world, items (>= 1) per test split (default: synthetic_world's)."}
     )
 
 
 def validate_arguments(args: EvaluationArguments) -> list[str]:
-    """The tasks to run; raises ValueError on counts below 1 or unknown task names (even next to 'all')."""
+    """The tasks to run; raises ValueError on counts below 1, unknown task names (even next to 'all') or an
+    --output_dir that is a file."""
     for name in ("batch_size", "max_items", "synthetic_test_size"):
         value = getattr(args, name)
         if value is not None and value < 1:
             hint = "" if name == "batch_size" else " (leave it out for the full benchmark)"
             raise ValueError(f"--{name} must be at least 1, got {value}{hint}.")
+    check_output_dir(args.output_dir)  # before the model is loaded
     unknown = sorted(set(args.tasks) - set(ALL_TASKS) - {"all"})
     if unknown:
         raise ValueError(f"unknown task(s) {unknown}; choose from {', '.join(ALL_TASKS)} or 'all'.")
     return list(ALL_TASKS) if "all" in args.tasks else list(args.tasks)
 
 
-def _first(items, limit, task: str):
-    """The first `limit` items; a task left with none would write an empty result, so it is an error."""
-    items = items if limit is None else items[:limit]
+def _first(items, args, task: str):
+    """The first --max_items items, without unreadable images when asked; a task left with none would write an
+    empty result, so it is an error."""
+    items = items if args.max_items is None else items[: args.max_items]
+    if args.verify_images or args.skip_bad_images:
+        items = drop_items_with_unreadable_images(items, task, args.skip_bad_images, Path(args.output_dir))
     if not items:
         raise ValueError(f"{task}: no items to evaluate; check its annotation files.")
     return items
@@ -154,7 +170,7 @@ def _aro(scorer, args, task, output_dir):
     root = Path(args.aro_dir) if args.aro_dir else None
     annotation = root / ARO_ANNOTATION_FILES[task] if root else None
     image_dir = args.aro_image_dir or (root / "images" if root else None)
-    items = _first(read_aro(annotation, image_dir, task), args.max_items, task)
+    items = _first(read_aro(annotation, image_dir, task), args, task)
     dropped = load_dropped_relations(args.aro_dropped_relations) if task == "vg_relation" else set()
     metrics, rows = evaluate_aro(scorer, items, dropped)
     write_group_csv(rows, output_dir / f"{task}_per_group.csv")
@@ -165,13 +181,13 @@ def _order(scorer, args, task):
     prefix = task.split("_")[0]
     pairs = read_caption_annotations(getattr(args, f"{prefix}_annotations"), getattr(args, f"{prefix}_image_dir"))
     items, skipped = build_order_items(pairs, seed=args.seed)
-    return {task: ("order", evaluate_order(scorer, _first(items, args.max_items, task), skipped))}
+    return {task: ("order", evaluate_order(scorer, _first(items, args, task), skipped))}
 
 
 def _retrieval(scorer, args, task):
     prefix = task.split("_")[0]
     pairs = read_caption_annotations(getattr(args, f"{prefix}_annotations"), getattr(args, f"{prefix}_image_dir"))
-    return {task: ("zeroshot_retrieval", evaluate_retrieval(scorer, retrieval_set_from_pairs(_first(pairs, args.max_items, task))))}
+    return {task: ("zeroshot_retrieval", evaluate_retrieval(scorer, retrieval_set_from_pairs(_first(pairs, args, task))))}
 
 
 def _synthetic(scorer, args):
@@ -207,10 +223,10 @@ def run_task(scorer, args: EvaluationArguments, task: str, output_dir: Path) -> 
         return _retrieval(scorer, args, task)
     if task == "sugarcrepe":
         items = read_sugarcrepe(args.sugarcrepe_dir, args.coco_val2017_dir)
-        items = {subset: _first(subset_items, args.max_items, f"{task}/{subset}") for subset, subset_items in items.items()}
+        items = {subset: _first(subset_items, args, f"{task}/{subset}") for subset, subset_items in items.items()}
         return {task: ("structured_pairwise", evaluate_sugarcrepe(scorer, items))}
     if task == "winoground":
-        return {task: ("winoground", evaluate_winoground(scorer, _first(read_winoground(args.winoground_dir), args.max_items, task)))}
+        return {task: ("winoground", evaluate_winoground(scorer, _first(read_winoground(args.winoground_dir), args, task)))}
     if task == "synthetic":
         return _synthetic(scorer, args)
     raise ValueError(f"unknown task {task!r}; choose from {', '.join(ALL_TASKS)} or 'all'.")
@@ -291,7 +307,7 @@ def main(argv=None) -> dict:
     (args,) = parser.parse_args_into_dataclasses(args=argv)
     try:
         results = evaluate(args)
-    except (MissingBenchmarkDataError, MissingProcessorError) as error:
+    except (MissingBenchmarkDataError, MissingProcessorError, UnreadableImageError) as error:
         # Missing data or processor is a user-fixable setup problem: say what and where, without a traceback.
         logger.error("%s", error)
         sys.exit(2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from structure_clip.training.data import DataArguments
+from structure_clip.training.output_paths import check_output_dir
 
 
 @dataclass
@@ -80,8 +81,9 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
     checkpoints_total_limit: int | None = field(
         default=None, metadata={"help": "Keep only the newest N checkpoints."})
     resume_from_checkpoint: str | None = field(
-        default=None, metadata={"help": "A checkpoint folder, or 'latest' (newest in <output_dir>/checkpoints). "
-                                "Continues exactly: weights, optimizer, scheduler, RNG and data position."})
+        default=None, metadata={"help": "A checkpoint folder, or 'latest' (newest complete one in "
+                                "<output_dir>/checkpoints; folders a killed run left half-written are skipped with a "
+                                "warning). Continues exactly: weights, optimizer, scheduler, RNG and data position."})
     overwrite_output_dir: bool = field(
         default=False, metadata={"help": "Delete the checkpoints and results.jsonl an earlier run left in --output_dir "
                                  "before a fresh run (other files are kept). Without it a fresh run refuses to start "
@@ -105,6 +107,7 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
             raise ValueError(f"--num_train_epochs must be > 0, got {self.num_train_epochs}; "
                              "use --max_train_steps for a run shorter than one epoch.")
         self.checkpointing_steps = _checked_checkpointing_steps(self.checkpointing_steps)
+        check_output_dir(self.output_dir)
         if self.overwrite_output_dir and self.resume_from_checkpoint is not None:
             raise ValueError("--overwrite_output_dir deletes the checkpoints that --resume_from_checkpoint would "
                              "continue from; pass only one of them.")

@@ -4,6 +4,12 @@ A checkpoint is Accelerate's `save_state` folder `<output_dir>/checkpoints/step_
 optimizer, scheduler and RNG it holds the loop counters (`TrainingProgress`), whose optimizer-step count is
 also the hinge warm-up's clock. `preserved_rng_states` keeps validation from moving the RNG that dropout
 uses, so a resumed run follows an uninterrupted one step for step.
+
+Crash safety: a checkpoint is written into the hidden sibling `.step_<N>.tmp`, gets the marker file
+`CHECKPOINT_COMPLETE` last, and is then renamed to `step_<N>` (a rename within one filesystem is atomic,
+POSIX rename(2)). A process killed mid-save therefore leaves at most a `.tmp` folder, never a `step_<N>`
+that `--resume_from_checkpoint latest` would pick; folders without the marker (copied by hand, or written by
+an older version) are skipped with a warning.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import os
 import random
 import re
 import shutil
@@ -24,6 +31,7 @@ import torch
 logger = logging.getLogger(__name__)
 
 CHECKPOINT_PATTERN = re.compile(r"^step_(\d+)$")
+COMPLETE_MARKER = "CHECKPOINT_COMPLETE"
 
 
 @dataclass
@@ -48,7 +56,46 @@ def checkpoint_dir(args, step: int) -> Path:
 
 
 def _checkpoint_steps(root: Path) -> list[int]:
+    """Steps of every `step_<N>` folder in `root`, complete or not."""
     return sorted(int(m.group(1)) for p in root.glob("step_*") if (m := CHECKPOINT_PATTERN.match(p.name)))
+
+
+def is_complete_checkpoint(path: Path) -> bool:
+    return (Path(path) / COMPLETE_MARKER).is_file()
+
+
+def _temporary_dir(final: Path) -> Path:
+    return final.parent / f".{final.name}.tmp"
+
+
+def latest_complete_checkpoint(root: Path, prefix: str = "step_") -> Path | None:
+    """The newest `<prefix><N>` folder with the completeness marker; incomplete ones and partial writes are reported.
+
+    `prefix` is "step_" for this loop's checkpoints and "checkpoint-" for the HF Trainer's (trainer.py).
+    """
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    folders = sorted((int(m.group(1)), p) for p in Path(root).glob(f"{prefix}*") if (m := pattern.match(p.name)))
+    incomplete = [path for _, path in folders if not is_complete_checkpoint(path)]
+    partial = sorted(Path(root).glob(f".{prefix}*.tmp"))
+    if incomplete or partial:
+        logger.warning(
+            "--resume_from_checkpoint latest: skipping %s in %s (no %s marker: the process was stopped while "
+            "writing them); they can be deleted.", [p.name for p in incomplete + partial], root, COMPLETE_MARKER,
+        )  # fmt: skip
+    complete = [path for _, path in folders if is_complete_checkpoint(path)]
+    return complete[-1] if complete else None
+
+
+def require_complete_checkpoint(path: Path, prefix: str = "step_") -> Path:
+    """`path`, or a ValueError naming the newest intact sibling when the save of `path` never finished."""
+    if is_complete_checkpoint(path):
+        return path
+    intact = latest_complete_checkpoint(Path(path).parent, prefix)
+    raise ValueError(
+        f"--resume_from_checkpoint {path} is incomplete: it has no {COMPLETE_MARKER} marker, which is written "
+        f"last, so the process was stopped while saving it. Resume from an intact checkpoint instead"
+        f"{f' ({intact})' if intact else ''}, or pass 'latest', which skips incomplete ones."
+    )
 
 
 def find_checkpoint(args) -> Path | None:
@@ -60,11 +107,11 @@ def find_checkpoint(args) -> Path | None:
             raise FileNotFoundError(f"--resume_from_checkpoint {path} is not a checkpoint folder")
         return _checked_training_state(path)
     root = Path(args.output_dir) / "checkpoints"
-    steps = _checkpoint_steps(root)
-    if not steps:
-        logger.warning("--resume_from_checkpoint latest: no checkpoint in %s, starting from scratch", root)
+    latest = latest_complete_checkpoint(root)
+    if latest is None:
+        logger.warning("--resume_from_checkpoint latest: no complete checkpoint in %s, starting from scratch", root)
         return None
-    return _checked_training_state(root / f"step_{steps[-1]}")
+    return _checked_training_state(latest)
 
 
 def _checked_training_state(path: Path) -> Path:
@@ -79,7 +126,7 @@ def _checked_training_state(path: Path) -> Path:
             "which accelerator.save_state writes. Pass a <output_dir>/checkpoints/step_<N> folder (or 'latest'); "
             "to start from saved weights instead, pass the folder as --model."
         )
-    return path
+    return require_complete_checkpoint(path)
 
 
 def clear_stale_checkpoints(accelerator, args) -> None:
@@ -96,21 +143,41 @@ def clear_stale_checkpoints(accelerator, args) -> None:
             "to continue it, --overwrite_output_dir to delete them and start afresh, or another --output_dir."
         )
     accelerator.wait_for_everyone()  # every rank has looked before the main process deletes
-    if steps and accelerator.is_main_process:
-        logger.warning("--overwrite_output_dir: deleting %d old checkpoints in %s", len(steps), root)
-        for step in steps:
-            shutil.rmtree(root / f"step_{step}")
+    if accelerator.is_main_process:
+        if steps:
+            logger.warning("--overwrite_output_dir: deleting %d old checkpoints in %s", len(steps), root)
+        for path in [root / f"step_{step}" for step in steps] + sorted(root.glob(".step_*.tmp")):
+            shutil.rmtree(path)
     accelerator.wait_for_everyone()
 
 
 def save_checkpoint(accelerator, args, step: int) -> None:
-    path = checkpoint_dir(args, step)
-    accelerator.save_state(str(path))
-    if accelerator.is_main_process and args.checkpoints_total_limit:
-        root = path.parent
-        steps = _checkpoint_steps(root)
-        for old in steps[: -args.checkpoints_total_limit]:
-            shutil.rmtree(root / f"step_{old}", ignore_errors=True)
+    """Write the training state into `.step_<N>.tmp`, mark it complete, then rename it to `step_<N>`."""
+    final = checkpoint_dir(args, step)
+    temporary = _temporary_dir(final)
+    if accelerator.is_main_process and temporary.exists():
+        shutil.rmtree(temporary)  # left by a process killed while saving this step
+    accelerator.wait_for_everyone()
+    accelerator.save_state(str(temporary))
+    accelerator.wait_for_everyone()  # every rank's files (random_states_<rank>.pkl) are in place
+    if accelerator.is_main_process:
+        (temporary / COMPLETE_MARKER).write_text(f"step {step}\n")
+        if final.exists():
+            shutil.rmtree(final)  # an incomplete step_<N> of an older version, or a run resumed before step N
+        os.replace(temporary, final)
+        _delete_old_checkpoints(final.parent, args.checkpoints_total_limit)
+    accelerator.wait_for_everyone()
+
+
+def _delete_old_checkpoints(root: Path, keep: int | None) -> None:
+    """Keep the newest `keep` complete checkpoints; incomplete ones older than the newest are debris."""
+    steps = _checkpoint_steps(root)
+    complete = [step for step in steps if is_complete_checkpoint(root / f"step_{step}")]
+    doomed = [step for step in steps if step not in complete and step < complete[-1]]
+    if keep:
+        doomed += complete[:-keep]
+    for step in doomed:
+        shutil.rmtree(root / f"step_{step}", ignore_errors=True)
 
 
 def should_checkpoint(args, completed_steps: int, end_of_epoch: bool) -> bool:

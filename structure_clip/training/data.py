@@ -83,6 +83,13 @@ class DataArguments:
     preprocessing_num_workers: int | None = field(default=None, metadata={"help": "Processes for parsing."})
     max_train_samples: int | None = field(default=None, metadata={"help": "Truncate the training set (debug)."})
     max_eval_samples: int | None = field(default=None, metadata={"help": "Truncate the validation set."})
+    verify_images: bool = field(
+        default=False, metadata={"help": "Decode every image before training, so an unreadable one stops the run "
+                                 "at once with a list of every bad file, not mid-run at its batch."})
+    skip_bad_images: bool = field(
+        default=False, metadata={"help": "Decode every image before training (as --verify_images) and drop the "
+                                 "records whose image cannot be read; they are counted in the log and listed in "
+                                 "<output_dir>/bad_images.json."})
 
     def __post_init__(self):
         if self.negatives not in ("auto", "given", "none"):
@@ -218,6 +225,31 @@ def load_image(value, bbox=None) -> Image.Image:
     return image
 
 
+class ImageReadError(OSError):
+    """An image that cannot be opened or decoded, named with its file and the record it belongs to."""
+
+
+def describe_image(value) -> str:
+    """The file an image cell points at, for error messages."""
+    if isinstance(value, dict):
+        return str(value.get("path") or "<image bytes in the dataset>")
+    return "<in-memory image>" if isinstance(value, Image.Image) else str(value)
+
+
+def load_row_image(row: dict, where: str = "a training record") -> Image.Image:
+    """`load_image` of a schema row; a file PIL cannot read raises ImageReadError naming the file and the row."""
+    try:
+        return load_image(row["image"], row.get("bbox"))
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, SyntaxError) as error:  # PIL reports broken files with all three
+        raise ImageReadError(
+            f"cannot read the image {describe_image(row['image'])} of {where} (caption {row.get('caption')!r:.100}): "
+            f"{type(error).__name__}: {error}. Replace or remove the file, or pass --skip_bad_images to drop "
+            "records whose image cannot be read (--verify_images lists them all before training)."
+        ) from error
+
+
 def _image_from_bytes(data: bytes) -> Image.Image:
     import io
 
@@ -248,7 +280,7 @@ class StructureCLIPCollator:
     max_length: int | None = None
 
     def __call__(self, rows: list[dict]) -> dict:
-        images = [load_image(row["image"], row.get("bbox")) for row in rows]
+        images = [load_row_image(row) for row in rows]
         captions = [row["caption"] for row in rows]
         kwargs = {"triples": self._triples(rows, "triples")}
         if self.use_negatives:

@@ -89,19 +89,27 @@ def _pick_column(available: Sequence[str], requested: str | None, guesses: Seque
     )
 
 
-def _captions(value) -> list[str]:
+def _captions(value, where: str = "a record") -> list[str]:
     """A caption cell may hold one string, a list of strings, or Karpathy `sentences` dicts.
 
-    Null, empty and whitespace-only captions are left out: there is nothing to train on.
+    Null, empty and whitespace-only captions are left out: there is nothing to train on. Anything else (a number,
+    an object) is a broken export, reported with `where` (the file and record) rather than as a bare TypeError.
     """
     if value is None:
         return []
     if isinstance(value, str):
         return [value] if value.strip() else []
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"{where} has a caption of type {type(value).__name__} ({value!r:.80}); captions must be "
+                         "strings (or lists of strings).")
     captions = []
     for item in value:
-        captions.append(item["raw"] if isinstance(item, dict) else item)
-    return [caption for caption in captions if isinstance(caption, str) and caption.strip()]
+        caption = item.get("raw") if isinstance(item, dict) else item
+        if caption is not None and not isinstance(caption, str):
+            raise ValueError(f"{where} has a caption of type {type(caption).__name__} ({caption!r:.80}) in its "
+                             "caption list; captions must be strings.")
+        captions.append(caption)
+    return [caption for caption in captions if caption is not None and caption.strip()]
 
 
 def _field(record, key: str, what: str, index: int, source):
@@ -191,7 +199,8 @@ def _coco_annotation_rows(data: dict, image_root: str, source) -> list[dict]:
         image_id = _field(annotation, "image_id", "annotation", index, source)
         if image_id not in file_names:
             raise ValueError(f"annotation {index} of {source} names an unknown image_id {image_id}")
-        captions = _captions(_field(annotation, "caption", "annotation", index, source))
+        captions = _captions(_field(annotation, "caption", "annotation", index, source),
+                             f"annotation {index} of {source}")
         if not captions:
             dropped.append(index)
         rows.extend(_row(_resolve(file_names[image_id], image_root), caption) for caption in captions)
@@ -210,7 +219,7 @@ def _karpathy_rows(data: dict, image_root: str, karpathy_splits: Sequence[str], 
         for number, sentence in enumerate(sentences):
             if isinstance(sentence, dict) and "raw" not in sentence:
                 raise ValueError(f"sentence {number} of image {index} of {source} has no 'raw' key: {sentence}")
-        captions = _captions(sentences)
+        captions = _captions(sentences, f"image {index} of {source}")
         if not captions:
             dropped.append(index)
         rows.extend(_row(_resolve(path, image_root), caption) for caption in captions)
@@ -229,7 +238,7 @@ def _record_rows(records: list[dict], image_root: str, image_column, caption_col
     for index, record in enumerate(records):
         if not isinstance(record, dict) or image_key not in record or caption_key not in record:
             raise ValueError(f"record {index} of {source} lacks {image_key!r} or {caption_key!r}: {record}")
-        captions = _captions(record[caption_key])
+        captions = _captions(record[caption_key], f"record {index} of {source}")
         if not captions:
             dropped.append(index)
             continue
@@ -294,6 +303,10 @@ def read_original_structure_clip_json(
     image_root = image_root if image_root is not None else str(path.parent)
     rows, dropped = [], []
     for index, record in enumerate(records):
+        for key in ("true_caption", "false_caption"):
+            if record[key] is not None and not isinstance(record[key], str):
+                raise ValueError(f"record {index} of {path} has a {key!r} of type {type(record[key]).__name__} "
+                                 f"({record[key]!r:.80}); it must be a string.")
         if not _captions(record["true_caption"]):
             dropped.append(index)
             continue
@@ -378,7 +391,12 @@ def read_hf_dataset(
 
 def _drop_blank_captions(dataset: datasets.Dataset, source: str) -> datasets.Dataset:
     """Same rule as the file readers: null, empty or whitespace-only captions are dropped, with a warning."""
-    blank = [index for index, caption in enumerate(dataset["caption"]) if not (caption or "").strip()]
+    captions = dataset["caption"]
+    wrong = next((index for index, caption in enumerate(captions) if not isinstance(caption, (str, type(None)))), None)
+    if wrong is not None:
+        raise ValueError(f"row {wrong} of {source} has a caption of type {type(captions[wrong]).__name__} "
+                         f"({captions[wrong]!r:.80}); the caption column must hold text (check --caption_column).")
+    blank = [index for index, caption in enumerate(captions) if not (caption or "").strip()]
     _warn_dropped(blank, len(dataset), "rows", source)
     if blank:
         blank_set = set(blank)

@@ -67,6 +67,7 @@ from structure_clip.training.checkpoints import (
 )
 from structure_clip.training.data import StructureCLIPCollator, load_datasets
 from structure_clip.training.distributed_loss import TrainingLossModule
+from structure_clip.training.image_checks import check_images
 from structure_clip.training.outputs import ResultsLog, TrainingResult, save_model, train_record
 from structure_clip.training.validation import validate_and_select
 
@@ -225,6 +226,7 @@ def prepare_training_run(args, model, train_dataset, collate_fn, processor, eval
     if checkpoint is not None:
         logger.info("Resuming from %s", checkpoint)
         accelerator.load_state(str(checkpoint))
+        log.drop_records_after(progress.completed_steps)
     return TrainingRun(args, accelerator, model, loss_module, optimizer, lr_scheduler, train_dataloader,
                        eval_dataloader, plan, progress, log, processor, eval_callback)  # fmt: skip
 
@@ -346,7 +348,12 @@ def train_on_real_data(args: StructureCLIPTrainArgs) -> TrainingResult:
     model, processor = load_model_and_processor(args, args.spacy_model)
     # Parse once on the main process; the other ranks then read the `datasets` cache. (The Accelerator,
     # not a bare PartialState, so that `ACCELERATE_USE_CPU` and launcher settings are honoured.)
-    with make_accelerator(args).main_process_first():
+    accelerator = make_accelerator(args)
+    with accelerator.main_process_first():
         train_dataset, eval_dataset = load_datasets(args, args.seed)
+    checked = check_images(args, {"train": train_dataset, "validation": eval_dataset}, args.output_dir,
+                           show_progress=not args.disable_tqdm and accelerator.is_local_main_process,
+                           is_main_process=accelerator.is_main_process)  # fmt: skip
+    train_dataset, eval_dataset = checked["train"], checked["validation"]
     collate_fn = StructureCLIPCollator(processor, use_negatives=args.negatives != "none")
     return run_training(args, model, train_dataset, collate_fn, processor, eval_dataset)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 
 import torch
 
 from processing.pipeline_structure_clip import save_with_structure_clip_pipeline
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,11 +50,40 @@ class ResultsLog:
         if not append and accelerator.is_main_process and os.path.exists(self.path):
             os.remove(self.path)  # a fresh run never mixes its records with an older run's
 
+    def drop_records_after(self, step: int) -> None:
+        """On resume: remove records of steps past the checkpoint, which the resumed run logs again.
+
+        A run killed after logging step N but before (or while) saving its checkpoint would otherwise leave
+        step N twice. The file is rewritten beside itself and renamed over the old one, so a kill here leaves
+        either the old or the new file, never a cut one.
+        """
+        if not self.accelerator.is_main_process or not os.path.exists(self.path):
+            return
+        with open(self.path) as handle:
+            lines = [line for line in handle if line.strip()]
+        kept = [line for line in lines if _record_step(line) <= step]
+        if len(kept) == len(lines):
+            return
+        logger.info("Resuming at step %d: dropping %d records of later steps from %s", step,
+                    len(lines) - len(kept), self.path)  # fmt: skip
+        temporary = self.path + ".tmp"
+        with open(temporary, "w") as handle:
+            handle.writelines(line if line.endswith("\n") else line + "\n" for line in kept)
+        os.replace(temporary, self.path)
+
     def write(self, record: dict) -> None:
         self.history.append(record)
         if self.accelerator.is_main_process:
             with open(self.path, "a") as handle:
                 handle.write(json.dumps(record) + "\n")
+
+
+def _record_step(line: str) -> float:
+    """A record's step; a line cut short by a kill mid-write counts as past every step, so it is dropped."""
+    try:
+        return json.loads(line).get("step", 0)
+    except json.JSONDecodeError:
+        return float("inf")
 
 
 def train_record(accelerator, step_outputs: list[dict], step: int, epoch: int, lr_scheduler) -> dict:

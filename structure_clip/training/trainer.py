@@ -16,18 +16,29 @@ Model and data options are train.py's (`ModelArguments`, `DataArguments`); the r
 - `dataloader_drop_last=True` unless given: contrastive losses need full batches, as in train.py.
 The Trainer computes the model's own loss per process; for negatives gathered across processes use
 train.py. Checkpoints are selected on the validation split (`eval_loss`), never on test sets.
+Each `checkpoint-<N>` gets a `CHECKPOINT_COMPLETE` marker once fully written; `--resume_from_checkpoint latest`
+resumes from the newest marked one and skips (with a warning) folders a killed process left half-written.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from transformers import HfArgumentParser, Trainer, TrainingArguments
+from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from structure_clip.loading import load_model_and_processor
 from structure_clip.training.arguments import ModelArguments
+from structure_clip.training.checkpoints import (
+    COMPLETE_MARKER,
+    latest_complete_checkpoint,
+    require_complete_checkpoint,
+)
 from structure_clip.training.data import DataArguments, StructureCLIPCollator, load_datasets
+from structure_clip.training.image_checks import check_images
+from structure_clip.training.output_paths import check_output_dir
 
 
 logger = logging.getLogger(__name__)
@@ -46,6 +57,32 @@ class StructureCLIPTrainer(Trainer):
             inputs = {**inputs, "optimizer_step": self.state.global_step}
         return super().compute_loss(model, inputs, *args, **kwargs)
 
+    def _save_checkpoint(self, model, trial):
+        # transformers 5.24 `Trainer._save_checkpoint` (src/transformers/trainer.py) writes weights, optimizer,
+        # scheduler, RNG and trainer_state.json straight into `checkpoint-<step>`, and `get_last_checkpoint`
+        # (trainer_utils.py) takes the highest-numbered folder whether its save finished or not. So the marker
+        # is removed before the save and written after it; `resolve_resume_checkpoint` only trusts marked folders.
+        folder = Path(self._get_output_dir(trial=trial)) / f"{PREFIX_CHECKPOINT_DIR}-{self.state.global_step}"
+        if self.args.should_save:
+            (folder / COMPLETE_MARKER).unlink(missing_ok=True)
+        super()._save_checkpoint(model, trial)
+        self.accelerator.wait_for_everyone()  # every rank's rng_state_<rank>.pth is written
+        if self.args.should_save and folder.is_dir():
+            (folder / COMPLETE_MARKER).write_text(f"step {self.state.global_step}\n")
+
+
+def resolve_resume_checkpoint(resume_from_checkpoint: str | None, output_dir: str) -> str | None:
+    """--resume_from_checkpoint as the Trainer takes it: 'latest' (or 'true') is the newest complete checkpoint."""
+    if resume_from_checkpoint is None:
+        return None
+    if resume_from_checkpoint.lower() in ("latest", "true"):
+        latest = latest_complete_checkpoint(Path(output_dir), prefix=f"{PREFIX_CHECKPOINT_DIR}-")
+        if latest is None:
+            logger.warning("--resume_from_checkpoint latest: no complete checkpoint in %s, starting from scratch",
+                           output_dir)  # fmt: skip
+        return None if latest is None else str(latest)
+    return str(require_complete_checkpoint(Path(resume_from_checkpoint), prefix=f"{PREFIX_CHECKPOINT_DIR}-"))
+
 
 def build_trainer(model_args: ModelArguments, data_args: DataArguments, training_args: TrainingArguments):
     # 1. Model and processor (a CLIP checkpoint gets a fresh KEE; a Structure-CLIP one loads as is)
@@ -53,6 +90,10 @@ def build_trainer(model_args: ModelArguments, data_args: DataArguments, training
     # 2. Data: parsed and cached once, on the main process first
     with training_args.main_process_first(desc="scene graphs"):
         train_dataset, eval_dataset = load_datasets(data_args, training_args.seed)
+    checked = check_images(data_args, {"train": train_dataset, "validation": eval_dataset}, training_args.output_dir,
+                           show_progress=not training_args.disable_tqdm and training_args.local_process_index == 0,
+                           is_main_process=training_args.process_index == 0)  # fmt: skip
+    train_dataset, eval_dataset = checked["train"], checked["validation"]
     # 3. The Trainer, configured for a model whose inputs are not dataset columns
     training_args.remove_unused_columns = False
     training_args.prediction_loss_only = True
@@ -71,6 +112,7 @@ def parse_args(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     parser = HfArgumentParser((ModelArguments, DataArguments, TrainingArguments))
     model_args, data_args, training_args = parser.parse_args_into_dataclasses(args=argv)
+    check_output_dir(training_args.output_dir)  # before the model and data are loaded
     # Contrastive losses need full batches (a 1-row batch has no in-batch negatives; train.py uses
     # drop_last=True too), so the last partial batch is dropped unless --dataloader_drop_last is given.
     if not any(arg.split("=")[0] == "--dataloader_drop_last" for arg in argv):
@@ -81,9 +123,10 @@ def parse_args(argv=None):
 def main(argv=None) -> None:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     model_args, data_args, training_args = parse_args(argv)
+    checkpoint = resolve_resume_checkpoint(training_args.resume_from_checkpoint, training_args.output_dir)
     trainer = build_trainer(model_args, data_args, training_args)
     # 4. Train (optionally resuming), then save the model and processor
-    result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
+    result = trainer.train(resume_from_checkpoint=checkpoint)
     trainer.save_model()
     trainer.log_metrics("train", result.metrics)
     trainer.save_metrics("train", result.metrics)
