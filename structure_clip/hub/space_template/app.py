@@ -110,13 +110,16 @@ def load_examples() -> dict:
     return examples
 
 
+# Scale small images (a synthetic-world scene is 48 px) up to the image box, with sharp pixels.
+CSS = ".scene img { width: 100%; height: 100%; object-fit: contain; image-rendering: pixelated; }"
+
 with gr.Blocks(title="Structure-CLIP") as demo:
     gr.Markdown(f"# Structure-CLIP\nModel: `{MODEL_ID}`. Captions are parsed into scene-graph triples "
                 "(head, relation, tail) that Structure-CLIP's knowledge encoder adds to the CLIP text embedding.")
     examples = load_examples()
     with gr.Tab("Zero-shot classification"):
         with gr.Row():
-            image = gr.Image(type="pil", label="Image", height=260)
+            image = gr.Image(type="pil", label="Image", height=260, elem_classes="scene")
             with gr.Column():
                 labels = gr.Textbox(label="Labels (comma-separated)", placeholder="a dog chasing a cat, a cat chasing a dog")
                 classify_button = gr.Button("Classify", variant="primary")
@@ -127,7 +130,7 @@ with gr.Blocks(title="Structure-CLIP") as demo:
             gr.Examples(examples["classification"], [image, labels])
     with gr.Tab("Which caption fits?"):
         with gr.Row():
-            compare_image = gr.Image(type="pil", label="Image", height=260)
+            compare_image = gr.Image(type="pil", label="Image", height=260, elem_classes="scene")
             with gr.Column():
                 caption = gr.Textbox(label="Caption", placeholder="a dog chasing a cat")
                 mode = gr.Radio([AUTO_NEGATIVE, SECOND_CAPTION], value=AUTO_NEGATIVE, label="Compare it with")
@@ -143,4 +146,4 @@ with gr.Blocks(title="Structure-CLIP") as demo:
 demo.queue(default_concurrency_limit=1, max_size=16)
 
 if __name__ == "__main__":
-    demo.launch()
+    demo.launch(css=CSS)
