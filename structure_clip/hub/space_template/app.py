@@ -21,7 +21,7 @@ from transformers import pipeline
 DEFAULT_MODEL_ID = "your-username/structure-clip"  # written by the exporter (structure_clip/hub/space.py)
 DEFAULT_REVISION = None  # written by the exporter: the model commit this Space was made for, if known
 MODEL_ID = os.environ.get("MODEL_ID", DEFAULT_MODEL_ID)
-MODEL_REVISION = os.environ.get("MODEL_REVISION", DEFAULT_REVISION)
+MODEL_REVISION = os.environ.get("MODEL_REVISION") or DEFAULT_REVISION
 EXAMPLES_DIR = Path(__file__).parent / "examples"
 AUTO_NEGATIVE, SECOND_CAPTION = "its automatic semantic negative", "my second caption"
 
@@ -33,11 +33,16 @@ classifier = pipeline(
 model, processor = classifier.model.eval(), classifier.processor
 
 
+def cell(text: str) -> str:
+    """User text inside a Markdown table cell: a "|" would end the cell."""
+    return text.replace("|", "\\|")
+
+
 def triples_text(graph) -> str:
     triples = graph.triples()
     if not triples:
         return "_no triples: the knowledge encoder adds the same constant vector as for any caption without structure_"
-    return "<br>".join(f"({head}, {relation}, {tail})" for head, relation, tail in triples)
+    return "<br>".join(cell(f"({head}, {relation}, {tail})") for head, relation, tail in triples)
 
 
 def classify(image, labels_text):
@@ -48,7 +53,7 @@ def classify(image, labels_text):
         raise gr.Error("Enter at least one label; separate several labels with commas.")
     # Structure-CLIP was trained on plain captions, so the label itself is the text (no "a photo of").
     predictions = classifier(image, candidate_labels=labels, hypothesis_template="{}")
-    rows = [f"| {graph.caption} | {triples_text(graph)} |" for graph in processor.parse(labels)]
+    rows = [f"| {cell(graph.caption)} | {triples_text(graph)} |" for graph in processor.parse(labels)]
     table = "| label | parsed triples |\n|---|---|\n" + "\n".join(rows)
     return {p["label"]: p["score"] for p in predictions}, table
 
@@ -91,7 +96,7 @@ def winner(scores) -> str:
 
 
 def comparison_markdown(captions, graphs, scores, plain, origin) -> str:
-    rows = [f"| {name} | {c} | {triples_text(g)} | {s:.4f} | {p:.4f} |"
+    rows = [f"| {name} | {cell(c)} | {triples_text(g)} | {s:.4f} | {p:.4f} |"
             for name, c, g, s, p in zip(("A", f"B ({origin})"), captions, graphs, scores, plain, strict=True)]
     verdict = (f"**Structure-CLIP picks caption {winner(scores)}** (margin {abs(scores[0] - scores[1]):.4f}); "
                f"the plain CLIP text tower picks {winner(plain)} (margin {abs(plain[0] - plain[1]):.4f}).")
