@@ -254,17 +254,25 @@ def test_a_caption_without_triples_is_scored_and_says_so(space):
     assert "| A | a circle | _no triples" in verdict
 
 
+@pytest.fixture(scope="module")  # module scope like `space`, so that it is set up first (pytest: higher scopes first)
+def chromium():
+    """(browser, driver) paths; requested before `space`, so that a machine without them skips before the app starts."""
+    pytest.importorskip("selenium.webdriver", reason="the browser test needs selenium (the `test` extra)")
+    browser, driver_binary = shutil.which("chromium"), shutil.which("chromedriver")
+    if browser is None or driver_binary is None:
+        pytest.skip("no chromium / chromedriver on PATH (Debian: apt-get install chromium chromium-driver; .ci/install)")
+    return browser, driver_binary
+
+
 @pytest.mark.slow
-def test_browser_classification_screenshot(space, tmp_path):
+def test_browser_classification_screenshot(chromium, space, tmp_path):
     """Headless Chromium: upload an image, type labels, click Classify, read the result, save a screenshot."""
-    webdriver = pytest.importorskip("selenium.webdriver", reason="the browser test needs selenium")
+    from selenium import webdriver
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser, driver_binary = shutil.which("chromium"), shutil.which("chromedriver")
-    if browser is None or driver_binary is None:
-        pytest.skip("no chromium / chromedriver on PATH (Debian: apt-get install chromium chromium-driver)")
+    browser, driver_binary = chromium
     options = webdriver.ChromeOptions()
     options.binary_location = browser
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
