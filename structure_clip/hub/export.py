@@ -2,6 +2,7 @@
 
     python examples/export_to_hub.py --model PATH --output DIR [--processor PATH]
         [--results RESULTS_JSON_OR_DIR ...] [--allow-results-from PATH_OR_ID] [--variant NAME] [--push REPO_ID]
+        [--space DIR [--push-space SPACE_ID]]
 
 1. **Assemble** one flat folder (the remote-code layout transformers expects): config.json (with ``auto_map`` and
    ``custom_pipelines``), ``model.safetensors``, the remote-code files of the model, processor and
@@ -24,6 +25,8 @@
    than ``upload_folder``: with ``hf_xet`` installed, ``upload_folder`` streams through a pipeline
    that may split a large upload into several commits, and the operation list makes "exactly the
    verified files" explicit.
+5. **Space** (``--space``, ``--push-space``): a Gradio demo of the model (``structure_clip/hub/space.py``),
+   written after the model export and pushed after the model, also in one commit.
 
 ``--model`` is any ``save_pretrained`` folder of StructureCLIPModel, including one written by
 ``modeling_structure_clip/convert_original_structure_clip.py``. The converter writes no processor:
@@ -42,6 +45,7 @@ import shutil
 from pathlib import Path
 
 from structure_clip.hub.folder_files import folder_digest, list_files
+from structure_clip.hub.space import check_space_folder, push_space, write_space
 from structure_clip.hub.verification import VerificationError, VerificationReport, verify_folder
 from structure_clip.loading import load_structure_clip
 
@@ -92,7 +96,7 @@ def _endpoint_requirements() -> str:
 
 
 def render_card(model, *, repo_id: str, model_path, result_paths=(), allow_results_from=(), variant=None,
-                revision=None, training_notes=None, metadata_overrides=None) -> str:
+                revision=None, training_notes=None, metadata_overrides=None, space_id=None) -> str:
     """The card; benchmark results must be full runs of ``model_path`` (or of ``allow_results_from``)."""
     from structure_clip.hub.model_card import build_model_card, check_results_belong_to, read_results
 
@@ -106,6 +110,7 @@ def render_card(model, *, repo_id: str, model_path, result_paths=(), allow_resul
         variant=variant,
         training_notes=training_notes,
         metadata_overrides=metadata_overrides,
+        space_id=space_id,
         **({"revision": revision} if revision else {}),
     )
     return str(card)
@@ -136,14 +141,14 @@ def push_folder(folder: str | Path, repo_id: str, report: VerificationReport, *,
 
 def export(model_path, output_dir, *, processor_path=None, result_paths=(), allow_results_from=(), variant=None,
            repo_id=None, revision=None, training_notes=None, metadata_overrides=None, push=False, private=False,
-           token=None):
+           token=None, space_id=None):
     """assemble -> scan -> fresh-process verification -> (push). Returns (report, commit_info|None)."""
     check_output_folder(output_dir)  # before the model loads: a wrong --output is found in a second
     model, processor = load_structure_clip(model_path, processor_path)
     repo_id = repo_id or f"your-username/{Path(output_dir).resolve().name}"
     card = render_card(model, repo_id=repo_id, model_path=model_path, result_paths=result_paths,
                        allow_results_from=allow_results_from, variant=variant, revision=revision,
-                       training_notes=training_notes, metadata_overrides=metadata_overrides)
+                       training_notes=training_notes, metadata_overrides=metadata_overrides, space_id=space_id)
     files = assemble_folder(model, processor, output_dir, card)
     logger.info("assembled %s: %d files", output_dir, len(files))
     report = verify_folder(output_dir, model, processor)
@@ -171,7 +176,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--base-model", nargs="*", default=None, help="card metadata base_model (default: model_card.md's)")
     parser.add_argument("--dataset", nargs="*", default=None, help="card metadata datasets (default: model_card.md's)")
     parser.add_argument("--license", default=None, help="card metadata license (default: model_card.md's)")
-    return parser.parse_args(argv)
+    parser.add_argument("--space", metavar="DIR", default=None,
+                        help="also write a Gradio Space demo of the model into this new folder (app.py, requirements.txt, "
+                             "README.md, examples/); its app loads --repo-id / --push (at the pushed commit) when given, "
+                             "else the --output folder; the MODEL_ID environment variable overrides that")
+    parser.add_argument("--push-space", metavar="REPO_ID", default=None,
+                        help="create or update this Hub Space from --space in one commit, after the model push; needs "
+                             "--space and --push or --repo-id; the model card links the Space")
+    args = parser.parse_args(argv)
+    if args.push_space and not args.space:
+        parser.error("--push-space needs --space DIR (the folder to write the Space into)")
+    if args.push_space and not (args.push or args.repo_id):
+        parser.error("--push-space needs the model's Hub repo id (--push or --repo-id): a Space cannot load a local folder")
+    return args
 
 
 def main(argv=None):
@@ -180,13 +197,21 @@ def main(argv=None):
     notes = Path(args.training_notes).read_text(encoding="utf-8") if args.training_notes else None
     metadata = {key: value for key, value in (("base_model", args.base_model), ("datasets", args.dataset),
                                                ("license", args.license)) if value is not None}
+    if args.space:
+        check_space_folder(args.space)  # before the model loads: a wrong --space is found in a second
     report, commit = export(
         args.model, args.output, processor_path=args.processor, result_paths=args.results,
         allow_results_from=args.allow_results_from, variant=args.variant,
         repo_id=args.repo_id or args.push, revision=args.revision, training_notes=notes, metadata_overrides=metadata,
-        push=args.push is not None, private=args.private,
+        push=args.push is not None, private=args.private, space_id=args.push_space,
     )
+    space_commit = None
+    if args.space:
+        model_id = args.repo_id or args.push or str(Path(args.output).resolve())
+        write_space(args.space, args.output, model_id, revision=getattr(commit, "oid", None) or args.revision)
+        space_commit = push_space(args.space, args.push_space, private=args.private) if args.push_space else None
     print(json.dumps({"folder": report.folder, "files": report.files, "checks": report.checks,
-                      "commit": getattr(commit, "oid", None)}, indent=2))
+                      "commit": getattr(commit, "oid", None), "space": args.space,
+                      "space_commit": getattr(space_commit, "oid", None)}, indent=2))
     return report, commit
 

@@ -425,6 +425,7 @@ def build_model_card(
     training_notes: str | None = None,
     template_path: str | Path = DEFAULT_TEMPLATE,
     metadata_overrides: dict[str, Any] | None = None,
+    space_id: str | None = None,
 ) -> ModelCard:
     """Render ``model_card.md``: YAML metadata + ``model-index`` from ``results``, filled-in body."""
     results = results or EvaluationResults()
@@ -446,6 +447,7 @@ def build_model_card(
         model_name=model_name,
         repo_id=repo_id,
         revision=revision,
+        space_id=space_id,  # a Hub Space that demos this model (structure_clip/hub/space.py), linked when given
         results_section=results_markdown(results, variant),
         training_recipe=training_recipe_markdown(config.get("loss_recipe"), training_notes),
         **config_placeholders(config),
