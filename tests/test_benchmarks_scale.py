@@ -1,0 +1,138 @@
+"""The scale benchmarks run end to end in their small modes (benchmarks/data_throughput.py --quick,
+benchmarks/gpu_training_throughput.py --tiny), and the fast and slow CLIP image processors agree."""
+
+import argparse
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def load_benchmark(name: str):
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_data_throughput_quick_measures_every_loader_and_the_model():
+    benchmark = load_benchmark("data_throughput")
+    args = argparse.Namespace(quick=True, samples=8, batch_size=4, workers=[0, 1], model_steps=1)
+    result = benchmark.run(args)
+    measured = {(record["mode"], record["workers"]) for record in result["loader"]}
+    assert measured == {(mode, workers) for mode in ("cached triples", "parse captions + negatives")
+                        for workers in (0, 1)}
+    assert all(record["samples_per_second"] > 0 and record["loader_over_model"] > 0 for record in result["loader"])
+    assert result["model_forward_backward"]["samples_per_second"] > 0
+    fast_slow = result["image_processor_fast_against_slow"]
+    assert fast_slow["samples_per_cpu_second"]["slow"] > 0
+    in_process = [record for record in result["loader"] if record["workers"] == 0]
+    assert all(record["loader_over_model_cpu"] > 0 for record in in_process)
+    if fast_slow["fast_over_slow"] is None:
+        assert "torchvision" in fast_slow["fast_unavailable_because"]
+    else:
+        assert fast_slow["fast_over_slow"] > 0
+
+
+def test_data_throughput_rows_are_distinct_and_carry_negatives():
+    benchmark = load_benchmark("data_throughput")
+    rows = [benchmark.caption_row(index, f"{index}.jpg") for index in range(50)]
+    assert len({row["caption"] for row in rows}) == 50  # a parse cache can never hit
+    assert all(row["negative_caption"] != row["caption"] and len(row["negative_triples"]) == 3 for row in rows)
+
+
+def test_gpu_training_throughput_tiny_runs_on_cpu():
+    benchmark = load_benchmark("gpu_training_throughput")
+    args = argparse.Namespace(sizes=["tiny"], batch_size=4, warmup=0, steps=1, compile=False, loss_recipe="original",
+                              skip_ablation=True, tiny=True, json=None)
+    result = benchmark.run(args)
+    tiny = result["models"]["tiny"]
+    for kind in ("clip", "structure_clip"):
+        assert tiny[kind]["batch_size"] == 4 and tiny[kind]["images_per_second"] > 0
+        assert tiny[kind]["attention"] == "sdpa"
+    assert tiny["structure_clip_over_clip"] == pytest.approx(
+        tiny["structure_clip"]["images_per_second"] / tiny["clip"]["images_per_second"])
+    assert "synthetic_ablation" not in result
+
+
+def test_synthetic_ablation_timing_passes_tiny_settings_and_reports_failures(monkeypatch):
+    """The ablation itself is covered by tests/test_synthetic_ablation.py; here only the benchmark's wrapper."""
+    from structure_clip.synthetic import ablation
+
+    benchmark = load_benchmark("gpu_training_throughput")
+    seen = []
+    metrics = {"relation_swap_acc": 0.5, "attribute_swap_acc": 0.5, "retrieval_r1": 0.1, "train_seconds": 1.0}
+    monkeypatch.setattr(ablation, "run_ablation", lambda args: seen.append(args) or {"variants": {"clip": metrics}})
+    result = benchmark.synthetic_ablation_wall_time(argparse.Namespace(tiny=True), torch.device("cpu"))
+    assert seen[0].max_train_steps == 4 and result["variants"] == {"clip": metrics} and result["wall_seconds"] >= 0
+
+    def failing(args):
+        raise RuntimeError("Expected all tensors to be on the same device")
+
+    monkeypatch.setattr(ablation, "run_ablation", failing)
+    result = benchmark.synthetic_ablation_wall_time(argparse.Namespace(tiny=True), torch.device("cpu"))
+    assert result["error"] == "RuntimeError: Expected all tensors to be on the same device"
+
+
+def test_gpu_benchmark_sizes_match_the_clip_checkpoints():
+    benchmark = load_benchmark("gpu_training_throughput")
+    large = benchmark.structure_clip_config("l14", "original")
+    assert (large.vision_config.hidden_size, large.vision_config.num_hidden_layers, large.vision_config.patch_size) == (
+        1024, 24, 14)
+    assert (large.text_config.hidden_size, large.projection_dim) == (768, 768)
+    base = benchmark.clip_config("b32")
+    assert (base.vision_config.patch_size, base.vision_config.hidden_size, base.projection_dim) == (32, 768, 512)
+
+
+def test_halving_on_out_of_memory(monkeypatch):
+    benchmark = load_benchmark("gpu_training_throughput")
+    tried = []
+
+    def fake_measure(kind, size, batch_size, args, device):
+        tried.append(batch_size)
+        if batch_size > 64:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory")
+        return {"batch_size": batch_size}
+
+    monkeypatch.setattr(benchmark, "measure", fake_measure)
+    result = benchmark.measure_largest_batch("clip", "b32", argparse.Namespace(batch_size=256), torch.device("cpu"))
+    assert tried == [256, 128, 64] and result == {"batch_size": 64, "out_of_memory_at": [256, 128]}
+
+
+# Tolerance of the fast (torchvision) against the slow (PIL) CLIP image processor, in normalised pixel units.
+# One uint8 level is 1 / 255 / min(CLIP std) = 0.0150. Measured as a stand-in for torchvision's tensor resize
+# (torch.nn.functional.interpolate, bicubic, antialias=True, rounded to uint8; then CLIP's crop and normalisation)
+# against CLIPImageProcessorPil on these two images: max 0.0150 (one level), mean 0.0021 (640x480) and 0.0029
+# (20x300). Two levels of headroom for the real backend's own rounding.
+ONE_LEVEL = 1 / 255 / 0.26130258
+MAX_ABS_DIFFERENCE, MEAN_ABS_DIFFERENCE = 2 * ONE_LEVEL, 0.01
+
+
+def photo_like(width: int, height: int) -> Image.Image:
+    rng = np.random.default_rng(width * height)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    field = np.stack([128 + 100 * np.sin(x / (40 + 15 * c) + y / (55 + 10 * c) + c) for c in range(3)], -1)
+    return Image.fromarray(np.clip(field + rng.normal(0, 12, field.shape), 0, 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize("size", [(640, 480), (20, 300)])
+def test_fast_and_slow_clip_image_processors_agree(size):
+    problem = load_benchmark("data_throughput").torchvision_problem()
+    if problem is not None:
+        pytest.skip(f"the fast (torchvision) image processor cannot run here: {problem}")
+    from transformers.models.clip.image_processing_clip import CLIPImageProcessor
+    from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
+
+    image = photo_like(*size)
+    fast = CLIPImageProcessor()(image, return_tensors="pt")["pixel_values"]
+    slow = CLIPImageProcessorPil()(image, return_tensors="pt")["pixel_values"]
+    assert fast.shape == slow.shape == (1, 3, 224, 224)
+    difference = (fast - slow).abs()
+    assert difference.max() <= MAX_ABS_DIFFERENCE and difference.mean() <= MEAN_ABS_DIFFERENCE
