@@ -6,7 +6,7 @@
 The library behind it is `structure_clip.synthetic` (`run_ablation`, the world and its benchmark).
 """
 
-from structure_clip.synthetic.ablation import main
+from structure_clip.synthetic.cli import main
 
 
 if __name__ == "__main__":

@@ -6,11 +6,12 @@
 
 What each task reads (layouts in structure_clip/evaluation/benchmarks.py; missing files stop with a message saying
 what is expected and how to get it):
-- vg_relation, vg_attribution: --aro_dir (ARO's JSON + images/); VG-Relation drops the 157 names of
-  ../shared/data/aro/vg_relation_dropped_157.json; macro reported with and without ARO's 25-item filter.
+- vg_relation, vg_attribution: --aro_dir (ARO's JSON + images/); VG-Relation drops the 157 relation names of
+  ARO's notebook (shipped with this package); macro reported with and without ARO's 25-item filter.
 - coco_order, flickr_order: --{coco,flickr}_annotations + --{coco,flickr}_image_dir (Karpathy test); the
   4 perturbations are generated here with spaCy POS tags, seeded by --seed (not read from a file).
-- sugarcrepe: --sugarcrepe_dir (default: the shared annotations) + --coco_val2017_dir.
+- sugarcrepe: --sugarcrepe_dir (default: the annotations, downloaded once from SugarCrepe's GitHub release and
+  cached) + --coco_val2017_dir.
 - winoground: --winoground_dir.
 - coco_retrieval, flickr_retrieval: as Order; R@1/5/10 in both directions, keys named by query direction.
 - synthetic: the built-in world (structure_clip/synthetic/world.py) from --seed, or --synthetic_dir.
@@ -38,28 +39,7 @@ import os
 import sys
 from pathlib import Path
 
-import torch
-from transformers import HfArgumentParser
-
-from structure_clip.evaluation.benchmarks import (
-    SHARED_DATA_DIR,
-    MissingBenchmarkDataError,
-    evaluate_aro,
-    evaluate_order,
-    evaluate_retrieval,
-    evaluate_sugarcrepe,
-    evaluate_winoground,
-    load_dropped_relations,
-    read_aro,
-    read_caption_annotations,
-    read_sugarcrepe,
-    read_winoground,
-    retrieval_set_from_pairs,
-    write_group_csv,
-)
-from structure_clip.evaluation.order_perturbations import build_order_items
-from structure_clip.evaluation.scorers import MissingProcessorError, load_scorer
-from structure_clip.synthetic.benchmark import evaluate_synthetic, load_synthetic_world
+from structure_clip.evaluation.benchmark_data import SUGARCREPE_ANNOTATIONS_URL
 
 
 logger = logging.getLogger(__name__)
@@ -106,7 +86,8 @@ class EvaluationArguments:
     )
     aro_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Visual Genome images (default <aro_dir>/images)."})
     aro_dropped_relations: str | None = dataclasses.field(
-        default=None, metadata={"help": "JSON list of relation names dropped from VG-Relation (default ../shared/data/aro/vg_relation_dropped_157.json)."}
+        default=None, metadata={"help": "JSON list of relation names dropped from VG-Relation (default: the 157 names "
+                                        "of ARO's notebook, shipped in structure_clip/evaluation/data/)."}
     )
     coco_annotations: str | None = dataclasses.field(
         default=None, metadata={"help": "COCO Karpathy test captions: coco_karpathy_test.json, dataset_coco.json or the TSV."}
@@ -114,8 +95,10 @@ class EvaluationArguments:
     coco_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Root the COCO annotation image paths are relative to."})
     flickr_annotations: str | None = dataclasses.field(default=None, metadata={"help": "Flickr30k Karpathy test captions (flickr30k_test.json or dataset_flickr30k.json)."})
     flickr_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Root the Flickr30k annotation image paths are relative to."})
-    sugarcrepe_dir: str = dataclasses.field(
-        default=str(SHARED_DATA_DIR / "sugarcrepe"), metadata={"help": "Folder of the 7 SugarCrepe <subset>.json files."}
+    sugarcrepe_dir: str | None = dataclasses.field(
+        default=None,
+        metadata={"help": "Folder of the 7 SugarCrepe <subset>.json files (default: downloaded once from "
+                          f"{SUGARCREPE_ANNOTATIONS_URL} into the structure_clip cache)."},
     )
     coco_val2017_dir: str | None = dataclasses.field(default=None, metadata={"help": "COCO val2017 images (SugarCrepe)."})
     winoground_dir: str | None = dataclasses.field(
@@ -151,6 +134,8 @@ def _first(items, limit, task: str):
 
 
 def _aro(scorer, args, task, output_dir):
+    from structure_clip.evaluation.benchmarks import evaluate_aro, load_dropped_relations, read_aro, write_group_csv
+
     root = Path(args.aro_dir) if args.aro_dir else None
     annotation = root / ARO_ANNOTATION_FILES[task] if root else None
     image_dir = args.aro_image_dir or (root / "images" if root else None)
@@ -162,6 +147,9 @@ def _aro(scorer, args, task, output_dir):
 
 
 def _order(scorer, args, task):
+    from structure_clip.evaluation.benchmarks import evaluate_order, read_caption_annotations
+    from structure_clip.evaluation.order_perturbations import build_order_items
+
     prefix = task.split("_")[0]
     pairs = read_caption_annotations(getattr(args, f"{prefix}_annotations"), getattr(args, f"{prefix}_image_dir"))
     items, skipped = build_order_items(pairs, seed=args.seed)
@@ -169,12 +157,20 @@ def _order(scorer, args, task):
 
 
 def _retrieval(scorer, args, task):
+    from structure_clip.evaluation.benchmarks import (
+        evaluate_retrieval,
+        read_caption_annotations,
+        retrieval_set_from_pairs,
+    )
+
     prefix = task.split("_")[0]
     pairs = read_caption_annotations(getattr(args, f"{prefix}_annotations"), getattr(args, f"{prefix}_image_dir"))
     return {task: ("zeroshot_retrieval", evaluate_retrieval(scorer, retrieval_set_from_pairs(_first(pairs, args.max_items, task))))}
 
 
 def _synthetic(scorer, args):
+    from structure_clip.synthetic.benchmark import evaluate_synthetic, load_synthetic_world
+
     sizes = {"train": 0, "validation": 0}  # only the test splits are scored; rendering train would be wasted time
     if args.synthetic_test_size is not None:
         sizes.update(dict.fromkeys(("test_relation_swap", "test_attribute_swap", "test_retrieval"), args.synthetic_test_size))
@@ -206,10 +202,15 @@ def run_task(scorer, args: EvaluationArguments, task: str, output_dir: Path) -> 
     if task.endswith("_retrieval"):
         return _retrieval(scorer, args, task)
     if task == "sugarcrepe":
-        items = read_sugarcrepe(args.sugarcrepe_dir, args.coco_val2017_dir)
+        from structure_clip.evaluation.benchmark_data import sugarcrepe_annotation_dir
+        from structure_clip.evaluation.benchmarks import evaluate_sugarcrepe, read_sugarcrepe
+
+        items = read_sugarcrepe(args.sugarcrepe_dir or sugarcrepe_annotation_dir(), args.coco_val2017_dir)
         items = {subset: _first(subset_items, args.max_items, f"{task}/{subset}") for subset, subset_items in items.items()}
         return {task: ("structured_pairwise", evaluate_sugarcrepe(scorer, items))}
     if task == "winoground":
+        from structure_clip.evaluation.benchmarks import evaluate_winoground, read_winoground
+
         return {task: ("winoground", evaluate_winoground(scorer, _first(read_winoground(args.winoground_dir), args.max_items, task)))}
     if task == "synthetic":
         return _synthetic(scorer, args)
@@ -255,6 +256,10 @@ def warn_about_other_models_results(output_dir: Path, model: str) -> None:
 
 def evaluate(args: EvaluationArguments, scorer=None) -> dict:
     """Run every requested task; returns {dataset: CLIP_benchmark record} and writes the files."""
+    import torch
+
+    from structure_clip.evaluation.scorers import load_scorer
+
     tasks = validate_arguments(args)
     model = evaluated_model_name(args.model_name_or_path)
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
@@ -281,12 +286,18 @@ def evaluate(args: EvaluationArguments, scorer=None) -> dict:
             results[dataset] = record
     table = markdown_table(results, args.model_name_or_path)
     (output_dir / "results.md").write_text(table)
-    logger.info("Wrote %d result files to %s\n%s", len(results), output_dir, table)
+    logger.info("Wrote %d result files and results.md to %s", len(results), output_dir)
     return results
 
 
 def main(argv=None) -> dict:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from transformers import HfArgumentParser
+
+    from structure_clip.cli_logging import configure_cli_logging
+    from structure_clip.evaluation.benchmarks import MissingBenchmarkDataError
+    from structure_clip.evaluation.scorers import MissingProcessorError
+
+    configure_cli_logging()
     parser = HfArgumentParser(EvaluationArguments)
     (args,) = parser.parse_args_into_dataclasses(args=argv)
     try:
