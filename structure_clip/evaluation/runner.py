@@ -294,12 +294,13 @@ def main(argv=None) -> dict:
     from transformers import HfArgumentParser
 
     from structure_clip.cli_logging import configure_cli_logging
-    from structure_clip.evaluation.benchmarks import MissingBenchmarkDataError
-    from structure_clip.evaluation.scorers import MissingProcessorError
 
     configure_cli_logging()
     parser = HfArgumentParser(EvaluationArguments)
     (args,) = parser.parse_args_into_dataclasses(args=argv)
+    from structure_clip.evaluation.benchmarks import MissingBenchmarkDataError
+    from structure_clip.evaluation.scorers import MissingProcessorError
+
     try:
         results = evaluate(args)
     except (MissingBenchmarkDataError, MissingProcessorError) as error:

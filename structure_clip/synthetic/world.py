@@ -387,7 +387,7 @@ def tiny_synthetic_model_config(
 
 
 def build_synthetic_processor(directory: str | os.PathLike | None = None, grid_size: int = 3, cell_px: int = 16):
-    """StructureCLIPProcessor for the world: its tokenizers, and images used at their rendered size."""
+    """StructureCLIPProcessor for the world: its tokenizers, and CLIP's image pipeline at the model's resolution."""
     from transformers import (
         CLIPImageProcessorPil,  # the PIL backend: no torchvision needed, no fallback warning
     )
@@ -396,11 +396,15 @@ def build_synthetic_processor(directory: str | os.PathLike | None = None, grid_s
 
     clip_tokenizer, bert_tokenizer = build_synthetic_tokenizers()
     image_size = grid_size * cell_px
-    # The images are rendered at the model's resolution: no resize or crop, only CLIP's normalisation.
+    # CLIP's recipe (shortest edge to the model's size with bicubic resampling, then a centre crop), so a saved
+    # model takes photos of any size. The world's own images are rendered at exactly this size, and resizing
+    # a 48 px image to 48 px leaves it unchanged (PIL returns a copy), so the demo's tensors are those of
+    # normalisation alone; tests/test_synthetic_processor.py checks both.
     image_processor = CLIPImageProcessorPil(
-        do_resize=False,
-        do_center_crop=False,
+        do_resize=True,
         size={"shortest_edge": image_size},
+        resample=3,  # PIL.Image.BICUBIC, as in CLIP's preprocessor_config.json
+        do_center_crop=True,
         crop_size={"height": image_size, "width": image_size},
     )
     processor = StructureCLIPProcessor(image_processor, clip_tokenizer, bert_tokenizer)
