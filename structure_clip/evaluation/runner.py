@@ -259,13 +259,15 @@ def evaluate(args: EvaluationArguments, scorer=None) -> dict:
     import torch
 
     from structure_clip.evaluation.scorers import load_scorer
+    from structure_clip.loading import explain_unavailable_model
 
     tasks = validate_arguments(args)
     model = evaluated_model_name(args.model_name_or_path)
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
-    scorer = scorer or load_scorer(
-        args.model_name_or_path, device=device, batch_size=args.batch_size, processor_name_or_path=args.processor
-    )
+    if scorer is None:
+        with explain_unavailable_model(args.model_name_or_path, "--model_name_or_path"):
+            scorer = load_scorer(args.model_name_or_path, device=device, batch_size=args.batch_size,
+                                 processor_name_or_path=args.processor)  # fmt: skip
     output_dir = Path(args.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     warn_about_other_models_results(output_dir, model)
@@ -299,12 +301,12 @@ def main(argv=None) -> dict:
     parser = HfArgumentParser(EvaluationArguments)
     (args,) = parser.parse_args_into_dataclasses(args=argv)
     from structure_clip.evaluation.benchmarks import MissingBenchmarkDataError
-    from structure_clip.evaluation.scorers import MissingProcessorError
+    from structure_clip.loading import MissingProcessorError, ModelNotAvailableError
 
     try:
         results = evaluate(args)
-    except (MissingBenchmarkDataError, MissingProcessorError) as error:
-        # Missing data or processor is a user-fixable setup problem: say what and where, without a traceback.
+    except (MissingBenchmarkDataError, MissingProcessorError, ModelNotAvailableError) as error:
+        # Missing data, processor or model is a user-fixable setup problem: say what and where, without a traceback.
         logger.error("%s", error)
         sys.exit(2)
     sys.stdout.write(markdown_table(results, args.model_name_or_path))

@@ -63,8 +63,15 @@ def train_main(argv=None) -> None:
         return
     configure_cli_logging()
     args = parse_train_args(argv)
+    from structure_clip.loading import ModelNotAvailableError
+
     from .loop import train_on_real_data
 
-    result = train_on_real_data(args)
+    try:
+        result = train_on_real_data(args)
+    except ModelNotAvailableError as error:
+        # A Hub id offline: a setup problem with a known fix, said without a traceback.
+        logger.error("%s", error)
+        raise SystemExit(2) from error
     logger.info("Finished %d steps; model in %s; log in %s", result.global_step, result.final_model_dir,
                 result.results_file)  # fmt: skip
