@@ -74,7 +74,8 @@ def load_datasets(args: DataArguments, seed: int):
     """Training and validation rows in the schema, with scene graphs and negatives parsed once and cached.
 
     Validation comes from --validation_file, else the dataset's --validation_split, else a seeded
-    --validation_split_percentage of the training rows. Never from a test set: it selects checkpoints.
+    --validation_split_percentage of the training images (with all their captions). Never from a test set: it
+    selects checkpoints.
     """
     read = dict(dataset_config_name=args.dataset_config_name, image_column=args.image_column,
                 caption_column=args.caption_column, image_root=args.image_root)
@@ -88,8 +89,7 @@ def load_datasets(args: DataArguments, seed: int):
         except ValueError as error:
             logger.info("No validation split: %s", error)
     if eval_dataset is None and args.validation_split_percentage > 0:
-        split = train_dataset.train_test_split(test_size=args.validation_split_percentage / 100, seed=seed)
-        train_dataset, eval_dataset = split["train"], split["test"]
+        train_dataset, eval_dataset = split_validation_by_image(train_dataset, args.validation_split_percentage, seed)
     if eval_dataset is None:
         logger.warning("No validation data: no checkpoint selection, the final model is the last step's.")
     if args.max_train_samples:
@@ -102,6 +102,33 @@ def load_datasets(args: DataArguments, seed: int):
     if eval_dataset is not None:
         eval_dataset = add_scene_graphs(eval_dataset, **scene_graphs)
     return train_dataset, eval_dataset
+
+
+def split_validation_by_image(dataset: datasets.Dataset, percentage: float, seed: int):
+    """(train, validation): a seeded `percentage` of the distinct images, each with every one of its rows.
+
+    COCO has 5 captions per image; splitting rows would put the same image on both sides, and the checkpoint
+    chosen on validation would be chosen partly on training images.
+    """
+    import hashlib
+    import random
+
+    if isinstance(dataset.features.get("image"), datasets.Image):  # keys from path or bytes, without decoding
+        raw = dataset.cast_column("image", datasets.Image(decode=False))["image"]
+        keys = [item["path"] or hashlib.sha256(item["bytes"]).hexdigest() for item in raw]
+    else:
+        keys = [str(value) for value in dataset["image"]]
+    images = sorted(set(keys))
+    num_validation = max(1, round(len(images) * percentage / 100))
+    if num_validation >= len(images):
+        raise ValueError(f"--validation_split_percentage {percentage} of {len(images)} distinct images leaves no "
+                         f"training image; lower it or pass --validation_file.")
+    held_out = set(random.Random(seed).sample(images, num_validation))
+    validation_rows = [row for row, key in enumerate(keys) if key in held_out]
+    train_rows = [row for row, key in enumerate(keys) if key not in held_out]
+    logger.info("validation: %d of %d images (%d rows), held out from training", num_validation, len(images),
+                len(validation_rows))  # fmt: skip
+    return dataset.select(train_rows), dataset.select(validation_rows)
 
 
 # ---------------------------------------------------------------------------------------------

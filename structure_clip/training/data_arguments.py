@@ -23,8 +23,8 @@ class DataArguments:
     validation_split: str | None = field(
         default="validation", metadata={"help": "Split of --dataset_name used for checkpoint selection (if present)."})
     validation_split_percentage: float = field(
-        default=0.0, metadata={"help": "Hold out this percentage of the training rows for validation when no "
-                               "validation data is given (0 = none: the final model is the last step)."})
+        default=0.0, metadata={"help": "Hold out this percentage of the training images (each with all its captions) "
+                               "for validation when no validation data is given (0 = none: the final model is the last step)."})
     image_column: str | None = field(default=None, metadata={"help": "Image (path) column; default: guessed."})
     caption_column: str | None = field(default=None, metadata={"help": "Caption column; default: guessed."})
     image_root: str | None = field(
