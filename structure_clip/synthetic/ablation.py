@@ -274,24 +274,31 @@ def format_table(variants: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def plot_test_bars(axis, variants: dict[str, dict]) -> None:
+    """Grouped bars with their values on top; the legend sits below the axis, where no bar can reach."""
+    metric_names = ("relation_swap_acc", "attribute_swap_acc", "retrieval_r1")
+    width = 0.8 / max(1, len(variants))
+    for index, (name, metrics) in enumerate(variants.items()):
+        positions = [m + index * width for m in range(len(metric_names))]
+        drawn = axis.bar(positions, [metrics[m] for m in metric_names], width, label=name)
+        axis.bar_label(drawn, labels=[f"{metrics[m]:.0%}" for m in metric_names], fontsize=7, padding=1)
+    axis.set_xticks([m + width * (len(variants) - 1) / 2 for m in range(len(metric_names))])
+    axis.set_xticklabels(["relation swap", "attribute swap", "retrieval R@1"])
+    axis.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+    axis.set_ylim(0, 1.08)  # room for the labels of bars at 100%
+    axis.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    axis.set_title("test accuracy per variant")
+    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=max(1, len(variants)), fontsize=8, frameon=False)
+
+
 def save_plot(path: str, variants: dict[str, dict], histories: dict[str, list]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (bars, losses, curves) = plt.subplots(1, 3, figsize=(16, 4.5))
-    metric_names = ("relation_swap_acc", "attribute_swap_acc", "retrieval_r1")
-    width = 0.8 / max(1, len(variants))
-    for index, (name, metrics) in enumerate(variants.items()):
-        positions = [m + index * width for m in range(len(metric_names))]
-        bars.bar(positions, [metrics[m] for m in metric_names], width, label=name)
-    bars.set_xticks([m + width * (len(variants) - 1) / 2 for m in range(len(metric_names))])
-    bars.set_xticklabels(["relation swap", "attribute swap", "retrieval R@1"])
-    bars.axhline(0.5, color="grey", linestyle=":", linewidth=1)
-    bars.set_ylim(0, 1)
-    bars.set_title("test accuracy per variant")
-    bars.legend()
+    figure, (bars, losses, curves) = plt.subplots(1, 3, figsize=(16, 4.8))
+    plot_test_bars(bars, variants)
     for index, (name, history) in enumerate(histories.items()):
         colour = f"C{index}"
         train = [r for r in history if r.get("type") == "train"]
