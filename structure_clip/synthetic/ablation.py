@@ -73,9 +73,12 @@ class EncodedSplit(torch.utils.data.Dataset):
         return {key: self.tensors[key][indices] for key in keys}
 
 
-def encode_split(processor, dataset, chunk_size: int = 2000) -> EncodedSplit:
+def encode_split(processor, dataset, chunk_size: int = 2000, progress: bool = False) -> EncodedSplit:
+    from tqdm.auto import tqdm
+
     parts: dict[str, list[torch.Tensor]] = {}
-    for start in range(0, dataset.num_rows, chunk_size):
+    starts = range(0, dataset.num_rows, chunk_size)
+    for start in tqdm(starts, desc=f"encoding {dataset.num_rows} scenes", unit="chunk", disable=not progress):
         rows = dataset[start : start + chunk_size]
         batch = processor(
             text=rows["caption"],
@@ -330,8 +333,7 @@ def save_plot(path: str, variants: dict[str, dict], histories: dict[str, list]) 
 
 
 def build_data(args: AblationArguments, processor) -> dict[str, EncodedSplit]:
-    from structure_clip.synthetic.world import build_synthetic_dataset
-
+    """Every split, encoded; rendered and encoded once per settings, then read from the world cache."""
     sizes = {
         "train": args.num_train_examples,
         "train_curriculum": args.num_curriculum_examples if args.curriculum_steps else 0,
@@ -340,8 +342,29 @@ def build_data(args: AblationArguments, processor) -> dict[str, EncodedSplit]:
         "test_attribute_swap": args.num_test_examples,
         "test_retrieval": args.num_retrieval_examples,
     }
-    dataset = build_synthetic_dataset(seed=args.seed, split_sizes=sizes)
-    return {split: encode_split(processor, dataset[split]) for split in dataset}
+    return {split: encoded_world_split(args, processor, split, size) for split, size in sizes.items() if size}
+
+
+def encoded_world_split(args: AblationArguments, processor, split: str, size: int) -> EncodedSplit:
+    from structure_clip.synthetic.world import SPLIT_SIZES, build_synthetic_dataset
+    from structure_clip.synthetic.world_cache import load_or_encode_split, split_fingerprint, world_cache_folder
+
+    cache_dir = None if str(args.world_cache_dir).lower() == "none" else world_cache_folder(args.world_cache_dir)
+    progress = not args.disable_tqdm
+
+    def encode() -> dict:
+        only_this_split = {**dict.fromkeys(SPLIT_SIZES, 0), split: size}
+        world = build_synthetic_dataset(seed=args.seed, split_sizes=only_this_split, cache_dir=cache_dir,
+                                        progress=progress)  # fmt: skip
+        encoded = encode_split(processor, world[split], progress=progress)
+        return {"tensors": encoded.tensors, "relation_swap": encoded.relation_swap}
+
+    if cache_dir is None:
+        cached = encode()
+    else:
+        key = f"{split}-{split_fingerprint(split, size, args.seed, grid_size=3, cell_px=16)}"
+        cached = load_or_encode_split(key, processor, encode, cache_dir)
+    return EncodedSplit(cached["tensors"], cached["relation_swap"])
 
 
 def run_ablation(args: AblationArguments) -> dict:

@@ -46,3 +46,7 @@ class AblationArguments:
     num_threads: int = field(
         default=1, metadata={"help": "torch CPU threads (1 is fastest for this tiny model on a busy CPU)."})
     disable_tqdm: bool = field(default=False, metadata={"help": "Hide progress bars."})
+    world_cache_dir: str | None = field(
+        default=None, metadata={"help": "Where the rendered and encoded world is kept between runs (default: "
+                                "$STRUCTURE_CLIP_CACHE/synthetic_world, else ~/.cache/structure_clip/synthetic_world); "
+                                "'none': build it afresh every run, keep nothing."})

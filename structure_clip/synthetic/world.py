@@ -243,15 +243,37 @@ def build_synthetic_dataset(
     split_sizes: dict[str, int] | None = None,
     grid_size: int = 3,
     cell_px: int = 16,
+    cache_dir: str | os.PathLike | None = None,
+    progress: bool = False,
 ):
     """The synthetic world as a `datasets.DatasetDict`: the splits of SPLIT_SIZES, the columns below.
 
     `split_sizes` overrides SPLIT_SIZES; a size of 0 drops the split. Add {"train_curriculum": n} for the
-    canonical-wording first training stage (see `generate_split`).
+    canonical-wording first training stage (see `generate_split`). With `cache_dir`, each split is rendered
+    once per settings and reloaded from there afterwards (structure_clip/synthetic/world_cache.py);
+    `progress` shows a bar per rendered split.
     """
     import datasets
 
-    sizes = {**SPLIT_SIZES, **(split_sizes or {})}
+    from structure_clip.synthetic.world_cache import load_or_render_split
+
+    splits = {}
+    for split, size in {**SPLIT_SIZES, **(split_sizes or {})}.items():
+        if not size:
+            continue
+        render = lambda split=split, size=size: render_split(split, size, seed, grid_size, cell_px, progress)
+        if cache_dir is None:
+            splits[split] = render()
+        else:
+            splits[split] = load_or_render_split(split, size, seed, grid_size, cell_px, render, cache_dir)
+    return datasets.DatasetDict(splits)
+
+
+def render_split(split: str, size: int, seed: int, grid_size: int, cell_px: int, progress: bool = False):
+    """One split of the world as a `datasets.Dataset` (see `generate_split`)."""
+    import datasets
+    from tqdm.auto import tqdm
+
     features = datasets.Features(
         {
             "image": datasets.Image(),
@@ -261,14 +283,10 @@ def build_synthetic_dataset(
             "negative_triples": datasets.Sequence(datasets.Sequence(datasets.Value("string"))),
         }
     )
-    splits = {}
-    for split, size in sizes.items():
-        if not size:
-            continue
-        records = list(generate_split(split, size, seed, grid_size, cell_px))
-        columns = {key: [record[key] for record in records] for key in features}
-        splits[split] = datasets.Dataset.from_dict(columns, features=features)
-    return datasets.DatasetDict(splits)
+    records = list(tqdm(generate_split(split, size, seed, grid_size, cell_px), total=size,
+                        desc=f"rendering synthetic {split}", disable=not progress))  # fmt: skip
+    columns = {key: [record[key] for record in records] for key in features}
+    return datasets.Dataset.from_dict(columns, features=features)
 
 
 # ---------------------------------------------------------------------------------------------
