@@ -73,5 +73,17 @@ def train_main(argv=None) -> None:
         # A Hub id offline: a setup problem with a known fix, said without a traceback.
         logger.error("%s", error)
         raise SystemExit(2) from error
-    logger.info("Finished %d steps; model in %s; log in %s", result.global_step, result.final_model_dir,
-                result.results_file)  # fmt: skip
+    log_which_model_is_which(result, args.metric_for_best_model)
+
+
+def log_which_model_is_which(result, metric_name: str) -> None:
+    """The run leaves two models; say which is which, and which one export_to_hub.py takes."""
+    logger.info("Finished %d steps; log in %s", result.global_step, result.results_file)
+    if result.final_model_dir:
+        logger.info("Last step's model: %s", result.final_model_dir)
+    if result.best_model_dir:
+        logger.info("Model selected on validation (%s = %s; step in its selection.json): %s. This is the one to "
+                    "publish: examples/export_to_hub.py --model %s exports it (--use-last-step for the last step).",
+                    metric_name, result.best_metric, result.best_model_dir, result.final_model_dir or result.best_model_dir)
+    else:
+        logger.info("No validation data, so no selected model: the last step's model is the result.")
