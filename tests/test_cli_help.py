@@ -20,8 +20,8 @@ try:
     runpy.run_path(sys.argv[0], run_name="__main__")
 except SystemExit as exit_:
     code = exit_.code
-print(json.dumps({"code": code, "heavy": sorted(m for m in %r if m in sys.modules)}))
-""" % (HEAVY_MODULES,)
+print(json.dumps({"code": code, "heavy": sorted(m for m in HEAVY if m in sys.modules)}))
+""".replace("HEAVY", repr(HEAVY_MODULES))
 
 
 @pytest.mark.parametrize("script", LIGHT_SCRIPTS)

@@ -212,6 +212,8 @@ def test_without_training_data_train_py_runs_the_synthetic_demo_with_its_options
     train_cli.train_main([])
     train_cli.train_main(["--num_threads", "1", "--output_dir", "unused"])
     assert calls == [([],), (["--num_threads", "1", "--output_dir", "unused"],)]
+    with pytest.raises(SystemExit, match="No training data.*--mixed_precision bf16.*--train_file"):
+        train_cli.train_main(["--mixed_precision", "bf16"])
 
 
 def test_train_py_help_lists_the_demo_options_too(capsys):

@@ -40,6 +40,18 @@ def names_training_data(argv: list[str]) -> bool:
     return any(arg == flag or arg.startswith(flag + "=") for arg in argv for flag in DATA_FLAGS)
 
 
+def check_demo_options(argv: list[str]) -> None:
+    """Real-data options without real data are a mistake to name, not an unknown-argument error."""
+    from structure_clip.synthetic.cli import ablation_parser
+
+    *_, unknown = ablation_parser().parse_args_into_dataclasses(args=argv, return_remaining_strings=True)
+    if unknown:
+        raise SystemExit(
+            f"No training data, so train.py runs the built-in synthetic demo, which has no option {' '.join(unknown)}. "
+            "For real data pass --train_file or --dataset_name; for the demo's options see --help."
+        )
+
+
 def print_help_with_demo_options() -> None:
     from structure_clip.synthetic.cli import ablation_parser
 
@@ -57,9 +69,10 @@ def train_main(argv=None) -> None:
         raise SystemExit(0)
     if not names_training_data(argv):
         # The README's first command: the built-in synthetic ablation, with any of its options.
-        from structure_clip.synthetic.cli import main as ablation_main
+        from structure_clip.synthetic import cli as synthetic_cli
 
-        ablation_main(argv)
+        check_demo_options(argv)
+        synthetic_cli.main(argv)
         return
     configure_cli_logging()
     args = parse_train_args(argv)
