@@ -48,15 +48,17 @@ def test_changed_settings_build_afresh(tmp_path, count_renders):
     assert count_renders[6:] == ["test_retrieval"]  # only the resized split
 
 
-def _tiny_demo_args(cache_dir):
+def _tiny_demo_args(cache_dir=None):
     return AblationArguments(num_train_examples=8, num_validation_examples=4, num_test_examples=6,
                              num_retrieval_examples=5, curriculum_steps=0, disable_tqdm=True,
-                             world_cache_dir=str(cache_dir))
+                             world_cache_dir=cache_dir)
 
 
 def test_demo_reuses_encoded_splits_and_evaluation_reuses_its_world(tmp_path, monkeypatch, count_renders):
+    monkeypatch.setenv("STRUCTURE_CLIP_CACHE", str(tmp_path))  # the default folder, as a user's run has it
     processor = build_synthetic_processor()
-    first = ablation.build_data(_tiny_demo_args(tmp_path), processor)
+    first = ablation.build_data(_tiny_demo_args(), processor)
+    assert len(list((tmp_path / "synthetic_world").glob("encoded-*.pt"))) == 5
     renders = len(count_renders)
     assert renders == 5
 
@@ -64,14 +66,20 @@ def test_demo_reuses_encoded_splits_and_evaluation_reuses_its_world(tmp_path, mo
         raise AssertionError("encoded again despite the cache")
 
     monkeypatch.setattr(ablation, "encode_split", no_encoding)
-    second = ablation.build_data(_tiny_demo_args(tmp_path), processor)
+    second = ablation.build_data(_tiny_demo_args(), processor)
     for split, encoded in first.items():
         assert encoded.tensors.keys() == second[split].tensors.keys()
         assert all(torch.equal(encoded.tensors[key], second[split].tensors[key]) for key in encoded.tensors)
         assert torch.equal(encoded.relation_swap, second[split].relation_swap)
     # evaluate_structure_clip.py --tasks synthetic with the same seed and sizes renders nothing
-    evaluation_world = load_synthetic_world(seed=0, split_sizes=ONLY_TESTS, cache_dir=tmp_path)
+    evaluation_world = load_synthetic_world(seed=0, split_sizes=ONLY_TESTS)
     assert len(count_renders) == renders and len(evaluation_world["test_relation_swap"]) == 6
+
+
+def test_world_cache_dir_none_keeps_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("STRUCTURE_CLIP_CACHE", str(tmp_path))
+    ablation.build_data(_tiny_demo_args("none"), build_synthetic_processor())
+    assert not any(tmp_path.iterdir())
 
 
 def test_processor_settings_are_part_of_the_encoded_fingerprint():

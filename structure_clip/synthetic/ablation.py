@@ -349,7 +349,8 @@ def encoded_world_split(args: AblationArguments, processor, split: str, size: in
     from structure_clip.synthetic.world import SPLIT_SIZES, build_synthetic_dataset
     from structure_clip.synthetic.world_cache import load_or_encode_split, split_fingerprint, world_cache_folder
 
-    cache_dir = None if str(args.world_cache_dir).lower() == "none" else world_cache_folder(args.world_cache_dir)
+    keep_nothing = args.world_cache_dir is not None and args.world_cache_dir.lower() == "none"
+    cache_dir = None if keep_nothing else world_cache_folder(args.world_cache_dir)
     progress = not args.disable_tqdm
 
     def encode() -> dict:
