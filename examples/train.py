@@ -1,6 +1,7 @@
 """Fine-tune CLIP into Structure-CLIP with Accelerate. The project's main entry point.
 
-    python examples/train.py                      # no arguments: the built-in synthetic ablation
+    python examples/train.py                      # no training data: the built-in synthetic ablation
+    python examples/train.py --num_threads 1 --max_train_steps 20 --output_dir /tmp/demo   # ... with its options
     accelerate launch examples/train.py \\
         --model openai/clip-vit-base-patch32 --triple_tokenizer bert-base-uncased \\
         --train_file coco_karpathy_train.json --image_root coco/ --validation_split_percentage 1 \\
@@ -8,6 +9,9 @@
 
 The defaults are the original recipe (Structure-CLIP, arXiv 2305.06152, and its code zjukg/Structure-CLIP):
 AdamW lr 5e-6, weight decay 0.1 on everything, constant lr, batch 64, 10 epochs, fp32, seed 120.
+Without --train_file / --dataset_name it runs the synthetic demo and takes the demo's options
+(examples/synthetic_ablation.py); `--help` lists both. A run leaves its last step in --output_dir and the
+checkpoint selected on validation in <output_dir>/best_model, the one export_to_hub.py publishes by default.
 The library behind it is `structure_clip.training` (`run_training`, `train_on_real_data`).
 """
 

@@ -139,8 +139,9 @@ class StructureCLIPInputChecks:
         ):
             raise ValueError(
                 f"`pixel_values` must have shape [batch, {expected[0]}, {expected[1]}, {expected[2]}]; got "
-                f"{tuple(pixel_values.shape)}. Use the model's image processor (or pass "
-                "interpolate_pos_encoding=True for other image sizes)."
+                f"{tuple(pixel_values.shape)}. The model's vision tower takes {expected[1]}x{expected[2]} images: "
+                f"preprocess with an image processor that resizes and crops to that size (its `size` and "
+                f"`crop_size`), or pass interpolate_pos_encoding=True to run at another size."
             )
         if pixel_values.shape[0] == 0:
             raise ValueError("`pixel_values` has batch size 0; pass at least one image.")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+from contextlib import contextmanager
 
 import torch
 
@@ -36,6 +38,30 @@ def parse_config_overrides(text: str | None) -> dict:
         except json.JSONDecodeError:
             overrides[key] = value
     return overrides
+
+
+class ModelNotAvailableError(OSError):
+    """A Hub id that is neither a local folder nor in the Hugging Face cache, and could not be downloaded."""
+
+
+@contextmanager
+def explain_unavailable_model(name_or_path: str, flag: str):
+    """Turn transformers' generic connection / not-cached error for `name_or_path` into one that says what to do.
+
+    Offline (HF_HUB_OFFLINE=1, or no network) a Hub id loads only from the cache, so the fix is to download it
+    once or to pass a local folder.
+    """
+    try:
+        yield
+    except OSError as error:
+        if isinstance(error, (ModelNotAvailableError, MissingProcessorError)) or os.path.isdir(str(name_or_path)):
+            raise
+        raise ModelNotAvailableError(
+            f"could not load {name_or_path!r} ({flag}): it is not a local folder, and it is not in the Hugging Face "
+            f"cache and could not be downloaded. Download it once where the Hub is reachable (`hf download "
+            f"{name_or_path}`; offline runs then find it in the cache), or pass a local folder that holds it as "
+            f"{flag}. The loader said: {str(error).splitlines()[0]}"
+        ) from error
 
 
 class MissingProcessorError(FileNotFoundError):
@@ -90,11 +116,14 @@ def load_model_and_processor(args: ModelArguments, spacy_model: str | None = Non
     from modeling_structure_clip import StructureCLIPModel
 
     overrides = parse_config_overrides(args.config_overrides)
-    model_type = AutoConfig.from_pretrained(args.model_name_or_path, trust_remote_code=True).model_type
+    with explain_unavailable_model(args.model_name_or_path, "--model_name_or_path"):
+        model_type = AutoConfig.from_pretrained(args.model_name_or_path, trust_remote_code=True).model_type
     if model_type == "structure_clip":
         model = StructureCLIPModel.from_pretrained(args.model_name_or_path, dtype=torch.float32, **overrides)
     elif model_type == "clip":
-        model = StructureCLIPModel.from_clip_pretrained(args.model_name_or_path, kee_init=args.kee_init, **overrides)
+        with explain_unavailable_model(args.kee_init or args.model_name_or_path, "--kee_init"):
+            model = StructureCLIPModel.from_clip_pretrained(args.model_name_or_path, kee_init=args.kee_init,
+                                                            **overrides)  # fmt: skip
     else:
         raise ValueError(
             f"{args.model_name_or_path} is a {model_type!r} checkpoint; expected 'clip' or 'structure_clip'.")
@@ -117,10 +146,14 @@ def load_processor(args: ModelArguments, config, from_structure_clip: bool, spac
             return processor
         except (OSError, ValueError, TypeError) as error:
             logger.info("%s holds no Structure-CLIP processor (%s); building one from its parts", source, error)
+    with explain_unavailable_model(source, "--processor_name_or_path"):
+        image_processor, tokenizer = AutoImageProcessor.from_pretrained(source), AutoTokenizer.from_pretrained(source)
+    with explain_unavailable_model(args.triple_tokenizer, "--triple_tokenizer"):
+        triple_tokenizer = AutoTokenizer.from_pretrained(args.triple_tokenizer)
     return StructureCLIPProcessor(
-        AutoImageProcessor.from_pretrained(source),
-        AutoTokenizer.from_pretrained(source),
-        AutoTokenizer.from_pretrained(args.triple_tokenizer),
+        image_processor,
+        tokenizer,
+        triple_tokenizer,
         spacy_model=spacy_model,
         max_triples=config.max_triples,
         phrase_length=config.phrase_length,

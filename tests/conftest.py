@@ -1,6 +1,7 @@
 """Shared test setup: one torch thread per test process, fixtures for the shared data and the parser."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ SHARED_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Caches the package keeps between runs (the rendered synthetic world, downloaded annotations) go to a fresh
+# temporary folder per test process, never to the user's ~/.cache/structure_clip.
+os.environ["STRUCTURE_CLIP_CACHE"] = tempfile.mkdtemp(prefix="structure_clip_test_cache_")
 
 try:
     import torch

@@ -59,7 +59,7 @@ def test_aro_macro_with_and_without_filters(tmp_path):
 def test_the_shipped_dropped_relation_list(shared_data_dir):
     dropped = bench.load_dropped_relations(shared_data_dir / "aro" / "vg_relation_dropped_157.json")
     assert len(dropped) == 157 and "adjusting" in dropped
-    assert bench.load_dropped_relations() == dropped  # the default path points at the shared file
+    assert bench.load_dropped_relations() == dropped  # the package's copy is the same list
 
 
 def test_aro_crop_decides_the_score(tmp_path):

@@ -103,11 +103,15 @@ def test_evaluate_cli_all_tasks_on_tiny_clip(tiny_clip_dir, fixture_data, tmp_pa
     assert "| sugarcrepe | SWAP_accuracy |" in table and "| winoground | group_score |" in table
 
 
-def test_evaluate_cli_max_items(tiny_clip_dir, fixture_data, tmp_path):
-    results = evaluate.main(_cli_args(tiny_clip_dir, tmp_path, fixture_data, ["coco_retrieval", "sugarcrepe"]) + ["--max_items", "2"])
+def test_evaluate_cli_max_items(tiny_clip_dir, fixture_data, tmp_path, capsys, caplog):
+    with caplog.at_level(logging.INFO):
+        results = evaluate.main(_cli_args(tiny_clip_dir, tmp_path, fixture_data, ["coco_retrieval", "sugarcrepe"]) + ["--max_items", "2"])
     assert results["coco_retrieval"]["metrics"]["num_images"] == 2
     assert results["sugarcrepe"]["metrics"]["add_att_num_items"] == 2
     assert json.loads((tmp_path / "coco_retrieval.json").read_text())["max_items"] == 2  # export_to_hub refuses it
+    # The table is printed once (stdout), not logged as well.
+    assert capsys.readouterr().out.count("| coco_retrieval | image_to_text_R@1 |") == 1
+    assert "| dataset | metric | value |" not in caplog.text
 
 
 def test_evaluate_cli_missing_data_exits_with_a_clear_message(tiny_clip_dir, tmp_path, caplog):

@@ -205,14 +205,30 @@ def test_config_overrides_parsing():
         parse_config_overrides("loss_recipe")
 
 
-def test_no_arguments_runs_the_synthetic_ablation(monkeypatch):
-    from structure_clip.synthetic import ablation as synthetic_ablation
+def test_without_training_data_train_py_runs_the_synthetic_demo_with_its_options(monkeypatch):
+    from structure_clip.synthetic import cli as synthetic_cli
     calls = []
-    monkeypatch.setattr(synthetic_ablation, "main", lambda *args: calls.append(args))
+    monkeypatch.setattr(synthetic_cli, "main", lambda *args: calls.append(args))
     train_cli.train_main([])
-    assert calls == [([],)]
-    with pytest.raises(SystemExit, match="No training data"):
-        train_cli.train_main(["--output_dir", "unused"])
+    train_cli.train_main(["--num_threads", "1", "--output_dir", "unused"])
+    assert calls == [([],), (["--num_threads", "1", "--output_dir", "unused"],)]
+    with pytest.raises(SystemExit, match="No training data.*--mixed_precision bf16.*--train_file"):
+        train_cli.train_main(["--mixed_precision", "bf16"])
+
+
+def test_train_py_help_lists_the_demo_options_too(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        train_cli.train_main(["--help"])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "--train_file" in help_text and "--mixed_precision" in help_text  # the real-data job
+    assert "synthetic demo" in help_text and "--num_threads" in help_text and "--variants" in help_text
+
+
+def test_training_data_flags_are_recognised_in_both_spellings():
+    assert train_cli.names_training_data(["--train_file", "a.json"])
+    assert train_cli.names_training_data(["--dataset_name=coco"])
+    assert not train_cli.names_training_data(["--num_threads", "1", "--output_dir", "--train_file_x"])
 
 
 def test_trainer_path_drops_partial_contrastive_batches_by_default(tmp_path):

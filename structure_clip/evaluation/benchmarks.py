@@ -12,8 +12,10 @@ Expected layouts (defaults of examples/evaluate_structure_clip.py in brackets):
 - COCO/Flickr Order and retrieval: Karpathy test annotations as JSON, either the BLIP/ALBEF list
   `[{"image": "val2014/....jpg", "caption": [...]}]` or Karpathy's `dataset_coco.json`
   (`{"images": [{"filepath", "filename", "split", "sentences": [{"raw"}]}]}`, split "test"), or the TSV
-  `image_index<TAB>image_path<TAB>caption` (../shared/data/coco_captions); image paths relative to an image root.
-- SugarCrepe: `<subset>.json` files (../shared/data/sugarcrepe) + a COCO val2017 image folder.
+  `image_index<TAB>image_path<TAB>caption` (the original Structure-CLIP's data/coco_dataset_test.txt); image paths
+  relative to an image root.
+- SugarCrepe: `<subset>.json` files (downloaded once by structure_clip/evaluation/benchmark_data.py) + a COCO
+  val2017 image folder.
 - Winoground: a `datasets.save_to_disk` export of `facebook/winoground` (columns image_0, image_1,
   caption_0, caption_1, tag), or the release folder `examples.jsonl` + `images/<image_0>.png`.
 - Synthetic world: in structure_clip/synthetic/benchmark.py (a `save_to_disk` DatasetDict or built on the fly).
@@ -47,7 +49,6 @@ from structure_clip.evaluation.order_perturbations import OrderItem
 
 logger = logging.getLogger(__name__)
 
-SHARED_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 ARO_MIN_GROUP_COUNT = 25  # ARO's filter: groups with fewer items are dropped from its macro (docs/method.md §4)
 SUGARCREPE_GROUPS = {
     "REPLACE": ("replace_obj", "replace_att", "replace_rel"),
@@ -268,12 +269,17 @@ def read_aro(annotation_file, image_dir, task: str) -> list[PairItem]:
 
 
 def load_dropped_relations(path=None) -> set[str]:
-    """The 157 relation names ARO's notebook (and the original Structure-CLIP) drop from VG-Relation."""
-    path = require_path(
-        path or SHARED_DATA_DIR / "aro" / "vg_relation_dropped_157.json",
-        "the VG-Relation dropped-relation list (JSON list of 157 names)",
-        "it ships in ../shared/data/aro/vg_relation_dropped_157.json; pass --aro_dropped_relations.",
-    )
+    """The 157 relation names ARO's notebook (and the original Structure-CLIP) drop from VG-Relation.
+
+    Default: the copy shipped with this package (structure_clip/evaluation/data/README.md says where it comes from).
+    """
+    if path is None:
+        from structure_clip.evaluation.benchmark_data import shipped_dropped_relations_path
+
+        return set(read_json_file(shipped_dropped_relations_path()))
+    path = require_path(path, "the VG-Relation dropped-relation list (JSON list of names)",
+                        "pass a JSON list of relation names as --aro_dropped_relations, or leave it out for the "
+                        "157 names of ARO's notebook that ship with this package.")
     return set(read_json_file(path))
 
 
@@ -317,7 +323,7 @@ def write_group_csv(rows: list[dict], path) -> None:
 KARPATHY_HOW_TO_GET = (
     "COCO: coco_karpathy_test.json from the BLIP/ALBEF annotation release (or Karpathy's dataset_coco.json), "
     "images from cocodataset.org (val2014). Flickr30k: flickr30k_test.json and the flickr30k-images folder. "
-    "The COCO 5k captions also ship as ../shared/data/coco_captions/coco_karpathy_test_captions.tsv (no images)."
+    "The COCO 5k captions also exist as a TSV, data/coco_dataset_test.txt of github.com/zjukg/Structure-CLIP (no images)."
 )
 
 
@@ -411,7 +417,8 @@ def evaluate_order(scorer, items: Sequence[OrderItem], skipped: int = 0) -> dict
 # ---------------------------------------------------------------------------------------------
 
 SUGARCREPE_HOW_TO_GET = (
-    "annotations: ../shared/data/sugarcrepe/<subset>.json (from github.com/RAIVNLab/sugar-crepe data/); "
+    "annotations: pass --sugarcrepe_dir, a folder of <subset>.json from github.com/RAIVNLab/sugar-crepe data/ "
+    "(left out, they are downloaded once); "
     "images: COCO val2017 from http://images.cocodataset.org/zips/val2017.zip, unzipped; pass --coco_val2017_dir."
 )
 

@@ -6,11 +6,12 @@
 
 What each task reads (layouts in structure_clip/evaluation/benchmarks.py; missing files stop with a message saying
 what is expected and how to get it):
-- vg_relation, vg_attribution: --aro_dir (ARO's JSON + images/); VG-Relation drops the 157 names of
-  ../shared/data/aro/vg_relation_dropped_157.json; macro reported with and without ARO's 25-item filter.
+- vg_relation, vg_attribution: --aro_dir (ARO's JSON + images/); VG-Relation drops the 157 relation names of
+  ARO's notebook (shipped with this package); macro reported with and without ARO's 25-item filter.
 - coco_order, flickr_order: --{coco,flickr}_annotations + --{coco,flickr}_image_dir (Karpathy test); the
   4 perturbations are generated here with spaCy POS tags, seeded by --seed (not read from a file).
-- sugarcrepe: --sugarcrepe_dir (default: the shared annotations) + --coco_val2017_dir.
+- sugarcrepe: --sugarcrepe_dir (default: the annotations, downloaded once from SugarCrepe's GitHub release and
+  cached) + --coco_val2017_dir.
 - winoground: --winoground_dir.
 - coco_retrieval, flickr_retrieval: as Order; R@1/5/10 in both directions, keys named by query direction.
 - synthetic: the built-in world (structure_clip/synthetic/world.py) from --seed, or --synthetic_dir.
@@ -38,30 +39,7 @@ import os
 import sys
 from pathlib import Path
 
-import torch
-from transformers import HfArgumentParser
-
-from structure_clip.evaluation.benchmarks import (
-    SHARED_DATA_DIR,
-    MissingBenchmarkDataError,
-    UnreadableImageError,
-    drop_items_with_unreadable_images,
-    evaluate_aro,
-    evaluate_order,
-    evaluate_retrieval,
-    evaluate_sugarcrepe,
-    evaluate_winoground,
-    load_dropped_relations,
-    read_aro,
-    read_caption_annotations,
-    read_sugarcrepe,
-    read_winoground,
-    retrieval_set_from_pairs,
-    write_group_csv,
-)
-from structure_clip.evaluation.order_perturbations import build_order_items
-from structure_clip.evaluation.scorers import MissingProcessorError, load_scorer
-from structure_clip.synthetic.benchmark import evaluate_synthetic, load_synthetic_world
+from structure_clip.evaluation.benchmark_data import SUGARCREPE_ANNOTATIONS_URL
 from structure_clip.training.output_paths import check_output_dir
 
 
@@ -109,7 +87,8 @@ class EvaluationArguments:
     )
     aro_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Visual Genome images (default <aro_dir>/images)."})
     aro_dropped_relations: str | None = dataclasses.field(
-        default=None, metadata={"help": "JSON list of relation names dropped from VG-Relation (default ../shared/data/aro/vg_relation_dropped_157.json)."}
+        default=None, metadata={"help": "JSON list of relation names dropped from VG-Relation (default: the 157 names "
+                                        "of ARO's notebook, shipped in structure_clip/evaluation/data/)."}
     )
     coco_annotations: str | None = dataclasses.field(
         default=None, metadata={"help": "COCO Karpathy test captions: coco_karpathy_test.json, dataset_coco.json or the TSV."}
@@ -117,8 +96,10 @@ class EvaluationArguments:
     coco_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Root the COCO annotation image paths are relative to."})
     flickr_annotations: str | None = dataclasses.field(default=None, metadata={"help": "Flickr30k Karpathy test captions (flickr30k_test.json or dataset_flickr30k.json)."})
     flickr_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Root the Flickr30k annotation image paths are relative to."})
-    sugarcrepe_dir: str = dataclasses.field(
-        default=str(SHARED_DATA_DIR / "sugarcrepe"), metadata={"help": "Folder of the 7 SugarCrepe <subset>.json files."}
+    sugarcrepe_dir: str | None = dataclasses.field(
+        default=None,
+        metadata={"help": "Folder of the 7 SugarCrepe <subset>.json files (default: downloaded once from "
+                          f"{SUGARCREPE_ANNOTATIONS_URL} into the structure_clip cache)."},
     )
     coco_val2017_dir: str | None = dataclasses.field(default=None, metadata={"help": "COCO val2017 images (SugarCrepe)."})
     winoground_dir: str | None = dataclasses.field(
@@ -160,6 +141,8 @@ def _first(items, args, task: str):
     empty result, so it is an error."""
     items = items if args.max_items is None else items[: args.max_items]
     if args.verify_images or args.skip_bad_images:
+        from structure_clip.evaluation.benchmarks import drop_items_with_unreadable_images
+
         items = drop_items_with_unreadable_images(items, task, args.skip_bad_images, Path(args.output_dir))
     if not items:
         raise ValueError(f"{task}: no items to evaluate; check its annotation files.")
@@ -167,6 +150,8 @@ def _first(items, args, task: str):
 
 
 def _aro(scorer, args, task, output_dir):
+    from structure_clip.evaluation.benchmarks import evaluate_aro, load_dropped_relations, read_aro, write_group_csv
+
     root = Path(args.aro_dir) if args.aro_dir else None
     annotation = root / ARO_ANNOTATION_FILES[task] if root else None
     image_dir = args.aro_image_dir or (root / "images" if root else None)
@@ -178,6 +163,9 @@ def _aro(scorer, args, task, output_dir):
 
 
 def _order(scorer, args, task):
+    from structure_clip.evaluation.benchmarks import evaluate_order, read_caption_annotations
+    from structure_clip.evaluation.order_perturbations import build_order_items
+
     prefix = task.split("_")[0]
     pairs = read_caption_annotations(getattr(args, f"{prefix}_annotations"), getattr(args, f"{prefix}_image_dir"))
     items, skipped = build_order_items(pairs, seed=args.seed)
@@ -185,12 +173,20 @@ def _order(scorer, args, task):
 
 
 def _retrieval(scorer, args, task):
+    from structure_clip.evaluation.benchmarks import (
+        evaluate_retrieval,
+        read_caption_annotations,
+        retrieval_set_from_pairs,
+    )
+
     prefix = task.split("_")[0]
     pairs = read_caption_annotations(getattr(args, f"{prefix}_annotations"), getattr(args, f"{prefix}_image_dir"))
     return {task: ("zeroshot_retrieval", evaluate_retrieval(scorer, retrieval_set_from_pairs(_first(pairs, args, task))))}
 
 
 def _synthetic(scorer, args):
+    from structure_clip.synthetic.benchmark import evaluate_synthetic, load_synthetic_world
+
     sizes = {"train": 0, "validation": 0}  # only the test splits are scored; rendering train would be wasted time
     if args.synthetic_test_size is not None:
         sizes.update(dict.fromkeys(("test_relation_swap", "test_attribute_swap", "test_retrieval"), args.synthetic_test_size))
@@ -222,10 +218,15 @@ def run_task(scorer, args: EvaluationArguments, task: str, output_dir: Path) -> 
     if task.endswith("_retrieval"):
         return _retrieval(scorer, args, task)
     if task == "sugarcrepe":
-        items = read_sugarcrepe(args.sugarcrepe_dir, args.coco_val2017_dir)
+        from structure_clip.evaluation.benchmark_data import sugarcrepe_annotation_dir
+        from structure_clip.evaluation.benchmarks import evaluate_sugarcrepe, read_sugarcrepe
+
+        items = read_sugarcrepe(args.sugarcrepe_dir or sugarcrepe_annotation_dir(), args.coco_val2017_dir)
         items = {subset: _first(subset_items, args, f"{task}/{subset}") for subset, subset_items in items.items()}
         return {task: ("structured_pairwise", evaluate_sugarcrepe(scorer, items))}
     if task == "winoground":
+        from structure_clip.evaluation.benchmarks import evaluate_winoground, read_winoground
+
         return {task: ("winoground", evaluate_winoground(scorer, _first(read_winoground(args.winoground_dir), args, task)))}
     if task == "synthetic":
         return _synthetic(scorer, args)
@@ -271,12 +272,18 @@ def warn_about_other_models_results(output_dir: Path, model: str) -> None:
 
 def evaluate(args: EvaluationArguments, scorer=None) -> dict:
     """Run every requested task; returns {dataset: CLIP_benchmark record} and writes the files."""
+    import torch
+
+    from structure_clip.evaluation.scorers import load_scorer
+    from structure_clip.loading import explain_unavailable_model
+
     tasks = validate_arguments(args)
     model = evaluated_model_name(args.model_name_or_path)
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
-    scorer = scorer or load_scorer(
-        args.model_name_or_path, device=device, batch_size=args.batch_size, processor_name_or_path=args.processor
-    )
+    if scorer is None:
+        with explain_unavailable_model(args.model_name_or_path, "--model_name_or_path"):
+            scorer = load_scorer(args.model_name_or_path, device=device, batch_size=args.batch_size,
+                                 processor_name_or_path=args.processor)  # fmt: skip
     output_dir = Path(args.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     warn_about_other_models_results(output_dir, model)
@@ -297,18 +304,25 @@ def evaluate(args: EvaluationArguments, scorer=None) -> dict:
             results[dataset] = record
     table = markdown_table(results, args.model_name_or_path)
     (output_dir / "results.md").write_text(table)
-    logger.info("Wrote %d result files to %s\n%s", len(results), output_dir, table)
+    logger.info("Wrote %d result files and results.md to %s", len(results), output_dir)
     return results
 
 
 def main(argv=None) -> dict:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from transformers import HfArgumentParser
+
+    from structure_clip.cli_logging import configure_cli_logging
+
+    configure_cli_logging()
     parser = HfArgumentParser(EvaluationArguments)
     (args,) = parser.parse_args_into_dataclasses(args=argv)
+    from structure_clip.evaluation.benchmarks import MissingBenchmarkDataError, UnreadableImageError
+    from structure_clip.loading import MissingProcessorError, ModelNotAvailableError
+
     try:
         results = evaluate(args)
-    except (MissingBenchmarkDataError, MissingProcessorError, UnreadableImageError) as error:
-        # Missing data or processor is a user-fixable setup problem: say what and where, without a traceback.
+    except (MissingBenchmarkDataError, MissingProcessorError, ModelNotAvailableError, UnreadableImageError) as error:
+        # Missing data, processor or model is a user-fixable setup problem: say what and where, without a traceback.
         logger.error("%s", error)
         sys.exit(2)
     sys.stdout.write(markdown_table(results, args.model_name_or_path))

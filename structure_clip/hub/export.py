@@ -47,7 +47,6 @@ from pathlib import Path
 from structure_clip.hub.folder_files import folder_digest, list_files
 from structure_clip.hub.space import check_space_folder, push_space, write_space
 from structure_clip.hub.verification import VerificationError, VerificationReport, verify_folder
-from structure_clip.loading import load_structure_clip
 
 
 logger = logging.getLogger(__name__)
@@ -139,11 +138,30 @@ def push_folder(folder: str | Path, repo_id: str, report: VerificationReport, *,
 
 
 
+def selected_model_folder(model_path, use_last_step: bool = False):
+    """A training run's output folder holds its last step; its ``best_model/`` the checkpoint chosen on validation.
+
+    The chosen one is what a run is meant to publish, so it is the default; ``use_last_step`` keeps ``model_path``.
+    """
+    best = Path(model_path) / "best_model"
+    if use_last_step or not (best / "config.json").is_file():
+        return model_path
+    logger.info("exporting %s, the checkpoint selected on validation (see its selection.json); pass "
+                "--use-last-step to export the last training step in %s instead", best, model_path)
+    return str(best)
+
+
 def export(model_path, output_dir, *, processor_path=None, result_paths=(), allow_results_from=(), variant=None,
            repo_id=None, revision=None, training_notes=None, metadata_overrides=None, push=False, private=False,
-           token=None, space_id=None):
-    """assemble -> scan -> fresh-process verification -> (push). Returns (report, commit_info|None)."""
+           token=None, use_last_step=False, space_id=None):
+    """assemble -> scan -> fresh-process verification -> (push). Returns (report, commit_info|None).
+
+    A training output folder with a ``best_model/`` exports that selected checkpoint unless ``use_last_step``.
+    """
+    from structure_clip.loading import load_structure_clip
+
     check_output_folder(output_dir)  # before the model loads: a wrong --output is found in a second
+    model_path = selected_model_folder(model_path, use_last_step)
     model, processor = load_structure_clip(model_path, processor_path)
     repo_id = repo_id or f"your-username/{Path(output_dir).resolve().name}"
     card = render_card(model, repo_id=repo_id, model_path=model_path, result_paths=result_paths,
@@ -152,14 +170,18 @@ def export(model_path, output_dir, *, processor_path=None, result_paths=(), allo
     files = assemble_folder(model, processor, output_dir, card)
     logger.info("assembled %s: %d files", output_dir, len(files))
     report = verify_folder(output_dir, model, processor)
-    logger.info("verified: %s", json.dumps(report.checks, indent=2))
+    logger.info("verified %s in a fresh offline process (outputs match the model in hand)", output_dir)
     commit = push_folder(output_dir, repo_id, report, private=private, token=token) if push else None
     return report, commit
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", required=True, help="save_pretrained folder of StructureCLIPModel (e.g. the converter's output)")
+    parser.add_argument("--model", required=True, help="save_pretrained folder of StructureCLIPModel (e.g. the converter's "
+                        "output). A training run's output folder exports its best_model/ (the checkpoint selected on "
+                        "validation) when it has one")
+    parser.add_argument("--use-last-step", action="store_true", help="export --model itself (a training run's last "
+                        "step) even when it holds a best_model/ folder")
     parser.add_argument("--output", required=True, help="new folder to assemble the Hub repository in")
     parser.add_argument("--processor", default=None, help="saved StructureCLIPProcessor (default: --model)")
     parser.add_argument("--results", nargs="*", default=[], help="evaluation JSON files or folders of them (see model_card_builder); "
@@ -193,7 +215,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None):
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from structure_clip.cli_logging import configure_cli_logging
+
+    configure_cli_logging()
     notes = Path(args.training_notes).read_text(encoding="utf-8") if args.training_notes else None
     metadata = {key: value for key, value in (("base_model", args.base_model), ("datasets", args.dataset),
                                                ("license", args.license)) if value is not None}
@@ -203,8 +227,9 @@ def main(argv=None):
         args.model, args.output, processor_path=args.processor, result_paths=args.results,
         allow_results_from=args.allow_results_from, variant=args.variant,
         repo_id=args.repo_id or args.push, revision=args.revision, training_notes=notes, metadata_overrides=metadata,
-        push=args.push is not None, private=args.private, space_id=args.push_space,
+        push=args.push is not None, private=args.private, use_last_step=args.use_last_step, space_id=args.push_space,
     )
+    # The result is printed once, here; the library logs only a one-line summary of the checks.
     space_commit = None
     if args.space:
         model_id = args.repo_id or args.push or str(Path(args.output).resolve())

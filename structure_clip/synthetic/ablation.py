@@ -34,55 +34,20 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
 import torch
 
 from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
+from structure_clip.synthetic.arguments import VARIANTS, AblationArguments
+from structure_clip.synthetic.cli import main  # noqa: F401  (the demo's command line; re-exported)
 
 
 logger = logging.getLogger(__name__)
 
-VARIANTS = ("clip", "clip+negatives", "structure-clip")
 NEGATIVE_KEYS = tuple(f"negative_{k}" for k in TEXT_KEYS) + ("negative_mask",)
 NEGATIVE_TRIPLE_KEYS = tuple(f"negative_{k}" for k in TRIPLE_KEYS)
-
-
-@dataclass
-class AblationArguments:
-    """Options of the demo. The defaults are the recipe measured in the README (see --help)."""
-
-    output_dir: str = field(default="outputs/demo", metadata={"help": "results.json, ablation.png, one folder per variant."})
-    variants: str = field(default=",".join(VARIANTS), metadata={"help": "Comma-separated subset of " + ", ".join(VARIANTS)})
-    seed: int = field(default=0, metadata={"help": "Seed of the world (data) and of every variant's init and shuffling."})
-    num_train_examples: int = field(default=10000, metadata={"help": "Training scenes."})
-    num_validation_examples: int = field(default=512, metadata={"help": "Validation scenes (training curves)."})
-    num_test_examples: int = field(default=1000, metadata={"help": "Scenes in each swap test split."})
-    num_retrieval_examples: int = field(default=500, metadata={"help": "Scenes (one per caption meaning) for retrieval."})
-    max_train_steps: int = field(default=1500, metadata={"help": "Optimizer steps per variant, curriculum included."})
-    curriculum_steps: int = field(
-        default=500, metadata={"help": "First-stage steps on canonical wording ('left of' / 'above' only); 0 = none."})
-    num_curriculum_examples: int = field(default=5000, metadata={"help": "Scenes of the curriculum split."})
-    per_device_train_batch_size: int = field(default=64, metadata={"help": "Batch size."})
-    learning_rate: float = field(default=1e-3, metadata={"help": "Peak AdamW learning rate (both stages)."})
-    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
-    curriculum_lr_scheduler_type: str = field(default="constant_with_warmup", metadata={"help": "Schedule of the curriculum stage."})
-    lr_scheduler_type: str = field(default="cosine", metadata={"help": "Schedule of the main stage (transformers name)."})
-    num_warmup_steps: int = field(default=100, metadata={"help": "Linear warm-up steps at the start of each stage."})
-    loss_recipe: str = field(default="infonce", metadata={"help": "'infonce' (NegCLIP), 'original' (hinge + margin) or 'infonce+hinge'."})
-    knowledge_weight: float = field(default=0.2, metadata={"help": "lambda of the structure-clip variant (original 0.2)."})
-    model_width: int = field(default=64, metadata={"help": "Width of both CLIP towers, the KEE and the projection."})
-    model_layers: int = field(default=2, metadata={"help": "Layers of each CLIP tower."})
-    knowledge_layers: int = field(default=2, metadata={"help": "Layers of the KEE (original: 6)."})
-    phrase_pooling: str = field(
-        default="mean_all_positions", metadata={"help": "KEE phrase pooling: original 'mean_all_positions' or 'masked_mean'."})
-    vision_position_std: float = field(
-        default=1.0, metadata={"help": "If > 0, re-initialise the ViT position embeddings with this std (CLIP: 0.02)."})
-    eval_steps: int = field(default=250, metadata={"help": "Validation (curves) every N steps."})
-    num_threads: int = field(default=2, metadata={"help": "torch CPU threads."})
-    disable_tqdm: bool = field(default=False, metadata={"help": "Hide progress bars."})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,9 +73,12 @@ class EncodedSplit(torch.utils.data.Dataset):
         return {key: self.tensors[key][indices] for key in keys}
 
 
-def encode_split(processor, dataset, chunk_size: int = 2000) -> EncodedSplit:
+def encode_split(processor, dataset, chunk_size: int = 2000, progress: bool = False) -> EncodedSplit:
+    from tqdm.auto import tqdm
+
     parts: dict[str, list[torch.Tensor]] = {}
-    for start in range(0, dataset.num_rows, chunk_size):
+    starts = range(0, dataset.num_rows, chunk_size)
+    for start in tqdm(starts, desc=f"encoding {dataset.num_rows} scenes", unit="chunk", disable=not progress):
         rows = dataset[start : start + chunk_size]
         batch = processor(
             text=rows["caption"],
@@ -309,24 +277,31 @@ def format_table(variants: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def plot_test_bars(axis, variants: dict[str, dict]) -> None:
+    """Grouped bars with their values on top; the legend sits below the axis, where no bar can reach."""
+    metric_names = ("relation_swap_acc", "attribute_swap_acc", "retrieval_r1")
+    width = 0.8 / max(1, len(variants))
+    for index, (name, metrics) in enumerate(variants.items()):
+        positions = [m + index * width for m in range(len(metric_names))]
+        drawn = axis.bar(positions, [metrics[m] for m in metric_names], width, label=name)
+        axis.bar_label(drawn, labels=[f"{metrics[m]:.0%}" for m in metric_names], fontsize=7, padding=1)
+    axis.set_xticks([m + width * (len(variants) - 1) / 2 for m in range(len(metric_names))])
+    axis.set_xticklabels(["relation swap", "attribute swap", "retrieval R@1"])
+    axis.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+    axis.set_ylim(0, 1.08)  # room for the labels of bars at 100%
+    axis.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    axis.set_title("test accuracy per variant")
+    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=max(1, len(variants)), fontsize=8, frameon=False)
+
+
 def save_plot(path: str, variants: dict[str, dict], histories: dict[str, list]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (bars, losses, curves) = plt.subplots(1, 3, figsize=(16, 4.5))
-    metric_names = ("relation_swap_acc", "attribute_swap_acc", "retrieval_r1")
-    width = 0.8 / max(1, len(variants))
-    for index, (name, metrics) in enumerate(variants.items()):
-        positions = [m + index * width for m in range(len(metric_names))]
-        bars.bar(positions, [metrics[m] for m in metric_names], width, label=name)
-    bars.set_xticks([m + width * (len(variants) - 1) / 2 for m in range(len(metric_names))])
-    bars.set_xticklabels(["relation swap", "attribute swap", "retrieval R@1"])
-    bars.axhline(0.5, color="grey", linestyle=":", linewidth=1)
-    bars.set_ylim(0, 1)
-    bars.set_title("test accuracy per variant")
-    bars.legend()
+    figure, (bars, losses, curves) = plt.subplots(1, 3, figsize=(16, 4.8))
+    plot_test_bars(bars, variants)
     for index, (name, history) in enumerate(histories.items()):
         colour = f"C{index}"
         train = [r for r in history if r.get("type") == "train"]
@@ -358,8 +333,7 @@ def save_plot(path: str, variants: dict[str, dict], histories: dict[str, list]) 
 
 
 def build_data(args: AblationArguments, processor) -> dict[str, EncodedSplit]:
-    from structure_clip.synthetic.world import build_synthetic_dataset
-
+    """Every split, encoded; rendered and encoded once per settings, then read from the world cache."""
     sizes = {
         "train": args.num_train_examples,
         "train_curriculum": args.num_curriculum_examples if args.curriculum_steps else 0,
@@ -368,8 +342,30 @@ def build_data(args: AblationArguments, processor) -> dict[str, EncodedSplit]:
         "test_attribute_swap": args.num_test_examples,
         "test_retrieval": args.num_retrieval_examples,
     }
-    dataset = build_synthetic_dataset(seed=args.seed, split_sizes=sizes)
-    return {split: encode_split(processor, dataset[split]) for split in dataset}
+    return {split: encoded_world_split(args, processor, split, size) for split, size in sizes.items() if size}
+
+
+def encoded_world_split(args: AblationArguments, processor, split: str, size: int) -> EncodedSplit:
+    from structure_clip.synthetic.world import SPLIT_SIZES, build_synthetic_dataset
+    from structure_clip.synthetic.world_cache import load_or_encode_split, split_fingerprint, world_cache_folder
+
+    keep_nothing = args.world_cache_dir is not None and args.world_cache_dir.lower() == "none"
+    cache_dir = None if keep_nothing else world_cache_folder(args.world_cache_dir)
+    progress = not args.disable_tqdm
+
+    def encode() -> dict:
+        only_this_split = {**dict.fromkeys(SPLIT_SIZES, 0), split: size}
+        world = build_synthetic_dataset(seed=args.seed, split_sizes=only_this_split, cache_dir=cache_dir,
+                                        progress=progress)  # fmt: skip
+        encoded = encode_split(processor, world[split], progress=progress)
+        return {"tensors": encoded.tensors, "relation_swap": encoded.relation_swap}
+
+    if cache_dir is None:
+        cached = encode()
+    else:
+        key = f"{split}-{split_fingerprint(split, size, args.seed, grid_size=3, cell_px=16)}"
+        cached = load_or_encode_split(key, processor, encode, cache_dir)
+    return EncodedSplit(cached["tensors"], cached["relation_swap"])
 
 
 def run_ablation(args: AblationArguments) -> dict:
@@ -395,15 +391,4 @@ def run_ablation(args: AblationArguments) -> dict:
     with open(os.path.join(args.output_dir, "results.json"), "w") as handle:
         json.dump(report, handle, indent=2)
     save_plot(os.path.join(args.output_dir, "ablation.png"), results, histories)
-    return report
-
-
-def main(argv=None) -> dict:
-    from transformers import HfArgumentParser
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    (args,) = HfArgumentParser(AblationArguments).parse_args_into_dataclasses(args=sys.argv[1:] if argv is None else argv)
-    report = run_ablation(args)
-    print(format_table(report["variants"]))
-    print(f"total wall time {report['wall_seconds']:.0f} s; results in {os.path.join(args.output_dir, 'results.json')}")
     return report

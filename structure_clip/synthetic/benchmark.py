@@ -23,8 +23,12 @@ from structure_clip.evaluation.metrics import pairwise_accuracy
 SYNTHETIC_PAIR_SPLITS = {"relation_swap": "test_relation_swap", "attribute_swap": "test_attribute_swap"}
 
 
-def load_synthetic_world(path=None, seed: int = 0, split_sizes: dict | None = None):
-    """A saved DatasetDict (`save_to_disk`) or, with no path, the world built from `seed` (deterministic)."""
+def load_synthetic_world(path=None, seed: int = 0, split_sizes: dict | None = None, cache_dir=None):
+    """A saved DatasetDict (`save_to_disk`) or, with no path, the world built from `seed` (deterministic).
+
+    A built world's splits come from the world cache when the demo (or an earlier evaluation) rendered them with
+    the same settings (structure_clip/synthetic/world_cache.py; `cache_dir` overrides its folder).
+    """
     if path is not None:
         import datasets
 
@@ -33,8 +37,10 @@ def load_synthetic_world(path=None, seed: int = 0, split_sizes: dict | None = No
     import datasets
 
     from structure_clip.synthetic.world import build_synthetic_dataset
+    from structure_clip.synthetic.world_cache import world_cache_folder
 
-    world = build_synthetic_dataset(seed=seed, split_sizes=split_sizes)
+    world = build_synthetic_dataset(seed=seed, split_sizes=split_sizes, cache_dir=world_cache_folder(cache_dir),
+                                    progress=True)  # fmt: skip
     # Splits sized 0 (e.g. train, when only evaluating) cannot be saved or scored; leave them out.
     return datasets.DatasetDict({name: split for name, split in world.items() if len(split)})
 

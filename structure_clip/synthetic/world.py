@@ -243,15 +243,37 @@ def build_synthetic_dataset(
     split_sizes: dict[str, int] | None = None,
     grid_size: int = 3,
     cell_px: int = 16,
+    cache_dir: str | os.PathLike | None = None,
+    progress: bool = False,
 ):
     """The synthetic world as a `datasets.DatasetDict`: the splits of SPLIT_SIZES, the columns below.
 
     `split_sizes` overrides SPLIT_SIZES; a size of 0 drops the split. Add {"train_curriculum": n} for the
-    canonical-wording first training stage (see `generate_split`).
+    canonical-wording first training stage (see `generate_split`). With `cache_dir`, each split is rendered
+    once per settings and reloaded from there afterwards (structure_clip/synthetic/world_cache.py);
+    `progress` shows a bar per rendered split.
     """
     import datasets
 
-    sizes = {**SPLIT_SIZES, **(split_sizes or {})}
+    from structure_clip.synthetic.world_cache import load_or_render_split
+
+    splits = {}
+    for split, size in {**SPLIT_SIZES, **(split_sizes or {})}.items():
+        if not size:
+            continue
+        render = lambda split=split, size=size: render_split(split, size, seed, grid_size, cell_px, progress)
+        if cache_dir is None:
+            splits[split] = render()
+        else:
+            splits[split] = load_or_render_split(split, size, seed, grid_size, cell_px, render, cache_dir)
+    return datasets.DatasetDict(splits)
+
+
+def render_split(split: str, size: int, seed: int, grid_size: int, cell_px: int, progress: bool = False):
+    """One split of the world as a `datasets.Dataset` (see `generate_split`)."""
+    import datasets
+    from tqdm.auto import tqdm
+
     features = datasets.Features(
         {
             "image": datasets.Image(),
@@ -261,14 +283,10 @@ def build_synthetic_dataset(
             "negative_triples": datasets.Sequence(datasets.Sequence(datasets.Value("string"))),
         }
     )
-    splits = {}
-    for split, size in sizes.items():
-        if not size:
-            continue
-        records = list(generate_split(split, size, seed, grid_size, cell_px))
-        columns = {key: [record[key] for record in records] for key in features}
-        splits[split] = datasets.Dataset.from_dict(columns, features=features)
-    return datasets.DatasetDict(splits)
+    records = list(tqdm(generate_split(split, size, seed, grid_size, cell_px), total=size,
+                        desc=f"rendering synthetic {split}", disable=not progress))  # fmt: skip
+    columns = {key: [record[key] for record in records] for key in features}
+    return datasets.Dataset.from_dict(columns, features=features)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,7 +405,7 @@ def tiny_synthetic_model_config(
 
 
 def build_synthetic_processor(directory: str | os.PathLike | None = None, grid_size: int = 3, cell_px: int = 16):
-    """StructureCLIPProcessor for the world: its tokenizers, and images used at their rendered size."""
+    """StructureCLIPProcessor for the world: its tokenizers, and CLIP's image pipeline at the model's resolution."""
     from transformers import (
         CLIPImageProcessorPil,  # the PIL backend: no torchvision needed, no fallback warning
     )
@@ -396,11 +414,15 @@ def build_synthetic_processor(directory: str | os.PathLike | None = None, grid_s
 
     clip_tokenizer, bert_tokenizer = build_synthetic_tokenizers()
     image_size = grid_size * cell_px
-    # The images are rendered at the model's resolution: no resize or crop, only CLIP's normalisation.
+    # CLIP's recipe (shortest edge to the model's size with bicubic resampling, then a centre crop), so a saved
+    # model takes photos of any size. The world's own images are rendered at exactly this size, and resizing
+    # a 48 px image to 48 px leaves it unchanged (PIL returns a copy), so the demo's tensors are those of
+    # normalisation alone; tests/test_synthetic_processor.py checks both.
     image_processor = CLIPImageProcessorPil(
-        do_resize=False,
-        do_center_crop=False,
+        do_resize=True,
         size={"shortest_edge": image_size},
+        resample=3,  # PIL.Image.BICUBIC, as in CLIP's preprocessor_config.json
+        do_center_crop=True,
         crop_size={"height": image_size, "width": image_size},
     )
     processor = StructureCLIPProcessor(image_processor, clip_tokenizer, bert_tokenizer)

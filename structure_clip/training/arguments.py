@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from structure_clip.training.data import DataArguments
+from structure_clip.training.data_arguments import DataArguments
 from structure_clip.training.output_paths import check_output_dir
 
 

@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import datasets
 from PIL import Image
 
+from structure_clip.training.data_arguments import DataArguments  # noqa: F401  (its home before; still importable here)
 from structure_clip.training.data_readers import (
     is_original_structure_clip_file,
     read_caption_file,
@@ -46,60 +47,6 @@ from structure_clip.training.data_readers import (
 
 
 logger = logging.getLogger(__name__)
-
-
-# ---------------------------------------------------------------------------------------------
-# 0. Command-line options (train.py and finetune_with_trainer.py)
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class DataArguments:
-    """Which data to train and validate on (shared with finetune_with_trainer.py)."""
-
-    train_file: str | None = field(
-        default=None, metadata={"help": "COCO-style JSON/JSONL/CSV of image paths and captions, or the original "
-                                "Structure-CLIP training JSON (image_path, true_caption, false_caption, *_triples)."})
-    validation_file: str | None = field(default=None, metadata={"help": "Validation file in the same formats."})
-    dataset_name: str | None = field(
-        default=None, metadata={"help": "A `datasets` dataset (hub name or local path) instead of files."})
-    dataset_config_name: str | None = field(default=None, metadata={"help": "Config name of --dataset_name."})
-    train_split: str = field(default="train", metadata={"help": "Split of --dataset_name to train on."})
-    validation_split: str | None = field(
-        default="validation", metadata={"help": "Split of --dataset_name used for checkpoint selection (if present)."})
-    validation_split_percentage: float = field(
-        default=0.0, metadata={"help": "Hold out this percentage of the training rows for validation when no "
-                               "validation data is given (0 = none: the final model is the last step)."})
-    image_column: str | None = field(default=None, metadata={"help": "Image (path) column; default: guessed."})
-    caption_column: str | None = field(default=None, metadata={"help": "Caption column; default: guessed."})
-    image_root: str | None = field(
-        default=None,
-        metadata={"help": "Folder that relative image paths start from; default: the data file's folder."})
-    negatives: str = field(
-        default="auto", metadata={"help": "'auto': build a semantic negative for rows without one; 'given': only "
-                                  "the file's negatives; 'none': train without hard negatives."})
-    spacy_model: str | None = field(default=None, metadata={"help": "spaCy pipeline for the scene-graph parser."})
-    data_cache_dir: str | None = field(default=None, metadata={"help": "Cache folder for parsed scene graphs."})
-    preprocessing_num_workers: int | None = field(default=None, metadata={"help": "Processes for parsing."})
-    max_train_samples: int | None = field(default=None, metadata={"help": "Truncate the training set (debug)."})
-    max_eval_samples: int | None = field(default=None, metadata={"help": "Truncate the validation set."})
-    verify_images: bool = field(
-        default=False, metadata={"help": "Decode every image before training, so an unreadable one stops the run "
-                                 "at once with a list of every bad file, not mid-run at its batch."})
-    skip_bad_images: bool = field(
-        default=False, metadata={"help": "Decode every image before training (as --verify_images) and drop the "
-                                 "records whose image cannot be read; they are counted in the log and listed in "
-                                 "<output_dir>/bad_images.json."})
-
-    def __post_init__(self):
-        if self.negatives not in ("auto", "given", "none"):
-            raise ValueError(f"--negatives must be 'auto', 'given' or 'none', not {self.negatives!r}")
-        if not 0 <= self.validation_split_percentage < 100:
-            raise ValueError(f"--validation_split_percentage must be in [0, 100) (0 = no held-out rows), "
-                             f"got {self.validation_split_percentage}.")
-        for name in ("max_train_samples", "max_eval_samples"):
-            if getattr(self, name) is not None and getattr(self, name) < 1:
-                raise ValueError(f"--{name} must be >= 1 (or unset for all rows), got {getattr(self, name)}.")
 
 
 def load_training_dataset(
@@ -127,7 +74,8 @@ def load_datasets(args: DataArguments, seed: int):
     """Training and validation rows in the schema, with scene graphs and negatives parsed once and cached.
 
     Validation comes from --validation_file, else the dataset's --validation_split, else a seeded
-    --validation_split_percentage of the training rows. Never from a test set: it selects checkpoints.
+    --validation_split_percentage of the training images (with all their captions). Never from a test set: it
+    selects checkpoints.
     """
     read = dict(dataset_config_name=args.dataset_config_name, image_column=args.image_column,
                 caption_column=args.caption_column, image_root=args.image_root)
@@ -141,8 +89,7 @@ def load_datasets(args: DataArguments, seed: int):
         except ValueError as error:
             logger.info("No validation split: %s", error)
     if eval_dataset is None and args.validation_split_percentage > 0:
-        split = train_dataset.train_test_split(test_size=args.validation_split_percentage / 100, seed=seed)
-        train_dataset, eval_dataset = split["train"], split["test"]
+        train_dataset, eval_dataset = split_validation_by_image(train_dataset, args.validation_split_percentage, seed)
     if eval_dataset is None:
         logger.warning("No validation data: no checkpoint selection, the final model is the last step's.")
     if args.max_train_samples:
@@ -155,6 +102,33 @@ def load_datasets(args: DataArguments, seed: int):
     if eval_dataset is not None:
         eval_dataset = add_scene_graphs(eval_dataset, **scene_graphs)
     return train_dataset, eval_dataset
+
+
+def split_validation_by_image(dataset: datasets.Dataset, percentage: float, seed: int):
+    """(train, validation): a seeded `percentage` of the distinct images, each with every one of its rows.
+
+    COCO has 5 captions per image; splitting rows would put the same image on both sides, and the checkpoint
+    chosen on validation would be chosen partly on training images.
+    """
+    import hashlib
+    import random
+
+    if isinstance(dataset.features.get("image"), datasets.Image):  # keys from path or bytes, without decoding
+        raw = dataset.cast_column("image", datasets.Image(decode=False))["image"]
+        keys = [item["path"] or hashlib.sha256(item["bytes"]).hexdigest() for item in raw]
+    else:
+        keys = [str(value) for value in dataset["image"]]
+    images = sorted(set(keys))
+    num_validation = max(1, round(len(images) * percentage / 100))
+    if num_validation >= len(images):
+        raise ValueError(f"--validation_split_percentage {percentage} of {len(images)} distinct images leaves no "
+                         f"training image; lower it or pass --validation_file.")
+    held_out = set(random.Random(seed).sample(images, num_validation))
+    validation_rows = [row for row, key in enumerate(keys) if key in held_out]
+    train_rows = [row for row, key in enumerate(keys) if key not in held_out]
+    logger.info("validation: %d of %d images (%d rows), held out from training", num_validation, len(images),
+                len(validation_rows))  # fmt: skip
+    return dataset.select(train_rows), dataset.select(validation_rows)
 
 
 # ---------------------------------------------------------------------------------------------

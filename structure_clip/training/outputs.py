@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import torch
 
 from processing.pipeline_structure_clip import save_with_structure_clip_pipeline
+from structure_clip.training.quiet_saving import without_shard_progress_bar
 
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ class TrainingResult:
     results_file: str
 
 
+@without_shard_progress_bar()
 def save_model(accelerator, model, processor, directory) -> None:
     """`model` is the bare model (the object the caller passed in, trained in place)."""
     accelerator.wait_for_everyone()

@@ -117,11 +117,23 @@ def parse_args(argv=None):
     # drop_last=True too), so the last partial batch is dropped unless --dataloader_drop_last is given.
     if not any(arg.split("=")[0] == "--dataloader_drop_last" for arg in argv):
         training_args.dataloader_drop_last = True
+    # Pinned memory only helps copies to an accelerator; without one, torch's DataLoader warns about it once
+    # per loader (3 times per run), so it is off unless asked for.
+    if not any(arg.split("=")[0] == "--dataloader_pin_memory" for arg in argv) and not _has_accelerator():
+        training_args.dataloader_pin_memory = False
     return model_args, data_args, training_args
 
 
+def _has_accelerator() -> bool:
+    import torch
+
+    return torch.accelerator.is_available()
+
+
 def main(argv=None) -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    from structure_clip.cli_logging import configure_cli_logging
+
+    configure_cli_logging()
     model_args, data_args, training_args = parse_args(argv)
     checkpoint = resolve_resume_checkpoint(training_args.resume_from_checkpoint, training_args.output_dir)
     trainer = build_trainer(model_args, data_args, training_args)
