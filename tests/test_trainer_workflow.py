@@ -100,3 +100,10 @@ def test_eval_keeps_a_partial_batch_and_warns_on_an_empty_eval(tmp_path, caplog)
         trainer.evaluate(eval_dataset=trainer.eval_dataset.__class__(
             {key: value[:0] for key, value in trainer.eval_dataset.tensors.items()}, trainer.eval_dataset.relation_swap[:0]))
     assert "produced no batches" in caplog.text
+
+
+def test_weight_decay_reaches_biases_and_layer_norms_like_train_py(trained):
+    trainer, _ = trained
+    decayed = set(trainer.get_decay_parameter_names(trainer.model))
+    assert decayed == {name for name, _ in trainer.model.named_parameters()}
+    assert any(name.endswith("layer_norm1.bias") for name in decayed) and "logit_scale" in decayed
