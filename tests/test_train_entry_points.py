@@ -235,6 +235,8 @@ def test_trainer_defaults_follow_the_data(tmp_path):
     assert training_args.learning_rate == 1e-3 and training_args.lr_scheduler_type == "cosine"
     assert training_args.metric_for_best_model == "relation_swap_accuracy" and training_args.greater_is_better
     assert world_args.synthetic_train_examples > 0
+    *_, training_args = finetune_with_trainer.parse_args(["--max_steps", "60"])
+    assert (training_args.eval_steps, training_args.save_steps) == (15, 15)
 
 
 def _trainer_losses(output_dir):

@@ -206,8 +206,10 @@ def parse_args(argv=None):
     # Contrastive losses need full training batches (a 1-row batch has no in-batch negatives; train.py
     # drops the last partial batch too). Evaluation keeps every row (StructureCLIPTrainer).
     defaults["dataloader_drop_last"] = "true"
-    if _given(argv, "max_steps") and not _given(argv, "eval_steps") and synthetic:
-        defaults["eval_steps"] = str(max(1, int(_value(argv, "max_steps")) // 4))
+    if _given(argv, "max_steps") and synthetic:
+        # A shorter run still evaluates (and can keep its best checkpoint) four times.
+        for name in ("eval_steps", "save_steps"):
+            defaults[name] = str(max(1, int(_value(argv, "max_steps")) // 4))
     prefix = [token for name, value in defaults.items() if not _given(argv, name) for token in (f"--{name}", value)]
     parser = HfArgumentParser((ModelArguments, DataArguments, SyntheticWorldArguments, TrainingArguments))
     return parser.parse_args_into_dataclasses(args=prefix + argv)
