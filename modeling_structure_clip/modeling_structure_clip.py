@@ -24,7 +24,8 @@ from torch import nn
 from transformers import BertModel, CLIPModel, CLIPTextModel, CLIPVisionModel, PreTrainedModel
 from transformers import initialization as init
 from transformers.modeling_outputs import BaseModelOutputWithPooling
-from transformers.utils import ModelOutput, logging
+from transformers.processing_utils import Unpack
+from transformers.utils import ModelOutput, TransformersKwargs, logging
 from transformers.utils.generic import can_return_tuple
 
 from .configuration_structure_clip import StructureCLIPConfig
@@ -113,7 +114,12 @@ class StructureCLIPPreTrainedModel(PreTrainedModel):
     base_model_prefix = "structure_clip"
     input_modalities = ("image", "text")
     supports_gradient_checkpointing = True
+    # The towers are CLIP's and the KEE's layers are BERT's: both route attention through ALL_ATTENTION_FUNCTIONS
+    # and declare these backends (transformers 5 modeling_clip.py, modeling_bert.py); under flex attention the KEE
+    # runs SDPA (`_knowledge_attention_config`).
     _supports_sdpa = True
+    _supports_flash_attn = True
+    _supports_flex_attn = True
     _supports_attention_backend = True
     _no_split_modules = [
         "CLIPTextEmbeddings",
@@ -149,7 +155,7 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
 
         self.text_model = CLIPTextModel._from_config(config.text_config)
         self.vision_model = CLIPVisionModel._from_config(config.vision_config)
-        self.knowledge_model = StructureCLIPKnowledgeModel._from_config(config.knowledge_config)
+        self.knowledge_model = StructureCLIPKnowledgeModel._from_config(_knowledge_attention_config(config))
 
         self.visual_projection = nn.Linear(self.vision_embed_dim, config.projection_dim, bias=False)
         self.text_projection = nn.Linear(self.text_embed_dim, config.projection_dim, bias=False)
@@ -199,9 +205,12 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         return knowledge_embeds, outputs
 
     def _encode_text(
-        self, input_ids, attention_mask, head_ids, relation_ids, tail_ids, triple_mask, with_knowledge=True, **kwargs
-    ):
-        text_outputs = self.text_model(input_ids=input_ids, attention_mask=attention_mask, return_dict=True, **kwargs)
+        self, input_ids, attention_mask, head_ids, relation_ids, tail_ids, triple_mask, with_knowledge=True,
+        position_ids=None, **kwargs,
+    ):  # fmt: skip
+        text_outputs = self.text_model(
+            input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids, return_dict=True, **kwargs
+        )
         plain_text_embeds = F.normalize(self.text_projection(text_outputs.pooler_output), dim=-1)
         if not with_knowledge:
             return None, plain_text_embeds, None, text_outputs, None
@@ -236,6 +245,9 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         Unlike CLIPModel, `.pooler_output` is already the final scoring vector
         `normalize(clip_text) + knowledge_weight * normalize(kee)`: score with a plain dot product against
         `get_image_features(...).pooler_output` and do not re-normalise it (the original does not).
+        Caveat: generic CLIP code L2-normalises text features before scoring; on this fused vector that
+        changes the ranking of captions (their norms differ with the angle between the CLIP and KEE parts), so
+        such code scores a different model. Use `forward`'s logits or the plain dot product.
         Missing triples mean "this caption has no triples", exactly as in the original.
         """
         self._check_text_inputs("input_ids", input_ids, attention_mask)
@@ -258,7 +270,8 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
     ) -> BaseModelOutputWithPooling:
         """Image embeddings as `.pooler_output`: projected and L2-normalised, the vector the model scores with.
 
-        (CLIPModel returns the unnormalised projection; normalising it yourself gives the same vector.)
+        (CLIPModel returns the unnormalised projection; normalising it yourself gives the same vector. The text
+        side is different: see the caveat in `get_text_features`.)
         """
         self._check_pixel_values(pixel_values, interpolate_pos_encoding)
         image_embeds, vision_outputs = self._encode_image(pixel_values, interpolate_pos_encoding, **kwargs)
@@ -273,8 +286,11 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
     def forward(
         self,
         input_ids: torch.LongTensor | None = None,
-        attention_mask: torch.Tensor | None = None,
         pixel_values: torch.FloatTensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+        position_ids: torch.LongTensor | None = None,
+        return_loss: bool | None = None,
+        interpolate_pos_encoding: bool = False,
         head_ids: torch.LongTensor | None = None,
         relation_ids: torch.LongTensor | None = None,
         tail_ids: torch.LongTensor | None = None,
@@ -286,17 +302,20 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         negative_tail_ids: torch.LongTensor | None = None,
         negative_triple_mask: torch.Tensor | None = None,
         negative_mask: torch.Tensor | None = None,
-        return_loss: bool | None = None,
+        optimizer_step: int | None = None,
         output_attentions: bool | None = None,
         output_hidden_states: bool | None = None,
         return_dict: bool | None = None,
-        interpolate_pos_encoding: bool = False,
-        optimizer_step: int | None = None,
+        **kwargs: Unpack[TransformersKwargs],
     ) -> StructureCLIPOutput | tuple:
         r"""
+        The arguments shared with [`CLIPModel.forward`] come first, in its order (`input_ids, pixel_values,
+        attention_mask, position_ids, return_loss, interpolate_pos_encoding`), then the Structure-CLIP inputs.
+
         Args:
             input_ids, attention_mask: CLIP-tokenised captions, [batch, sequence_length].
             pixel_values: images, [batch, channels, height, width] (as the CLIP image processor makes them).
+            position_ids: positions of the caption tokens for the CLIP text tower (default: 0..length-1).
             head_ids, relation_ids, tail_ids: BERT-tokenised phrases, [batch, max_triples, phrase_length], each
                 phrase "[CLS] <=3 wordpieces [SEP] [PAD]...". Optional: absent means no triples (the original's
                 empty slots), so the stock zero-shot pipeline works.
@@ -306,6 +325,7 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
             return_loss: compute `config.loss_recipe`; needs as many images as captions. Never on by default.
             optimizer_step: optimizer steps completed so far by the training loop, for the original recipe's hinge
                 warm-up (`config.hinge_warmup_steps`); None (the default) means no warm-up.
+            kwargs: transformers' attention keyword arguments, passed to the towers as `CLIPModel` does.
         """
         return_dict = return_dict if return_dict is not None else self.config.return_dict
         tower_kwargs = {
@@ -313,14 +333,16 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
             for name, value in (("output_attentions", output_attentions), ("output_hidden_states", output_hidden_states))
             if value is not None
         }
+        tower_kwargs.update(kwargs)
         self._validate_forward_inputs(locals())
 
         # 1. Towers, projections and the KEE fusion
         text_embeds, plain_text_embeds, knowledge_embeds, text_outputs, knowledge_outputs = (None,) * 5
         if input_ids is not None:
             text_embeds, plain_text_embeds, knowledge_embeds, text_outputs, knowledge_outputs = self._encode_text(
-                input_ids, attention_mask, head_ids, relation_ids, tail_ids, triple_mask, **tower_kwargs
-            )
+                input_ids, attention_mask, head_ids, relation_ids, tail_ids, triple_mask,
+                position_ids=position_ids, **tower_kwargs,
+            )  # fmt: skip
         image_embeds, vision_outputs = None, None
         if pixel_values is not None:
             image_embeds, vision_outputs = self._encode_image(pixel_values, interpolate_pos_encoding, **tower_kwargs)
@@ -417,6 +439,21 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
 
 
 _FIELDS_FROM_CLIP = ("text_config", "vision_config", "projection_dim", "logit_scale_init_value")
+
+
+def _knowledge_attention_config(config):
+    """The KEE's config, on SDPA when the towers run flex attention.
+
+    The KEE's additive slot mask (the original's -10000, which a BlockMask cannot express) reaches flex attention
+    as a float score mask, and BERT layers under flex attention with a float mask abort on CPU in torch 2.13
+    (heap corruption; reproduce with a 1-layer `BertEncoder`, `attn_implementation="flex_attention"` and a float
+    [batch, 1, slots, slots] mask). SDPA computes the same attention.
+    """
+    knowledge_config = config.knowledge_config
+    if getattr(knowledge_config, "_attn_implementation", None) == "flex_attention":
+        logger.info("The KEE runs SDPA attention; the CLIP towers run flex_attention.")
+        knowledge_config._attn_implementation = "sdpa"
+    return knowledge_config
 
 
 def _load_complete(model_class, path, what: str, **kwargs):

@@ -168,8 +168,8 @@ def test_compare_outputs_catches_a_mismatch(exported):
 def test_readme_is_a_loadable_card_with_the_given_results(exported):
     card = ModelCard.load(exported.folder / "README.md")
     assert card.data.pipeline_tag == "zero-shot-image-classification"
-    assert [(r.dataset_type, r.metric_type, r.metric_value) for r in card.data.eval_results] == [
-        ("vg_relation", "macro_accuracy_min25", 0.515625)]
+    assert [(r.dataset_type, r.metric_config, r.metric_value) for r in card.data.eval_results] == [
+        ("gowitheflow/ARO-Visual-Relation", "macro_accuracy_min25", 0.515625)]
     assert card.data.model_name == REPO_ID.split("/")[-1]
     assert card.data.base_model == ["openai/clip-vit-base-patch32"] and card.data.datasets is None  # CLI overrides
     assert REPO_ID in card.text and "{{" not in card.text

@@ -38,14 +38,14 @@ RECORDS = {
         "metrics": {"text_to_image_R@1": 0.4012, "image_to_text_R@1": 0.5487, "num_images": 5000},
     },
 }
-EXPECTED_ENTRIES = {  # (dataset, metric) -> value: what model-index must contain, nothing else
-    ("vg_relation", "accuracy"): 0.6123456789,
-    ("vg_relation", "macro_accuracy_no_count_filter"): 0.5987654321,
-    ("vg_relation", "macro_accuracy_min25"): 0.6011111111,
-    ("sugarcrepe", "swap_att_accuracy"): 0.7012345678,
-    ("sugarcrepe", "REPLACE_accuracy"): 0.8123,
-    ("coco_retrieval", "text_to_image_R@1"): 0.4012,
-    ("coco_retrieval", "image_to_text_R@1"): 0.5487,
+EXPECTED_ENTRIES = {  # (Hub dataset id, metric type, results key) -> value: what model-index must contain, nothing else
+    ("gowitheflow/ARO-Visual-Relation", "accuracy", "accuracy"): 0.6123456789,
+    ("gowitheflow/ARO-Visual-Relation", "accuracy", "macro_accuracy_no_count_filter"): 0.5987654321,
+    ("gowitheflow/ARO-Visual-Relation", "accuracy", "macro_accuracy_min25"): 0.6011111111,
+    ("yjkimstats/SUGARCREPE_fmt", "accuracy", "swap_att_accuracy"): 0.7012345678,
+    ("yjkimstats/SUGARCREPE_fmt", "accuracy", "REPLACE_accuracy"): 0.8123,
+    ("nlphuji/mscoco_2014_5k_test_image_text_retrieval", "recall", "text_to_image_R@1"): 0.4012,
+    ("nlphuji/mscoco_2014_5k_test_image_text_retrieval", "recall", "image_to_text_R@1"): 0.5487,
 }
 
 
@@ -90,10 +90,18 @@ def test_card_without_results_has_no_model_index(tmp_path):
 def test_model_index_holds_exactly_the_evaluated_numbers(tmp_path):
     results = read_results([_write_records(tmp_path / "eval")])
     loaded, metadata = _round_trip(_card(results), tmp_path)
-    entries = {(r.dataset_type, r.metric_type): r.metric_value for r in loaded.data.eval_results}
+    entries = {(r.dataset_type, r.metric_type, r.metric_config): r.metric_value for r in loaded.data.eval_results}
     assert entries == EXPECTED_ENTRIES  # verbatim values; counts and nested breakdowns left out
     names = {r.dataset_type: r.dataset_name for r in loaded.data.eval_results}
-    assert names == {"vg_relation": "ARO VG-Relation", "sugarcrepe": "SugarCrepe", "coco_retrieval": "COCO retrieval"}
+    assert names == {"gowitheflow/ARO-Visual-Relation": "ARO VG-Relation", "yjkimstats/SUGARCREPE_fmt": "SugarCrepe",
+                     "nlphuji/mscoco_2014_5k_test_image_text_retrieval": "COCO retrieval (5k test)"}
+    assert {r.task_type for r in loaded.data.eval_results} == {"zero-shot-image-classification"}
+    assert {r.task_name for r in loaded.data.eval_results} == {"Compositional image-text matching",
+                                                              "Image-text retrieval"}
+    display = {r.metric_config: r.metric_name for r in loaded.data.eval_results}
+    assert display["text_to_image_R@1"] == "Recall@1 (text → image)"
+    assert display["macro_accuracy_min25"] == "Macro accuracy min25"
+    assert metadata["base_model_relation"] == "finetune"
     assert metadata["model-index"][0]["name"] == "structure-clip-test"
     assert "| ARO VG-Relation | structured_pairwise | macro_accuracy_min25 | 0.6011 |" in loaded.text
     assert "`outputs/sc`" in loaded.text
@@ -111,7 +119,7 @@ def test_synthetic_ablation_goes_to_model_index_only_for_the_named_variant(tmp_p
     assert "| clip_finetune | 0.51 | 0.25 |" in loaded.text and "Synthetic ablation" in loaded.text
 
     loaded, _ = _round_trip(_card(results, variant="structure_clip"), tmp_path)
-    entries = {r.metric_type: r.metric_value for r in loaded.data.eval_results}
+    entries = {r.metric_config: r.metric_value for r in loaded.data.eval_results}
     assert entries == {"relation_swap": 0.93, "retrieval/R@1": 0.5}
     assert "**structure_clip** (this checkpoint)" in loaded.text
 
@@ -176,3 +184,20 @@ def test_card_describes_the_actual_vision_tower(vision, tower, keeps_reference_m
     overridden = build_model_card({**CONFIG, "vision_config": vision}, model_name="m", repo_id="someone/m",
                                   metadata_overrides={"base_model": ["someone/tiny-clip"]})
     assert overridden.data.to_dict()["base_model"] == ["someone/tiny-clip"]
+
+
+def test_model_index_passes_huggingface_hub_offline_validation(tmp_path):
+    """huggingface_hub's own parser (no network) reads back every entry with its display names."""
+    from huggingface_hub import ModelCardData
+    from huggingface_hub.repocard_data import model_index_to_eval_results
+
+    results = read_results([_write_records(tmp_path / "eval")])
+    _, metadata = _round_trip(_card(results), tmp_path)
+    name, parsed = model_index_to_eval_results(metadata["model-index"])
+    assert name == "structure-clip-test" and len(parsed) == len(EXPECTED_ENTRIES)
+    for entry in parsed:
+        assert entry.task_type == "zero-shot-image-classification" and entry.task_name and entry.metric_name
+        assert entry.dataset_name and "/" in entry.dataset_type  # a Hub dataset id for every real benchmark
+    rebuilt = ModelCardData(**{key.replace("-", "_"): value for key, value in metadata.items() if key != "model-index"},
+                            model_name=name, eval_results=parsed)
+    assert rebuilt.to_dict()["model-index"] == metadata["model-index"]

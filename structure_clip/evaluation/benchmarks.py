@@ -35,15 +35,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from structure_clip.evaluation.metrics import (
+from structure_clip.evaluation.hub_metrics import (
     macro_accuracy,
-    multi_candidate_correct,
     pairwise_accuracy,
-    pairwise_correct,
     retrieval_recall_at_k,
-    weighted_group_means,
     winoground_scores,
 )
+from structure_clip.evaluation.metrics import multi_candidate_correct, pairwise_correct, weighted_group_means
 from structure_clip.evaluation.order_perturbations import OrderItem
 
 

@@ -38,27 +38,36 @@ logger = logging.getLogger(__name__)
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "model_card.md"
 SYNTHETIC_DATASET_TYPE = "structure-clip-synthetic-world"
 SYNTHETIC_DATASET_NAME = "Synthetic scene-graph world (structure_clip/synthetic/world.py)"
-SYNTHETIC_TASK_TYPE = "image-text-matching"
 
-# (normalised substring of the dataset key, display name); first match wins, so the specific
-# "order" keys come before the generic "coco" retrieval key.
-KNOWN_DATASETS: tuple[tuple[str, str], ...] = (
-    ("vg_relation", "ARO VG-Relation"),
-    ("vg_attribution", "ARO VG-Attribution"),
-    ("coco_order", "ARO COCO-Order"),
-    ("flickr_order", "ARO Flickr30k-Order"),
-    ("flickr30k_order", "ARO Flickr30k-Order"),
-    ("sugar_crepe", "SugarCrepe"),
-    ("sugarcrepe", "SugarCrepe"),
-    ("winoground", "Winoground"),
+# (normalised substring of the dataset key, display name, Hub dataset id or None); first match wins, so the
+# specific "order" keys come before the generic "coco" retrieval key. The Hub ids are the public copies the
+# benchmarks are loaded from elsewhere (e.g. mteb's ARO and SugarCrepe tasks, CLIP-style retrieval scripts), so
+# the model-index entries link to a dataset page; keys without one keep the evaluation CLI's name.
+KNOWN_DATASETS: tuple[tuple[str, str, str | None], ...] = (
+    ("vg_relation", "ARO VG-Relation", "gowitheflow/ARO-Visual-Relation"),
+    ("vg_attribution", "ARO VG-Attribution", "gowitheflow/ARO-Visual-Attribution"),
+    ("coco_order", "ARO COCO-Order", "gowitheflow/ARO-COCO-order"),
+    ("flickr_order", "ARO Flickr30k-Order", "gowitheflow/ARO-Flickr-Order"),
+    ("flickr30k_order", "ARO Flickr30k-Order", "gowitheflow/ARO-Flickr-Order"),
+    ("sugar_crepe", "SugarCrepe", "yjkimstats/SUGARCREPE_fmt"),
+    ("sugarcrepe", "SugarCrepe", "yjkimstats/SUGARCREPE_fmt"),
+    ("winoground", "Winoground", "facebook/winoground"),
     # examples/evaluate_structure_clip.py --tasks synthetic writes one record per synthetic test split.
-    ("relation_swap", "Synthetic world: relation swap (generated)"),
-    ("attribute_swap", "Synthetic world: attribute swap (generated)"),
-    ("synthetic_retrieval", "Synthetic world: retrieval (generated)"),
-    ("test_retrieval", "Synthetic world: retrieval (generated)"),
-    ("flickr", "Flickr30k retrieval"),
-    ("coco", "COCO retrieval"),
+    ("relation_swap", "Synthetic world: relation swap (generated)", None),
+    ("attribute_swap", "Synthetic world: attribute swap (generated)", None),
+    ("synthetic_retrieval", "Synthetic world: retrieval (generated)", None),
+    ("test_retrieval", "Synthetic world: retrieval (generated)", None),
+    ("flickr", "Flickr30k retrieval (1k test)", "nlphuji/flickr_1k_test_image_text_retrieval"),
+    ("coco", "COCO retrieval (5k test)", "nlphuji/mscoco_2014_5k_test_image_text_retrieval"),
 )
+# Every benchmark here asks "which caption (or image) matches": the model's own Hub task, with a readable name.
+MODEL_INDEX_TASK_TYPE = "zero-shot-image-classification"
+TASK_DISPLAY_NAMES = {"zeroshot_retrieval": "Image-text retrieval", "retrieval": "Image-text retrieval"}
+DEFAULT_TASK_DISPLAY_NAME = "Compositional image-text matching"
+# A Structure-CLIP checkpoint is CLIP (and BERT's embeddings) trained further, plus new KEE layers: the Hub's
+# "finetune" relation (huggingface.co/docs/hub/model-cards#specifying-a-base-model lists adapter, merge,
+# quantized and finetune).
+BASE_MODEL_RELATION = "finetune"
 
 TRAINING_RECIPES = {
     "original": (
@@ -102,6 +111,12 @@ class BenchmarkRecord:
         base, _, subset = self.dataset.partition("/")
         name = _display_name(base)
         return f"{name} ({subset})" if subset else name
+
+    @property
+    def hub_dataset_id(self) -> str:
+        """The Hub dataset id when one is known, else the evaluation CLI's dataset key."""
+        base = self.dataset.partition("/")[0]
+        return _known_dataset(base)[2] or base
 
 
 @dataclass
@@ -244,12 +259,27 @@ def _numeric_leaves(tree: Any, prefix: str = "") -> dict[str, float]:
     return leaves
 
 
-def _display_name(dataset_key: str) -> str:
+def _known_dataset(dataset_key: str) -> tuple[str, str, str | None]:
     normalised = dataset_key.lower().replace("-", "_").replace(" ", "_")
-    for needle, name in KNOWN_DATASETS:
-        if needle in normalised:
-            return name
-    return dataset_key
+    for entry in KNOWN_DATASETS:
+        if entry[0] in normalised:
+            return entry
+    return dataset_key, dataset_key, None
+
+
+def _display_name(dataset_key: str) -> str:
+    return _known_dataset(dataset_key)[1]
+
+
+def metric_type_and_name(metric: str) -> tuple[str, str]:
+    """A standard Hub metric type ("accuracy", "recall") and a display name for one results key."""
+    if "R@" in metric or "recall@" in metric:
+        k = metric.split("@")[-1]
+        query = "text → image" if metric.startswith(("text_to_image", "image_retrieval")) else "image → text"
+        return "recall", f"Recall@{k} ({query})"
+    if metric.endswith("_score") or "acc" in metric.lower():
+        return "accuracy", metric.replace("_", " ").capitalize()
+    return metric, metric
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,15 +291,19 @@ def eval_results_for(results: EvaluationResults, variant: str | None = None) -> 
     """``model-index`` entries: every benchmark metric, plus the chosen synthetic variant's metrics."""
     entries = []
     for record in results.records:
-        base, _, subset = record.dataset.partition("/")
+        subset = record.dataset.partition("/")[2]
         for metric, value in record.metrics.items():
+            metric_type, metric_name = metric_type_and_name(metric)
             entries.append(
                 EvalResult(
-                    task_type=record.task,
-                    dataset_type=base,
+                    task_type=MODEL_INDEX_TASK_TYPE,
+                    task_name=TASK_DISPLAY_NAMES.get(record.task, DEFAULT_TASK_DISPLAY_NAME),
+                    dataset_type=record.hub_dataset_id,
                     dataset_name=record.display_name,
                     dataset_config=subset or None,
-                    metric_type=metric,
+                    metric_type=metric_type,
+                    metric_name=metric_name,
+                    metric_config=metric,  # the results key, verbatim
                     metric_value=value,
                 )
             )
@@ -285,10 +319,13 @@ def _synthetic_eval_results(ablations: list[SyntheticAblation], variant: str) ->
         raise ValueError(f"variant {variant!r} not in the synthetic results; known variants: {known}")
     return [
         EvalResult(
-            task_type=SYNTHETIC_TASK_TYPE,
+            task_type=MODEL_INDEX_TASK_TYPE,
+            task_name=DEFAULT_TASK_DISPLAY_NAME,
             dataset_type=SYNTHETIC_DATASET_TYPE,
             dataset_name=SYNTHETIC_DATASET_NAME,
-            metric_type=metric,
+            metric_type=metric_type_and_name(metric)[0],
+            metric_name=metric_type_and_name(metric)[1],
+            metric_config=metric,
             metric_value=value,
         )
         for ablation in matching
@@ -437,6 +474,10 @@ def build_model_card(
         else:
             metadata[key] = value
     _drop_reference_run_metadata(metadata, config, metadata_overrides or {})
+    if metadata.get("base_model"):
+        metadata.setdefault("base_model_relation", BASE_MODEL_RELATION)
+    else:
+        metadata.pop("base_model_relation", None)
     eval_results = eval_results_for(results, variant)
     if eval_results:
         metadata.update(model_name=model_name, eval_results=eval_results)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from structure_clip.training.data_arguments import DataArguments
 from structure_clip.training.output_paths import check_output_dir
+from structure_clip.training.tracking import log_with
 
 
 @dataclass
@@ -92,6 +93,9 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
         default=None, metadata={"help": "Stop (without final save) after this many steps, as if the job were killed; "
                                 "for testing --resume_from_checkpoint."})
     disable_tqdm: bool = field(default=False, metadata={"help": "Hide progress bars."})
+    report_to: str = field(
+        default="none", metadata={"help": "Experiment trackers for the training curves: none, tensorboard, wandb or "
+                                  "all (Accelerate trackers; `pip install structure-clip[tracking]` for TensorBoard)."})
 
     def __post_init__(self):
         super().__post_init__()
@@ -108,6 +112,7 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
                              "use --max_train_steps for a run shorter than one epoch.")
         self.checkpointing_steps = _checked_checkpointing_steps(self.checkpointing_steps)
         check_output_dir(self.output_dir)
+        log_with(self.report_to)  # an unknown --report_to fails here, before anything is loaded
         if self.overwrite_output_dir and self.resume_from_checkpoint is not None:
             raise ValueError("--overwrite_output_dir deletes the checkpoints that --resume_from_checkpoint would "
                              "continue from; pass only one of them.")

@@ -101,31 +101,44 @@ class TrainingLossModule(torch.nn.Module):
         return {"loss": outputs.loss, **terms}
 
     def gathered_loss(self, batch: dict, optimizer_step: int | None = None) -> dict:
-        from modeling_structure_clip.losses_structure_clip import structure_clip_loss_terms
+        outputs = self.model(**gathered_loss_inputs(batch, self.model.config))
+        return gathered_loss_terms(self.model, outputs, batch, optimizer_step if self.training else None)
 
-        model, config = self.model, self.model.config
-        size = batch["input_ids"].shape[0]
-        has_negatives = batch.get("negative_input_ids") is not None
-        text_inputs = texts_with_negatives(batch, config.text_config.pad_token_id or 0) if has_negatives else {
-            name: batch[name] for name in TEXT_KEYS + TRIPLE_KEYS if batch.get(name) is not None}
-        outputs = model(pixel_values=batch["pixel_values"], **text_inputs)
-        embeds = {
-            "image_embeds": outputs.image_embeds,
-            "text_embeds": outputs.text_embeds[:size],
-            "plain_text_embeds": outputs.plain_text_embeds[:size],
-        }
-        negative_mask = None
-        if has_negatives:
-            embeds["negative_text_embeds"] = outputs.text_embeds[size:]
-            embeds["negative_plain_text_embeds"] = outputs.plain_text_embeds[size:]
-            negative_mask = batch.get("negative_mask")
-            if negative_mask is None:
-                negative_mask = torch.ones(size, dtype=torch.long, device=batch["input_ids"].device)
-            negative_mask = gather_without_grad(negative_mask)
-        with torch.autocast(device_type=batch["input_ids"].device.type, enabled=False):
-            gathered = {name: gather_with_grad(value.float()) for name, value in embeds.items()}
-            terms = structure_clip_loss_terms(
-                config, logit_scale_parameter=model.logit_scale.float(), negative_mask=negative_mask,
-                optimizer_step=optimizer_step if self.training else None, **gathered,
-            )
-        return {"loss": sum(terms.values()), **terms, "global_batch_size": gathered["image_embeds"].shape[0]}
+
+def gathered_loss_inputs(batch: dict, config) -> dict:
+    """The forward inputs of the gathered loss: images, and true + negative captions as one text batch."""
+    if batch.get("negative_input_ids") is not None:
+        text_inputs = texts_with_negatives(batch, config.text_config.pad_token_id or 0)
+    else:
+        text_inputs = {name: batch[name] for name in TEXT_KEYS + TRIPLE_KEYS if batch.get(name) is not None}
+    return {"pixel_values": batch["pixel_values"], **text_inputs}
+
+
+def gathered_loss_terms(model, outputs, batch: dict, optimizer_step: int | None = None) -> dict:
+    """The loss of the global batch from one rank's forward `outputs` of `gathered_loss_inputs(batch)`.
+
+    `model` is the unwrapped model (its config and `logit_scale`); `optimizer_step` is None outside training.
+    """
+    from modeling_structure_clip.losses_structure_clip import structure_clip_loss_terms
+
+    size = batch["input_ids"].shape[0]
+    embeds = {
+        "image_embeds": outputs.image_embeds,
+        "text_embeds": outputs.text_embeds[:size],
+        "plain_text_embeds": outputs.plain_text_embeds[:size],
+    }
+    negative_mask = None
+    if batch.get("negative_input_ids") is not None:
+        embeds["negative_text_embeds"] = outputs.text_embeds[size:]
+        embeds["negative_plain_text_embeds"] = outputs.plain_text_embeds[size:]
+        negative_mask = batch.get("negative_mask")
+        if negative_mask is None:
+            negative_mask = torch.ones(size, dtype=torch.long, device=batch["input_ids"].device)
+        negative_mask = gather_without_grad(negative_mask)
+    with torch.autocast(device_type=batch["input_ids"].device.type, enabled=False):
+        gathered = {name: gather_with_grad(value.float()) for name, value in embeds.items()}
+        terms = structure_clip_loss_terms(
+            model.config, logit_scale_parameter=model.logit_scale.float(), negative_mask=negative_mask,
+            optimizer_step=optimizer_step, **gathered,
+        )
+    return {"loss": sum(terms.values()), **terms, "global_batch_size": gathered["image_embeds"].shape[0]}

@@ -69,6 +69,7 @@ from structure_clip.training.data import StructureCLIPCollator, load_datasets
 from structure_clip.training.distributed_loss import TrainingLossModule
 from structure_clip.training.image_checks import check_images
 from structure_clip.training.outputs import ResultsLog, TrainingResult, save_model, train_record
+from structure_clip.training.tracking import log_with, start_tracking
 from structure_clip.training.validation import validate_and_select
 
 
@@ -93,6 +94,8 @@ def make_accelerator(args: StructureCLIPTrainArgs) -> Accelerator:
         gradient_accumulation_steps=args.gradient_accumulation_steps,
         dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True, data_seed=args.seed),
         kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)],
+        log_with=log_with(args.report_to),
+        project_dir=args.output_dir,  # TensorBoard writes its event files under <output_dir>/structure-clip
     )
 
 
@@ -203,7 +206,7 @@ def prepare_training_run(args, model, train_dataset, collate_fn, processor, eval
     checkpoint = find_checkpoint(args)
     if args.resume_from_checkpoint is None:
         clear_stale_checkpoints(accelerator, args)
-    log = ResultsLog(accelerator, args.output_dir, append=checkpoint is not None)
+    log = start_tracking(accelerator, args, ResultsLog(accelerator, args.output_dir, append=checkpoint is not None))
 
     # 2. Dataloaders
     train_dataloader, eval_dataloader = get_dataloaders(accelerator, args, train_dataset, eval_dataset, collate_fn)
@@ -327,6 +330,7 @@ def finish_training(run: TrainingRun, stopped_early: bool) -> TrainingResult:
     if not stopped_early:
         save_model(run.accelerator, run.model, run.processor, run.args.output_dir)
         final_model_dir = run.args.output_dir
+    run.accelerator.end_training()  # flush and close the --report_to trackers
     has_best = progress.best_metric is not None and os.path.isdir(run.best_model_dir)
     return TrainingResult(
         history=run.log.history,
