@@ -1,0 +1,34 @@
+"""Coordination rules: FACTUAL expands "trees and bushes on the lawn" to one triple per conjunct.
+
+spaCy attaches a shared modifier or argument to one conjunct only; these rules find the others.
+"""
+
+from __future__ import annotations
+
+from .scene_graph_lemmas import VERB_TAGS
+from .scene_graph_nodes import resolve
+from .scene_graph_state import ParseState
+
+
+def nominal_conjuncts(state: ParseState, token) -> list:
+    """The nouns coordinated with `token` (itself included), partitives followed."""
+    return [resolve(state, tok) for tok in state.conjuncts(token) if state.nominal(tok)]
+
+
+def first_nominal_conjunct(state: ParseState, token):
+    """"trees and bushes growing on the lawn": the parser hangs the participle on the last
+    conjunct, but it describes them all; walk back to the first."""
+    first = token
+    while first.dep_ == "conj" and state.nominal(first.head) and first.head.i < first.i:
+        first = first.head
+    return first
+
+
+def is_stray_object(state: ParseState, token) -> bool:
+    """"wearing a red hat and a blue scarf": the parser may coordinate the second object with the
+    verb instead of the first object; it is still an object of that verb."""
+    head = token.head
+    return (
+        token.dep_ == "conj" and state.nominal(token) and head.tag_ in VERB_TAGS
+        and any(child.dep_ == "dobj" and child.i < token.i for child in state.kids(head))
+    )
