@@ -7,6 +7,7 @@ quantities are digits ("five boats" -> 5); copula plus adjective is an attribute
 from __future__ import annotations
 
 from .scene_graph_clauses import subjects_of
+from .scene_graph_conventions import PARTITIVE_ATTRIBUTES
 from .scene_graph_lemmas import ADJECTIVE_TAGS
 from .scene_graph_lexicon import (
     COLOUR_WORDS,
@@ -18,7 +19,7 @@ from .scene_graph_lexicon import (
     QUANTIFYING_ADJECTIVES,
     SHADE_WORDS,
 )
-from .scene_graph_nodes import is_name_modifier, is_node
+from .scene_graph_nodes import is_name_modifier, is_node, resolve
 from .scene_graph_state import ParseState
 
 # A progressive verb with only these dependents relates to nothing: it is a state ("is smiling").
@@ -125,3 +126,11 @@ def state_attributes(state: ParseState, verb) -> None:
     if any(child.dep_ not in _STATE_VERB_DEPS for child in state.kids(verb)):
         return  # anything beyond subject/aux/adverbs means the verb relates to something
     add_attribute(state, subjects_of(state, verb), [verb])
+
+
+def partitive_attributes(state: ParseState, partitive) -> None:
+    """"a group of sheep" -> (sheep, "group of"): the partitives FACTUAL keeps (mined from its train split)."""
+    value = PARTITIVE_ATTRIBUTES.get(partitive.lower_)
+    target = resolve(state, partitive) if value else partitive
+    if target.i != partitive.i:
+        add_attribute(state, [target], [partitive], value)

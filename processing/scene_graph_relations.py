@@ -8,6 +8,7 @@ FACTUAL conventions (Li et al., Findings of ACL 2023): the passive is inverted (
 from __future__ import annotations
 
 from .scene_graph_clauses import subjects_of
+from .scene_graph_conventions import WITH_PREDICATES
 from .scene_graph_coordination import nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, VERB_TAGS
@@ -19,7 +20,7 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
     RELATIVE_PRONOUNS,
 )
-from .scene_graph_nodes import is_node, resolve
+from .scene_graph_nodes import is_node, node_name, resolve
 from .scene_graph_predicates import join_predicate, preposition_phrase, verb_predicate
 from .scene_graph_state import ParseState
 
@@ -75,11 +76,14 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
             child for child in candidates
             if child.dep_ == "prep" and any(g.lower_ in ("it", "them") for g in state.kids(child))
         ]
+        convention = WITH_PREDICATES.get(node_name(state, obj), "with")  # mined: "with a shirt" is worn
         if container_preps:
             state.graph.consumed_preps.update(child.i for child in container_preps)
             add_relation(state, [obj], container_preps[0].lower_, subjects)
+        elif convention.startswith("reverse "):
+            add_relation(state, [obj], convention.removeprefix("reverse "), subjects)
         else:
-            add_relation(state, subjects, "with", [obj])
+            add_relation(state, subjects, convention, [obj])
 
 
 def _relate_verb_preposition(state: ParseState, verb, predicate_words: str, objects) -> None:

@@ -15,8 +15,9 @@ Word lists: scene_graph_lexicon.py; lemmas: scene_graph_lemmas.py.
 from __future__ import annotations
 
 from .scene_graph import SceneGraph
-from .scene_graph_attributes import copula_attributes, modifier_attributes, state_attributes
+from .scene_graph_attributes import copula_attributes, modifier_attributes, partitive_attributes, state_attributes
 from .scene_graph_clauses import relate_gapped_clause
+from .scene_graph_conventions import NODE_NAMES
 from .scene_graph_coordination import is_stray_object
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import is_node, node_name, node_span, repair_word_classes, resolve
@@ -67,11 +68,14 @@ def _attribute_phase(state: ParseState) -> None:
             state_attributes(state, token)
         if is_node(state, token):
             modifier_attributes(state, token)
+        elif token.i in state.graph.hidden:
+            partitive_attributes(state, token)
 
 
 def to_scene_graph(state: ParseState) -> SceneGraph:
     """Token references -> names and char spans; duplicates (same tokens, same predicate) dropped."""
     names = {token.i: node_name(state, token) for token in state.tokens if is_node(state, token)}
+    names = {index: NODE_NAMES.get(name, name) for index, name in names.items()}  # FACTUAL's spelling
     relations, relation_spans, seen = [], [], set()
     for subject, predicate, obj in state.graph.relations:
         if subject.i not in names or obj.i not in names:

