@@ -8,6 +8,8 @@ for the same pair of nodes, the choice becomes a table entry:
 
 - WITH_PREDICATES: "a man with a gray suit" -> (man, wear, suit), "a hat with a letter" ->
   (hat, have, letter): the predicate FACTUAL writes for "S with O", by the object's name.
+- PREDICATES: words FACTUAL leaves out of a predicate ("sit down on" -> "sit on", "inside of" ->
+  "inside"). Only drops: a mined synonym ("beneath" -> "under") would erase the caption's wording.
 - NODE_NAMES: the name FACTUAL writes for a node the rules name otherwise ("cell phone" ->
   "cellphone", "leaves" kept as written).
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"): the partitives FACTUAL keeps
@@ -66,6 +68,22 @@ def count_with_predicates(captions, golds, graphs, norm) -> dict:
                 reverse = gold_predicates.get((norm(obj), norm(subject)))
                 by_object[obj][gold or (f"reverse {reverse}" if reverse else None)] += 1
     return by_object
+
+
+def count_predicates(golds, graphs, norm) -> dict:
+    """Our predicate -> the gold predicate of the same (subject, object) pair (None: no gold relation)."""
+    by_predicate: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (_, _, gold_relations), graph in zip(golds, graphs):
+        gold_predicates = {(norm(s), norm(o)): p for s, p, o in gold_relations}
+        for subject, predicate, obj in graph.relations:
+            gold = gold_predicates.get((norm(subject), norm(obj)))
+            by_predicate[predicate][gold if gold is None or norm(gold) != norm(predicate) else predicate] += 1
+    return by_predicate
+
+
+def drops_words_only(predicate: str, choice: str) -> bool:
+    remaining = iter(predicate.split())
+    return all(word in remaining for word in choice.split())
 
 
 def count_node_names(golds, graphs, norm) -> dict:
@@ -128,16 +146,20 @@ def main() -> None:
     from processing.scene_graph_parser import SceneGraphParser
 
     # The rules must not see the tables being mined, or a rerun would drop every entry they apply.
-    for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.NODE_NAMES,
-                  scene_graph_conventions.PARTITIVE_ATTRIBUTES):
+    for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.PREDICATES,
+                  scene_graph_conventions.NODE_NAMES, scene_graph_conventions.PARTITIVE_ATTRIBUTES):
         table.clear()
     captions, golds = read_factual(args.data_dir / "factual" / "train.csv")
     graphs = SceneGraphParser().parse_batch(captions)
     norm = Normaliser()
+    predicates = consistent_choices(count_predicates(golds, graphs, norm))
     with_predicates = consistent_choices(count_with_predicates(captions, golds, graphs, norm))
     write_tables({
         "WITH_PREDICATES": ("object name -> FACTUAL predicate of 'S with O' ('reverse P': (O, P, S))",
                             {key: value for key, value in with_predicates.items() if value != "with"}),
+        "PREDICATES": ("predicate the rules give -> FACTUAL's, for the same pair, when it only drops words",
+                       {predicate: choice for predicate, choice in predicates.items()
+                        if drops_words_only(predicate, choice)}),
         "NODE_NAMES": ("node name the rules give -> the name FACTUAL writes",
                        consistent_choices(count_node_names(golds, graphs, norm))),
         "PARTITIVE_ATTRIBUTES": ("partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",

@@ -8,6 +8,23 @@ Each entry had at least 4 agreeing training examples and a 60% majority.
 # object name -> FACTUAL predicate of 'S with O' ('reverse P': (O, P, S))
 WITH_PREDICATES = {'glass': 'wear', 'shirt': 'wear'}
 
+# predicate the rules give -> FACTUAL's, for the same pair, when it only drops words
+PREDICATES = {'be in': 'in',
+ 'be on': 'on',
+ 'blue with': 'with',
+ 'fly on': 'on',
+ 'green on': 'on',
+ 'hang off of': 'hang off',
+ 'hold onto': 'hold',
+ 'hold up': 'hold',
+ 'inside of': 'inside',
+ 'lay down in': 'lay in',
+ 'lay down on': 'lay on',
+ 'line up on': 'on',
+ 'look down at': 'look at',
+ 'open on': 'on',
+ 'sit down on': 'sit on'}
+
 # node name the rules give -> the name FACTUAL writes
 NODE_NAMES = {'adult elephant': 'elephant',
  'area rug': 'rug',

@@ -9,6 +9,8 @@ from .scene_graph_lemmas import VERB_TAGS
 from .scene_graph_nodes import resolve
 from .scene_graph_state import ParseState
 
+_POST_MODIFIER_DEPS = {"prep", "acl", "relcl"}
+
 
 def nominal_conjuncts(state: ParseState, token) -> list:
     """The nouns coordinated with `token` (itself included), partitives followed."""
@@ -32,3 +34,19 @@ def is_stray_object(state: ParseState, token) -> bool:
         token.dep_ == "conj" and state.nominal(token) and head.tag_ in VERB_TAGS
         and any(child.dep_ == "dobj" and child.i < token.i for child in state.kids(head))
     )
+
+
+def distributed_conjuncts(state: ParseState, head, phrase) -> list:
+    """The coordinated nouns a post-modifier `phrase` of `head` describes. "rice, onions and broccoli
+    on a plate": the parser hangs it on one conjunct, yet FACTUAL puts every conjunct on the plate.
+    A phrase describes only conjuncts before it ("a man in a red shirt and a woman": not the woman),
+    and only its own head when another conjunct has a phrase of its own."""
+    first = first_nominal_conjunct(state, head)
+    before = [conjunct for conjunct in state.conjuncts(first) if conjunct.i < phrase.i]
+    has_own_phrase = any(
+        child.dep_ in _POST_MODIFIER_DEPS and child.i > conjunct.i
+        for conjunct in before if conjunct.i != head.i for child in state.kids(conjunct)
+    )
+    if has_own_phrase or all(conjunct.i != head.i for conjunct in before):
+        return [resolve(state, head)] if state.nominal(head) else []
+    return [resolve(state, tok) for tok in before if state.nominal(tok)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .scene_graph_clauses import subjects_of
 from .scene_graph_conventions import WITH_PREDICATES
-from .scene_graph_coordination import nominal_conjuncts
+from .scene_graph_coordination import distributed_conjuncts, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
@@ -22,6 +22,7 @@ from .scene_graph_lexicon import (
 )
 from .scene_graph_nodes import is_node, node_name, resolve
 from .scene_graph_predicates import join_predicate, preposition_phrase, verb_predicate
+from .scene_graph_references import antecedent, is_object_pronoun
 from .scene_graph_state import ParseState
 
 
@@ -38,12 +39,17 @@ def relate_preposition(state: ParseState, prep) -> None:
     head = prep.head
     if obj.lower_ in RELATIVE_PRONOUNS and head.dep_ == "relcl" and state.nominal(head.head):
         obj = head.head  # "sand on which a girl is walking" -> (girl, walk on, sand)
+    if is_object_pronoun(obj):
+        subjects = nominal_conjuncts(state, head) if state.nominal(head) else subjects_of(state, head)
+        obj = antecedent(state, obj, subjects)
+        if obj is None:
+            return
     objects = nominal_conjuncts(state, obj)
     predicate_words = " ".join(words)
     if words == ["in"] and obj.lower_ in GARMENTS:
         predicate_words = "wear"  # "a girl in a pink shirt": FACTUAL writes (girl, wear, shirt)
     if state.nominal(head):
-        _relate_noun_preposition(state, head, words, predicate_words, objects)
+        _relate_noun_preposition(state, prep, words, predicate_words, objects)
     elif predicate_words == "wear" and head.tag_ in VERB_TAGS:
         add_relation(state, subjects_of(state, head), "wear", objects)
     elif head.tag_ in VERB_TAGS:
@@ -52,8 +58,9 @@ def relate_preposition(state: ParseState, prep) -> None:
         _relate_modifier_preposition(state, head, predicate_words, objects)
 
 
-def _relate_noun_preposition(state: ParseState, head, words, predicate_words: str, objects) -> None:
-    subjects = nominal_conjuncts(state, head)
+def _relate_noun_preposition(state: ParseState, prep, words, predicate_words: str, objects) -> None:
+    head = prep.head
+    subjects = distributed_conjuncts(state, head, prep) if words != ["of"] else nominal_conjuncts(state, head)
     if words == ["with"]:
         _relate_with(state, head, subjects, objects)
     elif words != ["of"]:

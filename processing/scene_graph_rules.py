@@ -17,7 +17,7 @@ from __future__ import annotations
 from .scene_graph import SceneGraph
 from .scene_graph_attributes import copula_attributes, modifier_attributes, partitive_attributes, state_attributes
 from .scene_graph_clauses import relate_gapped_clause
-from .scene_graph_conventions import NODE_NAMES
+from .scene_graph_conventions import NODE_NAMES, PREDICATES
 from .scene_graph_coordination import is_stray_object
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import is_node, node_name, node_span, repair_word_classes, resolve
@@ -80,6 +80,7 @@ def to_scene_graph(state: ParseState) -> SceneGraph:
     for subject, predicate, obj in state.graph.relations:
         if subject.i not in names or obj.i not in names:
             continue  # a token hidden after the relation was found (e.g. a part noun)
+        predicate = PREDICATES.get(predicate, predicate)  # FACTUAL's wording ("beneath" -> "under")
         if (subject.i, predicate, obj.i) not in seen:
             seen.add((subject.i, predicate, obj.i))
             relations.append((names[subject.i], predicate, names[obj.i]))

@@ -123,3 +123,24 @@ def test_a_participle_tagged_as_a_noun_is_no_object(parser):
     # en_core_web_sm tags "cut" NN here; its passive agent shows it is a verb.
     graph = parser.parse("a cake cut by a knife")
     assert graph.objects == ["cake", "knife"] and graph.relations == [("knife", "cut", "cake")]
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("a couch with a man sitting on it", ("man", "sit on", "couch")),
+        ("a dress with tooth brushes attached to it", ("tooth brush", "attach to", "dress")),
+    ],
+)
+def test_object_pronoun_stands_for_an_earlier_noun(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+def test_phrase_on_the_last_conjunct_is_shared(parser):
+    relations = set(parser.parse("rice, onions and broccoli on a plate").relations)
+    assert relations == {("rice", "on", "plate"), ("onion", "on", "plate"), ("broccoli", "on", "plate")}
+
+
+def test_conjuncts_with_their_own_phrases_keep_them(parser):
+    relations = set(parser.parse("a man in a red shirt and a woman in a blue dress").relations)
+    assert relations == {("man", "wear", "shirt"), ("woman", "wear", "dress")}

@@ -15,8 +15,24 @@ needs_model = pytest.mark.skipif(
 
 def test_tables_map_names_to_names():
     for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.NODE_NAMES,
-                  scene_graph_conventions.PARTITIVE_ATTRIBUTES):
+                  scene_graph_conventions.PREDICATES, scene_graph_conventions.PARTITIVE_ATTRIBUTES):
         assert table and all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in table.items())
+
+
+def test_predicate_table_only_drops_words():
+    for predicate, choice in scene_graph_conventions.PREDICATES.items():
+        remaining = iter(predicate.split())
+        assert all(word in remaining for word in choice.split()), (predicate, choice)
+
+
+@needs_model
+def test_predicates_are_rewritten(parser, monkeypatch):
+    from processing import scene_graph_rules
+
+    monkeypatch.setattr(scene_graph_rules, "PREDICATES", {"sit down on": "sit on"})
+    assert parser.parse("a man sitting down on a bench").relations == [("man", "sit on", "bench")]
+    monkeypatch.setattr(scene_graph_rules, "PREDICATES", {})
+    assert parser.parse("a man sitting down on a bench").relations == [("man", "sit down on", "bench")]
 
 
 @needs_model
