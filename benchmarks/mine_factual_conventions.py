@@ -12,6 +12,8 @@ for the same pair of nodes, the choice becomes a table entry:
   "inside"). Only drops: a mined synonym ("beneath" -> "under") would erase the caption's wording.
 - NODE_NAMES: the name FACTUAL writes for a node the rules name otherwise ("cell phone" ->
   "cellphone", "leaves" kept as written).
+- PLACE_PHRASES: "on the right" is left out, "in the distance" becomes an attribute: for
+  "<preposition> the N" without "of", what FACTUAL does with N when it is not a node.
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"): the partitives FACTUAL keeps
   as an attribute of the counted noun, with the attribute text it uses.
 
@@ -115,6 +117,29 @@ def count_partitive_attributes(captions, golds, partitives) -> dict:
     return by_partitive
 
 
+# "<preposition> the N" that ends the noun phrase: end of caption, punctuation or a function word next.
+_PLACE_PHRASE = re.compile(
+    r"\b(?:on|in|at|to) the (\w+)(?=\s*$|\s*[,.;!?]|\s+(?:and|with|is|are|in|on|at|near|by|while|that|which)\b)"
+)
+
+
+def count_place_phrases(captions, golds) -> dict:
+    """For "<on|in|at|to> the N" (no "of" after it): does gold keep N as a node, as an attribute
+    ("in the distance"), or leave it out ("on the right")?"""
+    by_noun: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for caption, (gold_objects, gold_attributes, gold_relations) in zip(captions, golds):
+        for match in _PLACE_PHRASE.finditer(caption.lower()):
+            noun = match.group(1)
+            nodes = set(gold_objects) | {x for s, _, o in gold_relations for x in (s, o)}
+            if noun in nodes or noun in {o for o, _ in gold_attributes}:
+                by_noun[noun]["node"] += 1
+            elif any(value == match.group() for _, value in gold_attributes):
+                by_noun[noun]["attribute"] += 1
+            else:
+                by_noun[noun]["drop"] += 1
+    return by_noun
+
+
 def consistent_choices(counters: dict, keep_same: bool = False) -> dict:
     """key -> majority choice, when the choice is a real one with MIN_COUNT examples and MIN_SHARE."""
     table = {}
@@ -147,7 +172,8 @@ def main() -> None:
 
     # The rules must not see the tables being mined, or a rerun would drop every entry they apply.
     for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.PREDICATES,
-                  scene_graph_conventions.NODE_NAMES, scene_graph_conventions.PARTITIVE_ATTRIBUTES):
+                  scene_graph_conventions.NODE_NAMES, scene_graph_conventions.PARTITIVE_ATTRIBUTES,
+                  scene_graph_conventions.PLACE_PHRASES):
         table.clear()
     captions, golds = read_factual(args.data_dir / "factual" / "train.csv")
     graphs = SceneGraphParser().parse_batch(captions)
@@ -162,6 +188,9 @@ def main() -> None:
                         if drops_words_only(predicate, choice)}),
         "NODE_NAMES": ("node name the rules give -> the name FACTUAL writes",
                        consistent_choices(count_node_names(golds, graphs, norm))),
+        "PLACE_PHRASES": ("noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')",
+                          {noun: choice for noun, choice in consistent_choices(
+                              count_place_phrases(captions, golds), keep_same=True).items() if choice != "node"}),
         "PARTITIVE_ATTRIBUTES": ("partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",
                                  consistent_choices(count_partitive_attributes(captions, golds, PARTITIVE_NOUNS),
                                                     keep_same=True)),

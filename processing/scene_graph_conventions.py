@@ -82,5 +82,8 @@ NODE_NAMES = {'adult elephant': 'elephant',
  'zebra standing': 'zebra',
  'zebra walking': 'zebra'}
 
+# noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')
+PLACE_PHRASES = {'distance': 'attribute', 'left': 'drop', 'middle': 'drop', 'right': 'drop', 'side': 'drop'}
+
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
 PARTITIVE_ATTRIBUTES = {'group': 'group of', 'patch': 'patch', 'piece': 'piece', 'pieces': 'pieces', 'slice': 'slice'}

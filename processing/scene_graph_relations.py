@@ -8,7 +8,8 @@ FACTUAL conventions (Li et al., Findings of ACL 2023): the passive is inverted (
 from __future__ import annotations
 
 from .scene_graph_clauses import subjects_of
-from .scene_graph_conventions import WITH_PREDICATES
+from .scene_graph_attributes import add_attribute
+from .scene_graph_conventions import PLACE_PHRASES, WITH_PREDICATES
 from .scene_graph_coordination import distributed_conjuncts, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, VERB_TAGS
@@ -31,6 +32,8 @@ def relate_preposition(state: ParseState, prep) -> None:
     if prep.i in state.graph.consumed_preps:
         return
     words, obj = preposition_phrase(state, prep)
+    if obj is not None and words == [prep.lower_] and _is_place_phrase(state, prep, obj):
+        return
     if obj is not None and _is_reciprocal(state, obj):
         _relate_reciprocal(state, prep, " ".join(words))
         return
@@ -56,6 +59,21 @@ def relate_preposition(state: ParseState, prep) -> None:
         _relate_verb_preposition(state, head, predicate_words, objects)
     elif head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS:
         _relate_modifier_preposition(state, head, predicate_words, objects)
+
+
+def _is_place_phrase(state: ParseState, prep, noun) -> bool:
+    """"on the right", "in the distance": FACTUAL makes no node of these nouns; some become an
+    attribute of what they locate (PLACE_PHRASES, mined from FACTUAL's training split)."""
+    choice = PLACE_PHRASES.get(noun.lower_)
+    article = state.tokens[prep.i + 1] if prep.i + 2 == noun.i else None
+    if choice is None or article is None or article.lower_ != "the" or len(state.kids(noun)) != 1:
+        return False
+    state.graph.hidden.add(noun.i)
+    if choice == "attribute":
+        head = prep.head
+        located = nominal_conjuncts(state, head) if state.nominal(head) else subjects_of(state, head)
+        add_attribute(state, located, [prep, article, noun])
+    return True
 
 
 def _relate_noun_preposition(state: ParseState, prep, words, predicate_words: str, objects) -> None:

@@ -15,7 +15,8 @@ needs_model = pytest.mark.skipif(
 
 def test_tables_map_names_to_names():
     for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.NODE_NAMES,
-                  scene_graph_conventions.PREDICATES, scene_graph_conventions.PARTITIVE_ATTRIBUTES):
+                  scene_graph_conventions.PREDICATES, scene_graph_conventions.PARTITIVE_ATTRIBUTES,
+                  scene_graph_conventions.PLACE_PHRASES):
         assert table and all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in table.items())
 
 
@@ -68,3 +69,16 @@ def test_kept_partitive_becomes_an_attribute(parser, monkeypatch):
     assert graph.caption[slice(*graph.attribute_spans[graph.attributes.index(("sheep", "group of"))])] == "group"
     monkeypatch.setattr(scene_graph_attributes, "PARTITIVE_ATTRIBUTES", {})
     assert parser.parse("a group of sheep on the grass").attributes == []
+
+
+@needs_model
+def test_place_phrases_drop_the_noun_or_become_an_attribute(parser, monkeypatch):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "PLACE_PHRASES", {"right": "drop", "distance": "attribute"})
+    graph = parser.parse("a boat on the right")
+    assert graph.objects == ["boat"] and graph.relations == []
+    graph = parser.parse("a boat in the distance")
+    assert graph.objects == ["boat"] and graph.attributes == [("boat", "in the distance")]
+    monkeypatch.setattr(scene_graph_relations, "PLACE_PHRASES", {})
+    assert parser.parse("a boat on the right").relations == [("boat", "on", "right")]
