@@ -14,6 +14,9 @@ for the same pair of nodes, the choice becomes a table entry:
   "cellphone", "leaves" kept as written).
 - PLACE_PHRASES: "on the right" is left out, "in the distance" becomes an attribute: for
   "<preposition> the N" without "of", what FACTUAL does with N when it is not a node.
+- NAME_MODIFIERS: "a plaid shirt" -> shirt with the attribute plaid: first words of two-word node
+  names that FACTUAL writes as an attribute of the head. (A first word FACTUAL just leaves out is
+  often a possessor the parse merged, "elephant trunk"; dropping it would lose the owner.)
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"): the partitives FACTUAL keeps
   as an attribute of the counted noun, with the attribute text it uses.
 
@@ -123,6 +126,25 @@ _PLACE_PHRASE = re.compile(
 )
 
 
+def count_name_modifiers(golds, graphs, norm) -> dict:
+    """For a two-word node name "M H": does gold keep it whole, write (H, is, M), or just H?"""
+    by_modifier: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs):
+        gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
+        gold_nodes |= {norm(o) for o, _ in gold_attributes}
+        gold_pairs = {(norm(o), norm(a)) for o, a in gold_attributes}
+        for name in graph.objects:
+            words = name.split()
+            if len(words) != 2 or "-" in name:
+                continue
+            modifier, head = words
+            if norm(name) in gold_nodes:
+                by_modifier[modifier]["keep"] += 1
+            elif norm(head) in gold_nodes:
+                by_modifier[modifier]["attribute" if (norm(head), norm(modifier)) in gold_pairs else "drop"] += 1
+    return by_modifier
+
+
 def count_place_phrases(captions, golds) -> dict:
     """For "<on|in|at|to> the N" (no "of" after it): does gold keep N as a node, as an attribute
     ("in the distance"), or leave it out ("on the right")?"""
@@ -156,6 +178,8 @@ def consistent_choices(counters: dict, keep_same: bool = False) -> dict:
 def write_tables(tables: dict[str, dict]) -> None:
     parts = [HEADER.format(min_count=MIN_COUNT, min_share=MIN_SHARE)]
     for name, (comment, table) in tables.items():
+        if isinstance(table, list):
+            table = set(table)
         parts.append(f"# {comment}\n{name} = {pprint.pformat(table, width=119, sort_dicts=True)}\n")
     OUTPUT_PATH.write_text("\n".join(parts), encoding="utf-8")
     logger.info("wrote %s (%s)", OUTPUT_PATH, ", ".join(f"{n}: {len(t)}" for n, (_, t) in tables.items()))
@@ -171,6 +195,7 @@ def main() -> None:
     from processing.scene_graph_parser import SceneGraphParser
 
     # The rules must not see the tables being mined, or a rerun would drop every entry they apply.
+    scene_graph_conventions.NAME_MODIFIERS.clear()
     for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.PREDICATES,
                   scene_graph_conventions.NODE_NAMES, scene_graph_conventions.PARTITIVE_ATTRIBUTES,
                   scene_graph_conventions.PLACE_PHRASES):
@@ -188,6 +213,10 @@ def main() -> None:
                         if drops_words_only(predicate, choice)}),
         "NODE_NAMES": ("node name the rules give -> the name FACTUAL writes",
                        consistent_choices(count_node_names(golds, graphs, norm))),
+        "NAME_MODIFIERS": ("first words of two-word node names that FACTUAL writes as an attribute of the head",
+                           sorted(word for word, choice in consistent_choices(
+                               count_name_modifiers(golds, graphs, norm), keep_same=True).items()
+                               if choice == "attribute")),
         "PLACE_PHRASES": ("noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')",
                           {noun: choice for noun, choice in consistent_choices(
                               count_place_phrases(captions, golds), keep_same=True).items() if choice != "node"}),

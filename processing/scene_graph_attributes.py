@@ -19,7 +19,7 @@ from .scene_graph_lexicon import (
     QUANTIFYING_ADJECTIVES,
     SHADE_WORDS,
 )
-from .scene_graph_nodes import is_name_modifier, is_node, resolve
+from .scene_graph_nodes import is_attribute_in_name, is_name_modifier, is_node, name_start, resolve
 from .scene_graph_state import ParseState
 
 # A progressive verb with only these dependents relates to nothing: it is a state ("is smiling").
@@ -49,6 +49,8 @@ def modifier_attributes(state: ParseState, node) -> None:
             add_attribute(state, [node], [child], NUMBER_WORDS.get(child.lower_, child.lower_))
         elif child.dep_ == "compound" and child.lower_ in MATERIAL_AND_COLOUR_NOUNS:
             add_attribute(state, [node], [child], MATERIAL_ADJECTIVE_FORM.get(child.lower_))
+        elif child.head.i == node.i and is_attribute_in_name(child) and _name_is_two_words(state, node):
+            add_attribute(state, [node], [child])
         elif child.dep_ == "amod":
             for adjective in state.conjuncts(child):
                 add_attribute(state, [node], *_adjective_tokens(state, adjective))
@@ -65,6 +67,10 @@ def _left_modifiers(state: ParseState, node) -> list:
             if child.dep_ == "compound" and state.nominal(child) and child.lower_ not in MATERIAL_AND_COLOUR_NOUNS:
                 stack.append(child)
     return modifiers
+
+
+def _name_is_two_words(state: ParseState, node) -> bool:
+    return name_start(state, node) == node.i - 1
 
 
 def _is_shade_of_next_colour(state: ParseState, token) -> bool:

@@ -82,6 +82,36 @@ NODE_NAMES = {'adult elephant': 'elephant',
  'zebra standing': 'zebra',
  'zebra walking': 'zebra'}
 
+# first words of two-word node names that FACTUAL writes as an attribute of the head
+NAME_MODIFIERS = {'adult',
+ 'apple',
+ 'baby',
+ 'bmw',
+ 'burgundy',
+ 'fighter',
+ 'folding',
+ 'football',
+ 'grassy',
+ 'khaki',
+ 'laptop',
+ 'leafy',
+ 'mother',
+ 'ocean',
+ 'oval',
+ 'pine',
+ 'plaid',
+ 'rectangle',
+ 'rock',
+ 'round',
+ 'stripe',
+ 'suit',
+ 'tomato',
+ 'toy',
+ 'utility',
+ 'wii',
+ 'wine',
+ 'wispy'}
+
 # noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')
 PLACE_PHRASES = {'distance': 'attribute', 'left': 'drop', 'middle': 'drop', 'right': 'drop', 'side': 'drop'}
 

@@ -7,6 +7,7 @@ captions are often fragments, so a few tagger slips are repaired first (`repair_
 
 from __future__ import annotations
 
+from .scene_graph_conventions import NAME_MODIFIERS
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ING_NOUNS,
@@ -103,7 +104,9 @@ def node_name(state: ParseState, token) -> str:
     the caption ("t-shirt", "tennis player", "front leg")."""
     if token.lower_ in PRONOUN_NODES and token.i in state.nominal_overrides:
         return PRONOUN_NODES[token.lower_]
-    first = _name_start(state, token)
+    first = name_start(state, token)
+    if first == token.i - 1 and is_attribute_in_name(state.tokens[first]):
+        first = token.i
     prefix = " ".join(state.graph.name_prefixes.get(token.i, []))
     modifiers = state.text[state.tokens[first].idx : token.idx].lower()
     head = state.lemma(token.text, token.tag_) if token.tag_ in NOUN_TAGS else state.noun_lemma(token.text)
@@ -111,7 +114,7 @@ def node_name(state: ParseState, token) -> str:
     return name.replace(" - ", "-").replace("- ", "-")
 
 
-def _name_start(state: ParseState, token) -> int:
+def name_start(state: ParseState, token) -> int:
     """Index of the first word of the name: contiguous compounds (recursively) and positional
     modifiers; colours, materials and adjectives on those compounds stay out."""
     first = token.i
@@ -125,12 +128,18 @@ def _name_start(state: ParseState, token) -> int:
             child.dep_ == "compound" and state.nominal(child) and child.lower_ not in MATERIAL_AND_COLOUR_NOUNS
         )
         if is_name_part:
-            first = _name_start(state, child)
+            first = name_start(state, child)
         elif is_name_modifier(child):
             first = child.i
         else:
             break
     return first
+
+
+def is_attribute_in_name(modifier) -> bool:
+    """"plaid shirt", "baby giraffe": a compound FACTUAL writes as an attribute of the head
+    (NAME_MODIFIERS, mined from its training split)."""
+    return modifier.dep_ == "compound" and modifier.i + 1 == modifier.head.i and modifier.lower_ in NAME_MODIFIERS
 
 
 def is_name_modifier(modifier) -> bool:

@@ -18,6 +18,9 @@ def test_tables_map_names_to_names():
                   scene_graph_conventions.PREDICATES, scene_graph_conventions.PARTITIVE_ATTRIBUTES,
                   scene_graph_conventions.PLACE_PHRASES):
         assert table and all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in table.items())
+    assert scene_graph_conventions.NAME_MODIFIERS and all(
+        isinstance(word, str) and word and " " not in word for word in scene_graph_conventions.NAME_MODIFIERS
+    )
 
 
 def test_predicate_table_only_drops_words():
@@ -82,3 +85,17 @@ def test_place_phrases_drop_the_noun_or_become_an_attribute(parser, monkeypatch)
     assert graph.objects == ["boat"] and graph.attributes == [("boat", "in the distance")]
     monkeypatch.setattr(scene_graph_relations, "PLACE_PHRASES", {})
     assert parser.parse("a boat on the right").relations == [("boat", "on", "right")]
+
+
+@needs_model
+def test_name_modifier_becomes_an_attribute(parser, monkeypatch):
+    from processing import scene_graph_nodes, scene_graph_rules
+
+    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {})
+    monkeypatch.setattr(scene_graph_nodes, "NAME_MODIFIERS", {"toy"})
+    graph = parser.parse("a toy car on the floor")
+    assert graph.relations == [("car", "on", "floor")] and graph.attributes == [("car", "toy")]
+    assert graph.caption[slice(*graph.attribute_spans[0])] == "toy"
+    monkeypatch.setattr(scene_graph_nodes, "NAME_MODIFIERS", set())
+    graph = parser.parse("a toy car on the floor")
+    assert graph.relations == [("toy car", "on", "floor")] and graph.attributes == []
