@@ -27,6 +27,9 @@ from .scene_graph_references import antecedent, is_object_pronoun
 from .scene_graph_state import ParseState
 
 
+# Prepositions that locate a thing; a second one after a verb's first place phrase locates that place.
+_LOCATIVE_PREPOSITIONS = {"on", "in", "at", "near", "under", "behind", "beside", "inside", "above", "below", "by"}
+
 # ---------------------------------------------------------------------- prepositions
 def relate_preposition(state: ParseState, prep) -> None:
     if prep.i in state.graph.consumed_preps:
@@ -39,7 +42,7 @@ def relate_preposition(state: ParseState, prep) -> None:
         return
     if obj is None:
         return
-    head = prep.head
+    head = _nearest_noun_attachment(state, prep)
     if obj.lower_ in RELATIVE_PRONOUNS and head.dep_ == "relcl" and state.nominal(head.head):
         obj = head.head  # "sand on which a girl is walking" -> (girl, walk on, sand)
     if is_object_pronoun(obj):
@@ -52,13 +55,28 @@ def relate_preposition(state: ParseState, prep) -> None:
     if words == ["in"] and obj.lower_ in GARMENTS:
         predicate_words = "wear"  # "a girl in a pink shirt": FACTUAL writes (girl, wear, shirt)
     if state.nominal(head):
-        _relate_noun_preposition(state, prep, words, predicate_words, objects)
+        _relate_noun_preposition(state, prep, head, words, predicate_words, objects)
     elif predicate_words == "wear" and head.tag_ in VERB_TAGS:
         add_relation(state, subjects_of(state, head), "wear", objects)
     elif head.tag_ in VERB_TAGS:
         _relate_verb_preposition(state, head, predicate_words, objects)
     elif head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS:
         _relate_modifier_preposition(state, head, predicate_words, objects)
+
+
+def _nearest_noun_attachment(state: ParseState, prep):
+    """"a man sitting on a bench in the park": the parser hangs both place phrases on the verb;
+    FACTUAL reads the second as locating the noun right before it, (bench, in, park). (Measured on
+    FACTUAL train and dev: better for verb heads only; after a noun head it is a wash.)"""
+    head = prep.head
+    if prep.lower_ not in _LOCATIVE_PREPOSITIONS or head.tag_ not in VERB_TAGS:
+        return head
+    for sibling in state.kids(head):
+        if sibling.dep_ == "prep" and sibling.i < prep.i:
+            for pobj in state.kids(sibling):
+                if pobj.dep_ == "pobj" and pobj.right_edge.i == prep.i - 1 and state.nominal(pobj):
+                    return pobj
+    return head
 
 
 def _is_place_phrase(state: ParseState, prep, noun) -> bool:
@@ -76,8 +94,7 @@ def _is_place_phrase(state: ParseState, prep, noun) -> bool:
     return True
 
 
-def _relate_noun_preposition(state: ParseState, prep, words, predicate_words: str, objects) -> None:
-    head = prep.head
+def _relate_noun_preposition(state: ParseState, prep, head, words, predicate_words: str, objects) -> None:
     subjects = distributed_conjuncts(state, head, prep) if words != ["of"] else nominal_conjuncts(state, head)
     if words == ["with"]:
         _relate_with(state, head, subjects, objects)

@@ -144,3 +144,8 @@ def test_phrase_on_the_last_conjunct_is_shared(parser):
 def test_conjuncts_with_their_own_phrases_keep_them(parser):
     relations = set(parser.parse("a man in a red shirt and a woman in a blue dress").relations)
     assert relations == {("man", "wear", "shirt"), ("woman", "wear", "dress")}
+
+
+def test_second_place_phrase_locates_the_first_place(parser):
+    relations = set(parser.parse("a man sitting on a bench in the park").relations)
+    assert relations == {("man", "sit on", "bench"), ("bench", "in", "park")}
