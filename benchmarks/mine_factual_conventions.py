@@ -12,6 +12,9 @@ for the same pair of nodes, the choice becomes a table entry:
   "inside"). Only drops: a mined synonym ("beneath" -> "under") would erase the caption's wording.
 - NODE_NAMES: the name FACTUAL writes for a node the rules name otherwise ("cell phone" ->
   "cellphone", "leaves" kept as written).
+- NON_NODES: nouns FACTUAL hardly ever makes a node ("view", "way", "direction"): the rules skip them.
+  They need NON_NODE_MIN_COUNT examples and a NON_NODE_SHARE majority (stricter than the rest:
+  skipping a node also loses its relations).
 - PLACE_PHRASES: "on the right" is left out, "in the distance" becomes an attribute: for
   "<preposition> the N" without "of", what FACTUAL does with N when it is not a node.
 - NAME_MODIFIERS: "a plaid shirt" -> shirt with the attribute plaid: first words of two-word node
@@ -52,6 +55,8 @@ logger = logging.getLogger("mine_factual_conventions")
 OUTPUT_PATH = REPO_ROOT / "processing" / "scene_graph_conventions.py"
 MIN_COUNT = 4  # agreeing training examples an entry needs
 MIN_SHARE = 0.6  # share of the examples of its key that must agree
+NON_NODE_MIN_COUNT = 8
+NON_NODE_SHARE = 0.8
 
 HEADER = '''"""FACTUAL annotation conventions mined from its training split (36k gold captions).
 
@@ -126,6 +131,17 @@ _PLACE_PHRASE = re.compile(
 )
 
 
+def count_non_nodes(golds, graphs, norm) -> dict:
+    """Per node name of ours: is it a gold node in the same caption ("node") or not ("no node")?"""
+    by_name: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs):
+        gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
+        gold_nodes |= {norm(o) for o, _ in gold_attributes}
+        for name in set(graph.objects):
+            by_name[name]["node" if norm(name) in gold_nodes else "no node"] += 1
+    return by_name
+
+
 def count_name_modifiers(golds, graphs, norm) -> dict:
     """For a two-word node name "M H": does gold keep it whole, write (H, is, M), or just H?"""
     by_modifier: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
@@ -162,6 +178,18 @@ def count_place_phrases(captions, golds) -> dict:
     return by_noun
 
 
+def non_nodes(golds, graphs, norm, respelled: dict) -> list[str]:
+    """Names that are no gold node (respelled names excluded: gold has them, spelled otherwise)."""
+    names = []
+    for name, counter in sorted(count_non_nodes(golds, graphs, norm).items()):
+        total = sum(counter.values())
+        if name in respelled or " " in name or not any(ch.isalpha() for ch in name):
+            continue
+        if total >= NON_NODE_MIN_COUNT and counter["no node"] / total >= NON_NODE_SHARE:
+            names.append(name)
+    return names
+
+
 def consistent_choices(counters: dict, keep_same: bool = False) -> dict:
     """key -> majority choice, when the choice is a real one with MIN_COUNT examples and MIN_SHARE."""
     table = {}
@@ -196,6 +224,7 @@ def main() -> None:
 
     # The rules must not see the tables being mined, or a rerun would drop every entry they apply.
     scene_graph_conventions.NAME_MODIFIERS.clear()
+    scene_graph_conventions.NON_NODES.clear()
     for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.PREDICATES,
                   scene_graph_conventions.NODE_NAMES, scene_graph_conventions.PARTITIVE_ATTRIBUTES,
                   scene_graph_conventions.PLACE_PHRASES):
@@ -204,6 +233,7 @@ def main() -> None:
     graphs = SceneGraphParser().parse_batch(captions)
     norm = Normaliser()
     predicates = consistent_choices(count_predicates(golds, graphs, norm))
+    node_names = consistent_choices(count_node_names(golds, graphs, norm))
     with_predicates = consistent_choices(count_with_predicates(captions, golds, graphs, norm))
     write_tables({
         "WITH_PREDICATES": ("object name -> FACTUAL predicate of 'S with O' ('reverse P': (O, P, S))",
@@ -211,12 +241,13 @@ def main() -> None:
         "PREDICATES": ("predicate the rules give -> FACTUAL's, for the same pair, when it only drops words",
                        {predicate: choice for predicate, choice in predicates.items()
                         if drops_words_only(predicate, choice)}),
-        "NODE_NAMES": ("node name the rules give -> the name FACTUAL writes",
-                       consistent_choices(count_node_names(golds, graphs, norm))),
+        "NODE_NAMES": ("node name the rules give -> the name FACTUAL writes", node_names),
         "NAME_MODIFIERS": ("first words of two-word node names that FACTUAL writes as an attribute of the head",
                            sorted(word for word, choice in consistent_choices(
                                count_name_modifiers(golds, graphs, norm), keep_same=True).items()
                                if choice == "attribute")),
+        "NON_NODES": ("single-word node names FACTUAL hardly ever makes a node",
+                      non_nodes(golds, graphs, norm, node_names)),
         "PLACE_PHRASES": ("noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')",
                           {noun: choice for noun, choice in consistent_choices(
                               count_place_phrases(captions, golds), keep_same=True).items() if choice != "node"}),

@@ -112,6 +112,38 @@ NAME_MODIFIERS = {'adult',
  'wine',
  'wispy'}
 
+# single-word node names FACTUAL hardly ever makes a node
+NON_NODES = {'blue',
+ 'brown',
+ 'color',
+ 'dark',
+ 'distance',
+ 'front',
+ 'gold',
+ 'green',
+ 'grey',
+ 'half',
+ 'image',
+ 'living',
+ 'metal',
+ 'middle',
+ 'multi',
+ 'part',
+ 'patch',
+ 'red',
+ 'right',
+ 'row',
+ 'set',
+ 'side',
+ 'silver',
+ 'someone',
+ 'stop',
+ 'tan',
+ 'trick',
+ 'veggie',
+ 'way',
+ 'white'}
+
 # noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')
 PLACE_PHRASES = {'distance': 'attribute', 'left': 'drop', 'middle': 'drop', 'right': 'drop', 'side': 'drop'}
 

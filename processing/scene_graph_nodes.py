@@ -7,7 +7,7 @@ captions are often fragments, so a few tagger slips are repaired first (`repair_
 
 from __future__ import annotations
 
-from .scene_graph_conventions import NAME_MODIFIERS
+from .scene_graph_conventions import NAME_MODIFIERS, NON_NODES
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ING_NOUNS,
@@ -34,6 +34,19 @@ def repair_word_classes(state: ParseState) -> None:
         token.i for token in state.tokens
         if token.tag_ in NOUN_TAGS and any(child.dep_ == "agent" for child in state.kids(token))
     }
+    _hide_non_nodes(state)
+
+
+def _hide_non_nodes(state: ParseState) -> None:
+    """Nouns FACTUAL hardly ever makes a node on their own ("on its way", "dressed in white"),
+    NON_NODES mined from its training split; in a longer name ("side mirror") they stay."""
+    for token in state.tokens:
+        if state.nominal(token) and _head_lemma(state, token) in NON_NODES and name_start(state, token) == token.i:
+            state.graph.hidden.add(token.i)
+
+
+def _head_lemma(state: ParseState, token) -> str:
+    return state.lemma(token.text, token.tag_) if token.tag_ in NOUN_TAGS else state.noun_lemma(token.text)
 
 
 def _find_nominal_overrides(state: ParseState) -> set:
@@ -109,7 +122,7 @@ def node_name(state: ParseState, token) -> str:
         first = token.i
     prefix = " ".join(state.graph.name_prefixes.get(token.i, []))
     modifiers = state.text[state.tokens[first].idx : token.idx].lower()
-    head = state.lemma(token.text, token.tag_) if token.tag_ in NOUN_TAGS else state.noun_lemma(token.text)
+    head = _head_lemma(state, token)
     name = " ".join(part for part in (prefix, " ".join(modifiers.split()), head) if part)
     return name.replace(" - ", "-").replace("- ", "-")
 

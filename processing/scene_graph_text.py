@@ -4,7 +4,7 @@ Web-scraped captions carry markup the parser must not read as words: HTML tags a
 script/style elements (browsers do not render it, HTML Living Standard §4.12.1), character references
 ("&amp;" is "&", Python's html.unescape), format characters (Unicode category Cf, e.g. the bidi
 override U+202E: invisible, yet spaCy keeps them inside a word), control characters, lone surrogates
-(spaCy cannot encode them) and line breaks (a new line starts a new sentence). The cleaned text is
+(spaCy cannot encode them), line breaks (a new line starts a new sentence) and the abbreviation "w/". The cleaned text is
 parsed; every span the graph reports is mapped back so that it indexes the caption as given.
 """
 
@@ -27,6 +27,9 @@ _CHARACTER_REFERENCE = r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa
 _LINE_BREAK_RUN = r"[ \t]*[\n\r\u2028\u2029][\s]*"
 _BLANKED_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]"
 _SENTENCE_END = ".!?;:"
+# Note-taking abbreviations of region captions ("a plate w/ fries"); the tagger reads "w/" as a noun.
+_ABBREVIATION = r"\bw/o\b|\bw/"
+_ABBREVIATIONS = {"w/": "with", "w/o": "without"}
 
 
 @functools.cache
@@ -36,6 +39,7 @@ def _cleaning_pattern(with_format_characters: bool) -> re.Pattern:
     parts = [
         f"(?P<script>{_SCRIPT_ELEMENT})", f"(?P<tag>{HTML_TAG_PATTERN})", f"(?P<reference>{_CHARACTER_REFERENCE})",
         f"(?P<line_break>{_LINE_BREAK_RUN})", f"(?P<blank>{_BLANKED_CHARACTERS})",
+        f"(?P<abbreviation>{_ABBREVIATION})",
     ]
     if with_format_characters:
         format_characters = "".join(
@@ -95,6 +99,10 @@ def _replacement(match: re.Match, caption: str) -> str:
         return _printable(html.unescape(matched))
     if kind == "format":
         return ""
+    if kind == "abbreviation":
+        expanded = _ABBREVIATIONS[matched.lower()]
+        following = caption[match.end() : match.end() + 1]
+        return expanded + " " if following.isalnum() else expanded  # "w/fries" -> "with fries"
     if kind == "line_break":  # the run takes all whitespace around the break, so neighbours are words
         previous = caption[match.start() - 1] if match.start() > 0 else ""
         ends_sentence = previous and match.end() < len(caption) and previous not in _SENTENCE_END

@@ -60,6 +60,14 @@ def test_a_line_break_ends_a_sentence():
     assert clean_caption("\na man\n").text == " a man "
 
 
+def test_with_abbreviation_is_spelled_out():
+    caption = "a plate w/ fries w/o ketchup, a cup w/lid"
+    cleaned = clean_caption(caption)
+    assert cleaned.text == "a plate with fries without ketchup, a cup with lid"
+    lid = cleaned.text.index("lid")
+    assert caption[slice(*cleaned.original_span((lid, lid + 3)))] == "lid"
+
+
 # -------------------------------------------------------------------------------- parser
 @needs_model
 def test_no_relation_across_a_blank_line(parser):

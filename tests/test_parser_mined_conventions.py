@@ -18,9 +18,9 @@ def test_tables_map_names_to_names():
                   scene_graph_conventions.PREDICATES, scene_graph_conventions.PARTITIVE_ATTRIBUTES,
                   scene_graph_conventions.PLACE_PHRASES):
         assert table and all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in table.items())
-    assert scene_graph_conventions.NAME_MODIFIERS and all(
-        isinstance(word, str) and word and " " not in word for word in scene_graph_conventions.NAME_MODIFIERS
-    )
+    for words in (scene_graph_conventions.NAME_MODIFIERS, scene_graph_conventions.NON_NODES):
+        assert words and all(isinstance(word, str) and word and " " not in word for word in words)
+    assert not scene_graph_conventions.NON_NODES & set(scene_graph_conventions.NODE_NAMES)
 
 
 def test_predicate_table_only_drops_words():
@@ -76,7 +76,7 @@ def test_kept_partitive_becomes_an_attribute(parser, monkeypatch):
 
 @needs_model
 def test_place_phrases_drop_the_noun_or_become_an_attribute(parser, monkeypatch):
-    from processing import scene_graph_relations
+    from processing import scene_graph_nodes, scene_graph_relations
 
     monkeypatch.setattr(scene_graph_relations, "PLACE_PHRASES", {"right": "drop", "distance": "attribute"})
     graph = parser.parse("a boat on the right")
@@ -84,6 +84,7 @@ def test_place_phrases_drop_the_noun_or_become_an_attribute(parser, monkeypatch)
     graph = parser.parse("a boat in the distance")
     assert graph.objects == ["boat"] and graph.attributes == [("boat", "in the distance")]
     monkeypatch.setattr(scene_graph_relations, "PLACE_PHRASES", {})
+    monkeypatch.setattr(scene_graph_nodes, "NON_NODES", set())
     assert parser.parse("a boat on the right").relations == [("boat", "on", "right")]
 
 
@@ -99,3 +100,14 @@ def test_name_modifier_becomes_an_attribute(parser, monkeypatch):
     monkeypatch.setattr(scene_graph_nodes, "NAME_MODIFIERS", set())
     graph = parser.parse("a toy car on the floor")
     assert graph.relations == [("toy car", "on", "floor")] and graph.attributes == []
+
+
+@needs_model
+def test_non_nodes_are_skipped_unless_part_of_a_longer_name(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "NON_NODES", {"way"})
+    assert parser.parse("a bus on its way to the city").objects == ["bus", "city"]
+    assert "way sign" in parser.parse("a one way sign on a pole").objects[0]
+    monkeypatch.setattr(scene_graph_nodes, "NON_NODES", set())
+    assert "way" in parser.parse("a bus on its way to the city").objects
