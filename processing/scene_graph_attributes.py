@@ -41,7 +41,8 @@ def modifier_attributes(state: ParseState, node) -> None:
     """Adjectives, numbers and material/colour nouns left of a node ("two green park benches")."""
     graph = state.graph
     for child in _left_modifiers(state, node):
-        if child.i in graph.relational_modifiers or is_name_modifier(child) or child.i in graph.fused:
+        if (child.i in graph.relational_modifiers or is_name_modifier(child) or child.i in graph.fused
+                or child.i in graph.name_overrides):
             continue
         if child.lower_ in QUANTIFYING_ADJECTIVES or _is_shade_of_next_colour(state, child):
             continue
@@ -140,3 +141,17 @@ def partitive_attributes(state: ParseState, partitive) -> None:
     target = resolve(state, partitive) if value else partitive
     if target.i != partitive.i:
         add_attribute(state, [target], [partitive], value)
+
+
+def part_adjective_attributes(state: ParseState, part) -> None:
+    """"a light brown haired boy": the words before "haired" describe the hair, whichever noun the
+    parser hung them on; they are no attribute of the boy."""
+    tokens = state.tokens
+    first = part.i
+    while first > 0 and (tokens[first - 1].text == "-" or tokens[first - 1].tag_ in ADJECTIVE_TAGS
+                         or tokens[first - 1].lower_ in COLOUR_WORDS):
+        first -= 1
+    words = [token for token in tokens[first : part.i] if token.text != "-"]
+    if words:
+        state.graph.fused.update(token.i for token in words)
+        add_attribute(state, [part], words)

@@ -23,6 +23,9 @@ _ARGUMENT_DEPS = {"pobj", "dobj", "nsubj", "nsubjpass"}
 _NOT_NOUNS = {"other", "others", "one", "ones", "each", "both", "many", "few", "several", "more", "most", "all"}
 _CLAUSE_DEPS = {"nsubj", "nsubjpass", "expl", "aux", "auxpass", "dobj", "ccomp", "xcomp"}
 _NON_PHRASE_DEPS = {"poss", "case", "punct", "cc", "prep", "conj", "relcl", "acl"}
+# Adjectives that name a part of their noun: FACTUAL writes "a dark haired man" as (man, have, hair),
+# (hair, is, dark) (its training split has this in every "haired" caption checked).
+PART_ADJECTIVES = {"haired": "hair"}
 
 
 # ------------------------------------------------------------------ word-class repairs
@@ -35,6 +38,10 @@ def repair_word_classes(state: ParseState) -> None:
         if token.tag_ in NOUN_TAGS and any(child.dep_ == "agent" for child in state.kids(token))
     }
     _hide_non_nodes(state)
+    for token in state.tokens:
+        if token.lower_ in PART_ADJECTIVES and token.dep_ == "amod" and state.nominal(token.head):
+            state.nominal_overrides.add(token.i)
+            state.graph.name_overrides[token.i] = PART_ADJECTIVES[token.lower_]
 
 
 def _hide_non_nodes(state: ParseState) -> None:
@@ -115,6 +122,8 @@ def is_node(state: ParseState, token) -> bool:
 def node_name(state: ParseState, token) -> str:
     """Lemmatised head plus its kind-naming compounds and positional modifiers, written as in
     the caption ("t-shirt", "tennis player", "front leg")."""
+    if token.i in state.graph.name_overrides:
+        return state.graph.name_overrides[token.i]
     if token.lower_ in PRONOUN_NODES and token.i in state.nominal_overrides:
         return PRONOUN_NODES[token.lower_]
     first = name_start(state, token)

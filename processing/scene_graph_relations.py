@@ -223,3 +223,8 @@ def relate_possessive(state: ParseState, owner) -> None:
     """"the man's hat" -> (man, have, hat)."""
     if state.nominal(owner) and state.nominal(owner.head):
         add_relation(state, [resolve(state, owner)], "have", nominal_conjuncts(state, owner.head))
+
+
+def relate_part_adjective(state: ParseState, part) -> None:
+    """"a dark haired man" -> (man, have, hair)."""
+    add_relation(state, nominal_conjuncts(state, part.head), "have", [part])

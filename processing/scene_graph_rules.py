@@ -15,7 +15,13 @@ Word lists: scene_graph_lexicon.py; lemmas: scene_graph_lemmas.py.
 from __future__ import annotations
 
 from .scene_graph import SceneGraph
-from .scene_graph_attributes import copula_attributes, modifier_attributes, partitive_attributes, state_attributes
+from .scene_graph_attributes import (
+    copula_attributes,
+    modifier_attributes,
+    part_adjective_attributes,
+    partitive_attributes,
+    state_attributes,
+)
 from .scene_graph_clauses import relate_gapped_clause
 from .scene_graph_conventions import NODE_NAMES, PREDICATES
 from .scene_graph_coordination import is_stray_object
@@ -23,6 +29,7 @@ from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import is_node, node_name, node_span, repair_word_classes, resolve
 from .scene_graph_relations import (
     relate_direct_object,
+    relate_part_adjective,
     relate_passive_agent,
     relate_possession_auxiliary,
     relate_possessive,
@@ -58,6 +65,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_possessive(state, token)
         if state.nominal(token):
             relate_possession_auxiliary(state, token)
+        if token.i in state.graph.name_overrides:
+            relate_part_adjective(state, token)
 
 
 def _attribute_phase(state: ParseState) -> None:
@@ -66,6 +75,8 @@ def _attribute_phase(state: ParseState) -> None:
             copula_attributes(state, token)
         elif token.tag_ in VERB_TAGS:
             state_attributes(state, token)
+        if token.i in state.graph.name_overrides:
+            part_adjective_attributes(state, token)
         if is_node(state, token):
             modifier_attributes(state, token)
         elif token.i in state.graph.hidden:

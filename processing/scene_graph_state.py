@@ -22,6 +22,7 @@ class GraphUnderConstruction:
     hidden: set = field(default_factory=set)  # token ids that are no nodes (partitive / part-noun heads)
     consumed_preps: set = field(default_factory=set)  # prepositions already merged into a longer predicate
     name_prefixes: dict = field(default_factory=dict)  # extra words of a node name ("cutting board")
+    name_overrides: dict = field(default_factory=dict)  # token id -> node name ("haired" -> "hair")
     relational_modifiers: set = field(default_factory=set)  # adjectives/adverbs used as predicate heads
     verbs_with_relation: set = field(default_factory=set)  # verbs that already relate two nodes
     fused: set = field(default_factory=set)  # shade words already part of a colour attribute

@@ -149,3 +149,11 @@ def test_conjuncts_with_their_own_phrases_keep_them(parser):
 def test_second_place_phrase_locates_the_first_place(parser):
     relations = set(parser.parse("a man sitting on a bench in the park").relations)
     assert relations == {("man", "sit on", "bench"), ("bench", "in", "park")}
+
+
+@pytest.mark.parametrize("caption", ["a light brown haired boy looking down", "light brown-haired boy looking down"])
+def test_haired_names_the_hair(parser, caption):
+    graph = parser.parse(caption)
+    assert ("boy", "have", "hair") in graph.relations
+    assert ("hair", "light brown") in graph.attributes
+    assert not {("boy", "light brown"), ("boy", "haired"), ("boy", "brown")} & set(graph.attributes)
