@@ -28,6 +28,9 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
         if child.dep_ in ("npadvmod", "compound", "nmod") and state.nominal(child):
             return nominal_conjuncts(state, child)
     if verb.dep_ in ("acl", "relcl") and state.nominal(verb.head):
+        carrier = _participle_carrier(state, verb) if verb.dep_ == "acl" else None
+        if carrier is not None:
+            return carrier
         # FACTUAL expands a participle on coordinated nouns to every conjunct.
         return nominal_conjuncts(state, first_nominal_conjunct(state, verb.head))
     head = verb.head
@@ -83,3 +86,18 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         state.graph.consumed_preps.update(c.i for c in stranded)
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), predicate, nominal_conjuncts(state, target))
+
+
+
+def _participle_carrier(state: ParseState, verb, depth: int = 0):
+    """Who does a participle the parser hung on the wrong noun: "a man in a white uniform standing
+    in the background" (on "uniform") -> the man; "a woman riding a bomb wearing a hat" (on "bomb")
+    -> the woman. None when the attachment stands. (Measured on FACTUAL train and dev: both help.)"""
+    noun = verb.head
+    if verb.tag_ != "VBG" or noun.dep_ == "conj":
+        return None
+    if noun.dep_ == "pobj" and noun.head.lower_ == "in" and state.nominal(noun.head.head):
+        return nominal_conjuncts(state, noun.head.head)
+    if noun.dep_ == "dobj" and noun.head.tag_ == "VBG" and noun.head.dep_ == "acl":
+        return subjects_of(state, noun.head, depth + 1)
+    return None

@@ -157,3 +157,14 @@ def test_haired_names_the_hair(parser, caption):
     assert ("boy", "have", "hair") in graph.relations
     assert ("hair", "light brown") in graph.attributes
     assert not {("boy", "light brown"), ("boy", "haired"), ("boy", "brown")} & set(graph.attributes)
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("a man in a white uniform standing in the grass", ("man", "stand in", "grass")),
+        ("a woman riding a horse wearing a red scarf", ("woman", "wear", "scarf")),
+    ],
+)
+def test_participle_on_a_garment_or_object_belongs_to_the_person(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
