@@ -20,6 +20,8 @@ for the same pair of nodes, the choice becomes a table entry:
 - NAME_MODIFIERS: "a plaid shirt" -> shirt with the attribute plaid: first words of two-word node
   names that FACTUAL writes as an attribute of the head. (A first word FACTUAL just leaves out is
   often a possessor the parse merged, "elephant trunk"; dropping it would lose the owner.)
+- OF_PARTITIVES: heads of "H of X" that FACTUAL looks through like a partitive ("a view of the
+  ocean", "a section of a building" are about the ocean, the building).
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"): the partitives FACTUAL keeps
   as an attribute of the counted noun, with the attribute text it uses.
 
@@ -161,6 +163,23 @@ def count_name_modifiers(golds, graphs, norm) -> dict:
     return by_modifier
 
 
+_OF_PHRASE = re.compile(r"\b([a-z]+) of (?:the |a |an |some )?([a-z]+)")
+
+
+def count_of_heads(captions, golds, norm) -> dict:
+    """For "H of X": is H a gold node ("node"), or only X ("partitive": FACTUAL looks through H)?"""
+    by_head: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for caption, (gold_objects, gold_attributes, gold_relations) in zip(captions, golds):
+        gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
+        gold_nodes |= {norm(o) for o, _ in gold_attributes}
+        for head, target in _OF_PHRASE.findall(caption.lower()):
+            if norm(head) in gold_nodes:
+                by_head[norm(head)]["node"] += 1
+            elif norm(target) in gold_nodes:
+                by_head[norm(head)]["partitive"] += 1
+    return by_head
+
+
 def count_place_phrases(captions, golds) -> dict:
     """For "<on|in|at|to> the N" (no "of" after it): does gold keep N as a node, as an attribute
     ("in the distance"), or leave it out ("on the right")?"""
@@ -225,6 +244,7 @@ def main() -> None:
     # The rules must not see the tables being mined, or a rerun would drop every entry they apply.
     scene_graph_conventions.NAME_MODIFIERS.clear()
     scene_graph_conventions.NON_NODES.clear()
+    scene_graph_conventions.OF_PARTITIVES.clear()
     for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.PREDICATES,
                   scene_graph_conventions.NODE_NAMES, scene_graph_conventions.PARTITIVE_ATTRIBUTES,
                   scene_graph_conventions.PLACE_PHRASES):
@@ -248,6 +268,10 @@ def main() -> None:
                                if choice == "attribute")),
         "NON_NODES": ("single-word node names FACTUAL hardly ever makes a node",
                       non_nodes(golds, graphs, norm, node_names)),
+        "OF_PARTITIVES": ("heads of 'H of X' FACTUAL looks through to X (besides the lexicon's partitives)",
+                          sorted(head for head, choice in consistent_choices(
+                              count_of_heads(captions, golds, norm), keep_same=True).items()
+                              if choice == "partitive" and head not in PARTITIVE_NOUNS)),
         "PLACE_PHRASES": ("noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')",
                           {noun: choice for noun, choice in consistent_choices(
                               count_place_phrases(captions, golds), keep_same=True).items() if choice != "node"}),

@@ -144,6 +144,36 @@ NON_NODES = {'blue',
  'way',
  'white'}
 
+# heads of 'H of X' FACTUAL looks through to X (besides the lexicon's partitives)
+OF_PARTITIVES = {'area',
+ 'back',
+ 'body',
+ 'bottom',
+ 'bouquet',
+ 'center',
+ 'corner',
+ 'edge',
+ 'end',
+ 'front',
+ 'full',
+ 'game',
+ 'half',
+ 'image',
+ 'inside',
+ 'make',
+ 'middle',
+ 'off',
+ 'out',
+ 'outside',
+ 'part',
+ 'portion',
+ 'right',
+ 'side',
+ 'some',
+ 'statue',
+ 'top',
+ 'view'}
+
 # noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')
 PLACE_PHRASES = {'distance': 'attribute', 'left': 'drop', 'middle': 'drop', 'right': 'drop', 'side': 'drop'}
 

@@ -7,7 +7,7 @@ captions are often fragments, so a few tagger slips are repaired first (`repair_
 
 from __future__ import annotations
 
-from .scene_graph_conventions import NAME_MODIFIERS, NON_NODES
+from .scene_graph_conventions import NAME_MODIFIERS, NON_NODES, OF_PARTITIVES
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ING_NOUNS,
@@ -82,13 +82,17 @@ def _find_nominal_overrides(state: ParseState) -> set:
 def resolve(state: ParseState, token):
     """Follow partitives: "a bunch of birds" is about the birds."""
     seen = 0
-    while state.nominal(token) and token.lower_ in PARTITIVE_NOUNS and seen < 8:
+    while state.nominal(token) and _is_partitive(state, token) and seen < 8:
         target = of_object(state, token)
         if target is None:
             break
         state.graph.hidden.add(token.i)
         token, seen = target, seen + 1
     return token
+
+
+def _is_partitive(state: ParseState, token) -> bool:
+    return token.lower_ in PARTITIVE_NOUNS or _head_lemma(state, token) in OF_PARTITIVES
 
 
 def has_pronoun_of(state: ParseState, token) -> bool:

@@ -18,7 +18,8 @@ def test_tables_map_names_to_names():
                   scene_graph_conventions.PREDICATES, scene_graph_conventions.PARTITIVE_ATTRIBUTES,
                   scene_graph_conventions.PLACE_PHRASES):
         assert table and all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in table.items())
-    for words in (scene_graph_conventions.NAME_MODIFIERS, scene_graph_conventions.NON_NODES):
+    for words in (scene_graph_conventions.NAME_MODIFIERS, scene_graph_conventions.NON_NODES,
+                  scene_graph_conventions.OF_PARTITIVES):
         assert words and all(isinstance(word, str) and word and " " not in word for word in words)
     assert not scene_graph_conventions.NON_NODES & set(scene_graph_conventions.NODE_NAMES)
 
@@ -111,3 +112,14 @@ def test_non_nodes_are_skipped_unless_part_of_a_longer_name(parser, monkeypatch)
     assert "way sign" in parser.parse("a one way sign on a pole").objects[0]
     monkeypatch.setattr(scene_graph_nodes, "NON_NODES", set())
     assert "way" in parser.parse("a bus on its way to the city").objects
+
+
+@needs_model
+def test_of_partitives_are_looked_through(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "OF_PARTITIVES", {"section"})
+    graph = parser.parse("a section of a building behind a tree")
+    assert "section" not in graph.objects and ("building", "behind", "tree") in graph.relations
+    monkeypatch.setattr(scene_graph_nodes, "OF_PARTITIVES", set())
+    assert "section" in parser.parse("a section of a building behind a tree").objects
