@@ -108,8 +108,9 @@ def _adjective_tokens(state: ParseState, adjective):
 def copula_attributes(state: ParseState, complement) -> None:
     """"the cat is black" / "a bag that is red" -> (cat, black), (bag, red)."""
     copula = complement.head
+    is_colour = complement.lower_ in COLOUR_WORDS  # "white on the bottom" is still white
     if complement.i in state.graph.relational_modifiers or any(
-        (c.dep_ == "prep" and not _is_in_colour(state, c)) or c.dep_ in ("xcomp", "ccomp")
+        (c.dep_ == "prep" and not (is_colour or _is_in_colour(state, c))) or c.dep_ in ("xcomp", "ccomp")
         for c in state.kids(complement)
     ):
         return  # "is full of water" is a relation; "is about to hit" no attribute
@@ -117,6 +118,16 @@ def copula_attributes(state: ParseState, complement) -> None:
     for adjective in state.conjuncts(complement):
         if adjective.tag_ in ADJECTIVE_TAGS or adjective.tag_ == "VBN":
             add_attribute(state, subjects, *_adjective_tokens(state, adjective))
+
+
+def colour_noun_attributes(state: ParseState, colour) -> None:
+    """"a clock that is gold and white": the tagger makes the colour a noun (attr of the copula)."""
+    copula = colour.head
+    if colour.lower_ in COLOUR_WORDS and state.lemma(copula.text, copula.tag_) == "be":
+        subjects = subjects_of(state, copula)
+        for word in state.conjuncts(colour):
+            if word.lower_ in COLOUR_WORDS:
+                add_attribute(state, subjects, [word])
 
 
 def _is_in_colour(state: ParseState, prep) -> bool:

@@ -49,13 +49,35 @@ def _explicit_subjects(state: ParseState, verb):
     for child in state.kids(verb):
         if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and agent_free_passive):
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                return nominal_conjuncts(state, verb.head)
+                return nominal_conjuncts(state, _agreeing_antecedent(state, verb))
             return nominal_conjuncts(state, child)
     if any(child.dep_ == "expl" for child in state.kids(verb)):
         for child in state.kids(verb):
             if child.dep_ == "attr" and state.nominal(child):
                 return nominal_conjuncts(state, child)
     return None
+
+
+_NUMBER_OF_FINITE_VERB = {"VBZ": "NN", "VBP": "NNS"}  # "is" goes with a singular noun, "are" with a plural
+
+
+def _agreeing_antecedent(state: ParseState, verb):
+    """"four windows on the train car that are white": the parser hangs the relative clause on the
+    nearest noun; a plural verb shows it is about the windows. Walks up "N prep N" until the number
+    agrees (the parser's noun if none does)."""
+    finite = [token for token in (verb, *state.kids(verb)) if token.tag_ in _NUMBER_OF_FINITE_VERB]
+    head = verb.head
+    if not finite or head.tag_ not in ("NN", "NNS"):
+        return head
+    wanted = _NUMBER_OF_FINITE_VERB[finite[0].tag_]
+    candidate = head
+    for _ in range(4):
+        if candidate.tag_ == wanted:
+            return candidate
+        if candidate.dep_ != "pobj" or candidate.head.dep_ != "prep" or not state.nominal(candidate.head.head):
+            break
+        candidate = candidate.head.head
+    return head
 
 
 def relate_gapped_clause(state: ParseState, verb) -> None:

@@ -15,6 +15,7 @@ from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ADVERBIAL_PREPOSITION_HEADS,
+    COLOUR_WORDS,
     CONTAINER_PREPOSITION,
     GARMENTS,
     LOCATIVE_PASSIVE_VERBS,
@@ -140,6 +141,8 @@ def _relate_modifier_preposition(state: ParseState, modifier, predicate_words: s
     """"next to", "close to", "full of", "bigger than": the modifier heads the predicate."""
     if modifier.tag_ in ADVERB_TAGS and modifier.lower_ not in ADVERBIAL_PREPOSITION_HEADS:
         return
+    if modifier.lower_ in COLOUR_WORDS:
+        return  # "white on the bottom": where the colour is, an attribute (FACTUAL: (window, is, white))
     state.graph.relational_modifiers.add(modifier.i)
     predicate = f"{modifier.lower_} {predicate_words}"
     owner = modifier.head

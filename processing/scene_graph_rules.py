@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .scene_graph import SceneGraph
 from .scene_graph_attributes import (
+    colour_noun_attributes,
     copula_attributes,
     modifier_attributes,
     part_adjective_attributes,
@@ -73,6 +74,8 @@ def _attribute_phase(state: ParseState) -> None:
     for token in state.tokens:
         if token.dep_ == "acomp":
             copula_attributes(state, token)
+        elif token.dep_ == "attr":
+            colour_noun_attributes(state, token)
         elif token.tag_ in VERB_TAGS:
             state_attributes(state, token)
         if token.i in state.graph.name_overrides:

@@ -168,3 +168,18 @@ def test_haired_names_the_hair(parser, caption):
 )
 def test_participle_on_a_garment_or_object_belongs_to_the_person(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("a large clock that is gold and white", ("clock", "white")),  # colour tagged as a noun
+        ("the bus is white on the bottom", ("bus", "white")),  # where the colour is: no relation
+        ("four windows on the train car that are white", ("window", "white")),  # "are": the windows
+        ("the window on the train cars that is white", ("window", "white")),  # "is": the window
+    ],
+)
+def test_colour_attributes_of_copulas(parser, caption, attribute):
+    graph = parser.parse(caption)
+    assert attribute in graph.attributes
+    assert not any(predicate.startswith("white") for _, predicate, _ in graph.relations)
