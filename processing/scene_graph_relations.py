@@ -59,6 +59,8 @@ def relate_preposition(state: ParseState, prep) -> None:
         _relate_noun_preposition(state, prep, head, words, predicate_words, objects)
     elif predicate_words == "wear" and head.tag_ in VERB_TAGS:
         add_relation(state, subjects_of(state, head), "wear", objects)
+    elif head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
+        add_relation(state, nominal_conjuncts(state, _placed_object(state, prep, head)), predicate_words, objects)
     elif head.tag_ in VERB_TAGS:
         _relate_verb_preposition(state, head, predicate_words, objects)
     elif head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS:
@@ -78,6 +80,17 @@ def _nearest_noun_attachment(state: ParseState, prep):
                 if pobj.dep_ == "pobj" and pobj.right_edge.i == prep.i - 1 and state.nominal(pobj):
                     return pobj
     return head
+
+
+def _placed_object(state: ParseState, prep, verb):
+    """"a dog resting his head on the table": FACTUAL locates the verb's object, (head, on, table),
+    rather than (dog, rest on, table) (FACTUAL train, 12,000 captions: 44 against 13)."""
+    if prep.lower_ not in _LOCATIVE_PREPOSITIONS:
+        return None
+    for child in state.kids(verb):
+        if child.dep_ == "dobj" and child.i < prep.i and state.nominal(child):
+            return child
+    return None
 
 
 def _is_place_phrase(state: ParseState, prep, noun) -> bool:

@@ -183,3 +183,8 @@ def test_colour_attributes_of_copulas(parser, caption, attribute):
     graph = parser.parse(caption)
     assert attribute in graph.attributes
     assert not any(predicate.startswith("white") for _, predicate, _ in graph.relations)
+
+
+def test_place_phrase_after_a_direct_object_locates_the_object(parser):
+    relations = set(parser.parse("the dog resting his head on the wooden table").relations)
+    assert ("head", "on", "table") in relations and ("dog", "rest on", "table") not in relations
