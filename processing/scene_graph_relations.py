@@ -31,6 +31,8 @@ from .scene_graph_state import ParseState
 # Prepositions that locate a thing; a second one after a verb's first place phrase locates that place.
 _LOCATIVE_PREPOSITIONS = {"on", "in", "at", "near", "under", "behind", "beside", "inside", "above", "below", "by"}
 
+_BARE_PART_NOUNS = {"top", "inside", "front", "bottom", "side", "back"}
+
 # ---------------------------------------------------------------------- prepositions
 def relate_preposition(state: ParseState, prep) -> None:
     if prep.i in state.graph.consumed_preps:
@@ -128,10 +130,7 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
     for obj in objects:
         # "on it" hangs on the accompanied noun or, as often, on the container itself
         candidates = state.kids(obj) + [child for child in state.kids(head) if child.i > obj.i]
-        container_preps = [
-            child for child in candidates
-            if child.dep_ == "prep" and any(g.lower_ in ("it", "them") for g in state.kids(child))
-        ]
+        container_preps = [child for child in candidates if child.dep_ == "prep" and _names_the_container(state, child)]
         convention = WITH_PREDICATES.get(node_name(state, obj), "with")  # mined: "with a shirt" is worn
         if container_preps:
             state.graph.consumed_preps.update(child.i for child in container_preps)
@@ -140,6 +139,18 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
             add_relation(state, [obj], convention.removeprefix("reverse "), subjects)
         else:
             add_relation(state, subjects, convention, [obj])
+
+
+def _names_the_container(state: ParseState, prep) -> bool:
+    """"with flowers in it", "with food on top", "with a stain on the inside": the place is the
+    accompanied noun's container (a bare part noun, no "of", is hidden)."""
+    for target in state.kids(prep):
+        if target.lower_ in ("it", "them"):
+            return True
+        if target.dep_ == "pobj" and target.lower_ in _BARE_PART_NOUNS and len(state.kids(target)) <= 1:
+            state.graph.hidden.add(target.i)
+            return True
+    return False
 
 
 def _relate_verb_preposition(state: ParseState, verb, predicate_words: str, objects) -> None:

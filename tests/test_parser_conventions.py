@@ -188,3 +188,8 @@ def test_colour_attributes_of_copulas(parser, caption, attribute):
 def test_place_phrase_after_a_direct_object_locates_the_object(parser):
     relations = set(parser.parse("the dog resting his head on the wooden table").relations)
     assert ("head", "on", "table") in relations and ("dog", "rest on", "table") not in relations
+
+
+def test_with_something_on_top_is_on_the_accompanied_noun(parser):
+    graph = parser.parse("a blue plate with food on top")
+    assert graph.relations == [("food", "on", "plate")] and "top" not in graph.objects
