@@ -11,9 +11,6 @@ WITH_PREDICATES = {'glass': 'wear', 'shirt': 'wear'}
 # predicate the rules give -> FACTUAL's, for the same pair, when it only drops words
 PREDICATES = {'be in': 'in',
  'be on': 'on',
- 'blue with': 'with',
- 'fly on': 'on',
- 'green on': 'on',
  'hang off of': 'hang off',
  'hold onto': 'hold',
  'hold up': 'hold',
