@@ -1,6 +1,6 @@
 """Mine FACTUAL's annotation conventions from its training split into processing/scene_graph_conventions.py.
 
-    python benchmarks/mine_factual_conventions.py            # reads ../shared/data/factual/train.csv
+    python benchmarks/mine_factual_conventions.py            # FACTUAL train.csv under --data_dir
 
 The rule parser runs over every training caption and its graph is lined up with the gold graph
 (after the benchmark's normalisation). Where the gold annotation consistently says something else

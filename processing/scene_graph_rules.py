@@ -1,6 +1,6 @@
 """Dependency-parse rules: one spaCy `Doc` -> one `SceneGraph`, following FACTUAL conventions.
 
-Conventions (Li et al., Findings of ACL 2023; SPEC §3): lemmatised heads; verb and preposition merged
+Conventions (Li et al., Findings of ACL 2023; docs/method.md §3): lemmatised heads; verb and preposition merged
 ("surf in"); multi-word prepositions kept whole ("in front of", "on top of", "next to"); copula plus
 adjective gives an attribute; the passive is inverted; possession is `have`; quantities are digit
 attributes; conjunctions are expanded. The rules read Penn tags and dependency labels only (the

@@ -13,10 +13,8 @@ from __future__ import annotations
 import functools
 import html
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional
 
 from .scene_graph import HTML_TAG_PATTERN
 
@@ -27,6 +25,7 @@ _CHARACTER_REFERENCE = r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa
 _LINE_BREAK_RUN = r"[ \t]*[\n\r\u2028\u2029][\s]*"
 _BLANKED_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]"
 _SENTENCE_END = ".!?;:"
+_LAST_CODE_POINT = 0x10FFFF
 # Note-taking abbreviations of region captions ("a plate w/ fries"); the tagger reads "w/" as a noun.
 _ABBREVIATION = r"\bw/o\b|\bw/"
 _ABBREVIATIONS = {"w/": "with", "w/o": "without"}
@@ -43,7 +42,7 @@ def _cleaning_pattern(with_format_characters: bool) -> re.Pattern:
     ]
     if with_format_characters:
         format_characters = "".join(
-            re.escape(chr(code)) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"
+            re.escape(chr(code)) for code in range(_LAST_CODE_POINT + 1) if unicodedata.category(chr(code)) == "Cf"
         )
         parts.append(f"(?P<format>[{format_characters}]+)")
     return re.compile("|".join(parts), re.IGNORECASE | re.DOTALL)
@@ -54,8 +53,8 @@ class CleanCaption:
     """The text to parse; `starts`/`ends` map each of its chars to the caption (None: same offsets)."""
 
     text: str
-    starts: Optional[list[int]] = None
-    ends: Optional[list[int]] = None
+    starts: list[int] | None = None
+    ends: list[int] | None = None
 
     def original_span(self, span: Span) -> Span:
         start, end = span
