@@ -37,18 +37,24 @@ def repair_word_classes(state: ParseState) -> None:
         token.i for token in state.tokens
         if token.tag_ in NOUN_TAGS and any(child.dep_ == "agent" for child in state.kids(token))
     }
-    _hide_non_nodes(state)
+    _classify_nouns(state)
     for token in state.tokens:
         if token.lower_ in PART_ADJECTIVES and token.dep_ == "amod" and state.nominal(token.head):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = PART_ADJECTIVES[token.lower_]
 
 
-def _hide_non_nodes(state: ParseState) -> None:
-    """Nouns FACTUAL hardly ever makes a node on their own ("on its way", "dressed in white"),
-    NON_NODES mined from its training split; in a longer name ("side mirror") they stay."""
+def _classify_nouns(state: ParseState) -> None:
+    """One lemma look-up per noun: partitives ("a bunch of", mined "a view of") and nouns FACTUAL
+    hardly ever makes a node on their own ("on its way", "dressed in white"; NON_NODES, mined from
+    its training split), which stay inside a longer name ("side mirror")."""
     for token in state.tokens:
-        if state.nominal(token) and _head_lemma(state, token) in NON_NODES and name_start(state, token) == token.i:
+        if not state.nominal(token):
+            continue
+        lemma = _head_lemma(state, token)
+        if token.lower_ in PARTITIVE_NOUNS or lemma in OF_PARTITIVES:
+            state.partitives.add(token.i)
+        if lemma in NON_NODES and name_start(state, token) == token.i:
             state.graph.hidden.add(token.i)
 
 
@@ -82,17 +88,13 @@ def _find_nominal_overrides(state: ParseState) -> set:
 def resolve(state: ParseState, token):
     """Follow partitives: "a bunch of birds" is about the birds."""
     seen = 0
-    while state.nominal(token) and _is_partitive(state, token) and seen < 8:
+    while token.i in state.partitives and seen < 8:
         target = of_object(state, token)
         if target is None:
             break
         state.graph.hidden.add(token.i)
         token, seen = target, seen + 1
     return token
-
-
-def _is_partitive(state: ParseState, token) -> bool:
-    return token.lower_ in PARTITIVE_NOUNS or _head_lemma(state, token) in OF_PARTITIVES
 
 
 def has_pronoun_of(state: ParseState, token) -> bool:

@@ -43,6 +43,7 @@ class ParseState:
         # Tagger repairs (scene_graph_nodes.repair_word_classes fills them before any rule runs).
         self.nominal_overrides: set[int] = set()  # tokens that act as nouns whatever their tag
         self.verbal_overrides: set[int] = set()  # noun-tagged tokens that are participles
+        self.partitives: set[int] = set()  # nouns looked through to their "of" object ("a bunch of")
         self.graph = GraphUnderConstruction()
 
     def nominal(self, token) -> bool:
