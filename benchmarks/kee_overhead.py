@@ -24,6 +24,7 @@ from transformers import CLIPConfig, CLIPModel
 
 from modeling_structure_clip import StructureCLIPConfig, StructureCLIPModel
 
+
 CLIP_BOS, CLIP_EOS = 49406, 49407
 BERT_PAD, BERT_CLS, BERT_SEP = 0, 101, 102
 

@@ -42,14 +42,11 @@ import collections
 import logging
 import pprint
 import re
-import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-for _path in (REPO_ROOT, REPO_ROOT / "benchmarks"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
 
+# Run as a script, this folder is on sys.path: the benchmark's gold reader and normaliser are shared.
 from parser_quality import DEFAULT_DATA_DIR, Normaliser, read_factual  # noqa: E402
 
 logger = logging.getLogger("mine_factual_conventions")

@@ -33,6 +33,7 @@ from processing.semantic_negatives import (
     relation_swap_candidates,
 )
 
+
 logger = logging.getLogger("negative_coverage")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -87,9 +88,9 @@ def measure(graphs: list, seed: int, examples_per_kind: int = 5) -> dict:
         "captions": total,
         "with_relation_swap": share(sum(relation_ok)),
         "with_attribute_swap": share(sum(attribute_ok)),
-        "with_either": share(sum(r or a for r, a in zip(relation_ok, attribute_ok))),
-        "with_both": share(sum(r and a for r, a in zip(relation_ok, attribute_ok))),
-        "with_neither": share(sum(not (r or a) for r, a in zip(relation_ok, attribute_ok))),
+        "with_either": share(sum(r or a for r, a in zip(relation_ok, attribute_ok, strict=False))),
+        "with_both": share(sum(r and a for r, a in zip(relation_ok, attribute_ok, strict=False))),
+        "with_neither": share(sum(not (r or a) for r, a in zip(relation_ok, attribute_ok, strict=False))),
         "build_negatives_counts": batch.counts,
         "no_negative_reasons": batch.reason_counts,
         "examples": picked_examples,

@@ -1,10 +1,18 @@
 """Scene-graph parser benchmark: FACTUAL gold quality, ARO relation templates and speed (issue 3).
 
 Compares processing.SceneGraphParser with SceneGraphParser 0.1.0 (PyPI `SceneGraphParser`, the
-parser behind the original Structure-CLIP data, SPEC §3) in the same run.
+parser behind the original Structure-CLIP data, docs/method.md §3) in the same run.
 
     python benchmarks/parser_quality.py                      # everything
     python benchmarks/parser_quality.py --skip_speed --skip_baseline
+    python benchmarks/parser_quality.py --parser PATH_OR_ID --skip_speed --skip_baseline
+
+`--parser` picks the backend measured as "ours": `rules` (default) or the local folder / Hub id of a
+FACTUAL-style seq2seq checkpoint (processing/scene_graph_seq2seq.py). FACTUAL's own Flan-T5 parsers
+(lizhuang144/flan-t5-{small,base}-VG-factual-sg) cannot be downloaded on this project's machines, so
+their quality is quoted from FACTUAL's README (exact set match on its random *test* split: base 81.37,
+small 78.18, SPICE/Stanford parser 19.30), not measured here; run this script with `--parser` where the
+checkpoint is cached or saved locally to measure them on the dev splits below.
 
 Matching (issue 3): lower-case; number words one..ten -> digits; every token lemmatised through
 spaCy's context-free English lookup table (spacy-lookups-data `lemma_lookup`), identically on gold
@@ -14,6 +22,7 @@ and prediction; exact set match per caption, micro-averaged P/R/F1.
 from __future__ import annotations
 
 import os
+
 
 # Tiny matrices: multi-threaded BLAS only burns CPU-seconds spinning (set before numpy loads).
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -28,6 +37,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
 
 logger = logging.getLogger("parser_quality")
 
@@ -90,10 +100,10 @@ def read_factual(path: Path):
 
 
 # ------------------------------------------------------------------------ the two parsers
-def ours_parse_batch(captions):
-    from processing.scene_graph_parser import SceneGraphParser
+def ours_parse_batch(captions, parser: str = "rules"):
+    from processing.scene_graph_backends import cached_parser
 
-    graphs = SceneGraphParser().parse_batch(captions)
+    graphs = cached_parser(None, parser).parse_batch(captions)
     return [(g.objects, g.attributes, g.relations) for g in graphs]
 
 
@@ -112,7 +122,7 @@ class BaselineParser:
         graph = self.parser.parse(caption)
         entities = graph["entities"]
         objects = [entity["lemma_head"] for entity in entities]
-        # As the original Structure-CLIP data used it (SPEC §3): amod modifiers, no numerals.
+        # As the original Structure-CLIP data used it (docs/method.md §3): amod modifiers, no numerals.
         attributes = [
             (entity["lemma_head"], modifier["lemma_span"])
             for entity in entities
@@ -140,7 +150,7 @@ def prf(true_positive: int, predicted: int, gold: int) -> dict:
 def score(predictions, golds, norm: Normaliser) -> dict:
     counts = {kind: [0, 0, 0] for kind in ("relations", "attributes", "objects")}
     exact = 0
-    for prediction, gold in zip(predictions, golds):
+    for prediction, gold in zip(predictions, golds, strict=False):
         predicted_sets, gold_sets = normalised_sets(*prediction, norm), normalised_sets(*gold, norm)
         for kind, tally in counts.items():
             p, g = getattr(predicted_sets, kind), getattr(gold_sets, kind)
@@ -160,7 +170,7 @@ def aro_templates(parse_batch, norm: Normaliser, data_dir: Path) -> dict:
     predictions = parse_batch([f"the {s} is {rel} the {o}" for s, rel, o in cases])
     strict = loose = 0
     failures = []
-    for (s, rel, o), (_, _, predicted) in zip(cases, predictions):
+    for (s, rel, o), (_, _, predicted) in zip(cases, predictions, strict=False):
         want = (norm(s), norm(rel), norm(o))
         got = {(norm(ps), norm(pp), norm(po)) for ps, pp, po in predicted}
         strict += want in got
@@ -182,10 +192,10 @@ def read_coco_captions(data_dir: Path) -> list[str]:
         return [line.rstrip("\n").split("\t")[2] for line in handle if line.count("\t") >= 2]
 
 
-def speed(captions, baseline_sample: int, skip_baseline: bool) -> dict:
-    from processing.scene_graph_parser import SceneGraphParser
+def speed(captions, baseline_sample: int, skip_baseline: bool, parser_name: str = "rules") -> dict:
+    from processing.scene_graph_backends import cached_parser
 
-    parser = SceneGraphParser()
+    parser = cached_parser(None, parser_name)
     parser.parse_batch(captions[:200])  # warm-up: model load, caches
     start = time.process_time()
     parser.parse_batch(captions, batch_size=256)
@@ -223,6 +233,7 @@ def main() -> None:
     parser.add_argument(
         "--splits", nargs="+", default=["random_dev", "length_dev", "long_dev"], help="FACTUAL csv names"
     )
+    parser.add_argument("--parser", default="rules", help="'rules' or a seq2seq checkpoint folder / Hub id")
     parser.add_argument("--skip_baseline", action="store_true", help="only run our parser")
     parser.add_argument("--skip_speed", action="store_true", help="skip the COCO speed measurement")
     parser.add_argument("--skip_aro", action="store_true", help="skip the ARO relation templates")
@@ -232,7 +243,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     norm = Normaliser()
-    parsers = {"ours": ours_parse_batch}
+    ours_name = "ours" if args.parser == "rules" else args.parser
+    parsers = {ours_name: lambda captions: ours_parse_batch(captions, args.parser)}
     if not args.skip_baseline:
         parsers["SceneGraphParser 0.1.0"] = BaselineParser().parse_batch
     report: dict = {"quality": {}}
@@ -246,7 +258,8 @@ def main() -> None:
             logger.info("ARO templates %s: %d cases, exact %.1f%%, article-insensitive %.1f%%",
                         name, r["cases"], r["exact_percent"], r["article_insensitive_percent"])
     if not args.skip_speed:
-        report["speed"] = speed(read_coco_captions(args.data_dir), args.baseline_speed_sample, args.skip_baseline)
+        report["speed"] = speed(read_coco_captions(args.data_dir), args.baseline_speed_sample, args.skip_baseline,
+                                args.parser)
         logger.info("Speed (CPU seconds via time.process_time): %s", json.dumps(report["speed"], indent=1))
     args.output_json.parent.mkdir(parents=True, exist_ok=True)
     args.output_json.write_text(json.dumps(report, indent=1))

@@ -1,6 +1,6 @@
 """How long ranking COCO-5k-sized retrieval takes: vectorised recall vs a per-query Python loop.
 
-SPEC §4: the original Structure-CLIP ranks with Python loops (about 2 minutes per evaluation); ours must
+docs/method.md §4: the original Structure-CLIP ranks with Python loops (about 2 minutes per evaluation); ours must
 rank 25k captions x 5k images (R@1/5/10 both ways) in about a second on CPU.
 
 Embeddings are random, L2-normalised, `--dim`-d; each caption is its image's embedding plus noise, so the
@@ -26,15 +26,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
-from structured_metrics import retrieval_ranks, retrieval_recall_at_k  # noqa: E402
+from structure_clip.evaluation.metrics import retrieval_ranks, retrieval_recall_at_k
+
 
 KS = (1, 5, 10)
 

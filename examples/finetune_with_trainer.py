@@ -7,89 +7,11 @@
         --per_device_train_batch_size 64 --num_train_epochs 10 --eval_strategy steps --eval_steps 500 \\
         --save_steps 500 --load_best_model_at_end --metric_for_best_model eval_loss
 
-Model and data options are train.py's (`ModelArguments`, `DataArguments`); the rest are transformers'
-`TrainingArguments`. What the Trainer needs for this model (HF_NOTES "Trainer and Accelerate"):
-- `remove_unused_columns=False`: the collator's keys are forward()'s arguments, not dataset columns;
-- the collator sets `return_loss=True` (the model never defaults to it);
-- `processing_class=processor`, so checkpoints carry the processor;
-- `prediction_loss_only=True`: the outputs hold batch x batch logit matrices that cannot be concatenated;
-- `dataloader_drop_last=True` unless given: contrastive losses need full batches, as in train.py.
-The Trainer computes the model's own loss per process; for negatives gathered across processes use
-train.py. Checkpoints are selected on the validation split (`eval_loss`), never on test sets.
+The library behind it is `structure_clip.training.trainer` (`build_trainer`).
 """
 
-from __future__ import annotations
-
-import logging
-import sys
-
-from transformers import HfArgumentParser, Trainer, TrainerCallback, TrainingArguments
-
-from train import ModelArguments, load_model_and_processor
-from training_data import DataArguments, StructureCLIPCollator, load_datasets
-
-logger = logging.getLogger(__name__)
-
-
-class HingeWarmupCallback(TrainerCallback):
-    """Keeps the model's hinge warm-up counter (SPEC §2: the first 100 steps) in step with the Trainer.
-
-    The counter is a plain attribute the Trainer does not checkpoint; deriving it from `global_step` at the
-    start of every step makes a resumed run count exactly like an uninterrupted one.
-    """
-
-    def on_step_begin(self, args, state, control, model=None, **kwargs):
-        if model is not None and hasattr(model, "hinge_steps_seen"):
-            model.hinge_steps_seen = state.global_step * args.gradient_accumulation_steps
-
-
-def build_trainer(model_args: ModelArguments, data_args: DataArguments, training_args: TrainingArguments):
-    # 1. Model and processor (a CLIP checkpoint gets a fresh KEE; a Structure-CLIP one loads as is)
-    model, processor = load_model_and_processor(model_args, data_args.spacy_model)
-    # 2. Data: parsed and cached once, on the main process first
-    with training_args.main_process_first(desc="scene graphs"):
-        train_dataset, eval_dataset = load_datasets(data_args, training_args.seed)
-    # 3. The Trainer, configured for a model whose inputs are not dataset columns
-    training_args.remove_unused_columns = False
-    training_args.prediction_loss_only = True
-    collator = StructureCLIPCollator(processor, use_negatives=data_args.negatives != "none")
-    return Trainer(
-        model=model,
-        args=training_args,
-        train_dataset=train_dataset,
-        eval_dataset=eval_dataset,
-        data_collator=collator,
-        processing_class=processor,
-        callbacks=[HingeWarmupCallback()],
-    )
-
-
-def parse_args(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    parser = HfArgumentParser((ModelArguments, DataArguments, TrainingArguments))
-    model_args, data_args, training_args = parser.parse_args_into_dataclasses(args=argv)
-    # Contrastive losses need full batches (a 1-row batch has no in-batch negatives; train.py uses
-    # drop_last=True too), so the last partial batch is dropped unless --dataloader_drop_last is given.
-    if not any(arg.split("=")[0] == "--dataloader_drop_last" for arg in argv):
-        training_args.dataloader_drop_last = True
-    return model_args, data_args, training_args
-
-
-def main(argv=None) -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    model_args, data_args, training_args = parse_args(argv)
-    trainer = build_trainer(model_args, data_args, training_args)
-    # 4. Train (optionally resuming), then save the model and processor
-    result = trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
-    trainer.save_model()
-    trainer.log_metrics("train", result.metrics)
-    trainer.save_metrics("train", result.metrics)
-    trainer.save_state()
-    if trainer.eval_dataset is not None:
-        metrics = trainer.evaluate()
-        trainer.log_metrics("eval", metrics)
-        trainer.save_metrics("eval", metrics)
+from structure_clip.training.trainer import main
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -9,9 +9,11 @@ from transformers import AutoConfig, AutoModel, AutoModelForZeroShotImageClassif
 
 from .configuration_structure_clip import StructureCLIPConfig, StructureCLIPKnowledgeConfig
 from .losses_structure_clip import (
+    hinge_warmup_active,
     infonce_with_hard_negatives_loss,
     max_violation_hinge_loss,
     negative_margin_ranking_loss,
+    structure_clip_loss_terms,
     structure_clip_losses,
 )
 from .modeling_structure_clip import (
@@ -21,6 +23,7 @@ from .modeling_structure_clip import (
     StructureCLIPTextFeaturesOutput,
 )
 from .modeling_structure_clip_knowledge import StructureCLIPKnowledgeModel
+
 
 AutoConfig.register(StructureCLIPConfig.model_type, StructureCLIPConfig, exist_ok=True)
 AutoConfig.register(StructureCLIPKnowledgeConfig.model_type, StructureCLIPKnowledgeConfig, exist_ok=True)
@@ -37,8 +40,10 @@ __all__ = [
     "StructureCLIPOutput",
     "StructureCLIPPreTrainedModel",
     "StructureCLIPTextFeaturesOutput",
+    "hinge_warmup_active",
     "infonce_with_hard_negatives_loss",
     "max_violation_hinge_loss",
     "negative_margin_ranking_loss",
+    "structure_clip_loss_terms",
     "structure_clip_losses",
 ]

@@ -4,7 +4,7 @@ The config tree mirrors the module tree: ``StructureCLIPConfig`` holds the two C
 Knowledge-Enhanced Encoder (KEE) config, plus the fusion and loss fields.
 
 Every place where the original code (github zjukg/Structure-CLIP, commit 1383d68) differs from what one would
-design from scratch is a field here, and its default is the original's behaviour (SPEC.md sections 1 and 2).
+design from scratch is a field here, and its default is the original's behaviour (docs/method.md §1 and §2).
 The alternative values are the "corrected" behaviour, offered as switches so they can be measured.
 
 Both classes are ``@strict`` like transformers' own configs: field types are checked when set, and the
@@ -18,6 +18,7 @@ This file is shipped to the Hub as remote code: it only imports from ``transform
 from huggingface_hub.dataclasses import strict
 from transformers import CLIPTextConfig, CLIPVisionConfig, PreTrainedConfig
 from transformers.utils import logging
+
 
 logger = logging.get_logger(__name__)
 
@@ -39,7 +40,7 @@ class StructureCLIPKnowledgeConfig(PreTrainedConfig):
     r"""Config of the Knowledge-Enhanced Encoder: a BERT cut to a few layers that encodes scene-graph triples.
 
     The BERT fields have the names and meanings of [`BertConfig`], so transformers' own `BertEmbeddings` and
-    `BertLayer` can be built from this config. The defaults are bert-base-uncased cut to 6 layers (SPEC section 1).
+    `BertLayer` can be built from this config. The defaults are bert-base-uncased cut to 6 layers (docs/method.md §1).
     The last four fields select between the original's behaviour and corrected alternatives.
     """
 

@@ -1,6 +1,6 @@
 """Convert an original Structure-CLIP checkpoint into a `save_pretrained` folder of StructureCLIPModel.
 
-The original training script saves a plain `torch.save` dict (SPEC §6):
+The original training script saves a plain `torch.save` dict (docs/method.md §6):
 
     {"clip": <OpenAI CLIP state dict>, "transformer": <KEE state dict>, "acc": float}
 
@@ -38,12 +38,13 @@ import torch
 from .configuration_structure_clip import StructureCLIPConfig
 from .modeling_structure_clip import StructureCLIPModel
 
+
 logger = logging.getLogger(__name__)
 
 CHECKPOINT_KEYS = ("clip", "transformer")
 # Written by `torch.jit` CLIP models as plain ints; OpenAI's own `build_model` deletes them (clip/model.py).
 OPENAI_CLIP_METADATA_KEYS = ("input_resolution", "context_length", "vocab_size")
-# Keys of the original KEE that never take part in the forward pass (SPEC §6): BERT's pooler, the
+# Keys of the original KEE that never take part in the forward pass (docs/method.md §6): BERT's pooler, the
 # Linear(2304, 768) that the modified model/bert.py creates but does not use, and the position_ids
 # buffer (always arange; our BERT embeddings rebuild it).
 KEE_DEAD_KEY_PATTERN = re.compile(r"^model\.(pooler\..*|linear\.(weight|bias)|embeddings\.position_ids)$")
@@ -227,7 +228,7 @@ def infer_config(clip_state_dict: dict, kee_state_dict: dict, **overrides) -> St
 # ----------------------------------------------------------------------------------------------------
 
 def load_original_checkpoint(path: str | Path) -> dict:
-    """torch.load with weights_only=True (never unpickle arbitrary objects, SPEC §6) + format check."""
+    """torch.load with weights_only=True (never unpickle arbitrary objects, docs/method.md §6) + format check."""
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, KeyError, EOFError, ValueError) as error:

@@ -6,7 +6,7 @@ ranks first (with `torch.distributed.nn.functional.all_gather`, to keep gradient
 
 Shapes: ``image_embeds`` [N, D] (L2-normalised), ``text_embeds`` [N, D] (row i is the caption of image i).
 
-Recipes (SPEC section 2):
+Recipes (docs/method.md §2):
 - "original": max-violation hinge on image x fused-text scores + 5 x margin ranking of true vs negative caption
   on plain CLIP text (original model/utils.py `WinoLoss` and `MarginLoss`, model/train.py).
 - "infonce": CLIP's symmetric InfoNCE where the negative captions are extra text columns (NegCLIP).
@@ -15,6 +15,7 @@ Recipes (SPEC section 2):
 
 import torch
 import torch.nn.functional as F
+
 
 # The original hides the positive pair from the hardest-negative search by subtracting 10 on the diagonal
 # (model/utils.py, `WinoLoss.forward`); with scores bounded by |1 + knowledge_weight| this equals masking.
@@ -141,9 +142,60 @@ def structure_clip_losses(
     return terms
 
 
+
+
+def hinge_warmup_active(config, optimizer_step: int | None) -> bool:
+    """The original averages the hinge's text->image direction over its first 100 optimizer steps of epoch 0
+    (zjukg/Structure-CLIP model/train.py, `epoch == 0 and i < 100`; docs/method.md §2). `optimizer_step` counts
+    completed optimizer steps, so every micro-batch of one gradient-accumulation window shares it; None (no
+    training loop, e.g. evaluation or a pipeline) means no warm-up."""
+    return optimizer_step is not None and optimizer_step < config.hinge_warmup_steps
+
+
+def structure_clip_loss_terms(
+    config,
+    image_embeds: torch.Tensor,
+    text_embeds: torch.Tensor,
+    plain_text_embeds: torch.Tensor | None,
+    logit_scale_parameter: torch.Tensor,
+    negative_text_embeds: torch.Tensor | None = None,
+    negative_plain_text_embeds: torch.Tensor | None = None,
+    negative_mask: torch.Tensor | None = None,
+    optimizer_step: int | None = None,
+) -> dict[str, torch.Tensor]:
+    """The one loss entry point: `config`'s recipe and hyper-parameters on (possibly all-gathered) embeddings.
+
+    `StructureCLIPModel.forward(return_loss=True)`, the multi-process training loss and the Trainer all call this,
+    so the recipe, the logit-scale clamp and the warm-up rule exist once. `logit_scale_parameter` is the model's
+    log-scale parameter (exponentiated and clamped here, as CLIP does). The terms are computed in float32 with
+    autocast off, whatever the caller's precision, so one process and several (which all-gather float32
+    embeddings) train the same loss."""
+
+    def as_float(tensor):
+        return tensor.float() if tensor is not None else None
+
+    with torch.autocast(device_type=image_embeds.device.type, enabled=False):
+        return structure_clip_losses(
+            config.loss_recipe,
+            as_float(image_embeds),
+            as_float(text_embeds),
+            plain_text_embeds=as_float(plain_text_embeds),
+            negative_text_embeds=as_float(negative_text_embeds),
+            negative_plain_text_embeds=as_float(negative_plain_text_embeds),
+            negative_mask=negative_mask,
+            logit_scale=logit_scale_parameter.float().exp().clamp(max=config.max_logit_scale),
+            hinge_margin=config.hinge_margin,
+            hinge_text_to_image_mean=hinge_warmup_active(config, optimizer_step),
+            negative_margin=config.negative_margin,
+            negative_loss_weight=config.negative_loss_weight,
+        )
+
+
 __all__ = [
+    "hinge_warmup_active",
     "infonce_with_hard_negatives_loss",
     "max_violation_hinge_loss",
     "negative_margin_ranking_loss",
+    "structure_clip_loss_terms",
     "structure_clip_losses",
 ]

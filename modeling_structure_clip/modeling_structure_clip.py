@@ -1,6 +1,6 @@
 """PyTorch Structure-CLIP (Huang et al., AAAI 2024, arXiv 2305.06152) on top of transformers' CLIP and BERT layers.
 
-What is new relative to CLIP (SPEC.md section 1), everything else is reused as is:
+What is new relative to CLIP (docs/method.md §1), everything else is reused as is:
 - phrase embedding: each head/relation/tail phrase (5 BERT tokens) goes through BERT's embedding layer only and
   is mean-pooled;
 - triple composition ``e = h + r - t``;
@@ -28,9 +28,10 @@ from transformers.utils import ModelOutput, logging
 from transformers.utils.generic import can_return_tuple
 
 from .configuration_structure_clip import StructureCLIPConfig
-from .losses_structure_clip import structure_clip_losses
+from .losses_structure_clip import structure_clip_loss_terms
 from .modeling_structure_clip_inputs import StructureCLIPInputChecks
 from .modeling_structure_clip_knowledge import StructureCLIPKnowledgeModel, _uses_safe_init
+
 
 logger = logging.get_logger(__name__)
 
@@ -155,8 +156,6 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         # The original's `transformer.linear`, Linear(768, 512) with bias.
         self.knowledge_projection = nn.Linear(self.knowledge_embed_dim, config.projection_dim)
         self.logit_scale = nn.Parameter(torch.tensor(config.logit_scale_init_value))
-        # Training forwards with a loss seen so far, for the original's 100-step hinge warm-up (not saved).
-        self.hinge_steps_seen = 0
         self.post_init()
 
     # ----------------------------------------------------------------------------------------- encoders
@@ -292,6 +291,7 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         output_hidden_states: bool | None = None,
         return_dict: bool | None = None,
         interpolate_pos_encoding: bool = False,
+        optimizer_step: int | None = None,
     ) -> StructureCLIPOutput | tuple:
         r"""
         Args:
@@ -304,35 +304,32 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
             negative_*: one hard-negative caption per caption, with its own triples (training only).
             negative_mask: [batch], 1 = the row has a real negative.
             return_loss: compute `config.loss_recipe`; needs as many images as captions. Never on by default.
+            optimizer_step: optimizer steps completed so far by the training loop, for the original recipe's hinge
+                warm-up (`config.hinge_warmup_steps`); None (the default) means no warm-up.
         """
         return_dict = return_dict if return_dict is not None else self.config.return_dict
-        tower_kwargs = {}
-        if output_attentions is not None:
-            tower_kwargs["output_attentions"] = output_attentions
-        if output_hidden_states is not None:
-            tower_kwargs["output_hidden_states"] = output_hidden_states
+        tower_kwargs = {
+            name: value
+            for name, value in (("output_attentions", output_attentions), ("output_hidden_states", output_hidden_states))
+            if value is not None
+        }
         self._validate_forward_inputs(locals())
 
-        text_parts = (None,) * 5
+        # 1. Towers, projections and the KEE fusion
+        text_embeds, plain_text_embeds, knowledge_embeds, text_outputs, knowledge_outputs = (None,) * 5
         if input_ids is not None:
-            text_parts = self._encode_text(
+            text_embeds, plain_text_embeds, knowledge_embeds, text_outputs, knowledge_outputs = self._encode_text(
                 input_ids, attention_mask, head_ids, relation_ids, tail_ids, triple_mask, **tower_kwargs
             )
-        text_embeds, plain_text_embeds, knowledge_embeds, text_outputs, knowledge_outputs = text_parts
         image_embeds, vision_outputs = None, None
         if pixel_values is not None:
             image_embeds, vision_outputs = self._encode_image(pixel_values, interpolate_pos_encoding, **tower_kwargs)
-
-        logits_per_image = logits_per_text = None
-        if text_embeds is not None and image_embeds is not None:
-            logits_per_text = text_embeds @ image_embeds.t().to(text_embeds.device)
-            if self.config.scale_logits:
-                logits_per_text = logits_per_text * self.logit_scale.exp()
-            logits_per_image = logits_per_text.t()
-
+        # 2. Logits
+        logits_per_image, logits_per_text = self._logits(text_embeds, image_embeds)
+        # 3. The hard negatives, then the optional loss
         negative_text_embeds = negative_plain_text_embeds = None
         if negative_input_ids is not None:
-            # The original recipe ranks negatives by plain CLIP text only (SPEC section 2): skip their KEE pass then.
+            # The original recipe ranks negatives by plain CLIP text only (docs/method.md §2): skip their KEE then.
             negatives_need_knowledge = not (return_loss and self.config.loss_recipe == "original")
             negative_text_embeds, negative_plain_text_embeds, _, _, _ = self._encode_text(
                 negative_input_ids, negative_attention_mask,
@@ -341,9 +338,9 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
             )  # fmt: skip
         terms = {}
         if return_loss:
-            terms = self._compute_losses(
-                image_embeds, text_embeds, plain_text_embeds, negative_text_embeds, negative_plain_text_embeds,
-                negative_mask,
+            terms = structure_clip_loss_terms(
+                self.config, image_embeds, text_embeds, plain_text_embeds, self.logit_scale,
+                negative_text_embeds, negative_plain_text_embeds, negative_mask, optimizer_step,
             )  # fmt: skip
         output = StructureCLIPOutput(
             loss=sum(terms.values()) if terms else None,
@@ -364,29 +361,14 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         )
         return output if return_dict else output.to_tuple()
 
-    def _compute_losses(
-        self, image_embeds, text_embeds, plain_text_embeds, negative_fused, negative_plain, negative_mask
-    ) -> dict[str, torch.Tensor]:
-        config = self.config
-        # The original's warm-up counts its first 100 optimisation steps (model/train.py `epoch == 0 and i < 100`);
-        # here, training forwards with a loss (micro-batches under gradient accumulation).
-        warming_up = self.hinge_steps_seen < config.hinge_warmup_steps
-        if self.training:
-            self.hinge_steps_seen += 1
-        return structure_clip_losses(
-            config.loss_recipe,
-            image_embeds,
-            text_embeds,
-            plain_text_embeds=plain_text_embeds,
-            negative_text_embeds=negative_fused,
-            negative_plain_text_embeds=negative_plain,
-            negative_mask=negative_mask,
-            logit_scale=self.logit_scale.exp().clamp(max=config.max_logit_scale),
-            hinge_margin=config.hinge_margin,
-            hinge_text_to_image_mean=warming_up and self.training,
-            negative_margin=config.negative_margin,
-            negative_loss_weight=config.negative_loss_weight,
-        )
+    def _logits(self, text_embeds, image_embeds) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+        """(logits_per_image, logits_per_text): dot products, times exp(logit_scale) when `config.scale_logits`."""
+        if text_embeds is None or image_embeds is None:
+            return None, None
+        logits_per_text = text_embeds @ image_embeds.t().to(text_embeds.device)
+        if self.config.scale_logits:
+            logits_per_text = logits_per_text * self.logit_scale.exp()
+        return logits_per_text.t(), logits_per_text
 
     # ----------------------------------------------------------------------------------------- saving / init
     def save_pretrained(self, save_directory, *args, **kwargs):
@@ -473,7 +455,7 @@ def _copy_bert_weights(knowledge_model: StructureCLIPKnowledgeModel, bert: BertM
     if len(bert.encoder.layer) < num_layers:
         raise ValueError(f"The BERT checkpoint has {len(bert.encoder.layer)} layers; the KEE needs {num_layers}.")
     knowledge_model.embeddings.load_state_dict(bert.embeddings.state_dict(), strict=True)
-    for kee_layer, bert_layer in zip(knowledge_model.encoder.layer, bert.encoder.layer):
+    for kee_layer, bert_layer in zip(knowledge_model.encoder.layer, bert.encoder.layer, strict=False):
         kee_layer.load_state_dict(bert_layer.state_dict(), strict=True)
 
 

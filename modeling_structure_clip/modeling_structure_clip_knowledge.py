@@ -1,6 +1,6 @@
 """The Knowledge-Enhanced Encoder (KEE) of Structure-CLIP, built from transformers' own BERT layers.
 
-SPEC.md section 1: each head/relation/tail phrase (5 BERT tokens) goes through BERT's embedding layer only and is
+docs/method.md §1: each head/relation/tail phrase (5 BERT tokens) goes through BERT's embedding layer only and is
 mean-pooled; a triple is `h + r - t`; the triple vectors of a caption (no position embedding, no CLS) run through
 6 BERT layers under the slot mask; the caption's knowledge is the state of slot 0. The projection to CLIP's space
 lives in `StructureCLIPModel` (`knowledge_projection`).
@@ -19,8 +19,9 @@ from transformers.utils.output_capturing import capture_outputs
 
 from .configuration_structure_clip import StructureCLIPKnowledgeConfig
 
+
 # transformers 4.19, which the original ran on, masked attention with an additive -10000
-# (`ModuleUtilsMixin.get_extended_attention_mask`); SPEC section 1.
+# (`ModuleUtilsMixin.get_extended_attention_mask`); docs/method.md §1.
 ORIGINAL_MASK_VALUE = -10000.0
 
 
@@ -30,6 +31,13 @@ def _uses_safe_init(cls) -> bool:
     before CLIP's own `_init_weights` sees them, so fresh towers would differ between `__init__` and
     `from_pretrained`; with False they are initialised exactly as in `CLIPModel`."""
     return False
+
+
+def _autocast_dtype(device: torch.device, default: torch.dtype) -> torch.dtype:
+    """The dtype autocast computes in on `device`, or `default` when autocast is off there."""
+    if torch.is_autocast_enabled(device.type):
+        return torch.get_autocast_dtype(device.type)
+    return default
 
 
 class StructureCLIPKnowledgeModel(PreTrainedModel):
@@ -95,7 +103,9 @@ class StructureCLIPKnowledgeModel(PreTrainedModel):
         if self.config.slot_masking == "additive_10000":
             mask_value = ORIGINAL_MASK_VALUE
         else:
-            mask_value = torch.finfo(dtype).min
+            # Under autocast the scores are computed in the autocast dtype: float32's minimum would round to -inf
+            # there (float16 always, bfloat16 too), and a fully masked row would then give NaN.
+            mask_value = max(torch.finfo(dtype).min, torch.finfo(_autocast_dtype(triple_mask.device, dtype)).min)
         return (1.0 - triple_mask.to(dtype))[:, None, None, :] * mask_value
 
     @capture_outputs

@@ -1,14 +1,17 @@
 """Text and images -> tensors for Structure-CLIP: scene graphs, semantic negatives, the processor.
 
 Importing this package does not import spaCy (the parser loads it on first use) and never imports
-``modeling_structure_clip`` (STYLE §1: the two packages do not depend on each other).
+``modeling_structure_clip`` (the two packages do not depend on each other: both ship to the Hub as flat remote code).
 """
 
 from transformers import AutoProcessor
 
 from .processing_structure_clip import MODEL_INPUT_NAMES, StructureCLIPProcessor
 from .scene_graph import SceneGraph
+from .scene_graph_backends import RULES, load_scene_graph_parser
+from .scene_graph_factual_format import parse_factual_text, scene_graph_from_factual_text
 from .scene_graph_parser import PARSER_VERSION, SceneGraphParser, load_spacy_pipeline
+from .scene_graph_seq2seq import SEQ2SEQ_PARSER_VERSION, Seq2SeqSceneGraphParser
 from .semantic_negatives import (
     ATTRIBUTE_SWAP,
     NO_NEGATIVE,
@@ -23,8 +26,9 @@ from .semantic_negatives import (
     relation_swap_negative,
 )
 
+
 # The installed package answers AutoProcessor.from_pretrained(folder) with this class even without
-# trust_remote_code (a locally registered class wins over Hub code, HF_NOTES "Remote code"). The key
+# trust_remote_code (in transformers 5 a locally registered class wins over Hub code). The key
 # is the model_type string, so this file needs no import of the model's config class.
 AutoProcessor.register("structure_clip", StructureCLIPProcessor, exist_ok=True)
 
@@ -35,15 +39,21 @@ __all__ = [
     "NO_NEGATIVE_REASONS",
     "PARSER_VERSION",
     "RELATION_SWAP",
+    "RULES",
+    "SEQ2SEQ_PARSER_VERSION",
     "NegativeBatch",
     "NegativeOutcome",
     "SceneGraph",
     "SceneGraphParser",
     "SemanticNegative",
+    "Seq2SeqSceneGraphParser",
     "StructureCLIPProcessor",
     "attribute_swap_negative",
     "build_negatives",
+    "load_scene_graph_parser",
     "load_spacy_pipeline",
     "negative_for_graph",
+    "parse_factual_text",
     "relation_swap_negative",
+    "scene_graph_from_factual_text",
 ]

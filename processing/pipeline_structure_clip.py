@@ -2,7 +2,7 @@
 
 The stock ``ZeroShotImageClassificationPipeline`` only tokenises the labels, so Structure-CLIP's
 Knowledge-Enhanced Encoder sees *no triples* and adds the same constant "null knowledge" vector to
-every label (SPEC §1, "No triples"): the ranking is then essentially the CLIP text tower's. This
+every label (docs/method.md §1, "No triples"): the ranking is then essentially the CLIP text tower's. This
 subclass keeps everything the stock pipeline does (template, tokenisation, image processing,
 softmax) and adds the triple tensors (``head_ids``, ``relation_ids``, ``tail_ids``,
 ``triple_mask``) that the model's ``forward`` accepts.
@@ -14,8 +14,8 @@ stock pipeline.
 
 Parsing goes through the ``StructureCLIPProcessor`` that ``pipeline(...)`` loads next to the model
 (``_load_processor = True``), so this file needs nothing but transformers: it is shipped flat to
-the Hub as remote code and registered via ``custom_pipelines`` in config.json (HF_NOTES,
-"Zero-shot image classification pipeline"). Loading it::
+the Hub as remote code and registered via ``custom_pipelines`` in config.json (transformers'
+custom-pipeline mechanism). Loading it::
 
     pipeline("zero-shot-image-classification", model=repo, trust_remote_code=True, revision=sha)
 """
@@ -25,8 +25,8 @@ import contextlib
 from transformers import AutoModelForZeroShotImageClassification, ZeroShotImageClassificationPipeline
 from transformers.pipelines import PIPELINE_REGISTRY
 
+
 TASK = "zero-shot-image-classification"
-TRIPLE_INPUT_NAMES = ("head_ids", "relation_ids", "tail_ids", "triple_mask")
 
 
 class StructureCLIPZeroShotImageClassificationPipeline(ZeroShotImageClassificationPipeline):
@@ -91,7 +91,7 @@ class StructureCLIPZeroShotImageClassificationPipeline(ZeroShotImageClassificati
         else:
             # The processor parses each label and encodes its triples exactly as in training.
             encoded = self.processor(text=list(candidate_labels), return_tensors="pt")
-        return {name: encoded[name] for name in TRIPLE_INPUT_NAMES}
+        return {name: encoded[name] for name in self.processor.triple_input_names}
 
 
 @contextlib.contextmanager

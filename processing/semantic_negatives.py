@@ -1,4 +1,4 @@
-"""Seeded semantic hard negatives built from a caption's scene graph (SPEC §3).
+"""Seeded semantic hard negatives built from a caption's scene graph (docs/method.md §3).
 
 Two kinds, each returned with its own triples:
 
@@ -7,7 +7,7 @@ Two kinds, each returned with its own triples:
 - **attribute swap**: exchange the attributes of two *different* objects, e.g.
   "a red car next to a white dog" -> "a white car next to a red dog".
 
-What differs from the original data (SPEC §3):
+What differs from the original data (docs/method.md §3):
 
 - the original swapped the *first* relation with a raw ``str.replace``, so "man" also hit "woman";
   here the swap works on the parser's character spans (whole words / noun phrases only), fixes
@@ -33,19 +33,21 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Union
 
 from .scene_graph import HTML_TAG_PATTERN, Span
+from .scene_graph_lexicon import NUMBER_WORDS
+
 
 Triple = tuple[str, str, str]
-SeedOrRng = Union[int, random.Random]
+SeedOrRng = int | random.Random
 
 RELATION_SWAP = "relation_swap"
 ATTRIBUTE_SWAP = "attribute_swap"
 NO_NEGATIVE = "none"
 
-# Why a caption got no negative (the explicit outcome SPEC §3 asks for instead of a stale copy).
+# Why a caption got no negative (the explicit outcome docs/method.md §3 asks for instead of a stale copy).
 NOTHING_TO_SWAP = "nothing_to_swap"  # no relation, and fewer than two different objects with attributes
 NO_VALID_SWAP = "no_valid_swap"  # candidates exist, but every swap is unchanged, overlapping or unlocatable
 NO_NEGATIVE_REASONS = {
@@ -61,7 +63,7 @@ _QUANTIFIERS = {"many", "several", "some", "few", "other", "each", "every", "all
                 "both", "such", "same", "various", "numerous", "multiple", "lots", "much", "any", "no"}
 # A phrase moved behind one of these would get two determiners: "in her a beautiful girl".
 _POSSESSIVES = {"my", "your", "his", "her", "its", "our", "their", "'s", "’s"}
-_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+_NUMBER_WORDS = set(NUMBER_WORDS)
 _SINGULAR_QUANTITIES = {"1", "one", "a", "an", "single"}
 # Words whose first letter does not predict the a/an sound.
 _AN_DESPITE_CONSONANT = ("hour", "honest", "honor", "honour", "heir", "8", "11", "18", "80")
@@ -80,8 +82,8 @@ class SemanticNegative:
 
 @dataclass(frozen=True)
 class NegativeOutcome:
-    negative: Optional[SemanticNegative]
-    reason: Optional[str] = None  # a key of NO_NEGATIVE_REASONS when negative is None
+    negative: SemanticNegative | None
+    reason: str | None = None  # a key of NO_NEGATIVE_REASONS when negative is None
 
     @property
     def kind(self) -> str:
@@ -93,11 +95,11 @@ class NegativeBatch:
     outcomes: list[NegativeOutcome] = field(default_factory=list)
 
     @property
-    def captions(self) -> list[Optional[str]]:
+    def captions(self) -> list[str | None]:
         return [o.negative.caption if o.negative else None for o in self.outcomes]
 
     @property
-    def triples(self) -> list[Optional[list[Triple]]]:
+    def triples(self) -> list[list[Triple] | None]:
         return [o.negative.triples if o.negative else None for o in self.outcomes]
 
     @property
@@ -141,13 +143,13 @@ def relation_swap_candidates(graph) -> list[SemanticNegative]:
     return _distinct_captions(_swap_relation(graph, index) for index in range(len(graph.relations)))
 
 
-def relation_swap_negative(graph, seed: SeedOrRng = 0) -> Optional[SemanticNegative]:
+def relation_swap_negative(graph, seed: SeedOrRng = 0) -> SemanticNegative | None:
     """Swap subject and object noun phrases of one seeded-random relation; None if none works."""
     candidates = relation_swap_candidates(graph)
     return caption_rng(seed, graph.caption).choice(candidates) if candidates else None
 
 
-def _swap_relation(graph, index: int) -> Optional[SemanticNegative]:
+def _swap_relation(graph, index: int) -> SemanticNegative | None:
     subject, predicate, obj = graph.relations[index]
     spans = _relation_spans(graph, index)
     if spans is None:
@@ -168,14 +170,14 @@ def _swap_relation(graph, index: int) -> Optional[SemanticNegative]:
     return SemanticNegative(new_caption, triples, RELATION_SWAP, (first_text, second_text))
 
 
-def _relation_spans_of(graph) -> Optional[list]:
+def _relation_spans_of(graph) -> list | None:
     """The graph's relation spans, or None when missing or not aligned with its relations
     (hand-edited JSON); callers then fall back to whole-word head matching."""
     spans = graph.relation_spans
     return spans if spans is not None and len(spans) == len(graph.relations) else None
 
 
-def _relation_spans(graph, index: int) -> Optional[tuple[Span, Span]]:
+def _relation_spans(graph, index: int) -> tuple[Span, Span] | None:
     if _relation_spans_of(graph) is not None:
         subject_span, object_span = graph.relation_spans[index]
         return tuple(subject_span), tuple(object_span)
@@ -196,7 +198,7 @@ def _relation_swapped_triples(graph, subject_span, object_span, subject, obj) ->
     move at all); an attribute outside every phrase ("the man is tall") now describes whoever
     stands at its place, matched by name.
     """
-    def renamed(name: str, span: Optional[Span]) -> str:
+    def renamed(name: str, span: Span | None) -> str:
         if span is not None:
             if _overlaps(span, subject_span):
                 return obj
@@ -208,7 +210,7 @@ def _relation_swapped_triples(graph, subject_span, object_span, subject, obj) ->
     relation_spans = _relation_spans_of(graph) or [(None, None)] * len(graph.relations)
     relations = [
         (renamed(s, s_span), p, renamed(o, o_span))
-        for (s, p, o), (s_span, o_span) in zip(graph.relations, relation_spans)
+        for (s, p, o), (s_span, o_span) in zip(graph.relations, relation_spans, strict=False)
     ]
     phrases = [subject_span, object_span] + [p for pair in (_relation_spans_of(graph) or []) for p in pair]
     attributes = []
@@ -263,13 +265,13 @@ def _distinct_captions(negatives) -> list[SemanticNegative]:
     return candidates
 
 
-def attribute_swap_negative(graph, seed: SeedOrRng = 0) -> Optional[SemanticNegative]:
+def attribute_swap_negative(graph, seed: SeedOrRng = 0) -> SemanticNegative | None:
     """Exchange the attributes of two different objects, picked by the seed; None if none works."""
     candidates = attribute_swap_candidates(graph)
     return caption_rng(seed, graph.caption).choice(candidates) if candidates else None
 
 
-def _swap_attributes(graph, spans, i: int, j: int) -> Optional[SemanticNegative]:
+def _swap_attributes(graph, spans, i: int, j: int) -> SemanticNegative | None:
     (object_i, attribute_i), (object_j, attribute_j) = graph.attributes[i], graph.attributes[j]
     # Same object name ("a black dog and a white dog"): the swap would mean the same thing.
     if object_i == object_j or attribute_i.lower() == attribute_j.lower():
@@ -297,7 +299,7 @@ def _swap_attributes(graph, spans, i: int, j: int) -> Optional[SemanticNegative]
     return SemanticNegative(new_caption, _triples(graph.relations, attributes), ATTRIBUTE_SWAP, swapped)
 
 
-def _attribute_span(graph, index: int) -> Optional[Span]:
+def _attribute_span(graph, index: int) -> Span | None:
     spans = graph.attribute_spans
     if spans is not None and len(spans) == len(graph.attributes):
         return tuple(spans[index])
@@ -412,7 +414,7 @@ def _indefinite_article(phrase: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
-def _unique_word_span(caption: str, word: str) -> Optional[Span]:
+def _unique_word_span(caption: str, word: str) -> Span | None:
     if not word:
         return None
     matches = list(re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", caption, flags=re.IGNORECASE))

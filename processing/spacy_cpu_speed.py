@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
+
 logger = logging.getLogger(__name__)
 
 # The parser's components; the other pipes are disabled while parsing (scene_graph_parser.UNUSED_PIPES).

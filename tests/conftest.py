@@ -1,19 +1,13 @@
-"""Shared test setup: examples/ on sys.path, one torch thread per test process."""
+"""Shared test setup: one torch thread per test process, fixtures for the shared data and the parser."""
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES_DIR = REPO_ROOT / "examples"
-TESTS_DIR = REPO_ROOT / "tests"
-SHARED_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 
-for path in (EXAMPLES_DIR, TESTS_DIR):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 
 # Tests are tiny; extra threads only fight each other (and pytest-xdist workers) on a 2-core machine.
 os.environ.setdefault("OMP_NUM_THREADS", "1")

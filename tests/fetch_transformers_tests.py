@@ -1,7 +1,7 @@
 """Fetch transformers' own test suite (the `tests/` tree of the PyPI sdist) for the conformance test.
 
 `tests/test_modeling_common.py` (ModelTesterMixin) ships in the transformers sdist but not in the
-wheel (HF_NOTES.md, "Transformers' own model test suite"). We never commit those files: this script
+wheel. We never commit those files: this script
 downloads the sdist of the *installed* transformers version with pip and extracts only its `tests/`
 folder into a git-ignored cache, where tests/test_model_conformance.py finds it.
 
@@ -23,6 +23,7 @@ import tarfile
 import tempfile
 import types
 from pathlib import Path
+
 
 logger = logging.getLogger(__name__)
 

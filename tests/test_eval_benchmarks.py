@@ -7,9 +7,10 @@ import math
 import pytest
 import torch
 
-import structured_benchmarks as bench
-import synthetic_benchmark
-from test_eval_helpers import (
+from structure_clip.evaluation import benchmarks as bench
+from structure_clip.evaluation import order_perturbations
+from structure_clip.synthetic import benchmark as synthetic_benchmark
+from tests.eval_fixtures import (
     OracleScorer,
     image_colour,
     make_image,
@@ -115,7 +116,7 @@ def test_shared_coco_karpathy_tsv_reads_as_5k_retrieval(shared_data_dir, tmp_pat
         image.parent.mkdir(parents=True, exist_ok=True)
         image.touch()
     retrieval = bench.retrieval_set_from_pairs(bench.read_caption_annotations(tsv, tmp_path))
-    assert len(retrieval.images) == 5000 and len(retrieval.texts) == 25010  # SPEC §4: Karpathy 5k test
+    assert len(retrieval.images) == 5000 and len(retrieval.texts) == 25010  # docs/method.md §4: Karpathy 5k test
     assert torch.bincount(retrieval.text_to_image).min() >= 5
     assert retrieval.texts[0] == "A man with a red helmet on a small moped on a dirt road."  # no trailing \r
 
@@ -138,9 +139,9 @@ def test_retrieval_set_and_oracle_recall(tmp_path):
 def test_order_perturbations_are_seeded_permutations(tmp_path):
     annotations = write_karpathy_blip_json(tmp_path / "coco", num_images=2)
     pairs = bench.read_caption_annotations(annotations, tmp_path / "coco")
-    items, skipped = bench.build_order_items(pairs, seed=0)
-    again, _ = bench.build_order_items(pairs, seed=0)
-    other_seed, _ = bench.build_order_items(pairs, seed=1)
+    items, skipped = order_perturbations.build_order_items(pairs, seed=0)
+    again, _ = order_perturbations.build_order_items(pairs, seed=0)
+    other_seed, _ = order_perturbations.build_order_items(pairs, seed=1)
     assert skipped == 0 and len(items) == 8
     assert [item.candidates for item in items] == [item.candidates for item in again]
     assert [item.candidates for item in items] != [item.candidates for item in other_seed]
@@ -156,22 +157,22 @@ def test_order_noun_shuffle_moves_only_nouns_and_adjectives():
     tags = ["DET", "ADJ", "NOUN", "ADP", "DET", "ADJ", "NOUN"]
     import random
 
-    shuffled = bench.perturb_word_order(words, tags, "shuffle_nouns_and_adjectives", random.Random(3))
+    shuffled = order_perturbations.perturb_word_order(words, tags, "shuffle_nouns_and_adjectives", random.Random(3))
     assert [shuffled[i] for i in (0, 3, 4)] == ["a", "on", "a"]
-    others = bench.perturb_word_order(words, tags, "shuffle_all_but_nouns_and_adjectives", random.Random(3))
+    others = order_perturbations.perturb_word_order(words, tags, "shuffle_all_but_nouns_and_adjectives", random.Random(3))
     assert [others[i] for i in (1, 2, 5, 6)] == ["red", "dog", "green", "sofa"]
-    shuffled_trigrams = bench.perturb_word_order(words, tags, "shuffle_trigrams", random.Random(0))
+    shuffled_trigrams = order_perturbations.perturb_word_order(words, tags, "shuffle_trigrams", random.Random(0))
     trigrams = [words[0:3], words[3:6], words[6:]]
     orders = [sum(order, []) for order in itertools.permutations(trigrams)]
     assert shuffled_trigrams in orders
-    within = bench.perturb_word_order(words, tags, "shuffle_within_trigrams", random.Random(0))
+    within = order_perturbations.perturb_word_order(words, tags, "shuffle_within_trigrams", random.Random(0))
     assert [sorted(within[i : i + 3]) for i in (0, 3, 6)] == [sorted(trigram) for trigram in trigrams]
 
 
 def test_order_skips_unshufflable_captions_and_scores_with_oracle(tmp_path):
     make_image(tmp_path / "a.jpg", 0)
     image = bench.ImageRef(str(tmp_path / "a.jpg"))
-    items, skipped = bench.build_order_items([(image, ["Dogs.", "A dog chasing a red ball in the park"])])
+    items, skipped = order_perturbations.build_order_items([(image, ["Dogs.", "A dog chasing a red ball in the park"])])
     assert skipped == 1 and len(items) == 1
     metrics = bench.evaluate_order(OracleScorer({items[0].candidates[0]: "any"}), items, skipped)
     assert metrics == {"accuracy": 1.0, "num_items": 1, "num_skipped_unshufflable": 1}
@@ -239,7 +240,7 @@ def test_winoground_save_to_disk_layout(tmp_path):
     import datasets
     from PIL import Image
 
-    from test_eval_helpers import COLOURS
+    from tests.eval_fixtures import COLOURS
 
     rows = {
         "id": [0, 1],

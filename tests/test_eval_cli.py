@@ -1,4 +1,4 @@
-"""evaluate.py end to end on tiny offline models, and the scorers against the models' own forward pass."""
+"""evaluate_structure_clip.py end to end on tiny offline models, and the scorers against the models' own forward pass."""
 
 import json
 import logging
@@ -7,9 +7,14 @@ import pytest
 import torch
 from PIL import Image
 
-import evaluate
-from embedding_scorers import CLIPEmbeddingScorer, StructureCLIPEmbeddingScorer, load_scorer, scorer_for_model
-from test_eval_helpers import (
+from structure_clip.evaluation import runner as evaluate
+from structure_clip.evaluation.scorers import (
+    CLIPEmbeddingScorer,
+    StructureCLIPEmbeddingScorer,
+    load_scorer,
+    scorer_for_model,
+)
+from tests.eval_fixtures import (
     make_image,
     save_tiny_clip,
     write_aro,
@@ -17,6 +22,7 @@ from test_eval_helpers import (
     write_sugarcrepe,
     write_winoground_release,
 )
+
 
 SYNTHETIC_SIZE = "4"
 
@@ -51,10 +57,9 @@ def tiny_clip_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tiny_structure_clip_dir(tmp_path_factory):
-    pytest.importorskip("tiny_models", reason="needs tests/tiny_models.py (H1)")
     from modeling_structure_clip import StructureCLIPModel
-    from tiny_models import tiny_structure_clip_config
-    from tiny_processors import CLIP_SPECIAL_IDS, make_tiny_processor, tiny_vocab_sizes
+    from tests.tiny_models import tiny_structure_clip_config
+    from tests.tiny_processors import CLIP_SPECIAL_IDS, make_tiny_processor, tiny_vocab_sizes
 
     directory = tmp_path_factory.mktemp("tiny_structure_clip")
     sizes = tiny_vocab_sizes()
@@ -131,7 +136,7 @@ def test_clip_scorer_matches_clip_forward(tiny_clip_dir, tmp_path):
 
 
 def test_scorer_keeps_a_training_model_in_training_mode():
-    from test_eval_helpers import tiny_clip_model, tiny_clip_processor
+    from tests.eval_fixtures import tiny_clip_model, tiny_clip_processor
 
     processor = tiny_clip_processor()
     model = tiny_clip_model(processor.tokenizer).train()
@@ -150,7 +155,7 @@ def test_structure_clip_scorer_uses_triples_and_fused_text(tiny_structure_clip_d
     swapped = scorer.encode_texts(texts, triples=[[("horse", "on", "man")], [("tree", "near", "dog")], []])
     assert not torch.allclose(with_triples[:2], swapped[:2])  # the KEE sees each caption's own triples
     assert torch.allclose(with_triples[2], swapped[2])  # same (empty) triples, same embedding
-    # Fused text = normalize(clip) + 0.2 * normalize(kee), not re-normalised (SPEC §1).
+    # Fused text = normalize(clip) + 0.2 * normalize(kee), not re-normalised (docs/method.md §1).
     assert not torch.allclose(with_triples.norm(dim=-1), torch.ones(3), atol=1e-3)
     inputs = scorer.processor(text=texts, triples=[[tuple(t) for t in ts] for ts in triples], padding=True,
                               return_tensors="pt")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from structured_metrics import (
+from structure_clip.evaluation.metrics import (
     macro_accuracy,
     multi_candidate_accuracy,
     pairwise_accuracy,

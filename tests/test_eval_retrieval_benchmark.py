@@ -3,6 +3,7 @@
 import importlib.util
 from pathlib import Path
 
+
 BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "retrieval_ranking.py"
 
 

@@ -6,7 +6,8 @@ import pytest
 import yaml
 from huggingface_hub import ModelCard
 
-from model_card_builder import DEFAULT_TEMPLATE, build_model_card, check_results_belong_to, read_results
+from structure_clip.hub.model_card import DEFAULT_TEMPLATE, build_model_card, check_results_belong_to, read_results
+
 
 CONFIG = {
     "model_type": "structure_clip",
@@ -19,7 +20,7 @@ CONFIG = {
     "knowledge_config": {"num_hidden_layers": 6},
 }
 
-# Records exactly as examples/evaluate.py writes them (CLIP_benchmark schema, one file per dataset).
+# Records exactly as examples/evaluate_structure_clip.py writes them (CLIP_benchmark schema, one file per dataset).
 # The values are arbitrary test data, chosen with many digits so that any rounding would show.
 RECORDS = {
     "vg_relation": {
@@ -53,7 +54,7 @@ def _write_records(folder):
     for dataset, record in RECORDS.items():
         payload = {"dataset": dataset, "model": "structure_clip", "pretrained": "outputs/sc", "language": "en", **record}
         (folder / f"{dataset}.json").write_text(json.dumps(payload))
-    (folder / "results.md").write_text("| not json |")  # evaluate.py writes this too; must be ignored
+    (folder / "results.md").write_text("| not json |")  # evaluate_structure_clip.py writes this too; must be ignored
     return folder
 
 
@@ -138,7 +139,7 @@ def test_card_source_itself_is_valid_metadata():
 def test_training_results_jsonl_is_rejected_as_not_evaluation_json(tmp_path):
     path = tmp_path / "results.jsonl"
     path.write_text('{"step": 1, "loss": 2.0}\n{"step": 2, "loss": 1.5}\n')
-    with pytest.raises(ValueError, match="results.jsonl: not a JSON document.*examples/evaluate.py"):
+    with pytest.raises(ValueError, match="results.jsonl: not a JSON document.*examples/evaluate_structure_clip.py"):
         read_results([path])
 
 

@@ -14,7 +14,8 @@ from processing.pipeline_structure_clip import (
     StructureCLIPZeroShotImageClassificationPipeline,
     structure_clip_pipeline_registered,
 )
-from test_hub_support import LABELS, sample_images, tiny_model_and_processor
+from tests.hub_support import LABELS, sample_images, tiny_model_and_processor
+
 
 torch.set_num_threads(1)
 
@@ -44,7 +45,7 @@ def _expected_probabilities(model, processor, image, labels, template, with_trip
         triples = dict(processor.encode_triples([graph.triples() for graph in graphs]))
     with torch.no_grad():
         logits = model(**text_inputs, pixel_values=pixel_values, **triples).logits_per_image[0]
-    return dict(zip(labels, logits.softmax(-1).tolist()))
+    return dict(zip(labels, logits.softmax(-1).tolist(), strict=False))
 
 
 def _by_label(predictions):
@@ -119,7 +120,7 @@ def test_several_images_in_one_call(model_and_processor):
     batched = custom(images, candidate_labels=LABELS, hypothesis_template="{}")
     assert len(batched) == 2
     batched_forward = custom(images, candidate_labels=LABELS, hypothesis_template="{}", batch_size=2)
-    for image, predictions, batched_predictions in zip(images, batched, batched_forward):
+    for image, predictions, batched_predictions in zip(images, batched, batched_forward, strict=False):
         single = custom(image, candidate_labels=LABELS, hypothesis_template="{}")
         assert _by_label(predictions) == pytest.approx(_by_label(single), abs=1e-6)
         assert _by_label(batched_predictions) == pytest.approx(_by_label(single), abs=1e-5)

@@ -24,20 +24,21 @@ import unittest
 import pytest
 import torch
 
-from fetch_transformers_tests import import_common_test_modules, locate_tests_dir
 from modeling_structure_clip import (
     StructureCLIPConfig,
     StructureCLIPKnowledgeConfig,
     StructureCLIPKnowledgeModel,
     StructureCLIPModel,
 )
-from tiny_models import (
+from tests.fetch_transformers_tests import import_common_test_modules, locate_tests_dir
+from tests.tiny_models import (
     random_captions,
     random_pixel_values,
     random_triples,
     tiny_knowledge_config,
     tiny_structure_clip_config,
 )
+
 
 torch.set_num_threads(1)
 
@@ -119,7 +120,7 @@ class StructureCLIPModelTest(ModelTesterMixin, unittest.TestCase):
     additional_model_inputs = ["pixel_values", "head_ids", "relation_ids", "tail_ids"]
     test_resize_embeddings = False  # two vocabularies (CLIP text, KEE wordpieces): no single embedding to resize
     # transformers only runs this check for models whose files carry a copyright year >= 2023; ours carry none,
-    # and this is exactly the check that catches weights `_init_weights` forgets (HF_NOTES, "Model").
+    # and this is exactly the check that catches weights `_init_weights` forgets (transformers 5: init.* skips loaded tensors).
     test_can_init_all_missing_weights_before_2023 = True
     _is_composite = True
 
@@ -134,7 +135,7 @@ class StructureCLIPModelTest(ModelTesterMixin, unittest.TestCase):
         self.config_tester.run_common_tests()
 
     # The common gradient-checkpointing tests require a gradient on *every* parameter. The original
-    # objective (hinge + margin ranking, SPEC §2) never uses `logit_scale`, so there it rightly gets none;
+    # objective (hinge + margin ranking, docs/method.md §2) never uses `logit_scale`, so there it rightly gets none;
     # InfoNCE + hinge uses every parameter, so run these tests with that recipe instead of skipping them.
     def test_training_gradient_checkpointing(self):
         self.model_tester.loss_recipe = "infonce+hinge"

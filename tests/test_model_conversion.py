@@ -1,4 +1,4 @@
-"""The original-checkpoint converter (SPEC §6) reproduces a model exactly, and fails loudly on bad input.
+"""The original-checkpoint converter (docs/method.md §6) reproduces a model exactly, and fails loudly on bad input.
 
 The test writes its own inverse mapping (transformers names -> OpenAI CLIP / original KEE names), independent
 of the converter's tables, builds an original-format `{"clip", "transformer", "acc"}` checkpoint from a tiny
@@ -21,7 +21,8 @@ from modeling_structure_clip.convert_original_structure_clip import (
     load_original_checkpoint,
     main,
 )
-from tiny_models import KNOWLEDGE_CLS_ID, KNOWLEDGE_SEP_ID, random_inputs, tiny_structure_clip_config
+from tests.tiny_models import KNOWLEDGE_CLS_ID, KNOWLEDGE_SEP_ID, random_inputs, tiny_structure_clip_config
+
 
 torch.set_num_threads(1)
 
@@ -82,7 +83,7 @@ def to_original_kee_state_dict(hf: dict, config) -> dict:
             out["linear." + key[len("knowledge_projection."):]] = value
     hidden = config.knowledge_config.hidden_size
     generator = torch.Generator().manual_seed(7)
-    # Dead weights of the original (SPEC §6): BERT pooler and the unused Linear(3 * hidden, hidden).
+    # Dead weights of the original (docs/method.md §6): BERT pooler and the unused Linear(3 * hidden, hidden).
     out["model.pooler.dense.weight"] = torch.randn(hidden, hidden, generator=generator)
     out["model.pooler.dense.bias"] = torch.randn(hidden, generator=generator)
     out["model.linear.weight"] = torch.randn(hidden, 3 * hidden, generator=generator)

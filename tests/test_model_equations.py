@@ -1,4 +1,4 @@
-"""Re-derive Structure-CLIP's equations (SPEC section 1 and 2) in plain torch and match the model to 1e-6.
+"""Re-derive Structure-CLIP's equations (docs/method.md §1 and 2) in plain torch and match the model to 1e-6.
 
 The reference reads the model's weights but none of its code: phrase mean over all 5 positions, h + r - t,
 BERT layers written out with the additive -10000 slot mask, slot 0, Linear, fusion without re-normalisation,
@@ -11,10 +11,11 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from tiny_models import random_inputs, tiny_structure_clip_config
 from transformers import CLIPConfig, CLIPModel
 
 from modeling_structure_clip import StructureCLIPModel
+from tests.tiny_models import random_inputs, tiny_structure_clip_config
+
 
 ATOL = 1e-6
 
@@ -173,8 +174,8 @@ def test_all_empty_caption_gets_the_constant_null_vector(model_and_inputs):
 def test_losses_match_the_original(model_and_inputs):
     model, inputs = model_and_inputs
     clip = plain_clip_from(model)
-    model.train()  # dropout is 0 in this config; train mode enables the 1-step warm-up
-    outputs = [model(**inputs, return_loss=True) for _ in range(2)]
+    # The 1-step warm-up: optimizer step 0 averages the text->image direction, step 1 no longer does.
+    outputs = [model(**inputs, return_loss=True, optimizer_step=step) for step in range(2)]
     with torch.no_grad():
         negative_text = clip.get_text_features(
             input_ids=inputs["negative_input_ids"], attention_mask=inputs["negative_attention_mask"]

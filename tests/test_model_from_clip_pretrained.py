@@ -1,5 +1,5 @@
 """StructureCLIPModel.from_clip_pretrained: start from a CLIP checkpoint (+ a BERT for the KEE), as the original
-started from openai ViT-B/32 and bert-base-uncased cut to 6 layers (SPEC §1).
+started from openai ViT-B/32 and bert-base-uncased cut to 6 layers (docs/method.md §1).
 
 Tiny CLIPModel / BertModel checkpoints are saved locally with every tensor randomised (so a re-initialised
 tensor can never match by accident); the test then checks that every copied tensor is bit-identical and that
@@ -11,7 +11,7 @@ import torch
 from transformers import BertConfig, BertModel, CLIPConfig, CLIPModel
 
 from modeling_structure_clip import StructureCLIPModel
-from tiny_models import (
+from tests.tiny_models import (
     KNOWLEDGE_CLS_ID,
     KNOWLEDGE_PAD_ID,
     KNOWLEDGE_SEP_ID,
@@ -19,6 +19,7 @@ from tiny_models import (
     tiny_text_config,
     tiny_vision_config,
 )
+
 
 torch.set_num_threads(1)
 
@@ -94,7 +95,7 @@ def test_kee_projection_is_freshly_initialised(checkpoints, structure_clip):
     _, _, clip_dir, bert_dir = checkpoints
     weight, bias = structure_clip.knowledge_projection.weight, structure_clip.knowledge_projection.bias
     assert torch.isfinite(weight).all() and torch.isfinite(bias).all()
-    # H1's _init_weights: normal with std hidden**-0.5 * initializer_factor (CLIP's projection init), zero bias.
+    # StructureCLIPPreTrainedModel._init_weights: normal with std hidden**-0.5 * initializer_factor (CLIP's projection init), zero bias.
     expected_std = structure_clip.config.knowledge_config.hidden_size**-0.5 * structure_clip.config.initializer_factor
     assert 0.5 * expected_std < weight.std().item() < 1.5 * expected_std
     assert torch.equal(bias, torch.zeros_like(bias))

@@ -3,9 +3,9 @@
 import pytest
 import torch
 from huggingface_hub.errors import StrictDataclassError
-from tiny_models import random_inputs, tiny_structure_clip_config
 
 from modeling_structure_clip import StructureCLIPConfig, StructureCLIPModel
+from tests.tiny_models import random_inputs, tiny_structure_clip_config
 
 
 @pytest.fixture(scope="module")

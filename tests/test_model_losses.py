@@ -3,7 +3,6 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from tiny_models import random_inputs, tiny_structure_clip_config
 
 from modeling_structure_clip import (
     StructureCLIPModel,
@@ -12,6 +11,7 @@ from modeling_structure_clip import (
     negative_margin_ranking_loss,
     structure_clip_losses,
 )
+from tests.tiny_models import random_inputs, tiny_structure_clip_config
 
 
 def unit(*shape, seed=0):
@@ -83,3 +83,22 @@ def test_losses_from_returned_embeddings_equal_the_model_loss(recipe):
         logit_scale=model.logit_scale.exp(),
     )
     torch.testing.assert_close(sum(terms.values()), out.loss)
+
+
+def test_loss_is_float32_under_autocast_on_every_path():
+    """One process computes the loss from bf16 embeddings under autocast; it must be float32 like the gathered path."""
+    from modeling_structure_clip import StructureCLIPModel, structure_clip_loss_terms
+
+    for recipe in ("original", "infonce"):
+        model = StructureCLIPModel(tiny_structure_clip_config(loss_recipe=recipe)).eval()
+        inputs = random_inputs(batch_size=4, with_negatives=True)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            outputs = model(**inputs, return_loss=True)
+        assert outputs.text_embeds.dtype == torch.bfloat16  # the towers did run in bf16
+        assert outputs.loss.dtype == torch.float32, recipe
+        expected = structure_clip_loss_terms(
+            model.config, outputs.image_embeds.float(), outputs.text_embeds.float(), outputs.plain_text_embeds.float(),
+            model.logit_scale, outputs.negative_text_embeds.float() if outputs.negative_text_embeds is not None else None,
+            outputs.negative_plain_text_embeds.float(), inputs["negative_mask"],
+        )  # fmt: skip
+        torch.testing.assert_close(outputs.loss, sum(expected.values()))

@@ -5,9 +5,10 @@ import itertools
 
 import pytest
 import torch
-from tiny_models import KNOWLEDGE_PAD_ID, random_inputs, tiny_structure_clip_config
 
 from modeling_structure_clip import StructureCLIPModel
+from tests.tiny_models import KNOWLEDGE_PAD_ID, random_inputs, tiny_structure_clip_config
+
 
 KEE_MODES = list(
     itertools.product(
@@ -144,7 +145,7 @@ def test_tuple_output_starts_with_logits_when_no_loss():
 
 
 def test_from_pretrained_on_a_clip_folder_keeps_clip_weights(tmp_path):
-    """HF_NOTES trap: only the missing KEE weights may be initialised; loaded CLIP weights must stay as saved."""
+    """transformers 5 trap: only the missing KEE weights may be initialised; loaded CLIP weights must stay as saved."""
     from transformers import CLIPConfig, CLIPModel
 
     config = tiny_structure_clip_config()
@@ -162,3 +163,17 @@ def test_from_pretrained_on_a_clip_folder_keeps_clip_weights(tmp_path):
         torch.testing.assert_close(model.state_dict()[name], tensor, rtol=0, atol=0, msg=name)
     assert model.knowledge_projection.weight.std() > 0
     assert torch.isfinite(model(**random_inputs(2, config=config)).text_embeds).all()
+
+
+@pytest.mark.parametrize("autocast_dtype", [torch.bfloat16, torch.float16])
+def test_dtype_min_slot_masking_stays_finite_under_autocast(autocast_dtype):
+    """float32's minimum is -inf once cast to bfloat16/float16; the mask must use the autocast dtype's minimum."""
+    model = StructureCLIPModel(tiny_structure_clip_config(knowledge_config={"slot_masking": "dtype_min"})).eval()
+    mask = torch.tensor([[1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]])
+    with torch.autocast("cpu", dtype=autocast_dtype):
+        additive = model.knowledge_model.slot_attention_mask(mask, torch.float32)
+        assert torch.isfinite(additive.to(autocast_dtype)).all()
+        inputs = random_inputs(batch_size=2)
+        inputs["triple_mask"] = mask  # the second caption has every slot masked
+        outputs = model(**inputs)
+    assert torch.isfinite(outputs.text_embeds).all()

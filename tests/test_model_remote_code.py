@@ -20,7 +20,8 @@ import pytest
 import torch
 
 from modeling_structure_clip import StructureCLIPModel
-from tiny_models import random_inputs, tiny_structure_clip_config
+from tests.tiny_models import random_inputs, tiny_structure_clip_config
+
 
 torch.set_num_threads(1)
 
@@ -56,12 +57,11 @@ CHILD_SCRIPT = textwrap.dedent(
         for case, inputs in cases.items():
             with torch.no_grad():
                 output = model(**inputs)
-            outputs[(auto_name, case)] = {name: getattr(output, name) for name in %r}
+            outputs[(auto_name, case)] = {name: getattr(output, name) for name in COMPARED_OUTPUTS_LITERAL}
     torch.save({"|".join(key): value for key, value in outputs.items()}, outputs_path)
     print("RESULT " + json.dumps(results))
     """
-    % (COMPARED_OUTPUTS,)
-)
+).replace("COMPARED_OUTPUTS_LITERAL", repr(COMPARED_OUTPUTS))
 
 
 def _site_packages_dirs() -> list[str]:

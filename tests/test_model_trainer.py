@@ -1,10 +1,10 @@
 """A tiny Structure-CLIP fine-tunes with the stock HF Trainer (remove_unused_columns=False, return_loss=True)."""
 
 import torch
-from tiny_models import random_inputs, tiny_structure_clip_config
 from transformers import Trainer, TrainingArguments
 
 from modeling_structure_clip import StructureCLIPModel
+from tests.tiny_models import random_inputs, tiny_structure_clip_config
 
 
 class ListDataset(torch.utils.data.Dataset):

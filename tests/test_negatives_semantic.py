@@ -1,4 +1,4 @@
-"""Semantic negatives (SPEC §3) on hand-built scene graphs: no spaCy needed, milliseconds each."""
+"""Semantic negatives (docs/method.md §3) on hand-built scene graphs: no spaCy needed, milliseconds each."""
 
 import random
 
@@ -69,7 +69,7 @@ def test_relation_swap_fixes_copula_number():
 
 def test_whole_words_only_man_does_not_hit_woman():
     # Without spans the fallback locates heads as whole words; the original's str.replace would
-    # also have turned "woman" into "wodog" (SPEC §3).
+    # also have turned "woman" into "wodog" (docs/method.md §3).
     graph = SceneGraph("a woman and a man with a dog", ["woman", "man", "dog"], [], [("man", "with", "dog")])
     negative = relation_swap_negative(graph)
     assert negative.caption == "a woman and a dog with a man"
@@ -172,7 +172,7 @@ def test_build_negatives_counts_and_never_reuses_a_previous_negative():
     attribute = attribute_graph("an old man and a young woman", [("man", "old"), ("woman", "young")], ["old", "young"])
     batch = build_negatives([MAN_HORSE, nothing, attribute, nothing], seed=3)
     assert batch.counts == {RELATION_SWAP: 1, ATTRIBUTE_SWAP: 1, NO_NEGATIVE: 2}
-    assert batch.captions[1] is None and batch.captions[3] is None  # no stale copy (SPEC §3)
+    assert batch.captions[1] is None and batch.captions[3] is None  # no stale copy (docs/method.md §3)
     assert batch.mask == [1, 0, 1, 0]
     assert batch.reason_counts[NOTHING_TO_SWAP] == 2
     assert set(batch.reason_counts) == set(NO_NEGATIVE_REASONS)
@@ -232,7 +232,7 @@ def test_property_negative_differs_from_positive_and_is_deterministic(subject, o
         words = outcome.negative.caption.lower().split()
         assert [w for w in words if w not in ("a", "the", "an")] != [
             w for w in caption.split() if w not in ("a", "the", "an")]
-        for article, word in zip(words, words[1:]):
+        for article, word in zip(words, words[1:], strict=False):
             if article in ("a", "an"):
                 assert article == ("an" if word in VOWEL_SOUND_WORDS else "a"), outcome.negative.caption
 

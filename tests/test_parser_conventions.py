@@ -1,10 +1,11 @@
-"""SceneGraphParser follows the FACTUAL conventions (issue 3, SPEC §3) on hand-written captions."""
+"""SceneGraphParser follows the FACTUAL conventions (issue 3, docs/method.md §3) on hand-written captions."""
 
 import importlib.util
 
 import pytest
 
 from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
 
 pytestmark = pytest.mark.skipif(
     not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),

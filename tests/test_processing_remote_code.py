@@ -14,7 +14,8 @@ import textwrap
 
 import torch
 
-from tiny_processors import make_tiny_processor
+from tests.tiny_processors import make_tiny_processor
+
 
 CAPTIONS = ["A man riding a horse.", "The cat is black and the dog is white.", "a dog"]
 

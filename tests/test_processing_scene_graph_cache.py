@@ -6,6 +6,7 @@ import pytest
 from processing import scene_graph_cache
 from processing.scene_graph_cache import GIVEN_NEGATIVE, add_scene_graph_columns, negative_counts
 
+
 CAPTIONS = ["A man riding a horse.", "The cat is black and the dog is white.", "a dog", "A woman next to a car."]
 
 
@@ -14,9 +15,9 @@ def counted_parses(monkeypatch):
     calls = []
     real = scene_graph_cache.parse_captions
 
-    def counting(captions, spacy_model):
+    def counting(captions, *parser_settings):
         calls.append(list(captions))
-        return real(captions, spacy_model)
+        return real(captions, *parser_settings)
 
     monkeypatch.setattr(scene_graph_cache, "parse_captions", counting)
     return calls

@@ -3,15 +3,17 @@
 import json
 
 import pytest
-import synthetic_ablation
 import torch
-from synthetic_ablation import (
+
+from structure_clip.synthetic import ablation as synthetic_ablation
+from structure_clip.synthetic.ablation import (
     VARIANTS,
     AblationArguments,
     build_variant_model,
     variant_keys,
 )
-from synthetic_world import build_synthetic_tokenizers
+from structure_clip.synthetic.world import build_synthetic_tokenizers
+
 
 TINY_RUN = [
     "--max_train_steps", "3",
@@ -78,11 +80,11 @@ def test_entry_point_runs_a_few_steps_and_writes_the_report(tmp_path, capsys):
 
 
 def test_ablation_scores_equal_the_evaluate_py_scorer_path():
-    # The ablation scores pre-encoded tensors; evaluate.py --tasks synthetic goes through the processor
+    # The ablation scores pre-encoded tensors; evaluate_structure_clip.py --tasks synthetic goes through the processor
     # and embedding_scorers. Both must give the same numbers on the same world and model.
-    from embedding_scorers import scorer_for_model
-    from synthetic_benchmark import evaluate_synthetic, synthetic_summary
-    from synthetic_world import build_synthetic_dataset, build_synthetic_processor
+    from structure_clip.evaluation.scorers import scorer_for_model
+    from structure_clip.synthetic.benchmark import evaluate_synthetic, synthetic_summary
+    from structure_clip.synthetic.world import build_synthetic_dataset, build_synthetic_processor
 
     processor = build_synthetic_processor()
     sizes = {"train": 0, "validation": 0, "test_relation_swap": 40, "test_attribute_swap": 40, "test_retrieval": 30}

@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from synthetic_world import (
+
+from structure_clip.synthetic.world import (
     COLOURS,
     SHAPES,
     attribute_swap,
@@ -14,6 +15,7 @@ from synthetic_world import (
     render_scene,
     sample_scene,
 )
+
 
 SMALL_SPLITS = {"train": 12, "validation": 4, "test_relation_swap": 6, "test_attribute_swap": 6, "test_retrieval": 8}
 PAIR_COLUMNS = {"image", "caption", "triples", "negative_caption", "negative_triples"}
@@ -31,7 +33,7 @@ def _pixels(image):
 def test_same_seed_gives_identical_records():
     first = list(generate_split("train", 20, seed=7))
     second = list(generate_split("train", 20, seed=7))
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         assert a["caption"] == b["caption"] and a["negative_caption"] == b["negative_caption"]
         assert a["triples"] == b["triples"]
         assert _pixels(a["image"]) == _pixels(b["image"])
@@ -153,9 +155,9 @@ def test_canonical_wording_describes_the_same_picture():
 
 def test_processor_and_tiny_model_fit_the_world():
     import torch
-    from synthetic_world import build_synthetic_processor, tiny_synthetic_model_config
 
     from modeling_structure_clip import StructureCLIPModel
+    from structure_clip.synthetic.world import build_synthetic_processor, tiny_synthetic_model_config
 
     processor = build_synthetic_processor()
     records = list(generate_split("validation", 2, seed=0))
@@ -176,11 +178,11 @@ def test_processor_and_tiny_model_fit_the_world():
 
 
 def test_text_embedding_sees_the_last_word():
-    """The EOS trap (SYNTHETIC_NOTES): pooling on a middle word would make the last word invisible."""
+    """The EOS trap (transformers PR #24773): pooling on a middle word would make the last word invisible."""
     import torch
-    from synthetic_world import tiny_synthetic_model_config
 
     from modeling_structure_clip import StructureCLIPModel
+    from structure_clip.synthetic.world import tiny_synthetic_model_config
 
     clip_tokenizer, bert_tokenizer = build_synthetic_tokenizers()
     config = tiny_synthetic_model_config(clip_tokenizer, bert_tokenizer, width=32, num_hidden_layers=1, knowledge_weight=0.0)

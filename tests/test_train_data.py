@@ -1,4 +1,4 @@
-"""Real-data readers and the collator (examples/training_data.py) on fixture files in the real formats."""
+"""Real-data readers and the collator (structure_clip/training/data.py) on fixture files in the real formats."""
 
 import json
 
@@ -7,9 +7,10 @@ import pytest
 import torch
 from PIL import Image
 
-import training_data
-from tiny_processors import make_tiny_processor
-from train_tiny_setup import (
+from structure_clip.training import data as training_data
+from structure_clip.training import data_readers as training_data_readers
+from tests.tiny_processors import make_tiny_processor
+from tests.train_tiny_setup import (
     CAPTIONS,
     schema_rows,
     write_coco_annotation_json,
@@ -28,7 +29,7 @@ def images(tmp_path_factory):
 
 
 def _assert_schema(dataset):
-    assert set(training_data.COLUMNS) <= set(dataset.column_names)
+    assert set(training_data_readers.COLUMNS) <= set(dataset.column_names)
 
 
 def test_original_structure_clip_json(images, tmp_path):
@@ -127,7 +128,7 @@ def test_scene_graphs_and_negatives_are_parsed_once_and_cached(images, tmp_path)
     assert all(triples for triples in parsed["triples"])  # every fixture caption has a relation
     assert ["dog", "next to", "car"] in [list(t) for t in parsed["triples"][0]]
     negatives = parsed["negative_caption"]
-    assert all(negative and negative != caption for negative, caption in zip(negatives, parsed["caption"]))
+    assert all(negative and negative != caption for negative, caption in zip(negatives, parsed["caption"], strict=False))
     cache_files = list((tmp_path / "cache").glob("*.arrow"))
     assert len(cache_files) == 1
     again = training_data.add_scene_graphs(dataset, negatives="auto", seed=0, cache_dir=str(tmp_path / "cache"))
@@ -206,7 +207,7 @@ def test_a_malformed_gold_triple_is_reported_with_its_record(images, tmp_path):
 def test_null_and_blank_captions_are_dropped_with_a_warning(images, tmp_path, caplog):
     folder, names = images
     captions = [None, "a red dog", "   ", ""]
-    path = _write_json(tmp_path / "r.json", [{"image": n, "caption": c} for n, c in zip(names, captions)])
+    path = _write_json(tmp_path / "r.json", [{"image": n, "caption": c} for n, c in zip(names, captions, strict=False)])
     with caplog.at_level("WARNING", logger="training_data"):
         dataset = training_data.read_caption_file(path, folder / "images")
     assert dataset["caption"] == ["a red dog"]

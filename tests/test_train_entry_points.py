@@ -6,16 +6,25 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
 
-import finetune_with_trainer
-import train
-from conftest import EXAMPLES_DIR, REPO_ROOT
 from modeling_structure_clip import StructureCLIPModel
-from train_tiny_setup import write_coco_records_json, write_original_json, write_tiny_images, write_tiny_model_folder
+from structure_clip.loading import load_model_and_processor, parse_config_overrides
+from structure_clip.training import cli as train_cli
+from structure_clip.training import trainer as finetune_with_trainer
+from structure_clip.training.arguments import StructureCLIPTrainArgs
+from tests.train_tiny_setup import (
+    write_coco_records_json,
+    write_original_json,
+    write_tiny_images,
+    write_tiny_model_folder,
+)
 
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 NO_DROPOUT = {"knowledge_config": {"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}}
 
 
@@ -45,9 +54,7 @@ def _records(output_dir):
 
 
 def _environment():
-    env = dict(os.environ, OMP_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false", HF_HUB_OFFLINE="1")
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT / "tests"), env.get("PYTHONPATH", "")])
-    return env
+    return dict(os.environ, OMP_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false", HF_HUB_OFFLINE="1")
 
 
 def _common_args(files, output_dir, batch_size):
@@ -94,9 +101,9 @@ def test_two_process_data_parallel_gathers_negatives_across_ranks(files, tmp_pat
 
     # The same two steps on one process with the global batch: the losses and the weights agree, which
     # only holds if every rank's loss saw the other rank's images and captions as negatives.
-    train.main(_common_args(files, tmp_path / "single", batch_size=4))
+    train_cli.train_main(_common_args(files, tmp_path / "single", batch_size=4))
     single = [r for r in _records(tmp_path / "single") if r["type"] == "train"]
-    for ddp_record, single_record in zip(train_records, single):
+    for ddp_record, single_record in zip(train_records, single, strict=False):
         assert ddp_record["loss"] == pytest.approx(single_record["loss"], abs=1e-5)
         assert ddp_record["hinge_loss"] == pytest.approx(single_record["hinge_loss"], abs=1e-5)
     ddp_state = StructureCLIPModel.from_pretrained(tmp_path / "ddp").state_dict()
@@ -131,21 +138,40 @@ def test_finetune_with_trainer_few_steps(files, tmp_path):
     assert not torch.equal(initial.text_projection.weight, trained.text_projection.weight)
 
 
-def test_hinge_warmup_callback_follows_global_step():
-    model = type("Model", (), {"hinge_steps_seen": 0})()
-    args = type("Args", (), {"gradient_accumulation_steps": 2})()
-    state = type("State", (), {"global_step": 7})()
-    finetune_with_trainer.HingeWarmupCallback().on_step_begin(args, state, None, model=model)
-    assert model.hinge_steps_seen == 14
+def test_trainer_passes_its_optimizer_step_to_the_loss(files, tmp_path, monkeypatch):
+    """Trainer and Accelerate loop share one warm-up clock: completed optimizer steps (here with accumulation 4)."""
+    from modeling_structure_clip import losses_structure_clip
+
+    flags = []
+    original = losses_structure_clip.structure_clip_losses
+
+    def recording(*args, **kwargs):
+        flags.append(kwargs["hinge_text_to_image_mean"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(losses_structure_clip, "structure_clip_losses", recording)
+    model_dir = write_tiny_model_folder(tmp_path / "model", hinge_warmup_steps=1, loss_recipe="original")
+    finetune_with_trainer.main([
+        "--model", model_dir, "--train_file", files["original"], "--image_root", files["images"],
+        "--negatives", "given", "--output_dir", str(tmp_path / "out"), "--use_cpu", "--max_steps", "2",
+        "--per_device_train_batch_size", "2", "--gradient_accumulation_steps", "4", "--report_to", "none",
+        "--disable_tqdm", "true", "--save_strategy", "no",
+    ])
+    assert flags == [True] * 4 + [False] * 4
 
 
 def test_start_from_a_clip_checkpoint_gets_a_fresh_kee(tmp_path):
     """--model pointing at a plain CLIP folder: Structure-CLIP with CLIP's weights, processor built from parts."""
     from transformers import CLIPConfig, CLIPModel
 
-    from tiny_models import tiny_text_config, tiny_vision_config
-    from tiny_processors import (CLIP_SPECIAL_IDS, make_tiny_bert_tokenizer, make_tiny_clip_tokenizer,
-                                 make_tiny_image_processor, tiny_vocab_sizes)
+    from tests.tiny_models import tiny_text_config, tiny_vision_config
+    from tests.tiny_processors import (
+        CLIP_SPECIAL_IDS,
+        make_tiny_bert_tokenizer,
+        make_tiny_clip_tokenizer,
+        make_tiny_image_processor,
+        tiny_vocab_sizes,
+    )
 
     text = tiny_text_config(vocab_size=tiny_vocab_sizes()["text"], **CLIP_SPECIAL_IDS)
     torch.manual_seed(0)
@@ -158,11 +184,11 @@ def test_start_from_a_clip_checkpoint_gets_a_fresh_kee(tmp_path):
     knowledge = {"vocab_size": tiny_vocab_sizes()["knowledge"], "hidden_size": 24, "num_hidden_layers": 2,
                  "num_attention_heads": 4, "intermediate_size": 37, "pad_token_id": bert.pad_token_id,
                  "cls_token_id": bert.cls_token_id, "sep_token_id": bert.sep_token_id}
-    args = train.StructureCLIPTrainArgs(
+    args = StructureCLIPTrainArgs(
         model_name_or_path=str(tmp_path / "clip"), triple_tokenizer=str(tmp_path / "bert"),
         config_overrides=json.dumps({"knowledge_config": knowledge, "loss_recipe": "infonce"}),
     )
-    model, processor = train.load_model_and_processor(args)
+    model, processor = load_model_and_processor(args)
     assert model.config.model_type == "structure_clip" and model.config.loss_recipe == "infonce"
     assert torch.equal(model.text_projection.weight, clip.text_projection.weight)
     assert model.config.knowledge_config.num_hidden_layers == 2
@@ -171,23 +197,22 @@ def test_start_from_a_clip_checkpoint_gets_a_fresh_kee(tmp_path):
 
 
 def test_config_overrides_parsing():
-    assert train.parse_config_overrides("loss_recipe=infonce, knowledge_weight=0.3,renormalize_fused_text=true") == {
+    assert parse_config_overrides("loss_recipe=infonce, knowledge_weight=0.3,renormalize_fused_text=true") == {
         "loss_recipe": "infonce", "knowledge_weight": 0.3, "renormalize_fused_text": True}
-    assert train.parse_config_overrides('{"knowledge_config": {"num_hidden_layers": 2}}') == {
+    assert parse_config_overrides('{"knowledge_config": {"num_hidden_layers": 2}}') == {
         "knowledge_config": {"num_hidden_layers": 2}}
     with pytest.raises(ValueError, match="key=value"):
-        train.parse_config_overrides("loss_recipe")
+        parse_config_overrides("loss_recipe")
 
 
 def test_no_arguments_runs_the_synthetic_ablation(monkeypatch):
-    import synthetic_ablation
-
+    from structure_clip.synthetic import ablation as synthetic_ablation
     calls = []
     monkeypatch.setattr(synthetic_ablation, "main", lambda *args: calls.append(args))
-    train.main([])
-    assert calls == [()]
+    train_cli.train_main([])
+    assert calls == [([],)]
     with pytest.raises(SystemExit, match="No training data"):
-        train.main(["--output_dir", "unused"])
+        train_cli.train_main(["--output_dir", "unused"])
 
 
 def test_trainer_path_drops_partial_contrastive_batches_by_default(tmp_path):

@@ -9,10 +9,11 @@ import os
 import pytest
 import torch
 
-import train
-from tiny_processors import make_tiny_processor
-from train_tiny_setup import make_tiny_model, tiny_dataset, write_tiny_images
-from training_data import StructureCLIPCollator
+from structure_clip.training import loop as train
+from structure_clip.training.arguments import StructureCLIPTrainArgs
+from structure_clip.training.data import StructureCLIPCollator
+from tests.tiny_processors import make_tiny_processor
+from tests.train_tiny_setup import make_tiny_model, tiny_dataset, write_tiny_images
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +36,12 @@ def _args(output_dir, **overrides):
         disable_tqdm=True,
     )
     fields.update(overrides)
-    return train.StructureCLIPTrainArgs(**fields)
+    return StructureCLIPTrainArgs(**fields)
 
 
 def _run(world, output_dir, model_seed=0, eval_dataset=None, **overrides):
     # hinge_warmup_steps=3: an interruption at step 2 falls inside the original's mean-column warm-up, so the
-    # model's warm-up counter must be restored too. The KEE keeps its 0.1 dropout: RNG state matters.
+    # resumed step count (the warm-up's clock) must be restored too. The KEE keeps its 0.1 dropout: RNG state matters.
     model = make_tiny_model(seed=model_seed, hinge_warmup_steps=3)
     collate_fn = StructureCLIPCollator(world["processor"])
     result = train.run_training(_args(output_dir, **overrides), model, world["train"], collate_fn,
@@ -76,7 +77,7 @@ def test_few_steps_write_results_and_model(tiny_world, tmp_path):
     # The saved model is the trained one.
     reloaded = type(model).from_pretrained(tmp_path)
     assert torch.equal(reloaded.text_projection.weight, model.text_projection.weight)
-    # Saved through the custom pipeline, so pipeline(model=folder) feeds label triples (issue 5).
+    # Saved through the custom pipeline, so pipeline(model=folder) feeds label triples.
     for folder in (tmp_path, tmp_path / "best_model"):
         custom = json.loads((folder / "config.json").read_text())["custom_pipelines"]
         assert custom["zero-shot-image-classification"]["impl"].endswith("StructureCLIPZeroShotImageClassificationPipeline")
@@ -105,7 +106,6 @@ def test_resume_gives_exactly_the_uninterrupted_weights(tiny_world, tmp_path, ac
     # A fresh process would build a fresh model: a different init seed proves the checkpoint wins.
     resumed, result = _run(tiny_world, tmp_path / "killed", model_seed=1, resume_from_checkpoint="latest", **common)
     assert result.global_step == common["max_train_steps"]
-    assert resumed.hinge_steps_seen == uninterrupted.hinge_steps_seen
     _assert_same_weights(uninterrupted, resumed)
     steps = [r["step"] for r in result.history if r["type"] == "train"]
     assert steps == list(range(stop_at + 1, common["max_train_steps"] + 1))
@@ -159,10 +159,9 @@ def test_gathered_loss_module_matches_model_loss_on_one_process(tiny_world):
     batch = StructureCLIPCollator(tiny_world["processor"])([tiny_world["train"][i] for i in range(4)])
     module = train.TrainingLossModule(model)
     module.train()
-    for _ in range(2):  # first call inside the hinge warm-up, second after it
-        expected = model(**batch)
-        model.hinge_steps_seen -= 1
-        gathered = module.gathered_loss(batch)
+    for optimizer_step in range(2):  # first call inside the hinge warm-up, second after it
+        expected = model(**batch, optimizer_step=optimizer_step)
+        gathered = module.gathered_loss(batch, optimizer_step)
         assert gathered["global_batch_size"] == 4
         for name in ("loss", "hinge_loss", "negative_loss"):
             torch.testing.assert_close(gathered[name], getattr(expected, name), rtol=1e-6, atol=1e-6)
@@ -213,3 +212,22 @@ def test_valid_counts_are_accepted(tmp_path):
     args = _args(tmp_path, checkpointing_steps="epoch", validation_split_percentage=0, num_train_epochs=0.5)
     assert args.checkpointing_steps == "epoch"
     assert _args(tmp_path, checkpointing_steps="3").checkpointing_steps == "3"
+
+
+def test_hinge_warmup_counts_optimizer_steps_under_gradient_accumulation(tiny_world, tmp_path, monkeypatch):
+    """The original warms up over its first optimizer steps; with accumulation 4 that is 4 micro-batches each."""
+    from modeling_structure_clip import losses_structure_clip
+
+    flags = []
+    original = losses_structure_clip.structure_clip_losses
+
+    def recording(*args, **kwargs):
+        flags.append(kwargs["hinge_text_to_image_mean"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(losses_structure_clip, "structure_clip_losses", recording)
+    model = make_tiny_model(hinge_warmup_steps=2)
+    args = _args(tmp_path, gradient_accumulation_steps=4, per_device_train_batch_size=1, max_train_steps=3)
+    train.run_training(args, model, tiny_world["train"], StructureCLIPCollator(tiny_world["processor"]))
+    # 10 rows / batch 1 = 10 micro-batches: optimizer steps of 4, 4 and (the epoch's end) 2 micro-batches.
+    assert flags == [True] * 8 + [False] * 2

@@ -2,13 +2,20 @@
 
 Token-id conventions of the tiny configs:
 - CLIP text: vocab 99, pad 1, bos 97, eos 98 (the largest id, so pooling at the first EOS and the legacy
-  argmax both land on EOS; HF_NOTES "CLIP text pooling and eos_token_id").
+  argmax both land on EOS; transformers PR #24773).
 - KEE: vocab 50, [PAD] 0, [CLS] 1, [SEP] 2; phrases are "[CLS] w w w [SEP]" padded to phrase_length.
 """
 
 import torch
 
 from modeling_structure_clip import StructureCLIPConfig
+from structure_clip.tiny_configs import (
+    knowledge_encoder_config,
+    structure_clip_config,
+    text_tower_config,
+    vision_tower_config,
+)
+
 
 TEXT_VOCAB_SIZE = 99
 TEXT_PAD_ID, TEXT_BOS_ID, TEXT_EOS_ID = 1, 97, 98
@@ -18,51 +25,22 @@ IMAGE_SIZE, PATCH_SIZE = 30, 6
 
 
 def tiny_text_config(**overrides) -> dict:
-    config = dict(
-        vocab_size=TEXT_VOCAB_SIZE,
-        hidden_size=32,
-        intermediate_size=37,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        max_position_embeddings=16,
-        pad_token_id=TEXT_PAD_ID,
-        bos_token_id=TEXT_BOS_ID,
-        eos_token_id=TEXT_EOS_ID,
-        projection_dim=16,
-    )
-    config.update(overrides)
-    return config
+    fields = dict(vocab_size=TEXT_VOCAB_SIZE, bos_token_id=TEXT_BOS_ID, eos_token_id=TEXT_EOS_ID,
+                  pad_token_id=TEXT_PAD_ID, width=32, intermediate_size=37, num_hidden_layers=2,
+                  max_position_embeddings=16, projection_dim=16)  # fmt: skip
+    return text_tower_config(**{**fields, **overrides})
 
 
 def tiny_vision_config(**overrides) -> dict:
-    config = dict(
-        hidden_size=32,
-        intermediate_size=37,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        image_size=IMAGE_SIZE,
-        patch_size=PATCH_SIZE,
-        num_channels=3,
-        projection_dim=16,
-    )
-    config.update(overrides)
-    return config
+    fields = dict(width=32, intermediate_size=37, num_hidden_layers=2, image_size=IMAGE_SIZE, patch_size=PATCH_SIZE,
+                  num_channels=3, projection_dim=16)  # fmt: skip
+    return vision_tower_config(**{**fields, **overrides})
 
 
 def tiny_knowledge_config(**overrides) -> dict:
-    config = dict(
-        vocab_size=KNOWLEDGE_VOCAB_SIZE,
-        hidden_size=24,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        intermediate_size=37,
-        max_position_embeddings=16,
-        pad_token_id=KNOWLEDGE_PAD_ID,
-        cls_token_id=KNOWLEDGE_CLS_ID,
-        sep_token_id=KNOWLEDGE_SEP_ID,
-    )
-    config.update(overrides)
-    return config
+    fields = dict(vocab_size=KNOWLEDGE_VOCAB_SIZE, pad_token_id=KNOWLEDGE_PAD_ID, cls_token_id=KNOWLEDGE_CLS_ID,
+                  sep_token_id=KNOWLEDGE_SEP_ID, width=24, intermediate_size=37, num_hidden_layers=2)  # fmt: skip
+    return knowledge_encoder_config(**{**fields, **overrides})
 
 
 def tiny_structure_clip_config(**overrides) -> StructureCLIPConfig:
@@ -71,9 +49,8 @@ def tiny_structure_clip_config(**overrides) -> StructureCLIPConfig:
     text = tiny_text_config(**overrides.pop("text_config", {}))
     vision = tiny_vision_config(**overrides.pop("vision_config", {}))
     knowledge = tiny_knowledge_config(**overrides.pop("knowledge_config", {}))
-    fields = dict(projection_dim=16, max_triples=6, phrase_length=5)
-    fields.update(overrides)
-    return StructureCLIPConfig(text_config=text, vision_config=vision, knowledge_config=knowledge, **fields)
+    return structure_clip_config(text, vision, knowledge, **{"projection_dim": 16, "max_triples": 6,
+                                                              "phrase_length": 5, **overrides})
 
 
 def random_captions(batch_size: int, seq_length: int = 7, generator=None) -> dict[str, torch.Tensor]:

@@ -1,8 +1,8 @@
 """Offline tiny processor for tests: a CLIP BPE tokenizer, a BERT WordPiece tokenizer, 30 px images.
 
 Nothing is downloaded. The CLIP tokenizer gives `<|endoftext|>` the *largest* id on purpose:
-CLIPTextTransformer pools at ``argmax(input_ids)`` when ``eos_token_id == 2`` (HF_NOTES "CLIP text
-pooling"), so a small vocab with EOS at a middle id would pool on the wrong token. Tiny model
+CLIPTextTransformer pools at ``argmax(input_ids)`` when ``eos_token_id == 2`` (transformers PR #24773, CLIP text
+pooling), so a small vocab with EOS at a middle id would pool on the wrong token. Tiny model
 configs should use :data:`CLIP_SPECIAL_IDS` for bos/eos/pad and :func:`tiny_vocab_sizes` for sizes.
 
     processor = make_tiny_processor(tmp_path)
@@ -12,11 +12,11 @@ configs should use :data:`CLIP_SPECIAL_IDS` for bos/eos/pad and :func:`tiny_voca
 from __future__ import annotations
 
 import os
-from typing import Optional
 
 from transformers import BertTokenizer, CLIPImageProcessor, CLIPTokenizer
 
 from processing import StructureCLIPProcessor
+
 
 TINY_IMAGE_SIZE = 30
 TINY_TEXT_LENGTH = 16  # CLIP tokenizer model_max_length: tiny text configs need >= 16 positions
@@ -91,7 +91,7 @@ def make_tiny_image_processor() -> CLIPImageProcessor:
 
 
 def make_tiny_processor(
-    tmp_dir: Optional[os.PathLike] = None, max_triples: int = 6, phrase_length: int = 5, spacy_model=None
+    tmp_dir: os.PathLike | None = None, max_triples: int = 6, phrase_length: int = 5, spacy_model=None
 ) -> StructureCLIPProcessor:
     """A StructureCLIPProcessor built offline; when ``tmp_dir`` is given it is also saved there."""
     processor = StructureCLIPProcessor(

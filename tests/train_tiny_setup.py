@@ -15,8 +15,9 @@ import torch
 from PIL import Image
 
 from modeling_structure_clip import StructureCLIPModel
-from tiny_models import tiny_structure_clip_config
-from tiny_processors import CLIP_SPECIAL_IDS, make_tiny_bert_tokenizer, make_tiny_processor, tiny_vocab_sizes
+from tests.tiny_models import tiny_structure_clip_config
+from tests.tiny_processors import CLIP_SPECIAL_IDS, make_tiny_bert_tokenizer, make_tiny_processor, tiny_vocab_sizes
+
 
 COLOURS = {"red": (220, 30, 30), "blue": (30, 60, 220), "green": (30, 180, 60), "yellow": (230, 210, 40)}
 ANIMALS = ("dog", "cat", "horse", "bird")

@@ -1,0 +1,127 @@
+"""The one place where a Structure-CLIP model and its processor are loaded, always checked to belong together.
+
+- `load_structure_clip(model_path, processor_path)`: a saved Structure-CLIP folder (evaluation, export);
+- `load_model_and_processor(args)`: what a training run starts from. A Structure-CLIP checkpoint loads as is; a
+  CLIP one becomes Structure-CLIP with a fresh KEE, and gets a processor built from its tokenizer and image
+  processor plus the triple tokenizer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import torch
+
+from structure_clip.training.arguments import ModelArguments
+
+
+logger = logging.getLogger(__name__)
+
+
+def parse_config_overrides(text: str | None) -> dict:
+    """'loss_recipe=infonce,knowledge_weight=0.2' -> {'loss_recipe': 'infonce', 'knowledge_weight': 0.2}.
+
+    A JSON object is accepted too, for nested fields: '{"knowledge_config": {"num_hidden_layers": 2}}'.
+    """
+    if text and text.lstrip().startswith("{"):
+        return json.loads(text)
+    overrides = {}
+    for item in filter(None, (part.strip() for part in (text or "").split(","))):
+        if "=" not in item:
+            raise ValueError(f"--config_overrides item {item!r} is not key=value")
+        key, value = (part.strip() for part in item.split("=", 1))
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    return overrides
+
+
+class MissingProcessorError(FileNotFoundError):
+    """A model folder without a saved StructureCLIPProcessor (e.g. the original-checkpoint converter's output)."""
+
+
+def check_processor_matches_model(processor, config) -> None:
+    """Raise when the processor's triple layout or vocabularies do not fit the model's config."""
+    problems = []
+    for name in ("max_triples", "phrase_length"):
+        if getattr(processor, name) != getattr(config, name):
+            problems.append(f"{name}: processor {getattr(processor, name)} vs model {getattr(config, name)}")
+    if len(processor.tokenizer) > config.text_config.vocab_size:
+        problems.append(f"CLIP tokenizer has {len(processor.tokenizer)} tokens, model vocab {config.text_config.vocab_size}")
+    if len(processor.triple_tokenizer) > config.knowledge_config.vocab_size:
+        problems.append(
+            f"phrase tokenizer has {len(processor.triple_tokenizer)} tokens, KEE vocab {config.knowledge_config.vocab_size}"
+        )
+    if problems:
+        raise ValueError("processor and model do not belong together: " + "; ".join(problems))
+
+
+def load_structure_clip(model_path, processor_path=None, dtype=None, spacy_model: str | None = None):
+    """A saved Structure-CLIP model (this package's classes, never remote code) and its checked processor."""
+    from pathlib import Path
+
+    from modeling_structure_clip import StructureCLIPModel
+    from processing import StructureCLIPProcessor
+
+    model = StructureCLIPModel.from_pretrained(model_path, **({"dtype": dtype} if dtype is not None else {})).eval()
+    processor_path = processor_path or model_path
+    hint = ("A folder written by the original-checkpoint converter holds only the model: pass --processor with a "
+            "saved StructureCLIPProcessor (CLIP tokenizer + image processor + BERT phrase tokenizer).")
+    if Path(str(processor_path)).is_dir() and not (Path(processor_path) / "processor_config.json").is_file():
+        raise MissingProcessorError(f"no StructureCLIPProcessor in {processor_path} (processor_config.json missing). "
+                                    + hint)
+    try:
+        processor = StructureCLIPProcessor.from_pretrained(processor_path)
+    except OSError as error:
+        raise MissingProcessorError(f"could not load a StructureCLIPProcessor from {processor_path} ({error}). "
+                                    + hint) from error
+    if spacy_model:
+        processor.spacy_model = spacy_model
+    check_processor_matches_model(processor, model.config)
+    return model, processor
+
+
+def load_model_and_processor(args: ModelArguments, spacy_model: str | None = None):
+    """A Structure-CLIP checkpoint loads as is; a CLIP one gets a fresh KEE (docs/method.md §1), detected from model_type."""
+    from transformers import AutoConfig
+
+    from modeling_structure_clip import StructureCLIPModel
+
+    overrides = parse_config_overrides(args.config_overrides)
+    model_type = AutoConfig.from_pretrained(args.model_name_or_path, trust_remote_code=True).model_type
+    if model_type == "structure_clip":
+        model = StructureCLIPModel.from_pretrained(args.model_name_or_path, dtype=torch.float32, **overrides)
+    elif model_type == "clip":
+        model = StructureCLIPModel.from_clip_pretrained(args.model_name_or_path, kee_init=args.kee_init, **overrides)
+    else:
+        raise ValueError(
+            f"{args.model_name_or_path} is a {model_type!r} checkpoint; expected 'clip' or 'structure_clip'.")
+    processor = load_processor(args, model.config, model_type == "structure_clip", spacy_model)
+    check_processor_matches_model(processor, model.config)
+    return model, processor
+
+
+def load_processor(args: ModelArguments, config, from_structure_clip: bool, spacy_model: str | None = None):
+    """The checkpoint's own StructureCLIPProcessor, or one built from a CLIP checkpoint + --triple_tokenizer."""
+    from transformers import AutoImageProcessor, AutoTokenizer
+
+    from processing import StructureCLIPProcessor
+
+    source = args.processor_name_or_path or args.model_name_or_path
+    if from_structure_clip or args.processor_name_or_path:
+        try:
+            processor = StructureCLIPProcessor.from_pretrained(source)
+            processor.spacy_model = spacy_model or processor.spacy_model
+            return processor
+        except (OSError, ValueError, TypeError) as error:
+            logger.info("%s holds no Structure-CLIP processor (%s); building one from its parts", source, error)
+    return StructureCLIPProcessor(
+        AutoImageProcessor.from_pretrained(source),
+        AutoTokenizer.from_pretrained(source),
+        AutoTokenizer.from_pretrained(args.triple_tokenizer),
+        spacy_model=spacy_model,
+        max_triples=config.max_triples,
+        phrase_length=config.phrase_length,
+    )

@@ -1,0 +1,131 @@
+"""The training loss of examples/train.py, with negatives gathered across processes.
+
+`TrainingLossModule` is what Accelerate prepares (and DDP wraps): the model plus its loss. With several
+processes it all-gathers the embeddings with gradients, so every contrastive term sees the global batch.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import torch
+
+from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
+
+
+LOSS_TERM_NAMES = ("hinge_loss", "negative_loss", "contrastive_loss")
+
+
+def gather_with_grad(tensor: torch.Tensor) -> torch.Tensor:
+    """Concatenate a tensor over all ranks, keeping the autograd graph (identity on one process).
+
+    Every rank then computes the loss over the global batch. The backward of all_gather sums each rank's
+    gradient into the local slice, and DDP averages over ranks, so parameters get exactly the gradient
+    of the global-batch loss.
+    """
+    if not (torch.distributed.is_available() and torch.distributed.is_initialized()):
+        return tensor
+    if torch.distributed.get_world_size() == 1:
+        return tensor
+    import torch.distributed.nn.functional as distributed_functional
+
+    with warnings.catch_warnings():
+        # torch 2.13 marks it deprecated in favour of private functional collectives; it is still the
+        # documented autograd-aware all_gather (backward = reduce-scatter of the gradients).
+        warnings.simplefilter("ignore", FutureWarning)
+        return torch.cat(distributed_functional.all_gather(tensor.contiguous()), dim=0)
+
+
+def gather_without_grad(tensor: torch.Tensor) -> torch.Tensor:
+    if not (torch.distributed.is_available() and torch.distributed.is_initialized()):
+        return tensor
+    parts = [torch.empty_like(tensor) for _ in range(torch.distributed.get_world_size())]
+    torch.distributed.all_gather(parts, tensor.contiguous())
+    return torch.cat(parts, dim=0)
+
+
+def is_structure_clip(model) -> bool:
+    return getattr(getattr(model, "config", None), "model_type", None) == "structure_clip"
+
+
+def _pad_to(tensor: torch.Tensor, length: int, value: int) -> torch.Tensor:
+    return torch.nn.functional.pad(tensor, (0, length - tensor.shape[-1]), value=value)
+
+
+def texts_with_negatives(batch: dict, pad_token_id: int) -> dict:
+    """True and negative captions as one text batch of 2N rows (one tower call, one DDP forward)."""
+    length = max(batch["input_ids"].shape[-1], batch["negative_input_ids"].shape[-1])
+    inputs = {
+        "input_ids": torch.cat([_pad_to(batch["input_ids"], length, pad_token_id),
+                                _pad_to(batch["negative_input_ids"], length, pad_token_id)]),
+        "attention_mask": torch.cat([_pad_to(batch["attention_mask"], length, 0),
+                                     _pad_to(batch["negative_attention_mask"], length, 0)]),
+    }
+    for name in TRIPLE_KEYS:
+        positive, negative = batch.get(name), batch.get(f"negative_{name}")
+        if (positive is None) != (negative is None):
+            # One text batch cannot mix "has triples" and "no triples" rows; the processor emits both.
+            raise ValueError(f"gathered loss: `{name}` and `negative_{name}` must be given together")
+        if positive is not None:
+            inputs[name] = torch.cat([positive, negative])
+    return inputs
+
+
+class TrainingLossModule(torch.nn.Module):
+    """What Accelerate prepares (and DDP wraps): the model plus the loss, so one forward yields the loss.
+
+    Single process, or `gather=False`: the model's own loss, `model(**batch).loss`. Several processes with a
+    Structure-CLIP model: embeddings of the local batch are all-gathered with gradients and the pure loss
+    functions of `losses_structure_clip` run on the global batch, so every caption and image of every rank
+    is a negative. Returning only the loss keeps DDP's used-parameter search exact (`logit_scale` is unused
+    by the original recipe).
+    """
+
+    def __init__(self, model: torch.nn.Module, gather: bool = True):
+        super().__init__()
+        self.model = model
+        self.gather = gather
+        self.last_loss_path = None
+
+    def forward(self, optimizer_step: int | None = None, **batch) -> dict:
+        """`optimizer_step`: optimizer steps completed so far (the hinge warm-up's clock, see `hinge_warmup_active`)."""
+        distributed = torch.distributed.is_available() and torch.distributed.is_initialized()
+        if self.gather and distributed and torch.distributed.get_world_size() > 1 and is_structure_clip(self.model):
+            self.last_loss_path = "gathered"
+            return self.gathered_loss(batch, optimizer_step)
+        self.last_loss_path = "local"
+        if is_structure_clip(self.model):
+            batch = {**batch, "optimizer_step": optimizer_step}
+        outputs = self.model(**batch)
+        terms = {name: getattr(outputs, name) for name in LOSS_TERM_NAMES if getattr(outputs, name, None) is not None}
+        return {"loss": outputs.loss, **terms}
+
+    def gathered_loss(self, batch: dict, optimizer_step: int | None = None) -> dict:
+        from modeling_structure_clip.losses_structure_clip import structure_clip_loss_terms
+
+        model, config = self.model, self.model.config
+        size = batch["input_ids"].shape[0]
+        has_negatives = batch.get("negative_input_ids") is not None
+        text_inputs = texts_with_negatives(batch, config.text_config.pad_token_id or 0) if has_negatives else {
+            name: batch[name] for name in TEXT_KEYS + TRIPLE_KEYS if batch.get(name) is not None}
+        outputs = model(pixel_values=batch["pixel_values"], **text_inputs)
+        embeds = {
+            "image_embeds": outputs.image_embeds,
+            "text_embeds": outputs.text_embeds[:size],
+            "plain_text_embeds": outputs.plain_text_embeds[:size],
+        }
+        negative_mask = None
+        if has_negatives:
+            embeds["negative_text_embeds"] = outputs.text_embeds[size:]
+            embeds["negative_plain_text_embeds"] = outputs.plain_text_embeds[size:]
+            negative_mask = batch.get("negative_mask")
+            if negative_mask is None:
+                negative_mask = torch.ones(size, dtype=torch.long, device=batch["input_ids"].device)
+            negative_mask = gather_without_grad(negative_mask)
+        with torch.autocast(device_type=batch["input_ids"].device.type, enabled=False):
+            gathered = {name: gather_with_grad(value.float()) for name, value in embeds.items()}
+            terms = structure_clip_loss_terms(
+                config, logit_scale_parameter=model.logit_scale.float(), negative_mask=negative_mask,
+                optimizer_step=optimizer_step if self.training else None, **gathered,
+            )
+        return {"loss": sum(terms.values()), **terms, "global_batch_size": gathered["image_embeds"].shape[0]}

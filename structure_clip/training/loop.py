@@ -1,0 +1,352 @@
+"""Fine-tune CLIP into Structure-CLIP with Accelerate. The project's main entry point.
+
+    python examples/train.py                      # no arguments: the built-in synthetic ablation
+                                                  # (delegates to synthetic_ablation.py)
+    accelerate launch examples/train.py \\
+        --model openai/clip-vit-base-patch32 --triple_tokenizer bert-base-uncased \\
+        --train_file coco_karpathy_train.json --image_root coco/ --validation_split_percentage 1 \\
+        --output_dir outputs/structure-clip --mixed_precision bf16 --checkpointing_steps 1000
+
+The defaults are the original recipe (docs/method.md §2): AdamW lr 5e-6, weight decay 0.1 on everything,
+constant lr, batch 64, 10 epochs, fp32, seed 120. Run `python examples/train.py --help` for all options.
+
+Importable API (used by synthetic_ablation.py and the tests):
+
+    args = StructureCLIPTrainArgs(output_dir=..., max_train_steps=..., ...)   # HfArgumentParser dataclass
+    result = run_training(args, model, train_dataset, collate_fn,
+                          processor=None, eval_dataset=None, eval_callback=None)
+
+    - model: a `StructureCLIPModel` (or any model whose forward takes the collated batch with
+      `return_loss=True` and returns an output with `.loss`). Trained in place; the trained weights
+      are also saved with `save_pretrained` to `result.final_model_dir` (= args.output_dir).
+    - train_dataset / eval_dataset: anything a `DataLoader` can index (e.g. a `datasets.Dataset` in
+      the schema of structure_clip/training/data.py / structure_clip/synthetic/world.py); collate_fn turns a list of rows into the
+      model's keyword arguments (training_data.StructureCLIPCollator).
+    - eval_callback(model, step) -> dict[str, float]: called every `eval_steps` and at the end on the
+      main process with the unwrapped model in eval mode; its metrics are logged and may name
+      `metric_for_best_model`. Give it VALIDATION data only: the best checkpoint is chosen on it.
+    - Returns `TrainingResult(history, final_model_dir, best_model_dir, best_metric, global_step,
+      results_file)`. `history` holds every record also written to `<output_dir>/results.jsonl`:
+      {"type": "train", "step", "epoch", "lr", "loss", <loss terms>}, {"type": "eval", "step", ...}.
+
+Steps of a run: (1) Accelerator + seed, (2) dataloaders, (3) optimizer and schedule,
+(4) prepare + register for checkpointing + maybe resume, (5) the loop with gathered-negative losses,
+logging, checkpoints and validation, (6) save the final model and processor.
+
+The pieces live in sibling modules: structure_clip/training/arguments.py (the options), structure_clip/training/checkpoints.py
+(save/resume and RNG state), structure_clip/training/distributed_loss.py (the loss with gathered negatives),
+structure_clip/training/validation.py (validation and best-model selection), structure_clip/training/outputs.py (saved models,
+results.jsonl, `TrainingResult`) and structure_clip/loading.py (the real-data job's model).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from accelerate import Accelerator, DataLoaderConfiguration, DistributedDataParallelKwargs
+from accelerate.state import AcceleratorState, GradientState
+from accelerate.utils import gather_object, set_seed
+from torch.utils.data import DataLoader
+from tqdm.auto import tqdm
+from transformers import get_scheduler
+
+from structure_clip.loading import load_model_and_processor
+from structure_clip.training.arguments import StructureCLIPTrainArgs
+from structure_clip.training.checkpoints import (
+    TrainingProgress,
+    clear_stale_checkpoints,
+    find_checkpoint,
+    preserved_rng_states,
+    save_checkpoint,
+    should_checkpoint,
+)
+from structure_clip.training.data import StructureCLIPCollator, load_datasets
+from structure_clip.training.distributed_loss import TrainingLossModule
+from structure_clip.training.outputs import ResultsLog, TrainingResult, save_model, train_record
+from structure_clip.training.validation import validate_and_select
+
+
+logger = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1.-3. Accelerator, dataloaders, optimizer
+# ---------------------------------------------------------------------------------------------
+
+
+def make_accelerator(args: StructureCLIPTrainArgs) -> Accelerator:
+    # A fresh run in the same process (the ablation trains three models) must not inherit the previous
+    # run's mixed precision or accumulation settings; the process group itself is kept.
+    AcceleratorState._reset_state()
+    GradientState._reset_state()
+    # Seedable sampler: the shuffle order of epoch e is a function of (seed, e) only, so a resumed run
+    # sees the same order as an uninterrupted one (dropout does not perturb it).
+    # find_unused_parameters: the original recipe never uses `logit_scale`, which plain DDP rejects.
+    return Accelerator(
+        mixed_precision=args.mixed_precision,
+        gradient_accumulation_steps=args.gradient_accumulation_steps,
+        dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True, data_seed=args.seed),
+        kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)],
+    )
+
+
+def get_dataloaders(accelerator, args, train_dataset, eval_dataset, collate_fn):
+    # The explicit generator keeps DataLoader iterator creation from drawing on the global RNG, which
+    # dropout uses; otherwise skipping batches on resume would shift every later dropout mask.
+    generator = torch.Generator().manual_seed(args.seed)
+    train_dataloader = DataLoader(
+        train_dataset,
+        batch_size=args.per_device_train_batch_size,
+        shuffle=True,
+        collate_fn=collate_fn,
+        num_workers=args.dataloader_num_workers,
+        generator=generator,
+        drop_last=True,  # contrastive losses need full batches; also keeps ranks' batch sizes equal
+    )
+    eval_dataloader = None
+    if eval_dataset is not None:
+        eval_dataloader = DataLoader(
+            eval_dataset,
+            batch_size=args.per_device_eval_batch_size,
+            shuffle=False,
+            collate_fn=collate_fn,
+            num_workers=args.dataloader_num_workers,
+        )
+    return train_dataloader, eval_dataloader
+
+
+def make_optimizer(args, model) -> torch.optim.Optimizer:
+    # The original decays every parameter (docs/method.md §2), so there are no no-decay groups.
+    return torch.optim.AdamW(
+        [p for p in model.parameters() if p.requires_grad],
+        lr=args.learning_rate,
+        betas=(args.adam_beta1, args.adam_beta2),
+        eps=args.adam_epsilon,
+        weight_decay=args.weight_decay,
+    )
+
+
+def make_scheduler(args, optimizer, max_train_steps):
+    # Stepped by hand once per optimizer step (not `prepare`d, which would step it once per process),
+    # so warm-up and length count optimizer steps whatever the number of processes.
+    return get_scheduler(
+        args.lr_scheduler_type,
+        optimizer=optimizer,
+        num_warmup_steps=args.num_warmup_steps,
+        num_training_steps=max_train_steps,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The training function
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class StepPlan:
+    """How long a run is, in optimizer steps (one step = `gradient_accumulation_steps` batches)."""
+
+    steps_per_epoch: int
+    max_train_steps: int
+    num_epochs: int
+    eval_steps: int  # validate every this many steps (default: once per epoch)
+
+
+def plan_steps(args: StructureCLIPTrainArgs, batches_per_epoch: int) -> StepPlan:
+    steps_per_epoch = max(1, math.ceil(batches_per_epoch / args.gradient_accumulation_steps))
+    if args.max_train_steps is not None:
+        max_train_steps = args.max_train_steps
+    else:
+        max_train_steps = math.ceil(args.num_train_epochs * steps_per_epoch)
+    return StepPlan(steps_per_epoch, max_train_steps, math.ceil(max_train_steps / steps_per_epoch),
+                    args.eval_steps or steps_per_epoch)  # fmt: skip
+
+
+@dataclass
+class TrainingRun:
+    """Everything the loop touches, built by `prepare_training_run` (steps 1-4)."""
+
+    args: StructureCLIPTrainArgs
+    accelerator: Accelerator
+    model: torch.nn.Module  # unwrapped: validation and saving use it
+    loss_module: torch.nn.Module  # prepared (DDP-wrapped on several processes)
+    optimizer: torch.optim.Optimizer
+    lr_scheduler: object
+    train_dataloader: DataLoader
+    eval_dataloader: DataLoader | None
+    plan: StepPlan
+    progress: TrainingProgress
+    log: ResultsLog
+    processor: object = None
+    eval_callback: Callable[[torch.nn.Module, int], dict] | None = None
+
+    @property
+    def best_model_dir(self) -> str:
+        return os.path.join(self.args.output_dir, "best_model")
+
+    @property
+    def can_validate(self) -> bool:
+        return self.eval_dataloader is not None or self.eval_callback is not None
+
+
+def prepare_training_run(args, model, train_dataset, collate_fn, processor, eval_dataset, eval_callback) -> TrainingRun:
+    # 1. Accelerator and seed
+    accelerator = make_accelerator(args)
+    set_seed(args.seed)
+    os.makedirs(args.output_dir, exist_ok=True)
+    checkpoint = find_checkpoint(args)
+    if args.resume_from_checkpoint is None:
+        clear_stale_checkpoints(accelerator, args)
+    log = ResultsLog(accelerator, args.output_dir, append=checkpoint is not None)
+
+    # 2. Dataloaders
+    train_dataloader, eval_dataloader = get_dataloaders(accelerator, args, train_dataset, eval_dataset, collate_fn)
+
+    # 3. Optimizer; the schedule is sized once the dataloader is sharded
+    optimizer = make_optimizer(args, model)
+    loss_module = TrainingLossModule(model, gather=args.gather_negatives_across_ranks)
+
+    # 4. Prepare, register the extra state, maybe resume
+    loss_module, optimizer, train_dataloader = accelerator.prepare(loss_module, optimizer, train_dataloader)
+    if eval_dataloader is not None:
+        eval_dataloader = accelerator.prepare(eval_dataloader)
+    if len(train_dataloader) == 0:
+        raise ValueError(f"{len(train_dataset)} training rows make no full batch of {args.per_device_train_batch_size} "
+                         f"per process x {accelerator.num_processes} processes; lower the batch size.")
+    plan = plan_steps(args, len(train_dataloader))
+    lr_scheduler = make_scheduler(args, optimizer.optimizer, plan.max_train_steps)
+    progress = TrainingProgress()
+    accelerator.register_for_checkpointing(lr_scheduler, progress)
+    if checkpoint is not None:
+        logger.info("Resuming from %s", checkpoint)
+        accelerator.load_state(str(checkpoint))
+    return TrainingRun(args, accelerator, model, loss_module, optimizer, lr_scheduler, train_dataloader,
+                       eval_dataloader, plan, progress, log, processor, eval_callback)  # fmt: skip
+
+
+def run_training(
+    args: StructureCLIPTrainArgs,
+    model: torch.nn.Module,
+    train_dataset,
+    collate_fn: Callable,
+    processor=None,
+    eval_dataset=None,
+    eval_callback: Callable[[torch.nn.Module, int], dict] | None = None,
+) -> TrainingResult:
+    """Train `model` in place on `train_dataset`; see the module docstring for the contract."""
+    run = prepare_training_run(args, model, train_dataset, collate_fn, processor, eval_dataset, eval_callback)
+    plan, progress = run.plan, run.progress
+    logger.info(
+        "Training %d steps (%d epochs of %d steps): %d processes x batch %d x accumulation %d",
+        plan.max_train_steps, plan.num_epochs, plan.steps_per_epoch, run.accelerator.num_processes,
+        args.per_device_train_batch_size, args.gradient_accumulation_steps,
+    )  # fmt: skip
+    bar = tqdm(total=plan.max_train_steps, initial=progress.completed_steps, desc="training",
+               disable=args.disable_tqdm or not run.accelerator.is_local_main_process)
+
+    # 5. The loop
+    run.loss_module.train()
+    stopped_early = False
+    for epoch in range(progress.epoch, plan.num_epochs):
+        stopped_early = train_epoch(run, epoch, bar)
+        if stopped_early or progress.completed_steps >= plan.max_train_steps:
+            break
+        progress.epoch, progress.batches_done_in_epoch = epoch + 1, 0
+        if should_checkpoint(args, progress.completed_steps, end_of_epoch=True):
+            save_checkpoint(run.accelerator, args, progress.completed_steps)
+    bar.close()
+    return finish_training(run, stopped_early)
+
+
+def train_epoch(run: TrainingRun, epoch: int, bar) -> bool:
+    """One epoch, or what is left of it after a resume. Returns True when `stop_after_steps` hit."""
+    accelerator, progress = run.accelerator, run.progress
+    # The seedable sampler's order depends on (seed, epoch) only; a resumed epoch skips what it saw.
+    run.train_dataloader.set_epoch(epoch)
+    skip = progress.batches_done_in_epoch
+    batches = accelerator.skip_first_batches(run.train_dataloader, skip) if skip else run.train_dataloader
+    step_losses = []
+    for batch in batches:
+        with accelerator.accumulate(run.loss_module):
+            # The hinge warm-up counts optimizer steps, so all micro-batches of one step share the count.
+            outputs = run.loss_module(**batch, optimizer_step=progress.completed_steps)
+            accelerator.backward(outputs["loss"])
+            if accelerator.sync_gradients and run.args.max_grad_norm > 0:
+                accelerator.clip_grad_norm_(run.loss_module.parameters(), run.args.max_grad_norm)
+            run.optimizer.step()
+            run.optimizer.zero_grad()
+        progress.batches_done_in_epoch += 1
+        step_losses.append({key: value.detach() if torch.is_tensor(value) else value for key, value in outputs.items()})
+        if not accelerator.sync_gradients:
+            continue
+        after_optimizer_step(run, step_losses, epoch, bar)
+        step_losses = []
+        step = progress.completed_steps
+        stopped_early = run.args.stop_after_steps is not None and step >= run.args.stop_after_steps
+        if stopped_early or step >= run.plan.max_train_steps:
+            return stopped_early
+    return False
+
+
+def after_optimizer_step(run: TrainingRun, step_losses: list, epoch: int, bar) -> None:
+    """Schedule, progress, logging, validation and checkpoints after one optimizer step."""
+    args, accelerator = run.args, run.accelerator
+    run.lr_scheduler.step()
+    run.progress.completed_steps += 1
+    step = run.progress.completed_steps
+    bar.update(1)
+    is_last = step == run.plan.max_train_steps
+    if step % args.logging_steps == 0 or is_last:
+        record = train_record(accelerator, step_losses, step, epoch, run.lr_scheduler)
+        record["loss_path"] = accelerator.unwrap_model(run.loss_module).last_loss_path
+        run.log.write(record)
+        bar.set_postfix(loss=f"{record['loss']:.4f}")
+    if run.can_validate and (step % run.plan.eval_steps == 0 or is_last):
+        # Validation must not move the RNG that dropout uses, or a resumed run would diverge.
+        with preserved_rng_states(accelerator):
+            validate_and_select(accelerator, args, run.model, run.processor, run.eval_dataloader, run.eval_callback,
+                                step, run.progress, run.log, run.best_model_dir)  # fmt: skip
+    if should_checkpoint(args, step, end_of_epoch=False):
+        save_checkpoint(accelerator, args, step)
+
+
+def finish_training(run: TrainingRun, stopped_early: bool) -> TrainingResult:
+    # 6. Final model and processor
+    progress = run.progress
+    steps_per_rank = gather_object([progress.completed_steps])
+    run.log.write({"type": "end", "step": progress.completed_steps, "world_size": run.accelerator.num_processes,
+                   "steps_per_rank": steps_per_rank, "stopped_early": stopped_early})
+    final_model_dir = None
+    if not stopped_early:
+        save_model(run.accelerator, run.model, run.processor, run.args.output_dir)
+        final_model_dir = run.args.output_dir
+    has_best = progress.best_metric is not None and os.path.isdir(run.best_model_dir)
+    return TrainingResult(
+        history=run.log.history,
+        final_model_dir=final_model_dir,
+        best_model_dir=run.best_model_dir if has_best else None,
+        best_metric=progress.best_metric,
+        global_step=progress.completed_steps,
+        results_file=run.log.path,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The real-data job: model, processor and datasets from the command line
+# ---------------------------------------------------------------------------------------------
+
+
+def train_on_real_data(args: StructureCLIPTrainArgs) -> TrainingResult:
+    set_seed(args.seed)
+    model, processor = load_model_and_processor(args, args.spacy_model)
+    # Parse once on the main process; the other ranks then read the `datasets` cache. (The Accelerator,
+    # not a bare PartialState, so that `ACCELERATE_USE_CPU` and launcher settings are honoured.)
+    with make_accelerator(args).main_process_first():
+        train_dataset, eval_dataset = load_datasets(args, args.seed)
+    collate_fn = StructureCLIPCollator(processor, use_negatives=args.negatives != "none")
+    return run_training(args, model, train_dataset, collate_fn, processor, eval_dataset)
