@@ -53,9 +53,9 @@ def _classify_nouns(state: ParseState) -> None:
         if not state.nominal(token):
             continue
         lemma = _head_lemma(state, token)
-        if token.lower_ in PARTITIVE_NOUNS or lemma in OF_PARTITIVES:
-            state.partitives.add(token.i)
-        if lemma in NON_NODES and name_start(state, token) == token.i:
+        if token.lower_ in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or lemma in NON_NODES:
+            state.partitives.add(token.i)  # "rows of bicycles": a non-node with "of" is looked through
+        if lemma in NON_NODES and name_start(state, token) == token.i and not _has_of_phrase(state, token):
             state.graph.hidden.add(token.i)
 
 
@@ -96,6 +96,10 @@ def resolve(state: ParseState, token):
         state.graph.hidden.add(token.i)
         token, seen = target, seen + 1
     return token
+
+
+def _has_of_phrase(state: ParseState, token) -> bool:
+    return any(child.dep_ == "prep" and child.lower_ == "of" for child in state.kids(token))
 
 
 def has_pronoun_of(state: ParseState, token) -> bool:

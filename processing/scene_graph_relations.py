@@ -90,7 +90,7 @@ def _placed_object(state: ParseState, prep, verb):
     if prep.lower_ not in _LOCATIVE_PREPOSITIONS:
         return None
     for child in state.kids(verb):
-        if child.dep_ == "dobj" and child.i < prep.i and state.nominal(child):
+        if child.dep_ == "dobj" and child.i < prep.i and is_node(state, resolve(state, child)):
             return child
     return None
 

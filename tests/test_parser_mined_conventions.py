@@ -123,3 +123,12 @@ def test_of_partitives_are_looked_through(parser, monkeypatch):
     assert "section" not in graph.objects and ("building", "behind", "tree") in graph.relations
     monkeypatch.setattr(scene_graph_nodes, "OF_PARTITIVES", set())
     assert "section" in parser.parse("a section of a building behind a tree").objects
+
+
+@needs_model
+def test_non_node_with_an_of_phrase_is_looked_through(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "NON_NODES", {"row"})
+    graph = parser.parse("several rows of bicycles parked next to a street")
+    assert ("bicycle", "park next to", "street") in graph.relations and "row" not in graph.objects
