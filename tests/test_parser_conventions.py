@@ -124,3 +124,73 @@ def test_a_participle_tagged_as_a_noun_is_no_object(parser):
     # en_core_web_sm tags "cut" NN here; its passive agent shows it is a verb.
     graph = parser.parse("a cake cut by a knife")
     assert graph.objects == ["cake", "knife"] and graph.relations == [("knife", "cut", "cake")]
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("a couch with a man sitting on it", ("man", "sit on", "couch")),
+        ("a dress with tooth brushes attached to it", ("tooth brush", "attach to", "dress")),
+    ],
+)
+def test_object_pronoun_stands_for_an_earlier_noun(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+def test_phrase_on_the_last_conjunct_is_shared(parser):
+    relations = set(parser.parse("rice, onions and broccoli on a plate").relations)
+    assert relations == {("rice", "on", "plate"), ("onion", "on", "plate"), ("broccoli", "on", "plate")}
+
+
+def test_conjuncts_with_their_own_phrases_keep_them(parser):
+    relations = set(parser.parse("a man in a red shirt and a woman in a blue dress").relations)
+    assert relations == {("man", "wear", "shirt"), ("woman", "wear", "dress")}
+
+
+def test_second_place_phrase_locates_the_first_place(parser):
+    relations = set(parser.parse("a man sitting on a bench in the park").relations)
+    assert relations == {("man", "sit on", "bench"), ("bench", "in", "park")}
+
+
+@pytest.mark.parametrize("caption", ["a light brown haired boy looking down", "light brown-haired boy looking down"])
+def test_haired_names_the_hair(parser, caption):
+    graph = parser.parse(caption)
+    assert ("boy", "have", "hair") in graph.relations
+    assert ("hair", "light brown") in graph.attributes
+    assert not {("boy", "light brown"), ("boy", "haired"), ("boy", "brown")} & set(graph.attributes)
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("a man in a white uniform standing in the grass", ("man", "stand in", "grass")),
+        ("a woman riding a horse wearing a red scarf", ("woman", "wear", "scarf")),
+    ],
+)
+def test_participle_on_a_garment_or_object_belongs_to_the_person(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("a large clock that is gold and white", ("clock", "white")),  # colour tagged as a noun
+        ("the bus is white on the bottom", ("bus", "white")),  # where the colour is: no relation
+        ("four windows on the train car that are white", ("window", "white")),  # "are": the windows
+        ("the window on the train cars that is white", ("window", "white")),  # "is": the window
+    ],
+)
+def test_colour_attributes_of_copulas(parser, caption, attribute):
+    graph = parser.parse(caption)
+    assert attribute in graph.attributes
+    assert not any(predicate.startswith("white") for _, predicate, _ in graph.relations)
+
+
+def test_place_phrase_after_a_direct_object_locates_the_object(parser):
+    relations = set(parser.parse("the dog resting his head on the wooden table").relations)
+    assert ("head", "on", "table") in relations and ("dog", "rest on", "table") not in relations
+
+
+def test_with_something_on_top_is_on_the_accompanied_noun(parser):
+    graph = parser.parse("a blue plate with food on top")
+    assert graph.relations == [("food", "on", "plate")] and "top" not in graph.objects

@@ -59,6 +59,7 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     "difflib": ModuleRule(ANY),  # string similarity (the closest valid name for a misspelt config key)
     "functools": ModuleRule(ANY),
     "hashlib": ModuleRule(ANY),
+    "html": ModuleRule(_names("unescape")),  # character references in captions; the html package's parser stays out
     "importlib": ModuleRule(PATH_ONLY),
     # find_spec only locates a module (is a spaCy model installed?); it neither imports nor runs it.
     "importlib.util": ModuleRule(_names("find_spec")),
@@ -69,6 +70,7 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     "random": ModuleRule(ANY),
     "re": ModuleRule(ANY),
     "typing": ModuleRule(_names("Any")),  # not get_type_hints: it evaluates strings
+    "unicodedata": ModuleRule(_names("category")),  # format characters (category Cf) in captions
     "torch": ModuleRule(_names(
         "FloatTensor", "LongTensor", "Tensor", "arange", "as_tensor", "autocast", "bfloat16", "bool",
         "cat", "device", "dtype", "eye", "finfo", "float16", "float32", "float64",

@@ -1,0 +1,125 @@
+"""Clause rules: who the subject of a verb is, and relative clauses with a gap.
+
+A verb's subject may sit in another clause: a coordinated or adverbial verb inherits it, a participle
+or relative clause takes the noun it modifies ("a man riding a horse", "the bag that is red").
+"""
+
+from __future__ import annotations
+
+from .scene_graph_coordination import first_nominal_conjunct, nominal_conjuncts
+from .scene_graph_edges import add_relation
+from .scene_graph_lemmas import VERB_TAGS
+from .scene_graph_lexicon import LOCATIVE_PASSIVE_VERBS, RELATIVE_PRONOUNS
+from .scene_graph_predicates import join_predicate
+from .scene_graph_state import ParseState
+
+_SUBJECT_INHERITING_DEPS = {"conj", "advcl", "xcomp", "pcomp"}
+_MAX_CLAUSE_DEPTH = 6
+
+
+def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
+    """Subject tokens of a verb (conjuncts expanded), looking through relative and chained clauses."""
+    if depth > _MAX_CLAUSE_DEPTH:
+        return []
+    explicit = _explicit_subjects(state, verb)
+    if explicit is not None:
+        return explicit
+    for child in state.lefts(verb):
+        if child.dep_ in ("npadvmod", "compound", "nmod") and state.nominal(child):
+            return nominal_conjuncts(state, child)
+    if verb.dep_ in ("acl", "relcl") and state.nominal(verb.head):
+        carrier = _participle_carrier(state, verb) if verb.dep_ == "acl" else None
+        if carrier is not None:
+            return carrier
+        # FACTUAL expands a participle on coordinated nouns to every conjunct.
+        return nominal_conjuncts(state, first_nominal_conjunct(state, verb.head))
+    head = verb.head
+    if verb.dep_ in _SUBJECT_INHERITING_DEPS and head.tag_ in VERB_TAGS and head.i != verb.i:
+        return subjects_of(state, head, depth + 1)
+    if verb.dep_ == "xcomp" and head.dep_ == "acomp":
+        return subjects_of(state, head.head, depth + 1)  # "a player is about to hit the ball"
+    return []
+
+
+def _explicit_subjects(state: ParseState, verb):
+    """The verb's own nsubj (or agent-free nsubjpass, or expletive "there is" attribute); None if none."""
+    agent_free_passive = state.lemma(verb.text, verb.tag_) in LOCATIVE_PASSIVE_VERBS or not any(
+        child.dep_ == "agent" for child in state.kids(verb)
+    )
+    for child in state.kids(verb):
+        if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and agent_free_passive):
+            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return nominal_conjuncts(state, _agreeing_antecedent(state, verb))
+            return nominal_conjuncts(state, child)
+    if any(child.dep_ == "expl" for child in state.kids(verb)):
+        for child in state.kids(verb):
+            if child.dep_ == "attr" and state.nominal(child):
+                return nominal_conjuncts(state, child)
+    return None
+
+
+_NUMBER_OF_FINITE_VERB = {"VBZ": "NN", "VBP": "NNS"}  # "is" goes with a singular noun, "are" with a plural
+
+
+def _agreeing_antecedent(state: ParseState, verb):
+    """"four windows on the train car that are white": the parser hangs the relative clause on the
+    nearest noun; a plural verb shows it is about the windows. Walks up "N prep N" until the number
+    agrees (the parser's noun if none does)."""
+    finite = [token for token in (verb, *state.kids(verb)) if token.tag_ in _NUMBER_OF_FINITE_VERB]
+    head = verb.head
+    if not finite or head.tag_ not in ("NN", "NNS"):
+        return head
+    wanted = _NUMBER_OF_FINITE_VERB[finite[0].tag_]
+    candidate = head
+    for _ in range(4):
+        if candidate.tag_ == wanted:
+            return candidate
+        if candidate.dep_ != "pobj" or candidate.head.dep_ != "prep" or not state.nominal(candidate.head.head):
+            break
+        candidate = candidate.head.head
+    return head
+
+
+def relate_gapped_clause(state: ParseState, verb) -> None:
+    """"the water the bird is standing on", "the rope the man is holding": the modified noun is
+    the missing object of the relative clause (the parser may also make it a second subject)."""
+    if verb.tag_ not in VERB_TAGS:
+        return
+    children = state.kids(verb)
+    subjects = [c for c in children if c.dep_ == "nsubj" and state.nominal(c)]
+    if verb.dep_ in ("relcl", "ccomp") and state.nominal(verb.head):
+        target = verb.head
+    elif len(subjects) >= 2:
+        target, subjects = subjects[0], subjects[1:]
+    else:
+        return
+    if not subjects or any(
+        c.dep_ in ("dobj", "attr", "ccomp", "xcomp") and c.lower_ not in RELATIVE_PRONOUNS for c in children
+    ):
+        return
+    if any(c.lower_ in ("when", "why", "how") for c in children):
+        return
+    stranded = [c for c in children if c.dep_ in ("prep", "prt") and c.i > verb.i and not state.kids(c)]
+    has_other_preps = any(c.dep_ == "prep" and state.kids(c) for c in children)
+    where = ["in"] if any(c.lower_ == "where" for c in children) else []  # "the house where they live"
+    if stranded or not has_other_preps:
+        words = [c.lower_ for c in stranded] or where
+        predicate = join_predicate(state.lemma(verb.text, verb.tag_), *words)
+        state.graph.consumed_preps.update(c.i for c in stranded)
+        state.graph.verbs_with_relation.add(verb.i)
+        add_relation(state, nominal_conjuncts(state, subjects[0]), predicate, nominal_conjuncts(state, target))
+
+
+
+def _participle_carrier(state: ParseState, verb, depth: int = 0):
+    """Who does a participle the parser hung on the wrong noun: "a man in a white uniform standing
+    in the background" (on "uniform") -> the man; "a woman riding a bomb wearing a hat" (on "bomb")
+    -> the woman. None when the attachment stands. (Measured on FACTUAL train and dev: both help.)"""
+    noun = verb.head
+    if verb.tag_ != "VBG" or noun.dep_ == "conj":
+        return None
+    if noun.dep_ == "pobj" and noun.head.lower_ == "in" and state.nominal(noun.head.head):
+        return nominal_conjuncts(state, noun.head.head)
+    if noun.dep_ == "dobj" and noun.head.tag_ == "VBG" and noun.head.dep_ == "acl":
+        return subjects_of(state, noun.head, depth + 1)
+    return None

@@ -1,0 +1,52 @@
+"""Coordination rules: FACTUAL expands "trees and bushes on the lawn" to one triple per conjunct.
+
+spaCy attaches a shared modifier or argument to one conjunct only; these rules find the others.
+"""
+
+from __future__ import annotations
+
+from .scene_graph_lemmas import VERB_TAGS
+from .scene_graph_nodes import resolve
+from .scene_graph_state import ParseState
+
+_POST_MODIFIER_DEPS = {"prep", "acl", "relcl"}
+
+
+def nominal_conjuncts(state: ParseState, token) -> list:
+    """The nouns coordinated with `token` (itself included), partitives followed."""
+    return [resolve(state, tok) for tok in state.conjuncts(token) if state.nominal(tok)]
+
+
+def first_nominal_conjunct(state: ParseState, token):
+    """"trees and bushes growing on the lawn": the parser hangs the participle on the last
+    conjunct, but it describes them all; walk back to the first."""
+    first = token
+    while first.dep_ == "conj" and state.nominal(first.head) and first.head.i < first.i:
+        first = first.head
+    return first
+
+
+def is_stray_object(state: ParseState, token) -> bool:
+    """"wearing a red hat and a blue scarf": the parser may coordinate the second object with the
+    verb instead of the first object; it is still an object of that verb."""
+    head = token.head
+    return (
+        token.dep_ == "conj" and state.nominal(token) and head.tag_ in VERB_TAGS
+        and any(child.dep_ == "dobj" and child.i < token.i for child in state.kids(head))
+    )
+
+
+def distributed_conjuncts(state: ParseState, head, phrase) -> list:
+    """The coordinated nouns a post-modifier `phrase` of `head` describes. "rice, onions and broccoli
+    on a plate": the parser hangs it on one conjunct, yet FACTUAL puts every conjunct on the plate.
+    A phrase describes only conjuncts before it ("a man in a red shirt and a woman": not the woman),
+    and only its own head when another conjunct has a phrase of its own."""
+    first = first_nominal_conjunct(state, head)
+    before = [conjunct for conjunct in state.conjuncts(first) if conjunct.i < phrase.i]
+    has_own_phrase = any(
+        child.dep_ in _POST_MODIFIER_DEPS and child.i > conjunct.i
+        for conjunct in before if conjunct.i != head.i for child in state.kids(conjunct)
+    )
+    if has_own_phrase or all(conjunct.i != head.i for conjunct in before):
+        return [resolve(state, head)] if state.nominal(head) else []
+    return [resolve(state, tok) for tok in before if state.nominal(tok)]

@@ -1,0 +1,97 @@
+"""Predicate rules: the words of a relation's predicate, FACTUAL style.
+
+Verb and preposition merge ("sit on"); multi-word prepositions stay whole ("in front of", "on top of",
+"next to"); possession verbs become `have` (Li et al., Findings of ACL 2023, FACTUAL annotation guide).
+"""
+
+from __future__ import annotations
+
+from .scene_graph_lemmas import NOUN_TAGS
+from .scene_graph_lexicon import (
+    ARTICLE_KEPT_PART_NOUNS,
+    CANONICALISED_PREPOSITIONS,
+    PART_NOUN_PREPOSITION,
+    POSSESSION_VERBS,
+)
+from .scene_graph_nodes import has_pronoun_of, of_object
+from .scene_graph_state import ParseState
+
+
+def verb_predicate(state: ParseState, verb) -> str:
+    """Lemma plus particles ("pick up"); "" for a copula; `have` for possession verbs."""
+    lemma = state.lemma(verb.text, verb.tag_)
+    if lemma == "be":
+        return ""
+    if verb.lower_ in POSSESSION_VERBS:
+        return "have"
+    particles = [child.lower_ for child in state.kids(verb) if child.dep_ == "prt"]
+    return " ".join([lemma, *particles])
+
+
+def join_predicate(*parts: str) -> str:
+    """Join predicate parts, dropping a word the parser gave twice ("extend out" + "out from")."""
+    words: list[str] = []
+    for word in " ".join(parts).split():
+        if not words or words[-1] != word:
+            words.append(word)
+    return " ".join(words)
+
+
+def preposition_phrase(state: ParseState, prep):
+    """(predicate words, object token) of a preposition, merging complex prepositions:
+    "out of", "in between", "on top of", "in front of", "to the left of"."""
+    words = [prep.lower_]
+    previous = state.tokens[prep.i - 1] if prep.i > 0 else None
+    if previous is not None and previous.dep_ in ("prep", "prt") and not state.kids(previous):
+        # "in between the tracks": the tagger splits the complex preposition into siblings
+        words.insert(0, previous.lower_)
+        state.graph.consumed_preps.add(previous.i)
+    current = prep
+    for _ in range(4):
+        objects = [child for child in state.kids(current) if child.dep_ == "pobj"]
+        if objects:
+            return _part_noun_phrase(state, words, objects[0])
+        gerund_object = _gerund_compound(state, current)
+        if gerund_object is not None:
+            return words, gerund_object
+        nominal_complements = [c for c in state.kids(current) if c.dep_ == "pcomp" and state.nominal(c)]
+        if nominal_complements:
+            return words, nominal_complements[0]
+        chained = [child for child in state.kids(current) if child.dep_ == "prep"]
+        if not chained:
+            return words, None
+        current = chained[0]
+        state.graph.consumed_preps.add(current.i)
+        words.append(current.lower_)
+    return words, None
+
+
+def _gerund_compound(state: ParseState, prep):
+    """"on cutting board": the tagger reads a gerund + object; it is one noun ("cutting board")."""
+    for gerund in state.kids(prep):
+        if gerund.dep_ == "pcomp" and gerund.tag_ == "VBG":
+            for obj in state.kids(gerund):
+                if obj.dep_ == "dobj" and obj.tag_ in NOUN_TAGS and obj.i == gerund.i + 1:
+                    state.graph.name_prefixes[obj.i] = [gerund.lower_]
+                    state.graph.hidden.add(gerund.i)
+                    return obj
+    return None
+
+
+def _part_noun_phrase(state: ParseState, words, pobj):
+    """"on the top of the table" -> (["on", "top", "of"], table); any other object stays as it is."""
+    part = pobj.lower_
+    part_of = of_object(state, pobj) if part in PART_NOUN_PREPOSITION else None
+    if part_of is None and part in PART_NOUN_PREPOSITION and has_pronoun_of(state, pobj):
+        state.graph.hidden.add(pobj.i)
+        return words, None  # "on top of it": the part noun is no object; the referent is unknown
+    if part_of is None:
+        return words, pobj
+    state.graph.hidden.add(pobj.i)
+    canonical = PART_NOUN_PREPOSITION[part]
+    if canonical and len(words) == 1 and words[0] in CANONICALISED_PREPOSITIONS:
+        words = [canonical]
+    modifiers = [child.lower_ for child in state.lefts(pobj) if child.dep_ in ("amod", "compound")]
+    if part in ARTICLE_KEPT_PART_NOUNS:
+        modifiers = [child.lower_ for child in state.lefts(pobj) if child.dep_ in ("det", "amod", "compound")]
+    return [*words, *modifiers, part, "of"], part_of

@@ -1,0 +1,30 @@
+"""Reference rules: an object pronoun stands for a noun named earlier in the same sentence.
+
+FACTUAL writes the noun, not the pronoun: "a couch with a man sitting on it" -> (man, sit on, couch),
+"a dress with tooth brushes attached to it" -> (tooth brush, attach to, dress).
+"""
+
+from __future__ import annotations
+
+from .scene_graph_nodes import is_node
+from .scene_graph_state import ParseState
+
+OBJECT_PRONOUNS = {"it", "them", "him", "her"}
+
+
+def is_object_pronoun(token) -> bool:
+    return token.tag_ == "PRP" and token.lower_ in OBJECT_PRONOUNS
+
+
+def antecedent(state: ParseState, pronoun, subjects):
+    """The nearest node before the pronoun in its sentence that is not one of the relation's subjects
+    (a relation never relates a node to itself), or None."""
+    excluded = {subject.i for subject in subjects}
+    tokens = state.tokens
+    for index in range(pronoun.i - 1, -1, -1):
+        token = tokens[index]
+        if token.tag_ == ".":
+            break
+        if index not in excluded and is_node(state, token):
+            return token
+    return None

@@ -1,0 +1,53 @@
+"""The per-caption state every scene-graph rule reads and writes: token tables plus the graph so far.
+
+Rules are plain functions `rule(state, token)` grouped by phase (nodes, coordination, clauses,
+predicates, relations, attributes); this object is the only thing they share, so each rule module
+can be read and tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .scene_graph_lemmas import NOUN_TAGS, TagLemmatizer
+from .scene_graph_tokens import TokenTable
+
+
+@dataclass
+class GraphUnderConstruction:
+    """What the rules have found so far, as token references (names and spans come at the end)."""
+
+    relations: list = field(default_factory=list)  # (subject token, predicate, object token)
+    attributes: list = field(default_factory=list)  # (node token, attribute text, (start, end))
+    hidden: set = field(default_factory=set)  # token ids that are no nodes (partitive / part-noun heads)
+    consumed_preps: set = field(default_factory=set)  # prepositions already merged into a longer predicate
+    name_prefixes: dict = field(default_factory=dict)  # extra words of a node name ("cutting board")
+    name_overrides: dict = field(default_factory=dict)  # token id -> node name ("haired" -> "hair")
+    relational_modifiers: set = field(default_factory=set)  # adjectives/adverbs used as predicate heads
+    verbs_with_relation: set = field(default_factory=set)  # verbs that already relate two nodes
+    fused: set = field(default_factory=set)  # shade words already part of a colour attribute
+
+
+class ParseState:
+    """One doc's token tables, word-class repairs and graph under construction."""
+
+    def __init__(self, doc, lemmatizer: TagLemmatizer):
+        self.table = TokenTable(doc)
+        self.text = self.table.text
+        self.tokens = self.table.tokens
+        self.kids = self.table.kids
+        self.lefts = self.table.lefts
+        self.conjuncts = self.table.conjuncts
+        self.lemma = lemmatizer.lemma
+        self.noun_lemma = lemmatizer.noun_lemma
+        # Tagger repairs (scene_graph_nodes.repair_word_classes fills them before any rule runs).
+        self.nominal_overrides: set[int] = set()  # tokens that act as nouns whatever their tag
+        self.verbal_overrides: set[int] = set()  # noun-tagged tokens that are participles
+        self.partitives: set[int] = set()  # nouns looked through to their "of" object ("a bunch of")
+        self.graph = GraphUnderConstruction()
+
+    def nominal(self, token) -> bool:
+        """Whether a token is a noun, after the tagger repairs."""
+        if token.i in self.verbal_overrides:
+            return False
+        return token.tag_ in NOUN_TAGS or token.i in self.nominal_overrides

@@ -1,0 +1,126 @@
+"""What the dependency parser reads of a caption, and how its char offsets map back to the caption.
+
+Web-scraped captions carry markup the parser must not read as words: HTML tags and the content of
+script/style elements (browsers do not render it, HTML Living Standard §4.12.1), character references
+("&amp;" is "&", Python's html.unescape), format characters (Unicode category Cf, e.g. the bidi
+override U+202E: invisible, yet spaCy keeps them inside a word), control characters, lone surrogates
+(spaCy cannot encode them), line breaks (a new line starts a new sentence) and the abbreviation "w/". The cleaned text is
+parsed; every span the graph reports is mapped back so that it indexes the caption as given.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .scene_graph import HTML_TAG_PATTERN
+
+Span = tuple[int, int]
+
+_SCRIPT_ELEMENT = r"<(?P<element>script|style)\b[^>]{0,200}>.*?(?:</(?P=element)\s*>|\Z)"
+_CHARACTER_REFERENCE = r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+_LINE_BREAK_RUN = r"[ \t]*[\n\r\u2028\u2029][\s]*"
+_BLANKED_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]"
+_SENTENCE_END = ".!?;:"
+_LAST_CODE_POINT = 0x10FFFF
+# Note-taking abbreviations of region captions ("a plate w/ fries"); the tagger reads "w/" as a noun.
+_ABBREVIATION = r"\bw/o\b|\bw/"
+_ABBREVIATIONS = {"w/": "with", "w/o": "without"}
+
+
+_MAY_NEED_CLEANING = re.compile(r"[<&\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|w/", re.IGNORECASE)
+
+
+@functools.cache
+def _cleaning_pattern(with_format_characters: bool) -> re.Pattern:
+    """One alternation, matched left to right; the format-character class (163 code points in
+    Unicode 15) is built on the first non-ASCII caption only."""
+    parts = [
+        f"(?P<script>{_SCRIPT_ELEMENT})", f"(?P<tag>{HTML_TAG_PATTERN})", f"(?P<reference>{_CHARACTER_REFERENCE})",
+        f"(?P<line_break>{_LINE_BREAK_RUN})", f"(?P<blank>{_BLANKED_CHARACTERS})",
+        f"(?P<abbreviation>{_ABBREVIATION})",
+    ]
+    if with_format_characters:
+        format_characters = "".join(
+            re.escape(chr(code)) for code in range(_LAST_CODE_POINT + 1) if unicodedata.category(chr(code)) == "Cf"
+        )
+        parts.append(f"(?P<format>[{format_characters}]+)")
+    return re.compile("|".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+@dataclass
+class CleanCaption:
+    """The text to parse; `starts`/`ends` map each of its chars to the caption (None: same offsets)."""
+
+    text: str
+    starts: list[int] | None = None
+    ends: list[int] | None = None
+
+    def original_span(self, span: Span) -> Span:
+        start, end = span
+        if self.starts is None or end <= start:
+            return start, end
+        return self.starts[start], self.ends[end - 1]
+
+
+def clean_caption(caption: str) -> CleanCaption:
+    """Markup blanked (same length), references unescaped, format characters dropped, a line break
+    turned into a sentence end; spans map back through `CleanCaption.original_span`."""
+    is_ascii = caption.isascii()
+    if is_ascii and not _MAY_NEED_CLEANING.search(caption):
+        return CleanCaption(caption)  # most captions: one cheap scan instead of the full alternation
+    pattern = _cleaning_pattern(with_format_characters=not is_ascii)
+    pieces, starts, ends, position, shifted = [], [], [], 0, False
+    for match in pattern.finditer(caption):
+        replacement = _replacement(match, caption)
+        if replacement == match.group():
+            continue
+        _keep(caption, position, match.start(), pieces, starts, ends)
+        pieces.append(replacement)
+        # Every char of a replacement stands for the whole replaced text (a span never cuts "&amp;").
+        starts.extend([match.start()] * len(replacement))
+        ends.extend([match.end()] * len(replacement))
+        shifted = shifted or len(replacement) != len(match.group())
+        position = match.end()
+    if not pieces:
+        return CleanCaption(caption)
+    _keep(caption, position, len(caption), pieces, starts, ends)
+    text = "".join(pieces)
+    return CleanCaption(text, starts, ends) if shifted else CleanCaption(text)
+
+
+def _keep(caption: str, start: int, end: int, pieces: list, starts: list, ends: list) -> None:
+    pieces.append(caption[start:end])
+    starts.extend(range(start, end))
+    ends.extend(range(start + 1, end + 1))
+
+
+def _replacement(match: re.Match, caption: str) -> str:
+    kind, matched = match.lastgroup, match.group()
+    if kind == "reference":
+        return _printable(html.unescape(matched))
+    if kind == "format":
+        return ""
+    if kind == "abbreviation":
+        expanded = _ABBREVIATIONS[matched.lower()]
+        following = caption[match.end() : match.end() + 1]
+        return expanded + " " if following.isalnum() else expanded  # "w/fries" -> "with fries"
+    if kind == "line_break":  # the run takes all whitespace around the break, so neighbours are words
+        previous = caption[match.start() - 1] if match.start() > 0 else ""
+        ends_sentence = previous and match.end() < len(caption) and previous not in _SENTENCE_END
+        return ("." if ends_sentence else " ") + " " * (len(matched) - 1)
+    return " " * len(matched)  # script/style element, tag, control character, lone surrogate
+
+
+def _printable(text: str) -> str:
+    """An unescaped reference may itself be a control or format character ("&#8238;")."""
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cf":
+            continue
+        kept.append(" " if category in ("Cc", "Cs") else char)
+    return "".join(kept)

