@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 
+
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
@@ -23,6 +24,7 @@ import logging
 import random
 import sys
 from pathlib import Path
+
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import os
 
+
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
@@ -44,10 +45,12 @@ import pprint
 import re
 from pathlib import Path
 
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # Run as a script, this folder is on sys.path: the benchmark's gold reader and normaliser are shared.
 from parser_quality import DEFAULT_DATA_DIR, Normaliser, read_factual  # noqa: E402
+
 
 logger = logging.getLogger("mine_factual_conventions")
 
@@ -69,7 +72,7 @@ Each entry had at least {min_count} agreeing training examples and a {min_share:
 def count_with_predicates(captions, golds, graphs, norm) -> dict:
     """For each "S with O" our rules emit, the predicate gold gives the same (S, O) pair, by O's name."""
     by_object: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for caption, (_, _, gold_relations), graph in zip(captions, golds, graphs):
+    for _caption, (_, _, gold_relations), graph in zip(captions, golds, graphs, strict=False):
         gold_predicates = {(norm(s), norm(o)): p for s, p, o in gold_relations}
         for subject, predicate, obj in graph.relations:
             if predicate == "with":
@@ -82,7 +85,7 @@ def count_with_predicates(captions, golds, graphs, norm) -> dict:
 def count_predicates(golds, graphs, norm) -> dict:
     """Our predicate -> the gold predicate of the same (subject, object) pair (None: no gold relation)."""
     by_predicate: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for (_, _, gold_relations), graph in zip(golds, graphs):
+    for (_, _, gold_relations), graph in zip(golds, graphs, strict=False):
         gold_predicates = {(norm(s), norm(o)): p for s, p, o in gold_relations}
         for subject, predicate, obj in graph.relations:
             gold = gold_predicates.get((norm(subject), norm(obj)))
@@ -98,7 +101,7 @@ def drops_words_only(predicate: str, choice: str) -> bool:
 def count_node_names(golds, graphs, norm) -> dict:
     """Our node name -> the gold name in captions where exactly one node on each side is unmatched."""
     by_name: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs):
+    for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs, strict=False):
         gold_nodes = set(gold_objects) | {o for o, _ in gold_attributes}
         gold_nodes |= {x for s, _, o in gold_relations for x in (s, o)}
         gold_by_norm = {norm(name): name for name in gold_nodes}
@@ -116,7 +119,7 @@ def count_node_names(golds, graphs, norm) -> dict:
 def count_partitive_attributes(captions, golds, partitives) -> dict:
     """For "<partitive> of X" in a caption: the gold attribute of X that names the partitive, if any."""
     by_partitive: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for caption, (_, gold_attributes, _) in zip(captions, golds):
+    for caption, (_, gold_attributes, _) in zip(captions, golds, strict=False):
         for partitive in partitives:
             if re.search(rf"\b{partitive} of\b", caption.lower()):
                 values = [value for _, value in gold_attributes if value.split()[0] == partitive]
@@ -133,7 +136,7 @@ _PLACE_PHRASE = re.compile(
 def count_non_nodes(golds, graphs, norm) -> dict:
     """Per node name of ours: is it a gold node in the same caption ("node") or not ("no node")?"""
     by_name: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs):
+    for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs, strict=False):
         gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
         gold_nodes |= {norm(o) for o, _ in gold_attributes}
         for name in set(graph.objects):
@@ -144,7 +147,7 @@ def count_non_nodes(golds, graphs, norm) -> dict:
 def count_name_modifiers(golds, graphs, norm) -> dict:
     """For a two-word node name "M H": does gold keep it whole, write (H, is, M), or just H?"""
     by_modifier: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs):
+    for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs, strict=False):
         gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
         gold_nodes |= {norm(o) for o, _ in gold_attributes}
         gold_pairs = {(norm(o), norm(a)) for o, a in gold_attributes}
@@ -166,7 +169,7 @@ _OF_PHRASE = re.compile(r"\b([a-z]+) of (?:the |a |an |some )?([a-z]+)")
 def count_of_heads(captions, golds, norm) -> dict:
     """For "H of X": is H a gold node ("node"), or only X ("partitive": FACTUAL looks through H)?"""
     by_head: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for caption, (gold_objects, gold_attributes, gold_relations) in zip(captions, golds):
+    for caption, (gold_objects, gold_attributes, gold_relations) in zip(captions, golds, strict=False):
         gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
         gold_nodes |= {norm(o) for o, _ in gold_attributes}
         for head, target in _OF_PHRASE.findall(caption.lower()):
@@ -181,7 +184,7 @@ def count_place_phrases(captions, golds) -> dict:
     """For "<on|in|at|to> the N" (no "of" after it): does gold keep N as a node, as an attribute
     ("in the distance"), or leave it out ("on the right")?"""
     by_noun: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for caption, (gold_objects, gold_attributes, gold_relations) in zip(captions, golds):
+    for caption, (gold_objects, gold_attributes, gold_relations) in zip(captions, golds, strict=False):
         for match in _PLACE_PHRASE.finditer(caption.lower()):
             noun = match.group(1)
             nodes = set(gold_objects) | {x for s, _, o in gold_relations for x in (s, o)}

@@ -22,6 +22,7 @@ from .scene_graph_lexicon import (
 from .scene_graph_nodes import is_attribute_in_name, is_name_modifier, is_node, name_start, resolve
 from .scene_graph_state import ParseState
 
+
 # A progressive verb with only these dependents relates to nothing: it is a state ("is smiling").
 _STATE_VERB_DEPS = {"nsubj", "aux", "auxpass", "advmod", "punct", "neg", "prt", "cc", "mark"}
 

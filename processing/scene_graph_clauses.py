@@ -13,6 +13,7 @@ from .scene_graph_lexicon import LOCATIVE_PASSIVE_VERBS, RELATIVE_PRONOUNS
 from .scene_graph_predicates import join_predicate
 from .scene_graph_state import ParseState
 
+
 _SUBJECT_INHERITING_DEPS = {"conj", "advcl", "xcomp", "pcomp"}
 _MAX_CLAUSE_DEPTH = 6
 

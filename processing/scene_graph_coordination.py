@@ -9,6 +9,7 @@ from .scene_graph_lemmas import VERB_TAGS
 from .scene_graph_nodes import resolve
 from .scene_graph_state import ParseState
 
+
 _POST_MODIFIER_DEPS = {"prep", "acl", "relcl"}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .scene_graph_nodes import is_node
 from .scene_graph_state import ParseState
 
+
 OBJECT_PRONOUNS = {"it", "them", "him", "her"}
 
 

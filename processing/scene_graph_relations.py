@@ -7,8 +7,8 @@ FACTUAL conventions (Li et al., Findings of ACL 2023): the passive is inverted (
 
 from __future__ import annotations
 
-from .scene_graph_clauses import subjects_of
 from .scene_graph_attributes import add_attribute
+from .scene_graph_clauses import subjects_of
 from .scene_graph_conventions import PLACE_PHRASES, WITH_PREDICATES
 from .scene_graph_coordination import distributed_conjuncts, nominal_conjuncts
 from .scene_graph_edges import add_relation

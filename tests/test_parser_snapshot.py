@@ -14,6 +14,7 @@ import pytest
 from processing.scene_graph import SceneGraph
 from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
 
+
 pytestmark = pytest.mark.skipif(
     not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
     reason="no English spaCy pipeline installed",

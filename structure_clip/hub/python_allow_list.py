@@ -92,8 +92,8 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     "transformers.models.bert.modeling_bert": ModuleRule(_names(
         "BertEmbeddings", "BertEncoder", "BertLayer", "BertSelfAttention")),
     "transformers.pipelines": ModuleRule(_names("PIPELINE_REGISTRY")),
-    "transformers.processing_utils": ModuleRule(_names("ProcessorMixin")),
-    "transformers.utils": ModuleRule(_names("ModelOutput", "logging")),
+    "transformers.processing_utils": ModuleRule(_names("ProcessorMixin", "Unpack")),
+    "transformers.utils": ModuleRule(_names("ModelOutput", "TransformersKwargs", "logging")),
     "transformers.utils.generic": ModuleRule(_names("can_return_tuple")),
     "transformers.utils.logging": ModuleRule(_names("get_logger", "tqdm")),
     "transformers.utils.output_capturing": ModuleRule(_names("capture_outputs")),
