@@ -231,3 +231,36 @@ def test_hinge_warmup_counts_optimizer_steps_under_gradient_accumulation(tiny_wo
     train.run_training(args, model, tiny_world["train"], StructureCLIPCollator(tiny_world["processor"]))
     # 10 rows / batch 1 = 10 micro-batches: optimizer steps of 4, 4 and (the epoch's end) 2 micro-batches.
     assert flags == [True] * 8 + [False] * 2
+
+
+def test_process_group_timeout_covers_parsing_on_rank_0(tmp_path):
+    """The first Accelerator creates the process group; its timeout comes from --ddp_timeout (default 2 h)."""
+    from accelerate.utils import InitProcessGroupKwargs
+
+    accelerator = train.make_accelerator(_args(tmp_path, ddp_timeout=1234))
+    handlers = [h for h in accelerator.init_handler and [accelerator.init_handler] or []
+                if isinstance(h, InitProcessGroupKwargs)]
+    assert handlers and handlers[0].timeout.total_seconds() == 1234
+    assert StructureCLIPTrainArgs(output_dir=str(tmp_path)).ddp_timeout == 7200
+
+
+def test_embed_split_feeds_the_model_on_its_own_device():
+    """The encoded split is on the CPU; a model on a GPU must get its tensors on its device (checked with `meta`)."""
+    from types import SimpleNamespace
+
+    from structure_clip.synthetic import ablation
+    from tests.tiny_models import random_inputs
+
+    seen = []
+
+    def encoder(**inputs):
+        seen.extend(value.device.type for value in inputs.values())
+        return SimpleNamespace(pooler_output=torch.zeros(next(iter(inputs.values())).shape[0], 4))
+
+    model = SimpleNamespace(parameters=lambda: iter([torch.empty(0, device="meta")]),
+                            get_image_features=encoder, get_text_features=encoder)
+    inputs = random_inputs(batch_size=3, with_negatives=True)
+    split = ablation.EncodedSplit({k: v for k, v in inputs.items() if k != "negative_mask"}, torch.ones(3, dtype=torch.bool))
+    embeds = ablation.embed_split(model, split, "structure-clip", batch_size=2)
+    assert seen and set(seen) == {"meta"}
+    assert embeds["image"].device.type == "cpu" and embeds["text"].shape == (3, 4)

@@ -159,16 +159,19 @@ def build_variant_model(variant: str, args: AblationArguments, tokenizers):
 def embed_split(model, split: EncodedSplit, variant: str, batch_size: int = 500) -> dict[str, torch.Tensor]:
     """Image, caption and negative-caption embeddings, each caption with its own triples (structure-clip)."""
     uses_triples = variant == "structure-clip"
+    # The split lives on the CPU; the model may be on a GPU (Accelerate moves it there): feed it its own device.
+    device = next(model.parameters()).device
     images, texts, negatives = [], [], []
     for start in range(0, len(split), batch_size):
         rows = split.select(range(start, min(start + batch_size, len(split))), list(split.tensors))
+        rows = {key: value.to(device) for key, value in rows.items()}
         images.append(model.get_image_features(pixel_values=rows["pixel_values"]).pooler_output)
         for prefix, sink in (("", texts), ("negative_", negatives)):
             kwargs = {key: rows[prefix + key] for key in TEXT_KEYS}
             if uses_triples:
                 kwargs.update({key: rows[prefix + key] for key in TRIPLE_KEYS})
             sink.append(model.get_text_features(**kwargs).pooler_output)
-    return {"image": torch.cat(images), "text": torch.cat(texts), "negative": torch.cat(negatives)}
+    return {"image": torch.cat(images).cpu(), "text": torch.cat(texts).cpu(), "negative": torch.cat(negatives).cpu()}
 
 
 def pair_scores(embeds: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:

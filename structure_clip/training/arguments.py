@@ -93,6 +93,9 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
         default=None, metadata={"help": "Stop (without final save) after this many steps, as if the job were killed; "
                                 "for testing --resume_from_checkpoint."})
     disable_tqdm: bool = field(default=False, metadata={"help": "Hide progress bars."})
+    ddp_timeout: int = field(
+        default=7200, metadata={"help": "Seconds the processes wait for each other (process-group timeout): long "
+                                "enough for rank 0 to parse a large dataset before the others read its cache."})
     report_to: str = field(
         default="none", metadata={"help": "Experiment trackers for the training curves: none, tensorboard, wandb or "
                                   "all (Accelerate trackers; `pip install structure-clip[tracking]` for TensorBoard)."})

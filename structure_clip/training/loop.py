@@ -41,6 +41,7 @@ results.jsonl, `TrainingResult`) and structure_clip/loading.py (the real-data jo
 
 from __future__ import annotations
 
+import datetime
 import logging
 import math
 import os
@@ -48,7 +49,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-from accelerate import Accelerator, DataLoaderConfiguration, DistributedDataParallelKwargs
+from accelerate import Accelerator, DataLoaderConfiguration, DistributedDataParallelKwargs, InitProcessGroupKwargs
 from accelerate.state import AcceleratorState, GradientState
 from accelerate.utils import gather_object, set_seed
 from torch.utils.data import DataLoader
@@ -93,7 +94,10 @@ def make_accelerator(args: StructureCLIPTrainArgs) -> Accelerator:
         mixed_precision=args.mixed_precision,
         gradient_accumulation_steps=args.gradient_accumulation_steps,
         dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True, data_seed=args.seed),
-        kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)],
+        # The first Accelerator creates the process group: its timeout must cover rank 0 parsing a large
+        # dataset inside main_process_first() (COCO takes minutes; Accelerate's NCCL default is 10 minutes).
+        kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True),
+                         InitProcessGroupKwargs(timeout=datetime.timedelta(seconds=args.ddp_timeout))],
         log_with=log_with(args.report_to),
         project_dir=args.output_dir,  # TensorBoard writes its event files under <output_dir>/structure-clip
     )
