@@ -135,9 +135,12 @@ def model_samples_per_second(model, batch, steps: int, warmup: int) -> dict:
             seconds.append(time.perf_counter() - start)
             cpu_seconds.append(time.process_time() - cpu_start)
     size = batch["input_ids"].shape[0]
-    return {"seconds_per_step": statistics.median(seconds), "samples_per_second": size / statistics.median(seconds),
-            "cpu_seconds_per_step": statistics.median(cpu_seconds),
-            "samples_per_cpu_second": size / statistics.median(cpu_seconds)}
+    return {
+        "seconds_per_step": statistics.median(seconds),
+        "samples_per_second": size / statistics.median(seconds),
+        "cpu_seconds_per_step": statistics.median(cpu_seconds),
+        "samples_per_cpu_second": size / statistics.median(cpu_seconds),
+    }
 
 
 def build_model(quick: bool) -> StructureCLIPModel:
@@ -169,8 +172,10 @@ def measure_fast_against_slow(args, rows, processors) -> dict:
     for name, image_processor in processors.items():
         collate_fn = StructureCLIPCollator(make_processor(image_processor))
         rates[name] = loader_samples_per_second(rows, collate_fn, args.batch_size, 0)["samples_per_cpu_second"]
-    result = {"samples_per_cpu_second": rates,
-              "fast_over_slow": rates["fast"] / rates["slow"] if "fast" in rates else None}
+    result = {
+        "samples_per_cpu_second": rates,
+        "fast_over_slow": rates["fast"] / rates["slow"] if "fast" in rates else None,
+    }
     if "fast" not in rates:
         result["fast_unavailable_because"] = torchvision_problem()
     return result
@@ -191,10 +196,19 @@ def run(args) -> dict:
         if "samples_per_cpu_second" in record:  # one core of collating against one core of training
             record["loader_over_model_cpu"] = record["samples_per_cpu_second"] / model["samples_per_cpu_second"]
     return {
-        "machine": {"cpu_count": os.cpu_count(), "processor": platform.processor() or platform.machine(),
-                    "load_average_1min_at_end": os.getloadavg()[0], "torch": torch.__version__},
-        "settings": {"quick": args.quick, "samples": args.samples, "batch_size": args.batch_size,
-                     "image_sizes": [list(size) for size in sizes], "model_threads": 1},
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "processor": platform.processor() or platform.machine(),
+            "load_average_1min_at_end": os.getloadavg()[0],
+            "torch": torch.__version__,
+        },
+        "settings": {
+            "quick": args.quick,
+            "samples": args.samples,
+            "batch_size": args.batch_size,
+            "image_sizes": [list(size) for size in sizes],
+            "model_threads": 1,
+        },
         "loader": loaders,
         "model_forward_backward": model,
         "image_processor_fast_against_slow": fast_slow,
@@ -209,15 +223,20 @@ def print_table(result: dict) -> None:
     print(f"  {'collate path':28s} {'workers':>7s} {'samples/s':>10s} {'loader/model':>13s} "
           f"{'samples/CPU-s':>14s} {'loader/model (CPU)':>19s}")  # fmt: skip
     for record in result["loader"]:
-        cpu = (f"{record['samples_per_cpu_second']:14.1f} {record['loader_over_model_cpu']:18.1f}x"
-               if "samples_per_cpu_second" in record else "")
+        cpu = (
+            f"{record['samples_per_cpu_second']:14.1f} {record['loader_over_model_cpu']:18.1f}x"
+            if "samples_per_cpu_second" in record
+            else ""
+        )
         print(f"  {record['mode']:28s} {record['workers']:7d} {record['samples_per_second']:10.1f} "
               f"{record['loader_over_model']:12.1f}x {cpu}")  # fmt: skip
     fast_slow = result["image_processor_fast_against_slow"]
     rates = ", ".join(f"{name} {rate:.1f}/CPU-s" for name, rate in fast_slow["samples_per_cpu_second"].items())
     ratio = fast_slow["fast_over_slow"]
-    print(f"image processor, 0 workers, cached triples: {rates}; fast/slow = "
-          + (f"{ratio:.2f}x" if ratio is not None else f"n/a ({fast_slow['fast_unavailable_because']})"))
+    print(
+        f"image processor, 0 workers, cached triples: {rates}; fast/slow = "
+        + (f"{ratio:.2f}x" if ratio is not None else f"n/a ({fast_slow['fast_unavailable_because']})")
+    )
 
 
 def main():
@@ -225,8 +244,13 @@ def main():
     parser.add_argument("--quick", action="store_true", help="tiny images and model, few samples (for tests)")
     parser.add_argument("--samples", type=int, default=None, help="rows per measurement (default 192; quick 16)")
     parser.add_argument("--batch-size", type=int, default=8, help="rows per collated batch and model step")
-    parser.add_argument("--workers", type=int, nargs="+", default=None,
-                        help="DataLoader worker counts (default: 0 1 2 and the CPU count; quick: 0 1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=None,
+        help="DataLoader worker counts (default: 0 1 2 and the CPU count; quick: 0 1)",
+    )
     parser.add_argument("--model-steps", type=int, default=None, help="timed model steps (default 3; quick 1)")
     parser.add_argument("--json", default=None, help="also write the results to this JSON file")
     args = parser.parse_args()

@@ -26,7 +26,9 @@ logger = logging.getLogger("factual_span_coverage")
 def coverage(captions: list[str], gold_texts: list[str], rule_graphs: list) -> dict:
     from processing import build_negatives, parse_factual_text, scene_graph_from_factual_text
 
-    graphs = [scene_graph_from_factual_text(caption, text)[0] for caption, text in zip(captions, gold_texts, strict=False)]
+    graphs = [
+        scene_graph_from_factual_text(caption, text)[0] for caption, text in zip(captions, gold_texts, strict=False)
+    ]
     with_relations = [graph for graph in graphs if graph.relations]
     with_attributes = [graph for graph in graphs if graph.attributes]
     return {

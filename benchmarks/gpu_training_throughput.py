@@ -35,20 +35,47 @@ from structure_clip.tiny_configs import knowledge_encoder_config, text_tower_con
 SIZES = {
     "b32": {"text_config": {}, "vision_config": {}, "projection_dim": 512},
     "l14": {
-        "text_config": {"hidden_size": 768, "intermediate_size": 3072, "num_attention_heads": 12,
-                        "num_hidden_layers": 12, "projection_dim": 768},
-        "vision_config": {"hidden_size": 1024, "intermediate_size": 4096, "num_attention_heads": 16,
-                          "num_hidden_layers": 24, "patch_size": 14, "image_size": 224, "projection_dim": 768},
+        "text_config": {
+            "hidden_size": 768,
+            "intermediate_size": 3072,
+            "num_attention_heads": 12,
+            "num_hidden_layers": 12,
+            "projection_dim": 768,
+        },
+        "vision_config": {
+            "hidden_size": 1024,
+            "intermediate_size": 4096,
+            "num_attention_heads": 16,
+            "num_hidden_layers": 24,
+            "patch_size": 14,
+            "image_size": 224,
+            "projection_dim": 768,
+        },
         "projection_dim": 768,
     },
     "tiny": {
-        "text_config": text_tower_config(vocab_size=1000, bos_token_id=998, eos_token_id=999, pad_token_id=999,
-                                         width=32, intermediate_size=64, num_hidden_layers=2,
-                                         max_position_embeddings=16),
-        "vision_config": vision_tower_config(width=32, intermediate_size=64, num_hidden_layers=2, image_size=30,
-                                             patch_size=10),
-        "knowledge_config": knowledge_encoder_config(vocab_size=200, pad_token_id=0, cls_token_id=2, sep_token_id=3,
-                                                     width=32, intermediate_size=64, num_hidden_layers=2),
+        "text_config": text_tower_config(
+            vocab_size=1000,
+            bos_token_id=998,
+            eos_token_id=999,
+            pad_token_id=999,
+            width=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            max_position_embeddings=16,
+        ),
+        "vision_config": vision_tower_config(
+            width=32, intermediate_size=64, num_hidden_layers=2, image_size=30, patch_size=10
+        ),
+        "knowledge_config": knowledge_encoder_config(
+            vocab_size=200,
+            pad_token_id=0,
+            cls_token_id=2,
+            sep_token_id=3,
+            width=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+        ),
         "projection_dim": 32,
     },
 }
@@ -61,8 +88,11 @@ def structure_clip_config(size: str, loss_recipe: str) -> StructureCLIPConfig:
 
 def clip_config(size: str) -> CLIPConfig:
     fields = SIZES[size]
-    return CLIPConfig(text_config=fields["text_config"], vision_config=fields["vision_config"],
-                      projection_dim=fields["projection_dim"])
+    return CLIPConfig(
+        text_config=fields["text_config"],
+        vision_config=fields["vision_config"],
+        projection_dim=fields["projection_dim"],
+    )
 
 
 def random_batch(config: StructureCLIPConfig, batch_size: int, text_length: int, device) -> dict[str, torch.Tensor]:
@@ -86,8 +116,13 @@ def random_batch(config: StructureCLIPConfig, batch_size: int, text_length: int,
         return out
 
     pixels = torch.randn(batch_size, 3, vision.image_size, vision.image_size, generator=generator)
-    batch = {"input_ids": captions(), "pixel_values": pixels, "negative_input_ids": captions(),
-             **triples(""), **triples("negative_")}
+    batch = {
+        "input_ids": captions(),
+        "pixel_values": pixels,
+        "negative_input_ids": captions(),
+        **triples(""),
+        **triples("negative_"),
+    }
     return {name: value.to(device) for name, value in batch.items()}
 
 
@@ -134,9 +169,14 @@ def measure(kind: str, size: str, batch_size: int, args, device) -> dict:
         torch.cuda.reset_peak_memory_stats(device)
     seconds = time_steps(runner, inputs, device, args.warmup, args.steps)
     median = statistics.median(seconds)
-    result = {"batch_size": batch_size, "median_step_seconds": median, "images_per_second": batch_size / median,
-              "step_seconds": seconds, "parameters_millions": sum(p.numel() for p in model.parameters()) / 1e6,
-              "attention": model.config._attn_implementation}
+    result = {
+        "batch_size": batch_size,
+        "median_step_seconds": median,
+        "images_per_second": batch_size / median,
+        "step_seconds": seconds,
+        "parameters_millions": sum(p.numel() for p in model.parameters()) / 1e6,
+        "attention": model.config._attn_implementation,
+    }
     if device.type == "cuda":
         result["peak_memory_gib"] = torch.cuda.max_memory_allocated(device) / 2**30
     return result
@@ -177,18 +217,32 @@ def synthetic_ablation_wall_time(args, device) -> dict:
         try:
             report = run_ablation(ablation_args)
         except Exception as error:  # a device bug must not hide the throughput numbers above it
-            return {"error": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc(limit=6),
-                    "seconds_before_failure": time.perf_counter() - started}
-    return {"wall_seconds": time.perf_counter() - started, "device": str(device),
-            "max_train_steps_per_variant": ablation_args.max_train_steps,
-            "variants": {name: {key: metrics[key] for key in ("relation_swap_acc", "attribute_swap_acc",
-                                                              "retrieval_r1", "train_seconds")}
-                         for name, metrics in report["variants"].items()}}
+            return {
+                "error": f"{type(error).__name__}: {error}",
+                "traceback": traceback.format_exc(limit=6),
+                "seconds_before_failure": time.perf_counter() - started,
+            }
+    return {
+        "wall_seconds": time.perf_counter() - started,
+        "device": str(device),
+        "max_train_steps_per_variant": ablation_args.max_train_steps,
+        "variants": {
+            name: {
+                key: metrics[key]
+                for key in ("relation_swap_acc", "attribute_swap_acc", "retrieval_r1", "train_seconds")
+            }
+            for name, metrics in report["variants"].items()
+        },
+    }
 
 
 def machine(device) -> dict:
-    info = {"device": str(device), "torch": torch.__version__, "processor": platform.processor() or platform.machine(),
-            "cpu_count": os.cpu_count()}
+    info = {
+        "device": str(device),
+        "torch": torch.__version__,
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+    }
     if device.type == "cuda":
         info["gpu"] = torch.cuda.get_device_name(device)
         info["gpu_memory_gib"] = torch.cuda.get_device_properties(device).total_memory / 2**30
@@ -231,8 +285,14 @@ def print_table(results: dict) -> None:
         print(f"  {size:5s} Structure-CLIP / CLIP images/s: " + (f"{ratio:.3f}x (goal >= 0.9x)" if ratio else "n/a"))
     ablation = results.get("synthetic_ablation")
     if ablation:
-        print("synthetic ablation: " + (f"{ablation['wall_seconds']:.1f} s wall on {ablation['device']}"
-                                        if "wall_seconds" in ablation else f"FAILED: {ablation['error']}"))
+        print(
+            "synthetic ablation: "
+            + (
+                f"{ablation['wall_seconds']:.1f} s wall on {ablation['device']}"
+                if "wall_seconds" in ablation
+                else f"FAILED: {ablation['error']}"
+            )
+        )
     print(f"total {results['total_wall_seconds']:.1f} s")
 
 
@@ -243,7 +303,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=3, help="untimed steps per model")
     parser.add_argument("--steps", type=int, default=10, help="timed steps per model")
     parser.add_argument("--compile", action="store_true", help="torch.compile both models")
-    parser.add_argument("--loss-recipe", default="original", help="Structure-CLIP loss recipe (original, infonce, ...)")
+    parser.add_argument(
+        "--loss-recipe", default="original", help="Structure-CLIP loss recipe (original, infonce, ...)"
+    )
     parser.add_argument("--skip-ablation", action="store_true", help="skip the synthetic ablation's wall time")
     parser.add_argument("--tiny", action="store_true", help="tiny models on CPU (automatic without CUDA)")
     parser.add_argument("--json", default=None, help="also write the results to this JSON file")

@@ -245,9 +245,13 @@ def main() -> None:
     scene_graph_conventions.NAME_MODIFIERS.clear()
     scene_graph_conventions.NON_NODES.clear()
     scene_graph_conventions.OF_PARTITIVES.clear()
-    for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.PREDICATES,
-                  scene_graph_conventions.NODE_NAMES, scene_graph_conventions.PARTITIVE_ATTRIBUTES,
-                  scene_graph_conventions.PLACE_PHRASES):
+    for table in (
+        scene_graph_conventions.WITH_PREDICATES,
+        scene_graph_conventions.PREDICATES,
+        scene_graph_conventions.NODE_NAMES,
+        scene_graph_conventions.PARTITIVE_ATTRIBUTES,
+        scene_graph_conventions.PLACE_PHRASES,
+    ):
         table.clear()
     captions, golds = read_factual(args.data_dir / "factual" / "train.csv")
     graphs = SceneGraphParser().parse_batch(captions)
@@ -255,30 +259,57 @@ def main() -> None:
     predicates = consistent_choices(count_predicates(golds, graphs, norm))
     node_names = consistent_choices(count_node_names(golds, graphs, norm))
     with_predicates = consistent_choices(count_with_predicates(captions, golds, graphs, norm))
-    write_tables({
-        "WITH_PREDICATES": ("object name -> FACTUAL predicate of 'S with O' ('reverse P': (O, P, S))",
-                            {key: value for key, value in with_predicates.items() if value != "with"}),
-        "PREDICATES": ("predicate the rules give -> FACTUAL's, for the same pair, when it only drops words",
-                       {predicate: choice for predicate, choice in predicates.items()
-                        if drops_words_only(predicate, choice)}),
-        "NODE_NAMES": ("node name the rules give -> the name FACTUAL writes", node_names),
-        "NAME_MODIFIERS": ("first words of two-word node names that FACTUAL writes as an attribute of the head",
-                           sorted(word for word, choice in consistent_choices(
-                               count_name_modifiers(golds, graphs, norm), keep_same=True).items()
-                               if choice == "attribute")),
-        "NON_NODES": ("single-word node names FACTUAL hardly ever makes a node",
-                      non_nodes(golds, graphs, norm, node_names)),
-        "OF_PARTITIVES": ("heads of 'H of X' FACTUAL looks through to X (besides the lexicon's partitives)",
-                          sorted(head for head, choice in consistent_choices(
-                              count_of_heads(captions, golds, norm), keep_same=True).items()
-                              if choice == "partitive" and head not in PARTITIVE_NOUNS)),
-        "PLACE_PHRASES": ("noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')",
-                          {noun: choice for noun, choice in consistent_choices(
-                              count_place_phrases(captions, golds), keep_same=True).items() if choice != "node"}),
-        "PARTITIVE_ATTRIBUTES": ("partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",
-                                 consistent_choices(count_partitive_attributes(captions, golds, PARTITIVE_NOUNS),
-                                                    keep_same=True)),
-    })
+    write_tables(
+        {
+            "WITH_PREDICATES": (
+                "object name -> FACTUAL predicate of 'S with O' ('reverse P': (O, P, S))",
+                {key: value for key, value in with_predicates.items() if value != "with"},
+            ),
+            "PREDICATES": (
+                "predicate the rules give -> FACTUAL's, for the same pair, when it only drops words",
+                {predicate: choice for predicate, choice in predicates.items() if drops_words_only(predicate, choice)},
+            ),
+            "NODE_NAMES": ("node name the rules give -> the name FACTUAL writes", node_names),
+            "NAME_MODIFIERS": (
+                "first words of two-word node names that FACTUAL writes as an attribute of the head",
+                sorted(
+                    word
+                    for word, choice in consistent_choices(
+                        count_name_modifiers(golds, graphs, norm), keep_same=True
+                    ).items()
+                    if choice == "attribute"
+                ),
+            ),
+            "NON_NODES": (
+                "single-word node names FACTUAL hardly ever makes a node",
+                non_nodes(golds, graphs, norm, node_names),
+            ),
+            "OF_PARTITIVES": (
+                "heads of 'H of X' FACTUAL looks through to X (besides the lexicon's partitives)",
+                sorted(
+                    head
+                    for head, choice in consistent_choices(
+                        count_of_heads(captions, golds, norm), keep_same=True
+                    ).items()
+                    if choice == "partitive" and head not in PARTITIVE_NOUNS
+                ),
+            ),
+            "PLACE_PHRASES": (
+                "noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')",
+                {
+                    noun: choice
+                    for noun, choice in consistent_choices(
+                        count_place_phrases(captions, golds), keep_same=True
+                    ).items()
+                    if choice != "node"
+                },
+            ),
+            "PARTITIVE_ATTRIBUTES": (
+                "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",
+                consistent_choices(count_partitive_attributes(captions, golds, PARTITIVE_NOUNS), keep_same=True),
+            ),
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def parse_all(captions: list[str], spacy_model: str | None, chunk_size: int = 20
     parser = SceneGraphParser(spacy_model)
     graphs = []
     for start in tqdm(range(0, len(captions), chunk_size), desc="parsing", unit="chunk"):
-        graphs.extend(parser.parse_batch(captions[start: start + chunk_size]))
+        graphs.extend(parser.parse_batch(captions[start : start + chunk_size]))
     return graphs
 
 
@@ -81,9 +81,13 @@ def measure(graphs: list, seed: int, examples_per_kind: int = 5) -> dict:
         outcome = batch.outcomes[index]
         bucket = picked_examples[outcome.kind]
         if len(bucket) < examples_per_kind:
-            bucket.append({"caption": graphs[index].caption,
-                           "negative": outcome.negative.caption if outcome.negative else None,
-                           "reason": outcome.reason})
+            bucket.append(
+                {
+                    "caption": graphs[index].caption,
+                    "negative": outcome.negative.caption if outcome.negative else None,
+                    "reason": outcome.reason,
+                }
+            )
     return {
         "captions": total,
         "with_relation_swap": share(sum(relation_ok)),
@@ -98,8 +102,13 @@ def measure(graphs: list, seed: int, examples_per_kind: int = 5) -> dict:
 
 
 def format_table(result: dict) -> str:
-    rows = [("with relation swap", "with_relation_swap"), ("with attribute swap", "with_attribute_swap"),
-            ("with either", "with_either"), ("with both", "with_both"), ("with neither", "with_neither")]
+    rows = [
+        ("with relation swap", "with_relation_swap"),
+        ("with attribute swap", "with_attribute_swap"),
+        ("with either", "with_either"),
+        ("with both", "with_both"),
+        ("with neither", "with_neither"),
+    ]
     lines = [f"{result['captions']} captions", f"{'':<22}{'count':>8}{'share %':>10}"]
     lines += [f"{label:<22}{result[key]['count']:>8}{result[key]['percent']:>10.2f}" for label, key in rows]
     lines.append(f"build_negatives (strategy=random, seed={result['seed']}): {result['build_negatives_counts']}")
@@ -122,9 +131,15 @@ def main() -> None:
     graphs = parse_all(captions, args.spacy_model)
     parse_seconds = time.perf_counter() - start
     result = measure(graphs, args.seed)
-    result.update({"seed": args.seed, "source": str(args.captions), "parse_seconds": round(parse_seconds, 1),
-                   "parser_version": PARSER_VERSION,
-                   "spacy_model": SceneGraphParser(args.spacy_model).spacy_model})
+    result.update(
+        {
+            "seed": args.seed,
+            "source": str(args.captions),
+            "parse_seconds": round(parse_seconds, 1),
+            "parser_version": PARSER_VERSION,
+            "spacy_model": SceneGraphParser(args.spacy_model).spacy_model,
+        }
+    )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     logger.info("%s\nwritten to %s", format_table(result), args.output)

@@ -46,8 +46,13 @@ DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 NUMBER_WORDS = {w: str(i) for i, w in enumerate("one two three four five six seven eight nine ten".split(), 1)}
 ARTICLES = {"the", "a", "an"}
 ARO_EXTRA_RELATIONS = {
-    "left": "to the left of", "right": "to the right of", "above": "above", "below": "below",
-    "on": "on", "in": "in", "under": "under",
+    "left": "to the left of",
+    "right": "to the right of",
+    "above": "above",
+    "below": "below",
+    "on": "on",
+    "in": "in",
+    "under": "under",
 }
 ARO_NOUN_PAIRS = [("man", "horse"), ("dog", "table"), ("woman", "bench"), ("cup", "plate")]
 
@@ -181,8 +186,13 @@ def aro_templates(parse_batch, norm: Normaliser, data_dir: Path) -> dict:
         if not hit:
             failures.append({"caption": f"the {s} is {rel} the {o}", "predicted": sorted(got)})
     total = len(cases)
-    return {"cases": total, "relations": len(relations), "exact_percent": 100 * strict / total,
-            "article_insensitive_percent": 100 * loose / total, "failures_sample": failures[:20]}
+    return {
+        "cases": total,
+        "relations": len(relations),
+        "exact_percent": 100 * strict / total,
+        "article_insensitive_percent": 100 * loose / total,
+        "failures_sample": failures[:20],
+    }
 
 
 # ------------------------------------------------------------------------------- speed
@@ -200,8 +210,11 @@ def speed(captions, baseline_sample: int, skip_baseline: bool, parser_name: str 
     start = time.process_time()
     parser.parse_batch(captions, batch_size=256)
     ours_seconds = time.process_time() - start
-    result = {"captions": len(captions), "ours_cpu_seconds": ours_seconds,
-              "ours_captions_per_cpu_second": len(captions) / ours_seconds}
+    result = {
+        "captions": len(captions),
+        "ours_cpu_seconds": ours_seconds,
+        "ours_captions_per_cpu_second": len(captions) / ours_seconds,
+    }
     if not skip_baseline:
         baseline = BaselineParser()
         sample = random.Random(0).sample(captions, min(baseline_sample, len(captions)))
@@ -209,20 +222,29 @@ def speed(captions, baseline_sample: int, skip_baseline: bool, parser_name: str 
         start = time.process_time()
         baseline.parse_batch(sample)
         seconds = time.process_time() - start
-        result.update({"baseline_sample": len(sample), "baseline_cpu_seconds": seconds,
-                       "baseline_captions_per_cpu_second": len(sample) / seconds,
-                       "baseline_extrapolated_cpu_seconds_all": seconds * len(captions) / len(sample)})
+        result.update(
+            {
+                "baseline_sample": len(sample),
+                "baseline_cpu_seconds": seconds,
+                "baseline_captions_per_cpu_second": len(sample) / seconds,
+                "baseline_extrapolated_cpu_seconds_all": seconds * len(captions) / len(sample),
+            }
+        )
         result["speedup"] = result["ours_captions_per_cpu_second"] / result["baseline_captions_per_cpu_second"]
     return result
 
 
 # ---------------------------------------------------------------------------- reporting
 def quality_table(results: dict) -> str:
-    lines = ["| split | parser | rel P | rel R | rel F1 | attr P | attr R | attr F1 | obj P | obj R | obj F1 | exact % |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| split | parser | rel P | rel R | rel F1 | attr P | attr R | attr F1 | obj P | obj R | obj F1 | exact % |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for split, by_parser in results.items():
         for name, r in by_parser.items():
-            cells = [f"{r[k][m]:.1f}" for k in ("relations", "attributes", "objects") for m in ("precision", "recall", "f1")]
+            cells = [
+                f"{r[k][m]:.1f}" for k in ("relations", "attributes", "objects") for m in ("precision", "recall", "f1")
+            ]
             lines.append(f"| {split} | {name} | " + " | ".join(cells) + f" | {r['graph_exact_match']:.1f} |")
     return "\n".join(lines)
 
@@ -238,7 +260,9 @@ def main() -> None:
     parser.add_argument("--skip_speed", action="store_true", help="skip the COCO speed measurement")
     parser.add_argument("--skip_aro", action="store_true", help="skip the ARO relation templates")
     parser.add_argument("--baseline_speed_sample", type=int, default=2500, help="captions timed for the baseline")
-    parser.add_argument("--output_json", type=Path, default=REPO_ROOT / "benchmarks" / "results" / "parser_quality.json")
+    parser.add_argument(
+        "--output_json", type=Path, default=REPO_ROOT / "benchmarks" / "results" / "parser_quality.json"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
@@ -255,11 +279,17 @@ def main() -> None:
     if not args.skip_aro:
         report["aro_templates"] = {name: aro_templates(fn, norm, args.data_dir) for name, fn in parsers.items()}
         for name, r in report["aro_templates"].items():
-            logger.info("ARO templates %s: %d cases, exact %.1f%%, article-insensitive %.1f%%",
-                        name, r["cases"], r["exact_percent"], r["article_insensitive_percent"])
+            logger.info(
+                "ARO templates %s: %d cases, exact %.1f%%, article-insensitive %.1f%%",
+                name,
+                r["cases"],
+                r["exact_percent"],
+                r["article_insensitive_percent"],
+            )
     if not args.skip_speed:
-        report["speed"] = speed(read_coco_captions(args.data_dir), args.baseline_speed_sample, args.skip_baseline,
-                                args.parser)
+        report["speed"] = speed(
+            read_coco_captions(args.data_dir), args.baseline_speed_sample, args.skip_baseline, args.parser
+        )
         logger.info("Speed (CPU seconds via time.process_time): %s", json.dumps(report["speed"], indent=1))
     args.output_json.parent.mkdir(parents=True, exist_ok=True)
     args.output_json.write_text(json.dumps(report, indent=1))

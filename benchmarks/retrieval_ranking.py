@@ -103,12 +103,16 @@ def rank_disagreements(images, texts, text_to_image, sampled_ranks) -> dict[str,
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--num_images", type=int, default=5000, help="Images (COCO 5k test: 5,000).")
-    parser.add_argument("--captions_per_image", type=int, default=5, help="Captions per image (COCO: 5, so 25k texts).")
+    parser.add_argument(
+        "--captions_per_image", type=int, default=5, help="Captions per image (COCO: 5, so 25k texts)."
+    )
     parser.add_argument("--dim", type=int, default=512, help="Embedding dimension (ViT-B/32: 512).")
     parser.add_argument("--noise", type=float, default=6.0, help="Caption noise scale; sets how hard retrieval is.")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's default).")
     parser.add_argument("--repeats", type=int, default=3, help="Vectorised runs; the best time is reported.")
-    parser.add_argument("--baseline_queries", type=int, default=300, help="Queries per direction timed for the loop baseline.")
+    parser.add_argument(
+        "--baseline_queries", type=int, default=300, help="Queries per direction timed for the loop baseline."
+    )
     parser.add_argument("--seed", type=int, default=0, help="Seed of the embeddings and of the query subsample.")
     parser.add_argument("--output_json", default=None, help="Optional path for the measurements as JSON.")
     args = parser.parse_args(argv)
@@ -119,7 +123,9 @@ def main(argv=None):
         args.num_images, args.captions_per_image, args.dim, args.noise, args.seed
     )
     vectorised_wall, vectorised_seconds, metrics = time_vectorised(images, texts, text_to_image, args.repeats)
-    matrix_seconds, per_query, sampled = time_loop_baseline(images, texts, text_to_image, args.baseline_queries, args.seed)
+    matrix_seconds, per_query, sampled = time_loop_baseline(
+        images, texts, text_to_image, args.baseline_queries, args.seed
+    )
     disagreements = rank_disagreements(images, texts, text_to_image, sampled)
     num_queries = {"image_to_text": len(images), "text_to_image": len(texts)}
     loop_seconds = {direction: per_query[direction] * num_queries[direction] for direction in per_query}
@@ -128,23 +134,39 @@ def main(argv=None):
     print(f"texts x images: {len(texts):,} x {len(images):,}, dim {args.dim}, torch threads {torch.get_num_threads()}")
     print("times are CPU seconds of this process (robust to other load on the machine; with --threads 1 they")
     print("approximate wall time on an idle core)")
-    print(f"vectorised retrieval_recall_at_k (R@1/5/10 both ways): {vectorised_seconds:.2f} s CPU, "
-          f"{vectorised_wall:.2f} s wall (best of {args.repeats})")
-    print(f"loop baseline: score matrix {matrix_seconds:.2f} s + per-query loops "
-          + ", ".join(f"{d} {loop_seconds[d]:.1f} s ({per_query[d] * 1e3:.2f} ms/query)" for d in loop_seconds)
-          + f" = {baseline_seconds:.1f} s")
+    print(
+        f"vectorised retrieval_recall_at_k (R@1/5/10 both ways): {vectorised_seconds:.2f} s CPU, "
+        f"{vectorised_wall:.2f} s wall (best of {args.repeats})"
+    )
+    print(
+        f"loop baseline: score matrix {matrix_seconds:.2f} s + per-query loops "
+        + ", ".join(f"{d} {loop_seconds[d]:.1f} s ({per_query[d] * 1e3:.2f} ms/query)" for d in loop_seconds)
+        + f" = {baseline_seconds:.1f} s"
+    )
     print(f"  (loops timed on {args.baseline_queries} random queries per direction and EXTRAPOLATED to all queries)")
-    print(f"speed-up: {baseline_seconds / vectorised_seconds:.0f}x end to end; ranking beyond the score matrix "
-          f"(same matmul in both): {max(vectorised_seconds - matrix_seconds, 0):.2f} s vs {sum(loop_seconds.values()):.1f} s")
+    print(
+        f"speed-up: {baseline_seconds / vectorised_seconds:.0f}x end to end; ranking beyond the score matrix "
+        f"(same matmul in both): {max(vectorised_seconds - matrix_seconds, 0):.2f} s vs {sum(loop_seconds.values()):.1f} s"
+    )
     print("recalls (vectorised, all queries): " + ", ".join(f"{name} {value:.4f}" for name, value in metrics.items()))
-    print("loop vs vectorised rank disagreements on the timed queries: "
-          + ", ".join(f"{direction} {count}/{args.baseline_queries}" for direction, count in disagreements.items()))
+    print(
+        "loop vs vectorised rank disagreements on the timed queries: "
+        + ", ".join(f"{direction} {count}/{args.baseline_queries}" for direction, count in disagreements.items())
+    )
     record = {
-        "num_texts": len(texts), "num_images": len(images), "dim": args.dim, "threads": torch.get_num_threads(),
-        "vectorised_cpu_seconds": vectorised_seconds, "vectorised_wall_seconds": vectorised_wall, "baseline_matrix_seconds": matrix_seconds,
-        "baseline_loop_seconds_extrapolated": loop_seconds, "baseline_total_seconds_extrapolated": baseline_seconds,
+        "num_texts": len(texts),
+        "num_images": len(images),
+        "dim": args.dim,
+        "threads": torch.get_num_threads(),
+        "vectorised_cpu_seconds": vectorised_seconds,
+        "vectorised_wall_seconds": vectorised_wall,
+        "baseline_matrix_seconds": matrix_seconds,
+        "baseline_loop_seconds_extrapolated": loop_seconds,
+        "baseline_total_seconds_extrapolated": baseline_seconds,
         "baseline_queries_timed_per_direction": args.baseline_queries,
-        "speedup": baseline_seconds / vectorised_seconds, "vectorised_metrics": metrics, "rank_disagreements_on_timed_queries": disagreements,
+        "speedup": baseline_seconds / vectorised_seconds,
+        "vectorised_metrics": metrics,
+        "rank_disagreements_on_timed_queries": disagreements,
     }
     if args.output_json:
         Path(args.output_json).parent.mkdir(parents=True, exist_ok=True)

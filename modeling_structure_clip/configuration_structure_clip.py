@@ -100,8 +100,18 @@ def _check_number_fields(config) -> None:
 
 # Keys a saved config.json holds besides the fields: written by save_pretrained, register_for_auto_class,
 # pipeline.save_pretrained and from_pretrained itself (transformers configuration_utils.py).
-_BOOKKEEPING_KEYS = {"auto_map", "custom_pipelines", "_commit_hash", "transformers_version", "model_type",
-                     "architectures", "_name_or_path", "torch_dtype", "dtype", "attn_implementation"}
+_BOOKKEEPING_KEYS = {
+    "auto_map",
+    "custom_pipelines",
+    "_commit_hash",
+    "transformers_version",
+    "model_type",
+    "architectures",
+    "_name_or_path",
+    "torch_dtype",
+    "dtype",
+    "attn_implementation",
+}
 
 
 def _known_keys(config_class) -> set:
@@ -132,7 +142,7 @@ class _ConfigLoadChecks:
         config_dict = super()._dict_from_json_file(json_file)
         if not isinstance(config_dict, dict):
             raise TypeError(
-                f"{json_file} must hold a JSON object of config fields ({{\"model_type\": ...}}), "
+                f'{json_file} must hold a JSON object of config fields ({{"model_type": ...}}), '
                 f"but it holds a {type(config_dict).__name__}."
             )
         return config_dict
@@ -193,8 +203,14 @@ class StructureCLIPKnowledgeConfig(_ConfigLoadChecks, PreTrainedConfig):
 
     def validate_kee_shape(self):
         """Part of `@strict` validation (construction and save)."""
-        for name in ("vocab_size", "hidden_size", "num_attention_heads", "intermediate_size",
-                     "max_position_embeddings", "type_vocab_size"):
+        for name in (
+            "vocab_size",
+            "hidden_size",
+            "num_attention_heads",
+            "intermediate_size",
+            "max_position_embeddings",
+            "type_vocab_size",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"KEE `{name}` must be >= 1, got {getattr(self, name)}.")
         if self.num_hidden_layers < 0:
@@ -208,8 +224,10 @@ class StructureCLIPKnowledgeConfig(_ConfigLoadChecks, PreTrainedConfig):
             if not 0 <= getattr(self, name) < self.vocab_size:
                 # A warning, as transformers' validate_token_ids: its common tests shrink vocab_size and keep
                 # the default ids. Captions without triples need [CLS]/[SEP]/[PAD] ids inside the vocabulary.
-                logger.warning_once(f"KEE {name} ({getattr(self, name)}) is not below vocab_size ({self.vocab_size}); "
-                                    "captions without triples will fail to embed.")
+                logger.warning_once(
+                    f"KEE {name} ({getattr(self, name)}) is not below vocab_size ({self.vocab_size}); "
+                    "captions without triples will fail to embed."
+                )
 
     def validate_number_ranges(self):
         """Part of `@strict` validation (construction and save); assignments are checked by the fields."""
@@ -255,7 +273,9 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
     logit_scale_init_value: float | int = number_field(2.6592, maximum=88.0)
     initializer_factor: float | int = number_field(1.0, 0)  # CLIP's init scale factor for fresh projection weights
 
-    knowledge_weight: float | int = number_field(0.2, 0)  # lambda: text = norm(clip_text) + lambda * norm(kee); orig. 0.2
+    knowledge_weight: float | int = number_field(
+        0.2, 0
+    )  # lambda: text = norm(clip_text) + lambda * norm(kee); orig. 0.2
     max_triples: int = 6  # triple slots per caption the processor fills; original 6 (the KEE accepts any count)
     phrase_length: int = 5  # BERT tokens per head/relation/tail phrase; original 5: [CLS] <=3 wordpieces [SEP] pad
     triple_composition: str = "h+r-t"  # triple vector from phrase vectors; original "h+r-t" (order-sensitive)
@@ -289,8 +309,12 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
 
     def validate_sizes(self):
         """Part of `@strict` validation: sizes the modules and the processor layout need."""
-        for name, minimum in (("projection_dim", 1), ("max_triples", 1), ("phrase_length", 2),
-                              ("hinge_warmup_steps", 0)):
+        for name, minimum in (
+            ("projection_dim", 1),
+            ("max_triples", 1),
+            ("phrase_length", 2),
+            ("hinge_warmup_steps", 0),
+        ):
             if getattr(self, name) < minimum:
                 raise ValueError(f"`{name}` must be >= {minimum}, got {getattr(self, name)}.")
         if self.knowledge_weight < 0:

@@ -103,7 +103,7 @@ def _convert_resblock_key(key: str, value: torch.Tensor) -> dict[str, torch.Tens
         }
     for old, new in _RESBLOCK_RENAMES.items():
         if rest.startswith(old):
-            return {prefix + new + rest[len(old):]: value}
+            return {prefix + new + rest[len(old) :]: value}
     raise KeyError(key)
 
 
@@ -141,6 +141,7 @@ def convert_openai_clip_state_dict(clip_state_dict: dict[str, torch.Tensor]) -> 
 # 2. Original KEE (triple_Transformer) -> StructureCLIPModel names
 # ----------------------------------------------------------------------------------------------------
 
+
 def convert_kee_state_dict(kee_state_dict: dict[str, torch.Tensor]) -> tuple[dict, list[str]]:
     """Map the original KEE state dict; returns (converted, unrecognised_keys). Dead weights are dropped."""
     converted, unrecognised = {}, []
@@ -149,9 +150,9 @@ def convert_kee_state_dict(kee_state_dict: dict[str, torch.Tensor]) -> tuple[dic
             continue
         if key.startswith(("model.embeddings.", "model.encoder.layer.")):
             # Same BERT key names in transformers 4.19 and 5.x, only the prefix changes.
-            converted[KEE_BERT_PREFIX + key[len("model."):]] = value
+            converted[KEE_BERT_PREFIX + key[len("model.") :]] = value
         elif key in ("linear.weight", "linear.bias"):
-            converted[KEE_PROJECTION_PREFIX + key[len("linear."):]] = value
+            converted[KEE_PROJECTION_PREFIX + key[len("linear.") :]] = value
         else:
             unrecognised.append(key)
     return converted, unrecognised
@@ -160,6 +161,7 @@ def convert_kee_state_dict(kee_state_dict: dict[str, torch.Tensor]) -> tuple[dic
 # ----------------------------------------------------------------------------------------------------
 # 3. Config inferred from shapes
 # ----------------------------------------------------------------------------------------------------
+
 
 def _shape(state_dict: dict, key: str, layout: str, part: str) -> tuple[int, ...]:
     """The shape of `state_dict[key]`, or a ValueError naming the key and the layout it must have.
@@ -170,8 +172,10 @@ def _shape(state_dict: dict, key: str, layout: str, part: str) -> tuple[int, ...
     shape = tuple(state_dict[key].shape)
     rank = layout.count(",") + 1
     if len(shape) != rank:
-        raise ValueError(f"{part}.{key} has shape {list(shape)}, expected a {rank}-D tensor [{layout}]; the "
-                         "checkpoint is damaged or not an original Structure-CLIP one.")
+        raise ValueError(
+            f"{part}.{key} has shape {list(shape)}, expected a {rank}-D tensor [{layout}]; the "
+            "checkpoint is damaged or not an original Structure-CLIP one."
+        )
     return shape
 
 
@@ -183,6 +187,7 @@ def _count_layers(state_dict: dict, pattern: str) -> int:
 
 def infer_config_dicts(clip_state_dict: dict, kee_state_dict: dict) -> dict:
     """Keyword arguments for StructureCLIPConfig read off tensor shapes (OpenAI's build_model does the same)."""
+
     def clip(key, layout):
         return _shape(clip_state_dict, key, layout, "clip")
 
@@ -249,12 +254,15 @@ def infer_config(clip_state_dict: dict, kee_state_dict: dict, **overrides) -> St
 # 4. Loading, strict checking, saving
 # ----------------------------------------------------------------------------------------------------
 
+
 def load_original_checkpoint(path: str | Path) -> dict:
     """torch.load with weights_only=True (never unpickle arbitrary objects, docs/method.md §6) + format check."""
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, KeyError, EOFError, ValueError) as error:
-        raise ValueError(f"{path} is not a torch checkpoint that loads with weights_only=True ({error!r:.200}).") from error
+        raise ValueError(
+            f"{path} is not a torch checkpoint that loads with weights_only=True ({error!r:.200})."
+        ) from error
     if not isinstance(checkpoint, dict) or any(key not in checkpoint for key in CHECKPOINT_KEYS):
         found = sorted(checkpoint) if isinstance(checkpoint, dict) else type(checkpoint).__name__
         raise ValueError(
@@ -264,8 +272,9 @@ def load_original_checkpoint(path: str | Path) -> dict:
     for key in CHECKPOINT_KEYS:
         state = checkpoint[key]
         if not isinstance(state, dict) or not all(torch.is_tensor(value) for value in state.values()):
-            raise ValueError(f"{path}: checkpoint[{key!r}] must be a state dict (name -> tensor), "
-                             f"got {type(state).__name__}.")
+            raise ValueError(
+                f"{path}: checkpoint[{key!r}] must be a state dict (name -> tensor), got {type(state).__name__}."
+            )
         checkpoint[key] = _without_data_parallel_prefix(state)
     return checkpoint
 
@@ -273,7 +282,7 @@ def load_original_checkpoint(path: str | Path) -> dict:
 def _without_data_parallel_prefix(state: dict) -> dict:
     """A model saved while wrapped in nn.DataParallel has every key under "module."; the weights are the same."""
     if state and all(key.startswith("module.") for key in state):
-        return {key[len("module."):]: value for key, value in state.items()}
+        return {key[len("module.") :]: value for key, value in state.items()}
     return state
 
 
@@ -283,8 +292,9 @@ def _format_keys(keys, limit: int = 20) -> str:
     return shown + (f", ... ({len(keys) - limit} more)" if len(keys) > limit else "")
 
 
-def check_state_dict_matches(expected: dict[str, torch.Tensor], converted: dict[str, torch.Tensor],
-                             unrecognised: list[str]) -> None:
+def check_state_dict_matches(
+    expected: dict[str, torch.Tensor], converted: dict[str, torch.Tensor], unrecognised: list[str]
+) -> None:
     """Raise ValueError naming every missing / unexpected key and every shape mismatch."""
     missing = set(expected) - set(converted)
     unexpected = set(converted) - set(expected)
@@ -303,7 +313,8 @@ def check_state_dict_matches(expected: dict[str, torch.Tensor], converted: dict[
         problems.append(f"shape mismatches ({len(mismatched)}): " + "; ".join(mismatched[:20]))
     if problems:
         raise ValueError(
-            "The original checkpoint does not match StructureCLIPModel:\n  - " + "\n  - ".join(problems)
+            "The original checkpoint does not match StructureCLIPModel:\n  - "
+            + "\n  - ".join(problems)
             + "\nIf the sizes are right but head counts differ from width // 64, pass an explicit config."
         )
 
@@ -317,8 +328,10 @@ def check_output_dir(output_dir: str | Path) -> None:
     path = Path(output_dir)
     blocking = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
     if blocking is not None:
-        raise ValueError(f"--output-dir {path} cannot be a folder: {blocking} is an existing file. "
-                         "Pass a folder path (it is created if missing).")
+        raise ValueError(
+            f"--output-dir {path} cannot be a folder: {blocking} is an existing file. "
+            "Pass a folder path (it is created if missing)."
+        )
 
 
 def convert_state_dicts(clip_state_dict: dict, kee_state_dict: dict) -> tuple[dict, list[str]]:
@@ -328,8 +341,9 @@ def convert_state_dicts(clip_state_dict: dict, kee_state_dict: dict) -> tuple[di
     return {**clip_converted, **kee_converted}, unrecognised
 
 
-def convert_original_checkpoint(checkpoint_path: str | Path, output_dir: str | Path | None = None,
-                                config: StructureCLIPConfig | None = None) -> StructureCLIPModel:
+def convert_original_checkpoint(
+    checkpoint_path: str | Path, output_dir: str | Path | None = None, config: StructureCLIPConfig | None = None
+) -> StructureCLIPModel:
     """Build StructureCLIPModel from an original checkpoint; save it to `output_dir` when given."""
     if output_dir is not None:
         check_output_dir(output_dir)

@@ -142,8 +142,6 @@ def structure_clip_losses(
     return terms
 
 
-
-
 def hinge_warmup_active(config, optimizer_step: int | None) -> bool:
     """The original averages the hinge's text->image direction over its first 100 optimizer steps of epoch 0
     (zjukg/Structure-CLIP model/train.py, `epoch == 0 and i < 100`; docs/method.md §2). `optimizer_step` counts

@@ -330,7 +330,10 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         return_dict = return_dict if return_dict is not None else self.config.return_dict
         tower_kwargs = {
             name: value
-            for name, value in (("output_attentions", output_attentions), ("output_hidden_states", output_hidden_states))
+            for name, value in (
+                ("output_attentions", output_attentions),
+                ("output_hidden_states", output_hidden_states),
+            )
             if value is not None
         }
         tower_kwargs.update(kwargs)
@@ -414,14 +417,17 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         """
         from_clip = [name for name in _FIELDS_FROM_CLIP if name in config_overrides]
         if from_clip:
-            raise TypeError(f"{from_clip} come from the CLIP checkpoint and cannot be overridden here; "
-                            "change them on the model's config afterwards, or build the config yourself.")
+            raise TypeError(
+                f"{from_clip} come from the CLIP checkpoint and cannot be overridden here; "
+                "change them on the model's config afterwards, or build the config yourself."
+            )
         clip = _load_complete(CLIPModel, clip_path, "a CLIPModel checkpoint (e.g. openai/clip-vit-base-patch32)")
         knowledge_overrides = dict(config_overrides.pop("knowledge_config", None) or {})
         bert = None
         if kee_init is not None:
-            bert = _load_complete(BertModel, kee_init, "a BERT checkpoint (e.g. bert-base-uncased)",
-                                  add_pooling_layer=False)
+            bert = _load_complete(
+                BertModel, kee_init, "a BERT checkpoint (e.g. bert-base-uncased)", add_pooling_layer=False
+            )
             knowledge_overrides = {**_knowledge_fields_from_bert(bert.config), **knowledge_overrides}
         config = cls.config_class(
             text_config=clip.config.text_config.to_dict(),
@@ -462,8 +468,10 @@ def _load_complete(model_class, path, what: str, **kwargs):
     model, info = model_class.from_pretrained(path, dtype=torch.float32, output_loading_info=True, **kwargs)
     missing = list(info.get("missing_keys") or [])
     if missing:
-        raise ValueError(f"{path} is not {what}: {len(missing)} weights are missing from it "
-                         f"(e.g. {sorted(missing)[:3]}), so they would be random.")
+        raise ValueError(
+            f"{path} is not {what}: {len(missing)} weights are missing from it "
+            f"(e.g. {sorted(missing)[:3]}), so they would be random."
+        )
     return model
 
 

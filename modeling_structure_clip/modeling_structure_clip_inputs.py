@@ -53,8 +53,14 @@ class StructureCLIPInputChecks:
     # Inputs that only mean something next to another one; alone they would be silently ignored.
     _DEPENDENT_INPUTS = {
         "input_ids": ("attention_mask", "head_ids", "relation_ids", "tail_ids", "triple_mask"),
-        "negative_input_ids": ("negative_attention_mask", "negative_head_ids", "negative_relation_ids",
-                               "negative_tail_ids", "negative_triple_mask", "negative_mask"),
+        "negative_input_ids": (
+            "negative_attention_mask",
+            "negative_head_ids",
+            "negative_relation_ids",
+            "negative_tail_ids",
+            "negative_triple_mask",
+            "negative_mask",
+        ),
     }
 
     def _reject_orphan_inputs(self, inputs: dict) -> None:
@@ -62,15 +68,19 @@ class StructureCLIPInputChecks:
             if inputs[anchor] is None:
                 orphans = [name for name in dependents if inputs.get(name) is not None]
                 if orphans:
-                    raise ValueError(f"{orphans} given without `{anchor}`; they belong to those captions and would "
-                                     f"be ignored. Pass `{anchor}` too, or drop them.")
+                    raise ValueError(
+                        f"{orphans} given without `{anchor}`; they belong to those captions and would "
+                        f"be ignored. Pass `{anchor}` too, or drop them."
+                    )
 
     def _check_text_inputs(self, name: str, input_ids, attention_mask) -> None:
         if input_ids.dim() != 2:
             raise ValueError(f"`{name}` must have shape [batch, sequence_length]; got {tuple(input_ids.shape)}.")
         if 0 in input_ids.shape:
-            raise ValueError(f"`{name}` has batch size {input_ids.shape[0]} and {input_ids.shape[1]} tokens per "
-                             "caption; pass at least one caption with at least one token.")
+            raise ValueError(
+                f"`{name}` has batch size {input_ids.shape[0]} and {input_ids.shape[1]} tokens per "
+                "caption; pass at least one caption with at least one token."
+            )
         if attention_mask is not None and attention_mask.shape != input_ids.shape:
             raise ValueError(
                 f"The attention mask of `{name}` has shape {tuple(attention_mask.shape)}, "

@@ -99,8 +99,10 @@ def _channels_last(array: torch.Tensor) -> torch.Tensor:
         return array
     if array.shape[0] in (1, 3, 4):
         return array.permute(1, 2, 0)
-    raise ValueError(f"Cannot tell the channel axis of an image array of shape {tuple(array.shape)}: one of the "
-                     "first or last axis must have 1, 3 or 4 channels.")
+    raise ValueError(
+        f"Cannot tell the channel axis of an image array of shape {tuple(array.shape)}: one of the "
+        "first or last axis must have 1, 3 or 4 channels."
+    )
 
 
 def _gray_to_rgb(gray: torch.Tensor):

@@ -122,8 +122,12 @@ def make_structure_clip_pipeline(model, processor, pipeline_class=None):
     """This pipeline (default) or any other zero-shot pipeline class, on a model and processor in hand."""
     pipeline_class = pipeline_class or StructureCLIPZeroShotImageClassificationPipeline
     return pipeline_class(
-        model=model, tokenizer=processor.tokenizer, image_processor=processor.image_processor,
-        processor=processor, task=TASK, device=model.device,
+        model=model,
+        tokenizer=processor.tokenizer,
+        image_processor=processor.image_processor,
+        processor=processor,
+        task=TASK,
+        device=model.device,
     )
 
 

@@ -37,6 +37,7 @@ TRIPLE_KEYS = ("head_ids", "relation_ids", "tail_ids", "triple_mask")
 NEGATIVE_KEYS = tuple(f"negative_{key}" for key in TEXT_KEYS + TRIPLE_KEYS) + ("negative_mask",)
 MODEL_INPUT_NAMES = TEXT_KEYS + ("pixel_values",) + TRIPLE_KEYS + NEGATIVE_KEYS
 
+
 class StructureCLIPProcessor(ProcessorMixin):
     r"""Builds CLIP text/image inputs, KEE triple ids and optional semantic hard negatives.
 
@@ -63,8 +64,15 @@ class StructureCLIPProcessor(ProcessorMixin):
         phrase_length: int = 5,
         scene_graph_parser: str = RULES,
     ):
-        missing = [name for name, value in (("image_processor", image_processor), ("tokenizer", tokenizer),
-                                            ("triple_tokenizer", triple_tokenizer)) if value is None]
+        missing = [
+            name
+            for name, value in (
+                ("image_processor", image_processor),
+                ("tokenizer", tokenizer),
+                ("triple_tokenizer", triple_tokenizer),
+            )
+            if value is None
+        ]
         if missing:
             raise ValueError(f"StructureCLIPProcessor needs {', '.join(missing)}; got None.")
         if spacy_model is not None and not isinstance(spacy_model, str):
@@ -136,19 +144,34 @@ class StructureCLIPProcessor(ProcessorMixin):
         if negative_strategy not in STRATEGIES:
             raise ValueError(f"negative_strategy must be one of {STRATEGIES}, got {negative_strategy!r}")
         if kwargs and images is None:
-            raise TypeError(f"unexpected keyword arguments {sorted(kwargs)}: extra keywords go to the image "
-                            "processor, and no images were given (tokenizer options: padding, truncation, max_length).")
+            raise TypeError(
+                f"unexpected keyword arguments {sorted(kwargs)}: extra keywords go to the image "
+                "processor, and no images were given (tokenizer options: padding, truncation, max_length)."
+            )
         _check_max_length(max_length)
         images = _prepare_images(images)
         if negatives is not None and images is not None and _image_count(images) != len(texts):
-            raise ValueError(f"{len(texts)} captions but {_image_count(images)} images: with negatives, caption i and "
-                             "its negative are scored against image i, so give one image per caption.")
+            raise ValueError(
+                f"{len(texts)} captions but {_image_count(images)} images: with negatives, caption i and "
+                "its negative are scored against image i, so give one image per caption."
+            )
         if texts is not None and images is not None:
             _check_pairing(len(texts), _image_count(images), paired)
         data: dict = {}
         if texts is not None or triples is not None:
-            data.update(self._encode_text_side(texts, triples, negatives, negative_triples, padding,
-                                               truncation, max_length, seed, negative_strategy))
+            data.update(
+                self._encode_text_side(
+                    texts,
+                    triples,
+                    negatives,
+                    negative_triples,
+                    padding,
+                    truncation,
+                    max_length,
+                    seed,
+                    negative_strategy,
+                )
+            )
         if images is not None:
             pixel_values = self.image_processor(images, return_tensors=return_tensors, **kwargs)["pixel_values"]
             data["pixel_values"] = pixel_values
@@ -178,8 +201,9 @@ class StructureCLIPProcessor(ProcessorMixin):
     # ----------------------------------------------------------------------------------------
     # Internals
 
-    def _encode_text_side(self, texts, triples, negatives, negative_triples, padding, truncation,
-                          max_length, seed, strategy) -> dict:
+    def _encode_text_side(
+        self, texts, triples, negatives, negative_triples, padding, truncation, max_length, seed, strategy
+    ) -> dict:
         if triples is not None:
             triples = _validate_triples(triples, "triples", expected=len(texts) if texts is not None else None)
         if texts is None:
@@ -189,13 +213,14 @@ class StructureCLIPProcessor(ProcessorMixin):
             graphs = self.parse(texts)
             triples = triples if triples is not None else [graph.triples() for graph in graphs]
         negative_texts, negative_triples, negative_mask = self._resolve_negatives(
-            texts, graphs, negatives, negative_triples, seed, strategy)
+            texts, graphs, negatives, negative_triples, seed, strategy
+        )
         all_texts = texts + (negative_texts if negative_texts is not None else [])
         encoded = self.tokenizer(all_texts, padding=padding, truncation=truncation, max_length=max_length)
         data = {key: encoded[key][: len(texts)] for key in TEXT_KEYS}
         data.update(self._triple_ids(triples))
         if negative_texts is not None:
-            data.update({f"negative_{key}": encoded[key][len(texts):] for key in TEXT_KEYS})
+            data.update({f"negative_{key}": encoded[key][len(texts) :] for key in TEXT_KEYS})
             data.update({f"negative_{key}": value for key, value in self._triple_ids(negative_triples).items()})
             data["negative_mask"] = _mask_negatives_equal_to_positives(data, negative_mask)
         return data
@@ -221,10 +246,15 @@ class StructureCLIPProcessor(ProcessorMixin):
                 parsed = iter(graph.triples() for graph in self.parse(present)) if present else iter(())
                 negative_triples = [next(parsed) if n is not None else None for n in negatives]
             else:
-                negative_triples = _validate_triples(negative_triples, "negative_triples", expected=len(texts),
-                                                     allow_none=True)
+                negative_triples = _validate_triples(
+                    negative_triples, "negative_triples", expected=len(texts), allow_none=True
+                )
                 # A negative caption whose triples are None gets them parsed, like an unannotated one.
-                unparsed = [i for i, (n, t) in enumerate(zip(negatives, negative_triples, strict=False)) if n is not None and t is None]
+                unparsed = [
+                    i
+                    for i, (n, t) in enumerate(zip(negatives, negative_triples, strict=False))
+                    if n is not None and t is None
+                ]
                 if unparsed:
                     graphs_of_unparsed = self.parse([negatives[i] for i in unparsed])
                     for i, graph in zip(unparsed, graphs_of_unparsed, strict=False):
@@ -233,7 +263,9 @@ class StructureCLIPProcessor(ProcessorMixin):
         # Rows without a negative still need well-formed tensors; negative_mask = 0 tells the model
         # to ignore them (never another caption's negative, docs/method.md §3).
         texts_out = [n if n is not None else "" for n in negatives]
-        triples_out = [t if (n is not None and t is not None) else [] for n, t in zip(negatives, negative_triples, strict=False)]
+        triples_out = [
+            t if (n is not None and t is not None) else [] for n, t in zip(negatives, negative_triples, strict=False)
+        ]
         return texts_out, triples_out, mask
 
     def _triple_ids(self, triples_per_caption) -> dict:
@@ -246,7 +278,7 @@ class StructureCLIPProcessor(ProcessorMixin):
         for position, key in enumerate(("head_ids", "relation_ids", "tail_ids")):
             phrases = [str(triple[position]) for caption in padded for triple in caption]
             ids = self._phrase_ids(phrases)
-            result[key] = [ids[i: i + self.max_triples] for i in range(0, len(ids), self.max_triples)]
+            result[key] = [ids[i : i + self.max_triples] for i in range(0, len(ids), self.max_triples)]
         result["triple_mask"] = triple_mask
         return result
 
@@ -277,8 +309,11 @@ def _mask_negatives_equal_to_positives(data: dict, negative_mask: list[int]) -> 
     ]
     dropped = sum(negative_mask) - sum(mask)
     if dropped:
-        logger.warning("%d negative(s) identical to their captions after truncation (the swap lies past "
-                       "max_length or max_triples); negative_mask set to 0 for them.", dropped)
+        logger.warning(
+            "%d negative(s) identical to their captions after truncation (the swap lies past "
+            "max_length or max_triples); negative_mask set to 0 for them.",
+            dropped,
+        )
     return mask
 
 
@@ -308,8 +343,10 @@ def _prepare_images(images):
         return [_prepare_image(image, f"images[{index}]") for index, image in enumerate(images)]
     if getattr(images, "ndim", None) == 4:
         if 0 in tuple(images.shape):
-            raise ValueError(f"images has shape {tuple(images.shape)}, a batch size 0 or an image size 0; pass at "
-                             "least one image with at least one pixel.")
+            raise ValueError(
+                f"images has shape {tuple(images.shape)}, a batch size 0 or an image size 0; pass at "
+                "least one image with at least one pixel."
+            )
         return images
     return [_prepare_image(images, "images")]
 
@@ -351,11 +388,14 @@ def _as_caption_list(text, name: str) -> list[str] | None:
 
 def _validate_triples(triples, name: str, expected: int | None = None, allow_none: bool = False):
     if not isinstance(triples, (list, tuple)):
-        raise TypeError(f"{name} must be a list with one entry (list of (head, relation, tail)) per caption, "
-                        f"got {type(triples).__name__}")
+        raise TypeError(
+            f"{name} must be a list with one entry (list of (head, relation, tail)) per caption, "
+            f"got {type(triples).__name__}"
+        )
     if not triples:
-        raise ValueError(f"{name} is an empty list; give one entry per caption (an empty list for a caption "
-                         "without triples).")
+        raise ValueError(
+            f"{name} is an empty list; give one entry per caption (an empty list for a caption without triples)."
+        )
     if expected is not None and len(triples) != expected:
         raise ValueError(f"{name} has {len(triples)} entries but there are {expected} captions; give one per caption.")
     result = []
@@ -366,13 +406,19 @@ def _validate_triples(triples, name: str, expected: int | None = None, allow_non
         if hasattr(caption_triples, "triples") and callable(caption_triples.triples):
             caption_triples = caption_triples.triples()  # a SceneGraph
         if isinstance(caption_triples, str) or not isinstance(caption_triples, (list, tuple)):
-            raise TypeError(f"{name}[{index}] must be a list of (head, relation, tail) triples or a SceneGraph, "
-                            f"got {type(caption_triples).__name__}")
+            raise TypeError(
+                f"{name}[{index}] must be a list of (head, relation, tail) triples or a SceneGraph, "
+                f"got {type(caption_triples).__name__}"
+            )
         for triple in caption_triples:
-            if (not isinstance(triple, (list, tuple)) or len(triple) != 3
-                    or not all(isinstance(part, str) for part in triple)):
-                raise ValueError(f"{name}[{index}] contains {triple!r:.80}; each triple must be 3 strings "
-                                 "(head, relation, tail).")
+            if (
+                not isinstance(triple, (list, tuple))
+                or len(triple) != 3
+                or not all(isinstance(part, str) for part in triple)
+            ):
+                raise ValueError(
+                    f"{name}[{index}] contains {triple!r:.80}; each triple must be 3 strings (head, relation, tail)."
+                )
         result.append([tuple(triple) for triple in caption_triples])
     return result
 
@@ -381,8 +427,10 @@ def _validate_negative_list(negatives: Sequence, expected: int) -> list[str | No
     if not isinstance(negatives, (list, tuple)):
         raise TypeError(f'negatives must be None, "auto" or a list of str/None, got {type(negatives).__name__}')
     if len(negatives) != expected:
-        raise ValueError(f"negatives has {len(negatives)} entries but there are {expected} captions; "
-                         "give one (or None) per caption.")
+        raise ValueError(
+            f"negatives has {len(negatives)} entries but there are {expected} captions; "
+            "give one (or None) per caption."
+        )
     for index, negative in enumerate(negatives):
         if negative is not None and not isinstance(negative, str):
             raise TypeError(f"negatives[{index}] must be a str or None, got {type(negative).__name__}")

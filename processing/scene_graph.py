@@ -67,9 +67,7 @@ class SceneGraph:
             attributes=[(str(obj), str(attr)) for obj, attr in data.get("attributes", [])],
             relations=[(str(s), str(p), str(o)) for s, p, o in data.get("relations", [])],
             attribute_spans=(
-                None
-                if data.get("attribute_spans") is None
-                else [(int(a), int(b)) for a, b in data["attribute_spans"]]
+                None if data.get("attribute_spans") is None else [(int(a), int(b)) for a, b in data["attribute_spans"]]
             ),
             relation_spans=(
                 None

@@ -42,8 +42,12 @@ def modifier_attributes(state: ParseState, node) -> None:
     """Adjectives, numbers and material/colour nouns left of a node ("two green park benches")."""
     graph = state.graph
     for child in _left_modifiers(state, node):
-        if (child.i in graph.relational_modifiers or is_name_modifier(child) or child.i in graph.fused
-                or child.i in graph.name_overrides):
+        if (
+            child.i in graph.relational_modifiers
+            or is_name_modifier(child)
+            or child.i in graph.fused
+            or child.i in graph.name_overrides
+        ):
             continue
         if child.lower_ in QUANTIFYING_ADJECTIVES or _is_shade_of_next_colour(state, child):
             continue
@@ -76,7 +80,7 @@ def _name_is_two_words(state: ParseState, node) -> bool:
 
 
 def _is_shade_of_next_colour(state: ParseState, token) -> bool:
-    """"dark green leaves": `dark` is emitted inside "dark green", not on its own."""
+    """ "dark green leaves": `dark` is emitted inside "dark green", not on its own."""
     following = state.tokens[token.i + 1] if token.i + 1 < len(state.tokens) else None
     return token.lower_ in SHADE_WORDS and following is not None and following.lower_ in COLOUR_WORDS
 
@@ -94,7 +98,8 @@ def _adjective_tokens(state: ParseState, adjective):
         if previous.text == "-" and start >= 2:
             start -= 2
         elif (
-            previous.dep_ in ("advmod", "npadvmod") and previous.head.i == adjective.i
+            previous.dep_ in ("advmod", "npadvmod")
+            and previous.head.i == adjective.i
             and previous.lower_ not in INTENSIFIERS
         ):
             start -= 1
@@ -107,7 +112,7 @@ def _adjective_tokens(state: ParseState, adjective):
 
 
 def copula_attributes(state: ParseState, complement) -> None:
-    """"the cat is black" / "a bag that is red" -> (cat, black), (bag, red)."""
+    """ "the cat is black" / "a bag that is red" -> (cat, black), (bag, red)."""
     copula = complement.head
     is_colour = complement.lower_ in COLOUR_WORDS  # "white on the bottom" is still white
     if complement.i in state.graph.relational_modifiers or any(
@@ -122,7 +127,7 @@ def copula_attributes(state: ParseState, complement) -> None:
 
 
 def colour_noun_attributes(state: ParseState, colour) -> None:
-    """"a clock that is gold and white": the tagger makes the colour a noun (attr of the copula)."""
+    """ "a clock that is gold and white": the tagger makes the colour a noun (attr of the copula)."""
     copula = colour.head
     if colour.lower_ in COLOUR_WORDS and state.lemma(copula.text, copula.tag_) == "be":
         subjects = subjects_of(state, copula)
@@ -132,7 +137,7 @@ def colour_noun_attributes(state: ParseState, colour) -> None:
 
 
 def _is_in_colour(state: ParseState, prep) -> bool:
-    """"white in color" is just "white"."""
+    """ "white in color" is just "white"."""
     return prep.lower_ == "in" and any(c.lower_ in ("color", "colour") for c in state.kids(prep))
 
 
@@ -148,7 +153,7 @@ def state_attributes(state: ParseState, verb) -> None:
 
 
 def partitive_attributes(state: ParseState, partitive) -> None:
-    """"a group of sheep" -> (sheep, "group of"): the partitives FACTUAL keeps (mined from its train split)."""
+    """ "a group of sheep" -> (sheep, "group of"): the partitives FACTUAL keeps (mined from its train split)."""
     value = PARTITIVE_ATTRIBUTES.get(partitive.lower_)
     target = resolve(state, partitive) if value else partitive
     if target.i != partitive.i:
@@ -156,12 +161,15 @@ def partitive_attributes(state: ParseState, partitive) -> None:
 
 
 def part_adjective_attributes(state: ParseState, part) -> None:
-    """"a light brown haired boy": the words before "haired" describe the hair, whichever noun the
+    """ "a light brown haired boy": the words before "haired" describe the hair, whichever noun the
     parser hung them on; they are no attribute of the boy."""
     tokens = state.tokens
     first = part.i
-    while first > 0 and (tokens[first - 1].text == "-" or tokens[first - 1].tag_ in ADJECTIVE_TAGS
-                         or tokens[first - 1].lower_ in COLOUR_WORDS):
+    while first > 0 and (
+        tokens[first - 1].text == "-"
+        or tokens[first - 1].tag_ in ADJECTIVE_TAGS
+        or tokens[first - 1].lower_ in COLOUR_WORDS
+    ):
         first -= 1
     words = [token for token in tokens[first : part.i] if token.text != "-"]
     if words:

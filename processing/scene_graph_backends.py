@@ -25,8 +25,10 @@ _PARSERS: dict[tuple[str, str | None], AnySceneGraphParser] = {}
 def validate_parser_name(scene_graph_parser) -> str:
     """Boundary check: the parser setting is ``"rules"`` or a non-empty path / Hub id."""
     if not isinstance(scene_graph_parser, str) or not scene_graph_parser.strip():
-        raise TypeError(f"scene_graph_parser must be {RULES!r} or a local folder / Hub id of a seq2seq checkpoint "
-                        f"(str), got {scene_graph_parser!r:.80}")
+        raise TypeError(
+            f"scene_graph_parser must be {RULES!r} or a local folder / Hub id of a seq2seq checkpoint "
+            f"(str), got {scene_graph_parser!r:.80}"
+        )
     return scene_graph_parser
 
 

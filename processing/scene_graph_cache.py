@@ -52,8 +52,9 @@ def spacy_model_version(name: str) -> str:
         return str(load_spacy_pipeline(name).meta.get("version", "unknown"))
 
 
-def scene_graph_fingerprint(dataset: datasets.Dataset, spacy_model: str | None, options: dict,
-                            scene_graph_parser: str = RULES) -> str:
+def scene_graph_fingerprint(
+    dataset: datasets.Dataset, spacy_model: str | None, options: dict, scene_graph_parser: str = RULES
+) -> str:
     """Input fingerprint + options + the parser's identity (rules: version + spaCy model/version;
     seq2seq: checkpoint files + generation settings) -> a new fingerprint."""
     parts = {
@@ -62,8 +63,13 @@ def scene_graph_fingerprint(dataset: datasets.Dataset, spacy_model: str | None, 
         "options": options,
     }
     if scene_graph_parser == RULES:  # the same parts as before seq2seq parsers existed: old caches stay valid
-        parts.update({"parser_version": PARSER_VERSION, "spacy_model": spacy_model,
-                      "spacy_model_version": spacy_model_version(spacy_model)})
+        parts.update(
+            {
+                "parser_version": PARSER_VERSION,
+                "spacy_model": spacy_model,
+                "spacy_model_version": spacy_model_version(spacy_model),
+            }
+        )
     else:
         parts["seq2seq_parser"] = seq2seq_parser_identity(scene_graph_parser)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()[:32]
@@ -101,8 +107,11 @@ def _visible_files(folder: str) -> list[tuple[str, str]]:
     found = []
     for root, dirs, names in os.walk(folder, followlinks=True):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
-        found.extend((os.path.relpath(os.path.join(root, name), folder), os.path.join(root, name))
-                     for name in names if not name.startswith("."))
+        found.extend(
+            (os.path.relpath(os.path.join(root, name), folder), os.path.join(root, name))
+            for name in names
+            if not name.startswith(".")
+        )
     return sorted(found)
 
 
@@ -128,8 +137,10 @@ def add_scene_graph_columns(
     to its own cache files; an in-memory dataset is not cached (datasets writes nothing for it).
     """
     if not isinstance(dataset, datasets.Dataset):
-        raise TypeError(f"add_scene_graph_columns takes one datasets.Dataset, got {type(dataset).__name__}; "
-                        "for a DatasetDict, call it once per split.")
+        raise TypeError(
+            f"add_scene_graph_columns takes one datasets.Dataset, got {type(dataset).__name__}; "
+            "for a DatasetDict, call it once per split."
+        )
     if caption_column not in dataset.column_names:
         raise ValueError(f"column {caption_column!r} not in dataset columns {dataset.column_names}")
     if negative_strategy not in STRATEGIES:
@@ -137,8 +148,12 @@ def add_scene_graph_columns(
     validate_parser_name(scene_graph_parser)
     # A seq2seq parser needs no spaCy, and its cache must not depend on which spaCy model is installed.
     spacy_model = (spacy_model or default_spacy_model_name()) if scene_graph_parser == RULES else None
-    options = {"caption_column": caption_column, "build_negatives": build_negatives, "seed": seed,
-               "negative_strategy": negative_strategy}
+    options = {
+        "caption_column": caption_column,
+        "build_negatives": build_negatives,
+        "seed": seed,
+        "negative_strategy": negative_strategy,
+    }
     fingerprint = scene_graph_fingerprint(dataset, spacy_model, options, scene_graph_parser)
     cache_file_name = None
     if cache_dir is not None:
@@ -177,14 +192,22 @@ def parse_captions(captions: list[str], spacy_model: str | None, scene_graph_par
     return cached_parser(spacy_model, scene_graph_parser).parse_batch(captions)
 
 
-def _add_columns(batch: dict, spacy_model: str | None, scene_graph_parser: str, caption_column: str,
-                 build_negatives: bool, seed: int, negative_strategy: str) -> dict:
+def _add_columns(
+    batch: dict,
+    spacy_model: str | None,
+    scene_graph_parser: str,
+    caption_column: str,
+    build_negatives: bool,
+    seed: int,
+    negative_strategy: str,
+) -> dict:
     captions = batch[caption_column]
     existing = batch.get("triples") or [None] * len(captions)
     given_negatives = batch.get("negative_caption") or [None] * len(captions)
     # Parse only rows that need a graph: no triples yet, or a negative still to build.
-    needed = [i for i in range(len(captions))
-              if existing[i] is None or (build_negatives and given_negatives[i] is None)]
+    needed = [
+        i for i in range(len(captions)) if existing[i] is None or (build_negatives and given_negatives[i] is None)
+    ]
     graphs: list = [None] * len(captions)
     parsed = parse_captions([captions[i] for i in needed], spacy_model, scene_graph_parser) if needed else []
     for index, graph in zip(needed, parsed, strict=False):

@@ -63,7 +63,7 @@ _NUMBER_OF_FINITE_VERB = {"VBZ": "NN", "VBP": "NNS"}  # "is" goes with a singula
 
 
 def _agreeing_antecedent(state: ParseState, verb):
-    """"four windows on the train car that are white": the parser hangs the relative clause on the
+    """ "four windows on the train car that are white": the parser hangs the relative clause on the
     nearest noun; a plural verb shows it is about the windows. Walks up "N prep N" until the number
     agrees (the parser's noun if none does)."""
     finite = [token for token in (verb, *state.kids(verb)) if token.tag_ in _NUMBER_OF_FINITE_VERB]
@@ -82,7 +82,7 @@ def _agreeing_antecedent(state: ParseState, verb):
 
 
 def relate_gapped_clause(state: ParseState, verb) -> None:
-    """"the water the bird is standing on", "the rope the man is holding": the modified noun is
+    """ "the water the bird is standing on", "the rope the man is holding": the modified noun is
     the missing object of the relative clause (the parser may also make it a second subject)."""
     if verb.tag_ not in VERB_TAGS:
         return
@@ -109,7 +109,6 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         state.graph.consumed_preps.update(c.i for c in stranded)
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), predicate, nominal_conjuncts(state, target))
-
 
 
 def _participle_carrier(state: ParseState, verb, depth: int = 0):

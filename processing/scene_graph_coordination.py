@@ -19,7 +19,7 @@ def nominal_conjuncts(state: ParseState, token) -> list:
 
 
 def first_nominal_conjunct(state: ParseState, token):
-    """"trees and bushes growing on the lawn": the parser hangs the participle on the last
+    """ "trees and bushes growing on the lawn": the parser hangs the participle on the last
     conjunct, but it describes them all; walk back to the first."""
     first = token
     while first.dep_ == "conj" and state.nominal(first.head) and first.head.i < first.i:
@@ -28,11 +28,13 @@ def first_nominal_conjunct(state: ParseState, token):
 
 
 def is_stray_object(state: ParseState, token) -> bool:
-    """"wearing a red hat and a blue scarf": the parser may coordinate the second object with the
+    """ "wearing a red hat and a blue scarf": the parser may coordinate the second object with the
     verb instead of the first object; it is still an object of that verb."""
     head = token.head
     return (
-        token.dep_ == "conj" and state.nominal(token) and head.tag_ in VERB_TAGS
+        token.dep_ == "conj"
+        and state.nominal(token)
+        and head.tag_ in VERB_TAGS
         and any(child.dep_ == "dobj" and child.i < token.i for child in state.kids(head))
     )
 
@@ -46,7 +48,9 @@ def distributed_conjuncts(state: ParseState, head, phrase) -> list:
     before = [conjunct for conjunct in state.conjuncts(first) if conjunct.i < phrase.i]
     has_own_phrase = any(
         child.dep_ in _POST_MODIFIER_DEPS and child.i > conjunct.i
-        for conjunct in before if conjunct.i != head.i for child in state.kids(conjunct)
+        for conjunct in before
+        if conjunct.i != head.i
+        for child in state.kids(conjunct)
     )
     if has_own_phrase or all(conjunct.i != head.i for conjunct in before):
         return [resolve(state, head)] if state.nominal(head) else []

@@ -189,15 +189,18 @@ class _Locator:
 
     def occurrences(self, phrase: str) -> list[WordRange]:
         """Matches of ``phrase``, except those inside a longer node's match ("coffee" in "coffee cup")."""
-        return [found for found in self._matches(phrase)
-                if not any(other != found and _contains(other, found) for other in self.node_ranges)]
+        return [
+            found
+            for found in self._matches(phrase)
+            if not any(other != found and _contains(other, found) for other in self.node_ranges)
+        ]
 
     def _matches(self, phrase: str) -> list[WordRange]:
         wanted = _phrase_keys(phrase)
         size = len(wanted)
         if not size:
             return []
-        found = [(i, i + size) for i in range(len(self.keys) - size + 1) if self.keys[i: i + size] == wanted]
+        found = [(i, i + size) for i in range(len(self.keys) - size + 1) if self.keys[i : i + size] == wanted]
         if not found and size == 1:  # "cellphone" for "cell phone"
             found = [(i, i + 2) for i in range(len(self.keys) - 1) if self.keys[i] + self.keys[i + 1] == wanted[0]]
         return found

@@ -21,9 +21,14 @@ PRONOUN_TAGS = {"PRP", "PRP$", "WP", "WP$", "EX"}
 # Tags whose word already is its lemma (spaCy's `is_base_form` does the same via morphology).
 _BASE_FORM_TAGS = {"NN", "NNP", "VB", "VBP", "JJ"}
 _TAG_TO_TABLE = {
-    "NNS": "noun", "NNPS": "noun",
-    "VBD": "verb", "VBG": "verb", "VBN": "verb", "VBZ": "verb",
-    "JJR": "adj", "JJS": "adj",
+    "NNS": "noun",
+    "NNPS": "noun",
+    "VBD": "verb",
+    "VBG": "verb",
+    "VBN": "verb",
+    "VBZ": "verb",
+    "JJR": "adj",
+    "JJS": "adj",
 }
 _BE_FORMS = {"be", "is", "are", "am", "was", "were", "been", "being", "'s", "'re", "'m"}
 _HAVE_FORMS = {"have", "has", "had", "having", "'ve", "'d"}
@@ -102,7 +107,10 @@ def _pick_silent_e(forms: list[str]) -> str:
         return forms[0]
     stem = stems[0]
     short_final_syllable = (
-        len(stem) >= 3 and stem[-1] not in _VOWELS and stem[-1] not in "wxy"
-        and stem[-2] in _VOWELS and stem[-3] not in _VOWELS
+        len(stem) >= 3
+        and stem[-1] not in _VOWELS
+        and stem[-1] not in "wxy"
+        and stem[-2] in _VOWELS
+        and stem[-3] not in _VOWELS
     )
     return stem + "e" if short_final_syllable else stem

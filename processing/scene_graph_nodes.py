@@ -35,7 +35,8 @@ def repair_word_classes(state: ParseState) -> None:
     # The reverse slip: "a cake cut by a knife" tags `cut` NN, yet a word with a passive agent
     # ("by a knife") is a participle, never an object.
     state.verbal_overrides = {
-        token.i for token in state.tokens
+        token.i
+        for token in state.tokens
         if token.tag_ in NOUN_TAGS and any(child.dep_ == "agent" for child in state.kids(token))
     }
     _classify_nouns(state)
@@ -170,7 +171,7 @@ def name_start(state: ParseState, token) -> int:
 
 
 def is_attribute_in_name(modifier) -> bool:
-    """"plaid shirt", "baby giraffe": a compound FACTUAL writes as an attribute of the head
+    """ "plaid shirt", "baby giraffe": a compound FACTUAL writes as an attribute of the head
     (NAME_MODIFIERS, mined from its training split)."""
     return modifier.dep_ == "compound" and modifier.i + 1 == modifier.head.i and modifier.lower_ in NAME_MODIFIERS
 

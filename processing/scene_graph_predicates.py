@@ -67,7 +67,7 @@ def preposition_phrase(state: ParseState, prep):
 
 
 def _gerund_compound(state: ParseState, prep):
-    """"on cutting board": the tagger reads a gerund + object; it is one noun ("cutting board")."""
+    """ "on cutting board": the tagger reads a gerund + object; it is one noun ("cutting board")."""
     for gerund in state.kids(prep):
         if gerund.dep_ == "pcomp" and gerund.tag_ == "VBG":
             for obj in state.kids(gerund):
@@ -79,7 +79,7 @@ def _gerund_compound(state: ParseState, prep):
 
 
 def _part_noun_phrase(state: ParseState, words, pobj):
-    """"on the top of the table" -> (["on", "top", "of"], table); any other object stays as it is."""
+    """ "on the top of the table" -> (["on", "top", "of"], table); any other object stays as it is."""
     part = pobj.lower_
     part_of = of_object(state, pobj) if part in PART_NOUN_PREPOSITION else None
     if part_of is None and part in PART_NOUN_PREPOSITION and has_pronoun_of(state, pobj):

@@ -33,6 +33,7 @@ _LOCATIVE_PREPOSITIONS = {"on", "in", "at", "near", "under", "behind", "beside",
 
 _BARE_PART_NOUNS = {"top", "inside", "front", "bottom", "side", "back"}
 
+
 # ---------------------------------------------------------------------- prepositions
 def relate_preposition(state: ParseState, prep) -> None:
     if prep.i in state.graph.consumed_preps:
@@ -70,7 +71,7 @@ def relate_preposition(state: ParseState, prep) -> None:
 
 
 def _nearest_noun_attachment(state: ParseState, prep):
-    """"a man sitting on a bench in the park": the parser hangs both place phrases on the verb;
+    """ "a man sitting on a bench in the park": the parser hangs both place phrases on the verb;
     FACTUAL reads the second as locating the noun right before it, (bench, in, park). (Measured on
     FACTUAL train and dev: better for verb heads only; after a noun head it is a wash.)"""
     head = prep.head
@@ -85,7 +86,7 @@ def _nearest_noun_attachment(state: ParseState, prep):
 
 
 def _placed_object(state: ParseState, prep, verb):
-    """"a dog resting his head on the table": FACTUAL locates the verb's object, (head, on, table),
+    """ "a dog resting his head on the table": FACTUAL locates the verb's object, (head, on, table),
     rather than (dog, rest on, table) (FACTUAL train, 12,000 captions: 44 against 13)."""
     if prep.lower_ not in _LOCATIVE_PREPOSITIONS:
         return None
@@ -96,7 +97,7 @@ def _placed_object(state: ParseState, prep, verb):
 
 
 def _is_place_phrase(state: ParseState, prep, noun) -> bool:
-    """"on the right", "in the distance": FACTUAL makes no node of these nouns; some become an
+    """ "on the right", "in the distance": FACTUAL makes no node of these nouns; some become an
     attribute of what they locate (PLACE_PHRASES, mined from FACTUAL's training split)."""
     choice = PLACE_PHRASES.get(noun.lower_)
     article = state.tokens[prep.i + 1] if prep.i + 2 == noun.i else None
@@ -125,12 +126,14 @@ def _relate_noun_preposition(state: ParseState, prep, head, words, predicate_wor
 
 
 def _relate_with(state: ParseState, head, subjects, objects) -> None:
-    """"a bowl with flowers in it" -> (flower, in, bowl); otherwise FACTUAL keeps `with`
+    """ "a bowl with flowers in it" -> (flower, in, bowl); otherwise FACTUAL keeps `with`
     (even for body parts: "a dog with long ears" -> (dog, with, ear))."""
     for obj in objects:
         # "on it" hangs on the accompanied noun or, as often, on the container itself
         candidates = state.kids(obj) + [child for child in state.kids(head) if child.i > obj.i]
-        container_preps = [child for child in candidates if child.dep_ == "prep" and _names_the_container(state, child)]
+        container_preps = [
+            child for child in candidates if child.dep_ == "prep" and _names_the_container(state, child)
+        ]
         convention = WITH_PREDICATES.get(node_name(state, obj), "with")  # mined: "with a shirt" is worn
         if container_preps:
             state.graph.consumed_preps.update(child.i for child in container_preps)
@@ -142,7 +145,7 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
 
 
 def _names_the_container(state: ParseState, prep) -> bool:
-    """"with flowers in it", "with food on top", "with a stain on the inside": the place is the
+    """ "with flowers in it", "with food on top", "with a stain on the inside": the place is the
     accompanied noun's container (a bare part noun, no "of", is hidden)."""
     for target in state.kids(prep):
         if target.lower_ in ("it", "them"):
@@ -162,7 +165,7 @@ def _relate_verb_preposition(state: ParseState, verb, predicate_words: str, obje
 
 
 def _relate_modifier_preposition(state: ParseState, modifier, predicate_words: str, objects) -> None:
-    """"next to", "close to", "full of", "bigger than": the modifier heads the predicate."""
+    """ "next to", "close to", "full of", "bigger than": the modifier heads the predicate."""
     if modifier.tag_ in ADVERB_TAGS and modifier.lower_ not in ADVERBIAL_PREPOSITION_HEADS:
         return
     if modifier.lower_ in COLOUR_WORDS:
@@ -181,7 +184,7 @@ def _is_reciprocal(state: ParseState, token) -> bool:
 
 
 def _relate_reciprocal(state: ParseState, prep, predicate_words: str) -> None:
-    """"two buses next to each other" -> (bus, next to, bus)."""
+    """ "two buses next to each other" -> (bus, next to, bus)."""
     head = prep.head
     if head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS:
         predicate_words = f"{head.lower_} {predicate_words}"
@@ -216,7 +219,7 @@ def relate_direct_object(state: ParseState, obj) -> None:
 
 
 def relate_passive_agent(state: ParseState, agent) -> None:
-    """"the ball is thrown by the man" -> (man, throw, ball)."""
+    """ "the ball is thrown by the man" -> (man, throw, ball)."""
     verb = agent.head
     if state.lemma(verb.text, verb.tag_) in LOCATIVE_PASSIVE_VERBS:
         # "cars parked by the building": a place, not an agent.
@@ -232,14 +235,16 @@ def relate_passive_agent(state: ParseState, agent) -> None:
         for patient in patients:
             state.graph.verbs_with_relation.add(verb.i)
             add_relation(
-                state, nominal_conjuncts(state, agent_token), verb_predicate(state, verb),
+                state,
+                nominal_conjuncts(state, agent_token),
+                verb_predicate(state, verb),
                 nominal_conjuncts(state, patient),
             )
 
 
 # ------------------------------------------------------------------------- possession
 def relate_possession_auxiliary(state: ParseState, noun) -> None:
-    """"the bird has beak": the tagger makes `has` an auxiliary of the noun."""
+    """ "the bird has beak": the tagger makes `has` an auxiliary of the noun."""
     if any(child.dep_ == "aux" and child.lower_ in POSSESSION_VERBS for child in state.kids(noun)):
         subjects = [child for child in state.kids(noun) if child.dep_ == "nsubj" and state.nominal(child)]
         if subjects:
@@ -247,11 +252,11 @@ def relate_possession_auxiliary(state: ParseState, noun) -> None:
 
 
 def relate_possessive(state: ParseState, owner) -> None:
-    """"the man's hat" -> (man, have, hat)."""
+    """ "the man's hat" -> (man, have, hat)."""
     if state.nominal(owner) and state.nominal(owner.head):
         add_relation(state, [resolve(state, owner)], "have", nominal_conjuncts(state, owner.head))
 
 
 def relate_part_adjective(state: ParseState, part) -> None:
-    """"a dark haired man" -> (man, have, hair)."""
+    """ "a dark haired man" -> (man, have, hair)."""
     add_relation(state, nominal_conjuncts(state, part.head), "have", [part])

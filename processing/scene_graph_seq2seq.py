@@ -75,12 +75,23 @@ def resolve_dtype(dtype: str | torch.dtype | None, device: torch.device) -> torc
     raise ValueError(f"dtype must be a torch.dtype or one of {sorted(DTYPES)}, got {dtype!r}")
 
 
-def generation_settings_of(device=None, dtype=None, max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS,
-                           max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, num_beams: int = 1) -> dict:
+def generation_settings_of(
+    device=None,
+    dtype=None,
+    max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS,
+    max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
+    num_beams: int = 1,
+) -> dict:
     """The settings a parser built with these arguments generates with, without loading a model."""
     dtype = resolve_dtype(dtype, resolve_device(device))
-    return {"prompt": PROMPT_PREFIX, "max_input_tokens": max_input_tokens, "max_new_tokens": max_new_tokens,
-            "num_beams": num_beams, "dtype": str(dtype).removeprefix("torch."), "version": SEQ2SEQ_PARSER_VERSION}
+    return {
+        "prompt": PROMPT_PREFIX,
+        "max_input_tokens": max_input_tokens,
+        "max_new_tokens": max_new_tokens,
+        "num_beams": num_beams,
+        "dtype": str(dtype).removeprefix("torch."),
+        "version": SEQ2SEQ_PARSER_VERSION,
+    }
 
 
 def load_seq2seq_checkpoint(name_or_path: str, device: torch.device, dtype: torch.dtype):
@@ -133,16 +144,20 @@ def _looks_like_a_path(name: str) -> bool:
 
 def _not_loadable_message(name: str, error: Exception) -> str:
     where = "the folder" if os.path.isdir(name) else "no folder at"
-    return (f"Could not load a seq2seq scene-graph parser from {where} {name!r}: {error}. Pass a folder holding "
-            "config.json, the weights and the tokenizer files of an encoder-decoder model (e.g. one saved with "
-            "save_pretrained), a Hub id such as 'lizhuang144/flan-t5-base-VG-factual-sg', or 'rules'.")
+    return (
+        f"Could not load a seq2seq scene-graph parser from {where} {name!r}: {error}. Pass a folder holding "
+        "config.json, the weights and the tokenizer files of an encoder-decoder model (e.g. one saved with "
+        "save_pretrained), a Hub id such as 'lizhuang144/flan-t5-base-VG-factual-sg', or 'rules'."
+    )
 
 
 def _unreachable_message(name: str) -> str:
-    return (f"The scene-graph parser checkpoint {name!r} is not a local folder, is not in the Hugging Face cache, "
-            "and the Hub cannot be reached (offline, or no such repository). Download it once on a machine with "
-            f"Hub access (`hf download {name}`, or AutoModelForSeq2SeqLM/AutoTokenizer.from_pretrained), then "
-            "use the same id with that cache, or save it with save_pretrained and pass the local folder instead.")
+    return (
+        f"The scene-graph parser checkpoint {name!r} is not a local folder, is not in the Hugging Face cache, "
+        "and the Hub cannot be reached (offline, or no such repository). Download it once on a machine with "
+        f"Hub access (`hf download {name}`, or AutoModelForSeq2SeqLM/AutoTokenizer.from_pretrained), then "
+        "use the same id with that cache, or save it with save_pretrained and pass the local folder instead."
+    )
 
 
 def _plain_text(caption: str) -> str:
@@ -164,13 +179,24 @@ class Seq2SeqSceneGraphParser:
         batch_size: captions per ``generate`` call when ``parse_batch`` is not given one.
     """
 
-    def __init__(self, name_or_path: str, device=None, dtype=None, max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS,
-                 max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, num_beams: int = 1,
-                 batch_size: int = DEFAULT_BATCH_SIZE):
+    def __init__(
+        self,
+        name_or_path: str,
+        device=None,
+        dtype=None,
+        max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS,
+        max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
+        num_beams: int = 1,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ):
         if not isinstance(name_or_path, str) or not name_or_path.strip():
             raise TypeError(f"name_or_path must be a non-empty str (local folder or Hub id), got {name_or_path!r}")
-        for name, value, minimum in (("max_input_tokens", max_input_tokens, 2), ("max_new_tokens", max_new_tokens, 1),
-                                     ("num_beams", num_beams, 1), ("batch_size", batch_size, 1)):
+        for name, value, minimum in (
+            ("max_input_tokens", max_input_tokens, 2),
+            ("max_new_tokens", max_new_tokens, 1),
+            ("num_beams", num_beams, 1),
+            ("batch_size", batch_size, 1),
+        ):
             require_int(name, value, minimum)
         self.name_or_path = name_or_path
         self.device = resolve_device(device)
@@ -184,14 +210,16 @@ class Seq2SeqSceneGraphParser:
     @property
     def generation_settings(self) -> dict:
         """Everything besides the weights that changes the graphs (part of dataset-cache fingerprints)."""
-        return generation_settings_of(self.device, self.dtype, self.max_input_tokens, self.max_new_tokens,
-                                      self.num_beams)
+        return generation_settings_of(
+            self.device, self.dtype, self.max_input_tokens, self.max_new_tokens, self.num_beams
+        )
 
     def parse(self, caption: str) -> SceneGraph:
         return self.parse_batch([caption])[0]
 
-    def parse_batch(self, captions: Iterable[str], batch_size: int | None = None,
-                    show_progress: bool | None = None) -> list[SceneGraph]:
+    def parse_batch(
+        self, captions: Iterable[str], batch_size: int | None = None, show_progress: bool | None = None
+    ) -> list[SceneGraph]:
         """One graph per caption, in order. Captions without a letter or digit get an empty graph
         without running the model. Malformed generations keep their well-formed facts; one warning
         per call counts them. `show_progress`: default only from PROGRESS_BAR_MIN_CAPTIONS on."""
@@ -208,12 +236,19 @@ class Seq2SeqSceneGraphParser:
                 malformed.append((caption, problems))
         if malformed:
             caption, problems = malformed[0]
-            logger.warning("%d of %d generated scene graphs were malformed; their well-formed facts were kept. "
-                           "First: caption %r: %s", len(malformed), len(captions), caption[:80], "; ".join(problems))
+            logger.warning(
+                "%d of %d generated scene graphs were malformed; their well-formed facts were kept. "
+                "First: caption %r: %s",
+                len(malformed),
+                len(captions),
+                caption[:80],
+                "; ".join(problems),
+            )
         return graphs
 
-    def generate_texts(self, captions: Iterable[str], batch_size: int | None = None,
-                       show_progress: bool | None = None) -> list[str | None]:
+    def generate_texts(
+        self, captions: Iterable[str], batch_size: int | None = None, show_progress: bool | None = None
+    ) -> list[str | None]:
         """FACTUAL text generated for each caption (None for captions without a letter or digit
         outside HTML tags: those are not sent to the model)."""
         captions = _validate_captions(captions)
@@ -229,7 +264,7 @@ class Seq2SeqSceneGraphParser:
         counts = {"truncated_inputs": 0, "unfinished_outputs": 0}
         with tqdm(total=len(to_parse), desc="parsing captions", unit="caption", disable=not show_progress) as bar:
             for start in range(0, len(to_parse), batch_size):
-                rows = to_parse[start: start + batch_size]
+                rows = to_parse[start : start + batch_size]
                 prompts = [PROMPT_PREFIX + plain[i] for i in rows]
                 for i, text in zip(rows, self._generate(prompts, counts), strict=True):
                     texts[i] = text
@@ -241,11 +276,16 @@ class Seq2SeqSceneGraphParser:
     def _generate(self, prompts: list[str], counts: dict) -> list[str]:
         lengths = self.tokenizer(prompts)["input_ids"]
         counts["truncated_inputs"] += sum(len(ids) > self.max_input_tokens for ids in lengths)
-        encoded = self.tokenizer(prompts, max_length=self.max_input_tokens, truncation=True, padding=True,
-                                 return_tensors="pt").to(self.device)
+        encoded = self.tokenizer(
+            prompts, max_length=self.max_input_tokens, truncation=True, padding=True, return_tensors="pt"
+        ).to(self.device)
         generated = self.model.generate(
-            **encoded, max_new_tokens=self.max_new_tokens, num_beams=self.num_beams, do_sample=False,
-            decoder_start_token_id=self._decoder_start_token_id(), pad_token_id=self.tokenizer.pad_token_id,
+            **encoded,
+            max_new_tokens=self.max_new_tokens,
+            num_beams=self.num_beams,
+            do_sample=False,
+            decoder_start_token_id=self._decoder_start_token_id(),
+            pad_token_id=self.tokenizer.pad_token_id,
             eos_token_id=self.tokenizer.eos_token_id,
         )
         # The first position is the decoder start token; an output without eos after it was cut.
@@ -260,12 +300,18 @@ class Seq2SeqSceneGraphParser:
 
     def _warn_about_limits(self, counts: dict) -> None:
         if counts["truncated_inputs"]:
-            logger.warning("%d caption(s) longer than max_input_tokens=%d were cut; their graphs cover the kept "
-                           "part only.", counts["truncated_inputs"], self.max_input_tokens)
+            logger.warning(
+                "%d caption(s) longer than max_input_tokens=%d were cut; their graphs cover the kept part only.",
+                counts["truncated_inputs"],
+                self.max_input_tokens,
+            )
         if counts["unfinished_outputs"]:
-            logger.warning("%d generation(s) reached max_new_tokens=%d before finishing; their last, unfinished "
-                           "fact was dropped. Raise max_new_tokens for long captions.",
-                           counts["unfinished_outputs"], self.max_new_tokens)
+            logger.warning(
+                "%d generation(s) reached max_new_tokens=%d before finishing; their last, unfinished "
+                "fact was dropped. Raise max_new_tokens for long captions.",
+                counts["unfinished_outputs"],
+                self.max_new_tokens,
+            )
 
 
 def _validate_captions(captions) -> list[str]:

@@ -40,8 +40,11 @@ def _cleaning_pattern(with_format_characters: bool) -> re.Pattern:
     """One alternation, matched left to right; the format-character class (163 code points in
     Unicode 15) is built on the first non-ASCII caption only."""
     parts = [
-        f"(?P<script>{_SCRIPT_ELEMENT})", f"(?P<tag>{HTML_TAG_PATTERN})", f"(?P<reference>{_CHARACTER_REFERENCE})",
-        f"(?P<line_break>{_LINE_BREAK_RUN})", f"(?P<blank>{_BLANKED_CHARACTERS})",
+        f"(?P<script>{_SCRIPT_ELEMENT})",
+        f"(?P<tag>{HTML_TAG_PATTERN})",
+        f"(?P<reference>{_CHARACTER_REFERENCE})",
+        f"(?P<line_break>{_LINE_BREAK_RUN})",
+        f"(?P<blank>{_BLANKED_CHARACTERS})",
         f"(?P<abbreviation>{_ABBREVIATION})",
     ]
     if with_format_characters:

@@ -59,8 +59,29 @@ NO_NEGATIVE_REASONS = {
 STRATEGIES = ("random", "relation_first", "attribute_first", "relation_only", "attribute_only")
 
 # Quantifiers parse as modifiers but are not properties: "many sheep ... a many road".
-_QUANTIFIERS = {"many", "several", "some", "few", "other", "each", "every", "all", "more", "most", "another",
-                "both", "such", "same", "various", "numerous", "multiple", "lots", "much", "any", "no"}
+_QUANTIFIERS = {
+    "many",
+    "several",
+    "some",
+    "few",
+    "other",
+    "each",
+    "every",
+    "all",
+    "more",
+    "most",
+    "another",
+    "both",
+    "such",
+    "same",
+    "various",
+    "numerous",
+    "multiple",
+    "lots",
+    "much",
+    "any",
+    "no",
+}
 # A phrase moved behind one of these would get two determiners: "in her a beautiful girl".
 _POSSESSIVES = {"my", "your", "his", "her", "its", "our", "their", "'s", "’s"}
 _NUMBER_WORDS = set(NUMBER_WORDS)
@@ -158,8 +179,10 @@ def _swap_relation(graph, index: int) -> SemanticNegative | None:
     if _overlaps(subject_span, object_span):
         return None
     caption = graph.caption
-    if not all(_on_word_boundaries(caption, span) and not _after_possessive(caption, span)
-               for span in (subject_span, object_span)):
+    if not all(
+        _on_word_boundaries(caption, span) and not _after_possessive(caption, span)
+        for span in (subject_span, object_span)
+    ):
         return None
     first, second = sorted((subject_span, object_span))
     first_text, second_text = caption[slice(*first)], caption[slice(*second)]
@@ -198,6 +221,7 @@ def _relation_swapped_triples(graph, subject_span, object_span, subject, obj) ->
     move at all); an attribute outside every phrase ("the man is tall") now describes whoever
     stands at its place, matched by name.
     """
+
     def renamed(name: str, span: Span | None) -> str:
         if span is not None:
             if _overlaps(span, subject_span):
@@ -229,7 +253,7 @@ def _agree_copula(middle: str, new_first: str, old_first: str) -> str:
     if match is None:
         return middle
     verb = match.group(1)
-    return middle[: match.start(1)] + _match_case(_COPULA_NUMBER[verb.lower()], verb) + middle[match.end(1):]
+    return middle[: match.start(1)] + _match_case(_COPULA_NUMBER[verb.lower()], verb) + middle[match.end(1) :]
 
 
 def _is_plural_phrase(phrase: str) -> bool:
@@ -364,8 +388,10 @@ def build_negatives(graphs: Sequence, seed: SeedOrRng = 0, strategy: str = "rand
     graphs = list(graphs)
     for index, graph in enumerate(graphs):
         if not (hasattr(graph, "caption") and hasattr(graph, "relation_spans")):
-            raise TypeError(f"graphs[{index}] must be a SceneGraph, got {type(graph).__name__}: {graph!r:.80}; "
-                            "parse captions first (SceneGraphParser.parse_batch)")
+            raise TypeError(
+                f"graphs[{index}] must be a SceneGraph, got {type(graph).__name__}: {graph!r:.80}; "
+                "parse captions first (SceneGraphParser.parse_batch)"
+            )
     return NegativeBatch([negative_for_graph(graph, seed, strategy) for graph in graphs])
 
 
@@ -387,13 +413,13 @@ def _exchange(caption: str, first: Span, second: Span, fix_copula: bool = False)
     new_first, new_second = second_text, first_text
     if first_starts_sentence and first_text[:1].isupper():
         new_first, new_second = _capitalise(new_first), _decapitalise(new_second)
-    middle = caption[first[1]: second[0]]
+    middle = caption[first[1] : second[0]]
     if fix_copula:
         middle = _agree_copula(middle, new_first, first_text)
     head = caption[: first[0]]
     middle = _agree_article(middle, new_second)
     head = _agree_article(head, new_first)
-    return head + new_first + middle + new_second + caption[second[1]:]
+    return head + new_first + middle + new_second + caption[second[1] :]
 
 
 def _agree_article(text_before: str, following: str) -> str:

@@ -75,7 +75,9 @@ def check_processor_matches_model(processor, config) -> None:
         if getattr(processor, name) != getattr(config, name):
             problems.append(f"{name}: processor {getattr(processor, name)} vs model {getattr(config, name)}")
     if len(processor.tokenizer) > config.text_config.vocab_size:
-        problems.append(f"CLIP tokenizer has {len(processor.tokenizer)} tokens, model vocab {config.text_config.vocab_size}")
+        problems.append(
+            f"CLIP tokenizer has {len(processor.tokenizer)} tokens, model vocab {config.text_config.vocab_size}"
+        )
     if len(processor.triple_tokenizer) > config.knowledge_config.vocab_size:
         problems.append(
             f"phrase tokenizer has {len(processor.triple_tokenizer)} tokens, KEE vocab {config.knowledge_config.vocab_size}"
@@ -93,16 +95,20 @@ def load_structure_clip(model_path, processor_path=None, dtype=None, spacy_model
 
     model = StructureCLIPModel.from_pretrained(model_path, **({"dtype": dtype} if dtype is not None else {})).eval()
     processor_path = processor_path or model_path
-    hint = ("A folder written by the original-checkpoint converter holds only the model: pass --processor with a "
-            "saved StructureCLIPProcessor (CLIP tokenizer + image processor + BERT phrase tokenizer).")
+    hint = (
+        "A folder written by the original-checkpoint converter holds only the model: pass --processor with a "
+        "saved StructureCLIPProcessor (CLIP tokenizer + image processor + BERT phrase tokenizer)."
+    )
     if Path(str(processor_path)).is_dir() and not (Path(processor_path) / "processor_config.json").is_file():
-        raise MissingProcessorError(f"no StructureCLIPProcessor in {processor_path} (processor_config.json missing). "
-                                    + hint)
+        raise MissingProcessorError(
+            f"no StructureCLIPProcessor in {processor_path} (processor_config.json missing). " + hint
+        )
     try:
         processor = StructureCLIPProcessor.from_pretrained(processor_path)
     except OSError as error:
-        raise MissingProcessorError(f"could not load a StructureCLIPProcessor from {processor_path} ({error}). "
-                                    + hint) from error
+        raise MissingProcessorError(
+            f"could not load a StructureCLIPProcessor from {processor_path} ({error}). " + hint
+        ) from error
     if spacy_model:
         processor.spacy_model = spacy_model
     check_processor_matches_model(processor, model.config)
@@ -126,7 +132,8 @@ def load_model_and_processor(args: ModelArguments, spacy_model: str | None = Non
                                                             **overrides)  # fmt: skip
     else:
         raise ValueError(
-            f"{args.model_name_or_path} is a {model_type!r} checkpoint; expected 'clip' or 'structure_clip'.")
+            f"{args.model_name_or_path} is a {model_type!r} checkpoint; expected 'clip' or 'structure_clip'."
+        )
     processor = load_processor(args, model.config, model_type == "structure_clip", spacy_model)
     check_processor_matches_model(processor, model.config)
     return model, processor

@@ -58,12 +58,24 @@ def tiny_clip_model(tokenizer, seed: int = 0):
     torch.manual_seed(seed)
     config = CLIPConfig(
         text_config=dict(
-            vocab_size=len(tokenizer), hidden_size=32, intermediate_size=37, num_hidden_layers=2,
-            num_attention_heads=4, max_position_embeddings=77, bos_token_id=tokenizer.bos_token_id,
-            eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
+            vocab_size=len(tokenizer),
+            hidden_size=32,
+            intermediate_size=37,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            max_position_embeddings=77,
+            bos_token_id=tokenizer.bos_token_id,
+            eos_token_id=tokenizer.eos_token_id,
+            pad_token_id=tokenizer.pad_token_id,
         ),
-        vision_config=dict(hidden_size=32, intermediate_size=37, num_hidden_layers=2, num_attention_heads=4,
-                           image_size=30, patch_size=15),
+        vision_config=dict(
+            hidden_size=32,
+            intermediate_size=37,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            image_size=30,
+            patch_size=15,
+        ),
         projection_dim=16,
     )
     return CLIPModel(config).eval()
@@ -80,25 +92,69 @@ def save_tiny_clip(directory: Path) -> Path:
 # Fixture files in the benchmarks' real formats
 # ---------------------------------------------------------------------------------------------
 
+
 def write_aro(root: Path) -> Path:
     """ARO's root_dir layout: visual_genome_{relation,attribution}.json + images/."""
     for index in range(3):
         make_image(root / "images" / f"{100 + index}.jpg", index)
     relation = [
-        {"image_id": "100", "relation_name": "on", "image_path": "100.jpg", "bbox_x": 0, "bbox_y": 0, "bbox_w": 20,
-         "bbox_h": 30, "true_caption": "the cup is on the table", "false_caption": "the table is on the cup"},
-        {"image_id": "101", "relation_name": "on", "image_path": "101.jpg", "bbox_x": 24, "bbox_y": 5, "bbox_w": 16,
-         "bbox_h": 20, "true_caption": "the cat is on the mat", "false_caption": "the mat is on the cat"},
-        {"image_id": "102", "relation_name": "adjusting", "image_path": "102.jpg", "bbox_x": 0, "bbox_y": 0,
-         "bbox_w": 40, "bbox_h": 30, "true_caption": "the man is adjusting the tie", "false_caption": "the tie is adjusting the man"},
+        {
+            "image_id": "100",
+            "relation_name": "on",
+            "image_path": "100.jpg",
+            "bbox_x": 0,
+            "bbox_y": 0,
+            "bbox_w": 20,
+            "bbox_h": 30,
+            "true_caption": "the cup is on the table",
+            "false_caption": "the table is on the cup",
+        },
+        {
+            "image_id": "101",
+            "relation_name": "on",
+            "image_path": "101.jpg",
+            "bbox_x": 24,
+            "bbox_y": 5,
+            "bbox_w": 16,
+            "bbox_h": 20,
+            "true_caption": "the cat is on the mat",
+            "false_caption": "the mat is on the cat",
+        },
+        {
+            "image_id": "102",
+            "relation_name": "adjusting",
+            "image_path": "102.jpg",
+            "bbox_x": 0,
+            "bbox_y": 0,
+            "bbox_w": 40,
+            "bbox_h": 30,
+            "true_caption": "the man is adjusting the tie",
+            "false_caption": "the tie is adjusting the man",
+        },
     ]
     attribution = [
-        {"image_id": "100", "attributes": ["red", "small"], "image_path": "100.jpg", "bbox_x": 0, "bbox_y": 0,
-         "bbox_w": 40, "bbox_h": 30, "true_caption": "the red cup and the small table",
-         "false_caption": "the small cup and the red table"},
-        {"image_id": "101", "attributes": ["white", "black"], "image_path": "101.jpg", "bbox_x": 2, "bbox_y": 2,
-         "bbox_w": 30, "bbox_h": 20, "true_caption": "the white cat and the black mat",
-         "false_caption": "the black cat and the white mat"},
+        {
+            "image_id": "100",
+            "attributes": ["red", "small"],
+            "image_path": "100.jpg",
+            "bbox_x": 0,
+            "bbox_y": 0,
+            "bbox_w": 40,
+            "bbox_h": 30,
+            "true_caption": "the red cup and the small table",
+            "false_caption": "the small cup and the red table",
+        },
+        {
+            "image_id": "101",
+            "attributes": ["white", "black"],
+            "image_path": "101.jpg",
+            "bbox_x": 2,
+            "bbox_y": 2,
+            "bbox_w": 30,
+            "bbox_h": 20,
+            "true_caption": "the white cat and the black mat",
+            "false_caption": "the black cat and the white mat",
+        },
     ]
     (root / "visual_genome_relation.json").write_text(json.dumps(relation))
     (root / "visual_genome_attribution.json").write_text(json.dumps(attribution))
@@ -129,8 +185,11 @@ def write_sugarcrepe(root: Path, image_dir: Path) -> Path:
         make_image(image_dir / f"{index:012d}.jpg", index)
     for subset_index, subset in enumerate(SUGARCREPE_SUBSETS):
         records = {
-            str(i): {"filename": f"{i % 2:012d}.jpg", "caption": f"a dog on a sofa {subset}",
-                     "negative_caption": f"a sofa on a dog {subset}"}
+            str(i): {
+                "filename": f"{i % 2:012d}.jpg",
+                "caption": f"a dog on a sofa {subset}",
+                "negative_caption": f"a sofa on a dog {subset}",
+            }
             for i in range(subset_index + 1)  # sizes 1..7, so weighted and unweighted group means differ
         }
         root.mkdir(parents=True, exist_ok=True)
@@ -144,10 +203,18 @@ def write_winoground_release(root: Path, num_items: int = 2) -> Path:
     for index in range(num_items):
         for slot in range(2):
             make_image(root / "images" / f"ex_{index}_img_{slot}.png", 2 * index + slot)
-        lines.append(json.dumps({
-            "id": index, "caption_0": "a mug in some grass", "caption_1": "some grass in a mug",
-            "tag": "Object", "image_0": f"ex_{index}_img_0", "image_1": f"ex_{index}_img_1",
-        }))
+        lines.append(
+            json.dumps(
+                {
+                    "id": index,
+                    "caption_0": "a mug in some grass",
+                    "caption_1": "some grass in a mug",
+                    "tag": "Object",
+                    "image_0": f"ex_{index}_img_0",
+                    "image_1": f"ex_{index}_img_1",
+                }
+            )
+        )
     (root / "examples.jsonl").write_text("\n".join(lines) + "\n")
     return root
 
@@ -155,6 +222,7 @@ def write_winoground_release(root: Path, num_items: int = 2) -> Path:
 # ---------------------------------------------------------------------------------------------
 # A scorer whose answers are known, to test the benchmark wiring independently of any model
 # ---------------------------------------------------------------------------------------------
+
 
 class OracleScorer:
     """Images -> one-hot of their top-left pixel's colour (+ a constant 1); texts -> vectors from a table.
@@ -176,7 +244,9 @@ class OracleScorer:
         embeds = torch.zeros(len(images), self.dim)
         for row in range(len(images)):
             pixel = images[row].convert("RGB").getpixel((0, 0))
-            nearest = min(range(len(COLOURS)), key=lambda i: sum((a - b) ** 2 for a, b in zip(COLOURS[i], pixel, strict=False)))
+            nearest = min(
+                range(len(COLOURS)), key=lambda i: sum((a - b) ** 2 for a, b in zip(COLOURS[i], pixel, strict=False))
+            )
             embeds[row, nearest] = 1.0  # nearest, not exact: fixture images are real (lossy) JPEGs
             embeds[row, -1] = 1.0
         return embeds

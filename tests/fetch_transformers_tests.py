@@ -104,8 +104,17 @@ def import_common_test_modules(tests_dir: Path) -> tuple[types.ModuleType, types
 def _download_sdist(version: str, download_dir: Path) -> Path:
     # --no-binary :all: forces the .tar.gz; --no-deps because we only want the test files.
     command = [
-        sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-        "--dest", str(download_dir), f"transformers=={version}",
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--no-binary",
+        ":all:",
+        "--dest",
+        str(download_dir),
+        f"transformers=={version}",
     ]
     subprocess.run(command, check=True)
     archives = sorted(download_dir.glob("transformers-*.tar.gz"))

@@ -43,8 +43,10 @@ def whole_batch(output_dir: str, rank: int) -> dict:
 
 def rank_share(batch: dict, rank: int, world_size: int) -> dict:
     size = batch["input_ids"].shape[0] // world_size
-    return {key: value[rank * size:(rank + 1) * size] if torch.is_tensor(value) else value
-            for key, value in batch.items()}
+    return {
+        key: value[rank * size : (rank + 1) * size] if torch.is_tensor(value) else value
+        for key, value in batch.items()
+    }
 
 
 def shard(module: torch.nn.Module, world_size: int) -> torch.nn.Module:
@@ -57,8 +59,10 @@ def shard(module: torch.nn.Module, world_size: int) -> torch.nn.Module:
 
 def full_state_dict(module: torch.nn.Module) -> dict:
     """Unsharded copies of every tensor (`full_tensor` is a collective: every rank calls it)."""
-    return {name.removeprefix("model."): value.full_tensor() if hasattr(value, "full_tensor") else value
-            for name, value in module.state_dict().items()}
+    return {
+        name.removeprefix("model."): value.full_tensor() if hasattr(value, "full_tensor") else value
+        for name, value in module.state_dict().items()
+    }
 
 
 def train_steps(sharded, local_batch) -> list[float]:
@@ -92,11 +96,16 @@ def main(output_dir: str, keep_scalar_logit_scale: bool) -> None:
     train_losses = train_steps(sharded, local_batch)
     after = full_state_dict(sharded)
     if rank == 0:
-        report = {"world_size": world_size, "loss_path": loss_path, "reference_loss": reference_loss,
-                  "fsdp_loss": fsdp_loss, "train_losses": train_losses,
-                  "sharded_classes": sorted({type(m).__name__ for m in sharded.modules() if isinstance(m, FSDPModule)}),
-                  "missing_from_full_state": sorted(set(initial) - set(after)),
-                  "moved_parameters": sorted(name for name in initial if not torch.equal(initial[name], after[name]))}
+        report = {
+            "world_size": world_size,
+            "loss_path": loss_path,
+            "reference_loss": reference_loss,
+            "fsdp_loss": fsdp_loss,
+            "train_losses": train_losses,
+            "sharded_classes": sorted({type(m).__name__ for m in sharded.modules() if isinstance(m, FSDPModule)}),
+            "missing_from_full_state": sorted(set(initial) - set(after)),
+            "moved_parameters": sorted(name for name in initial if not torch.equal(initial[name], after[name])),
+        }
         with open(os.path.join(output_dir, "fsdp_report.json"), "w") as handle:
             json.dump(report, handle)
     dist.destroy_process_group()

@@ -76,8 +76,11 @@ def test_fsdp_plugin_wraps_the_clip_and_kee_layer_classes(monkeypatch):
     plugin.set_auto_wrap_policy(model)  # raises when a class name is not found in the model
     assert plugin.auto_wrap_policy.keywords["transformer_layer_cls"] == {CLIPEncoderLayer, BertLayer}
     layers = [module for module in model.modules() if isinstance(module, (CLIPEncoderLayer, BertLayer))]
-    expected = (model.config.text_config.num_hidden_layers + model.config.vision_config.num_hidden_layers
-                + model.config.knowledge_config.num_hidden_layers)
+    expected = (
+        model.config.text_config.num_hidden_layers
+        + model.config.vision_config.num_hidden_layers
+        + model.config.knowledge_config.num_hidden_layers
+    )
     assert len(layers) == expected
 
 
@@ -87,8 +90,11 @@ def test_fsdp_layer_class_names_exist_in_the_model_files():
 
     from modeling_structure_clip import StructureCLIPModel
 
-    names = ClusterConfig.from_yaml_file(CONFIG_DIR / "fsdp_full_shard.yaml").fsdp_config[
-        "fsdp_transformer_layer_cls_to_wrap"].split(",")
+    names = (
+        ClusterConfig.from_yaml_file(CONFIG_DIR / "fsdp_full_shard.yaml")
+        .fsdp_config["fsdp_transformer_layer_cls_to_wrap"]
+        .split(",")
+    )
     assert set(names) <= set(StructureCLIPModel._no_split_modules)
 
 
@@ -118,10 +124,23 @@ def _free_port() -> int:
 
 
 def run_fsdp_worker(output_dir, *extra) -> subprocess.CompletedProcess:
-    command = ["torchrun", "--nproc_per_node", "2", "--master_port", str(_free_port()), "-m",
-               "tests.fsdp_cpu_worker", str(output_dir), *extra]
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-                   "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""}
+    command = [
+        "torchrun",
+        "--nproc_per_node",
+        "2",
+        "--master_port",
+        str(_free_port()),
+        "-m",
+        "tests.fsdp_cpu_worker",
+        str(output_dir),
+        *extra,
+    ]
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "OMP_NUM_THREADS": "1",
+        "CUDA_VISIBLE_DEVICES": "",
+    }
     return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300)
 
 

@@ -27,8 +27,9 @@ def test_data_throughput_quick_measures_every_loader_and_the_model():
     args = argparse.Namespace(quick=True, samples=8, batch_size=4, workers=[0, 1], model_steps=1)
     result = benchmark.run(args)
     measured = {(record["mode"], record["workers"]) for record in result["loader"]}
-    assert measured == {(mode, workers) for mode in ("cached triples", "parse captions + negatives")
-                        for workers in (0, 1)}
+    assert measured == {
+        (mode, workers) for mode in ("cached triples", "parse captions + negatives") for workers in (0, 1)
+    }
     assert all(record["samples_per_second"] > 0 and record["loader_over_model"] > 0 for record in result["loader"])
     assert result["model_forward_backward"]["samples_per_second"] > 0
     fast_slow = result["image_processor_fast_against_slow"]
@@ -50,15 +51,25 @@ def test_data_throughput_rows_are_distinct_and_carry_negatives():
 
 def test_gpu_training_throughput_tiny_runs_on_cpu():
     benchmark = load_benchmark("gpu_training_throughput")
-    args = argparse.Namespace(sizes=["tiny"], batch_size=4, warmup=0, steps=1, compile=False, loss_recipe="original",
-                              skip_ablation=True, tiny=True, json=None)
+    args = argparse.Namespace(
+        sizes=["tiny"],
+        batch_size=4,
+        warmup=0,
+        steps=1,
+        compile=False,
+        loss_recipe="original",
+        skip_ablation=True,
+        tiny=True,
+        json=None,
+    )
     result = benchmark.run(args)
     tiny = result["models"]["tiny"]
     for kind in ("clip", "structure_clip"):
         assert tiny[kind]["batch_size"] == 4 and tiny[kind]["images_per_second"] > 0
         assert tiny[kind]["attention"] == "sdpa"
     assert tiny["structure_clip_over_clip"] == pytest.approx(
-        tiny["structure_clip"]["images_per_second"] / tiny["clip"]["images_per_second"])
+        tiny["structure_clip"]["images_per_second"] / tiny["clip"]["images_per_second"]
+    )
     assert "synthetic_ablation" not in result
 
 
@@ -84,8 +95,11 @@ def test_synthetic_ablation_timing_passes_tiny_settings_and_reports_failures(mon
 def test_gpu_benchmark_sizes_match_the_clip_checkpoints():
     benchmark = load_benchmark("gpu_training_throughput")
     large = benchmark.structure_clip_config("l14", "original")
-    assert (large.vision_config.hidden_size, large.vision_config.num_hidden_layers, large.vision_config.patch_size) == (
-        1024, 24, 14)
+    assert (
+        large.vision_config.hidden_size,
+        large.vision_config.num_hidden_layers,
+        large.vision_config.patch_size,
+    ) == (1024, 24, 14)
     assert (large.text_config.hidden_size, large.projection_dim) == (768, 768)
     base = benchmark.clip_config("b32")
     assert (base.vision_config.patch_size, base.vision_config.hidden_size, base.projection_dim) == (32, 768, 512)

@@ -12,9 +12,17 @@ from structure_clip.training.quiet_saving import without_shard_progress_bar
 
 
 def _tiny_text_model():
-    config = CLIPTextConfig(vocab_size=20, hidden_size=8, intermediate_size=16, num_hidden_layers=1,
-                            num_attention_heads=2, max_position_embeddings=8, bos_token_id=0, eos_token_id=1,
-                            pad_token_id=1)
+    config = CLIPTextConfig(
+        vocab_size=20,
+        hidden_size=8,
+        intermediate_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        max_position_embeddings=8,
+        bos_token_id=0,
+        eos_token_id=1,
+        pad_token_id=1,
+    )
     return CLIPTextModel(config)
 
 

@@ -55,16 +55,31 @@ def _cut_short_bytes(path):
 
 
 def test_an_unreadable_benchmark_image_names_its_file_and_record(aro_with_a_broken_image):
-    items = bench.read_aro(aro_with_a_broken_image / "visual_genome_relation.json",
-                           aro_with_a_broken_image / "images", "vg_relation")
+    items = bench.read_aro(
+        aro_with_a_broken_image / "visual_genome_relation.json", aro_with_a_broken_image / "images", "vg_relation"
+    )
     with pytest.raises(OSError, match=r"101.jpg \(visual_genome_relation.json record 1\).*--skip_bad_images"):
         bench.LazyImages([item.image for item in items])[1]
 
 
 def _cli(model_dir, aro_root, output_dir, *flags):
-    return evaluate.main(["--model_name_or_path", str(model_dir), "--output_dir", str(output_dir), "--device", "cpu",
-                          "--tasks", "vg_relation", "--aro_dir", str(aro_root), "--aro_dropped_relations",
-                          str(_dropped(aro_root)), *flags])
+    return evaluate.main(
+        [
+            "--model_name_or_path",
+            str(model_dir),
+            "--output_dir",
+            str(output_dir),
+            "--device",
+            "cpu",
+            "--tasks",
+            "vg_relation",
+            "--aro_dir",
+            str(aro_root),
+            "--aro_dropped_relations",
+            str(_dropped(aro_root)),
+            *flags,
+        ]
+    )
 
 
 def _dropped(root):
@@ -73,8 +88,9 @@ def _dropped(root):
     return path
 
 
-def test_verify_images_stops_before_scoring_and_lists_the_file(tiny_clip_dir, aro_with_a_broken_image, tmp_path,
-                                                               caplog):
+def test_verify_images_stops_before_scoring_and_lists_the_file(
+    tiny_clip_dir, aro_with_a_broken_image, tmp_path, caplog
+):
     with pytest.raises(SystemExit) as exit_info:
         _cli(tiny_clip_dir, aro_with_a_broken_image, tmp_path / "out", "--verify_images", "true")
     assert exit_info.value.code == 2 and "1 vg_relation images cannot be read" in caplog.text

@@ -25,6 +25,7 @@ from tests.eval_fixtures import (
 # ARO
 # ---------------------------------------------------------------------------------------------
 
+
 def test_aro_reader_crops_to_bbox_and_groups(tmp_path):
     root = write_aro(tmp_path / "aro")
     relation = bench.read_aro(root / "visual_genome_relation.json", root / "images", "vg_relation")
@@ -83,22 +84,36 @@ def test_aro_missing_files_say_how_to_get_them(tmp_path):
 def test_group_csv(tmp_path):
     rows = [{"group": "on", "accuracy": 0.5, "count": 2, "in_min25_macro": False}]
     bench.write_group_csv(rows, tmp_path / "groups.csv")
-    assert (tmp_path / "groups.csv").read_text().splitlines() == ["group,accuracy,count,in_min25_macro", "on,0.5,2,False"]
+    assert (tmp_path / "groups.csv").read_text().splitlines() == [
+        "group,accuracy,count,in_min25_macro",
+        "on,0.5,2,False",
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
 # Karpathy annotations, retrieval and Order
 # ---------------------------------------------------------------------------------------------
 
+
 def test_caption_annotation_formats_agree(tmp_path):
     blip = write_karpathy_blip_json(tmp_path / "coco", num_images=3)
     records = json.loads(blip.read_text())
-    karpathy = {"images": [
-        {"filepath": "val2014", "filename": record["image"].split("/")[1], "split": "test",
-         "sentences": [{"raw": caption} for caption in record["caption"]]} for record in records
-    ] + [{"filepath": "train2014", "filename": "x.jpg", "split": "train", "sentences": [{"raw": "not test"}]}]}
+    karpathy = {
+        "images": [
+            {
+                "filepath": "val2014",
+                "filename": record["image"].split("/")[1],
+                "split": "test",
+                "sentences": [{"raw": caption} for caption in record["caption"]],
+            }
+            for record in records
+        ]
+        + [{"filepath": "train2014", "filename": "x.jpg", "split": "train", "sentences": [{"raw": "not test"}]}]
+    }
     (tmp_path / "dataset_coco.json").write_text(json.dumps(karpathy))
-    tsv_lines = [f"{i}\t{record['image']}\t{caption}\r" for i, record in enumerate(records) for caption in record["caption"]]
+    tsv_lines = [
+        f"{i}\t{record['image']}\t{caption}\r" for i, record in enumerate(records) for caption in record["caption"]
+    ]
     (tmp_path / "captions.tsv").write_text("\n".join(tsv_lines) + "\n")
 
     expected = bench.read_caption_annotations(blip, tmp_path / "coco")
@@ -159,7 +174,9 @@ def test_order_noun_shuffle_moves_only_nouns_and_adjectives():
 
     shuffled = order_perturbations.perturb_word_order(words, tags, "shuffle_nouns_and_adjectives", random.Random(3))
     assert [shuffled[i] for i in (0, 3, 4)] == ["a", "on", "a"]
-    others = order_perturbations.perturb_word_order(words, tags, "shuffle_all_but_nouns_and_adjectives", random.Random(3))
+    others = order_perturbations.perturb_word_order(
+        words, tags, "shuffle_all_but_nouns_and_adjectives", random.Random(3)
+    )
     assert [others[i] for i in (1, 2, 5, 6)] == ["red", "dog", "green", "sofa"]
     shuffled_trigrams = order_perturbations.perturb_word_order(words, tags, "shuffle_trigrams", random.Random(0))
     trigrams = [words[0:3], words[3:6], words[6:]]
@@ -172,7 +189,9 @@ def test_order_noun_shuffle_moves_only_nouns_and_adjectives():
 def test_order_skips_unshufflable_captions_and_scores_with_oracle(tmp_path):
     make_image(tmp_path / "a.jpg", 0)
     image = bench.ImageRef(str(tmp_path / "a.jpg"))
-    items, skipped = order_perturbations.build_order_items([(image, ["Dogs.", "A dog chasing a red ball in the park"])])
+    items, skipped = order_perturbations.build_order_items(
+        [(image, ["Dogs.", "A dog chasing a red ball in the park"])]
+    )
     assert skipped == 1 and len(items) == 1
     metrics = bench.evaluate_order(OracleScorer({items[0].candidates[0]: "any"}), items, skipped)
     assert metrics == {"accuracy": 1.0, "num_items": 1, "num_skipped_unshufflable": 1}
@@ -183,6 +202,7 @@ def test_order_skips_unshufflable_captions_and_scores_with_oracle(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # SugarCrepe
 # ---------------------------------------------------------------------------------------------
+
 
 def test_sugarcrepe_reader_and_weighted_groups(tmp_path):
     annotations = write_sugarcrepe(tmp_path / "sugarcrepe", tmp_path / "val2017")
@@ -208,8 +228,10 @@ def test_sugarcrepe_shared_annotations_parse(shared_data_dir, tmp_path):
     image_dir.mkdir()
     with pytest.raises(bench.MissingBenchmarkDataError, match="val2017"):
         bench.read_sugarcrepe(shared_data_dir / "sugarcrepe", image_dir)  # annotations fine, images absent
-    counts = {name: len(json.loads((shared_data_dir / "sugarcrepe" / f"{name}.json").read_text()))
-              for name in bench.SUGARCREPE_SUBSETS}
+    counts = {
+        name: len(json.loads((shared_data_dir / "sugarcrepe" / f"{name}.json").read_text()))
+        for name in bench.SUGARCREPE_SUBSETS
+    }
     assert counts["swap_obj"] == 245 and counts["add_obj"] == 2062
 
 
@@ -221,6 +243,7 @@ def test_sugarcrepe_missing_images_folder(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # Winoground
 # ---------------------------------------------------------------------------------------------
+
 
 def _winoground_oracle(items):
     # item 0: each caption points at its own image's colour -> text, image, group all right;
@@ -250,9 +273,16 @@ def test_winoground_save_to_disk_layout(tmp_path):
         "caption_1": ["some grass in a mug"] * 2,
         "tag": ["Object", "Relation"],
     }
-    features = datasets.Features({"id": datasets.Value("int32"), "image_0": datasets.Image(), "image_1": datasets.Image(),
-                                  "caption_0": datasets.Value("string"), "caption_1": datasets.Value("string"),
-                                  "tag": datasets.Value("string")})
+    features = datasets.Features(
+        {
+            "id": datasets.Value("int32"),
+            "image_0": datasets.Image(),
+            "image_1": datasets.Image(),
+            "caption_0": datasets.Value("string"),
+            "caption_1": datasets.Value("string"),
+            "tag": datasets.Value("string"),
+        }
+    )
     datasets.DatasetDict({"test": datasets.Dataset.from_dict(rows, features=features)}).save_to_disk(tmp_path / "wg")
     items = bench.read_winoground(tmp_path / "wg")
     assert [item.tag for item in items] == ["Object", "Relation"]
@@ -293,7 +323,8 @@ def test_synthetic_world_passes_triples_and_scores(tmp_path):
     summary = synthetic_benchmark.synthetic_summary(results)
     assert summary["relation_swap_acc"] == 1.0 and summary["attribute_swap_acc"] == 1.0
     assert summary["retrieval_r1"] == pytest.approx(
-        (summary["retrieval_r1_text_to_image"] + summary["retrieval_r1_image_to_text"]) / 2)
+        (summary["retrieval_r1_text_to_image"] + summary["retrieval_r1_image_to_text"]) / 2
+    )
 
 
 def test_synthetic_missing_saved_world(tmp_path):
@@ -314,16 +345,20 @@ def test_lazy_images_load_once_per_access(tmp_path):
 # Malformed annotation files and missing images: clear errors naming file, item and key
 # ---------------------------------------------------------------------------------------------
 
+
 def _drop_key(path, key, item=0):
     records = json.loads(path.read_text())
     del (records[item] if isinstance(records, list) else records[str(item)])[key]
     path.write_text(json.dumps(records))
 
 
-@pytest.mark.parametrize("task, file, key", [
-    ("vg_relation", "visual_genome_relation.json", "relation_name"),
-    ("vg_attribution", "visual_genome_attribution.json", "attributes"),
-])
+@pytest.mark.parametrize(
+    "task, file, key",
+    [
+        ("vg_relation", "visual_genome_relation.json", "relation_name"),
+        ("vg_attribution", "visual_genome_attribution.json", "attributes"),
+    ],
+)
 def test_aro_record_without_its_group_key_is_named(tmp_path, task, file, key):
     root = write_aro(tmp_path / "aro")
     _drop_key(root / file, key, item=1)

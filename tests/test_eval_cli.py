@@ -64,7 +64,8 @@ def tiny_structure_clip_dir(tmp_path_factory):
     directory = tmp_path_factory.mktemp("tiny_structure_clip")
     sizes = tiny_vocab_sizes()
     config = tiny_structure_clip_config(
-        text_config=dict(vocab_size=sizes["text"], **CLIP_SPECIAL_IDS), knowledge_config=dict(vocab_size=sizes["knowledge"])
+        text_config=dict(vocab_size=sizes["text"], **CLIP_SPECIAL_IDS),
+        knowledge_config=dict(vocab_size=sizes["knowledge"]),
     )
     torch.manual_seed(0)
     StructureCLIPModel(config).save_pretrained(directory)
@@ -73,8 +74,20 @@ def tiny_structure_clip_dir(tmp_path_factory):
 
 
 def _cli_args(model_dir, output_dir, data, tasks):
-    args = ["--model_name_or_path", str(model_dir), "--output_dir", str(output_dir), "--device", "cpu",
-            "--batch_size", "4", "--synthetic_test_size", SYNTHETIC_SIZE, "--tasks", *tasks]
+    args = [
+        "--model_name_or_path",
+        str(model_dir),
+        "--output_dir",
+        str(output_dir),
+        "--device",
+        "cpu",
+        "--batch_size",
+        "4",
+        "--synthetic_test_size",
+        SYNTHETIC_SIZE,
+        "--tasks",
+        *tasks,
+    ]
     for option, path in data.items():
         args += [option, str(path)]
     return args
@@ -82,9 +95,19 @@ def _cli_args(model_dir, output_dir, data, tasks):
 
 def test_evaluate_cli_all_tasks_on_tiny_clip(tiny_clip_dir, fixture_data, tmp_path):
     results = evaluate.main(_cli_args(tiny_clip_dir, tmp_path, fixture_data, ["all"]))
-    expected = {"vg_relation", "vg_attribution", "coco_order", "flickr_order", "sugarcrepe", "winoground",
-                "coco_retrieval", "flickr_retrieval", "synthetic_relation_swap", "synthetic_attribute_swap",
-                "synthetic_retrieval"}
+    expected = {
+        "vg_relation",
+        "vg_attribution",
+        "coco_order",
+        "flickr_order",
+        "sugarcrepe",
+        "winoground",
+        "coco_retrieval",
+        "flickr_retrieval",
+        "synthetic_relation_swap",
+        "synthetic_attribute_swap",
+        "synthetic_retrieval",
+    }
     assert set(results) == expected
     for dataset in expected:
         record = json.loads((tmp_path / f"{dataset}.json").read_text())  # strict JSON: NaN written as null
@@ -105,7 +128,9 @@ def test_evaluate_cli_all_tasks_on_tiny_clip(tiny_clip_dir, fixture_data, tmp_pa
 
 def test_evaluate_cli_max_items(tiny_clip_dir, fixture_data, tmp_path, capsys, caplog):
     with caplog.at_level(logging.INFO):
-        results = evaluate.main(_cli_args(tiny_clip_dir, tmp_path, fixture_data, ["coco_retrieval", "sugarcrepe"]) + ["--max_items", "2"])
+        results = evaluate.main(
+            _cli_args(tiny_clip_dir, tmp_path, fixture_data, ["coco_retrieval", "sugarcrepe"]) + ["--max_items", "2"]
+        )
     assert results["coco_retrieval"]["metrics"]["num_images"] == 2
     assert results["sugarcrepe"]["metrics"]["add_att_num_items"] == 2
     assert json.loads((tmp_path / "coco_retrieval.json").read_text())["max_items"] == 2  # export_to_hub refuses it
@@ -116,14 +141,18 @@ def test_evaluate_cli_max_items(tiny_clip_dir, fixture_data, tmp_path, capsys, c
 
 def test_evaluate_cli_missing_data_exits_with_a_clear_message(tiny_clip_dir, tmp_path, caplog):
     with caplog.at_level(logging.ERROR), pytest.raises(SystemExit) as exit_info:
-        evaluate.main(["--model_name_or_path", str(tiny_clip_dir), "--output_dir", str(tmp_path), "--tasks", "winoground"])
+        evaluate.main(
+            ["--model_name_or_path", str(tiny_clip_dir), "--output_dir", str(tmp_path), "--tasks", "winoground"]
+        )
     assert exit_info.value.code == 2
     assert "Winoground folder not found" in caplog.text and "--winoground_dir" in caplog.text
 
 
 def test_evaluate_cli_rejects_unknown_task(tiny_clip_dir, tmp_path):
     with pytest.raises(ValueError, match="unknown task"):
-        evaluate.main(["--model_name_or_path", str(tiny_clip_dir), "--output_dir", str(tmp_path), "--tasks", "imagenet"])
+        evaluate.main(
+            ["--model_name_or_path", str(tiny_clip_dir), "--output_dir", str(tmp_path), "--tasks", "imagenet"]
+        )
 
 
 def test_clip_scorer_matches_clip_forward(tiny_clip_dir, tmp_path):
@@ -161,10 +190,13 @@ def test_structure_clip_scorer_uses_triples_and_fused_text(tiny_structure_clip_d
     assert torch.allclose(with_triples[2], swapped[2])  # same (empty) triples, same embedding
     # Fused text = normalize(clip) + 0.2 * normalize(kee), not re-normalised (docs/method.md §1).
     assert not torch.allclose(with_triples.norm(dim=-1), torch.ones(3), atol=1e-3)
-    inputs = scorer.processor(text=texts, triples=[[tuple(t) for t in ts] for ts in triples], padding=True,
-                              return_tensors="pt")
+    inputs = scorer.processor(
+        text=texts, triples=[[tuple(t) for t in ts] for ts in triples], padding=True, return_tensors="pt"
+    )
     with torch.no_grad():
-        expected = scorer.model.get_text_features(**{k: v for k, v in inputs.items() if k != "pixel_values"}).pooler_output
+        expected = scorer.model.get_text_features(
+            **{k: v for k, v in inputs.items() if k != "pixel_values"}
+        ).pooler_output
     assert torch.allclose(with_triples, expected, atol=1e-5)
     parsed = scorer.encode_texts(texts)  # no triples given: the processor parses the captions
     assert parsed.shape == with_triples.shape
@@ -173,26 +205,57 @@ def test_structure_clip_scorer_uses_triples_and_fused_text(tiny_structure_clip_d
 def test_evaluate_cli_on_tiny_structure_clip(tiny_structure_clip_dir, fixture_data, tmp_path):
     results = evaluate.main(_cli_args(tiny_structure_clip_dir, tmp_path, fixture_data, ["synthetic", "vg_relation"]))
     assert results["synthetic_relation_swap"]["model"] == "structure_clip"
-    assert set(results) == {"synthetic_relation_swap", "synthetic_attribute_swap", "synthetic_retrieval", "vg_relation"}
+    assert set(results) == {
+        "synthetic_relation_swap",
+        "synthetic_attribute_swap",
+        "synthetic_retrieval",
+        "vg_relation",
+    }
     for record in results.values():
         for name, value in record["metrics"].items():
             if name.endswith(("accuracy", "R@1")) and value == value:  # skip NaN (no group with 25 items)
                 assert 0.0 <= value <= 1.0
 
 
-@pytest.mark.parametrize("bad", [["--max_items", "-1"], ["--max_items", "0"], ["--batch_size", "0"],
-                                 ["--batch_size", "-2"], ["--synthetic_test_size", "0"]])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["--max_items", "-1"],
+        ["--max_items", "0"],
+        ["--batch_size", "0"],
+        ["--batch_size", "-2"],
+        ["--synthetic_test_size", "0"],
+    ],
+)
 def test_evaluate_cli_rejects_counts_below_one(tmp_path, bad):
     # Validated before the model loads, so the model path need not exist.
     with pytest.raises(ValueError, match=f"--{bad[0][2:]} must be at least 1, got {bad[1]}"):
-        evaluate.main(["--model_name_or_path", str(tmp_path / "no_model"), "--output_dir", str(tmp_path),
-                       "--tasks", "synthetic", *bad])
+        evaluate.main(
+            [
+                "--model_name_or_path",
+                str(tmp_path / "no_model"),
+                "--output_dir",
+                str(tmp_path),
+                "--tasks",
+                "synthetic",
+                *bad,
+            ]
+        )
 
 
 def test_evaluate_cli_rejects_unknown_task_next_to_all(tmp_path):
     with pytest.raises(ValueError, match=r"unknown task\(s\) \['foo'\]"):
-        evaluate.main(["--model_name_or_path", str(tmp_path / "no_model"), "--output_dir", str(tmp_path),
-                       "--tasks", "all", "foo"])
+        evaluate.main(
+            [
+                "--model_name_or_path",
+                str(tmp_path / "no_model"),
+                "--output_dir",
+                str(tmp_path),
+                "--tasks",
+                "all",
+                "foo",
+            ]
+        )
 
 
 def test_a_task_left_without_items_is_an_error():
@@ -203,15 +266,21 @@ def test_a_task_left_without_items_is_an_error():
 
 
 def test_evaluate_warns_when_output_dir_holds_another_models_results(tiny_clip_dir, fixture_data, tmp_path, caplog):
-    (tmp_path / "winoground.json").write_text(json.dumps({"dataset": "winoground", "pretrained": "someone/other-clip"}))
-    (tmp_path / "coco_retrieval.json").write_text(json.dumps({"dataset": "coco_retrieval", "pretrained": str(tiny_clip_dir)}))
+    (tmp_path / "winoground.json").write_text(
+        json.dumps({"dataset": "winoground", "pretrained": "someone/other-clip"})
+    )
+    (tmp_path / "coco_retrieval.json").write_text(
+        json.dumps({"dataset": "coco_retrieval", "pretrained": str(tiny_clip_dir)})
+    )
     with caplog.at_level(logging.WARNING):
         evaluate.main(_cli_args(tiny_clip_dir, tmp_path, fixture_data, ["coco_retrieval"]))
     assert "already holds results of another model: winoground.json (someone/other-clip)" in caplog.text
     assert "coco_retrieval.json (" not in caplog.text  # this model's own earlier result is not foreign
 
 
-def test_evaluate_cli_processor_option_for_a_folder_without_processor(tiny_structure_clip_dir, fixture_data, tmp_path, caplog):
+def test_evaluate_cli_processor_option_for_a_folder_without_processor(
+    tiny_structure_clip_dir, fixture_data, tmp_path, caplog
+):
     model_only = tmp_path / "converted"  # what the converter writes: config + weights, no processor
     model_only.mkdir()
     for name in ("config.json", "model.safetensors"):
@@ -221,4 +290,6 @@ def test_evaluate_cli_processor_option_for_a_folder_without_processor(tiny_struc
     assert exit_info.value.code == 2 and "--processor" in caplog.text
     args = _cli_args(model_only, tmp_path / "eval", fixture_data, ["vg_relation"])
     results = evaluate.main(args + ["--processor", str(tiny_structure_clip_dir)])
-    assert results["vg_relation"]["model"] == "structure_clip" and results["vg_relation"]["pretrained"] == str(model_only)
+    assert results["vg_relation"]["model"] == "structure_clip" and results["vg_relation"]["pretrained"] == str(
+        model_only
+    )

@@ -31,8 +31,13 @@ print(json.dumps(results))
 
 
 def test_every_module_loads_offline_in_a_fresh_process(tmp_path):
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_EVALUATE_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
-           "HF_HOME": str(tmp_path / "hf_home")}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "HF_EVALUATE_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "HF_HOME": str(tmp_path / "hf_home"),
+    }
     paths = json.dumps({name: metric_path(name) for name in METRIC_NAMES})
     completed = subprocess.run(
         [sys.executable, "-c", OFFLINE_LOAD_SCRIPT, paths], env=env, capture_output=True, text=True, timeout=300

@@ -57,8 +57,9 @@ def test_macro_accuracy_with_and_without_count_filter():
 
 def test_weighted_group_means_weight_by_item_count():
     results = {"replace_obj": (1.0, 3), "replace_att": (0.0, 1), "swap_obj": (0.5, 2)}
-    means = weighted_group_means(results, {"REPLACE": ("replace_obj", "replace_att"), "SWAP": ("swap_obj", "swap_att"),
-                                           "ADD": ("add_obj",)})
+    means = weighted_group_means(
+        results, {"REPLACE": ("replace_obj", "replace_att"), "SWAP": ("swap_obj", "swap_att"), "ADD": ("add_obj",)}
+    )
     assert means == {"REPLACE": pytest.approx(0.75), "SWAP": pytest.approx(0.5)}
 
 

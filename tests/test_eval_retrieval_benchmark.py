@@ -16,8 +16,24 @@ def _load_benchmark():
 
 def test_retrieval_benchmark_small_run(tmp_path, capsys):
     record = _load_benchmark().main(
-        ["--num_images", "200", "--captions_per_image", "3", "--dim", "32", "--noise", "1.5", "--repeats", "1",
-         "--baseline_queries", "50", "--threads", "1", "--output_json", str(tmp_path / "ranking.json")]
+        [
+            "--num_images",
+            "200",
+            "--captions_per_image",
+            "3",
+            "--dim",
+            "32",
+            "--noise",
+            "1.5",
+            "--repeats",
+            "1",
+            "--baseline_queries",
+            "50",
+            "--threads",
+            "1",
+            "--output_json",
+            str(tmp_path / "ranking.json"),
+        ]
     )
     assert record["num_texts"] == 600 and record["num_images"] == 200
     assert record["rank_disagreements_on_timed_queries"] == {"image_to_text": 0, "text_to_image": 0}

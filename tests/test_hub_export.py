@@ -70,14 +70,18 @@ def _relative_import_closure(entry_points) -> set[str]:
     return seen
 
 
-EXPECTED_FILES = sorted(EXPECTED_DATA_FILES + ["handler.py"] + list(_relative_import_closure(REMOTE_CODE_ENTRY_POINTS)))
+EXPECTED_FILES = sorted(
+    EXPECTED_DATA_FILES + ["handler.py"] + list(_relative_import_closure(REMOTE_CODE_ENTRY_POINTS))
+)
 
 
 def _patched_hub():
     """HfApi with create_repo / create_commit replaced by recorders (autospec keeps the signatures)."""
     commit_info = SimpleNamespace(oid="0" * 40, commit_url="https://huggingface.co/fake")
-    return (mock.patch.object(HfApi, "create_repo", autospec=True),
-            mock.patch.object(HfApi, "create_commit", autospec=True, return_value=commit_info))
+    return (
+        mock.patch.object(HfApi, "create_repo", autospec=True),
+        mock.patch.object(HfApi, "create_commit", autospec=True, return_value=commit_info),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,27 +90,59 @@ def exported(tmp_path_factory):
     root = tmp_path_factory.mktemp("hub_export")
     model, processor = tiny_model_and_processor(seed=1)
     state = model.state_dict()
-    original = {"clip": to_openai_clip_state_dict(state),
-                "transformer": to_original_kee_state_dict(state, model.config), "acc": 0.5}
+    original = {
+        "clip": to_openai_clip_state_dict(state),
+        "transformer": to_original_kee_state_dict(state, model.config),
+        "acc": 0.5,
+    }
     torch.save(original, root / "original.pt")
     convert_original_checkpoint(root / "original.pt", root / "converted", config=model.config)
     processor.save_pretrained(root / "processor")
     results = root / "evaluation"  # as examples/evaluate_structure_clip.py writes it; the value is arbitrary test data
     results.mkdir()
-    (results / "vg_relation.json").write_text(json.dumps(
-        {"dataset": "vg_relation", "model": "structure_clip", "pretrained": str(root / "converted"),
-         "task": "structured_pairwise", "metrics": {"macro_accuracy_min25": 0.515625, "num_items": 12}, "language": "en",
-         "max_items": None}))
+    (results / "vg_relation.json").write_text(
+        json.dumps(
+            {
+                "dataset": "vg_relation",
+                "model": "structure_clip",
+                "pretrained": str(root / "converted"),
+                "task": "structured_pairwise",
+                "metrics": {"macro_accuracy_min25": 0.515625, "num_items": 12},
+                "language": "en",
+                "max_items": None,
+            }
+        )
+    )
     output = root / "exported"
     patch_repo, patch_commit = _patched_hub()
     with patch_repo as create_repo, patch_commit as create_commit:
-        report, commit = export_to_hub.main([
-            "--model", str(root / "converted"), "--processor", str(root / "processor"),
-            "--output", str(output), "--results", str(results), "--push", REPO_ID,
-            "--base-model", "openai/clip-vit-base-patch32", "--dataset",  # a tiny random model: no training data
-        ])
-    return SimpleNamespace(root=root, folder=output, report=report, commit=commit, model=model,
-                           processor=processor, create_repo=create_repo, create_commit=create_commit)
+        report, commit = export_to_hub.main(
+            [
+                "--model",
+                str(root / "converted"),
+                "--processor",
+                str(root / "processor"),
+                "--output",
+                str(output),
+                "--results",
+                str(results),
+                "--push",
+                REPO_ID,
+                "--base-model",
+                "openai/clip-vit-base-patch32",
+                "--dataset",  # a tiny random model: no training data
+            ]
+        )
+    return SimpleNamespace(
+        root=root,
+        folder=output,
+        report=report,
+        commit=commit,
+        model=model,
+        processor=processor,
+        create_repo=create_repo,
+        create_commit=create_commit,
+    )
 
 
 # ------------------------------------------------------------------------------------------------ export
@@ -116,11 +152,16 @@ def test_exported_folder_has_exactly_the_hub_files(exported):
     assert list_files(exported.folder) == EXPECTED_FILES
     # The converter and the datasets cache helper are tools, not remote code: never shipped.
     assert "convert_original_structure_clip.py" not in EXPECTED_FILES and "scene_graph_cache.py" not in EXPECTED_FILES
-    assert {"modeling_structure_clip.py", "processing_structure_clip.py", "scene_graph_parser.py"} <= set(EXPECTED_FILES)
+    assert {"modeling_structure_clip.py", "processing_structure_clip.py", "scene_graph_parser.py"} <= set(
+        EXPECTED_FILES
+    )
     config = json.loads((exported.folder / "config.json").read_text())
-    assert config["auto_map"]["AutoModelForZeroShotImageClassification"] == "modeling_structure_clip.StructureCLIPModel"
+    assert (
+        config["auto_map"]["AutoModelForZeroShotImageClassification"] == "modeling_structure_clip.StructureCLIPModel"
+    )
     assert config["custom_pipelines"]["zero-shot-image-classification"]["impl"] == (
-        "pipeline_structure_clip.StructureCLIPZeroShotImageClassificationPipeline")
+        "pipeline_structure_clip.StructureCLIPZeroShotImageClassificationPipeline"
+    )
     processor_config = json.loads((exported.folder / "processor_config.json").read_text())
     assert processor_config["auto_map"]["AutoProcessor"] == "processing_structure_clip.StructureCLIPProcessor"
 
@@ -138,8 +179,16 @@ def test_converted_model_is_the_original_model(exported):
 def test_fresh_process_matched_the_in_process_model(exported):
     checks = exported.report.checks
     differences = checks["max_abs_difference"]
-    for key in ("logits_per_image", "zero_shot_logits_per_image", "text_embeds", "custom_pipeline",
-                "stock_pipeline", "inputs.head_ids", "inputs.triple_mask", "inputs.pixel_values"):
+    for key in (
+        "logits_per_image",
+        "zero_shot_logits_per_image",
+        "text_embeds",
+        "custom_pipeline",
+        "stock_pipeline",
+        "inputs.head_ids",
+        "inputs.triple_mask",
+        "inputs.pixel_values",
+    ):
         assert differences[key] <= verification.VERIFY_TOLERANCE, key
     environment = checks["fresh_process"]
     assert environment["HF_HUB_OFFLINE"] == "1"
@@ -153,9 +202,14 @@ def test_fresh_process_matched_the_in_process_model(exported):
 
 
 def test_compare_outputs_catches_a_mismatch(exported):
-    reference = {"logits_per_image": [[1.0, 2.0]], "text_embeds": [[0.0]], "image_embeds": [[0.0]],
-                 "inputs": {"input_ids": [[1, 2]]}, "custom_pipeline": [{"a": 0.4, "b": 0.6}],
-                 "stock_pipeline": [{"a": 0.5, "b": 0.5}]}
+    reference = {
+        "logits_per_image": [[1.0, 2.0]],
+        "text_embeds": [[0.0]],
+        "image_embeds": [[0.0]],
+        "inputs": {"input_ids": [[1, 2]]},
+        "custom_pipeline": [{"a": 0.4, "b": 0.6}],
+        "stock_pipeline": [{"a": 0.5, "b": 0.5}],
+    }
     fresh = json.loads(json.dumps(reference)) | {"zero_shot_logits_per_image": [[1.0, 2.0]]}
     assert max(verification.compare_outputs(reference, fresh).values()) == 0.0
     for wrong in ([{"a": 0.41, "b": 0.59}], [{"a": 0.4}], [{"a": 0.4, "c": 0.6}], []):
@@ -169,7 +223,8 @@ def test_readme_is_a_loadable_card_with_the_given_results(exported):
     card = ModelCard.load(exported.folder / "README.md")
     assert card.data.pipeline_tag == "zero-shot-image-classification"
     assert [(r.dataset_type, r.metric_config, r.metric_value) for r in card.data.eval_results] == [
-        ("gowitheflow/ARO-Visual-Relation", "macro_accuracy_min25", 0.515625)]
+        ("gowitheflow/ARO-Visual-Relation", "macro_accuracy_min25", 0.515625)
+    ]
     assert card.data.model_name == REPO_ID.split("/")[-1]
     assert card.data.base_model == ["openai/clip-vit-base-patch32"] and card.data.datasets is None  # CLI overrides
     assert REPO_ID in card.text and "{{" not in card.text
@@ -182,15 +237,31 @@ def test_converter_output_needs_a_processor(exported, tmp_path):
 
 def _results_of(folder, pretrained, max_items=None):
     folder.mkdir()
-    (folder / "vg_relation.json").write_text(json.dumps(
-        {"dataset": "vg_relation", "model": "clip", "pretrained": pretrained, "task": "structured_pairwise",
-         "metrics": {"micro_accuracy": 0.25}, "language": "en", "max_items": max_items}))
+    (folder / "vg_relation.json").write_text(
+        json.dumps(
+            {
+                "dataset": "vg_relation",
+                "model": "clip",
+                "pretrained": pretrained,
+                "task": "structured_pairwise",
+                "metrics": {"micro_accuracy": 0.25},
+                "language": "en",
+                "max_items": max_items,
+            }
+        )
+    )
     return folder
 
 
 def test_export_refuses_results_of_another_model_or_of_a_subset(exported, tmp_path):
-    cli = ["--model", str(exported.root / "converted"), "--processor", str(exported.root / "processor"),
-           "--output", str(tmp_path / "out")]
+    cli = [
+        "--model",
+        str(exported.root / "converted"),
+        "--processor",
+        str(exported.root / "processor"),
+        "--output",
+        str(tmp_path / "out"),
+    ]
     other = _results_of(tmp_path / "other", "openai/clip-vit-base-patch32")
     with pytest.raises(ValueError, match="results of openai/clip-vit-base-patch32, not of the exported model"):
         export_to_hub.main(cli + ["--results", str(other)])
@@ -208,8 +279,13 @@ def test_results_model_check_resolves_paths_and_honours_the_override(exported, t
     other = _results_of(tmp_path / "other", "someone/structure-clip-upload")
     with pytest.raises(ValueError, match="--allow-results-from"):
         export_to_hub.render_card(exported.model, repo_id=REPO_ID, model_path=converted, result_paths=[other])
-    card = export_to_hub.render_card(exported.model, repo_id=REPO_ID, model_path=converted, result_paths=[other],
-                                     allow_results_from=["someone/structure-clip-upload"])
+    card = export_to_hub.render_card(
+        exported.model,
+        repo_id=REPO_ID,
+        model_path=converted,
+        result_paths=[other],
+        allow_results_from=["someone/structure-clip-upload"],
+    )
     assert "micro_accuracy" in card
 
 
@@ -268,8 +344,13 @@ def test_failed_verification_prevents_the_push(exported, tmp_path, monkeypatch):
     patch_repo, patch_commit = _patched_hub()
     with patch_repo as create_repo, patch_commit as create_commit:
         with pytest.raises(VerificationError, match="logits_per_image"):
-            export_to_hub.export(exported.root / "converted", tmp_path / "out", push=True, repo_id=REPO_ID,
-                                 processor_path=exported.root / "processor")
+            export_to_hub.export(
+                exported.root / "converted",
+                tmp_path / "out",
+                push=True,
+                repo_id=REPO_ID,
+                processor_path=exported.root / "processor",
+            )
     create_repo.assert_not_called()
     create_commit.assert_not_called()
 
@@ -281,15 +362,18 @@ def test_exported_folder_passes_the_security_scan(exported):
     assert scan_folder(exported.folder) == []
 
 
-@pytest.mark.parametrize("name, content, problem", [
-    ("pytorch_model.bin", b"\x80\x04K\x01.", "safetensors only"),
-    ("weights.safetensors", b"\x80\x04K\x01.", "not a valid safetensors"),
-    ("tokenizer_backup.json", b"\x80\x04K\x01.", "pickle"),
-    ("notes.yaml", b"a: 1\n", "unexpected file type"),
-    ("extra.py", b"import requests\n", "not a remote-code file"),
-    ("handler.py", b"from transformers import pipeline\n", "differs from the package source"),
-    ("scene_graph.py", b"import os\nos.system('id')\n", "os.system"),
-])
+@pytest.mark.parametrize(
+    "name, content, problem",
+    [
+        ("pytorch_model.bin", b"\x80\x04K\x01.", "safetensors only"),
+        ("weights.safetensors", b"\x80\x04K\x01.", "not a valid safetensors"),
+        ("tokenizer_backup.json", b"\x80\x04K\x01.", "pickle"),
+        ("notes.yaml", b"a: 1\n", "unexpected file type"),
+        ("extra.py", b"import requests\n", "not a remote-code file"),
+        ("handler.py", b"from transformers import pipeline\n", "differs from the package source"),
+        ("scene_graph.py", b"import os\nos.system('id')\n", "os.system"),
+    ],
+)
 def test_scan_flags_unsafe_files(exported, tmp_path, name, content, problem):
     copy = tmp_path / "copy"
     shutil.copytree(exported.folder, copy)
@@ -331,8 +415,10 @@ def test_endpoint_handler_classifies_a_base64_image(exported):
     handler = _load_handler(exported.folder)
     buffer = io.BytesIO()
     sample_images()[0].save(buffer, format="PNG")
-    request = {"inputs": base64.b64encode(buffer.getvalue()).decode(),
-               "parameters": {"candidate_labels": ", ".join(LABELS), "hypothesis_template": "{}"}}
+    request = {
+        "inputs": base64.b64encode(buffer.getvalue()).decode(),
+        "parameters": {"candidate_labels": ", ".join(LABELS), "hypothesis_template": "{}"},
+    }
     predictions = handler(request)
     assert sorted(prediction["label"] for prediction in predictions) == sorted(LABELS)
     assert sum(prediction["score"] for prediction in predictions) == pytest.approx(1.0, abs=1e-5)

@@ -25,13 +25,22 @@ CONFIG = {
 RECORDS = {
     "vg_relation": {
         "task": "structured_pairwise",
-        "metrics": {"accuracy": 0.6123456789, "macro_accuracy_no_count_filter": 0.5987654321,
-                    "macro_accuracy_min25": 0.6011111111, "num_items": 23937, "num_groups": 48},
+        "metrics": {
+            "accuracy": 0.6123456789,
+            "macro_accuracy_no_count_filter": 0.5987654321,
+            "macro_accuracy_min25": 0.6011111111,
+            "num_items": 23937,
+            "num_groups": 48,
+        },
     },
     "sugarcrepe": {
         "task": "structured_pairwise",
-        "metrics": {"swap_att_accuracy": 0.7012345678, "swap_att_num_items": 666, "REPLACE_accuracy": 0.8123,
-                    "per_subset": {"swap_att": 0.7012345678}},
+        "metrics": {
+            "swap_att_accuracy": 0.7012345678,
+            "swap_att_num_items": 666,
+            "REPLACE_accuracy": 0.8123,
+            "per_subset": {"swap_att": 0.7012345678},
+        },
     },
     "coco_retrieval": {
         "task": "zeroshot_retrieval",
@@ -52,15 +61,22 @@ EXPECTED_ENTRIES = {  # (Hub dataset id, metric type, results key) -> value: wha
 def _write_records(folder):
     folder.mkdir()
     for dataset, record in RECORDS.items():
-        payload = {"dataset": dataset, "model": "structure_clip", "pretrained": "outputs/sc", "language": "en", **record}
+        payload = {
+            "dataset": dataset,
+            "model": "structure_clip",
+            "pretrained": "outputs/sc",
+            "language": "en",
+            **record,
+        }
         (folder / f"{dataset}.json").write_text(json.dumps(payload))
     (folder / "results.md").write_text("| not json |")  # evaluate_structure_clip.py writes this too; must be ignored
     return folder
 
 
 def _card(results=None, **kwargs):
-    return build_model_card(CONFIG, results, model_name="structure-clip-test", repo_id="someone/structure-clip-test",
-                            **kwargs)
+    return build_model_card(
+        CONFIG, results, model_name="structure-clip-test", repo_id="someone/structure-clip-test", **kwargs
+    )
 
 
 def _round_trip(card, tmp_path):
@@ -93,11 +109,16 @@ def test_model_index_holds_exactly_the_evaluated_numbers(tmp_path):
     entries = {(r.dataset_type, r.metric_type, r.metric_config): r.metric_value for r in loaded.data.eval_results}
     assert entries == EXPECTED_ENTRIES  # verbatim values; counts and nested breakdowns left out
     names = {r.dataset_type: r.dataset_name for r in loaded.data.eval_results}
-    assert names == {"gowitheflow/ARO-Visual-Relation": "ARO VG-Relation", "yjkimstats/SUGARCREPE_fmt": "SugarCrepe",
-                     "nlphuji/mscoco_2014_5k_test_image_text_retrieval": "COCO retrieval (5k test)"}
+    assert names == {
+        "gowitheflow/ARO-Visual-Relation": "ARO VG-Relation",
+        "yjkimstats/SUGARCREPE_fmt": "SugarCrepe",
+        "nlphuji/mscoco_2014_5k_test_image_text_retrieval": "COCO retrieval (5k test)",
+    }
     assert {r.task_type for r in loaded.data.eval_results} == {"zero-shot-image-classification"}
-    assert {r.task_name for r in loaded.data.eval_results} == {"Compositional image-text matching",
-                                                              "Image-text retrieval"}
+    assert {r.task_name for r in loaded.data.eval_results} == {
+        "Compositional image-text matching",
+        "Image-text retrieval",
+    }
     display = {r.metric_config: r.metric_name for r in loaded.data.eval_results}
     assert display["text_to_image_R@1"] == "Recall@1 (text → image)"
     assert display["macro_accuracy_min25"] == "Macro accuracy min25"
@@ -109,8 +130,10 @@ def test_model_index_holds_exactly_the_evaluated_numbers(tmp_path):
 
 def test_synthetic_ablation_goes_to_model_index_only_for_the_named_variant(tmp_path):
     path = tmp_path / "results.json"
-    variants = {"clip_finetune": {"relation_swap": 0.51, "retrieval": {"R@1": 0.25}, "train_seconds": 12.5},
-                "structure_clip": {"relation_swap": 0.93, "retrieval": {"R@1": 0.5}, "steps": 200}}
+    variants = {
+        "clip_finetune": {"relation_swap": 0.51, "retrieval": {"R@1": 0.25}, "train_seconds": 12.5},
+        "structure_clip": {"relation_swap": 0.93, "retrieval": {"R@1": 0.5}, "steps": 200},
+    }
     path.write_text(json.dumps({"variants": variants, "seed": 0}))
     results = read_results([path])
 
@@ -160,7 +183,9 @@ def test_results_of_another_model_or_a_subset_are_refused(tmp_path):
     (folder / "winoground.json").write_text(json.dumps({**record, "pretrained": str(model), "max_items": None}))
     check_results_belong_to(read_results([folder]), model)  # a full run of this model: accepted
     check_results_belong_to(read_results([folder]), tmp_path / "eval" / ".." / "sc")  # same folder, another spelling
-    (folder / "sugarcrepe.json").write_text(json.dumps({**record, "dataset": "sugarcrepe", "pretrained": "openai/clip"}))
+    (folder / "sugarcrepe.json").write_text(
+        json.dumps({**record, "dataset": "sugarcrepe", "pretrained": "openai/clip"})
+    )
     with pytest.raises(ValueError, match="sugarcrepe.json: results of openai/clip, not of the exported model"):
         check_results_belong_to(read_results([folder]), model)
     check_results_belong_to(read_results([folder]), model, also_accept=["openai/clip"])
@@ -173,7 +198,11 @@ def test_results_of_another_model_or_a_subset_are_refused(tmp_path):
     "vision, tower, keeps_reference_metadata",
     [
         ({"hidden_size": 768, "num_hidden_layers": 12, "patch_size": 32}, "ViT-B/32", True),
-        ({"hidden_size": 64, "num_hidden_layers": 2, "patch_size": 16}, "ViT (2 layers, width 64, 16-px patches)", False),
+        (
+            {"hidden_size": 64, "num_hidden_layers": 2, "patch_size": 16},
+            "ViT (2 layers, width 64, 16-px patches)",
+            False,
+        ),
     ],
 )
 def test_card_describes_the_actual_vision_tower(vision, tower, keeps_reference_metadata):
@@ -181,8 +210,12 @@ def test_card_describes_the_actual_vision_tower(vision, tower, keeps_reference_m
     assert f"still a {tower} CLIP" in card.text
     metadata = card.data.to_dict()
     assert ("base_model" in metadata and "datasets" in metadata) == keeps_reference_metadata
-    overridden = build_model_card({**CONFIG, "vision_config": vision}, model_name="m", repo_id="someone/m",
-                                  metadata_overrides={"base_model": ["someone/tiny-clip"]})
+    overridden = build_model_card(
+        {**CONFIG, "vision_config": vision},
+        model_name="m",
+        repo_id="someone/m",
+        metadata_overrides={"base_model": ["someone/tiny-clip"]},
+    )
     assert overridden.data.to_dict()["base_model"] == ["someone/tiny-clip"]
 
 
@@ -198,6 +231,9 @@ def test_model_index_passes_huggingface_hub_offline_validation(tmp_path):
     for entry in parsed:
         assert entry.task_type == "zero-shot-image-classification" and entry.task_name and entry.metric_name
         assert entry.dataset_name and "/" in entry.dataset_type  # a Hub dataset id for every real benchmark
-    rebuilt = ModelCardData(**{key.replace("-", "_"): value for key, value in metadata.items() if key != "model-index"},
-                            model_name=name, eval_results=parsed)
+    rebuilt = ModelCardData(
+        **{key.replace("-", "_"): value for key, value in metadata.items() if key != "model-index"},
+        model_name=name,
+        eval_results=parsed,
+    )
     assert rebuilt.to_dict()["model-index"] == metadata["model-index"]

@@ -26,8 +26,9 @@ def model_and_processor():
 
 
 def _pipelines(model, processor):
-    common = dict(model=model, tokenizer=processor.tokenizer, image_processor=processor.image_processor,
-                  task=TASK, device="cpu")
+    common = dict(
+        model=model, tokenizer=processor.tokenizer, image_processor=processor.image_processor, task=TASK, device="cpu"
+    )
     custom = StructureCLIPZeroShotImageClassificationPipeline(processor=processor, **common)
     stock = ZeroShotImageClassificationPipeline(**common)
     return custom, stock
@@ -81,14 +82,17 @@ def test_stock_pipeline_works_and_means_no_triples(model_and_processor):
 def test_triples_come_from_the_label_not_the_template(model_and_processor):
     model, processor = model_and_processor
     custom, _ = _pipelines(model, processor)
-    inputs = custom.preprocess(sample_images()[0], candidate_labels=LABELS, hypothesis_template="This is a photo of {}.")
+    inputs = custom.preprocess(
+        sample_images()[0], candidate_labels=LABELS, hypothesis_template="This is a photo of {}."
+    )
     text_inputs = inputs["text_inputs"][0]
     from_labels = processor(text=LABELS, return_tensors="pt")
     for name in ("head_ids", "relation_ids", "tail_ids", "triple_mask"):
         assert torch.equal(text_inputs[name], from_labels[name]), name
     # ... while the CLIP text is the filled-in template.
-    templated = processor.tokenizer([f"This is a photo of {label}." for label in LABELS], padding=True,
-                                    truncation=True, return_tensors="pt")
+    templated = processor.tokenizer(
+        [f"This is a photo of {label}." for label in LABELS], padding=True, truncation=True, return_tensors="pt"
+    )
     assert torch.equal(text_inputs["input_ids"], templated["input_ids"])
     # Truncated to the tokenizer's 16 tokens, still ending in EOS (the token CLIP pools).
     assert text_inputs["input_ids"].shape[1] == processor.tokenizer.model_max_length
@@ -106,8 +110,9 @@ def test_candidate_triples_replace_parsing(model_and_processor):
     given = custom(image, candidate_labels=LABELS, candidate_triples=parsed, hypothesis_template="{}")
     automatic = custom(image, candidate_labels=LABELS, hypothesis_template="{}")
     assert _by_label(given) == pytest.approx(_by_label(automatic), abs=1e-7)
-    swapped = custom(image, candidate_labels=LABELS, candidate_triples=[parsed[1], parsed[0], *parsed[2:]],
-                     hypothesis_template="{}")
+    swapped = custom(
+        image, candidate_labels=LABELS, candidate_triples=[parsed[1], parsed[0], *parsed[2:]], hypothesis_template="{}"
+    )
     assert _by_label(swapped)[LABELS[0]] != pytest.approx(_by_label(automatic)[LABELS[0]], abs=1e-6)
     with pytest.raises(ValueError, match="one list of triples per label"):
         custom(image, candidate_labels=LABELS, candidate_triples=parsed[:2])
@@ -129,7 +134,8 @@ def test_several_images_in_one_call(model_and_processor):
 def test_missing_processor_is_a_clear_error(model_and_processor):
     model, processor = model_and_processor
     pipe = StructureCLIPZeroShotImageClassificationPipeline(
-        model=model, tokenizer=processor.tokenizer, image_processor=processor.image_processor, task=TASK, device="cpu")
+        model=model, tokenizer=processor.tokenizer, image_processor=processor.image_processor, task=TASK, device="cpu"
+    )
     with pytest.raises(ValueError, match="StructureCLIPProcessor"):
         pipe(sample_images()[0], candidate_labels=LABELS)
 

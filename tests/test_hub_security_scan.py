@@ -110,17 +110,29 @@ def test_python_scan_refuses(source):
     assert all(problem.startswith("probe.py:") for problem in problems), problems
 
 
-@pytest.mark.parametrize("source", [
-    "def load():\n    import spacy\n    return spacy.load('x')\n",
-    "try:\n    import spacy\nexcept ImportError:\n    spacy = None\n",
-    "import torch\nfrom transformers import AutoTokenizer\nfrom .scene_graph import SceneGraph\nimport re, random\n",
-    "model = object()\nmodel.eval()\n",
-    "def ready():\n    from huggingface_hub import snapshot_download\n    return snapshot_download('x', local_files_only=True)\n",
-    "import importlib.util\nfound = importlib.util.find_spec('spacy') is not None\n",
-    "def forward(self, x):\n    return check(locals())\n",
-    "def value(config, name):\n    return getattr(config, name)\n",
-], ids=["lazy spacy", "spacy in try/except ImportError", "allowed imports", "model.eval()", "local snapshot",
-        "find_spec", "locals() in a function", "getattr with a variable name"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def load():\n    import spacy\n    return spacy.load('x')\n",
+        "try:\n    import spacy\nexcept ImportError:\n    spacy = None\n",
+        "import torch\nfrom transformers import AutoTokenizer\nfrom .scene_graph import SceneGraph\nimport re, random\n",
+        "model = object()\nmodel.eval()\n",
+        "def ready():\n    from huggingface_hub import snapshot_download\n    return snapshot_download('x', local_files_only=True)\n",
+        "import importlib.util\nfound = importlib.util.find_spec('spacy') is not None\n",
+        "def forward(self, x):\n    return check(locals())\n",
+        "def value(config, name):\n    return getattr(config, name)\n",
+    ],
+    ids=[
+        "lazy spacy",
+        "spacy in try/except ImportError",
+        "allowed imports",
+        "model.eval()",
+        "local snapshot",
+        "find_spec",
+        "locals() in a function",
+        "getattr with a variable name",
+    ],
+)
 def test_python_scan_accepts(source):
     assert scan_python_source(source, "file.py", siblings=SIBLINGS) == []
 
@@ -183,12 +195,15 @@ def test_scan_accepts_unchanged_package_files(tmp_path):
     assert scan_folder(_tiny_folder(tmp_path)) == []
 
 
-@pytest.mark.parametrize("name, content, problem", [
-    ("handler.py", "from transformers import pipeline\n", "differs from the package source"),
-    ("scene_graph.py", None, "differs from the package source"),  # None: the real file plus a harmless comment
-    ("helpers.py", "import json\n", "not a remote-code file"),
-    ("triple_tokenizer/scene_graph.py", None, "not a remote-code file"),
-])
+@pytest.mark.parametrize(
+    "name, content, problem",
+    [
+        ("handler.py", "from transformers import pipeline\n", "differs from the package source"),
+        ("scene_graph.py", None, "differs from the package source"),  # None: the real file plus a harmless comment
+        ("helpers.py", "import json\n", "not a remote-code file"),
+        ("triple_tokenizer/scene_graph.py", None, "not a remote-code file"),
+    ],
+)
 def test_scan_refuses_python_that_is_not_the_package_source(tmp_path, name, content, problem):
     folder = _tiny_folder(tmp_path)
     if content is None:
@@ -239,8 +254,10 @@ def test_push_refuses_a_symlink_added_after_verification(tmp_path):
     folder = _tiny_folder(tmp_path)
     report = VerificationReport(str(folder), folder_digest(folder), list_files(folder))
     (folder / "notes.txt").symlink_to("/etc/passwd")
-    with mock.patch.object(HfApi, "create_repo", autospec=True) as create_repo, \
-            mock.patch.object(HfApi, "create_commit", autospec=True) as create_commit:
+    with (
+        mock.patch.object(HfApi, "create_repo", autospec=True) as create_repo,
+        mock.patch.object(HfApi, "create_commit", autospec=True) as create_commit,
+    ):
         with pytest.raises(NotARegularFileError, match=r"notes\.txt"):
             push_folder(folder, "someone/repo", report)
     create_repo.assert_not_called()

@@ -36,8 +36,15 @@ from structure_clip.synthetic.world import build_synthetic_processor, tiny_synth
 
 gradio_client = pytest.importorskip("gradio_client", reason="the Space tests need the `space` extra (gradio)")
 
-SPACE_FILES = ["README.md", "app.py", "examples/examples.json", "examples/scene_0.png", "examples/scene_1.png",
-               "examples/scene_2.png", "requirements.txt"]
+SPACE_FILES = [
+    "README.md",
+    "app.py",
+    "examples/examples.json",
+    "examples/scene_0.png",
+    "examples/scene_1.png",
+    "examples/scene_2.png",
+    "requirements.txt",
+]
 APP_IMPORTS = {"gradio", "json", "os", "pathlib", "torch", "transformers"}
 STARTUP_TIMEOUT_S = 180
 # Runs app.py with this project's packages unimportable: everything must come from the model folder.
@@ -74,12 +81,24 @@ def _tiny_synthetic_model_folder(folder: Path):
 
 def _launch(app: Path, root: Path) -> tuple[subprocess.Popen, str, Path]:
     port, log = _free_loopback_port(), root / "app.log"
-    environment = dict(os.environ, HF_HUB_OFFLINE="1", HF_HOME=str(root / "hf_home"), GRADIO_ANALYTICS_ENABLED="False",
-                       GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port), OMP_NUM_THREADS="1")
+    environment = dict(
+        os.environ,
+        HF_HUB_OFFLINE="1",
+        HF_HOME=str(root / "hf_home"),
+        GRADIO_ANALYTICS_ENABLED="False",
+        GRADIO_SERVER_NAME="127.0.0.1",
+        GRADIO_SERVER_PORT=str(port),
+        OMP_NUM_THREADS="1",
+    )
     (root / "run").mkdir()  # gradio's working files land here, not in the Space folder
     with open(log, "wb") as sink:
-        process = subprocess.Popen([sys.executable, "-I", "-c", LAUNCHER, str(app)], cwd=root / "run",
-                                   env=environment, stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-c", LAUNCHER, str(app)],
+            cwd=root / "run",
+            env=environment,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     return process, f"http://127.0.0.1:{port}/", log
 
 
@@ -107,8 +126,17 @@ def space(tmp_path_factory):
         _wait_until_serving(process, url, log)
         client = gradio_client.Client(url, verbose=False)
         examples = json.loads((root / "space" / "examples" / "examples.json").read_text())
-        yield SimpleNamespace(root=root, folder=root / "space", files=files, url=url, client=client, model=model,
-                              processor=processor, examples=examples, log=log)
+        yield SimpleNamespace(
+            root=root,
+            folder=root / "space",
+            files=files,
+            url=url,
+            client=client,
+            model=model,
+            processor=processor,
+            examples=examples,
+            log=log,
+        )
     finally:
         process.terminate()
         try:
@@ -190,25 +218,30 @@ def test_comparison_examples_use_the_apps_choices(space):
 def test_classification_tab_scores_and_parses_every_label(space):
     image = _example_image(space)
     labels = space.examples["classification"][0][1].split(", ") + ["a circle"]
-    result, triples_table = space.client.predict(gradio_client.handle_file(str(image)), ", ".join(labels),
-                                                 api_name="/classify")
+    result, triples_table = space.client.predict(
+        gradio_client.handle_file(str(image)), ", ".join(labels), api_name="/classify"
+    )
     scores = {row["label"]: row["confidence"] for row in result["confidences"]}
     expected = make_structure_clip_pipeline(space.model, space.processor)(
-        Image.open(image).convert("RGB"), candidate_labels=labels, hypothesis_template="{}")
+        Image.open(image).convert("RGB"), candidate_labels=labels, hypothesis_template="{}"
+    )
     assert set(scores) == set(labels)
     for prediction in expected:
         assert scores[prediction["label"]] == pytest.approx(prediction["score"], abs=1e-5)
     assert result["label"] == expected[0]["label"]
     for graph in space.processor.parse(labels[:3]):
         assert graph.triples(), graph.caption  # the world's captions all parse
-        assert f"| {graph.caption} | " + "<br>".join(f"({h}, {r}, {t})" for h, r, t in graph.triples()) in triples_table
+        assert (
+            f"| {graph.caption} | " + "<br>".join(f"({h}, {r}, {t})" for h, r, t in graph.triples()) in triples_table
+        )
     assert "| a circle | _no triples" in triples_table
 
 
 def test_comparison_tab_with_the_automatic_negative(space):
     image, caption = _example_image(space), space.examples["comparison"][0][1]
-    verdict, details = space.client.predict(gradio_client.handle_file(str(image)), caption,
-                                            _app_constant("AUTO_NEGATIVE"), "", api_name="/compare")
+    verdict, details = space.client.predict(
+        gradio_client.handle_file(str(image)), caption, _app_constant("AUTO_NEGATIVE"), "", api_name="/compare"
+    )
     negative = space.processor.build_negatives(text=[caption]).outcomes[0].negative
     assert details["captions"] == [caption, negative.caption]
     assert details["second_caption_origin"] == f"automatic {negative.kind.replace('_', ' ')}"
@@ -223,33 +256,49 @@ def test_comparison_tab_with_the_automatic_negative(space):
 def test_comparison_tab_with_a_second_caption(space):
     image_name, caption, mode, second = space.examples["comparison"][1]
     assert mode == _app_constant("SECOND_CAPTION")
-    verdict, details = space.client.predict(gradio_client.handle_file(str(space.folder / "examples" / image_name)),
-                                            caption, mode, second, api_name="/compare")
+    verdict, details = space.client.predict(
+        gradio_client.handle_file(str(space.folder / "examples" / image_name)),
+        caption,
+        mode,
+        second,
+        api_name="/compare",
+    )
     assert details["captions"] == [caption, second] and details["second_caption_origin"] == "your second caption"
     fused, _ = _in_process_scores(space, space.folder / "examples" / image_name, [caption, second])
     assert details["structure_clip_scores"] == pytest.approx(fused, abs=1e-5)
     assert f"| {second} |" in verdict
 
 
-@pytest.mark.parametrize("api_name, inputs, message", [
-    ("/classify", (None, "a red circle"), "Upload an image first"),
-    ("/classify", ("IMAGE", " , ,"), "Enter at least one label"),
-    ("/compare", (None, "a red circle", "AUTO", ""), "Upload an image first"),
-    ("/compare", ("IMAGE", "  ", "AUTO", ""), "Enter a caption"),
-    ("/compare", ("IMAGE", "a circle", "AUTO", ""), "No automatic negative for 'a circle'"),
-    ("/compare", ("IMAGE", "a red circle", "SECOND", ""), "Enter the second caption"),
-])
+@pytest.mark.parametrize(
+    "api_name, inputs, message",
+    [
+        ("/classify", (None, "a red circle"), "Upload an image first"),
+        ("/classify", ("IMAGE", " , ,"), "Enter at least one label"),
+        ("/compare", (None, "a red circle", "AUTO", ""), "Upload an image first"),
+        ("/compare", ("IMAGE", "  ", "AUTO", ""), "Enter a caption"),
+        ("/compare", ("IMAGE", "a circle", "AUTO", ""), "No automatic negative for 'a circle'"),
+        ("/compare", ("IMAGE", "a red circle", "SECOND", ""), "Enter the second caption"),
+    ],
+)
 def test_clear_messages_for_missing_or_unusable_input(space, api_name, inputs, message):
-    replacements = {"IMAGE": gradio_client.handle_file(str(_example_image(space))),
-                    "AUTO": _app_constant("AUTO_NEGATIVE"), "SECOND": _app_constant("SECOND_CAPTION")}
+    replacements = {
+        "IMAGE": gradio_client.handle_file(str(_example_image(space))),
+        "AUTO": _app_constant("AUTO_NEGATIVE"),
+        "SECOND": _app_constant("SECOND_CAPTION"),
+    }
     inputs = [replacements.get(value, value) if isinstance(value, str) else value for value in inputs]
     with pytest.raises(gradio_client.exceptions.AppError, match=message):
         space.client.predict(*inputs, api_name=api_name)
 
 
 def test_a_caption_without_triples_is_scored_and_says_so(space):
-    verdict, details = space.client.predict(gradio_client.handle_file(str(_example_image(space))), "a circle",
-                                            _app_constant("SECOND_CAPTION"), "a red circle", api_name="/compare")
+    verdict, details = space.client.predict(
+        gradio_client.handle_file(str(_example_image(space))),
+        "a circle",
+        _app_constant("SECOND_CAPTION"),
+        "a red circle",
+        api_name="/compare",
+    )
     assert details["triples"] == [[], [["circle", "is", "red"]]]
     assert "| A | a circle | _no triples" in verdict
 
@@ -260,7 +309,9 @@ def chromium():
     pytest.importorskip("selenium.webdriver", reason="the browser test needs selenium (the `test` extra)")
     browser, driver_binary = shutil.which("chromium"), shutil.which("chromedriver")
     if browser is None or driver_binary is None:
-        pytest.skip("no chromium / chromedriver on PATH (Debian: apt-get install chromium chromium-driver; .ci/install)")
+        pytest.skip(
+            "no chromium / chromedriver on PATH (Debian: apt-get install chromium chromium-driver; .ci/install)"
+        )
     return browser, driver_binary
 
 
@@ -275,8 +326,13 @@ def test_browser_classification_screenshot(chromium, space, tmp_path):
     browser, driver_binary = chromium
     options = webdriver.ChromeOptions()
     options.binary_location = browser
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1280,1000"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,1000",
+    ):
         options.add_argument(argument)
     image, labels = _example_image(space), space.examples["classification"][0][1]
     driver = webdriver.Chrome(service=webdriver.ChromeService(driver_binary), options=options)
@@ -284,7 +340,8 @@ def test_browser_classification_screenshot(chromium, space, tmp_path):
         driver.get(space.url)
         wait = WebDriverWait(driver, 60)
         wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "input[type=file]"))).send_keys(
-            str(image))
+            str(image)
+        )
         driver.find_element(By.CSS_SELECTOR, "textarea").send_keys(labels)
         wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "img[src*='gradio_api']")))
         driver.find_element(By.XPATH, "//button[normalize-space()='Classify']").click()
@@ -295,7 +352,8 @@ def test_browser_classification_screenshot(chromium, space, tmp_path):
     finally:
         driver.quit()
     expected = make_structure_clip_pipeline(space.model, space.processor)(
-        Image.open(image).convert("RGB"), candidate_labels=labels.split(", "), hypothesis_template="{}")
+        Image.open(image).convert("RGB"), candidate_labels=labels.split(", "), hypothesis_template="{}"
+    )
     for prediction in expected:  # gr.Label shows each label with its rounded percentage
         assert f"{prediction['label']}\n{round(100 * prediction['score'])}%" in page
     assert Image.open(screenshot).size[0] >= 1000 and screenshot.stat().st_size > 10_000  # a page, not a blank
@@ -306,8 +364,10 @@ def test_browser_classification_screenshot(chromium, space, tmp_path):
 
 def _patched_hub():
     commit_info = SimpleNamespace(oid="1" * 40, commit_url="https://huggingface.co/fake")
-    return (mock.patch.object(HfApi, "create_repo", autospec=True),
-            mock.patch.object(HfApi, "create_commit", autospec=True, return_value=commit_info))
+    return (
+        mock.patch.object(HfApi, "create_repo", autospec=True),
+        mock.patch.object(HfApi, "create_commit", autospec=True, return_value=commit_info),
+    )
 
 
 def test_push_space_creates_a_gradio_space_in_one_commit(space):
@@ -317,7 +377,10 @@ def test_push_space_creates_a_gradio_space_in_one_commit(space):
     create_repo.assert_called_once()
     assert create_repo.call_args.args[1] == "someone/structure-clip-demo"
     assert {key: create_repo.call_args.kwargs[key] for key in ("repo_type", "space_sdk", "exist_ok")} == {
-        "repo_type": "space", "space_sdk": "gradio", "exist_ok": True}
+        "repo_type": "space",
+        "space_sdk": "gradio",
+        "exist_ok": True,
+    }
     create_commit.assert_called_once()
     kwargs = create_commit.call_args.kwargs
     assert kwargs["repo_type"] == "space" and kwargs["repo_id"] == "someone/structure-clip-demo"
@@ -342,9 +405,20 @@ def test_cli_writes_the_space_for_the_pushed_model_and_pushes_it_after(space, tm
     monkeypatch.setattr(export_to_hub, "export", fake_export)
     patch_repo, patch_commit = _patched_hub()
     with patch_repo as create_repo, patch_commit as create_commit:
-        export_to_hub.main(["--model", str(space.root / "model"), "--output", str(space.root / "model"),
-                            "--push", "someone/structure-clip", "--space", str(tmp_path / "space"),
-                            "--push-space", "someone/structure-clip-demo"])
+        export_to_hub.main(
+            [
+                "--model",
+                str(space.root / "model"),
+                "--output",
+                str(space.root / "model"),
+                "--push",
+                "someone/structure-clip",
+                "--space",
+                str(tmp_path / "space"),
+                "--push-space",
+                "someone/structure-clip-demo",
+            ]
+        )
     assert calls[0]["space_id"] == "someone/structure-clip-demo" and calls[0]["push"] is True
     app = (tmp_path / "space" / "app.py").read_text()
     assert "DEFAULT_MODEL_ID = 'someone/structure-clip'" in app and f"DEFAULT_REVISION = '{'2' * 40}'" in app
@@ -353,10 +427,13 @@ def test_cli_writes_the_space_for_the_pushed_model_and_pushes_it_after(space, tm
     assert create_commit.call_args.kwargs["repo_id"] == "someone/structure-clip-demo"
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--push-space", "someone/demo"], "--push-space needs --space"),
-    (["--space", "SPACE", "--push-space", "someone/demo"], "--push-space needs the model's Hub repo id"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--push-space", "someone/demo"], "--push-space needs --space"),
+        (["--space", "SPACE", "--push-space", "someone/demo"], "--push-space needs the model's Hub repo id"),
+    ],
+)
 def test_cli_refuses_an_incomplete_space_request(tmp_path, capsys, extra, message):
     extra = [str(tmp_path / "space") if value == "SPACE" else value for value in extra]
     with pytest.raises(SystemExit):
@@ -368,8 +445,16 @@ def test_cli_refuses_a_space_folder_with_files_before_exporting(tmp_path):
     (tmp_path / "space").mkdir()
     (tmp_path / "space" / "app.py").write_text("# someone's app")
     with pytest.raises(FileExistsError, match="not an empty folder"):
-        export_to_hub.main(["--model", str(tmp_path / "no-model"), "--output", str(tmp_path / "out"),
-                            "--space", str(tmp_path / "space")])
+        export_to_hub.main(
+            [
+                "--model",
+                str(tmp_path / "no-model"),
+                "--output",
+                str(tmp_path / "out"),
+                "--space",
+                str(tmp_path / "space"),
+            ]
+        )
     assert not (tmp_path / "out").exists()
 
 

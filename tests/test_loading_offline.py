@@ -33,8 +33,11 @@ def test_hub_ids_offline_name_the_fix(tmp_path):
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     errors = [line for line in run.stdout.splitlines() if line.startswith("ERROR:")]
     assert len(errors) == 2, run.stdout + run.stderr
-    for error, (name, flag) in zip(errors, [("openai/clip-vit-base-patch32", "--model_name_or_path"),
-                                            ("bert-base-uncased", "--triple_tokenizer")], strict=True):
+    for error, (name, flag) in zip(
+        errors,
+        [("openai/clip-vit-base-patch32", "--model_name_or_path"), ("bert-base-uncased", "--triple_tokenizer")],
+        strict=True,
+    ):
         assert f"hf download {name}" in error and flag in error and "local folder" in error
 
 

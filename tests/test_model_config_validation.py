@@ -20,19 +20,36 @@ NAN, INF = math.nan, math.inf
 
 # (field, bad value): every float field of both configs, with a non-finite and an out-of-range value.
 TOP_LEVEL_BAD_VALUES = [
-    ("knowledge_weight", NAN), ("knowledge_weight", INF), ("knowledge_weight", -0.1),
-    ("hinge_margin", NAN), ("hinge_margin", -0.2),
-    ("negative_margin", NAN), ("negative_margin", -0.1),
-    ("negative_loss_weight", NAN), ("negative_loss_weight", -5.0),
-    ("max_logit_scale", NAN), ("max_logit_scale", INF), ("max_logit_scale", -1.0), ("max_logit_scale", 0.0),
-    ("logit_scale_init_value", NAN), ("logit_scale_init_value", -INF), ("logit_scale_init_value", 100.0),
-    ("initializer_factor", NAN), ("initializer_factor", -1.0),
+    ("knowledge_weight", NAN),
+    ("knowledge_weight", INF),
+    ("knowledge_weight", -0.1),
+    ("hinge_margin", NAN),
+    ("hinge_margin", -0.2),
+    ("negative_margin", NAN),
+    ("negative_margin", -0.1),
+    ("negative_loss_weight", NAN),
+    ("negative_loss_weight", -5.0),
+    ("max_logit_scale", NAN),
+    ("max_logit_scale", INF),
+    ("max_logit_scale", -1.0),
+    ("max_logit_scale", 0.0),
+    ("logit_scale_init_value", NAN),
+    ("logit_scale_init_value", -INF),
+    ("logit_scale_init_value", 100.0),
+    ("initializer_factor", NAN),
+    ("initializer_factor", -1.0),
 ]
 KNOWLEDGE_BAD_VALUES = [
-    ("hidden_dropout_prob", NAN), ("hidden_dropout_prob", 1.5), ("hidden_dropout_prob", -0.1),
-    ("attention_probs_dropout_prob", NAN), ("attention_probs_dropout_prob", 2.0),
-    ("initializer_range", NAN), ("initializer_range", -0.02),
-    ("layer_norm_eps", NAN), ("layer_norm_eps", 0.0), ("layer_norm_eps", -1e-12),
+    ("hidden_dropout_prob", NAN),
+    ("hidden_dropout_prob", 1.5),
+    ("hidden_dropout_prob", -0.1),
+    ("attention_probs_dropout_prob", NAN),
+    ("attention_probs_dropout_prob", 2.0),
+    ("initializer_range", NAN),
+    ("initializer_range", -0.02),
+    ("layer_norm_eps", NAN),
+    ("layer_norm_eps", 0.0),
+    ("layer_norm_eps", -1e-12),
 ]
 
 
@@ -64,8 +81,13 @@ def test_non_finite_floats_in_the_clip_sub_configs_are_refused():
 
 
 def test_boundary_values_are_accepted():
-    config = tiny_structure_clip_config(knowledge_weight=0.0, hinge_margin=0.0, negative_loss_weight=0.0,
-                                        logit_scale_init_value=-3.0, knowledge_config={"hidden_dropout_prob": 1.0})
+    config = tiny_structure_clip_config(
+        knowledge_weight=0.0,
+        hinge_margin=0.0,
+        negative_loss_weight=0.0,
+        logit_scale_init_value=-3.0,
+        knowledge_config={"hidden_dropout_prob": 1.0},
+    )
     assert config.knowledge_weight == 0.0 and config.knowledge_config.hidden_dropout_prob == 1.0
 
 

@@ -86,7 +86,9 @@ class StructureCLIPModelTester:
     def _text_inputs(self) -> dict:
         config = self.get_config()
         inputs = random_captions(self.batch_size, self.seq_length, generator=self._generator())
-        triples = random_triples(self.batch_size, config.max_triples, config.phrase_length, generator=self._generator())
+        triples = random_triples(
+            self.batch_size, config.max_triples, config.phrase_length, generator=self._generator()
+        )
         inputs.update(triples)
         return inputs
 

@@ -32,6 +32,7 @@ COMPARED_OUTPUTS = ("logits_per_image", "text_embeds", "image_embeds", "knowledg
 
 # ------------------------------------------------------------------------------------ inverse mapping (HF -> original)
 
+
 def _openai_resblocks(hf: dict, hf_tower: str, openai_prefix: str) -> dict:
     out = {}
     layer_ids = sorted({int(m.group(1)) for k in hf if (m := re.match(rf"{hf_tower}\.encoder\.layers\.(\d+)\.", k))})
@@ -78,9 +79,9 @@ def to_original_kee_state_dict(hf: dict, config) -> dict:
     out = {}
     for key, value in hf.items():
         if key.startswith("knowledge_model."):
-            out["model." + key[len("knowledge_model."):]] = value
+            out["model." + key[len("knowledge_model.") :]] = value
         elif key.startswith("knowledge_projection."):
-            out["linear." + key[len("knowledge_projection."):]] = value
+            out["linear." + key[len("knowledge_projection.") :]] = value
     hidden = config.knowledge_config.hidden_size
     generator = torch.Generator().manual_seed(7)
     # Dead weights of the original (docs/method.md §6): BERT pooler and the unused Linear(3 * hidden, hidden).
@@ -94,6 +95,7 @@ def to_original_kee_state_dict(hf: dict, config) -> dict:
 
 
 # ------------------------------------------------------------------------------------ fixtures
+
 
 def _randomised_tiny_model(config) -> StructureCLIPModel:
     """A tiny model where every tensor is distinct noise, so any swapped or transposed key changes the outputs."""
@@ -133,6 +135,7 @@ def tiny_model():
 
 
 # ------------------------------------------------------------------------------------ tests
+
 
 def test_converted_model_reproduces_weights_and_outputs(tiny_model, tmp_path):
     checkpoint_path = tmp_path / "original.pt"
@@ -190,7 +193,9 @@ def test_wrong_shape_is_named_with_both_shapes(tiny_model, tmp_path):
 
 def test_unknown_key_is_named(tiny_model, tmp_path):
     checkpoint_path = tmp_path / "original.pt"
-    _save_original_checkpoint(tiny_model, checkpoint_path, extra_clip={"visual.attnpool.k_proj.weight": torch.zeros(2)})
+    _save_original_checkpoint(
+        tiny_model, checkpoint_path, extra_clip={"visual.attnpool.k_proj.weight": torch.zeros(2)}
+    )
     with pytest.raises(ValueError, match="unexpected in the checkpoint") as error:
         convert_original_checkpoint(checkpoint_path, config=tiny_model.config)
     assert "clip.visual.attnpool.k_proj.weight" in str(error.value)
@@ -222,8 +227,10 @@ def test_data_parallel_prefix_is_stripped(tiny_model, tmp_path):
     checkpoint_path = tmp_path / "original.pt"
     _save_original_checkpoint(tiny_model, checkpoint_path)
     checkpoint = torch.load(checkpoint_path, weights_only=True)
-    checkpoint = {key: ({f"module.{name}": value for name, value in part.items()} if isinstance(part, dict) else part)
-                  for key, part in checkpoint.items()}
+    checkpoint = {
+        key: ({f"module.{name}": value for name, value in part.items()} if isinstance(part, dict) else part)
+        for key, part in checkpoint.items()
+    }
     torch.save(checkpoint, checkpoint_path)
     converted = convert_original_checkpoint(checkpoint_path, config=tiny_model.config)
     _assert_same_outputs(tiny_model, converted, random_inputs(2, seed=2))
@@ -291,13 +298,17 @@ def test_real_size_checkpoint_gives_the_paper_config():
     check_state_dict_matches(hf, converted, unrecognised)
 
 
-@pytest.mark.parametrize("part, key, shape, layout, config_given", [
-    ("clip", "visual.conv1.weight", (5, 5), "[width, 3, patch, patch]", False),
-    ("transformer", "model.embeddings.word_embeddings.weight", (7,), "[vocab, hidden]", False),
-    ("clip", "text_projection", (2, 2, 2), "[width, embed_dim]", True),
-])
-def test_a_tensor_of_the_wrong_rank_is_named_with_its_expected_layout(tiny_model, tmp_path, part, key, shape, layout,
-                                                                      config_given):
+@pytest.mark.parametrize(
+    "part, key, shape, layout, config_given",
+    [
+        ("clip", "visual.conv1.weight", (5, 5), "[width, 3, patch, patch]", False),
+        ("transformer", "model.embeddings.word_embeddings.weight", (7,), "[vocab, hidden]", False),
+        ("clip", "text_projection", (2, 2, 2), "[width, embed_dim]", True),
+    ],
+)
+def test_a_tensor_of_the_wrong_rank_is_named_with_its_expected_layout(
+    tiny_model, tmp_path, part, key, shape, layout, config_given
+):
     checkpoint_path = tmp_path / "original.pt"
     _save_original_checkpoint(tiny_model, checkpoint_path, reshape=[(part, key, shape)])
     config = tiny_model.config if config_given else None

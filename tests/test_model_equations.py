@@ -84,7 +84,9 @@ def reference_knowledge(model, head_ids, relation_ids, tail_ids, triple_mask, co
     additive_mask = (1.0 - triple_mask.float())[:, None, None, :] * mask_value
     for index in range(kc.num_hidden_layers):
         prefix = f"knowledge_model.encoder.layer.{index}."
-        hidden = reference_bert_layer(weights, prefix, hidden, additive_mask, kc.num_attention_heads, kc.layer_norm_eps)
+        hidden = reference_bert_layer(
+            weights, prefix, hidden, additive_mask, kc.num_attention_heads, kc.layer_norm_eps
+        )
     if corrected:
         real = triple_mask.float().unsqueeze(-1)
         pooled = (hidden * real).sum(1) / real.sum(1).clamp(min=1.0)
@@ -107,7 +109,11 @@ def plain_clip_from(model):
         )
     )
     clip.load_state_dict(
-        {k: v for k, v in model.state_dict().items() if not k.startswith(("knowledge_model.", "knowledge_projection."))}
+        {
+            k: v
+            for k, v in model.state_dict().items()
+            if not k.startswith(("knowledge_model.", "knowledge_projection."))
+        }
     )
     return clip.eval()
 

@@ -176,8 +176,10 @@ def test_ids_outside_the_vocabulary_are_named(model, batch, name, bad_id, vocabu
 def test_ids_outside_the_vocabulary_in_get_text_features(model, batch):
     batch["head_ids"] = batch["head_ids"].clone()
     batch["head_ids"][0, 0, 0] = 50
-    inputs = {name: batch[name] for name in ("input_ids", "attention_mask", "head_ids", "relation_ids", "tail_ids",
-                                             "triple_mask")}
+    inputs = {
+        name: batch[name]
+        for name in ("input_ids", "attention_mask", "head_ids", "relation_ids", "tail_ids", "triple_mask")
+    }
     with pytest.raises(ValueError, match="`head_ids`.*KEE vocabulary of size 50"):
         model.get_text_features(**inputs)
 
@@ -199,8 +201,9 @@ def test_a_batch_of_zero_is_refused(model, batch, empty):
         model(**inputs)
 
 
-@pytest.mark.parametrize("name", ["triple_mask", "attention_mask", "negative_attention_mask",
-                                  "negative_triple_mask", "negative_mask"])
+@pytest.mark.parametrize(
+    "name", ["triple_mask", "attention_mask", "negative_attention_mask", "negative_triple_mask", "negative_mask"]
+)
 def test_masks_must_be_zero_or_one(model, batch, name):
     batch[name] = batch[name].clone()
     batch[name].view(-1)[0] = 2

@@ -84,7 +84,7 @@ def _run_isolated_child(model_dir, inputs_path, outputs_path, tmp_path) -> dict:
     completed = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, f"isolated child failed:\n{completed.stdout}\n{completed.stderr}"
     result_lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULT ")]
-    return json.loads(result_lines[-1][len("RESULT "):])
+    return json.loads(result_lines[-1][len("RESULT ") :])
 
 
 @pytest.fixture(scope="module")

@@ -26,8 +26,11 @@ def test_woman_and_man_swap_as_whole_phrases(parse):
 
 @pytest.mark.parametrize(
     "caption, expected",
-    [("  A man riding a horse.", "  A horse riding a man."), ("<p>A man riding a horse</p>", "<p>A horse riding a man</p>"),
-     ("a man riding a horse \udc80", "a horse riding a man \udc80")],
+    [
+        ("  A man riding a horse.", "  A horse riding a man."),
+        ("<p>A man riding a horse</p>", "<p>A horse riding a man</p>"),
+        ("a man riding a horse \udc80", "a horse riding a man \udc80"),
+    ],
 )
 def test_leading_space_markup_and_surrogates_do_not_garble_the_swap(parse, caption, expected):
     assert {c.caption for c in relation_swap_candidates(parse(caption))} == {expected}
@@ -53,12 +56,17 @@ def test_captions_without_a_negative_are_reported(parse, caption):
 
 def test_no_parsed_negative_equals_its_positive(parse):
     captions = [
-        "A man riding a horse on a beach.", "Two dogs are chasing a cat.", "A red car behind a blue bus.",
-        "A woman holding an umbrella in the rain.", "A small boy and a tall man near a white fence.",
+        "A man riding a horse on a beach.",
+        "Two dogs are chasing a cat.",
+        "A red car behind a blue bus.",
+        "A woman holding an umbrella in the rain.",
+        "A small boy and a tall man near a white fence.",
     ]
     parser = SceneGraphParser()
     for seed in range(3):
-        for outcome, caption in zip(build_negatives(parser.parse_batch(captions), seed=seed).outcomes, captions, strict=False):
+        for outcome, caption in zip(
+            build_negatives(parser.parse_batch(captions), seed=seed).outcomes, captions, strict=False
+        ):
             assert outcome.negative is not None, caption
             assert outcome.negative.caption.lower() != caption.lower()
 
@@ -67,8 +75,14 @@ PARSER = None
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.text(max_size=60) | st.from_regex(r"(A|The|a) (man|woman|dog|red car) (on|near|riding) (a|an|the) "
-                                            r"(old|white)? ?(horse|elephant|table)", fullmatch=True))
+@given(
+    st.text(max_size=60)
+    | st.from_regex(
+        r"(A|The|a) (man|woman|dog|red car) (on|near|riding) (a|an|the) "
+        r"(old|white)? ?(horse|elephant|table)",
+        fullmatch=True,
+    )
+)
 def test_property_any_caption_gets_a_distinct_negative_or_a_reason(caption):
     global PARSER
     PARSER = PARSER or SceneGraphParser()

@@ -43,8 +43,14 @@ def relation_graph(caption, relations, phrases, attributes=(), attribute_words=(
 
 
 def attribute_graph(caption, attributes, words):
-    return SceneGraph(caption=caption, objects=sorted({o for o, _ in attributes}), attributes=list(attributes),
-                      relations=[], attribute_spans=[span(caption, w) for w in words], relation_spans=[])
+    return SceneGraph(
+        caption=caption,
+        objects=sorted({o for o, _ in attributes}),
+        attributes=list(attributes),
+        relations=[],
+        attribute_spans=[span(caption, w) for w in words],
+        relation_spans=[],
+    )
 
 
 MAN_HORSE = relation_graph("A man riding a horse.", [("man", "ride", "horse")], [("A man", "a horse")])
@@ -83,8 +89,11 @@ def test_head_only_fallback_refuses_ambiguous_words():
 
 def test_any_relation_can_be_swapped_and_seed_picks_it():
     caption = "A woman riding a horse next to a man."
-    graph = relation_graph(caption, [("woman", "ride", "horse"), ("woman", "next to", "man")],
-                           [("A woman", "a horse"), ("A woman", "a man")])
+    graph = relation_graph(
+        caption,
+        [("woman", "ride", "horse"), ("woman", "next to", "man")],
+        [("A woman", "a horse"), ("A woman", "a man")],
+    )
     captions = {c.caption for c in relation_swap_candidates(graph)}
     assert captions == {"A horse riding a woman next to a man.", "A man riding a horse next to a woman."}
     picked = {relation_swap_negative(graph, seed).caption for seed in range(40)}
@@ -93,8 +102,11 @@ def test_any_relation_can_be_swapped_and_seed_picks_it():
 
 def test_other_relations_follow_the_swapped_positions():
     caption = "A woman riding a horse next to a man."
-    graph = relation_graph(caption, [("woman", "ride", "horse"), ("woman", "next to", "man")],
-                           [("A woman", "a horse"), ("A woman", "a man")])
+    graph = relation_graph(
+        caption,
+        [("woman", "ride", "horse"), ("woman", "next to", "man")],
+        [("A woman", "a horse"), ("A woman", "a man")],
+    )
     by_caption = {c.caption: c.triples for c in relation_swap_candidates(graph)}
     expected = [("man", "ride", "horse"), ("man", "next to", "woman")]
     assert by_caption["A man riding a horse next to a woman."] == expected
@@ -102,8 +114,13 @@ def test_other_relations_follow_the_swapped_positions():
 
 def test_attributes_inside_a_moved_phrase_stay_with_their_object():
     caption = "a red car behind a black dog"
-    graph = relation_graph(caption, [("car", "behind", "dog")], [("a red car", "a black dog")],
-                           attributes=[("car", "red"), ("dog", "black")], attribute_words=["red", "black"])
+    graph = relation_graph(
+        caption,
+        [("car", "behind", "dog")],
+        [("a red car", "a black dog")],
+        attributes=[("car", "red"), ("dog", "black")],
+        attribute_words=["red", "black"],
+    )
     negative = relation_swap_negative(graph)
     assert negative.caption == "a black dog behind a red car"
     assert negative.triples == [("dog", "behind", "car"), ("car", "is", "red"), ("dog", "is", "black")]
@@ -111,9 +128,13 @@ def test_attributes_inside_a_moved_phrase_stay_with_their_object():
 
 def test_attribute_of_an_unmoved_namesake_stays_put():
     caption = "a man riding a horse next to a tall man"
-    graph = relation_graph(caption, [("man", "ride", "horse"), ("man", "next to", "man")],
-                           [("a man", "a horse"), ("a man", "a tall man")], attributes=[("man", "tall")],
-                           attribute_words=["tall"])
+    graph = relation_graph(
+        caption,
+        [("man", "ride", "horse"), ("man", "next to", "man")],
+        [("a man", "a horse"), ("a man", "a tall man")],
+        attributes=[("man", "tall")],
+        attribute_words=["tall"],
+    )
     negative = next(c for c in relation_swap_candidates(graph) if c.caption.startswith("a horse"))
     assert negative.caption == "a horse riding a man next to a tall man"
     assert negative.triples == [("horse", "ride", "man"), ("horse", "next to", "man"), ("man", "is", "tall")]
@@ -121,8 +142,13 @@ def test_attribute_of_an_unmoved_namesake_stays_put():
 
 def test_predicative_attribute_follows_the_position():
     caption = "the dog chasing the cat is black"
-    graph = relation_graph(caption, [("dog", "chase", "cat")], [("the dog", "the cat")],
-                           attributes=[("dog", "black")], attribute_words=["black"])
+    graph = relation_graph(
+        caption,
+        [("dog", "chase", "cat")],
+        [("the dog", "the cat")],
+        attributes=[("dog", "black")],
+        attribute_words=["black"],
+    )
     assert relation_swap_negative(graph).triples == [("cat", "chase", "dog"), ("cat", "is", "black")]
 
 
@@ -156,8 +182,14 @@ def test_attribute_swap_never_within_one_object():
 def test_attribute_swap_skips_same_named_objects():
     # Two dogs: swapping gives "a white dog and a black dog", the same meaning.
     caption = "a black dog and a white dog"
-    graph = SceneGraph(caption, ["dog", "dog"], [("dog", "black"), ("dog", "white")], [],
-                       [span(caption, "black"), span(caption, "white")], [])
+    graph = SceneGraph(
+        caption,
+        ["dog", "dog"],
+        [("dog", "black"), ("dog", "white")],
+        [],
+        [span(caption, "black"), span(caption, "white")],
+        [],
+    )
     assert attribute_swap_candidates(graph) == []
 
 
@@ -180,8 +212,11 @@ def test_build_negatives_counts_and_never_reuses_a_previous_negative():
 
 def test_negatives_depend_on_seed_and_caption_not_batch_position():
     caption = "A woman riding a horse next to a man."
-    graph = relation_graph(caption, [("woman", "ride", "horse"), ("woman", "next to", "man")],
-                           [("A woman", "a horse"), ("A woman", "a man")])
+    graph = relation_graph(
+        caption,
+        [("woman", "ride", "horse"), ("woman", "next to", "man")],
+        [("A woman", "a horse"), ("A woman", "a man")],
+    )
     alone = build_negatives([graph], seed=7).captions[0]
     shifted = build_negatives([MAN_HORSE, MAN_HORSE, graph], seed=7).captions[2]
     assert alone == shifted == build_negatives([graph], seed=7).captions[0]
@@ -190,8 +225,13 @@ def test_negatives_depend_on_seed_and_caption_not_batch_position():
 
 def test_strategies_prefer_or_restrict_kinds():
     caption = "a red car behind a black dog"
-    graph = relation_graph(caption, [("car", "behind", "dog")], [("a red car", "a black dog")],
-                           attributes=[("car", "red"), ("dog", "black")], attribute_words=["red", "black"])
+    graph = relation_graph(
+        caption,
+        [("car", "behind", "dog")],
+        [("a red car", "a black dog")],
+        attributes=[("car", "red"), ("dog", "black")],
+        attribute_words=["red", "black"],
+    )
     assert negative_for_graph(graph, strategy="relation_only").kind == RELATION_SWAP
     assert negative_for_graph(graph, strategy="attribute_first").kind == ATTRIBUTE_SWAP
     assert negative_for_graph(graph, strategy="attribute_only").negative.caption == "a black car behind a red dog"
@@ -220,7 +260,10 @@ def test_property_negative_differs_from_positive_and_is_deterministic(subject, o
     caption = f"{article} {adjective} {subject} next to the {other} {obj}"
     subject_phrase, object_phrase = f"{article} {adjective} {subject}", f"the {other} {obj}"
     graph = SceneGraph(
-        caption, [subject, obj], [(subject, adjective), (obj, other)], [(subject, "next to", obj)],
+        caption,
+        [subject, obj],
+        [(subject, adjective), (obj, other)],
+        [(subject, "next to", obj)],
         [span(caption, f" {adjective} "), span(caption, f" {other} ", 0 if adjective != other else 1)],
         [(span(caption, subject_phrase), span(caption, object_phrase))],
     )
@@ -231,7 +274,8 @@ def test_property_negative_differs_from_positive_and_is_deterministic(subject, o
     if outcome.negative is not None:
         words = outcome.negative.caption.lower().split()
         assert [w for w in words if w not in ("a", "the", "an")] != [
-            w for w in caption.split() if w not in ("a", "the", "an")]
+            w for w in caption.split() if w not in ("a", "the", "an")
+        ]
         for article, word in zip(words, words[1:], strict=False):
             if article in ("a", "an"):
                 assert article == ("an" if word in VOWEL_SOUND_WORDS else "a"), outcome.negative.caption
@@ -241,6 +285,12 @@ VOWEL_SOUND_WORDS = {"elephant", "umbrella", "old", "empty", "orange", "hour"}
 
 
 def test_misaligned_spans_fall_back_to_whole_words():
-    graph = SceneGraph("a woman and a man with a dog", ["woman", "man", "dog"], [("dog", "big")],
-                       [("man", "with", "dog")], attribute_spans=[], relation_spans=[])
+    graph = SceneGraph(
+        "a woman and a man with a dog",
+        ["woman", "man", "dog"],
+        [("dog", "big")],
+        [("man", "with", "dog")],
+        attribute_spans=[],
+        relation_spans=[],
+    )
     assert relation_swap_negative(graph).caption == "a woman and a dog with a man"

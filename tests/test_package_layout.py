@@ -24,13 +24,17 @@ def _imported_top_level_names(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("package", HUB_PACKAGES)
 def test_hub_packages_never_import_the_workflows(package):
-    offenders = [path.name for path in (REPO_ROOT / package).glob("*.py") if "structure_clip" in _imported_top_level_names(path)]
+    offenders = [
+        path.name for path in (REPO_ROOT / package).glob("*.py") if "structure_clip" in _imported_top_level_names(path)
+    ]
     assert not offenders, f"{package} ships to the Hub and must not import structure_clip: {offenders}"
 
 
 def test_model_and_processing_do_not_import_each_other():
     for package, other in (HUB_PACKAGES, HUB_PACKAGES[::-1]):
-        offenders = [path.name for path in (REPO_ROOT / package).glob("*.py") if other in _imported_top_level_names(path)]
+        offenders = [
+            path.name for path in (REPO_ROOT / package).glob("*.py") if other in _imported_top_level_names(path)
+        ]
         assert not offenders, f"{package} imports {other}: {offenders}"
 
 
@@ -47,9 +51,15 @@ def test_no_sys_path_edits_in_examples_tests_or_benchmarks():
     for folder in ("examples", "tests", "benchmarks"):
         for path in (REPO_ROOT / folder).glob("*.py"):
             tree = ast.parse(path.read_text())
-            edits = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "path"
-                     and isinstance(node.value, ast.Name) and node.value.id == "sys"
-                     and path.name != "test_model_remote_code.py"]  # its child builds a bare sys.path on purpose
+            edits = [
+                node.lineno
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute)
+                and node.attr == "path"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "sys"
+                and path.name != "test_model_remote_code.py"
+            ]  # its child builds a bare sys.path on purpose
             assert not edits, f"{folder}/{path.name}:{edits} touches sys.path"
 
 
@@ -58,7 +68,10 @@ def test_evaluate_is_the_hugging_face_library_here_and_from_examples():
     assert hasattr(evaluate, "load"), f"`import evaluate` is {evaluate.__file__}, not the HF library"
     completed = subprocess.run(
         [sys.executable, "-c", "import evaluate; print(evaluate.__file__); evaluate.load"],
-        cwd=REPO_ROOT / "examples", capture_output=True, text=True, check=True,
+        cwd=REPO_ROOT / "examples",
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "examples" not in completed.stdout, completed.stdout
 

@@ -83,7 +83,7 @@ def test_spans_point_at_the_words(parser):
     caption = "a small brown dog sleeping on the old couch"
     graph = parser.parse(caption)
     assert graph.relations == [("dog", "sleep on", "couch")]
-    (subject, obj), = graph.relation_spans
+    ((subject, obj),) = graph.relation_spans
     assert caption[slice(*subject)] == "a small brown dog"
     assert caption[slice(*obj)] == "the old couch"
     words = {caption[slice(*span)] for span in graph.attribute_spans}
@@ -94,7 +94,7 @@ def test_spans_point_at_the_words(parser):
 def test_possessor_and_possessed_spans_do_not_overlap(parser):
     caption = "the man's hat"
     graph = parser.parse(caption)
-    (subject, obj), = graph.relation_spans
+    ((subject, obj),) = graph.relation_spans
     assert caption[slice(*subject)] == "the man"
     assert caption[slice(*obj)] == "hat"
 
@@ -112,9 +112,18 @@ def test_quantifying_adjectives_are_not_attributes(parser):
 
 @pytest.mark.parametrize(
     "word, tag, lemma",
-    [("riding", "VBG", "ride"), ("swinging", "VBG", "swing"), ("staring", "VBG", "stare"),
-     ("parked", "VBN", "park"), ("cookies", "NNS", "cookie"), ("puppies", "NNS", "puppy"),
-     ("leaves", "NNS", "leaf"), ("women", "NNS", "woman"), ("is", "VBZ", "be"), ("has", "VBZ", "have")],
+    [
+        ("riding", "VBG", "ride"),
+        ("swinging", "VBG", "swing"),
+        ("staring", "VBG", "stare"),
+        ("parked", "VBN", "park"),
+        ("cookies", "NNS", "cookie"),
+        ("puppies", "NNS", "puppy"),
+        ("leaves", "NNS", "leaf"),
+        ("women", "NNS", "woman"),
+        ("is", "VBZ", "be"),
+        ("has", "VBZ", "have"),
+    ],
 )
 def test_tag_lemmatizer(parser, word, tag, lemma):
     assert parser.lemmatizer.lemma(word, tag) == lemma

@@ -15,12 +15,19 @@ needs_model = pytest.mark.skipif(
 
 
 def test_tables_map_names_to_names():
-    for table in (scene_graph_conventions.WITH_PREDICATES, scene_graph_conventions.NODE_NAMES,
-                  scene_graph_conventions.PREDICATES, scene_graph_conventions.PARTITIVE_ATTRIBUTES,
-                  scene_graph_conventions.PLACE_PHRASES):
+    for table in (
+        scene_graph_conventions.WITH_PREDICATES,
+        scene_graph_conventions.NODE_NAMES,
+        scene_graph_conventions.PREDICATES,
+        scene_graph_conventions.PARTITIVE_ATTRIBUTES,
+        scene_graph_conventions.PLACE_PHRASES,
+    ):
         assert table and all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in table.items())
-    for words in (scene_graph_conventions.NAME_MODIFIERS, scene_graph_conventions.NON_NODES,
-                  scene_graph_conventions.OF_PARTITIVES):
+    for words in (
+        scene_graph_conventions.NAME_MODIFIERS,
+        scene_graph_conventions.NON_NODES,
+        scene_graph_conventions.OF_PARTITIVES,
+    ):
         assert words and all(isinstance(word, str) and word and " " not in word for word in words)
     assert not scene_graph_conventions.NON_NODES & set(scene_graph_conventions.NODE_NAMES)
 
@@ -44,8 +51,11 @@ def test_predicates_are_rewritten(parser, monkeypatch):
 @needs_model
 @pytest.mark.parametrize(
     ("table", "expected"),
-    [({}, ("man", "with", "suit")), ({"suit": "wear"}, ("man", "wear", "suit")),
-     ({"suit": "reverse on"}, ("suit", "on", "man"))],
+    [
+        ({}, ("man", "with", "suit")),
+        ({"suit": "wear"}, ("man", "wear", "suit")),
+        ({"suit": "reverse on"}, ("suit", "on", "man")),
+    ],
 )
 def test_with_predicate_comes_from_the_table(parser, monkeypatch, table, expected):
     from processing import scene_graph_relations

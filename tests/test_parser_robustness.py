@@ -81,9 +81,11 @@ def test_wrong_types_raise_type_error(parser, bad):
 
 
 @needs_model
-@pytest.mark.parametrize("caption", ["  A man riding a horse.", "<p>A man riding a horse</p>", " \n a man riding a horse"])
+@pytest.mark.parametrize(
+    "caption", ["  A man riding a horse.", "<p>A man riding a horse</p>", " \n a man riding a horse"]
+)
 def test_phrase_spans_start_at_the_first_word(parser, caption):
-    (subject_span, _), = parser.parse(caption).relation_spans
+    ((subject_span, _),) = parser.parse(caption).relation_spans
     assert caption[slice(*subject_span)].lower() == "a man"
 
 
@@ -101,7 +103,9 @@ def test_lone_surrogate_is_ignored(parser):
 
 
 @needs_model
-@pytest.mark.parametrize("options", [dict(batch_size=0), dict(batch_size=1.5), dict(n_process=0), dict(batch_size=True)])
+@pytest.mark.parametrize(
+    "options", [dict(batch_size=0), dict(batch_size=1.5), dict(n_process=0), dict(batch_size=True)]
+)
 def test_parse_batch_rejects_bad_batch_options(parser, options):
     with pytest.raises(ValueError, match=">= 1"):
         parser.parse_batch(["a man riding a horse"], **options)
@@ -156,8 +160,37 @@ def test_arbitrary_unicode_never_crashes(parser, caption):
 
 @needs_model
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(["a", "the", "dog", "cat", "on", "is", "red", "and", "of", "next", "to", ",", "'s",
-                                 "riding", "two", "each", "other", "by", "in", "front", "top", "bunch"]), max_size=14))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "the",
+                "dog",
+                "cat",
+                "on",
+                "is",
+                "red",
+                "and",
+                "of",
+                "next",
+                "to",
+                ",",
+                "'s",
+                "riding",
+                "two",
+                "each",
+                "other",
+                "by",
+                "in",
+                "front",
+                "top",
+                "bunch",
+            ]
+        ),
+        max_size=14,
+    )
+)
 def test_arbitrary_word_salad_never_crashes(parser, words):
     caption = " ".join(words)
     assert_well_formed(parser.parse(caption), caption)

@@ -61,14 +61,33 @@ def checkpoint(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tiny_factual_t5")
     model_file = io.BytesIO()
     sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(template_corpus()), model_writer=model_file, vocab_size=120, model_type="unigram",
-        hard_vocab_limit=False, character_coverage=1.0, pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
-        num_threads=1, minloglevel=2,
+        sentence_iterator=iter(template_corpus()),
+        model_writer=model_file,
+        vocab_size=120,
+        model_type="unigram",
+        hard_vocab_limit=False,
+        character_coverage=1.0,
+        pad_id=0,
+        eos_id=1,
+        unk_id=2,
+        bos_id=-1,
+        num_threads=1,
+        minloglevel=2,
     )
     (folder / "spiece.model").write_bytes(model_file.getvalue())
     tokenizer = T5Tokenizer.from_pretrained(folder, extra_ids=0)
-    config = T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=64, num_layers=2, num_decoder_layers=2,
-                      num_heads=4, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+    config = T5Config(
+        vocab_size=len(tokenizer),
+        d_model=32,
+        d_kv=8,
+        d_ff=64,
+        num_layers=2,
+        num_decoder_layers=2,
+        num_heads=4,
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+    )
     torch.manual_seed(0)
     T5ForConditionalGeneration(config).save_pretrained(folder)
     return folder
@@ -173,7 +192,8 @@ def spans_text(graph: SceneGraph) -> dict:
 
 def test_spans_cover_noun_phrases_and_attribute_words():
     graph, _ = scene_graph_from_factual_text(
-        "A red car next to a white dog.", "( car , is , red ) , ( dog , is , white ) , ( car , next to , dog )")
+        "A red car next to a white dog.", "( car , is , red ) , ( dog , is , white ) , ( car , next to , dog )"
+    )
     assert spans_text(graph) == {"relations": [("A red car", "a white dog")], "attributes": ["red", "white"]}
     negative = build_negatives([graph], seed=0, strategy="relation_only").outcomes[0].negative
     assert negative.caption == "A white dog next to a red car."
@@ -188,7 +208,8 @@ def test_number_words_plurals_and_same_named_nodes_are_located():
 
 def test_attribute_span_is_the_occurrence_next_to_its_object():
     graph, _ = scene_graph_from_factual_text(
-        "a white cat and a white dog on a bench", "( dog , is , white ) , ( dog , on , bench ) , ( cat , is , white )")
+        "a white cat and a white dog on a bench", "( dog , is , white ) , ( dog , on , bench ) , ( cat , is , white )"
+    )
     assert graph.attribute_spans == [(18, 23), (2, 7)]
 
 
@@ -209,7 +230,8 @@ def test_unlocatable_names_leave_the_spans_to_the_negative_builder(caption, text
 def test_repeated_names_resolve_to_the_nearest_unique_partner():
     caption = "a man in an orange shirt next to a woman in a white shirt"
     graph, _ = scene_graph_from_factual_text(
-        caption, "( man , in , shirt ) , ( woman , in , shirt ) , ( shirt , is , orange ) , ( shirt , is , white )")
+        caption, "( man , in , shirt ) , ( woman , in , shirt ) , ( shirt , is , orange ) , ( shirt , is , white )"
+    )
     assert spans_text(graph)["relations"] == [("a man", "an orange shirt"), ("a woman", "a white shirt")]
     tie, _ = scene_graph_from_factual_text("a shirt on a man in a shirt", "( man , in , shirt )")
     assert spans_text(tie)["relations"] == [("a man", "a shirt")] and tie.relation_spans[0][1] == (20, 27)
@@ -220,7 +242,8 @@ def test_repeated_names_resolve_to_the_nearest_unique_partner():
 def test_longer_node_names_and_joined_words():
     graph, _ = scene_graph_from_factual_text(
         "a coffee cup with coffee inside next to a cell phone",
-        "( coffee , in , coffee cup ) , ( coffee cup , next to , cellphone )")
+        "( coffee , in , coffee cup ) , ( coffee cup , next to , cellphone )",
+    )
     assert spans_text(graph)["relations"] == [("coffee", "a coffee cup"), ("a coffee cup", "a cell phone")]
 
 
@@ -270,8 +293,11 @@ def test_order_is_restored_after_length_sorting(tiny_parser, monkeypatch):
 def test_malformed_generations_give_graphs_and_one_warning(tiny_parser, monkeypatch, caplog):
     captions = ["a man riding", "a cat", "a dog on a bench"]
     outputs = dict(zip(captions, ["( man , ride", "", "( dog , on , bench ) ) ) ( ( ("], strict=False))
-    monkeypatch.setattr(tiny_parser, "_generate",
-                        lambda prompts, counts: [outputs[p.removeprefix("Generate Scene Graph: ")] for p in prompts])
+    monkeypatch.setattr(
+        tiny_parser,
+        "_generate",
+        lambda prompts, counts: [outputs[p.removeprefix("Generate Scene Graph: ")] for p in prompts],
+    )
     with caplog.at_level(logging.WARNING, logger=scene_graph_seq2seq.__name__):
         graphs = tiny_parser.parse_batch(captions, batch_size=8)
     assert [graph.relations for graph in graphs] == [[], [], [("dog", "on", "bench")]]
@@ -284,7 +310,9 @@ def test_limits_are_reported(checkpoint, monkeypatch, caplog):
     eos = parser.tokenizer.eos_token_id
     for last_token, warned in ((eos + 5, True), (eos, False)):
         caplog.clear()
-        monkeypatch.setattr(parser.model, "generate", lambda last_token=last_token, **kwargs: torch.tensor([[0, last_token]]))
+        monkeypatch.setattr(
+            parser.model, "generate", lambda last_token=last_token, **kwargs: torch.tensor([[0, last_token]])
+        )
         with caplog.at_level(logging.WARNING, logger=scene_graph_seq2seq.__name__):
             parser.parse_batch(["a red car next to a white dog"])
         messages = " ".join(record.getMessage() for record in caplog.records)
@@ -352,8 +380,12 @@ def test_unreachable_hub_id_says_to_download_it_once(monkeypatch):
 
 
 def test_processor_saves_and_reloads_the_parser_setting(checkpoint, tmp_path):
-    processor = StructureCLIPProcessor(make_tiny_image_processor(), make_tiny_clip_tokenizer(),
-                                       make_tiny_bert_tokenizer(), scene_graph_parser=str(checkpoint))
+    processor = StructureCLIPProcessor(
+        make_tiny_image_processor(),
+        make_tiny_clip_tokenizer(),
+        make_tiny_bert_tokenizer(),
+        scene_graph_parser=str(checkpoint),
+    )
     processor.save_pretrained(tmp_path)
     saved = json.loads((tmp_path / "processor_config.json").read_text())
     assert saved["scene_graph_parser"] == str(checkpoint)
@@ -364,8 +396,12 @@ def test_processor_saves_and_reloads_the_parser_setting(checkpoint, tmp_path):
     batch = loaded(text=["a man riding a horse", "a dog"], negatives="auto")
     assert batch["head_ids"].shape[:2] == (2, loaded.max_triples)
     with pytest.raises(TypeError, match="scene_graph_parser"):
-        StructureCLIPProcessor(make_tiny_image_processor(), make_tiny_clip_tokenizer(), make_tiny_bert_tokenizer(),
-                               scene_graph_parser=None)
+        StructureCLIPProcessor(
+            make_tiny_image_processor(),
+            make_tiny_clip_tokenizer(),
+            make_tiny_bert_tokenizer(),
+            scene_graph_parser=None,
+        )
 
 
 FRESH_PROCESS = textwrap.dedent(
@@ -390,13 +426,29 @@ FRESH_PROCESS = textwrap.dedent(
 
 
 def test_fresh_process_parses_with_the_saved_seq2seq_setting(checkpoint, tmp_path):
-    processor = StructureCLIPProcessor(make_tiny_image_processor(), make_tiny_clip_tokenizer(),
-                                       make_tiny_bert_tokenizer(), scene_graph_parser=str(checkpoint))
+    processor = StructureCLIPProcessor(
+        make_tiny_image_processor(),
+        make_tiny_clip_tokenizer(),
+        make_tiny_bert_tokenizer(),
+        scene_graph_parser=str(checkpoint),
+    )
     processor.save_pretrained(tmp_path / "saved")
-    env = {"HF_HUB_OFFLINE": "1", "HF_MODULES_CACHE": str(tmp_path / "modules"), "OMP_NUM_THREADS": "1",
-           "TOKENIZERS_PARALLELISM": "false", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-I", "-c", FRESH_PROCESS, str(tmp_path / "saved")], cwd=tmp_path,
-                            env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        "HF_HUB_OFFLINE": "1",
+        "HF_MODULES_CACHE": str(tmp_path / "modules"),
+        "OMP_NUM_THREADS": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", FRESH_PROCESS, str(tmp_path / "saved")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     reply = json.loads(result.stdout.strip().splitlines()[-1])
     assert reply["module"].startswith("transformers_modules")
@@ -427,13 +479,18 @@ def test_cache_parses_with_the_seq2seq_parser(checkpoint, tmp_path, monkeypatch)
     datasets = pytest.importorskip("datasets")
     calls = []
     real = scene_graph_cache.parse_captions
-    monkeypatch.setattr(scene_graph_cache, "parse_captions",
-                        lambda captions, *settings: calls.append(settings) or real(captions, *settings))
+    monkeypatch.setattr(
+        scene_graph_cache,
+        "parse_captions",
+        lambda captions, *settings: calls.append(settings) or real(captions, *settings),
+    )
     data = datasets.Dataset.from_dict({"caption": ["a man riding a horse", "a dog", ""]})
-    out = scene_graph_cache.add_scene_graph_columns(data, scene_graph_parser=str(checkpoint), build_negatives=True,
-                                                    cache_dir=str(tmp_path / "cache"))
+    out = scene_graph_cache.add_scene_graph_columns(
+        data, scene_graph_parser=str(checkpoint), build_negatives=True, cache_dir=str(tmp_path / "cache")
+    )
     assert calls == [(None, str(checkpoint))]  # no spaCy model involved
     assert len(out) == 3 and all(isinstance(row["triples"], list) for row in out)
-    again = scene_graph_cache.add_scene_graph_columns(data, scene_graph_parser=str(checkpoint), build_negatives=True,
-                                                      cache_dir=str(tmp_path / "cache"))
+    again = scene_graph_cache.add_scene_graph_columns(
+        data, scene_graph_parser=str(checkpoint), build_negatives=True, cache_dir=str(tmp_path / "cache")
+    )
     assert len(calls) == 1 and again.to_list() == out.to_list()  # read back from the Arrow cache

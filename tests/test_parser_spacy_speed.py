@@ -52,7 +52,9 @@ def test_single_blas_thread_limits_and_restores():
     numpy.ones((2, 2)) @ numpy.ones((2, 2))  # make sure numpy's BLAS is loaded
 
     def blas_threads():
-        return [lib.num_threads for lib in threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers]
+        return [
+            lib.num_threads for lib in threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers
+        ]
 
     with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):  # conftest may have set 1 already
         assert blas_threads() and set(blas_threads()) == {2}
@@ -70,8 +72,12 @@ def test_single_blas_thread_is_a_no_op_without_threadpoolctl(monkeypatch):
 @needs_model
 def test_worker_processes_parse_exactly_like_the_main_process(parser):
     captions = [
-        "a man riding a horse next to a red barn", "two dogs are playing with a frisbee on the grass",
-        "the cat is black", "a plate of food on a wooden table", "", "a woman in a pink shirt holding an umbrella",
+        "a man riding a horse next to a red barn",
+        "two dogs are playing with a frisbee on the grass",
+        "the cat is black",
+        "a plate of food on a wooden table",
+        "",
+        "a woman in a pink shirt holding an umbrella",
     ] * 4
     in_process = [graph.to_json() for graph in parser.parse_batch(captions, batch_size=4)]
     assert any(graph["relations"] for graph in in_process)

@@ -92,8 +92,9 @@ def test_3d_arrays_channels_last_and_first():
     assert np.array_equal(np.asarray(to_rgb(rgba)), hwc)  # alpha dropped, as convert("RGB") does
 
 
-@pytest.mark.parametrize("image", [Image.new("RGB", (0, 0)), Image.new("I;16", (5, 0)), np.zeros((0, 4)),
-                                   np.zeros((3, 0, 4), np.uint8)])
+@pytest.mark.parametrize(
+    "image", [Image.new("RGB", (0, 0)), Image.new("I;16", (5, 0)), np.zeros((0, 4)), np.zeros((3, 0, 4), np.uint8)]
+)
 def test_empty_images_are_an_error(image):
     with pytest.raises(ValueError, match="at least one pixel"):
         to_rgb(image)

@@ -42,8 +42,14 @@ def test_keys_and_shapes_match_the_model_forward(processor):
     length = processor.tokenizer.model_max_length
     for key in ("input_ids", "attention_mask", "negative_input_ids", "negative_attention_mask"):
         assert batch[key].shape == (3, length)
-    for key in ("head_ids", "relation_ids", "tail_ids", "negative_head_ids", "negative_relation_ids",
-                "negative_tail_ids"):
+    for key in (
+        "head_ids",
+        "relation_ids",
+        "tail_ids",
+        "negative_head_ids",
+        "negative_relation_ids",
+        "negative_tail_ids",
+    ):
         assert batch[key].shape == (3, 6, 5) and batch[key].dtype == torch.long
     assert batch["triple_mask"].shape == batch["negative_triple_mask"].shape == (3, 6)
     assert batch["negative_mask"].tolist() == [1, 1, 0]  # "a dog" allows no negative
@@ -106,8 +112,9 @@ def test_given_triples_skip_parsing(processor, monkeypatch):
     monkeypatch.setattr(processing_module, "cached_parser", no_parsing)
     batch = processor(text=["x y", "z"], triples=[[("man", "ride", "horse")], []])
     assert batch["triple_mask"].tolist() == [[1, 0, 0, 0, 0, 0], [0] * 6]
-    given = processor(text=["x y"], triples=[[("a", "b", "c")]], negatives=["y x"],
-                      negative_triples=[[("c", "b", "a")]])
+    given = processor(
+        text=["x y"], triples=[[("a", "b", "c")]], negatives=["y x"], negative_triples=[[("c", "b", "a")]]
+    )
     assert tokens(processor, given["negative_head_ids"][0, 0])[1] == "c"
 
 
@@ -149,8 +156,11 @@ def test_given_negatives_with_none(processor):
 
 def test_a_given_negative_without_triples_gets_them_parsed(processor):
     parsed = processor(text=["a man riding a horse"], negatives=["a horse riding a man"])
-    partly_given = processor(text=["a man riding a horse", "a dog"], negatives=["a horse riding a man", "a cat"],
-                             negative_triples=[None, [("cat", "is", "small")]])
+    partly_given = processor(
+        text=["a man riding a horse", "a dog"],
+        negatives=["a horse riding a man", "a cat"],
+        negative_triples=[None, [("cat", "is", "small")]],
+    )
     for key in ("negative_head_ids", "negative_relation_ids", "negative_tail_ids", "negative_triple_mask"):
         assert torch.equal(partly_given[key][0], parsed[key][0])
     assert partly_given["negative_triple_mask"][1].sum() == 1
@@ -159,8 +169,10 @@ def test_a_given_negative_without_triples_gets_them_parsed(processor):
 def test_a_negative_cut_away_by_truncation_is_masked_not_trained_on(processor, caplog):
     # The tiny CLIP tokenizer keeps 16 tokens and max_triples is 1: "big" <-> "tall" at the end of
     # this caption falls past both cuts, so the negative's inputs equal the positive's exactly.
-    caption = ("a young woman in a red shirt standing on the grass of a big field next to a tall tree "
-               "with a dog chasing a cat")
+    caption = (
+        "a young woman in a red shirt standing on the grass of a big field next to a tall tree "
+        "with a dog chasing a cat"
+    )
     few_slots = make_tiny_processor(max_triples=1)
     negative = few_slots.build_negatives([caption]).captions[0]
     assert negative is not None and negative != caption
@@ -265,8 +277,12 @@ def test_outputs_feed_the_tiny_model(processor):
     sizes, ids, bert = tiny_vocab_sizes(), CLIP_SPECIAL_IDS, processor.triple_tokenizer
     config = tiny_structure_clip_config(
         text_config=dict(vocab_size=sizes["text"], **ids),
-        knowledge_config=dict(vocab_size=sizes["knowledge"], pad_token_id=bert.pad_token_id,
-                              cls_token_id=bert.cls_token_id, sep_token_id=bert.sep_token_id),
+        knowledge_config=dict(
+            vocab_size=sizes["knowledge"],
+            pad_token_id=bert.pad_token_id,
+            cls_token_id=bert.cls_token_id,
+            sep_token_id=bert.sep_token_id,
+        ),
     )
     torch.manual_seed(0)
     model = StructureCLIPModel(config).eval()

@@ -57,11 +57,21 @@ def test_fresh_process_loads_remote_code_without_the_package(tmp_path):
     shutil.copytree(saved, hub_copy)
     expected = processor(text=CAPTIONS, negatives="auto", seed=3)
 
-    env = {"HF_HUB_OFFLINE": "1", "HF_MODULES_CACHE": str(tmp_path / "modules"), "OMP_NUM_THREADS": "1",
-           "TOKENIZERS_PARALLELISM": "false", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env = {
+        "HF_HUB_OFFLINE": "1",
+        "HF_MODULES_CACHE": str(tmp_path / "modules"),
+        "OMP_NUM_THREADS": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
     result = subprocess.run(
         [sys.executable, "-I", "-c", CHILD, str(hub_copy), json.dumps(CAPTIONS)],
-        cwd=tmp_path / "elsewhere", env=env, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path / "elsewhere",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     reply = json.loads(result.stdout.strip().splitlines()[-1])
@@ -72,8 +82,10 @@ def test_fresh_process_loads_remote_code_without_the_package(tmp_path):
 
 
 def test_importing_the_package_loads_neither_spacy_nor_the_model_package():
-    code = ("import sys, processing; "
-            "assert 'spacy' not in sys.modules, 'spacy imported eagerly'; "
-            "assert 'modeling_structure_clip' not in sys.modules, 'processing imports the model package'")
+    code = (
+        "import sys, processing; "
+        "assert 'spacy' not in sys.modules, 'spacy imported eagerly'; "
+        "assert 'modeling_structure_clip' not in sys.modules, 'processing imports the model package'"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -57,9 +57,13 @@ def test_columns_counts_and_given_values_are_kept(tmp_path):
     given_triples = [None, None, [["dog", "is", "brown"]], None]
     given_negatives = [None, None, None, "A car next to a woman."]
     out = add_scene_graph_columns(
-        dataset(triples=given_triples, negative_caption=given_negatives,
-                negative_triples=[None, None, None, [["car", "next to", "woman"]]]),
-        build_negatives=True, cache_dir=str(tmp_path),
+        dataset(
+            triples=given_triples,
+            negative_caption=given_negatives,
+            negative_triples=[None, None, None, [["car", "next to", "woman"]]],
+        ),
+        build_negatives=True,
+        cache_dir=str(tmp_path),
     )
     rows = out.to_list()
     assert rows[0]["triples"] == [["man", "ride", "horse"]]
@@ -82,9 +86,17 @@ def test_bad_arguments():
 
 
 def test_an_empty_dataset_still_gets_the_columns():
-    empty = datasets.Dataset.from_dict({"caption": []}, features=datasets.Features({"caption": datasets.Value("string")}))
+    empty = datasets.Dataset.from_dict(
+        {"caption": []}, features=datasets.Features({"caption": datasets.Value("string")})
+    )
     result = add_scene_graph_columns(empty, build_negatives=True)
     assert len(result) == 0
-    assert set(result.column_names) == {"caption", "triples", "negative_caption", "negative_triples",
-                                        "negative_kind", "negative_reason"}
+    assert set(result.column_names) == {
+        "caption",
+        "triples",
+        "negative_caption",
+        "negative_triples",
+        "negative_kind",
+        "negative_reason",
+    }
     assert negative_counts(result) == {}

@@ -19,8 +19,15 @@ VARIANTS = {  # test data: a variant at 100% everywhere is the case a legend ins
 
 def _history(offset):
     train = [{"type": "train", "step": s, "loss": 4 - s / 100 + offset, "stage": "train"} for s in range(0, 300, 10)]
-    evals = [{"type": "eval", "step": s, "validation_relation_swap_acc": 0.5 + s / 700,
-              "validation_attribute_swap_acc": 0.5 + s / 800} for s in (0, 150, 300)]
+    evals = [
+        {
+            "type": "eval",
+            "step": s,
+            "validation_relation_swap_acc": 0.5 + s / 700,
+            "validation_attribute_swap_acc": 0.5 + s / 800,
+        }
+        for s in (0, 150, 300)
+    ]
     return train + evals
 
 

@@ -27,16 +27,19 @@ LABELS = ["a small red circle left of a large blue square", "a large blue square
 def odd_sized_images() -> dict[str, Image.Image]:
     """A landscape photo-sized image and a thin tall strip, both with content (not a flat colour)."""
     rng = np.random.default_rng(0)
-    return {size: Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
-            for size, (width, height) in {"640x480": (640, 480), "20x300": (20, 300)}.items()}
+    return {
+        size: Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
+        for size, (width, height) in {"640x480": (640, 480), "20x300": (20, 300)}.items()
+    }
 
 
 @pytest.fixture(scope="module")
 def demo_model_folder(tmp_path_factory):
     """An untrained tiny synthetic-world model saved with its processor and the custom pipeline."""
     processor = build_synthetic_processor()
-    config = tiny_synthetic_model_config(processor.tokenizer, processor.triple_tokenizer, width=32,
-                                         num_hidden_layers=1, knowledge_layers=1)
+    config = tiny_synthetic_model_config(
+        processor.tokenizer, processor.triple_tokenizer, width=32, num_hidden_layers=1, knowledge_layers=1
+    )
     torch.manual_seed(0)
     model = StructureCLIPModel(config).eval()
     folder = tmp_path_factory.mktemp("demo_model")

@@ -103,7 +103,11 @@ def test_attribute_swap_exchanges_between_two_objects():
 
 def test_test_splits_use_the_named_swap(small_dataset):
     for record in small_dataset["test_relation_swap"]:
-        assert record["negative_triples"][0] == [record["triples"][0][2], record["triples"][0][1], record["triples"][0][0]]
+        assert record["negative_triples"][0] == [
+            record["triples"][0][2],
+            record["triples"][0][1],
+            record["triples"][0][0],
+        ]
     for record in small_dataset["test_attribute_swap"]:
         assert record["negative_triples"][0] == record["triples"][0]
         assert record["negative_triples"] != record["triples"]
@@ -119,7 +123,10 @@ def test_render_places_colour_in_the_object_cell():
     scene = sample_scene(np.random.default_rng(5), grid_size=3)
     pixels = np.asarray(render_scene(scene, grid_size=3, cell_px=16)).astype(int)
     for scene_object in (scene.subject, scene.object):
-        cell = pixels[scene_object.row * 16 : (scene_object.row + 1) * 16, scene_object.column * 16 : (scene_object.column + 1) * 16]
+        cell = pixels[
+            scene_object.row * 16 : (scene_object.row + 1) * 16,
+            scene_object.column * 16 : (scene_object.column + 1) * 16,
+        ]
         colour = np.array(COLOURS[scene_object.colour])
         assert (np.abs(cell - colour).sum(-1) == 0).sum() > 10
     assert pixels.sum() > 0
@@ -168,7 +175,9 @@ def test_processor_and_tiny_model_fit_the_world():
     )
     assert batch["pixel_values"].shape == (2, 3, 48, 48)
     assert batch["triple_mask"].sum(-1).tolist() == [5, 5]
-    config = tiny_synthetic_model_config(processor.tokenizer, processor.triple_tokenizer, width=32, num_hidden_layers=1)
+    config = tiny_synthetic_model_config(
+        processor.tokenizer, processor.triple_tokenizer, width=32, num_hidden_layers=1
+    )
     assert config.text_config.eos_token_id == processor.tokenizer.eos_token_id != 2
     torch.manual_seed(0)
     model = StructureCLIPModel(config).eval()
@@ -185,7 +194,9 @@ def test_text_embedding_sees_the_last_word():
     from structure_clip.synthetic.world import tiny_synthetic_model_config
 
     clip_tokenizer, bert_tokenizer = build_synthetic_tokenizers()
-    config = tiny_synthetic_model_config(clip_tokenizer, bert_tokenizer, width=32, num_hidden_layers=1, knowledge_weight=0.0)
+    config = tiny_synthetic_model_config(
+        clip_tokenizer, bert_tokenizer, width=32, num_hidden_layers=1, knowledge_weight=0.0
+    )
     torch.manual_seed(0)
     model = StructureCLIPModel(config).eval()
     captions = ["a small red circle left of a large blue square", "a small red circle left of a large blue diamond"]

@@ -37,7 +37,8 @@ def test_second_build_reads_the_cache_and_equals_the_first(tmp_path, count_rende
         if ONLY_TESTS[split]:
             assert second[split]["caption"] == first[split]["caption"] == uncached[split]["caption"]
             assert [image.tobytes() for image in second[split]["image"]] == [
-                image.tobytes() for image in uncached[split]["image"]]
+                image.tobytes() for image in uncached[split]["image"]
+            ]
 
 
 def test_changed_settings_build_afresh(tmp_path, count_renders):
@@ -49,9 +50,15 @@ def test_changed_settings_build_afresh(tmp_path, count_renders):
 
 
 def _tiny_demo_args(cache_dir=None):
-    return AblationArguments(num_train_examples=8, num_validation_examples=4, num_test_examples=6,
-                             num_retrieval_examples=5, curriculum_steps=0, disable_tqdm=True,
-                             world_cache_dir=cache_dir)
+    return AblationArguments(
+        num_train_examples=8,
+        num_validation_examples=4,
+        num_test_examples=6,
+        num_retrieval_examples=5,
+        curriculum_steps=0,
+        disable_tqdm=True,
+        world_cache_dir=cache_dir,
+    )
 
 
 def test_demo_reuses_encoded_splits_and_evaluation_reuses_its_world(tmp_path, monkeypatch, count_renders):

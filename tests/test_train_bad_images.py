@@ -43,17 +43,34 @@ def test_the_collator_names_the_unreadable_file_and_its_caption(folder, name, ca
 
 
 def _train(folder, output_dir, *flags):
-    train_cli.train_main([
-        "--model", str(folder / "model"), "--train_file", str(folder / "train.json"), "--image_root",
-        str(folder / "images"), "--negatives", "given",
-        "--output_dir", str(output_dir), "--max_train_steps", "2", "--per_device_train_batch_size", "2",
-        "--disable_tqdm", "true", *flags,
-    ])
+    train_cli.train_main(
+        [
+            "--model",
+            str(folder / "model"),
+            "--train_file",
+            str(folder / "train.json"),
+            "--image_root",
+            str(folder / "images"),
+            "--negatives",
+            "given",
+            "--output_dir",
+            str(output_dir),
+            "--max_train_steps",
+            "2",
+            "--per_device_train_batch_size",
+            "2",
+            "--disable_tqdm",
+            "true",
+            *flags,
+        ]
+    )
 
 
 def _bad_rows(output_dir):
-    return [(record["row"], record["image"].rsplit("/", 1)[-1]) for record in
-            json.loads((output_dir / "bad_images.json").read_text())]
+    return [
+        (record["row"], record["image"].rsplit("/", 1)[-1])
+        for record in json.loads((output_dir / "bad_images.json").read_text())
+    ]
 
 
 def test_verify_images_lists_every_bad_file_before_training(folder, tmp_path):
@@ -68,6 +85,7 @@ def test_skip_bad_images_drops_their_records_and_trains(folder, tmp_path, caplog
         _train(folder, tmp_path, "--skip_bad_images", "true")
     assert "dropping 2 records" in caplog.text
     assert _bad_rows(tmp_path) == [(6, "truncated.jpg"), (7, "not_an_image.png")]
-    steps = [json.loads(line)["step"] for line in open(tmp_path / "results.jsonl")
-             if json.loads(line)["type"] == "train"]
+    steps = [
+        json.loads(line)["step"] for line in open(tmp_path / "results.jsonl") if json.loads(line)["type"] == "train"
+    ]
     assert steps == [1, 2] and (tmp_path / "model.safetensors").is_file()

@@ -38,8 +38,13 @@ def killed_runs(image_paths, tmp_path_factory):
     root = tmp_path_factory.mktemp("killed")
     # Same thread count as this process, so that the killed runs' steps 1-2 match the in-process reference bit
     # for bit (the split of a reduction across threads can change float results).
-    environment = dict(os.environ, OMP_NUM_THREADS=str(torch.get_num_threads()), TOKENIZERS_PARALLELISM="false",
-                       HF_HUB_OFFLINE="1", PYTHONPATH=str(REPO_ROOT))
+    environment = dict(
+        os.environ,
+        OMP_NUM_THREADS=str(torch.get_num_threads()),
+        TOKENIZERS_PARALLELISM="false",
+        HF_HUB_OFFLINE="1",
+        PYTHONPATH=str(REPO_ROOT),
+    )
     command = [sys.executable, "-m", "tests.train_kill_launcher", str(root), *KILL_POINTS, "--", *image_paths]
     completed = subprocess.run(command, cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
@@ -74,8 +79,11 @@ def test_sigkill_during_a_checkpoint_save_resumes_exactly_from_the_last_intact_o
         resumed, result = kill_test_run(image_paths, output_dir, model_seed=1, resume_from_checkpoint="latest")
     assert ".step_3.tmp" in caplog.text
     assert result.global_step == 5
-    different = [name for name, value in uninterrupted.state_dict().items()
-                 if not torch.equal(value, resumed.state_dict()[name])]
+    different = [
+        name
+        for name, value in uninterrupted.state_dict().items()
+        if not torch.equal(value, resumed.state_dict()[name])
+    ]
     assert not different, f"weights differ from the uninterrupted run: {different[:5]}"
     # results.jsonl lists each step once: the killed run's step-3 record was replaced by the resumed run's.
     assert _train_steps(output_dir) == [1, 2, 3, 4, 5]
@@ -100,10 +108,10 @@ def test_results_log_drops_later_and_torn_records_on_resume(image_paths, tmp_pat
     with open(tmp_path / "results.jsonl", "a") as handle:
         handle.write('{"type": "train", "step": 4, "lo')  # a record cut short by a kill
     # Resuming from step 2 drops steps 3 and the torn line; the resumed run writes step 3 once more.
-    kill_test_run(image_paths, tmp_path, max_train_steps=3,
-                  resume_from_checkpoint=str(tmp_path / "checkpoints" / "step_2"))
+    kill_test_run(
+        image_paths, tmp_path, max_train_steps=3, resume_from_checkpoint=str(tmp_path / "checkpoints" / "step_2")
+    )
     assert _train_steps(tmp_path) == [1, 2, 3]
-
 
 
 def test_trainer_checkpoints_are_marked_complete_and_latest_skips_unmarked_ones(tmp_path, caplog):
@@ -111,10 +119,27 @@ def test_trainer_checkpoints_are_marked_complete_and_latest_skips_unmarked_ones(
     from tests.train_tiny_setup import write_original_json, write_tiny_model_folder
 
     names = write_tiny_images(tmp_path / "images", count=4)
-    common = ["--model", write_tiny_model_folder(tmp_path / "model"), "--train_file",
-              write_original_json(tmp_path / "train.json", names), "--image_root", str(tmp_path / "images"),
-              "--negatives", "given", "--output_dir", str(tmp_path / "out"), "--use_cpu", "--report_to", "none",
-              "--per_device_train_batch_size", "2", "--save_steps", "1", "--disable_tqdm", "true"]
+    common = [
+        "--model",
+        write_tiny_model_folder(tmp_path / "model"),
+        "--train_file",
+        write_original_json(tmp_path / "train.json", names),
+        "--image_root",
+        str(tmp_path / "images"),
+        "--negatives",
+        "given",
+        "--output_dir",
+        str(tmp_path / "out"),
+        "--use_cpu",
+        "--report_to",
+        "none",
+        "--per_device_train_batch_size",
+        "2",
+        "--save_steps",
+        "1",
+        "--disable_tqdm",
+        "true",
+    ]
     finetune_with_trainer.main([*common, "--max_steps", "2"])
     assert all((tmp_path / "out" / f"checkpoint-{step}" / COMPLETE_MARKER).is_file() for step in (1, 2))
     (tmp_path / "out" / "checkpoint-2" / COMPLETE_MARKER).unlink()  # as a save cut short by a kill

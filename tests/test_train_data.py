@@ -53,14 +53,21 @@ def test_coco_record_list_annotation_file_and_karpathy(images, tmp_path):
     assert records["caption"] == [CAPTIONS[i][0] for i in range(4)]
     assert records["triples"] == [None] * 4 and records["negative_caption"] == [None] * 4
     annotations = training_data.read_caption_file(
-        write_coco_annotation_json(tmp_path / "captions_train2017.json", names), folder / "images")
+        write_coco_annotation_json(tmp_path / "captions_train2017.json", names), folder / "images"
+    )
     assert len(annotations) == 8  # two captions per image, one row each
     assert annotations["image"][:2] == [str(folder / "images" / names[0])] * 2
-    karpathy = {"images": [
-        {"filepath": "images", "filename": names[0], "split": "train",
-         "sentences": [{"raw": "a dog"}, {"raw": "a cat"}]},
-        {"filepath": "images", "filename": names[1], "split": "test", "sentences": [{"raw": "a bird"}]},
-    ]}
+    karpathy = {
+        "images": [
+            {
+                "filepath": "images",
+                "filename": names[0],
+                "split": "train",
+                "sentences": [{"raw": "a dog"}, {"raw": "a cat"}],
+            },
+            {"filepath": "images", "filename": names[1], "split": "test", "sentences": [{"raw": "a bird"}]},
+        ]
+    }
     (tmp_path / "dataset_coco.json").write_text(json.dumps(karpathy))
     rows = training_data.read_caption_file(tmp_path / "dataset_coco.json", image_root=folder)
     assert rows["caption"] == ["a dog", "a cat"]  # the test split is never read for training
@@ -100,8 +107,13 @@ def test_hf_dataset_with_image_feature_and_caption_lists(images, tmp_path):
         "sentences": [["a red dog", "a dog on grass"], ["a blue car"]],
         "other": [1, 2],
     }
-    features = datasets.Features({"img": datasets.Image(), "sentences": datasets.Sequence(datasets.Value("string")),
-                                  "other": datasets.Value("int64")})
+    features = datasets.Features(
+        {
+            "img": datasets.Image(),
+            "sentences": datasets.Sequence(datasets.Value("string")),
+            "other": datasets.Value("int64"),
+        }
+    )
     datasets.DatasetDict({"train": datasets.Dataset.from_dict(table, features=features)}).save_to_disk(tmp_path / "hf")
     dataset = training_data.read_hf_dataset(str(tmp_path / "hf"), image_column="img", caption_column="sentences")
     _assert_schema(dataset)
@@ -113,11 +125,13 @@ def test_hf_dataset_with_image_feature_and_caption_lists(images, tmp_path):
 
 def test_load_training_dataset_dispatches_on_content(images, tmp_path):
     folder, names = images
-    original = training_data.load_training_dataset(write_original_json(tmp_path / "o.json", names),
-                                                   image_root=str(folder / "images"))
+    original = training_data.load_training_dataset(
+        write_original_json(tmp_path / "o.json", names), image_root=str(folder / "images")
+    )
     assert original["negative_caption"][0] == CAPTIONS[0][2]
-    coco = training_data.load_training_dataset(write_coco_records_json(tmp_path / "c.json", names),
-                                               image_root=str(folder / "images"))
+    coco = training_data.load_training_dataset(
+        write_coco_records_json(tmp_path / "c.json", names), image_root=str(folder / "images")
+    )
     assert coco["negative_caption"][0] is None
 
 
@@ -128,14 +142,17 @@ def test_scene_graphs_and_negatives_are_parsed_once_and_cached(images, tmp_path)
     assert all(triples for triples in parsed["triples"])  # every fixture caption has a relation
     assert ["dog", "next to", "car"] in [list(t) for t in parsed["triples"][0]]
     negatives = parsed["negative_caption"]
-    assert all(negative and negative != caption for negative, caption in zip(negatives, parsed["caption"], strict=False))
+    assert all(
+        negative and negative != caption for negative, caption in zip(negatives, parsed["caption"], strict=False)
+    )
     cache_files = list((tmp_path / "cache").glob("*.arrow"))
     assert len(cache_files) == 1
     again = training_data.add_scene_graphs(dataset, negatives="auto", seed=0, cache_dir=str(tmp_path / "cache"))
     assert again["negative_caption"] == negatives and list((tmp_path / "cache").glob("*.arrow")) == cache_files
     # Rows that already carry triples and negatives (the original JSON) are left alone: no parsing at all.
-    original = training_data.read_original_structure_clip_json(write_original_json(tmp_path / "o.json", names),
-                                                               folder / "images")
+    original = training_data.read_original_structure_clip_json(
+        write_original_json(tmp_path / "o.json", names), folder / "images"
+    )
     assert training_data.add_scene_graphs(original, negatives="auto") is original
 
 
@@ -158,8 +175,9 @@ def test_collator_builds_model_inputs_with_return_loss(images):
 def test_hf_dataset_with_relative_image_paths(images, tmp_path):
     folder, names = images
     datasets.Dataset.from_dict({"file_name": names[:2], "text": ["a dog", "a cat"]}).save_to_disk(tmp_path / "paths")
-    dataset = training_data.load_training_dataset(dataset_name=str(tmp_path / "paths"),
-                                                  image_root=str(folder / "images"))
+    dataset = training_data.load_training_dataset(
+        dataset_name=str(tmp_path / "paths"), image_root=str(folder / "images")
+    )
     assert dataset["image"] == [str(folder / "images" / name) for name in names[:2]]
     assert training_data.load_image(dataset[0]["image"]).size == (30, 30)
 
@@ -207,7 +225,9 @@ def test_a_malformed_gold_triple_is_reported_with_its_record(images, tmp_path):
 def test_null_and_blank_captions_are_dropped_with_a_warning(images, tmp_path, caplog):
     folder, names = images
     captions = [None, "a red dog", "   ", ""]
-    path = _write_json(tmp_path / "r.json", [{"image": n, "caption": c} for n, c in zip(names, captions, strict=False)])
+    path = _write_json(
+        tmp_path / "r.json", [{"image": n, "caption": c} for n, c in zip(names, captions, strict=False)]
+    )
     with caplog.at_level("WARNING", logger="training_data"):
         dataset = training_data.read_caption_file(path, folder / "images")
     assert dataset["caption"] == ["a red dog"]
@@ -219,8 +239,9 @@ def test_null_and_blank_captions_are_dropped_with_a_warning(images, tmp_path, ca
         training_data.read_caption_file(tmp_path / "blank.json", folder / "images")
     original = json.loads(open(write_original_json(tmp_path / "o.json", names)).read())
     original[1]["true_caption"] = None
-    dataset = training_data.read_original_structure_clip_json(_write_json(tmp_path / "o.json", original),
-                                                              folder / "images")
+    dataset = training_data.read_original_structure_clip_json(
+        _write_json(tmp_path / "o.json", original), folder / "images"
+    )
     assert len(dataset) == 3
 
 
@@ -234,14 +255,24 @@ def test_files_with_no_usable_rows_fail_at_the_reader(images, tmp_path):
         training_data.read_caption_file(_write_json(tmp_path / "a.json", coco), folder / "images")
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"images": [{"id": 1, "file_name": "image_0.png"}], "annotations": [{"image_id": 1}]},
-     "annotation 0 of .* no 'caption' key"),
-    ({"images": [{"id": 1}], "annotations": [{"image_id": 1, "caption": "a dog"}]}, "image 0 of .* no 'file_name'"),
-    ({"images": [{"filename": "image_0.png", "split": "train", "sentences": [{"tokens": []}]}]},
-     "sentence 0 of image 0 of .* no 'raw' key"),
-    ([{"image": None, "caption": "a dog"}], "record 0 of .* has no image path"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {"images": [{"id": 1, "file_name": "image_0.png"}], "annotations": [{"image_id": 1}]},
+            "annotation 0 of .* no 'caption' key",
+        ),
+        (
+            {"images": [{"id": 1}], "annotations": [{"image_id": 1, "caption": "a dog"}]},
+            "image 0 of .* no 'file_name'",
+        ),
+        (
+            {"images": [{"filename": "image_0.png", "split": "train", "sentences": [{"tokens": []}]}]},
+            "sentence 0 of image 0 of .* no 'raw' key",
+        ),
+        ([{"image": None, "caption": "a dog"}], "record 0 of .* has no image path"),
+    ],
+)
 def test_missing_keys_name_the_file_record_and_key(images, tmp_path, data, message):
     folder, _ = images
     with pytest.raises(ValueError, match=message):
@@ -257,15 +288,24 @@ def test_json_lines_in_a_json_file_says_to_rename_it(images, tmp_path):
     assert len(training_data.read_caption_file(tmp_path / "r.jsonl", folder / "images")) == len(names)
 
 
-@pytest.mark.parametrize("data, message", [
-    ([{"image": "image_0.png", "caption": 17}], r"record 0 of .*records.json has a caption of type int \(17\)"),
-    ([{"image": "image_0.png", "caption": "ok"}, {"image": "image_1.png", "caption": ["fine", 3.5]}],
-     r"record 1 of .*records.json has a caption of type float \(3.5\) in its caption list"),
-    ({"images": [{"id": 1, "file_name": "image_0.png"}], "annotations": [{"image_id": 1, "caption": 42}]},
-     r"annotation 0 of .*records.json has a caption of type int"),
-    ([{"image_path": "image_0.png", "true_caption": "a dog", "false_caption": 5}],
-     r"record 0 of .*records.json has a 'false_caption' of type int \(5\)"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ([{"image": "image_0.png", "caption": 17}], r"record 0 of .*records.json has a caption of type int \(17\)"),
+        (
+            [{"image": "image_0.png", "caption": "ok"}, {"image": "image_1.png", "caption": ["fine", 3.5]}],
+            r"record 1 of .*records.json has a caption of type float \(3.5\) in its caption list",
+        ),
+        (
+            {"images": [{"id": 1, "file_name": "image_0.png"}], "annotations": [{"image_id": 1, "caption": 42}]},
+            r"annotation 0 of .*records.json has a caption of type int",
+        ),
+        (
+            [{"image_path": "image_0.png", "true_caption": "a dog", "false_caption": 5}],
+            r"record 0 of .*records.json has a 'false_caption' of type int \(5\)",
+        ),
+    ],
+)
 def test_a_caption_that_is_not_text_is_reported_with_its_record(images, tmp_path, data, message):
     path = _write_json(tmp_path / "records.json", data)
     with pytest.raises(ValueError, match=message):

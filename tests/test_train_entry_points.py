@@ -58,18 +58,56 @@ def _environment():
 
 
 def _common_args(files, output_dir, batch_size):
-    return ["--model", files["model"], "--train_file", files["original"], "--image_root", files["images"],
-            "--negatives", "given", "--output_dir", str(output_dir), "--max_train_steps", "2",
-            "--per_device_train_batch_size", str(batch_size), "--learning_rate", "1e-3", "--seed", "5",
-            "--disable_tqdm", "true"]
+    return [
+        "--model",
+        files["model"],
+        "--train_file",
+        files["original"],
+        "--image_root",
+        files["images"],
+        "--negatives",
+        "given",
+        "--output_dir",
+        str(output_dir),
+        "--max_train_steps",
+        "2",
+        "--per_device_train_batch_size",
+        str(batch_size),
+        "--learning_rate",
+        "1e-3",
+        "--seed",
+        "5",
+        "--disable_tqdm",
+        "true",
+    ]
 
 
 def test_train_script_on_coco_captions_with_parsed_negatives(files, tmp_path):
     """The real entry point, in a fresh process: parse captions, build negatives, train, save, reload."""
-    command = [sys.executable, str(EXAMPLES_DIR / "train.py"), "--model", files["model"], "--train_file",
-               files["coco"], "--image_root", files["images"], "--output_dir", str(tmp_path / "out"),
-               "--max_train_steps", "2", "--per_device_train_batch_size", "4", "--validation_split_percentage", "25",
-               "--data_cache_dir", str(tmp_path / "cache"), "--eval_steps", "1", "--disable_tqdm", "true"]
+    command = [
+        sys.executable,
+        str(EXAMPLES_DIR / "train.py"),
+        "--model",
+        files["model"],
+        "--train_file",
+        files["coco"],
+        "--image_root",
+        files["images"],
+        "--output_dir",
+        str(tmp_path / "out"),
+        "--max_train_steps",
+        "2",
+        "--per_device_train_batch_size",
+        "4",
+        "--validation_split_percentage",
+        "25",
+        "--data_cache_dir",
+        str(tmp_path / "cache"),
+        "--eval_steps",
+        "1",
+        "--disable_tqdm",
+        "true",
+    ]
     completed = subprocess.run(command, env=_environment(), capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
     records = _records(tmp_path / "out")
@@ -86,8 +124,15 @@ def test_train_script_on_coco_captions_with_parsed_negatives(files, tmp_path):
 @pytest.mark.slow
 def test_two_process_data_parallel_gathers_negatives_across_ranks(files, tmp_path):
     """Real DDP on CPU (gloo): 2 ranks x batch 2 with gathered embeddings = 1 process x batch 4."""
-    command = ["torchrun", "--nproc_per_node", "2", "--master_port", str(_free_port()), str(EXAMPLES_DIR / "train.py"),
-               *_common_args(files, tmp_path / "ddp", batch_size=2)]
+    command = [
+        "torchrun",
+        "--nproc_per_node",
+        "2",
+        "--master_port",
+        str(_free_port()),
+        str(EXAMPLES_DIR / "train.py"),
+        *_common_args(files, tmp_path / "ddp", batch_size=2),
+    ]
     env = _environment()
     env["ACCELERATE_USE_CPU"] = "1"
     completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
@@ -119,14 +164,44 @@ def test_two_process_data_parallel_gathers_negatives_across_ranks(files, tmp_pat
 
 def test_finetune_with_trainer_few_steps(files, tmp_path):
     output_dir = tmp_path / "trainer"
-    finetune_with_trainer.main([
-        "--model", files["model"], "--train_file", files["original"], "--validation_file", files["original"],
-        "--image_root", files["images"], "--negatives", "given", "--output_dir", str(output_dir),
-        "--max_steps", "3", "--per_device_train_batch_size", "4", "--learning_rate", "1e-3", "--use_cpu",
-        "--report_to", "none", "--eval_strategy", "steps", "--eval_steps", "2", "--save_steps", "2",
-        "--logging_steps", "1", "--disable_tqdm", "true", "--load_best_model_at_end",
-        "--metric_for_best_model", "eval_loss",
-    ])
+    finetune_with_trainer.main(
+        [
+            "--model",
+            files["model"],
+            "--train_file",
+            files["original"],
+            "--validation_file",
+            files["original"],
+            "--image_root",
+            files["images"],
+            "--negatives",
+            "given",
+            "--output_dir",
+            str(output_dir),
+            "--max_steps",
+            "3",
+            "--per_device_train_batch_size",
+            "4",
+            "--learning_rate",
+            "1e-3",
+            "--use_cpu",
+            "--report_to",
+            "none",
+            "--eval_strategy",
+            "steps",
+            "--eval_steps",
+            "2",
+            "--save_steps",
+            "2",
+            "--logging_steps",
+            "1",
+            "--disable_tqdm",
+            "true",
+            "--load_best_model_at_end",
+            "--metric_for_best_model",
+            "eval_loss",
+        ]
+    )
     state = json.loads((output_dir / "trainer_state.json").read_text())
     assert state["global_step"] == 3
     losses = [entry["loss"] for entry in state["log_history"] if "loss" in entry]
@@ -151,12 +226,33 @@ def test_trainer_passes_its_optimizer_step_to_the_loss(files, tmp_path, monkeypa
 
     monkeypatch.setattr(losses_structure_clip, "structure_clip_losses", recording)
     model_dir = write_tiny_model_folder(tmp_path / "model", hinge_warmup_steps=1, loss_recipe="original")
-    finetune_with_trainer.main([
-        "--model", model_dir, "--train_file", files["original"], "--image_root", files["images"],
-        "--negatives", "given", "--output_dir", str(tmp_path / "out"), "--use_cpu", "--max_steps", "2",
-        "--per_device_train_batch_size", "2", "--gradient_accumulation_steps", "4", "--report_to", "none",
-        "--disable_tqdm", "true", "--save_strategy", "no",
-    ])
+    finetune_with_trainer.main(
+        [
+            "--model",
+            model_dir,
+            "--train_file",
+            files["original"],
+            "--image_root",
+            files["images"],
+            "--negatives",
+            "given",
+            "--output_dir",
+            str(tmp_path / "out"),
+            "--use_cpu",
+            "--max_steps",
+            "2",
+            "--per_device_train_batch_size",
+            "2",
+            "--gradient_accumulation_steps",
+            "4",
+            "--report_to",
+            "none",
+            "--disable_tqdm",
+            "true",
+            "--save_strategy",
+            "no",
+        ]
+    )
     assert flags == [True] * 4 + [False] * 4
 
 
@@ -181,11 +277,19 @@ def test_start_from_a_clip_checkpoint_gets_a_fresh_kee(tmp_path):
     make_tiny_image_processor().save_pretrained(tmp_path / "clip")
     make_tiny_bert_tokenizer().save_pretrained(tmp_path / "bert")
     bert = make_tiny_bert_tokenizer()
-    knowledge = {"vocab_size": tiny_vocab_sizes()["knowledge"], "hidden_size": 24, "num_hidden_layers": 2,
-                 "num_attention_heads": 4, "intermediate_size": 37, "pad_token_id": bert.pad_token_id,
-                 "cls_token_id": bert.cls_token_id, "sep_token_id": bert.sep_token_id}
+    knowledge = {
+        "vocab_size": tiny_vocab_sizes()["knowledge"],
+        "hidden_size": 24,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "intermediate_size": 37,
+        "pad_token_id": bert.pad_token_id,
+        "cls_token_id": bert.cls_token_id,
+        "sep_token_id": bert.sep_token_id,
+    }
     args = StructureCLIPTrainArgs(
-        model_name_or_path=str(tmp_path / "clip"), triple_tokenizer=str(tmp_path / "bert"),
+        model_name_or_path=str(tmp_path / "clip"),
+        triple_tokenizer=str(tmp_path / "bert"),
         config_overrides=json.dumps({"knowledge_config": knowledge, "loss_recipe": "infonce"}),
     )
     model, processor = load_model_and_processor(args)
@@ -198,15 +302,20 @@ def test_start_from_a_clip_checkpoint_gets_a_fresh_kee(tmp_path):
 
 def test_config_overrides_parsing():
     assert parse_config_overrides("loss_recipe=infonce, knowledge_weight=0.3,renormalize_fused_text=true") == {
-        "loss_recipe": "infonce", "knowledge_weight": 0.3, "renormalize_fused_text": True}
+        "loss_recipe": "infonce",
+        "knowledge_weight": 0.3,
+        "renormalize_fused_text": True,
+    }
     assert parse_config_overrides('{"knowledge_config": {"num_hidden_layers": 2}}') == {
-        "knowledge_config": {"num_hidden_layers": 2}}
+        "knowledge_config": {"num_hidden_layers": 2}
+    }
     with pytest.raises(ValueError, match="key=value"):
         parse_config_overrides("loss_recipe")
 
 
 def test_without_training_data_train_py_runs_the_synthetic_demo_with_its_options(monkeypatch):
     from structure_clip.synthetic import cli as synthetic_cli
+
     calls = []
     monkeypatch.setattr(synthetic_cli, "main", lambda *args: calls.append(args))
     train_cli.train_main([])
@@ -266,19 +375,55 @@ def test_trainer_two_processes_gather_negatives_like_one_process_on_the_global_b
 
     The training set is exactly one global batch (4 rows), so both runs see the same rows at every step
     whatever the samplers' orders; the losses agree only if each rank's loss saw the other rank's rows."""
+
     def command(output_dir, batch_size):
-        return ["--model", files["model"], "--train_file", files["original"], "--image_root", files["images"],
-                "--negatives", "given", "--max_train_samples", "4", "--output_dir", str(output_dir), "--max_steps",
-                "2", "--per_device_train_batch_size", str(batch_size), "--learning_rate", "1e-3", "--use_cpu",
-                "--report_to", "none", "--eval_strategy", "no", "--save_strategy", "no", "--logging_steps", "1",
-                "--disable_tqdm", "true", "--dataloader_pin_memory", "false"]
+        return [
+            "--model",
+            files["model"],
+            "--train_file",
+            files["original"],
+            "--image_root",
+            files["images"],
+            "--negatives",
+            "given",
+            "--max_train_samples",
+            "4",
+            "--output_dir",
+            str(output_dir),
+            "--max_steps",
+            "2",
+            "--per_device_train_batch_size",
+            str(batch_size),
+            "--learning_rate",
+            "1e-3",
+            "--use_cpu",
+            "--report_to",
+            "none",
+            "--eval_strategy",
+            "no",
+            "--save_strategy",
+            "no",
+            "--logging_steps",
+            "1",
+            "--disable_tqdm",
+            "true",
+            "--dataloader_pin_memory",
+            "false",
+        ]
 
     env = _environment()
     env["ACCELERATE_USE_CPU"] = "1"
-    torchrun = ["torchrun", "--nproc_per_node", "2", "--master_port", str(_free_port()),
-                str(EXAMPLES_DIR / "finetune_with_trainer.py")]
-    completed = subprocess.run(torchrun + command(tmp_path / "ddp", 2), env=env, capture_output=True, text=True,
-                               timeout=300)
+    torchrun = [
+        "torchrun",
+        "--nproc_per_node",
+        "2",
+        "--master_port",
+        str(_free_port()),
+        str(EXAMPLES_DIR / "finetune_with_trainer.py"),
+    ]
+    completed = subprocess.run(
+        torchrun + command(tmp_path / "ddp", 2), env=env, capture_output=True, text=True, timeout=300
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     finetune_with_trainer.main(command(tmp_path / "single", 4))
     ddp_losses, single_losses = _trainer_losses(tmp_path / "ddp"), _trainer_losses(tmp_path / "single")

@@ -44,8 +44,14 @@ def _run(world, output_dir, model_seed=0, eval_dataset=None, **overrides):
     # resumed step count (the warm-up's clock) must be restored too. The KEE keeps its 0.1 dropout: RNG state matters.
     model = make_tiny_model(seed=model_seed, hinge_warmup_steps=3)
     collate_fn = StructureCLIPCollator(world["processor"])
-    result = train.run_training(_args(output_dir, **overrides), model, world["train"], collate_fn,
-                                world["processor"], eval_dataset=eval_dataset)
+    result = train.run_training(
+        _args(output_dir, **overrides),
+        model,
+        world["train"],
+        collate_fn,
+        world["processor"],
+        eval_dataset=eval_dataset,
+    )
     return model, result
 
 
@@ -57,8 +63,14 @@ def _assert_same_weights(model_a, model_b):
 
 
 def test_few_steps_write_results_and_model(tiny_world, tmp_path):
-    model, result = _run(tiny_world, tmp_path, max_train_steps=3, eval_dataset=tiny_world["validation"],
-                         eval_steps=2, metric_for_best_model="validation_pair_accuracy")
+    model, result = _run(
+        tiny_world,
+        tmp_path,
+        max_train_steps=3,
+        eval_dataset=tiny_world["validation"],
+        eval_steps=2,
+        metric_for_best_model="validation_pair_accuracy",
+    )
     records = [json.loads(line) for line in open(tmp_path / "results.jsonl")]
     assert records == result.history
     train_records = [r for r in records if r["type"] == "train"]
@@ -80,7 +92,9 @@ def test_few_steps_write_results_and_model(tiny_world, tmp_path):
     # Saved through the custom pipeline, so pipeline(model=folder) feeds label triples.
     for folder in (tmp_path, tmp_path / "best_model"):
         custom = json.loads((folder / "config.json").read_text())["custom_pipelines"]
-        assert custom["zero-shot-image-classification"]["impl"].endswith("StructureCLIPZeroShotImageClassificationPipeline")
+        assert custom["zero-shot-image-classification"]["impl"].endswith(
+            "StructureCLIPZeroShotImageClassificationPipeline"
+        )
         assert (folder / "pipeline_structure_clip.py").is_file()
 
 
@@ -94,11 +108,15 @@ def test_training_changes_weights_and_lowers_loss_on_repeated_batch(tiny_world, 
 
 @pytest.mark.parametrize("accumulation, stop_at", [(1, 2), (2, 2), (1, 5)])
 def test_resume_gives_exactly_the_uninterrupted_weights(tiny_world, tmp_path, accumulation, stop_at):
-    common = dict(gradient_accumulation_steps=accumulation, checkpointing_steps="1",
-                  max_train_steps=7 if accumulation == 1 else 5)
+    common = dict(
+        gradient_accumulation_steps=accumulation,
+        checkpointing_steps="1",
+        max_train_steps=7 if accumulation == 1 else 5,
+    )
     # Only the uninterrupted run validates (every 2 steps): validation must not disturb the dropout RNG.
-    uninterrupted, _ = _run(tiny_world, tmp_path / "full", eval_dataset=tiny_world["validation"], eval_steps=2,
-                            **common)
+    uninterrupted, _ = _run(
+        tiny_world, tmp_path / "full", eval_dataset=tiny_world["validation"], eval_steps=2, **common
+    )
     _, killed = _run(tiny_world, tmp_path / "killed", stop_after_steps=stop_at, **common)
     assert killed.final_model_dir is None and killed.global_step == stop_at
     assert (tmp_path / "killed" / "checkpoints" / f"step_{stop_at}").is_dir()
@@ -115,8 +133,12 @@ def test_resume_from_epoch_checkpoint(tiny_world, tmp_path):
     uninterrupted, _ = _run(tiny_world, tmp_path / "full", checkpointing_steps="epoch")
     _run(tiny_world, tmp_path / "killed", checkpointing_steps="epoch", stop_after_steps=6)
     assert sorted(os.listdir(tmp_path / "killed" / "checkpoints")) == ["step_5"]
-    resumed, _ = _run(tiny_world, tmp_path / "resumed", model_seed=1,
-                      resume_from_checkpoint=str(tmp_path / "killed" / "checkpoints" / "step_5"))
+    resumed, _ = _run(
+        tiny_world,
+        tmp_path / "resumed",
+        model_seed=1,
+        resume_from_checkpoint=str(tmp_path / "killed" / "checkpoints" / "step_5"),
+    )
     _assert_same_weights(uninterrupted, resumed)
 
 
@@ -140,10 +162,18 @@ def test_warmup_schedule_and_eval_callback(tiny_world, tmp_path):
         return {"validation_custom": float(step)}
 
     model = make_tiny_model(hinge_warmup_steps=3)
-    args = _args(tmp_path, max_train_steps=4, lr_scheduler_type="linear", num_warmup_steps=2, eval_steps=2,
-                 metric_for_best_model="validation_custom", greater_is_better=True)
-    result = train.run_training(args, model, tiny_world["train"], StructureCLIPCollator(tiny_world["processor"]),
-                                eval_callback=callback)
+    args = _args(
+        tmp_path,
+        max_train_steps=4,
+        lr_scheduler_type="linear",
+        num_warmup_steps=2,
+        eval_steps=2,
+        metric_for_best_model="validation_custom",
+        greater_is_better=True,
+    )
+    result = train.run_training(
+        args, model, tiny_world["train"], StructureCLIPCollator(tiny_world["processor"]), eval_callback=callback
+    )
     # The lr logged at step k is the one the scheduler set for step k + 1.
     lrs = [r["lr"] for r in result.history if r["type"] == "train"]
     assert lrs == pytest.approx([5e-4, 1e-3, 5e-4, 0.0])
@@ -154,8 +184,9 @@ def test_warmup_schedule_and_eval_callback(tiny_world, tmp_path):
 def test_gathered_loss_module_matches_model_loss_on_one_process(tiny_world):
     """The multi-process loss path (one text batch of true + negative captions, pure loss functions) gives the
     model's own loss; on one process it is called directly since there is nothing to gather."""
-    model = make_tiny_model(hinge_warmup_steps=1, knowledge_config={"hidden_dropout_prob": 0.0,
-                                                                    "attention_probs_dropout_prob": 0.0})
+    model = make_tiny_model(
+        hinge_warmup_steps=1, knowledge_config={"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}
+    )
     batch = StructureCLIPCollator(tiny_world["processor"])([tiny_world["train"][i] for i in range(4)])
     module = train.TrainingLossModule(model)
     module.train()
@@ -195,13 +226,25 @@ def test_resume_from_a_model_folder_says_it_is_not_a_training_checkpoint(tiny_wo
         _run(tiny_world, tmp_path / "next", resume_from_checkpoint=str(tmp_path / "done"))
 
 
-@pytest.mark.parametrize("field, value", [
-    ("max_train_steps", 0), ("max_train_steps", -1), ("num_train_epochs", 0), ("logging_steps", 0),
-    ("checkpointing_steps", "0"), ("checkpointing_steps", "foo"), ("checkpoints_total_limit", 0),
-    ("checkpoints_total_limit", -1), ("eval_steps", 0), ("max_train_samples", 0),
-    ("validation_split_percentage", -1), ("validation_split_percentage", 100),
-    ("per_device_train_batch_size", 0), ("per_device_eval_batch_size", 0),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("max_train_steps", 0),
+        ("max_train_steps", -1),
+        ("num_train_epochs", 0),
+        ("logging_steps", 0),
+        ("checkpointing_steps", "0"),
+        ("checkpointing_steps", "foo"),
+        ("checkpoints_total_limit", 0),
+        ("checkpoints_total_limit", -1),
+        ("eval_steps", 0),
+        ("max_train_samples", 0),
+        ("validation_split_percentage", -1),
+        ("validation_split_percentage", 100),
+        ("per_device_train_batch_size", 0),
+        ("per_device_eval_batch_size", 0),
+    ],
+)
 def test_bad_counts_are_rejected_before_training(tmp_path, field, value):
     fields = {"max_train_steps": None, field: value}
     with pytest.raises(ValueError, match=f"--{field} must"):
@@ -238,8 +281,11 @@ def test_process_group_timeout_covers_parsing_on_rank_0(tmp_path):
     from accelerate.utils import InitProcessGroupKwargs
 
     accelerator = train.make_accelerator(_args(tmp_path, ddp_timeout=1234))
-    handlers = [h for h in accelerator.init_handler and [accelerator.init_handler] or []
-                if isinstance(h, InitProcessGroupKwargs)]
+    handlers = [
+        h
+        for h in accelerator.init_handler and [accelerator.init_handler] or []
+        if isinstance(h, InitProcessGroupKwargs)
+    ]
     assert handlers and handlers[0].timeout.total_seconds() == 1234
     assert StructureCLIPTrainArgs(output_dir=str(tmp_path)).ddp_timeout == 7200
 
@@ -257,10 +303,13 @@ def test_embed_split_feeds_the_model_on_its_own_device():
         seen.extend(value.device.type for value in inputs.values())
         return SimpleNamespace(pooler_output=torch.zeros(next(iter(inputs.values())).shape[0], 4))
 
-    model = SimpleNamespace(parameters=lambda: iter([torch.empty(0, device="meta")]),
-                            get_image_features=encoder, get_text_features=encoder)
+    model = SimpleNamespace(
+        parameters=lambda: iter([torch.empty(0, device="meta")]), get_image_features=encoder, get_text_features=encoder
+    )
     inputs = random_inputs(batch_size=3, with_negatives=True)
-    split = ablation.EncodedSplit({k: v for k, v in inputs.items() if k != "negative_mask"}, torch.ones(3, dtype=torch.bool))
+    split = ablation.EncodedSplit(
+        {k: v for k, v in inputs.items() if k != "negative_mask"}, torch.ones(3, dtype=torch.bool)
+    )
     embeds = ablation.embed_split(model, split, "structure-clip", batch_size=2)
     assert seen and set(seen) == {"meta"}
     assert embeds["image"].device.type == "cpu" and embeds["text"].shape == (3, 4)

@@ -20,14 +20,33 @@ def occupied(tmp_path):
 
 def test_train_cli_refuses_an_output_file(occupied, tmp_path):
     with pytest.raises(ValueError, match="--output_dir .*occupied cannot be a folder: it is an existing file"):
-        train_cli.train_main(["--model", str(tmp_path / "no_model"), "--train_file", str(tmp_path / "no.json"),
-                              "--output_dir", str(occupied)])
+        train_cli.train_main(
+            [
+                "--model",
+                str(tmp_path / "no_model"),
+                "--train_file",
+                str(tmp_path / "no.json"),
+                "--output_dir",
+                str(occupied),
+            ]
+        )
 
 
 def test_trainer_cli_refuses_an_output_file_below_a_file(occupied, tmp_path):
     with pytest.raises(ValueError, match="occupied, a folder above it, is an existing file"):
-        finetune_with_trainer.main(["--model", str(tmp_path / "no_model"), "--train_file", str(tmp_path / "no.json"),
-                                    "--output_dir", str(occupied / "run"), "--use_cpu", "--report_to", "none"])
+        finetune_with_trainer.main(
+            [
+                "--model",
+                str(tmp_path / "no_model"),
+                "--train_file",
+                str(tmp_path / "no.json"),
+                "--output_dir",
+                str(occupied / "run"),
+                "--use_cpu",
+                "--report_to",
+                "none",
+            ]
+        )
 
 
 def test_evaluation_cli_refuses_an_output_file(occupied, tmp_path):

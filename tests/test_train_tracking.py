@@ -12,8 +12,12 @@ from tests.train_tiny_setup import write_original_json, write_tiny_images, write
 
 def test_tracker_names_follow_the_trainer():
     train = {"type": "train", "step": 3, "epoch": 0, "lr": 1e-3, "loss": 2.5, "hinge_loss": 1.0, "loss_path": "local"}
-    assert tracker_metrics(train) == {"train/epoch": 0, "train/learning_rate": 1e-3, "train/loss": 2.5,
-                                      "train/hinge_loss": 1.0}
+    assert tracker_metrics(train) == {
+        "train/epoch": 0,
+        "train/learning_rate": 1e-3,
+        "train/loss": 2.5,
+        "train/hinge_loss": 1.0,
+    }
     evaluation = {"type": "eval", "step": 3, "validation_loss": 1.5, "validation_pair_accuracy": 0.75}
     assert tracker_metrics(evaluation) == {"eval/loss": 1.5, "eval/pair_accuracy": 0.75}
     assert tracker_metrics({"type": "end", "step": 3}) == {}
@@ -32,12 +36,34 @@ def test_tensorboard_event_files_hold_the_logged_curves(tmp_path):
     names = write_tiny_images(tmp_path / "images", count=8)
     train_file = write_original_json(tmp_path / "original.json", names)
     output_dir = tmp_path / "out"
-    train_cli.train_main([
-        "--model", write_tiny_model_folder(tmp_path / "model"), "--train_file", train_file,
-        "--validation_file", train_file, "--image_root", str(tmp_path / "images"), "--negatives", "given",
-        "--output_dir", str(output_dir), "--max_train_steps", "2", "--per_device_train_batch_size", "4",
-        "--learning_rate", "1e-3", "--eval_steps", "1", "--disable_tqdm", "true", "--report_to", "tensorboard",
-    ])
+    train_cli.train_main(
+        [
+            "--model",
+            write_tiny_model_folder(tmp_path / "model"),
+            "--train_file",
+            train_file,
+            "--validation_file",
+            train_file,
+            "--image_root",
+            str(tmp_path / "images"),
+            "--negatives",
+            "given",
+            "--output_dir",
+            str(output_dir),
+            "--max_train_steps",
+            "2",
+            "--per_device_train_batch_size",
+            "4",
+            "--learning_rate",
+            "1e-3",
+            "--eval_steps",
+            "1",
+            "--disable_tqdm",
+            "true",
+            "--report_to",
+            "tensorboard",
+        ]
+    )
     # <output_dir>/<project>/: the scalars; a timestamped subfolder holds the run's hyperparameters.
     event_dir = output_dir / "structure-clip"
     assert len(list(event_dir.glob("events.out.tfevents.*"))) == 1

@@ -10,8 +10,11 @@ from structure_clip.training.data import split_validation_by_image
 
 
 def _captions_per_image(num_images: int, captions: int = 5) -> datasets.Dataset:
-    rows = [{"image": f"val2014/{index:04d}.jpg", "caption": f"caption {c} of image {index}"}
-            for index in range(num_images) for c in range(captions)]
+    rows = [
+        {"image": f"val2014/{index:04d}.jpg", "caption": f"caption {c} of image {index}"}
+        for index in range(num_images)
+        for c in range(captions)
+    ]
     return datasets.Dataset.from_list(rows)
 
 
@@ -35,8 +38,9 @@ def test_image_feature_columns_are_grouped_by_their_bytes_without_decoding():
 
     colours = [(index * 20, 0, 0) for index in range(10)]
     rows = {"image": [png(c) for c in colours for _ in range(3)], "caption": [f"c{i}" for i in range(30)]}
-    dataset = datasets.Dataset.from_dict(rows, features=datasets.Features(
-        {"image": datasets.Image(), "caption": datasets.Value("string")}))
+    dataset = datasets.Dataset.from_dict(
+        rows, features=datasets.Features({"image": datasets.Image(), "caption": datasets.Value("string")})
+    )
     train, validation = split_validation_by_image(dataset, 20, seed=0)
     pixels = lambda split: {image.getpixel((0, 0)) for image in split["image"]}
     assert len(validation) == 6 and not pixels(train) & pixels(validation)

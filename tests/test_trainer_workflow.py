@@ -16,8 +16,20 @@ from structure_clip.training import trainer as finetune_with_trainer
 from structure_clip.training.trainer_metrics import STRUCTURE_CLIP_METRIC_NAMES
 
 
-TINY_WORLD = ["--synthetic_train_examples", "64", "--per_device_train_batch_size", "16", "--disable_tqdm", "true",
-              "--report_to", "none", "--warmup_steps", "0", "--dataloader_pin_memory", "false"]
+TINY_WORLD = [
+    "--synthetic_train_examples",
+    "64",
+    "--per_device_train_batch_size",
+    "16",
+    "--disable_tqdm",
+    "true",
+    "--report_to",
+    "none",
+    "--warmup_steps",
+    "0",
+    "--dataloader_pin_memory",
+    "false",
+]
 
 FRESH_PIPELINE_SCRIPT = """
 import importlib.abc, json, sys
@@ -41,12 +53,28 @@ print(json.dumps({"class": type(pipe).__name__, "labels": sorted(s["label"] for 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     output_dir = tmp_path_factory.mktemp("trainer") / "run"
-    trainer = finetune_with_trainer.main([
-        *TINY_WORLD, "--synthetic_validation_examples", "20", "--per_device_eval_batch_size", "8",
-        "--max_steps", "4", "--eval_steps", "2", "--save_steps", "2", "--logging_steps", "1",
-        "--output_dir", str(output_dir), "--metric_for_best_model", "attribute_swap_accuracy",
-        "--load_best_model_at_end",
-    ])
+    trainer = finetune_with_trainer.main(
+        [
+            *TINY_WORLD,
+            "--synthetic_validation_examples",
+            "20",
+            "--per_device_eval_batch_size",
+            "8",
+            "--max_steps",
+            "4",
+            "--eval_steps",
+            "2",
+            "--save_steps",
+            "2",
+            "--logging_steps",
+            "1",
+            "--output_dir",
+            str(output_dir),
+            "--metric_for_best_model",
+            "attribute_swap_accuracy",
+            "--load_best_model_at_end",
+        ]
+    )
     return trainer, output_dir
 
 
@@ -67,9 +95,15 @@ def test_every_save_is_a_complete_hub_folder(trained):
     for folder in (output_dir, output_dir / "checkpoint-2", output_dir / "checkpoint-4"):
         config = json.loads((folder / "config.json").read_text())
         assert config["custom_pipelines"]["zero-shot-image-classification"]["impl"] == (
-            "pipeline_structure_clip.StructureCLIPZeroShotImageClassificationPipeline")
-        for name in ("pipeline_structure_clip.py", "modeling_structure_clip.py", "processing_structure_clip.py",
-                     "processor_config.json", "README.md"):
+            "pipeline_structure_clip.StructureCLIPZeroShotImageClassificationPipeline"
+        )
+        for name in (
+            "pipeline_structure_clip.py",
+            "modeling_structure_clip.py",
+            "processing_structure_clip.py",
+            "processor_config.json",
+            "README.md",
+        ):
             assert (folder / name).is_file(), (folder, name)
     card = (output_dir / "README.md").read_text()
     assert card.startswith("---\n") and "pipeline_tag: zero-shot-image-classification" in card
@@ -79,8 +113,14 @@ def test_every_save_is_a_complete_hub_folder(trained):
 def test_final_folder_is_the_scene_graph_pipeline_in_a_fresh_process(trained, tmp_path):
     _, output_dir = trained
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf_home"), "PYTHONPATH": ""}
-    completed = subprocess.run([sys.executable, "-I", "-c", FRESH_PIPELINE_SCRIPT, str(output_dir)],
-                               env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    completed = subprocess.run(
+        [sys.executable, "-I", "-c", FRESH_PIPELINE_SCRIPT, str(output_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     assert result["class"] == "StructureCLIPZeroShotImageClassificationPipeline"
@@ -89,16 +129,33 @@ def test_final_folder_is_the_scene_graph_pipeline_in_a_fresh_process(trained, tm
 
 def test_eval_keeps_a_partial_batch_and_warns_on_an_empty_eval(tmp_path, caplog):
     # 4 validation rows and an eval batch of 8: with drop_last on evaluation this batch would vanish.
-    trainer = finetune_with_trainer.main([
-        *TINY_WORLD, "--synthetic_validation_examples", "4", "--per_device_eval_batch_size", "8",
-        "--max_steps", "1", "--eval_strategy", "no", "--save_strategy", "no", "--output_dir", str(tmp_path / "run"),
-    ])
+    trainer = finetune_with_trainer.main(
+        [
+            *TINY_WORLD,
+            "--synthetic_validation_examples",
+            "4",
+            "--per_device_eval_batch_size",
+            "8",
+            "--max_steps",
+            "1",
+            "--eval_strategy",
+            "no",
+            "--save_strategy",
+            "no",
+            "--output_dir",
+            str(tmp_path / "run"),
+        ]
+    )
     assert trainer.args.dataloader_drop_last  # training batches still drop their last partial batch
     metrics = trainer.evaluate()
     assert "eval_pair_accuracy" in metrics and "eval_loss" in metrics
     with caplog.at_level(logging.WARNING):
-        trainer.evaluate(eval_dataset=trainer.eval_dataset.__class__(
-            {key: value[:0] for key, value in trainer.eval_dataset.tensors.items()}, trainer.eval_dataset.relation_swap[:0]))
+        trainer.evaluate(
+            eval_dataset=trainer.eval_dataset.__class__(
+                {key: value[:0] for key, value in trainer.eval_dataset.tensors.items()},
+                trainer.eval_dataset.relation_swap[:0],
+            )
+        )
     assert "produced no batches" in caplog.text
 
 

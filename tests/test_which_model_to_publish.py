@@ -33,8 +33,14 @@ def test_export_of_a_folder_without_best_model_is_unchanged(tmp_path):
 
 
 def test_training_run_says_which_model_is_which(caplog):
-    result = TrainingResult(history=[], final_model_dir="out", best_model_dir="out/best_model", best_metric=0.75,
-                            global_step=40, results_file="out/results.jsonl")
+    result = TrainingResult(
+        history=[],
+        final_model_dir="out",
+        best_model_dir="out/best_model",
+        best_metric=0.75,
+        global_step=40,
+        results_file="out/results.jsonl",
+    )
     with caplog.at_level(logging.INFO, logger="structure_clip.training.cli"):
         log_which_model_is_which(result, "validation_pair_accuracy")
     assert "Last step's model: out" in caplog.text

@@ -49,8 +49,9 @@ def tiny_structure_clip_config(**overrides) -> StructureCLIPConfig:
     text = tiny_text_config(**overrides.pop("text_config", {}))
     vision = tiny_vision_config(**overrides.pop("vision_config", {}))
     knowledge = tiny_knowledge_config(**overrides.pop("knowledge_config", {}))
-    return structure_clip_config(text, vision, knowledge, **{"projection_dim": 16, "max_triples": 6,
-                                                              "phrase_length": 5, **overrides})
+    return structure_clip_config(
+        text, vision, knowledge, **{"projection_dim": 16, "max_triples": 6, "phrase_length": 5, **overrides}
+    )
 
 
 def random_captions(batch_size: int, seq_length: int = 7, generator=None) -> dict[str, torch.Tensor]:

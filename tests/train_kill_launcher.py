@@ -30,8 +30,15 @@ from tests.train_tiny_setup import make_tiny_model, tiny_dataset
 
 
 def kill_test_args(output_dir, **overrides) -> StructureCLIPTrainArgs:
-    fields = dict(output_dir=str(output_dir), per_device_train_batch_size=2, learning_rate=1e-3, max_train_steps=5,
-                  checkpointing_steps="1", seed=3, disable_tqdm=True)
+    fields = dict(
+        output_dir=str(output_dir),
+        per_device_train_batch_size=2,
+        learning_rate=1e-3,
+        max_train_steps=5,
+        checkpointing_steps="1",
+        seed=3,
+        disable_tqdm=True,
+    )
     fields.update(overrides)
     return StructureCLIPTrainArgs(**fields)
 
@@ -40,8 +47,13 @@ def kill_test_run(image_paths, output_dir, model_seed=0, **overrides):
     # The KEE keeps its dropout and the hinge warm-up spans the kill: RNG and step count must both resume.
     model = make_tiny_model(seed=model_seed, hinge_warmup_steps=3)
     processor = make_tiny_processor()
-    result = loop.run_training(kill_test_args(output_dir, **overrides), model, tiny_dataset(image_paths),
-                               StructureCLIPCollator(processor), processor)
+    result = loop.run_training(
+        kill_test_args(output_dir, **overrides),
+        model,
+        tiny_dataset(image_paths),
+        StructureCLIPCollator(processor),
+        processor,
+    )
     return model, result
 
 
@@ -90,7 +102,7 @@ def _child(output_dir: str, kill_point: str, image_paths: list[str]) -> None:
 
 def main(argv) -> None:
     separator = argv.index("--")
-    root, kill_points, image_paths = argv[0], argv[1:separator], argv[separator + 1:]
+    root, kill_points, image_paths = argv[0], argv[1:separator], argv[separator + 1 :]
     children = {}
     for kill_point in kill_points:
         pid = os.fork()

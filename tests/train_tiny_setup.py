@@ -24,14 +24,30 @@ ANIMALS = ("dog", "cat", "horse", "bird")
 
 # (caption, triples, negative caption, negative triples): relation and attribute swaps, in the original's format.
 CAPTIONS = [
-    ("a red dog next to a blue car", [["dog", "next to", "car"], ["dog", "is", "red"], ["car", "is", "blue"]],
-     "a red car next to a blue dog", [["car", "next to", "dog"], ["car", "is", "red"], ["dog", "is", "blue"]]),
-    ("a man riding a brown horse", [["man", "riding", "horse"], ["horse", "is", "brown"]],
-     "a horse riding a brown man", [["horse", "riding", "man"], ["man", "is", "brown"]]),
-    ("a cat sitting on a wooden table", [["cat", "sitting on", "table"], ["table", "is", "wooden"]],
-     "a table sitting on a wooden cat", [["table", "sitting on", "cat"], ["cat", "is", "wooden"]]),
-    ("a small bird above a green tree", [["bird", "above", "tree"], ["bird", "is", "small"], ["tree", "is", "green"]],
-     "a small tree above a green bird", [["tree", "above", "bird"], ["tree", "is", "small"], ["bird", "is", "green"]]),
+    (
+        "a red dog next to a blue car",
+        [["dog", "next to", "car"], ["dog", "is", "red"], ["car", "is", "blue"]],
+        "a red car next to a blue dog",
+        [["car", "next to", "dog"], ["car", "is", "red"], ["dog", "is", "blue"]],
+    ),
+    (
+        "a man riding a brown horse",
+        [["man", "riding", "horse"], ["horse", "is", "brown"]],
+        "a horse riding a brown man",
+        [["horse", "riding", "man"], ["man", "is", "brown"]],
+    ),
+    (
+        "a cat sitting on a wooden table",
+        [["cat", "sitting on", "table"], ["table", "is", "wooden"]],
+        "a table sitting on a wooden cat",
+        [["table", "sitting on", "cat"], ["cat", "is", "wooden"]],
+    ),
+    (
+        "a small bird above a green tree",
+        [["bird", "above", "tree"], ["bird", "is", "small"], ["tree", "is", "green"]],
+        "a small tree above a green bird",
+        [["tree", "above", "bird"], ["tree", "is", "small"], ["bird", "is", "green"]],
+    ),
 ]
 
 
@@ -54,8 +70,13 @@ def tiny_model_config(**overrides):
     """A tiny config whose vocabularies and special ids match the tiny processor's tokenizers."""
     bert = make_tiny_bert_tokenizer()
     sizes = tiny_vocab_sizes()
-    knowledge = dict(vocab_size=sizes["knowledge"], pad_token_id=bert.pad_token_id, cls_token_id=bert.cls_token_id,
-                     sep_token_id=bert.sep_token_id, **overrides.pop("knowledge_config", {}))
+    knowledge = dict(
+        vocab_size=sizes["knowledge"],
+        pad_token_id=bert.pad_token_id,
+        cls_token_id=bert.cls_token_id,
+        sep_token_id=bert.sep_token_id,
+        **overrides.pop("knowledge_config", {}),
+    )
     text = dict(vocab_size=sizes["text"], **CLIP_SPECIAL_IDS, **overrides.pop("text_config", {}))
     return tiny_structure_clip_config(text_config=text, knowledge_config=knowledge, **overrides)
 
@@ -77,14 +98,16 @@ def schema_rows(image_paths: list[str], with_negatives: bool = True) -> list[dic
     rows = []
     for index, path in enumerate(image_paths):
         caption, triples, negative, negative_triples = CAPTIONS[index % len(CAPTIONS)]
-        rows.append({
-            "image": path,
-            "caption": caption,
-            "triples": triples,
-            "negative_caption": negative if with_negatives else None,
-            "negative_triples": negative_triples if with_negatives else None,
-            "bbox": None,
-        })
+        rows.append(
+            {
+                "image": path,
+                "caption": caption,
+                "triples": triples,
+                "negative_caption": negative if with_negatives else None,
+                "negative_triples": negative_triples if with_negatives else None,
+                "bbox": None,
+            }
+        )
     return rows
 
 
@@ -97,8 +120,13 @@ def write_original_json(path, image_names: list[str], with_bbox: bool = False) -
     records = []
     for index, name in enumerate(image_names):
         caption, triples, negative, negative_triples = CAPTIONS[index % len(CAPTIONS)]
-        record = {"image_path": name, "true_caption": caption, "false_caption": negative,
-                  "true_triples": triples, "false_triples": negative_triples}
+        record = {
+            "image_path": name,
+            "true_caption": caption,
+            "false_caption": negative,
+            "true_triples": triples,
+            "false_triples": negative_triples,
+        }
         if with_bbox:
             record.update(bbox_x=2, bbox_y=3, bbox_w=20, bbox_h=10)
         records.append(record)
@@ -109,8 +137,10 @@ def write_original_json(path, image_names: list[str], with_bbox: bool = False) -
 
 def write_coco_records_json(path, image_names: list[str]) -> str:
     """BLIP/Karpathy-style list of {image, caption} records."""
-    records = [{"image": name, "caption": CAPTIONS[index % len(CAPTIONS)][0], "image_id": index}
-               for index, name in enumerate(image_names)]
+    records = [
+        {"image": name, "caption": CAPTIONS[index % len(CAPTIONS)][0], "image_id": index}
+        for index, name in enumerate(image_names)
+    ]
     with open(path, "w") as handle:
         json.dump(records, handle)
     return str(path)
@@ -118,8 +148,9 @@ def write_coco_records_json(path, image_names: list[str]) -> str:
 
 def write_coco_annotation_json(path, image_names: list[str]) -> str:
     """The official COCO captions layout: images + annotations, two captions per image."""
-    images = [{"id": 100 + index, "file_name": name, "height": 30, "width": 30}
-              for index, name in enumerate(image_names)]
+    images = [
+        {"id": 100 + index, "file_name": name, "height": 30, "width": 30} for index, name in enumerate(image_names)
+    ]
     annotations = []
     for index, image in enumerate(images):
         for offset in range(2):

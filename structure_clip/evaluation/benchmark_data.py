@@ -53,11 +53,15 @@ def sugarcrepe_annotation_dir(cache_dir: str | os.PathLike | None = None) -> Pat
     missing = [name for name in SUGARCREPE_FILE_SUBSETS if not (folder / f"{name}.json").is_file()]
     if not missing:
         return folder
-    how = (f"download the 7 files <subset>.json from {SUGARCREPE_ANNOTATIONS_URL}/ into a folder and pass it "
-           f"as --sugarcrepe_dir")
+    how = (
+        f"download the 7 files <subset>.json from {SUGARCREPE_ANNOTATIONS_URL}/ into a folder and pass it "
+        f"as --sugarcrepe_dir"
+    )
     if _offline():
-        raise MissingBenchmarkDataError(f"SugarCrepe annotations are not cached in {folder} and HF_HUB_OFFLINE is "
-                                        f"set, so they cannot be downloaded: {how}.")
+        raise MissingBenchmarkDataError(
+            f"SugarCrepe annotations are not cached in {folder} and HF_HUB_OFFLINE is "
+            f"set, so they cannot be downloaded: {how}."
+        )
     folder.mkdir(parents=True, exist_ok=True)
     for name in missing:
         url = f"{SUGARCREPE_ANNOTATIONS_URL}/{name}.json"
@@ -65,6 +69,7 @@ def sugarcrepe_annotation_dir(cache_dir: str | os.PathLike | None = None) -> Pat
         try:
             _download(url, folder / f"{name}.json")
         except Exception as error:  # any network or HTTP failure: the fix is the same
-            raise MissingBenchmarkDataError(f"could not download {url} ({type(error).__name__}: {error}); "
-                                            f"{how}.") from error
+            raise MissingBenchmarkDataError(
+                f"could not download {url} ({type(error).__name__}: {error}); {how}."
+            ) from error
     return folder

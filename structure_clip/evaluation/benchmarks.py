@@ -55,6 +55,7 @@ SUGARCREPE_GROUPS = {
 }
 SUGARCREPE_SUBSETS = tuple(name for members in SUGARCREPE_GROUPS.values() for name in members)
 
+
 class MissingBenchmarkDataError(FileNotFoundError):
     """A benchmark's files are not where they were expected; the message says how to get them."""
 
@@ -70,7 +71,9 @@ def require_path(path, what: str, how_to_get: str) -> Path:
 def require_records(records, source, expected_type: type, what: str) -> None:
     """A file reader's top-level check: the right JSON container, and not empty."""
     if not isinstance(records, expected_type):
-        raise ValueError(f"{source}: expected a JSON {expected_type.__name__} of {what}, got {type(records).__name__}.")
+        raise ValueError(
+            f"{source}: expected a JSON {expected_type.__name__} of {what}, got {type(records).__name__}."
+        )
     if not records:
         raise ValueError(f"{source} holds no items ({what}); check that it is the complete annotation file.")
 
@@ -79,7 +82,9 @@ def require_keys(record, keys, source, position) -> None:
     """Every key an item needs, named in the error with the file and item (a bare KeyError names neither)."""
     missing = sorted(set(keys) - set(record)) if isinstance(record, dict) else sorted(keys)
     if missing:
-        raise ValueError(f"{source}: item {position!r} lacks {missing} (it has {sorted(record) if isinstance(record, dict) else record!r}).")
+        raise ValueError(
+            f"{source}: item {position!r} lacks {missing} (it has {sorted(record) if isinstance(record, dict) else record!r})."
+        )
 
 
 def read_json_file(path: Path):
@@ -172,11 +177,19 @@ def drop_items_with_unreadable_images(items: Sequence, task: str, skip: bool, re
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("".join(f"{message}\n" for message in bad.values()))
     if not skip:
-        raise UnreadableImageError(f"{len(bad)} {task} images cannot be read, e.g. {next(iter(bad.values()))}. All "
-                                   f"are listed in {report}; pass --skip_bad_images to leave out their items.")
+        raise UnreadableImageError(
+            f"{len(bad)} {task} images cannot be read, e.g. {next(iter(bad.values()))}. All "
+            f"are listed in {report}; pass --skip_bad_images to leave out their items."
+        )
     kept = [item for item in items if not any(ref.path in bad for ref in item_images(item))]
-    logger.warning("--skip_bad_images: %s: left out %d of %d items whose image cannot be read (listed in %s); the "
-                   "result covers the remaining items only.", task, len(items) - len(kept), len(items), report)
+    logger.warning(
+        "--skip_bad_images: %s: left out %d of %d items whose image cannot be read (listed in %s); the "
+        "result covers the remaining items only.",
+        task,
+        len(items) - len(kept),
+        len(items),
+        report,
+    )
     return kept
 
 
@@ -275,9 +288,12 @@ def load_dropped_relations(path=None) -> set[str]:
         from structure_clip.evaluation.benchmark_data import shipped_dropped_relations_path
 
         return set(read_json_file(shipped_dropped_relations_path()))
-    path = require_path(path, "the VG-Relation dropped-relation list (JSON list of names)",
-                        "pass a JSON list of relation names as --aro_dropped_relations, or leave it out for the "
-                        "157 names of ARO's notebook that ship with this package.")
+    path = require_path(
+        path,
+        "the VG-Relation dropped-relation list (JSON list of names)",
+        "pass a JSON list of relation names as --aro_dropped_relations, or leave it out for the "
+        "157 names of ARO's notebook that ship with this package.",
+    )
     return set(read_json_file(path))
 
 
@@ -348,13 +364,17 @@ def read_caption_annotations(annotation_file, image_dir, split: str = "test") ->
             if line.strip():
                 fields = line.rstrip("\r\n").split("\t", 2)
                 if len(fields) != 3:
-                    raise ValueError(f"{annotation_file}: expected image_index<TAB>image_path<TAB>caption, got {line!r}")
+                    raise ValueError(
+                        f"{annotation_file}: expected image_index<TAB>image_path<TAB>caption, got {line!r}"
+                    )
                 _, relative, caption = fields
                 captions_of.setdefault(relative, []).append(caption.strip())
     if not captions_of:
         raise ValueError(f"{annotation_file} holds no captions (split {split!r}).")
-    pairs = [(ImageRef(str(image_dir / relative), source=f"{annotation_file.name} image {relative}"), captions)
-             for relative, captions in captions_of.items()]
+    pairs = [
+        (ImageRef(str(image_dir / relative), source=f"{annotation_file.name} image {relative}"), captions)
+        for relative, captions in captions_of.items()
+    ]
     require_image_files([image.path for image, _ in pairs], f"{annotation_file.name}", KARPATHY_HOW_TO_GET)
     return pairs
 
@@ -432,8 +452,12 @@ def read_sugarcrepe(annotation_dir, image_dir, subsets: Sequence[str] = SUGARCRE
         for key, record in records.items():
             require_keys(record, ("filename", "caption", "negative_caption"), path, key)
         items_by_subset[subset] = [
-            PairItem(ImageRef(str(image_dir / record["filename"]), source=f"{path.name} item {key}"), record["caption"],
-                     record["negative_caption"], subset)
+            PairItem(
+                ImageRef(str(image_dir / record["filename"]), source=f"{path.name} item {key}"),
+                record["caption"],
+                record["negative_caption"],
+                subset,
+            )
             for key, record in records.items()
         ]
     images = [item.image.path for items in items_by_subset.values() for item in items]
@@ -448,7 +472,9 @@ def evaluate_sugarcrepe(scorer, items_by_subset) -> dict[str, float]:
         positive, negative = score_pair_items(scorer, items)
         results[subset] = (pairwise_accuracy(positive, negative), len(items))
     metrics = {f"{subset}_accuracy": accuracy for subset, (accuracy, _) in results.items()}
-    metrics.update({f"{group}_accuracy": value for group, value in weighted_group_means(results, SUGARCREPE_GROUPS).items()})
+    metrics.update(
+        {f"{group}_accuracy": value for group, value in weighted_group_means(results, SUGARCREPE_GROUPS).items()}
+    )
     metrics.update({f"{subset}_num_items": count for subset, (_, count) in results.items()})
     return metrics
 

@@ -84,9 +84,7 @@ def macro_accuracy(
         hits[group] += int(is_correct)
         counts[group] += 1
     per_group = {
-        group: (hits[group] / counts[group], counts[group])
-        for group in sorted(counts)
-        if counts[group] >= min_count
+        group: (hits[group] / counts[group], counts[group]) for group in sorted(counts) if counts[group] >= min_count
     }
     if not per_group:
         logger.warning("macro_accuracy: no group has at least %d items; returning NaN.", min_count)

@@ -78,7 +78,9 @@ def build_order_items(pairs, seed: int = 0, nlp=None, max_attempts: int = 10):
     disable = [pipe for pipe in UNUSED_PIPES_FOR_POS if pipe in nlp.pipe_names]
     flat = [(image, normalize_caption(caption)) for image, captions in pairs for caption in captions]
     items, skipped = [], 0
-    for index, ((image, _caption), doc) in enumerate(zip(flat, nlp.pipe((caption for _, caption in flat), disable=disable), strict=False)):
+    for index, ((image, _caption), doc) in enumerate(
+        zip(flat, nlp.pipe((caption for _, caption in flat), disable=disable), strict=False)
+    ):
         words, tags = [token.text for token in doc], [token.pos_ for token in doc]
         original = " ".join(words)
         rng = random.Random(f"order-{seed}-{index}")

@@ -56,68 +56,111 @@ ALL_TASKS = (
     "flickr_retrieval",
     "synthetic",
 )
-ARO_ANNOTATION_FILES = {"vg_relation": "visual_genome_relation.json", "vg_attribution": "visual_genome_attribution.json"}
+ARO_ANNOTATION_FILES = {
+    "vg_relation": "visual_genome_relation.json",
+    "vg_attribution": "visual_genome_attribution.json",
+}
 
 
 @dataclasses.dataclass
 class EvaluationArguments:
     model_name_or_path: str = dataclasses.field(
-        metadata={"help": "Local folder or Hub id of a CLIP or Structure-CLIP checkpoint (kind read from config.model_type)."}
+        metadata={
+            "help": "Local folder or Hub id of a CLIP or Structure-CLIP checkpoint (kind read from config.model_type)."
+        }
     )
     processor: str | None = dataclasses.field(
         default=None,
-        metadata={"help": "Local folder or Hub id of the processor (default: --model_name_or_path). The converter's "
-                          "output holds no processor: pass a saved StructureCLIPProcessor here."},
+        metadata={
+            "help": "Local folder or Hub id of the processor (default: --model_name_or_path). The converter's "
+            "output holds no processor: pass a saved StructureCLIPProcessor here."
+        },
     )
     tasks: list[str] = dataclasses.field(
         default_factory=lambda: ["synthetic"],
         metadata={"help": f"Benchmarks to run, any of {', '.join(ALL_TASKS)}, or 'all'."},
     )
-    output_dir: str = dataclasses.field(default="outputs/eval", metadata={"help": "Where JSON, CSV and results.md go."})
+    output_dir: str = dataclasses.field(
+        default="outputs/eval", metadata={"help": "Where JSON, CSV and results.md go."}
+    )
     batch_size: int = dataclasses.field(default=64, metadata={"help": "Images / captions per forward pass (>= 1)."})
-    device: str | None = dataclasses.field(default=None, metadata={"help": "cpu, cuda, ... (default: cuda if available)."})
+    device: str | None = dataclasses.field(
+        default=None, metadata={"help": "cpu, cuda, ... (default: cuda if available)."}
+    )
     max_items: int | None = dataclasses.field(
         default=None,
-        metadata={"help": "Use only the first N >= 1 items of each benchmark (quick checks; not a full result, "
-                          "recorded in the JSON, and refused by export_to_hub.py)."},
+        metadata={
+            "help": "Use only the first N >= 1 items of each benchmark (quick checks; not a full result, "
+            "recorded in the JSON, and refused by export_to_hub.py)."
+        },
     )
-    seed: int = dataclasses.field(default=0, metadata={"help": "Seed of the Order perturbations and of a built synthetic world."})
+    seed: int = dataclasses.field(
+        default=0, metadata={"help": "Seed of the Order perturbations and of a built synthetic world."}
+    )
     aro_dir: str | None = dataclasses.field(
-        default=None, metadata={"help": "ARO root: visual_genome_relation.json, visual_genome_attribution.json, images/."}
+        default=None,
+        metadata={"help": "ARO root: visual_genome_relation.json, visual_genome_attribution.json, images/."},
     )
-    aro_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Visual Genome images (default <aro_dir>/images)."})
+    aro_image_dir: str | None = dataclasses.field(
+        default=None, metadata={"help": "Visual Genome images (default <aro_dir>/images)."}
+    )
     aro_dropped_relations: str | None = dataclasses.field(
-        default=None, metadata={"help": "JSON list of relation names dropped from VG-Relation (default: the 157 names "
-                                        "of ARO's notebook, shipped in structure_clip/evaluation/data/)."}
+        default=None,
+        metadata={
+            "help": "JSON list of relation names dropped from VG-Relation (default: the 157 names "
+            "of ARO's notebook, shipped in structure_clip/evaluation/data/)."
+        },
     )
     coco_annotations: str | None = dataclasses.field(
-        default=None, metadata={"help": "COCO Karpathy test captions: coco_karpathy_test.json, dataset_coco.json or the TSV."}
+        default=None,
+        metadata={"help": "COCO Karpathy test captions: coco_karpathy_test.json, dataset_coco.json or the TSV."},
     )
-    coco_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Root the COCO annotation image paths are relative to."})
-    flickr_annotations: str | None = dataclasses.field(default=None, metadata={"help": "Flickr30k Karpathy test captions (flickr30k_test.json or dataset_flickr30k.json)."})
-    flickr_image_dir: str | None = dataclasses.field(default=None, metadata={"help": "Root the Flickr30k annotation image paths are relative to."})
+    coco_image_dir: str | None = dataclasses.field(
+        default=None, metadata={"help": "Root the COCO annotation image paths are relative to."}
+    )
+    flickr_annotations: str | None = dataclasses.field(
+        default=None,
+        metadata={"help": "Flickr30k Karpathy test captions (flickr30k_test.json or dataset_flickr30k.json)."},
+    )
+    flickr_image_dir: str | None = dataclasses.field(
+        default=None, metadata={"help": "Root the Flickr30k annotation image paths are relative to."}
+    )
     sugarcrepe_dir: str | None = dataclasses.field(
         default=None,
-        metadata={"help": "Folder of the 7 SugarCrepe <subset>.json files (default: downloaded once from "
-                          f"{SUGARCREPE_ANNOTATIONS_URL} into the structure_clip cache)."},
+        metadata={
+            "help": "Folder of the 7 SugarCrepe <subset>.json files (default: downloaded once from "
+            f"{SUGARCREPE_ANNOTATIONS_URL} into the structure_clip cache)."
+        },
     )
-    coco_val2017_dir: str | None = dataclasses.field(default=None, metadata={"help": "COCO val2017 images (SugarCrepe)."})
+    coco_val2017_dir: str | None = dataclasses.field(
+        default=None, metadata={"help": "COCO val2017 images (SugarCrepe)."}
+    )
     winoground_dir: str | None = dataclasses.field(
-        default=None, metadata={"help": "Winoground: a save_to_disk export of facebook/winoground, or examples.jsonl + images/."}
+        default=None,
+        metadata={"help": "Winoground: a save_to_disk export of facebook/winoground, or examples.jsonl + images/."},
     )
     synthetic_dir: str | None = dataclasses.field(
         default=None, metadata={"help": "A saved synthetic-world DatasetDict; default: build it from --seed."}
     )
     verify_images: bool = dataclasses.field(
-        default=False, metadata={"help": "Decode every image of each task before scoring; unreadable ones stop the run, "
-                                         "listed in <output_dir>/<task>_bad_images.txt."}
+        default=False,
+        metadata={
+            "help": "Decode every image of each task before scoring; unreadable ones stop the run, "
+            "listed in <output_dir>/<task>_bad_images.txt."
+        },
     )
     skip_bad_images: bool = dataclasses.field(
-        default=False, metadata={"help": "As --verify_images, but leave out the items whose image cannot be read (counted "
-                                         "in the log; the result then covers the remaining items only)."}
+        default=False,
+        metadata={
+            "help": "As --verify_images, but leave out the items whose image cannot be read (counted "
+            "in the log; the result then covers the remaining items only)."
+        },
     )
     synthetic_test_size: int | None = dataclasses.field(
-        default=None, metadata={"help": "When building the synthetic world, items (>= 1) per test split (default: synthetic_world's)."}
+        default=None,
+        metadata={
+            "help": "When building the synthetic world, items (>= 1) per test split (default: synthetic_world's)."
+        },
     )
 
 
@@ -181,7 +224,9 @@ def _retrieval(scorer, args, task):
 
     prefix = task.split("_")[0]
     pairs = read_caption_annotations(getattr(args, f"{prefix}_annotations"), getattr(args, f"{prefix}_image_dir"))
-    return {task: ("zeroshot_retrieval", evaluate_retrieval(scorer, retrieval_set_from_pairs(_first(pairs, args, task))))}
+    return {
+        task: ("zeroshot_retrieval", evaluate_retrieval(scorer, retrieval_set_from_pairs(_first(pairs, args, task))))
+    }
 
 
 def _synthetic(scorer, args):
@@ -189,15 +234,22 @@ def _synthetic(scorer, args):
 
     sizes = {"train": 0, "validation": 0}  # only the test splits are scored; rendering train would be wasted time
     if args.synthetic_test_size is not None:
-        sizes.update(dict.fromkeys(("test_relation_swap", "test_attribute_swap", "test_retrieval"), args.synthetic_test_size))
+        sizes.update(
+            dict.fromkeys(("test_relation_swap", "test_attribute_swap", "test_retrieval"), args.synthetic_test_size)
+        )
     world = load_synthetic_world(args.synthetic_dir, seed=args.seed, split_sizes=sizes)
     if args.max_items is not None:
         world = {name: split.select(range(min(args.max_items, len(split)))) for name, split in world.items()}
     empty = [name for name, split in world.items() if name.startswith("test_") and not len(split)]
     if empty or not any(name.startswith("test_") for name in world):
-        raise ValueError(f"synthetic: no items to evaluate in test split(s) {empty or 'test_*'}; check --synthetic_dir.")
+        raise ValueError(
+            f"synthetic: no items to evaluate in test split(s) {empty or 'test_*'}; check --synthetic_dir."
+        )
     results = evaluate_synthetic(scorer, world)
-    return {name: ("zeroshot_retrieval" if name.endswith("retrieval") else "structured_pairwise", m) for name, m in results.items()}
+    return {
+        name: ("zeroshot_retrieval" if name.endswith("retrieval") else "structured_pairwise", m)
+        for name, m in results.items()
+    }
 
 
 def _json_safe(value):
@@ -227,7 +279,9 @@ def run_task(scorer, args: EvaluationArguments, task: str, output_dir: Path) -> 
     if task == "winoground":
         from structure_clip.evaluation.benchmarks import evaluate_winoground, read_winoground
 
-        return {task: ("winoground", evaluate_winoground(scorer, _first(read_winoground(args.winoground_dir), args, task)))}
+        return {
+            task: ("winoground", evaluate_winoground(scorer, _first(read_winoground(args.winoground_dir), args, task)))
+        }
     if task == "synthetic":
         return _synthetic(scorer, args)
     raise ValueError(f"unknown task {task!r}; choose from {', '.join(ALL_TASKS)} or 'all'.")
@@ -241,7 +295,12 @@ def _format_value(name: str, value) -> str:
 
 def markdown_table(results: dict, model: str) -> str:
     """One row per (dataset, metric); fractions shown as percentages."""
-    lines = [f"Results for `{model}` (accuracies and recalls in %)", "", "| dataset | metric | value |", "|---|---|---|"]
+    lines = [
+        f"Results for `{model}` (accuracies and recalls in %)",
+        "",
+        "| dataset | metric | value |",
+        "|---|---|---|",
+    ]
     for dataset, record in results.items():
         for name, value in record["metrics"].items():
             lines.append(f"| {dataset} | {name} | {_format_value(name, value)} |")
@@ -266,7 +325,9 @@ def warn_about_other_models_results(output_dir: Path, model: str) -> None:
     if foreign:
         logger.warning(
             "%s already holds results of another model: %s. They are not removed; use a fresh --output_dir so "
-            "that the folder holds one model's results.", output_dir, ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else ""),
+            "that the folder holds one model's results.",
+            output_dir,
+            ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else ""),
         )
 
 

@@ -33,4 +33,3 @@ class EndpointHandler:
         if not labels:
             raise ValueError("parameters.candidate_labels must name at least one label")
         return self.classifier(image, candidate_labels=labels, **parameters)
-

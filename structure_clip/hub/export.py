@@ -94,8 +94,19 @@ def _endpoint_requirements() -> str:
     return ENDPOINT_REQUIREMENTS.format(transformers_floor=f"{major}.{minor}")
 
 
-def render_card(model, *, repo_id: str, model_path, result_paths=(), allow_results_from=(), variant=None,
-                revision=None, training_notes=None, metadata_overrides=None, space_id=None) -> str:
+def render_card(
+    model,
+    *,
+    repo_id: str,
+    model_path,
+    result_paths=(),
+    allow_results_from=(),
+    variant=None,
+    revision=None,
+    training_notes=None,
+    metadata_overrides=None,
+    space_id=None,
+) -> str:
     """The card; benchmark results must be full runs of ``model_path`` (or of ``allow_results_from``)."""
     from structure_clip.hub.model_card import build_model_card, check_results_belong_to, read_results
 
@@ -115,9 +126,15 @@ def render_card(model, *, repo_id: str, model_path, result_paths=(), allow_resul
     return str(card)
 
 
-
-def push_folder(folder: str | Path, repo_id: str, report: VerificationReport, *, private: bool = False,
-                token: str | None = None, commit_message: str | None = None):
+def push_folder(
+    folder: str | Path,
+    repo_id: str,
+    report: VerificationReport,
+    *,
+    private: bool = False,
+    token: str | None = None,
+    commit_message: str | None = None,
+):
     """Upload exactly the verified files in one commit; refuse a folder that changed since."""
     from huggingface_hub import CommitOperationAdd, HfApi
 
@@ -137,7 +154,6 @@ def push_folder(folder: str | Path, repo_id: str, report: VerificationReport, *,
     )
 
 
-
 def selected_model_folder(model_path, use_last_step: bool = False):
     """A training run's output folder holds its last step; its ``best_model/`` the checkpoint chosen on validation.
 
@@ -146,14 +162,33 @@ def selected_model_folder(model_path, use_last_step: bool = False):
     best = Path(model_path) / "best_model"
     if use_last_step or not (best / "config.json").is_file():
         return model_path
-    logger.info("exporting %s, the checkpoint selected on validation (see its selection.json); pass "
-                "--use-last-step to export the last training step in %s instead", best, model_path)
+    logger.info(
+        "exporting %s, the checkpoint selected on validation (see its selection.json); pass "
+        "--use-last-step to export the last training step in %s instead",
+        best,
+        model_path,
+    )
     return str(best)
 
 
-def export(model_path, output_dir, *, processor_path=None, result_paths=(), allow_results_from=(), variant=None,
-           repo_id=None, revision=None, training_notes=None, metadata_overrides=None, push=False, private=False,
-           token=None, use_last_step=False, space_id=None):
+def export(
+    model_path,
+    output_dir,
+    *,
+    processor_path=None,
+    result_paths=(),
+    allow_results_from=(),
+    variant=None,
+    repo_id=None,
+    revision=None,
+    training_notes=None,
+    metadata_overrides=None,
+    push=False,
+    private=False,
+    token=None,
+    use_last_step=False,
+    space_id=None,
+):
     """assemble -> scan -> fresh-process verification -> (push). Returns (report, commit_info|None).
 
     A training output folder with a ``best_model/`` exports that selected checkpoint unless ``use_last_step``.
@@ -164,9 +199,18 @@ def export(model_path, output_dir, *, processor_path=None, result_paths=(), allo
     model_path = selected_model_folder(model_path, use_last_step)
     model, processor = load_structure_clip(model_path, processor_path)
     repo_id = repo_id or f"your-username/{Path(output_dir).resolve().name}"
-    card = render_card(model, repo_id=repo_id, model_path=model_path, result_paths=result_paths,
-                       allow_results_from=allow_results_from, variant=variant, revision=revision,
-                       training_notes=training_notes, metadata_overrides=metadata_overrides, space_id=space_id)
+    card = render_card(
+        model,
+        repo_id=repo_id,
+        model_path=model_path,
+        result_paths=result_paths,
+        allow_results_from=allow_results_from,
+        variant=variant,
+        revision=revision,
+        training_notes=training_notes,
+        metadata_overrides=metadata_overrides,
+        space_id=space_id,
+    )
     files = assemble_folder(model, processor, output_dir, card)
     logger.info("assembled %s: %d files", output_dir, len(files))
     report = verify_folder(output_dir, model, processor)
@@ -177,39 +221,72 @@ def export(model_path, output_dir, *, processor_path=None, result_paths=(), allo
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", required=True, help="save_pretrained folder of StructureCLIPModel (e.g. the converter's "
-                        "output). A training run's output folder exports its best_model/ (the checkpoint selected on "
-                        "validation) when it has one")
-    parser.add_argument("--use-last-step", action="store_true", help="export --model itself (a training run's last "
-                        "step) even when it holds a best_model/ folder")
+    parser.add_argument(
+        "--model",
+        required=True,
+        help="save_pretrained folder of StructureCLIPModel (e.g. the converter's "
+        "output). A training run's output folder exports its best_model/ (the checkpoint selected on "
+        "validation) when it has one",
+    )
+    parser.add_argument(
+        "--use-last-step",
+        action="store_true",
+        help="export --model itself (a training run's last step) even when it holds a best_model/ folder",
+    )
     parser.add_argument("--output", required=True, help="new folder to assemble the Hub repository in")
     parser.add_argument("--processor", default=None, help="saved StructureCLIPProcessor (default: --model)")
-    parser.add_argument("--results", nargs="*", default=[], help="evaluation JSON files or folders of them (see model_card_builder); "
-                        "benchmark results must be full runs (no --max_items) of --model")
-    parser.add_argument("--allow-results-from", metavar="PATH_OR_ID", action="append", default=[],
-                        help="also accept results whose evaluated model (their 'pretrained') is this path or Hub id: for "
-                             "results computed on the same weights under another path or id (repeatable)")
-    parser.add_argument("--variant", default=None, help="which variant of a synthetic results.json this model is (for model-index)")
-    parser.add_argument("--push", metavar="REPO_ID", default=None, help="upload the verified folder to this Hub repo in one commit")
+    parser.add_argument(
+        "--results",
+        nargs="*",
+        default=[],
+        help="evaluation JSON files or folders of them (see model_card_builder); "
+        "benchmark results must be full runs (no --max_items) of --model",
+    )
+    parser.add_argument(
+        "--allow-results-from",
+        metavar="PATH_OR_ID",
+        action="append",
+        default=[],
+        help="also accept results whose evaluated model (their 'pretrained') is this path or Hub id: for "
+        "results computed on the same weights under another path or id (repeatable)",
+    )
+    parser.add_argument(
+        "--variant", default=None, help="which variant of a synthetic results.json this model is (for model-index)"
+    )
+    parser.add_argument(
+        "--push", metavar="REPO_ID", default=None, help="upload the verified folder to this Hub repo in one commit"
+    )
     parser.add_argument("--repo-id", default=None, help="repo id written into the card's usage (default: --push)")
     parser.add_argument("--revision", default=None, help="commit sha to pin in the card's usage examples")
     parser.add_argument("--training-notes", default=None, help="markdown file describing the training run")
     parser.add_argument("--private", action="store_true", help="create the Hub repo as private")
-    parser.add_argument("--base-model", nargs="*", default=None, help="card metadata base_model (default: model_card.md's)")
+    parser.add_argument(
+        "--base-model", nargs="*", default=None, help="card metadata base_model (default: model_card.md's)"
+    )
     parser.add_argument("--dataset", nargs="*", default=None, help="card metadata datasets (default: model_card.md's)")
     parser.add_argument("--license", default=None, help="card metadata license (default: model_card.md's)")
-    parser.add_argument("--space", metavar="DIR", default=None,
-                        help="also write a Gradio Space demo of the model into this new folder (app.py, requirements.txt, "
-                             "README.md, examples/); its app loads --repo-id / --push (at the pushed commit) when given, "
-                             "else the --output folder; the MODEL_ID environment variable overrides that")
-    parser.add_argument("--push-space", metavar="REPO_ID", default=None,
-                        help="create or update this Hub Space from --space in one commit, after the model push; needs "
-                             "--space and --push or --repo-id; the model card links the Space")
+    parser.add_argument(
+        "--space",
+        metavar="DIR",
+        default=None,
+        help="also write a Gradio Space demo of the model into this new folder (app.py, requirements.txt, "
+        "README.md, examples/); its app loads --repo-id / --push (at the pushed commit) when given, "
+        "else the --output folder; the MODEL_ID environment variable overrides that",
+    )
+    parser.add_argument(
+        "--push-space",
+        metavar="REPO_ID",
+        default=None,
+        help="create or update this Hub Space from --space in one commit, after the model push; needs "
+        "--space and --push or --repo-id; the model card links the Space",
+    )
     args = parser.parse_args(argv)
     if args.push_space and not args.space:
         parser.error("--push-space needs --space DIR (the folder to write the Space into)")
     if args.push_space and not (args.push or args.repo_id):
-        parser.error("--push-space needs the model's Hub repo id (--push or --repo-id): a Space cannot load a local folder")
+        parser.error(
+            "--push-space needs the model's Hub repo id (--push or --repo-id): a Space cannot load a local folder"
+        )
     return args
 
 
@@ -219,15 +296,28 @@ def main(argv=None):
 
     configure_cli_logging()
     notes = Path(args.training_notes).read_text(encoding="utf-8") if args.training_notes else None
-    metadata = {key: value for key, value in (("base_model", args.base_model), ("datasets", args.dataset),
-                                               ("license", args.license)) if value is not None}
+    metadata = {
+        key: value
+        for key, value in (("base_model", args.base_model), ("datasets", args.dataset), ("license", args.license))
+        if value is not None
+    }
     if args.space:
         check_space_folder(args.space)  # before the model loads: a wrong --space is found in a second
     report, commit = export(
-        args.model, args.output, processor_path=args.processor, result_paths=args.results,
-        allow_results_from=args.allow_results_from, variant=args.variant,
-        repo_id=args.repo_id or args.push, revision=args.revision, training_notes=notes, metadata_overrides=metadata,
-        push=args.push is not None, private=args.private, use_last_step=args.use_last_step, space_id=args.push_space,
+        args.model,
+        args.output,
+        processor_path=args.processor,
+        result_paths=args.results,
+        allow_results_from=args.allow_results_from,
+        variant=args.variant,
+        repo_id=args.repo_id or args.push,
+        revision=args.revision,
+        training_notes=notes,
+        metadata_overrides=metadata,
+        push=args.push is not None,
+        private=args.private,
+        use_last_step=args.use_last_step,
+        space_id=args.push_space,
     )
     # The result is printed once, here; the library logs only a one-line summary of the checks.
     space_commit = None
@@ -235,8 +325,17 @@ def main(argv=None):
         model_id = args.repo_id or args.push or str(Path(args.output).resolve())
         write_space(args.space, args.output, model_id, revision=getattr(commit, "oid", None) or args.revision)
         space_commit = push_space(args.space, args.push_space, private=args.private) if args.push_space else None
-    print(json.dumps({"folder": report.folder, "files": report.files, "checks": report.checks,
-                      "commit": getattr(commit, "oid", None), "space": args.space,
-                      "space_commit": getattr(space_commit, "oid", None)}, indent=2))
+    print(
+        json.dumps(
+            {
+                "folder": report.folder,
+                "files": report.files,
+                "checks": report.checks,
+                "commit": getattr(commit, "oid", None),
+                "space": args.space,
+                "space_commit": getattr(space_commit, "oid", None),
+            },
+            indent=2,
+        )
+    )
     return report, commit
-

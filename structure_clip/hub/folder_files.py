@@ -52,8 +52,10 @@ def _walk(folder: Path) -> tuple[list[str], list[str]]:
             elif stat.S_ISREG(mode):
                 files.append(name)
             else:
-                irregular.append(f"{name}: {_describe(path, mode)}; an exported folder may hold regular files only "
-                                 "(the upload would send a link's target): replace it with a copy or remove it")
+                irregular.append(
+                    f"{name}: {_describe(path, mode)}; an exported folder may hold regular files only "
+                    "(the upload would send a link's target): replace it with a copy or remove it"
+                )
     return sorted(files), sorted(irregular)
 
 

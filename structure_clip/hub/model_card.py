@@ -82,8 +82,7 @@ TRAINING_RECIPES = {
         "(NegCLIP-style)."
     ),
     "infonce+hinge": (
-        "InfoNCE with hard-negative columns (NegCLIP-style) plus the original VSE++ hinge and "
-        "negative-ranking terms."
+        "InfoNCE with hard-negative columns (NegCLIP-style) plus the original VSE++ hinge and negative-ranking terms."
     ),
 }
 REFERENCE_RECIPE = (
@@ -104,7 +103,9 @@ class BenchmarkRecord:
     model: str | None = None
     pretrained: str | None = None
     source: str | None = None
-    max_items: int | None = None  # set by evaluate_structure_clip.py --max_items: a quick check on a subset, not a result
+    max_items: int | None = (
+        None  # set by evaluate_structure_clip.py --max_items: a quick check on a subset, not a result
+    )
 
     @property
     def display_name(self) -> str:
@@ -206,15 +207,20 @@ def check_results_belong_to(results: EvaluationResults, model: str | Path, also_
     problems = []
     for record in results.records:
         if record.max_items is not None:
-            problems.append(f"{record.source}: computed on the first {record.max_items} items only (evaluate_structure_clip.py "
-                            "--max_items); re-run evaluate_structure_clip.py without --max_items.")
+            problems.append(
+                f"{record.source}: computed on the first {record.max_items} items only (evaluate_structure_clip.py "
+                "--max_items); re-run evaluate_structure_clip.py without --max_items."
+            )
         elif record.pretrained is None:
-            problems.append(f"{record.source}: records no evaluated model (\"pretrained\"); re-run evaluate_structure_clip.py.")
+            problems.append(
+                f'{record.source}: records no evaluated model ("pretrained"); re-run evaluate_structure_clip.py.'
+            )
         elif _model_identity(record.pretrained) not in accepted:
             problems.append(f"{record.source}: results of {record.pretrained}, not of the exported model {model}.")
     if problems:
         raise ValueError(
-            "refusing results that are not a full evaluation of this model:\n  - " + "\n  - ".join(problems)
+            "refusing results that are not a full evaluation of this model:\n  - "
+            + "\n  - ".join(problems)
             + "\nIf they were computed on the same weights under another path or Hub id, pass "
             "--allow-results-from <that path or id>."
         )
@@ -231,9 +237,7 @@ def _is_number(value: Any) -> bool:
 
 def _top_level_numbers(metrics: dict[str, Any]) -> dict[str, float]:
     return {
-        str(name): value
-        for name, value in metrics.items()
-        if _is_number(value) and not _is_run_metadata(str(name))
+        str(name): value for name, value in metrics.items() if _is_number(value) and not _is_run_metadata(str(name))
     }
 
 
@@ -244,8 +248,7 @@ RUN_METADATA_NAMES = {"steps", "global_step", "epoch", "epochs"}
 
 def _is_run_metadata(name: str) -> bool:
     leaf = name.split("/")[-1]
-    return (leaf.startswith("num_") or "_num_" in leaf or leaf.endswith("_seconds")
-            or leaf in RUN_METADATA_NAMES)
+    return leaf.startswith("num_") or "_num_" in leaf or leaf.endswith("_seconds") or leaf in RUN_METADATA_NAMES
 
 
 def _numeric_leaves(tree: Any, prefix: str = "") -> dict[str, float]:
@@ -418,9 +421,12 @@ def _drop_reference_run_metadata(metadata: dict, config: dict[str, Any], overrid
         return
     dropped = [key for key in REFERENCE_RUN_METADATA if key not in overrides and metadata.pop(key, None)]
     if dropped:
-        logger.warning("card metadata %s left out: model_card.md names the ViT-B/32 reference run, this model's "
-                       "vision tower is a %s; pass --base-model / --dataset to set them", dropped,
-                       vision_tower_name(config))
+        logger.warning(
+            "card metadata %s left out: model_card.md names the ViT-B/32 reference run, this model's "
+            "vision tower is a %s; pass --base-model / --dataset to set them",
+            dropped,
+            vision_tower_name(config),
+        )
 
 
 def config_placeholders(config: dict[str, Any]) -> dict[str, Any]:

@@ -71,26 +71,71 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     "re": ModuleRule(ANY),
     "typing": ModuleRule(_names("Any")),  # not get_type_hints: it evaluates strings
     "unicodedata": ModuleRule(_names("category")),  # format characters (category Cf) in captions
-    "torch": ModuleRule(_names(
-        "FloatTensor", "LongTensor", "Tensor", "arange", "as_tensor", "autocast", "bfloat16", "bool",
-        "cat", "device", "dtype", "eye", "finfo", "float16", "float32", "float64",
-        "frombuffer", "full", "get_autocast_dtype", "inference_mode", "int32", "is_autocast_enabled", "isfinite", "isin",
-        "long", "ones_like", "stack", "tensor", "uint16", "uint8", "where", "zeros",
-        "zeros_like",
-    )),  # tensor maths only: not torch.load / torch.save / torch.hub / torch.ops / torch.utils
+    "torch": ModuleRule(
+        _names(
+            "FloatTensor",
+            "LongTensor",
+            "Tensor",
+            "arange",
+            "as_tensor",
+            "autocast",
+            "bfloat16",
+            "bool",
+            "cat",
+            "device",
+            "dtype",
+            "eye",
+            "finfo",
+            "float16",
+            "float32",
+            "float64",
+            "frombuffer",
+            "full",
+            "get_autocast_dtype",
+            "inference_mode",
+            "int32",
+            "is_autocast_enabled",
+            "isfinite",
+            "isin",
+            "long",
+            "ones_like",
+            "stack",
+            "tensor",
+            "uint16",
+            "uint8",
+            "where",
+            "zeros",
+            "zeros_like",
+        )
+    ),  # tensor maths only: not torch.load / torch.save / torch.hub / torch.ops / torch.utils
     "torch.cuda": ModuleRule(_names("is_available", "is_bf16_supported")),
     "torch.nn": ModuleRule(ANY),  # layers and parameters
     "torch.nn.functional": ModuleRule(ANY),
-    "transformers": ModuleRule(_names(
-        "AutoModelForSeq2SeqLM", "AutoModelForZeroShotImageClassification", "AutoTokenizer", "BatchFeature", "BertModel",
-        "CLIPModel", "CLIPTextConfig", "CLIPTextModel", "CLIPVisionConfig", "CLIPVisionModel",
-        "PreTrainedConfig", "PreTrainedModel", "ZeroShotImageClassificationPipeline", "__version__", "pipeline",
-    )),
+    "transformers": ModuleRule(
+        _names(
+            "AutoModelForSeq2SeqLM",
+            "AutoModelForZeroShotImageClassification",
+            "AutoTokenizer",
+            "BatchFeature",
+            "BertModel",
+            "CLIPModel",
+            "CLIPTextConfig",
+            "CLIPTextModel",
+            "CLIPVisionConfig",
+            "CLIPVisionModel",
+            "PreTrainedConfig",
+            "PreTrainedModel",
+            "ZeroShotImageClassificationPipeline",
+            "__version__",
+            "pipeline",
+        )
+    ),
     "transformers.image_transforms": ModuleRule(_names("to_pil_image")),
     "transformers.initialization": ModuleRule(ANY),  # weight initialisers
     "transformers.modeling_outputs": ModuleRule(_names("BaseModelOutputWithPooling")),
-    "transformers.models.bert.modeling_bert": ModuleRule(_names(
-        "BertEmbeddings", "BertEncoder", "BertLayer", "BertSelfAttention")),
+    "transformers.models.bert.modeling_bert": ModuleRule(
+        _names("BertEmbeddings", "BertEncoder", "BertLayer", "BertSelfAttention")
+    ),
     "transformers.pipelines": ModuleRule(_names("PIPELINE_REGISTRY")),
     "transformers.processing_utils": ModuleRule(_names("ProcessorMixin", "Unpack")),
     "transformers.utils": ModuleRule(_names("ModelOutput", "TransformersKwargs", "logging")),
@@ -107,8 +152,20 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
 # Callables that can download: allowed only as a direct call with local_files_only=True (cache look-up).
 LOCAL_ONLY_CALLABLES = {"huggingface_hub.snapshot_download"}
 # Builtins that run code, open files, reach the interpreter's namespaces or wait for a person.
-FORBIDDEN_NAMES = {"eval", "exec", "compile", "__import__", "open", "globals", "vars", "breakpoint", "input",
-                   "__builtins__", "__loader__", "__spec__"}
+FORBIDDEN_NAMES = {
+    "eval",
+    "exec",
+    "compile",
+    "__import__",
+    "open",
+    "globals",
+    "vars",
+    "breakpoint",
+    "input",
+    "__builtins__",
+    "__loader__",
+    "__spec__",
+}
 FUNCTION_ONLY_NAMES = {"locals"}  # a function's own variables; at module level it is globals()
 # Others reach globals, code objects or all classes; __version__ is a plain string (the minimum-version check).
 ALLOWED_DUNDERS = {"__init__", "__name__", "__module__", "__version__"}
@@ -183,7 +240,9 @@ class _AllowListChecker:
     def _check_module(self, node: ast.AST, module: str, context: _Context) -> bool:
         rule = ALLOWED_MODULES.get(module)
         if rule is None:
-            self.refuse(node, f"imports {module}, which is not in the allow-list (structure_clip/hub/python_allow_list.py)")
+            self.refuse(
+                node, f"imports {module}, which is not in the allow-list (structure_clip/hub/python_allow_list.py)"
+            )
         elif rule.lazy_only and not context.lazy:
             self.refuse(node, f"{module} must be imported lazily (function body or try/except ImportError)")
         else:
@@ -195,8 +254,11 @@ class _AllowListChecker:
             self.refuse(node, f"from {'.' * node.level}{node.module or ''} import * (import names one by one)")
         elif node.level:
             if node.level != 1 or not node.module or node.module not in self.siblings:
-                self.refuse(node, f"relative import {'.' * node.level}{node.module or ''} is not a shipped flat "
-                                  "sibling (write `from .sibling import name`)")
+                self.refuse(
+                    node,
+                    f"relative import {'.' * node.level}{node.module or ''} is not a shipped flat "
+                    "sibling (write `from .sibling import name`)",
+                )
         elif self._check_module(node, node.module, context):
             for alias in node.names:
                 self._check_member(node, node.module, alias.name)
@@ -243,9 +305,16 @@ class _AllowListChecker:
 
 
 def _is_local_only_call(parent: ast.AST | None, func: ast.AST) -> bool:
-    return isinstance(parent, ast.Call) and parent.func is func and any(
-        keyword.arg == "local_files_only" and isinstance(keyword.value, ast.Constant) and keyword.value.value is True
-        for keyword in parent.keywords)
+    return (
+        isinstance(parent, ast.Call)
+        and parent.func is func
+        and any(
+            keyword.arg == "local_files_only"
+            and isinstance(keyword.value, ast.Constant)
+            and keyword.value.value is True
+            for keyword in parent.keywords
+        )
+    )
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -258,8 +327,11 @@ def _walk_with_context(tree: ast.AST) -> Iterator[tuple[ast.AST, _Context]]:
     def visit(node: ast.AST, context: _Context):
         for child in ast.iter_child_nodes(node):
             function = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-            lazy = context.lazy or function or (
-                isinstance(node, ast.Try) and child in node.body and _handles_import_error(node))
+            lazy = (
+                context.lazy
+                or function
+                or (isinstance(node, ast.Try) and child in node.body and _handles_import_error(node))
+            )
             child_context = _Context(lazy=lazy, in_function=context.in_function or function)
             yield child, child_context
             yield from visit(child, child_context)

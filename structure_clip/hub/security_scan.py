@@ -30,8 +30,21 @@ from structure_clip.hub.python_allow_list import scan_python_source
 
 WEIGHT_SUFFIXES = (".safetensors",)
 ALLOWED_SUFFIXES = {".json", ".safetensors", ".py", ".md", ".txt"}
-FORBIDDEN_WEIGHT_SUFFIXES = {".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".h5", ".msgpack", ".npy",
-                             ".npz", ".joblib", ".onnx", ".zip"}
+FORBIDDEN_WEIGHT_SUFFIXES = {
+    ".bin",
+    ".pt",
+    ".pth",
+    ".pkl",
+    ".pickle",
+    ".ckpt",
+    ".h5",
+    ".msgpack",
+    ".npy",
+    ".npz",
+    ".joblib",
+    ".onnx",
+    ".zip",
+}
 PICKLE_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05", b"PK\x03\x04")
 # The packages whose module files transformers' custom_object_save copies flat into the folder.
 SHIPPED_PACKAGES = ("modeling_structure_clip", "processing")
@@ -65,8 +78,10 @@ def package_sources() -> dict[str, list[Path]]:
     for package in SHIPPED_PACKAGES:
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
-            raise ModuleNotFoundError(f"the scan compares shipped files with the {package} package, which is not "
-                                      "installed here; install this project (pip install -e .)")
+            raise ModuleNotFoundError(
+                f"the scan compares shipped files with the {package} package, which is not "
+                "installed here; install this project (pip install -e .)"
+            )
         for directory in spec.submodule_search_locations:
             for path in sorted(Path(directory).glob("*.py")):
                 if path.name != "__init__.py":
@@ -107,11 +122,15 @@ def _shipped_python_problems(path: Path, name: str, sources: dict[str, list[Path
     candidates = [] if "/" in name else sources.get(name, [])
     problems = []
     if not candidates:
-        problems.append(f"{name}: not a remote-code file of modeling_structure_clip/ or processing/ (nor handler.py); "
-                        "only unchanged copies of those may ship, at the top of the folder")
+        problems.append(
+            f"{name}: not a remote-code file of modeling_structure_clip/ or processing/ (nor handler.py); "
+            "only unchanged copies of those may ship, at the top of the folder"
+        )
     elif _sha256(content) not in {_sha256(source.read_bytes()) for source in candidates}:
-        problems.append(f"{name}: differs from the package source {candidates[0]} (sha256 {_sha256(content)[:12]}); "
-                        "export again instead of editing the exported folder")
+        problems.append(
+            f"{name}: differs from the package source {candidates[0]} (sha256 {_sha256(content)[:12]}); "
+            "export again instead of editing the exported folder"
+        )
     try:
         problems.extend(scan_python_source(content.decode("utf-8"), name, siblings))
     except (UnicodeDecodeError, SyntaxError) as error:

@@ -29,7 +29,9 @@ from structure_clip.hub.folder_files import list_files
 
 logger = logging.getLogger(__name__)
 
-GRADIO_VERSION = "6.31.0"  # the version the Space tests run with (tests/test_hub_space.py); pinned in the `space` extra
+GRADIO_VERSION = (
+    "6.31.0"  # the version the Space tests run with (tests/test_hub_space.py); pinned in the `space` extra
+)
 TEMPLATE_APP = Path(__file__).with_name("space_template") / "app.py"
 SPACE_REQUIREMENTS = """\
 # The model repository's remote code needs these (gradio comes with the Space's sdk_version).
@@ -68,12 +70,21 @@ def check_space_folder(space_dir: str | Path) -> Path:
     """--space must be a new or empty folder, so that the Space holds exactly the files written here."""
     space_dir = Path(space_dir)
     if space_dir.exists() and (not space_dir.is_dir() or any(space_dir.iterdir())):
-        raise FileExistsError(f"--space {space_dir} exists and is not an empty folder; give a new folder for the Space")
+        raise FileExistsError(
+            f"--space {space_dir} exists and is not an empty folder; give a new folder for the Space"
+        )
     return space_dir
 
 
-def write_space(space_dir: str | Path, model_folder: str | Path, model_id: str, *, revision: str | None = None,
-                num_examples: int = 3, seed: int = 0) -> list[str]:
+def write_space(
+    space_dir: str | Path,
+    model_folder: str | Path,
+    model_id: str,
+    *,
+    revision: str | None = None,
+    num_examples: int = 3,
+    seed: int = 0,
+) -> list[str]:
     """Write the Space for the model saved in ``model_folder``, whose app loads ``model_id`` by default.
 
     ``model_folder`` (a ``save_pretrained`` folder with config.json and processor_config.json) sizes the
@@ -86,7 +97,8 @@ def write_space(space_dir: str | Path, model_folder: str | Path, model_id: str, 
     space_dir.mkdir(parents=True, exist_ok=True)
     (space_dir / "app.py").write_text(render_app(model_id, revision), encoding="utf-8")
     (space_dir / "requirements.txt").write_text(
-        space_requirements(processor_config.get("scene_graph_parser", "rules")), encoding="utf-8")
+        space_requirements(processor_config.get("scene_graph_parser", "rules")), encoding="utf-8"
+    )
     (space_dir / "README.md").write_text(space_readme(model_id), encoding="utf-8")
     write_examples(space_dir / "examples", config["vision_config"], num_examples, seed)
     files = list_files(space_dir)
@@ -98,8 +110,9 @@ def render_app(model_id: str, revision: str | None = None) -> str:
     """The template app with the exporter's defaults; the environment can still override both."""
     source = TEMPLATE_APP.read_text(encoding="utf-8")
     for name, value in (("DEFAULT_MODEL_ID", model_id), ("DEFAULT_REVISION", revision)):
-        source, count = re.subn(rf"^{name} = [^#\n]*", lambda _, n=name, v=value: f"{n} = {v!r}  ", source,
-                                count=1, flags=re.MULTILINE)
+        source, count = re.subn(
+            rf"^{name} = [^#\n]*", lambda _, n=name, v=value: f"{n} = {v!r}  ", source, count=1, flags=re.MULTILINE
+        )
         if count != 1:
             raise RuntimeError(f"{TEMPLATE_APP} has no '{name} = ...' line to fill in")
     return source
@@ -117,8 +130,15 @@ def space_readme(model_id: str) -> str:
     """Space metadata (https://huggingface.co/docs/hub/spaces-config-reference) and a short description."""
     on_hub = is_hub_repo_id(model_id)
     metadata = SpaceCardData(
-        title="Structure-CLIP demo", emoji="🧩", colorFrom="indigo", colorTo="green", sdk="gradio",
-        sdk_version=GRADIO_VERSION, app_file="app.py", pinned=False, license="apache-2.0",
+        title="Structure-CLIP demo",
+        emoji="🧩",
+        colorFrom="indigo",
+        colorTo="green",
+        sdk="gradio",
+        sdk_version=GRADIO_VERSION,
+        app_file="app.py",
+        pinned=False,
+        license="apache-2.0",
         models=[model_id] if on_hub else None,  # `models` must name Hub repositories, never local folders
         short_description="Scene-graph-aware CLIP: classify and compare captions",
     )
@@ -155,22 +175,36 @@ def write_examples(examples_dir: Path, vision_config: dict, num_examples: int, s
         swapped_relation, swapped_attribute = relation_swap(scene).caption(), attribute_swap(scene, rng).caption()
         rows["classification"].append([name, ", ".join([scene.caption(), swapped_relation, swapped_attribute])])
         # The first row shows the automatic negative, the others a caption the user typed.
-        mode, second = ("its automatic semantic negative", "") if index == 0 else ("my second caption", swapped_relation)
+        mode, second = (
+            ("its automatic semantic negative", "") if index == 0 else ("my second caption", swapped_relation)
+        )
         rows["comparison"].append([name, scene.caption(), mode, second])
     (examples_dir / "examples.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
 
 
-def push_space(space_dir: str | Path, repo_id: str, *, private: bool = False, token: str | None = None,
-               commit_message: str | None = None):
+def push_space(
+    space_dir: str | Path,
+    repo_id: str,
+    *,
+    private: bool = False,
+    token: str | None = None,
+    commit_message: str | None = None,
+):
     """Create (or reuse) the Gradio Space ``repo_id`` and upload every file of ``space_dir`` in one commit."""
     from huggingface_hub import CommitOperationAdd, HfApi
 
     space_dir = Path(space_dir)
     files = list_files(space_dir)
     if "app.py" not in files or "README.md" not in files:
-        raise FileNotFoundError(f"{space_dir} is not a Space folder (no app.py / README.md); write it with --space first")
+        raise FileNotFoundError(
+            f"{space_dir} is not a Space folder (no app.py / README.md); write it with --space first"
+        )
     api = HfApi(token=token)
     api.create_repo(repo_id, repo_type="space", space_sdk="gradio", private=private, exist_ok=True)
     operations = [CommitOperationAdd(path_in_repo=name, path_or_fileobj=str(space_dir / name)) for name in files]
-    return api.create_commit(repo_id=repo_id, repo_type="space", operations=operations,
-                             commit_message=commit_message or "Structure-CLIP demo Space (app, requirements, examples)")
+    return api.create_commit(
+        repo_id=repo_id,
+        repo_type="space",
+        operations=operations,
+        commit_message=commit_message or "Structure-CLIP demo Space (app, requirements, examples)",
+    )

@@ -26,8 +26,14 @@ CHILD_TIMEOUT_S = 600
 
 # What verification feeds both sides: captions whose scene graphs differ only in structure. Those
 # longer than the model's text positions are left out (the stock pipeline cannot truncate).
-VERIFY_LABELS = ("a man riding a horse", "a horse riding a man", "a red car next to a blue bus",
-                 "a red square left of a blue circle", "a dog", "a cat")
+VERIFY_LABELS = (
+    "a man riding a horse",
+    "a horse riding a man",
+    "a red car next to a blue bus",
+    "a red square left of a blue circle",
+    "a dog",
+    "a cat",
+)
 VERIFY_TEMPLATE = "{}"
 CHILD_SCRIPT = Path(__file__).with_name("verification_child.py")
 
@@ -73,7 +79,6 @@ def write_verification_inputs(work_dir: Path, image_size: int, labels: list[str]
     return {"images": image_paths, "labels": labels, "hypothesis_template": VERIFY_TEMPLATE}
 
 
-
 def reference_outputs(model, processor, spec: dict) -> dict:
     """What the fresh process must reproduce, computed with the objects in hand."""
     from transformers import ZeroShotImageClassificationPipeline
@@ -85,7 +90,6 @@ def reference_outputs(model, processor, spec: dict) -> dict:
     stock = make_structure_clip_pipeline(model, processor, pipeline_class=ZeroShotImageClassificationPipeline)
     outputs["stock_pipeline"] = pipeline_scores(stock, spec)
     return outputs
-
 
 
 def run_fresh_process_verification(folder: Path, spec_path: Path, work_dir: Path) -> tuple[dict, str]:
@@ -100,8 +104,15 @@ def run_fresh_process_verification(folder: Path, spec_path: Path, work_dir: Path
         OMP_NUM_THREADS="1",
         TOKENIZERS_PARALLELISM="false",
     )
-    command = [sys.executable, "-I", str(CHILD_SCRIPT.resolve()), "--verify-child",
-               str(folder.resolve()), str(spec_path), str(out_path)]
+    command = [
+        sys.executable,
+        "-I",
+        str(CHILD_SCRIPT.resolve()),
+        "--verify-child",
+        str(folder.resolve()),
+        str(spec_path),
+        str(out_path),
+    ]
     completed = subprocess.run(command, cwd=work_dir, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
     log = completed.stdout + completed.stderr
     if completed.returncode != 0:
@@ -115,7 +126,8 @@ def compare_outputs(reference: dict, fresh: dict, tolerance: float = VERIFY_TOLE
     for key in ("logits_per_image", "text_embeds", "image_embeds"):
         differences[key] = _max_abs_difference(reference[key], fresh[key])
     differences["zero_shot_logits_per_image"] = _max_abs_difference(
-        reference["logits_per_image"], fresh["zero_shot_logits_per_image"])
+        reference["logits_per_image"], fresh["zero_shot_logits_per_image"]
+    )
     for key, value in reference["inputs"].items():
         differences[f"inputs.{key}"] = _max_abs_difference(value, fresh["inputs"].get(key))
     for kind in ("custom_pipeline", "stock_pipeline"):
@@ -146,7 +158,6 @@ def _max_abs_difference(expected, actual) -> float:
     return float((expected - actual).abs().max()) if expected.numel() else 0.0
 
 
-
 def verify_folder(folder: str | Path, model, processor) -> VerificationReport:
     """Scan, then load in a fresh process and compare with ``model``/``processor`` in hand."""
     from structure_clip.hub.security_scan import scan_folder
@@ -158,8 +169,9 @@ def verify_folder(folder: str | Path, model, processor) -> VerificationReport:
     digest = folder_digest(folder)
     with tempfile.TemporaryDirectory(prefix="structure_clip_verify_") as tmp:
         work_dir = Path(tmp)
-        spec = write_verification_inputs(work_dir, model.config.vision_config.image_size,
-                                         fitting_labels(processor, model.config))
+        spec = write_verification_inputs(
+            work_dir, model.config.vision_config.image_size, fitting_labels(processor, model.config)
+        )
         spec_path = work_dir / "spec.json"
         spec_path.write_text(json.dumps(spec))
         reference = reference_outputs(model, processor, spec)

@@ -46,7 +46,6 @@ def _open_images(spec: dict) -> list:
     return [Image.open(path).convert("RGB") for path in spec["images"]]
 
 
-
 class _BlockOurPackages:
     """A meta-path finder that makes our editable-installed packages unimportable in the child."""
 
@@ -87,15 +86,25 @@ def _child_verify(folder: str, spec_path: str, out_path: str) -> None:
     model = loaded("AutoModel", AutoModel.from_pretrained(folder, trust_remote_code=True).eval())
     outputs = model_outputs(model, processor, spec)
     del model
-    model = loaded("AutoModelForZeroShotImageClassification",
-                   AutoModelForZeroShotImageClassification.from_pretrained(folder, trust_remote_code=True).eval())
+    model = loaded(
+        "AutoModelForZeroShotImageClassification",
+        AutoModelForZeroShotImageClassification.from_pretrained(folder, trust_remote_code=True).eval(),
+    )
     outputs["zero_shot_logits_per_image"] = model_outputs(model, processor, spec)["logits_per_image"]
     del model
     custom = loaded("pipeline", pipeline(TASK, model=folder, trust_remote_code=True, device="cpu"))
     outputs["custom_pipeline"] = pipeline_scores(custom, spec)
     del custom
-    stock = loaded("stock pipeline", pipeline(TASK, model=folder, trust_remote_code=True, device="cpu",
-                                              pipeline_class=ZeroShotImageClassificationPipeline))
+    stock = loaded(
+        "stock pipeline",
+        pipeline(
+            TASK,
+            model=folder,
+            trust_remote_code=True,
+            device="cpu",
+            pipeline_class=ZeroShotImageClassificationPipeline,
+        ),
+    )
     outputs["stock_pipeline"] = pipeline_scores(stock, spec)
     outputs["environment"] = {
         "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE"),
@@ -124,7 +133,6 @@ def _check_child_environment(environment: dict) -> None:
     not_remote = {name: cls for name, cls in remote.items() if not cls.startswith("transformers_modules.")}
     if not_remote:
         raise SystemExit(f"FAIL: not loaded as remote code from the folder: {not_remote}")
-
 
 
 if __name__ == "__main__":

@@ -203,7 +203,8 @@ def validation_callback(validation: EncodedSplit, variant: str):
         correct_positive, negative = pair_scores(embed_split(model, validation, variant))
         kinds = {"relation_swap": validation.relation_swap, "attribute_swap": ~validation.relation_swap}
         return {
-            f"validation_{kind}_acc": pairwise_accuracy(correct_positive[mask], negative[mask]) for kind, mask in kinds.items()
+            f"validation_{kind}_acc": pairwise_accuracy(correct_positive[mask], negative[mask])
+            for kind, mask in kinds.items()
         }
 
     return callback
@@ -246,7 +247,9 @@ def train_variant(variant: str, args: AblationArguments, data: dict, processor) 
     stages = [("train", os.path.join(args.output_dir, variant), main_steps, args.lr_scheduler_type)]
     if args.curriculum_steps:
         curriculum_dir = os.path.join(args.output_dir, variant, "curriculum")
-        stages.insert(0, ("train_curriculum", curriculum_dir, args.curriculum_steps, args.curriculum_lr_scheduler_type))
+        stages.insert(
+            0, ("train_curriculum", curriculum_dir, args.curriculum_steps, args.curriculum_lr_scheduler_type)
+        )
     started, history, steps_done = time.time(), [], 0
     for split, output_dir, steps, schedule in stages:
         if steps <= 0:
@@ -311,13 +314,27 @@ def save_plot(path: str, variants: dict[str, dict], histories: dict[str, list]) 
         losses.plot([r["step"] for r in train], [r["loss"] for r in train], color=colour, label=name)
         evals = [r for r in history if r.get("type") == "eval" and "validation_relation_swap_acc" in r]
         steps = [r["step"] for r in evals]
-        curves.plot(steps, [r["validation_relation_swap_acc"] for r in evals], color=colour, marker="o", label=f"{name} relation")
-        curves.plot(steps, [r["validation_attribute_swap_acc"] for r in evals], color=colour, linestyle="--", label=f"{name} attribute")
+        curves.plot(
+            steps,
+            [r["validation_relation_swap_acc"] for r in evals],
+            color=colour,
+            marker="o",
+            label=f"{name} relation",
+        )
+        curves.plot(
+            steps,
+            [r["validation_attribute_swap_acc"] for r in evals],
+            color=colour,
+            linestyle="--",
+            label=f"{name} attribute",
+        )
         curriculum_end = max((r["step"] for r in train if r.get("stage") == "train_curriculum"), default=None)
         if curriculum_end is not None and index == 0:
             for axis in (losses, curves):
                 axis.axvline(curriculum_end, color="grey", linestyle=":", linewidth=1)
-                axis.annotate("end of curriculum", (curriculum_end, 0.02), fontsize=7, xycoords=("data", "axes fraction"))
+                axis.annotate(
+                    "end of curriculum", (curriculum_end, 0.02), fontsize=7, xycoords=("data", "axes fraction")
+                )
     losses.set_title("training loss")
     losses.set_xlabel("step")
     losses.legend()

@@ -12,41 +12,66 @@ VARIANTS = ("clip", "clip+negatives", "structure-clip")
 class AblationArguments:
     """Options of the demo. The defaults are the recipe measured in the README (see --help)."""
 
-    output_dir: str = field(default="outputs/demo", metadata={"help": "results.json, ablation.png, one folder per variant."})
-    variants: str = field(default=",".join(VARIANTS), metadata={"help": "Comma-separated subset of " + ", ".join(VARIANTS)})
-    seed: int = field(default=0, metadata={"help": "Seed of the world (data) and of every variant's init and shuffling."})
+    output_dir: str = field(
+        default="outputs/demo", metadata={"help": "results.json, ablation.png, one folder per variant."}
+    )
+    variants: str = field(
+        default=",".join(VARIANTS), metadata={"help": "Comma-separated subset of " + ", ".join(VARIANTS)}
+    )
+    seed: int = field(
+        default=0, metadata={"help": "Seed of the world (data) and of every variant's init and shuffling."}
+    )
     num_train_examples: int = field(default=10000, metadata={"help": "Training scenes."})
     num_validation_examples: int = field(default=512, metadata={"help": "Validation scenes (training curves)."})
     num_test_examples: int = field(default=1000, metadata={"help": "Scenes in each swap test split."})
-    num_retrieval_examples: int = field(default=500, metadata={"help": "Scenes (one per caption meaning) for retrieval."})
+    num_retrieval_examples: int = field(
+        default=500, metadata={"help": "Scenes (one per caption meaning) for retrieval."}
+    )
     max_train_steps: int = field(default=1500, metadata={"help": "Optimizer steps per variant, curriculum included."})
     curriculum_steps: int = field(
-        default=500, metadata={"help": "First-stage steps on canonical wording ('left of' / 'above' only); 0 = none."})
+        default=500, metadata={"help": "First-stage steps on canonical wording ('left of' / 'above' only); 0 = none."}
+    )
     num_curriculum_examples: int = field(default=5000, metadata={"help": "Scenes of the curriculum split."})
     per_device_train_batch_size: int = field(default=64, metadata={"help": "Batch size."})
     learning_rate: float = field(default=1e-3, metadata={"help": "Peak AdamW learning rate (both stages)."})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
-    curriculum_lr_scheduler_type: str = field(default="constant_with_warmup", metadata={"help": "Schedule of the curriculum stage."})
-    lr_scheduler_type: str = field(default="cosine", metadata={"help": "Schedule of the main stage (transformers name)."})
+    curriculum_lr_scheduler_type: str = field(
+        default="constant_with_warmup", metadata={"help": "Schedule of the curriculum stage."}
+    )
+    lr_scheduler_type: str = field(
+        default="cosine", metadata={"help": "Schedule of the main stage (transformers name)."}
+    )
     num_warmup_steps: int = field(default=100, metadata={"help": "Linear warm-up steps at the start of each stage."})
-    loss_recipe: str = field(default="infonce", metadata={"help": "'infonce' (NegCLIP), 'original' (hinge + margin) or 'infonce+hinge'."})
-    knowledge_weight: float = field(default=0.2, metadata={"help": "lambda of the structure-clip variant (original 0.2)."})
+    loss_recipe: str = field(
+        default="infonce", metadata={"help": "'infonce' (NegCLIP), 'original' (hinge + margin) or 'infonce+hinge'."}
+    )
+    knowledge_weight: float = field(
+        default=0.2, metadata={"help": "lambda of the structure-clip variant (original 0.2)."}
+    )
     model_width: int = field(default=64, metadata={"help": "Width of both CLIP towers, the KEE and the projection."})
     model_layers: int = field(default=2, metadata={"help": "Layers of each CLIP tower."})
     knowledge_layers: int = field(default=2, metadata={"help": "Layers of the KEE (original: 6)."})
     phrase_pooling: str = field(
-        default="mean_all_positions", metadata={"help": "KEE phrase pooling: original 'mean_all_positions' or 'masked_mean'."})
+        default="mean_all_positions",
+        metadata={"help": "KEE phrase pooling: original 'mean_all_positions' or 'masked_mean'."},
+    )
     vision_position_std: float = field(
-        default=1.0, metadata={"help": "If > 0, re-initialise the ViT position embeddings with this std (CLIP: 0.02)."})
+        default=1.0, metadata={"help": "If > 0, re-initialise the ViT position embeddings with this std (CLIP: 0.02)."}
+    )
     eval_steps: int = field(default=250, metadata={"help": "Validation (curves) every N steps."})
     # One thread: this model's ops are too small to gain from a second, and a busy core stalls every op of a
     # multi-threaded run. 40 steps (examples/synthetic_ablation.py --max_train_steps 40 --curriculum_steps 0
     # --variants clip --num_train_examples 2000) on a shared 2-core machine took 12 s with 1 thread and 193 s
     # with 2; with one more busy process, 29 s and 553 s. The loss agrees to 1e-6 between thread counts.
     num_threads: int = field(
-        default=1, metadata={"help": "torch CPU threads (1 is fastest for this tiny model on a busy CPU)."})
+        default=1, metadata={"help": "torch CPU threads (1 is fastest for this tiny model on a busy CPU)."}
+    )
     disable_tqdm: bool = field(default=False, metadata={"help": "Hide progress bars."})
     world_cache_dir: str | None = field(
-        default=None, metadata={"help": "Where the rendered and encoded world is kept between runs (default: "
-                                "$STRUCTURE_CLIP_CACHE/synthetic_world, else ~/.cache/structure_clip/synthetic_world); "
-                                "'none': build it afresh every run, keep nothing."})
+        default=None,
+        metadata={
+            "help": "Where the rendered and encoded world is kept between runs (default: "
+            "$STRUCTURE_CLIP_CACHE/synthetic_world, else ~/.cache/structure_clip/synthetic_world); "
+            "'none': build it afresh every run, keep nothing."
+        },
+    )

@@ -32,7 +32,9 @@ def load_synthetic_world(path=None, seed: int = 0, split_sizes: dict | None = No
     if path is not None:
         import datasets
 
-        require_path(path, "synthetic world DatasetDict", "run synthetic_world.build_synthetic_dataset(...).save_to_disk(path)")
+        require_path(
+            path, "synthetic world DatasetDict", "run synthetic_world.build_synthetic_dataset(...).save_to_disk(path)"
+        )
         return datasets.load_from_disk(str(path))
     import datasets
 
@@ -64,7 +66,10 @@ def evaluate_synthetic(scorer, world) -> dict[str, dict[str, float]]:
     for name, split in SYNTHETIC_PAIR_SPLITS.items():
         if split in world:
             positive, negative = score_pair_items(scorer, synthetic_pair_items(world[split]))
-            results[f"synthetic_{name}"] = {"accuracy": pairwise_accuracy(positive, negative), "num_items": len(world[split])}
+            results[f"synthetic_{name}"] = {
+                "accuracy": pairwise_accuracy(positive, negative),
+                "num_items": len(world[split]),
+            }
     if "test_retrieval" in world:
         results["synthetic_retrieval"] = evaluate_retrieval(scorer, synthetic_retrieval_set(world["test_retrieval"]))
     return results

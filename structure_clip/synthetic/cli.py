@@ -33,7 +33,10 @@ def main(argv=None) -> dict:
     sys.stdout.write(format_table(report["variants"]) + "\n")
     logger.info("total wall time %.0f s; results in %s", report["wall_seconds"],
                 os.path.join(args.output_dir, "results.json"))  # fmt: skip
-    logger.info("Each variant's folder (e.g. %s) holds its last step, which the table scores, and best_model/, "
-                "selected on validation relation-swap accuracy; examples/export_to_hub.py takes best_model/ unless "
-                "given --use-last-step.", os.path.join(args.output_dir, "structure-clip"))
+    logger.info(
+        "Each variant's folder (e.g. %s) holds its last step, which the table scores, and best_model/, "
+        "selected on validation relation-swap accuracy; examples/export_to_hub.py takes best_model/ unless "
+        "given --use-last-step.",
+        os.path.join(args.output_dir, "structure-clip"),
+    )
     return report

@@ -209,9 +209,7 @@ def _record(scene: Scene, negative: Scene, grid_size: int, cell_px: int) -> dict
     }
 
 
-def generate_split(
-    split: str, num_examples: int, seed: int, grid_size: int = 3, cell_px: int = 16
-) -> Iterator[dict]:
+def generate_split(split: str, num_examples: int, seed: int, grid_size: int = 3, cell_px: int = 16) -> Iterator[dict]:
     """Yield the records of one split; deterministic given (split, seed, sizes).
 
     train / validation mix relation and attribute swaps half and half as the hard negative; the
@@ -230,7 +228,9 @@ def generate_split(
             if scene.canonical_key() in seen_keys:
                 continue
             seen_keys.add(scene.canonical_key())
-        if split == "test_relation_swap" or (split in ("train", "train_curriculum", "validation") and rng.random() < 0.5):
+        if split == "test_relation_swap" or (
+            split in ("train", "train_curriculum", "validation") and rng.random() < 0.5
+        ):
             negative = relation_swap(scene)
         else:
             negative = attribute_swap(scene, rng)
@@ -292,6 +292,7 @@ def render_split(split: str, size: int, seed: int, grid_size: int, cell_px: int,
 # ---------------------------------------------------------------------------------------------
 # Offline tokenizers
 # ---------------------------------------------------------------------------------------------
+
 
 def world_words() -> list[str]:
     words = ["a", "is", "of", "left", "right", "above", "below"]
@@ -401,7 +402,9 @@ def tiny_synthetic_model_config(
         vocab_size=len(bert_tokenizer), pad_token_id=bert_tokenizer.pad_token_id, cls_token_id=bert_tokenizer.cls_token_id,
         sep_token_id=bert_tokenizer.sep_token_id, num_hidden_layers=knowledge_layers, **sizes,
     )  # fmt: skip
-    return structure_clip_config(text_config, vision_config, knowledge_config, **{"projection_dim": width, **overrides})
+    return structure_clip_config(
+        text_config, vision_config, knowledge_config, **{"projection_dim": width, **overrides}
+    )
 
 
 def build_synthetic_processor(directory: str | os.PathLike | None = None, grid_size: int = 3, cell_px: int = 16):

@@ -34,8 +34,14 @@ def world_cache_folder(cache_dir: str | os.PathLike | None = None) -> Path:
 
 
 def split_fingerprint(split: str, size: int, seed: int, grid_size: int, cell_px: int) -> str:
-    settings = {"split": split, "size": size, "seed": seed, "grid_size": grid_size, "cell_px": cell_px,
-                "format": WORLD_FORMAT_VERSION}
+    settings = {
+        "split": split,
+        "size": size,
+        "seed": seed,
+        "grid_size": grid_size,
+        "cell_px": cell_px,
+        "format": WORLD_FORMAT_VERSION,
+    }
     return _digest(settings)
 
 

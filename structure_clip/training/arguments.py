@@ -20,20 +20,35 @@ class ModelArguments:
 
     model_name_or_path: str = field(
         default="openai/clip-vit-base-patch32",
-        metadata={"aliases": ["--model"], "help": "A CLIP or Structure-CLIP checkpoint (hub id or local folder); "
-                  "a CLIP one is turned into Structure-CLIP with a fresh KEE (detected from config.model_type)."},
+        metadata={
+            "aliases": ["--model"],
+            "help": "A CLIP or Structure-CLIP checkpoint (hub id or local folder); "
+            "a CLIP one is turned into Structure-CLIP with a fresh KEE (detected from config.model_type).",
+        },
     )
     processor_name_or_path: str | None = field(
-        default=None, metadata={"help": "Processor to use; default: the model folder if it has one, else built from "
-                                "the CLIP checkpoint's tokenizer/image processor plus --triple_tokenizer."})
+        default=None,
+        metadata={
+            "help": "Processor to use; default: the model folder if it has one, else built from "
+            "the CLIP checkpoint's tokenizer/image processor plus --triple_tokenizer."
+        },
+    )
     triple_tokenizer: str = field(
-        default="bert-base-uncased", metadata={"help": "BERT tokenizer for triple phrases when starting from CLIP."})
+        default="bert-base-uncased", metadata={"help": "BERT tokenizer for triple phrases when starting from CLIP."}
+    )
     kee_init: str | None = field(
-        default=None, metadata={"help": "BERT checkpoint to initialise the KEE from when starting from CLIP "
-                                "(the original uses bert-base-uncased); default: random init."})
+        default=None,
+        metadata={
+            "help": "BERT checkpoint to initialise the KEE from when starting from CLIP "
+            "(the original uses bert-base-uncased); default: random init."
+        },
+    )
     config_overrides: str | None = field(
-        default=None, metadata={"help": "Config overrides: 'loss_recipe=infonce,knowledge_weight=0.2', or a JSON "
-                                "object for nested fields."})
+        default=None,
+        metadata={
+            "help": "Config overrides: 'loss_recipe=infonce,knowledge_weight=0.2', or a JSON object for nested fields."
+        },
+    )
 
 
 @dataclass
@@ -42,7 +57,8 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
 
     # -- optimisation --------------------------------------------------------------------------
     output_dir: str = field(
-        default="outputs/train", metadata={"help": "Where checkpoints, results.jsonl and the model go."})
+        default="outputs/train", metadata={"help": "Where checkpoints, results.jsonl and the model go."}
+    )
     seed: int = field(default=120, metadata={"help": "Seed for init, shuffling and dropout; original 120."})
     per_device_train_batch_size: int = field(default=64, metadata={"help": "Batch per process; original 64."})
     per_device_eval_batch_size: int = field(default=64, metadata={"help": "Validation batch per process."})
@@ -52,73 +68,118 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
     adam_beta2: float = field(default=0.999, metadata={"help": "AdamW beta2."})
     adam_epsilon: float = field(default=1e-8, metadata={"help": "AdamW epsilon."})
     num_train_epochs: float = field(
-        default=10, metadata={"help": "Epochs; original 10. Ignored if max_train_steps is set."})
+        default=10, metadata={"help": "Epochs; original 10. Ignored if max_train_steps is set."}
+    )
     max_train_steps: int | None = field(default=None, metadata={"help": "Total optimizer steps (overrides epochs)."})
     gradient_accumulation_steps: int = field(default=1, metadata={"help": "Micro-batches per optimizer step."})
     lr_scheduler_type: str = field(
         default="constant",
-        metadata={"help": "transformers scheduler name (constant, cosine, linear, ...); original constant."})
+        metadata={"help": "transformers scheduler name (constant, cosine, linear, ...); original constant."},
+    )
     num_warmup_steps: int = field(default=0, metadata={"help": "Linear warm-up steps of the LR schedule."})
     max_grad_norm: float = field(
-        default=0.0, metadata={"help": "Clip the gradient norm to this (0 = off; the original does not clip)."})
+        default=0.0, metadata={"help": "Clip the gradient norm to this (0 = off; the original does not clip)."}
+    )
     mixed_precision: str | None = field(
-        default=None, metadata={"help": "'no', 'fp16' or 'bf16' (Accelerate autocast; the original trains in fp32). "
-                                "Default: the `accelerate launch` / accelerate config setting, else 'no'."})
+        default=None,
+        metadata={
+            "help": "'no', 'fp16' or 'bf16' (Accelerate autocast; the original trains in fp32). "
+            "Default: the `accelerate launch` / accelerate config setting, else 'no'."
+        },
+    )
     gather_negatives_across_ranks: bool = field(
-        default=True, metadata={"help": "With several processes, all_gather the embeddings (with gradients) so "
-                                "every contrastive term sees the global batch as negatives."})
+        default=True,
+        metadata={
+            "help": "With several processes, all_gather the embeddings (with gradients) so "
+            "every contrastive term sees the global batch as negatives."
+        },
+    )
     dataloader_num_workers: int = field(default=0, metadata={"help": "DataLoader worker processes."})
     # -- logging, checkpoints, selection -------------------------------------------------------
     logging_steps: int = field(default=1, metadata={"help": "Write a train record to results.jsonl every N steps."})
     eval_steps: int | None = field(
-        default=None, metadata={"help": "Validate every N steps (default: once per epoch); also at the end."})
+        default=None, metadata={"help": "Validate every N steps (default: once per epoch); also at the end."}
+    )
     metric_for_best_model: str = field(
-        default="validation_loss", metadata={"help": "Validation metric that picks the best checkpoint, e.g. "
-                                             "validation_loss, validation_pair_accuracy or an eval_callback key."})
+        default="validation_loss",
+        metadata={
+            "help": "Validation metric that picks the best checkpoint, e.g. "
+            "validation_loss, validation_pair_accuracy or an eval_callback key."
+        },
+    )
     greater_is_better: bool | None = field(
-        default=None, metadata={"help": "Direction of the metric; default: False for names containing 'loss'."})
+        default=None, metadata={"help": "Direction of the metric; default: False for names containing 'loss'."}
+    )
     checkpointing_steps: str | None = field(
-        default=None, metadata={"help": "Save the full training state every N steps, or 'epoch'."})
-    checkpoints_total_limit: int | None = field(
-        default=None, metadata={"help": "Keep only the newest N checkpoints."})
+        default=None, metadata={"help": "Save the full training state every N steps, or 'epoch'."}
+    )
+    checkpoints_total_limit: int | None = field(default=None, metadata={"help": "Keep only the newest N checkpoints."})
     resume_from_checkpoint: str | None = field(
-        default=None, metadata={"help": "A checkpoint folder, or 'latest' (newest complete one in "
-                                "<output_dir>/checkpoints; folders a killed run left half-written are skipped with a "
-                                "warning). Continues exactly: weights, optimizer, scheduler, RNG and data position."})
+        default=None,
+        metadata={
+            "help": "A checkpoint folder, or 'latest' (newest complete one in "
+            "<output_dir>/checkpoints; folders a killed run left half-written are skipped with a "
+            "warning). Continues exactly: weights, optimizer, scheduler, RNG and data position."
+        },
+    )
     overwrite_output_dir: bool = field(
-        default=False, metadata={"help": "Delete the checkpoints and results.jsonl an earlier run left in --output_dir "
-                                 "before a fresh run (other files are kept). Without it a fresh run refuses to start "
-                                 "over old checkpoints, which a later --resume_from_checkpoint latest would pick up."})
+        default=False,
+        metadata={
+            "help": "Delete the checkpoints and results.jsonl an earlier run left in --output_dir "
+            "before a fresh run (other files are kept). Without it a fresh run refuses to start "
+            "over old checkpoints, which a later --resume_from_checkpoint latest would pick up."
+        },
+    )
     stop_after_steps: int | None = field(
-        default=None, metadata={"help": "Stop (without final save) after this many steps, as if the job were killed; "
-                                "for testing --resume_from_checkpoint."})
+        default=None,
+        metadata={
+            "help": "Stop (without final save) after this many steps, as if the job were killed; "
+            "for testing --resume_from_checkpoint."
+        },
+    )
     disable_tqdm: bool = field(default=False, metadata={"help": "Hide progress bars."})
     ddp_timeout: int = field(
-        default=7200, metadata={"help": "Seconds the processes wait for each other (process-group timeout): long "
-                                "enough for rank 0 to parse a large dataset before the others read its cache."})
+        default=7200,
+        metadata={
+            "help": "Seconds the processes wait for each other (process-group timeout): long "
+            "enough for rank 0 to parse a large dataset before the others read its cache."
+        },
+    )
     report_to: str = field(
-        default="none", metadata={"help": "Experiment trackers for the training curves: none, tensorboard, wandb or "
-                                  "all (Accelerate trackers; `pip install structure-clip[tracking]` for TensorBoard)."})
+        default="none",
+        metadata={
+            "help": "Experiment trackers for the training curves: none, tensorboard, wandb or "
+            "all (Accelerate trackers; `pip install structure-clip[tracking]` for TensorBoard)."
+        },
+    )
 
     def __post_init__(self):
         super().__post_init__()
         # A zero or negative count would otherwise train the default length, save an untrained model, or fail
         # only after the first step (e.g. `step % 0`); so every count is checked before anything is loaded.
-        for name in ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps",
-                     "logging_steps"):
+        for name in (
+            "per_device_train_batch_size",
+            "per_device_eval_batch_size",
+            "gradient_accumulation_steps",
+            "logging_steps",
+        ):
             _require_at_least_one(name, getattr(self, name))
         for name in ("max_train_steps", "eval_steps", "checkpoints_total_limit", "stop_after_steps"):
             if getattr(self, name) is not None:
                 _require_at_least_one(name, getattr(self, name), " (or leave it unset)")
         if not self.num_train_epochs > 0:
-            raise ValueError(f"--num_train_epochs must be > 0, got {self.num_train_epochs}; "
-                             "use --max_train_steps for a run shorter than one epoch.")
+            raise ValueError(
+                f"--num_train_epochs must be > 0, got {self.num_train_epochs}; "
+                "use --max_train_steps for a run shorter than one epoch."
+            )
         self.checkpointing_steps = _checked_checkpointing_steps(self.checkpointing_steps)
         check_output_dir(self.output_dir)
         log_with(self.report_to)  # an unknown --report_to fails here, before anything is loaded
         if self.overwrite_output_dir and self.resume_from_checkpoint is not None:
-            raise ValueError("--overwrite_output_dir deletes the checkpoints that --resume_from_checkpoint would "
-                             "continue from; pass only one of them.")
+            raise ValueError(
+                "--overwrite_output_dir deletes the checkpoints that --resume_from_checkpoint would "
+                "continue from; pass only one of them."
+            )
 
 
 def _require_at_least_one(name: str, value, hint: str = "") -> None:
@@ -131,6 +192,7 @@ def _checked_checkpointing_steps(value) -> str | None:
     if value is None or value == "epoch":
         return value
     if not str(value).isdigit() or int(value) < 1:
-        raise ValueError(f"--checkpointing_steps must be 'epoch' or an integer >= 1 (or unset for no "
-                         f"checkpoints), got {value!r}.")
+        raise ValueError(
+            f"--checkpointing_steps must be 'epoch' or an integer >= 1 (or unset for no checkpoints), got {value!r}."
+        )
     return str(value)

@@ -95,8 +95,13 @@ def log_which_model_is_which(result, metric_name: str) -> None:
     if result.final_model_dir:
         logger.info("Last step's model: %s", result.final_model_dir)
     if result.best_model_dir:
-        logger.info("Model selected on validation (%s = %s; step in its selection.json): %s. This is the one to "
-                    "publish: examples/export_to_hub.py --model %s exports it (--use-last-step for the last step).",
-                    metric_name, result.best_metric, result.best_model_dir, result.final_model_dir or result.best_model_dir)
+        logger.info(
+            "Model selected on validation (%s = %s; step in its selection.json): %s. This is the one to "
+            "publish: examples/export_to_hub.py --model %s exports it (--use-last-step for the last step).",
+            metric_name,
+            result.best_metric,
+            result.best_model_dir,
+            result.final_model_dir or result.best_model_dir,
+        )
     else:
         logger.info("No validation data, so no selected model: the last step's model is the result.")

@@ -63,8 +63,9 @@ def load_training_dataset(
     if bool(train_file) == bool(dataset_name):
         raise ValueError("Give exactly one of a data file (--train_file/--validation_file) or --dataset_name.")
     if dataset_name:
-        return read_hf_dataset(dataset_name, dataset_config_name, split, image_column, caption_column, cache_dir,
-                               image_root)
+        return read_hf_dataset(
+            dataset_name, dataset_config_name, split, image_column, caption_column, cache_dir, image_root
+        )
     if is_original_structure_clip_file(train_file):
         return read_original_structure_clip_json(train_file, image_root)
     return read_caption_file(train_file, image_root, image_column, caption_column)
@@ -77,8 +78,12 @@ def load_datasets(args: DataArguments, seed: int):
     --validation_split_percentage of the training images (with all their captions). Never from a test set: it
     selects checkpoints.
     """
-    read = dict(dataset_config_name=args.dataset_config_name, image_column=args.image_column,
-                caption_column=args.caption_column, image_root=args.image_root)
+    read = dict(
+        dataset_config_name=args.dataset_config_name,
+        image_column=args.image_column,
+        caption_column=args.caption_column,
+        image_root=args.image_root,
+    )
     train_dataset = load_training_dataset(args.train_file, args.dataset_name, split=args.train_split, **read)
     eval_dataset = None
     if args.validation_file:
@@ -96,8 +101,13 @@ def load_datasets(args: DataArguments, seed: int):
         train_dataset = train_dataset.select(range(min(args.max_train_samples, len(train_dataset))))
     if eval_dataset is not None and args.max_eval_samples:
         eval_dataset = eval_dataset.select(range(min(args.max_eval_samples, len(eval_dataset))))
-    scene_graphs = dict(negatives=args.negatives, seed=seed, spacy_model=args.spacy_model,
-                        cache_dir=args.data_cache_dir, num_proc=args.preprocessing_num_workers)
+    scene_graphs = dict(
+        negatives=args.negatives,
+        seed=seed,
+        spacy_model=args.spacy_model,
+        cache_dir=args.data_cache_dir,
+        num_proc=args.preprocessing_num_workers,
+    )
     train_dataset = add_scene_graphs(train_dataset, **scene_graphs)
     if eval_dataset is not None:
         eval_dataset = add_scene_graphs(eval_dataset, **scene_graphs)
@@ -121,8 +131,10 @@ def split_validation_by_image(dataset: datasets.Dataset, percentage: float, seed
     images = sorted(set(keys))
     num_validation = max(1, round(len(images) * percentage / 100))
     if num_validation >= len(images):
-        raise ValueError(f"--validation_split_percentage {percentage} of {len(images)} distinct images leaves no "
-                         f"training image; lower it or pass --validation_file.")
+        raise ValueError(
+            f"--validation_split_percentage {percentage} of {len(images)} distinct images leaves no "
+            f"training image; lower it or pass --validation_file."
+        )
     held_out = set(random.Random(seed).sample(images, num_validation))
     validation_rows = [row for row, key in enumerate(keys) if key in held_out]
     train_rows = [row for row, key in enumerate(keys) if key not in held_out]

@@ -100,14 +100,18 @@ def _captions(value, where: str = "a record") -> list[str]:
     if isinstance(value, str):
         return [value] if value.strip() else []
     if not isinstance(value, (list, tuple)):
-        raise ValueError(f"{where} has a caption of type {type(value).__name__} ({value!r:.80}); captions must be "
-                         "strings (or lists of strings).")
+        raise ValueError(
+            f"{where} has a caption of type {type(value).__name__} ({value!r:.80}); captions must be "
+            "strings (or lists of strings)."
+        )
     captions = []
     for item in value:
         caption = item.get("raw") if isinstance(item, dict) else item
         if caption is not None and not isinstance(caption, str):
-            raise ValueError(f"{where} has a caption of type {type(caption).__name__} ({caption!r:.80}) in its "
-                             "caption list; captions must be strings.")
+            raise ValueError(
+                f"{where} has a caption of type {type(caption).__name__} ({caption!r:.80}) in its "
+                "caption list; captions must be strings."
+            )
         captions.append(caption)
     return [caption for caption in captions if caption is not None and caption.strip()]
 
@@ -128,8 +132,15 @@ def _image_path(value, what: str, index: int, source) -> str:
 def _warn_dropped(dropped: list[int], total: int, what: str, source) -> None:
     """Rows without a usable caption are skipped, but never silently: a bad export should be noticed."""
     if dropped:
-        logger.warning("Dropped %d of %d %s in %s with a null, empty or whitespace-only caption (indices %s%s)",
-                       len(dropped), total, what, source, dropped[:5], ", ..." if len(dropped) > 5 else "")
+        logger.warning(
+            "Dropped %d of %d %s in %s with a null, empty or whitespace-only caption (indices %s%s)",
+            len(dropped),
+            total,
+            what,
+            source,
+            dropped[:5],
+            ", ..." if len(dropped) > 5 else "",
+        )
 
 
 def _require_rows(rows: list[dict], source, hint: str) -> list[dict]:
@@ -144,12 +155,14 @@ def _triples(value, key: str = "triples", index: int = 0, source=None) -> list[l
     if value is None:
         return None
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        raise ValueError(f"{source}: record {index} '{key}' must be a list of [head, relation, tail], "
-                         f"got {type(value).__name__}.")
+        raise ValueError(
+            f"{source}: record {index} '{key}' must be a list of [head, relation, tail], got {type(value).__name__}."
+        )
     for triple in value:
         if isinstance(triple, str) or not isinstance(triple, (list, tuple)) or len(triple) != 3:
-            raise ValueError(f"{source}: record {index} '{key}' holds {triple!r:.80}; each triple must be "
-                             "[head, relation, tail].")
+            raise ValueError(
+                f"{source}: record {index} '{key}' holds {triple!r:.80}; each triple must be [head, relation, tail]."
+            )
     return [[str(part) for part in triple] for triple in value]
 
 
@@ -168,10 +181,13 @@ def _read_json_records(path: Path):
     except json.JSONDecodeError as error:
         first_line = next((line for line in text.splitlines() if line.strip()), "")
         if _parses_as_json(first_line):
-            raise ValueError(f"{path} looks like JSON Lines (one JSON record per line), not one JSON document; "
-                             "rename it to .jsonl.") from error
-        raise ValueError(f"{path} is not valid JSON ({error}); expected a JSON list of records or a COCO/"
-                         "Karpathy annotation object, or JSON Lines in a .jsonl file.") from error
+            raise ValueError(
+                f"{path} looks like JSON Lines (one JSON record per line), not one JSON document; rename it to .jsonl."
+            ) from error
+        raise ValueError(
+            f"{path} is not valid JSON ({error}); expected a JSON list of records or a COCO/"
+            "Karpathy annotation object, or JSON Lines in a .jsonl file."
+        ) from error
 
 
 def _json_line(line: str, number: int, path: Path):
@@ -199,8 +215,9 @@ def _coco_annotation_rows(data: dict, image_root: str, source) -> list[dict]:
         image_id = _field(annotation, "image_id", "annotation", index, source)
         if image_id not in file_names:
             raise ValueError(f"annotation {index} of {source} names an unknown image_id {image_id}")
-        captions = _captions(_field(annotation, "caption", "annotation", index, source),
-                             f"annotation {index} of {source}")
+        captions = _captions(
+            _field(annotation, "caption", "annotation", index, source), f"annotation {index} of {source}"
+        )
         if not captions:
             dropped.append(index)
         rows.extend(_row(_resolve(file_names[image_id], image_root), caption) for caption in captions)
@@ -225,8 +242,9 @@ def _karpathy_rows(data: dict, image_root: str, karpathy_splits: Sequence[str], 
         rows.extend(_row(_resolve(path, image_root), caption) for caption in captions)
     _warn_dropped(dropped, len(data["images"]), "images", source)
     splits = sorted({str(image.get("split")) for image in data["images"] if isinstance(image, dict)})
-    return _require_rows(rows, source, f"no captioned image has a split in {list(karpathy_splits)} "
-                         f"(the file's splits: {splits}).")
+    return _require_rows(
+        rows, source, f"no captioned image has a split in {list(karpathy_splits)} (the file's splits: {splits})."
+    )
 
 
 def _record_rows(records: list[dict], image_root: str, image_column, caption_column, source) -> list[dict]:
@@ -305,8 +323,10 @@ def read_original_structure_clip_json(
     for index, record in enumerate(records):
         for key in ("true_caption", "false_caption"):
             if record[key] is not None and not isinstance(record[key], str):
-                raise ValueError(f"record {index} of {path} has a {key!r} of type {type(record[key]).__name__} "
-                                 f"({record[key]!r:.80}); it must be a string.")
+                raise ValueError(
+                    f"record {index} of {path} has a {key!r} of type {type(record[key]).__name__} "
+                    f"({record[key]!r:.80}); it must be a string."
+                )
         if not _captions(record["true_caption"]):
             dropped.append(index)
             continue
@@ -340,8 +360,10 @@ def _check_original_keys(records: list, path) -> None:
             incomplete[index] = missing
     if incomplete:
         examples = "; ".join(f"record {index} lacks {missing}" for index, missing in list(incomplete.items())[:5])
-        raise ValueError(f"{len(incomplete)} of {len(records)} records of {path} are incomplete ({examples}); "
-                         f"original records need {ORIGINAL_KEYS}.")
+        raise ValueError(
+            f"{len(incomplete)} of {len(records)} records of {path} are incomplete ({examples}); "
+            f"original records need {ORIGINAL_KEYS}."
+        )
 
 
 def is_original_structure_clip_file(path: str | os.PathLike) -> bool:
@@ -394,8 +416,10 @@ def _drop_blank_captions(dataset: datasets.Dataset, source: str) -> datasets.Dat
     captions = dataset["caption"]
     wrong = next((index for index, caption in enumerate(captions) if not isinstance(caption, (str, type(None)))), None)
     if wrong is not None:
-        raise ValueError(f"row {wrong} of {source} has a caption of type {type(captions[wrong]).__name__} "
-                         f"({captions[wrong]!r:.80}); the caption column must hold text (check --caption_column).")
+        raise ValueError(
+            f"row {wrong} of {source} has a caption of type {type(captions[wrong]).__name__} "
+            f"({captions[wrong]!r:.80}); the caption column must hold text (check --caption_column)."
+        )
     blank = [index for index, caption in enumerate(captions) if not (caption or "").strip()]
     _warn_dropped(blank, len(dataset), "rows", source)
     if blank:
@@ -424,9 +448,11 @@ def _normalise_hf_columns(dataset: datasets.Dataset, image_key: str, caption_key
                         out[key].append(caption if key == "caption" else batch[key][index])
             return out
 
-        dataset = dataset.cast_column("image", datasets.Image(decode=False)) if isinstance(
-            dataset.features["image"], datasets.Image
-        ) else dataset
+        dataset = (
+            dataset.cast_column("image", datasets.Image(decode=False))
+            if isinstance(dataset.features["image"], datasets.Image)
+            else dataset
+        )
         dataset = dataset.map(explode, batched=True, desc="one row per caption")
         if isinstance(dataset.features["image"], datasets.Image):
             dataset = dataset.cast_column("image", datasets.Image())

@@ -56,10 +56,15 @@ def texts_with_negatives(batch: dict, pad_token_id: int) -> dict:
     """True and negative captions as one text batch of 2N rows (one tower call, one DDP forward)."""
     length = max(batch["input_ids"].shape[-1], batch["negative_input_ids"].shape[-1])
     inputs = {
-        "input_ids": torch.cat([_pad_to(batch["input_ids"], length, pad_token_id),
-                                _pad_to(batch["negative_input_ids"], length, pad_token_id)]),
-        "attention_mask": torch.cat([_pad_to(batch["attention_mask"], length, 0),
-                                     _pad_to(batch["negative_attention_mask"], length, 0)]),
+        "input_ids": torch.cat(
+            [
+                _pad_to(batch["input_ids"], length, pad_token_id),
+                _pad_to(batch["negative_input_ids"], length, pad_token_id),
+            ]
+        ),
+        "attention_mask": torch.cat(
+            [_pad_to(batch["attention_mask"], length, 0), _pad_to(batch["negative_attention_mask"], length, 0)]
+        ),
     }
     for name in TRIPLE_KEYS:
         positive, negative = batch.get(name), batch.get(f"negative_{name}")
@@ -138,7 +143,10 @@ def gathered_loss_terms(model, outputs, batch: dict, optimizer_step: int | None 
     with torch.autocast(device_type=batch["input_ids"].device.type, enabled=False):
         gathered = {name: gather_with_grad(value.float()) for name, value in embeds.items()}
         terms = structure_clip_loss_terms(
-            model.config, logit_scale_parameter=model.logit_scale.float(), negative_mask=negative_mask,
-            optimizer_step=optimizer_step, **gathered,
+            model.config,
+            logit_scale_parameter=model.logit_scale.float(),
+            negative_mask=negative_mask,
+            optimizer_step=optimizer_step,
+            **gathered,
         )
     return {"loss": sum(terms.values()), **terms, "global_batch_size": gathered["image_embeds"].shape[0]}

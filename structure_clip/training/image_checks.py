@@ -64,8 +64,10 @@ def check_images(data_args, splits: dict, output_dir: str, show_progress: bool, 
             json.dump(bad, handle, indent=1)
     examples = "; ".join(f"{r['split']} row {r['row']}: {r['image']} ({r['error']:.80})" for r in bad[:3])
     if not data_args.skip_bad_images:
-        raise ImageReadError(f"{len(bad)} records have an image that cannot be read, e.g. {examples}. All are "
-                             f"listed in {report}; fix them, or pass --skip_bad_images to drop those records.")
+        raise ImageReadError(
+            f"{len(bad)} records have an image that cannot be read, e.g. {examples}. All are "
+            f"listed in {report}; fix them, or pass --skip_bad_images to drop those records."
+        )
     logger.warning("--skip_bad_images: dropping %d records whose image cannot be read (listed in %s), e.g. %s",
                    len(bad), report, examples)  # fmt: skip
     return {name: _without_rows(dataset, {r["row"] for r in bad if r["split"] == name})
@@ -77,6 +79,8 @@ def _without_rows(dataset, rows: set[int]):
         return dataset
     kept = dataset.select([index for index in range(len(dataset)) if index not in rows])
     if len(kept) == 0:
-        raise ImageReadError("no record is left once the records with unreadable images are dropped; see "
-                             f"{BAD_IMAGES_FILE} in the output folder.")
+        raise ImageReadError(
+            "no record is left once the records with unreadable images are dropped; see "
+            f"{BAD_IMAGES_FILE} in the output folder."
+        )
     return kept

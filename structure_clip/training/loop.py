@@ -96,8 +96,10 @@ def make_accelerator(args: StructureCLIPTrainArgs) -> Accelerator:
         dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True, data_seed=args.seed),
         # The first Accelerator creates the process group: its timeout must cover rank 0 parsing a large
         # dataset inside main_process_first() (COCO takes minutes; Accelerate's NCCL default is 10 minutes).
-        kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True),
-                         InitProcessGroupKwargs(timeout=datetime.timedelta(seconds=args.ddp_timeout))],
+        kwargs_handlers=[
+            DistributedDataParallelKwargs(find_unused_parameters=True),
+            InitProcessGroupKwargs(timeout=datetime.timedelta(seconds=args.ddp_timeout)),
+        ],
         log_with=log_with(args.report_to),
         project_dir=args.output_dir,  # TensorBoard writes its event files under <output_dir>/structure-clip
     )
@@ -202,7 +204,9 @@ class TrainingRun:
         return self.eval_dataloader is not None or self.eval_callback is not None
 
 
-def prepare_training_run(args, model, train_dataset, collate_fn, processor, eval_dataset, eval_callback) -> TrainingRun:
+def prepare_training_run(
+    args, model, train_dataset, collate_fn, processor, eval_dataset, eval_callback
+) -> TrainingRun:
     # 1. Accelerator and seed
     accelerator = make_accelerator(args)
     set_seed(args.seed)
@@ -224,8 +228,10 @@ def prepare_training_run(args, model, train_dataset, collate_fn, processor, eval
     if eval_dataloader is not None:
         eval_dataloader = accelerator.prepare(eval_dataloader)
     if len(train_dataloader) == 0:
-        raise ValueError(f"{len(train_dataset)} training rows make no full batch of {args.per_device_train_batch_size} "
-                         f"per process x {accelerator.num_processes} processes; lower the batch size.")
+        raise ValueError(
+            f"{len(train_dataset)} training rows make no full batch of {args.per_device_train_batch_size} "
+            f"per process x {accelerator.num_processes} processes; lower the batch size."
+        )
     plan = plan_steps(args, len(train_dataloader))
     lr_scheduler = make_scheduler(args, optimizer.optimizer, plan.max_train_steps)
     progress = TrainingProgress()
@@ -255,8 +261,12 @@ def run_training(
         plan.max_train_steps, plan.num_epochs, plan.steps_per_epoch, run.accelerator.num_processes,
         args.per_device_train_batch_size, args.gradient_accumulation_steps,
     )  # fmt: skip
-    bar = tqdm(total=plan.max_train_steps, initial=progress.completed_steps, desc="training",
-               disable=args.disable_tqdm or not run.accelerator.is_local_main_process)
+    bar = tqdm(
+        total=plan.max_train_steps,
+        initial=progress.completed_steps,
+        desc="training",
+        disable=args.disable_tqdm or not run.accelerator.is_local_main_process,
+    )
 
     # 5. The loop
     run.loss_module.train()
@@ -290,7 +300,9 @@ def train_epoch(run: TrainingRun, epoch: int, bar) -> bool:
             run.optimizer.step()
             run.optimizer.zero_grad()
         progress.batches_done_in_epoch += 1
-        step_losses.append({key: value.detach() if torch.is_tensor(value) else value for key, value in outputs.items()})
+        step_losses.append(
+            {key: value.detach() if torch.is_tensor(value) else value for key, value in outputs.items()}
+        )
         if not accelerator.sync_gradients:
             continue
         after_optimizer_step(run, step_losses, epoch, bar)
@@ -328,8 +340,15 @@ def finish_training(run: TrainingRun, stopped_early: bool) -> TrainingResult:
     # 6. Final model and processor
     progress = run.progress
     steps_per_rank = gather_object([progress.completed_steps])
-    run.log.write({"type": "end", "step": progress.completed_steps, "world_size": run.accelerator.num_processes,
-                   "steps_per_rank": steps_per_rank, "stopped_early": stopped_early})
+    run.log.write(
+        {
+            "type": "end",
+            "step": progress.completed_steps,
+            "world_size": run.accelerator.num_processes,
+            "steps_per_rank": steps_per_rank,
+            "stopped_early": stopped_early,
+        }
+    )
     final_model_dir = None
     if not stopped_early:
         save_model(run.accelerator, run.model, run.processor, run.args.output_dir)

@@ -17,5 +17,7 @@ def check_output_dir(output_dir: str | os.PathLike, option: str = "--output_dir"
     blocking = next((folder for folder in (path, *path.parents) if folder.exists() and not folder.is_dir()), None)
     if blocking is not None:
         where = "it" if blocking == path else f"{blocking}, a folder above it,"
-        raise ValueError(f"{option} {path} cannot be a folder: {where} is an existing file. Pass a folder path "
-                         "(it is created if missing) or move the file away.")
+        raise ValueError(
+            f"{option} {path} cannot be a folder: {where} is an existing file. Pass a folder path "
+            "(it is created if missing) or move the file away."
+        )

@@ -140,13 +140,17 @@ class StructureCLIPTrainer(Trainer):
             loss = outputs.loss.detach().mean() if outputs.loss is not None else None
             if prediction_loss_only or outputs.image_embeds is None or outputs.text_embeds is None:
                 return loss, None, None
-            predictions, labels = embedding_predictions(self.accelerator.unwrap_model(model), outputs, inputs, swap_kind)
+            predictions, labels = embedding_predictions(
+                self.accelerator.unwrap_model(model), outputs, inputs, swap_kind
+            )
         return loss, predictions, labels
 
     def evaluation_loop(self, dataloader, description, *args, **kwargs):
         output = super().evaluation_loop(dataloader, description, *args, **kwargs)
         if not output.num_samples:
-            logger.warning("%s produced no batches: its metrics are empty. Check the eval dataset's size.", description)
+            logger.warning(
+                "%s produced no batches: its metrics are empty. Check the eval dataset's size.", description
+            )
         return output
 
     # ------------------------------------------------------------------------------------------ saving
@@ -210,7 +214,9 @@ def build_trainer(model_args, data_args, training_args, world_args=None) -> Stru
     if data_args.train_file is None and data_args.dataset_name is None:
         world_args = world_args or SyntheticWorldArguments()
         with training_args.main_process_first(desc="synthetic world"):
-            model, processor, train_dataset, eval_dataset, collator = synthetic_trainer_parts(world_args, training_args.seed)
+            model, processor, train_dataset, eval_dataset, collator = synthetic_trainer_parts(
+                world_args, training_args.seed
+            )
     else:
         model, processor = load_model_and_processor(model_args, data_args.spacy_model)
         with training_args.main_process_first(desc="scene graphs"):

@@ -41,10 +41,19 @@ def training_notes(log_history: list[dict], global_step: int) -> str:
     lines = [f"Fine-tuned with the transformers `Trainer` (`StructureCLIPTrainer`) for {global_step} optimizer steps."]
     if evaluations:
         last = evaluations[-1]
-        rows = [f"| {key} | {value:.4g} |" for key, value in last.items() if key.startswith("eval_")
-                and isinstance(value, float) and not key.endswith(("_runtime", "_per_second"))]
-        lines += ["", f"Last evaluation on the validation split (step {last.get('step')}):", "",
-                  "| metric | value |", "|---|---|", *rows]
+        rows = [
+            f"| {key} | {value:.4g} |"
+            for key, value in last.items()
+            if key.startswith("eval_") and isinstance(value, float) and not key.endswith(("_runtime", "_per_second"))
+        ]
+        lines += [
+            "",
+            f"Last evaluation on the validation split (step {last.get('step')}):",
+            "",
+            "| metric | value |",
+            "|---|---|",
+            *rows,
+        ]
     return "\n".join(lines)
 
 

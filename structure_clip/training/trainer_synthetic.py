@@ -59,9 +59,16 @@ def synthetic_trainer_parts(world_args: SyntheticWorldArguments, seed: int):
     from structure_clip.synthetic.world import build_synthetic_dataset, build_synthetic_processor
 
     processor = build_synthetic_processor()
-    sizes = {"train": world_args.synthetic_train_examples, "validation": world_args.synthetic_validation_examples,
-             "test_relation_swap": 0, "test_attribute_swap": 0, "test_retrieval": 0}
+    sizes = {
+        "train": world_args.synthetic_train_examples,
+        "validation": world_args.synthetic_validation_examples,
+        "test_relation_swap": 0,
+        "test_attribute_swap": 0,
+        "test_retrieval": 0,
+    }
     world = build_synthetic_dataset(seed=seed, split_sizes=sizes)
     train, validation = encode_split(processor, world["train"]), encode_split(processor, world["validation"])
-    model = build_variant_model(VARIANT, AblationArguments(seed=seed), (processor.tokenizer, processor.triple_tokenizer))
+    model = build_variant_model(
+        VARIANT, AblationArguments(seed=seed), (processor.tokenizer, processor.triple_tokenizer)
+    )
     return model, processor, train, validation, SyntheticTrainerCollator(train, VARIANT)

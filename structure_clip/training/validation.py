@@ -81,8 +81,9 @@ def is_better(args, value: float, best: float | None) -> bool:
     return best is None or (value > best if greater else value < best)
 
 
-def validate_and_select(accelerator, args, model, processor, eval_dataloader, eval_callback, step, progress, log,
-                        best_model_dir) -> None:
+def validate_and_select(
+    accelerator, args, model, processor, eval_dataloader, eval_callback, step, progress, log, best_model_dir
+) -> None:
     metrics = evaluate(accelerator, model, eval_dataloader, eval_callback, step)
     metrics = broadcast_metrics(accelerator, metrics)
     log.write({"type": "eval", "step": step, **metrics})
@@ -95,8 +96,16 @@ def validate_and_select(accelerator, args, model, processor, eval_dataloader, ev
         save_model(accelerator, model, processor, best_model_dir)
         if accelerator.is_main_process:
             with open(os.path.join(best_model_dir, "selection.json"), "w") as handle:
-                json.dump({"step": step, "metric": args.metric_for_best_model, "value": value,
-                           "selected_on": "validation split"}, handle, indent=2)
+                json.dump(
+                    {
+                        "step": step,
+                        "metric": args.metric_for_best_model,
+                        "value": value,
+                        "selected_on": "validation split",
+                    },
+                    handle,
+                    indent=2,
+                )
 
 
 def broadcast_metrics(accelerator, metrics: dict) -> dict:

@@ -66,8 +66,10 @@ def second_caption_for(caption, mode, second):
     outcome = processor.build_negatives(text=[caption]).outcomes[0]
     if outcome.negative is None:
         reason = (outcome.reason or "none found").replace("_", " ")
-        raise gr.Error(f"No automatic negative for {caption!r} ({reason}): there is no relation or attribute to "
-                       "swap in its scene graph. Choose 'my second caption' and enter one.")
+        raise gr.Error(
+            f"No automatic negative for {caption!r} ({reason}): there is no relation or attribute to "
+            "swap in its scene graph. Choose 'my second caption' and enter one."
+        )
     return outcome.negative.caption, f"automatic {outcome.negative.kind.replace('_', ' ')}"
 
 
@@ -86,8 +88,11 @@ def compare(image, caption, mode, second):
     scores = output.logits_per_image[0].tolist()
     plain = (output.image_embeds @ output.plain_text_embeds.T)[0].tolist()
     return comparison_markdown(captions, graphs, scores, plain, origin), {
-        "captions": captions, "second_caption_origin": origin, "triples": [[list(t) for t in g.triples()] for g in graphs],
-        "structure_clip_scores": scores, "plain_clip_scores": plain,
+        "captions": captions,
+        "second_caption_origin": origin,
+        "triples": [[list(t) for t in g.triples()] for g in graphs],
+        "structure_clip_scores": scores,
+        "plain_clip_scores": plain,
     }
 
 
@@ -96,13 +101,19 @@ def winner(scores) -> str:
 
 
 def comparison_markdown(captions, graphs, scores, plain, origin) -> str:
-    rows = [f"| {name} | {cell(c)} | {triples_text(g)} | {s:.4f} | {p:.4f} |"
-            for name, c, g, s, p in zip(("A", f"B ({origin})"), captions, graphs, scores, plain, strict=True)]
-    verdict = (f"**Structure-CLIP picks caption {winner(scores)}** (margin {abs(scores[0] - scores[1]):.4f}); "
-               f"the plain CLIP text tower picks {winner(plain)} (margin {abs(plain[0] - plain[1]):.4f}).")
+    rows = [
+        f"| {name} | {cell(c)} | {triples_text(g)} | {s:.4f} | {p:.4f} |"
+        for name, c, g, s, p in zip(("A", f"B ({origin})"), captions, graphs, scores, plain, strict=True)
+    ]
+    verdict = (
+        f"**Structure-CLIP picks caption {winner(scores)}** (margin {abs(scores[0] - scores[1]):.4f}); "
+        f"the plain CLIP text tower picks {winner(plain)} (margin {abs(plain[0] - plain[1]):.4f})."
+    )
     header = "| | caption | scene graph | Structure-CLIP score | plain CLIP score |\n|---|---|---|---|---|\n"
-    note = ("Structure-CLIP score: the model's image-text logit (CLIP text + knowledge embedding). Plain CLIP score: "
-            "the cosine of the image and the CLIP text tower's embedding alone. Compare the rankings, not the values.")
+    note = (
+        "Structure-CLIP score: the model's image-text logit (CLIP text + knowledge embedding). Plain CLIP score: "
+        "the cosine of the image and the CLIP text tower's embedding alone. Compare the rankings, not the values."
+    )
     return verdict + "\n\n" + header + "\n".join(rows) + "\n\n" + note
 
 
@@ -119,14 +130,18 @@ def load_examples() -> dict:
 CSS = ".scene img { width: 100%; height: 100%; object-fit: contain; image-rendering: pixelated; }"
 
 with gr.Blocks(title="Structure-CLIP") as demo:
-    gr.Markdown(f"# Structure-CLIP\nModel: `{MODEL_ID}`. Captions are parsed into scene-graph triples "
-                "(head, relation, tail) that Structure-CLIP's knowledge encoder adds to the CLIP text embedding.")
+    gr.Markdown(
+        f"# Structure-CLIP\nModel: `{MODEL_ID}`. Captions are parsed into scene-graph triples "
+        "(head, relation, tail) that Structure-CLIP's knowledge encoder adds to the CLIP text embedding."
+    )
     examples = load_examples()
     with gr.Tab("Zero-shot classification"):
         with gr.Row():
             image = gr.Image(type="pil", label="Image", height=260, elem_classes="scene")
             with gr.Column():
-                labels = gr.Textbox(label="Labels (comma-separated)", placeholder="a dog chasing a cat, a cat chasing a dog")
+                labels = gr.Textbox(
+                    label="Labels (comma-separated)", placeholder="a dog chasing a cat, a cat chasing a dog"
+                )
                 classify_button = gr.Button("Classify", variant="primary")
         scores = gr.Label(label="Scores")
         label_triples = gr.Markdown()

@@ -75,9 +75,13 @@ class RetrievalRecall(evaluate.Metric):
         images = np.asarray(image_embeds, dtype=np.float32)
         index = np.asarray(text_to_image, dtype=np.int64)
         if texts.ndim != 2 or images.ndim != 2 or texts.shape[1] != images.shape[1]:
-            raise ValueError(f"retrieval_recall: embeddings must be [count, dim] of one dim, got {texts.shape} and {images.shape}")
+            raise ValueError(
+                f"retrieval_recall: embeddings must be [count, dim] of one dim, got {texts.shape} and {images.shape}"
+            )
         if index.min() < 0 or index.max() >= len(images) or len(np.unique(index)) != len(images):
-            raise ValueError("retrieval_recall: text_to_image must index every image in [0, len(image_embeds)) at least once")
+            raise ValueError(
+                "retrieval_recall: text_to_image must index every image in [0, len(image_embeds)) at least once"
+            )
         image_ranks, text_ranks = retrieval_ranks(images, texts, index, chunk_size)
         metrics = {}
         for k in sorted({int(k) for k in ks}):
