@@ -98,3 +98,17 @@ def test_ablation_scores_equal_the_evaluate_py_scorer_path():
     for key in ("relation_swap_acc", "attribute_swap_acc", "retrieval_r1"):
         assert ablation[key] == pytest.approx(scorer_path[key], abs=1e-9), key
     assert 0.0 < ablation["relation_swap_acc"] < 1.0  # an untrained model: the numbers are not degenerate
+
+
+def test_default_threads_follow_the_idle_cores(monkeypatch):
+    from structure_clip.synthetic import ablation
+    from structure_clip.synthetic.arguments import AblationArguments
+
+    assert AblationArguments().num_threads == 0  # auto
+    monkeypatch.setattr(ablation.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(ablation.os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    assert ablation.idle_core_count() == 2
+    monkeypatch.setattr(ablation.os, "getloadavg", lambda: (1.3, 0.0, 0.0))
+    assert ablation.idle_core_count() == 1
+    monkeypatch.setattr(ablation.os, "getloadavg", lambda: (9.0, 0.0, 0.0))
+    assert ablation.idle_core_count() == 1

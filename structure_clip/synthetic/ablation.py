@@ -388,6 +388,16 @@ def encoded_world_split(args: AblationArguments, processor, split: str, size: in
     return EncodedSplit(cached["tensors"], cached["relation_swap"])
 
 
+def idle_core_count() -> int:
+    """CPUs minus the 1-minute load average, rounded, at least 1 (all CPUs where the load is unknown)."""
+    cpus = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return cpus
+    return max(1, min(cpus, round(cpus - load)))
+
+
 def run_ablation(args: AblationArguments) -> dict:
     from structure_clip.synthetic.world import build_synthetic_processor
 
@@ -395,7 +405,11 @@ def run_ablation(args: AblationArguments) -> dict:
     unknown = sorted(set(variants) - set(VARIANTS))
     if unknown:
         raise ValueError(f"unknown variants {unknown}; choose from {VARIANTS}")
-    torch.set_num_threads(args.num_threads)
+    threads = args.num_threads or idle_core_count()
+    torch.set_num_threads(threads)
+    logger.info(
+        "torch threads: %d%s", threads, "" if args.num_threads else " (idle cores at start; --num_threads sets it)"
+    )
     started = time.time()
     os.makedirs(args.output_dir, exist_ok=True)
     processor = build_synthetic_processor()
@@ -407,7 +421,12 @@ def run_ablation(args: AblationArguments) -> dict:
         outcome = train_variant(variant, args, data, processor)
         results[variant], histories[variant] = outcome["metrics"], outcome["history"]
         logger.info("%s: %s", variant, outcome["metrics"])
-    report = {"variants": results, "arguments": asdict(args), "wall_seconds": time.time() - started}
+    report = {
+        "variants": results,
+        "arguments": asdict(args),
+        "wall_seconds": time.time() - started,
+        "torch_threads": threads,
+    }
     with open(os.path.join(args.output_dir, "results.json"), "w") as handle:
         json.dump(report, handle, indent=2)
     save_plot(os.path.join(args.output_dir, "ablation.png"), results, histories)
