@@ -427,4 +427,7 @@ def test_endpoint_handler_classifies_a_base64_image(exported):
     with pytest.raises(ValueError, match="unknown parameters"):
         handler({"inputs": request["inputs"], "parameters": {"candidate_labels": LABELS, "timeout": 3}})
     requirements = (exported.folder / "requirements.txt").read_text()
-    assert "transformers>=" in requirements and "spacy" in requirements
+    from modeling_structure_clip import MIN_TRANSFORMERS_VERSION
+
+    assert f"transformers>={MIN_TRANSFORMERS_VERSION}," in requirements and "spacy" in requirements
+    assert f"transformers>={MIN_TRANSFORMERS_VERSION}" in (exported.folder / "README.md").read_text()

@@ -88,10 +88,10 @@ def check_output_folder(output_dir: str | Path) -> Path:
 
 
 def _endpoint_requirements() -> str:
-    import transformers
+    # The remote code's own minimum (it refuses older versions at import with a one-line message).
+    from modeling_structure_clip import MIN_TRANSFORMERS_VERSION
 
-    major, minor = transformers.__version__.split(".")[:2]
-    return ENDPOINT_REQUIREMENTS.format(transformers_floor=f"{major}.{minor}")
+    return ENDPOINT_REQUIREMENTS.format(transformers_floor=MIN_TRANSFORMERS_VERSION)
 
 
 def render_card(
