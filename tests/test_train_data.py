@@ -317,3 +317,29 @@ def test_a_hf_dataset_caption_column_of_numbers_is_reported_with_its_row(images,
     datasets.Dataset.from_dict({"file_name": names[:2], "text": [7, 8]}).save_to_disk(tmp_path / "numbers")
     with pytest.raises(ValueError, match=r"row 0 of .*numbers\[train\] has a caption of type int \(7\)"):
         training_data.read_hf_dataset(str(tmp_path / "numbers"), image_root=str(folder / "images"))
+
+
+def test_scene_graph_parser_flag_reaches_the_dataset_cache(monkeypatch, tmp_path):
+    """`--scene_graph_parser` selects the parser of the cached scene-graph columns (rules or a seq2seq checkpoint)."""
+    from processing import scene_graph_cache
+    from structure_clip.training.data_arguments import DataArguments
+
+    seen = {}
+    monkeypatch.setattr(
+        scene_graph_cache, "add_scene_graph_columns", lambda dataset, **kwargs: seen.update(kwargs) or dataset
+    )
+    dataset = datasets.Dataset.from_list(
+        [
+            {
+                "image": "a.png",
+                "caption": "a man riding a horse",
+                "triples": None,
+                "negative_caption": None,
+                "negative_triples": None,
+                "bbox": None,
+            }
+        ]
+    )
+    training_data.add_scene_graphs(dataset, scene_graph_parser="some/seq2seq-checkpoint", cache_dir=str(tmp_path))
+    assert seen["scene_graph_parser"] == "some/seq2seq-checkpoint"
+    assert DataArguments().scene_graph_parser == "rules"

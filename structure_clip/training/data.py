@@ -105,6 +105,7 @@ def load_datasets(args: DataArguments, seed: int):
         negatives=args.negatives,
         seed=seed,
         spacy_model=args.spacy_model,
+        scene_graph_parser=args.scene_graph_parser,
         cache_dir=args.data_cache_dir,
         num_proc=args.preprocessing_num_workers,
     )
@@ -161,6 +162,7 @@ def add_scene_graphs(
     spacy_model: str | None = None,
     cache_dir: str | None = None,
     num_proc: int | None = None,
+    scene_graph_parser: str = "rules",
 ) -> datasets.Dataset:
     """Fill `triples` by parsing captions and, with negatives="auto", `negative_caption`/`negative_triples`.
 
@@ -182,6 +184,7 @@ def add_scene_graphs(
         build_negatives=negatives == "auto",
         seed=seed,
         spacy_model=spacy_model,
+        scene_graph_parser=scene_graph_parser,
         cache_dir=cache_dir,
         num_proc=num_proc,
     )

@@ -49,6 +49,13 @@ class DataArguments:
         },
     )
     spacy_model: str | None = field(default=None, metadata={"help": "spaCy pipeline for the scene-graph parser."})
+    scene_graph_parser: str = field(
+        default="rules",
+        metadata={
+            "help": "'rules' (spaCy rules, offline) or the local folder / Hub id of a FACTUAL-style seq2seq "
+            "checkpoint (e.g. lizhuang144/flan-t5-base-VG-factual-sg); also saved with the processor."
+        },
+    )
     data_cache_dir: str | None = field(default=None, metadata={"help": "Cache folder for parsed scene graphs."})
     preprocessing_num_workers: int | None = field(default=None, metadata={"help": "Processes for parsing."})
     max_train_samples: int | None = field(default=None, metadata={"help": "Truncate the training set (debug)."})

@@ -373,6 +373,7 @@ def finish_training(run: TrainingRun, stopped_early: bool) -> TrainingResult:
 def train_on_real_data(args: StructureCLIPTrainArgs) -> TrainingResult:
     set_seed(args.seed)
     model, processor = load_model_and_processor(args, args.spacy_model)
+    processor.scene_graph_parser = args.scene_graph_parser  # parses negatives on the fly, and is saved with the model
     # Parse once on the main process; the other ranks then read the `datasets` cache. (The Accelerator,
     # not a bare PartialState, so that `ACCELERATE_USE_CPU` and launcher settings are honoured.)
     accelerator = make_accelerator(args)

@@ -219,6 +219,7 @@ def build_trainer(model_args, data_args, training_args, world_args=None) -> Stru
             )
     else:
         model, processor = load_model_and_processor(model_args, data_args.spacy_model)
+        processor.scene_graph_parser = data_args.scene_graph_parser
         with training_args.main_process_first(desc="scene graphs"):
             train_dataset, eval_dataset = load_datasets(data_args, training_args.seed)
         checked = check_images(data_args, {"train": train_dataset, "validation": eval_dataset}, training_args.output_dir,
