@@ -1,6 +1,6 @@
 """The scene graph of one caption: objects, attributes and relations (docs/method.md §3).
 
-Conventions follow FACTUAL (Li et al., Findings of ACL 2023), see ``shared/data/PROVENANCE.md``:
+Conventions follow FACTUAL (Li et al., Findings of ACL 2023; docs/method.md §3):
 lemmatised heads, merged verb+preposition predicates ("sit on"), possession as ``have``, quantities
 as digit attributes. The character spans let negative builders swap whole noun phrases instead of
 doing the raw substring replace of the original data (docs/method.md §3, "man" also hit "woman").

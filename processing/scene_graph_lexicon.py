@@ -1,4 +1,4 @@
-"""Closed word lists the scene-graph rules need (FACTUAL conventions, see shared/data/PROVENANCE.md).
+"""Closed word lists the scene-graph rules need (FACTUAL conventions, Li et al., Findings of ACL 2023).
 
 These are linguistic classes (partitives, relational part nouns, materials), not dev-set captions.
 """

@@ -63,7 +63,9 @@ def test_plain_clip_variant_ignores_the_knowledge_encoder():
 
 @pytest.mark.timeout(300)
 def test_entry_point_runs_a_few_steps_and_writes_the_report(tmp_path, capsys):
-    report = synthetic_ablation.main(TINY_RUN + ["--output_dir", str(tmp_path)])
+    from structure_clip.synthetic.cli import main
+
+    report = main(TINY_RUN + ["--output_dir", str(tmp_path)])
     saved = json.loads((tmp_path / "results.json").read_text())
     assert set(saved["variants"]) == set(VARIANTS)
     for metrics in saved["variants"].values():

@@ -41,7 +41,6 @@ import torch
 
 from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
 from structure_clip.synthetic.arguments import VARIANTS, AblationArguments
-from structure_clip.synthetic.cli import main  # noqa: F401  (the demo's command line; re-exported)
 
 
 logger = logging.getLogger(__name__)

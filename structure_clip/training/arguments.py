@@ -1,7 +1,7 @@
 """The command-line options of examples/train.py, as `HfArgumentParser` dataclasses.
 
 `ModelArguments` (which model and processor to start from) is shared with finetune_with_trainer.py;
-`StructureCLIPTrainArgs` adds the data options (training_data.DataArguments) and every optimisation,
+`StructureCLIPTrainArgs` adds the data options (structure_clip.training.data_arguments.DataArguments) and every optimisation,
 logging, checkpoint and selection option of `train.run_training`.
 """
 

@@ -37,7 +37,7 @@ from typing import Any
 import datasets
 from PIL import Image
 
-from structure_clip.training.data_arguments import DataArguments  # noqa: F401  (its home before; still importable here)
+from structure_clip.training.data_arguments import DataArguments
 from structure_clip.training.data_readers import (
     is_original_structure_clip_file,
     read_caption_file,

@@ -46,7 +46,8 @@ from structure_clip.training.checkpoints import (
     latest_complete_checkpoint,
     require_complete_checkpoint,
 )
-from structure_clip.training.data import DataArguments, StructureCLIPCollator, load_datasets
+from structure_clip.training.data import StructureCLIPCollator, load_datasets
+from structure_clip.training.data_arguments import DataArguments
 from structure_clip.training.distributed_loss import gathered_loss_inputs, gathered_loss_terms, is_structure_clip
 from structure_clip.training.image_checks import check_images
 from structure_clip.training.output_paths import check_output_dir
