@@ -179,6 +179,27 @@ def add_scene_graph_columns(
     )
 
 
+def scene_graph_columns_for_rows(
+    rows: dict,
+    build_negatives: bool = False,
+    seed: int = 0,
+    negative_strategy: str = "random",
+    spacy_model: str | None = None,
+    scene_graph_parser: str = RULES,
+    caption_column: str = "caption",
+) -> dict:
+    """What :func:`add_scene_graph_columns` computes for one batch of rows (a dict of columns), uncached.
+
+    For streamed data, which is parsed on the fly (in DataLoader workers) instead of once up front; the
+    triples and negatives are the same as the cached path's for the same captions, seed and parser.
+    """
+    if negative_strategy not in STRATEGIES:
+        raise ValueError(f"negative_strategy must be one of {STRATEGIES}, got {negative_strategy!r}")
+    spacy_model = (spacy_model or default_spacy_model_name()) if scene_graph_parser == RULES else None
+    return _add_columns(dict(rows), spacy_model, scene_graph_parser, caption_column, build_negatives, seed,
+                        negative_strategy)  # fmt: skip
+
+
 def negative_counts(dataset: datasets.Dataset) -> dict[str, int]:
     """How many rows got a relation swap / attribute swap / given negative / none."""
     counts: dict[str, int] = {}

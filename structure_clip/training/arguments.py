@@ -95,6 +95,25 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
         },
     )
     dataloader_num_workers: int = field(default=0, metadata={"help": "DataLoader worker processes."})
+    # -- streaming -----------------------------------------------------------------------------
+    streaming: bool = field(
+        default=False,
+        metadata={
+            "help": "Train from a stream (datasets.IterableDataset) instead of a parsed, cached dataset: "
+            "--dataset_name in streaming mode, or --train_file naming JSON Lines files or WebDataset .tar "
+            "shards (one file, a folder or a glob). Captions are parsed and negatives built on the fly in "
+            "the DataLoader workers; shards are split across processes and workers. Needs --max_train_steps; "
+            "validation comes from --validation_file or --validation_split (default: at the end only, or "
+            "every --eval_steps)."
+        },
+    )
+    shuffle_buffer_size: int = field(
+        default=1000,
+        metadata={
+            "help": "--streaming: rows each (process, worker) sub-stream holds to shuffle from "
+            "(datasets IterableDataset.shuffle, which also shuffles the shard order); 0 = read in order."
+        },
+    )
     # -- logging, checkpoints, selection -------------------------------------------------------
     logging_steps: int = field(default=1, metadata={"help": "Write a train record to results.jsonl every N steps."})
     eval_steps: int | None = field(
@@ -173,6 +192,8 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
                 "use --max_train_steps for a run shorter than one epoch."
             )
         self.checkpointing_steps = _checked_checkpointing_steps(self.checkpointing_steps)
+        if self.streaming:
+            _check_streaming_options(self)
         check_output_dir(self.output_dir)
         log_with(self.report_to)  # an unknown --report_to fails here, before anything is loaded
         if self.overwrite_output_dir and self.resume_from_checkpoint is not None:
@@ -180,6 +201,25 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
                 "--overwrite_output_dir deletes the checkpoints that --resume_from_checkpoint would "
                 "continue from; pass only one of them."
             )
+
+
+def _check_streaming_options(args) -> None:
+    """A stream has no length: the options that need one are refused before anything is loaded."""
+    if args.max_train_steps is None:
+        raise ValueError("--streaming needs --max_train_steps: a stream has no length, so epochs cannot size the run.")
+    refused = {
+        "checkpointing_steps": ("epoch", "a stream has no epochs; pass a step count"),
+        "validation_split_percentage": (None, "a stream cannot be split by image; pass --validation_file"),
+        "max_train_samples": (None, "--max_train_steps bounds a streamed run"),
+        "verify_images": (None, "they decode every image up front; a bad image stops the stream at its batch"),
+        "skip_bad_images": (None, "they decode every image up front; a bad image stops the stream at its batch"),
+    }
+    for name, (bad_value, why) in refused.items():
+        value = getattr(args, name)
+        if (value == bad_value) if bad_value is not None else value:
+            raise ValueError(f"--{name} {value} does not work with --streaming: {why}.")
+    if args.shuffle_buffer_size < 0:
+        raise ValueError(f"--shuffle_buffer_size must be >= 0 (0 = no shuffling), got {args.shuffle_buffer_size}.")
 
 
 def _require_at_least_one(name: str, value, hint: str = "") -> None:

@@ -70,6 +70,13 @@ from structure_clip.training.data import StructureCLIPCollator, load_datasets
 from structure_clip.training.distributed_loss import TrainingLossModule
 from structure_clip.training.image_checks import check_images
 from structure_clip.training.outputs import ResultsLog, TrainingResult, save_model, train_record
+from structure_clip.training.streaming import (
+    StreamingSource,
+    StreamLayout,
+    StreamLoader,
+    StreamPosition,
+    TrainingStream,
+)
 from structure_clip.training.tracking import log_with, start_tracking
 from structure_clip.training.validation import validate_and_select
 
@@ -106,6 +113,9 @@ def make_accelerator(args: StructureCLIPTrainArgs) -> Accelerator:
 
 
 def get_dataloaders(accelerator, args, train_dataset, eval_dataset, collate_fn):
+    if isinstance(train_dataset, StreamingSource):
+        train_dataloader = stream_loader(accelerator, args, train_dataset, collate_fn)
+        return train_dataloader, eval_dataloader_for(args, eval_dataset, collate_fn)
     # The explicit generator keeps DataLoader iterator creation from drawing on the global RNG, which
     # dropout uses; otherwise skipping batches on resume would shift every later dropout mask.
     generator = torch.Generator().manual_seed(args.seed)
@@ -118,16 +128,27 @@ def get_dataloaders(accelerator, args, train_dataset, eval_dataset, collate_fn):
         generator=generator,
         drop_last=True,  # contrastive losses need full batches; also keeps ranks' batch sizes equal
     )
-    eval_dataloader = None
-    if eval_dataset is not None:
-        eval_dataloader = DataLoader(
-            eval_dataset,
-            batch_size=args.per_device_eval_batch_size,
-            shuffle=False,
-            collate_fn=collate_fn,
-            num_workers=args.dataloader_num_workers,
-        )
-    return train_dataloader, eval_dataloader
+    return train_dataloader, eval_dataloader_for(args, eval_dataset, collate_fn)
+
+
+def eval_dataloader_for(args, eval_dataset, collate_fn) -> DataLoader | None:
+    if eval_dataset is None:
+        return None
+    return DataLoader(
+        eval_dataset,
+        batch_size=args.per_device_eval_batch_size,
+        shuffle=False,
+        collate_fn=collate_fn,
+        num_workers=args.dataloader_num_workers,
+    )
+
+
+def stream_loader(accelerator, args, source: StreamingSource, collate_fn) -> StreamLoader:
+    """This process's batches of a streamed run (structure_clip/training/streaming.py), not yet positioned."""
+    layout = StreamLayout(accelerator.num_processes, args.dataloader_num_workers, args.per_device_train_batch_size,
+                          source.seed, source.shuffle_buffer_size)  # fmt: skip
+    stream = TrainingStream(source, collate_fn, layout, rank=accelerator.process_index)
+    return StreamLoader(stream, StreamPosition(layout), accelerator.device, accelerator.device.type == "cuda")
 
 
 def make_optimizer(args, model) -> torch.optim.Optimizer:
@@ -165,6 +186,13 @@ class StepPlan:
     max_train_steps: int
     num_epochs: int
     eval_steps: int  # validate every this many steps (default: once per epoch)
+
+
+def plan_stream_steps(args: StructureCLIPTrainArgs) -> StepPlan:
+    """A stream has no epochs: one nominal epoch of --max_train_steps, validated every --eval_steps or at the end."""
+    if args.max_train_steps is None:
+        raise ValueError("A streamed run needs max_train_steps: a stream has no length.")
+    return StepPlan(args.max_train_steps, args.max_train_steps, 1, args.eval_steps or args.max_train_steps)
 
 
 def plan_steps(args: StructureCLIPTrainArgs, batches_per_epoch: int) -> StepPlan:
@@ -224,24 +252,34 @@ def prepare_training_run(
     loss_module = TrainingLossModule(model, gather=args.gather_negatives_across_ranks)
 
     # 4. Prepare, register the extra state, maybe resume
-    loss_module, optimizer, train_dataloader = accelerator.prepare(loss_module, optimizer, train_dataloader)
+    if isinstance(train_dataloader, StreamLoader):  # each process reads its own sub-streams: not prepared
+        loss_module, optimizer = accelerator.prepare(loss_module, optimizer)
+        plan = plan_stream_steps(args)
+    else:
+        loss_module, optimizer, train_dataloader = accelerator.prepare(loss_module, optimizer, train_dataloader)
+        plan = plan_steps(args, batches_per_epoch(accelerator, args, train_dataloader, train_dataset))
     if eval_dataloader is not None:
         eval_dataloader = accelerator.prepare(eval_dataloader)
-    if len(train_dataloader) == 0:
-        raise ValueError(
-            f"{len(train_dataset)} training rows make no full batch of {args.per_device_train_batch_size} "
-            f"per process x {accelerator.num_processes} processes; lower the batch size."
-        )
-    plan = plan_steps(args, len(train_dataloader))
     lr_scheduler = make_scheduler(args, optimizer.optimizer, plan.max_train_steps)
     progress = TrainingProgress()
     accelerator.register_for_checkpointing(lr_scheduler, progress)
+    if isinstance(train_dataloader, StreamLoader):
+        accelerator.register_for_checkpointing(train_dataloader.position)
     if checkpoint is not None:
         logger.info("Resuming from %s", checkpoint)
         accelerator.load_state(str(checkpoint))
         log.drop_records_after(progress.completed_steps)
     return TrainingRun(args, accelerator, model, loss_module, optimizer, lr_scheduler, train_dataloader,
                        eval_dataloader, plan, progress, log, processor, eval_callback)  # fmt: skip
+
+
+def batches_per_epoch(accelerator, args, train_dataloader, train_dataset) -> int:
+    if len(train_dataloader) == 0:
+        raise ValueError(
+            f"{len(train_dataset)} training rows make no full batch of {args.per_device_train_batch_size} "
+            f"per process x {accelerator.num_processes} processes; lower the batch size."
+        )
+    return len(train_dataloader)
 
 
 def run_training(
@@ -285,10 +323,7 @@ def run_training(
 def train_epoch(run: TrainingRun, epoch: int, bar) -> bool:
     """One epoch, or what is left of it after a resume. Returns True when `stop_after_steps` hit."""
     accelerator, progress = run.accelerator, run.progress
-    # The seedable sampler's order depends on (seed, epoch) only; a resumed epoch skips what it saw.
-    run.train_dataloader.set_epoch(epoch)
-    skip = progress.batches_done_in_epoch
-    batches = accelerator.skip_first_batches(run.train_dataloader, skip) if skip else run.train_dataloader
+    batches = epoch_batches(run, epoch)
     step_losses = []
     for batch in batches:
         with accelerator.accumulate(run.loss_module):
@@ -312,6 +347,16 @@ def train_epoch(run: TrainingRun, epoch: int, bar) -> bool:
         if stopped_early or step >= run.plan.max_train_steps:
             return stopped_early
     return False
+
+
+def epoch_batches(run: TrainingRun, epoch: int):
+    """The batches of `epoch` still to train on: after a resume, the ones the checkpoint had not consumed."""
+    if isinstance(run.train_dataloader, StreamLoader):
+        return run.train_dataloader  # endless; starts at its checkpointed StreamPosition
+    # The seedable sampler's order depends on (seed, epoch) only; a resumed epoch skips what it saw.
+    run.train_dataloader.set_epoch(epoch)
+    skip = run.progress.batches_done_in_epoch
+    return run.accelerator.skip_first_batches(run.train_dataloader, skip) if skip else run.train_dataloader
 
 
 def after_optimizer_step(run: TrainingRun, step_losses: list, epoch: int, bar) -> None:
@@ -377,11 +422,17 @@ def train_on_real_data(args: StructureCLIPTrainArgs) -> TrainingResult:
     # Parse once on the main process; the other ranks then read the `datasets` cache. (The Accelerator,
     # not a bare PartialState, so that `ACCELERATE_USE_CPU` and launcher settings are honoured.)
     accelerator = make_accelerator(args)
+    collate_fn = StructureCLIPCollator(processor, use_negatives=args.negatives != "none")
+    if args.streaming:
+        from structure_clip.training.streaming_data import load_streaming_datasets
+
+        with accelerator.main_process_first():  # the validation rows are parsed once and cached
+            train_source, eval_dataset = load_streaming_datasets(args, args.seed)
+        return run_training(args, model, train_source, collate_fn, processor, eval_dataset)
     with accelerator.main_process_first():
         train_dataset, eval_dataset = load_datasets(args, args.seed)
     checked = check_images(args, {"train": train_dataset, "validation": eval_dataset}, args.output_dir,
                            show_progress=not args.disable_tqdm and accelerator.is_local_main_process,
                            is_main_process=accelerator.is_main_process)  # fmt: skip
     train_dataset, eval_dataset = checked["train"], checked["validation"]
-    collate_fn = StructureCLIPCollator(processor, use_negatives=args.negatives != "none")
     return run_training(args, model, train_dataset, collate_fn, processor, eval_dataset)
