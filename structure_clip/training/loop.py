@@ -21,7 +21,8 @@ Importable API (used by synthetic_ablation.py and the tests):
       are also saved with `save_pretrained` to `result.final_model_dir` (= args.output_dir).
     - train_dataset / eval_dataset: anything a `DataLoader` can index (e.g. a `datasets.Dataset` in
       the schema of structure_clip/training/data.py / structure_clip/synthetic/world.py); collate_fn turns a list of rows into the
-      model's keyword arguments (training_data.StructureCLIPCollator).
+      model's keyword arguments (training_data.StructureCLIPCollator). For --streaming, train_dataset is a
+      `streaming.StreamingSource` instead: endless, so args.max_train_steps sizes the run.
     - eval_callback(model, step) -> dict[str, float]: called every `eval_steps` and at the end on the
       main process with the unwrapped model in eval mode; its metrics are logged and may name
       `metric_for_best_model`. Give it VALIDATION data only: the best checkpoint is chosen on it.
@@ -148,6 +149,8 @@ def stream_loader(accelerator, args, source: StreamingSource, collate_fn) -> Str
     layout = StreamLayout(accelerator.num_processes, args.dataloader_num_workers, args.per_device_train_batch_size,
                           source.seed, source.shuffle_buffer_size)  # fmt: skip
     stream = TrainingStream(source, collate_fn, layout, rank=accelerator.process_index)
+    if accelerator.is_main_process:
+        logger.info("Streaming: %s", stream.describe_split())
     return StreamLoader(stream, StreamPosition(layout), accelerator.device, accelerator.device.type == "cuda")
 
 

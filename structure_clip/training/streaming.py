@@ -107,6 +107,15 @@ class TrainingStream(torch.utils.data.IterableDataset):
         part.set_epoch(epoch)
         return part
 
+    def describe_split(self) -> str:
+        shards, streams = self.source.dataset.num_shards, self.num_sub_streams
+        if shards >= streams:
+            return f"{shards} shards over {streams} sub-streams (processes x workers): whole shards each"
+        return (
+            f"{shards} shards for {streams} sub-streams (processes x workers): each sub-stream reads every shard "
+            f"and keeps 1 row in {streams}; more shards than sub-streams would read each file once"
+        )
+
     def rows_of_pass(self, index: int, epoch: int) -> Iterator[dict]:
         """Schema rows (not yet parsed) of sub-stream `index` in one pass over its data."""
         # `iter()`, not `for record in part`: inside a DataLoader worker `datasets` would split the
