@@ -1,12 +1,12 @@
 """Endless, resumable training batches from a `datasets.IterableDataset` (`examples/train.py --streaming`).
 
 How the stream is cut. Every (process, DataLoader worker) pair reads its own sub-stream: with P processes and
-W workers there are P x W sub-streams, and sub-stream `rank + P * worker` is the source split by
-`datasets.distributed.split_dataset_by_node` as if it were that node. That is the split `datasets` itself
-makes (shards to processes, then the process's shards to its workers, both round robin), done in one step so
-that this module, not the DataLoader, decides which worker reads what. With at least P x W shards each
-sub-stream reads whole shards; with fewer, every sub-stream reads everything and keeps 1 row in P x W
-(`datasets`' "examples" strategy: correct, but each file is read P x W times).
+W workers there are P x W sub-streams, and sub-stream `rank + P * worker` takes shards `rank + P * worker`,
+`+ P * W`, ... (`IterableDataset.shard(P * W, index, contiguous=False)`). That is the split `datasets` itself
+makes (`split_dataset_by_node` deals shards to processes round robin, then a process's DataLoader deals them
+to its workers round robin), done in one step so that this module, not the DataLoader, decides which worker
+reads what. With fewer shards than sub-streams, every sub-stream reads everything and keeps 1 row in P x W
+(`split_dataset_by_node`'s example split: correct, but each file is read P x W times).
 
 A sub-stream shuffles with a buffer (`IterableDataset.shuffle(seed, buffer_size)`, which also shuffles the
 shard order), parses captions and builds negatives batch by batch, collates, and starts over with the next
@@ -78,6 +78,11 @@ class TrainingStream(torch.utils.data.IterableDataset):
     """Collated batches for one process: endless, and starting after `start_batch` batches (see the module doc)."""
 
     def __init__(self, source: StreamingSource, collate_fn: Callable, layout: StreamLayout, rank: int):
+        if not hasattr(source.dataset, "shard"):
+            raise ImportError(
+                f"--streaming needs IterableDataset.shard and .num_shards (datasets 3.1 and later); this is datasets "
+                f"{datasets.__version__}. Run: pip install -U datasets"
+            )
         self.source, self.collate_fn, self.layout, self.rank = source, collate_fn, layout, rank
         self.start_batch = 0
 
@@ -102,8 +107,10 @@ class TrainingStream(torch.utils.data.IterableDataset):
         shuffled = self.source.dataset
         if self.source.shuffle_buffer_size > 0:
             shuffled = shuffled.shuffle(seed=self.source.seed, buffer_size=self.source.shuffle_buffer_size)
-        strategy = "shards" if shuffled.num_shards >= self.num_sub_streams else "examples"
-        part = split_dataset_by_node(shuffled, rank=index, world_size=self.num_sub_streams, strategy=strategy)
+        if shuffled.num_shards >= self.num_sub_streams:  # whole shards, round robin (as split_dataset_by_node)
+            part = shuffled.shard(num_shards=self.num_sub_streams, index=index, contiguous=False)
+        else:  # fewer shards than sub-streams: every sub-stream keeps 1 row in num_sub_streams
+            part = split_dataset_by_node(shuffled, rank=index, world_size=self.num_sub_streams)
         part.set_epoch(epoch)
         return part
 
