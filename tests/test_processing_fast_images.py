@@ -1,13 +1,12 @@
 """The fast (torchvision) CLIP image processor gives the slow (PIL) one's pixel values, and the choice between them.
 
 Tolerance, in CLIP-normalised units: one 8-bit level is 1 / 255 / 0.26130258 = 0.0150 (the smallest CLIP std).
-Measured with torch 2.14.1 + torchvision 0.29.1 (transformers 5.24.0) through StructureCLIPProcessor at CLIP's 224
-settings, on these photo-like images (smooth colour fields plus noise) and on 640x480, 480x640, 640x427, 517x333,
-301x19, 223x223 and 1000x999 ones in RGB, L and RGBA: the largest difference is one level, the mean at most 0.00007
-(a pixel in about 200 is one level off; 225x224 is bit-identical). Both resample bicubic with antialiasing, then
-round to 8 bits before normalising; they differ only where a value sits at a rounding tie. Harder inputs differ more
-(same run): uniform noise upscaled 48 -> 224 px, 1.9 levels at most; a one-pixel checkerboard, one level at 30% of
-its pixels (mean 0.0043). The README gives the command.
+Measured by ``benchmarks/image_processor_agreement.py`` (the same images as here) with torch 2.14.1 + torchvision
+0.29.1 and transformers 5.24.0, through StructureCLIPProcessor at CLIP's 224 settings: every photo-like image, at
+COCO and odd sizes in RGB, L and RGBA, differs by one level at most, with a mean of at most 0.000074 (0.2-0.5% of the
+values are one level off; 225x224 is bit-identical). Both resample bicubic with antialiasing and round to 8 bits
+before normalising, so they part only at rounding ties. Uniform noise upscaled from 48 px differs by up to 1.95
+levels (bicubic overshoot clipped differently), and a one-pixel checkerboard by one level at 30% of its values.
 """
 
 import logging
@@ -16,12 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 
 import processing.image_backend as image_backend_module
-from processing import StructureCLIPProcessor, choose_image_backend
+from processing import choose_image_backend
 from processing.image_backend import (
     FAST,
     SLOW,
@@ -29,41 +26,39 @@ from processing.image_backend import (
     matching_torchvision_command,
     torchvision_problem,
 )
-from tests.tiny_processors import make_tiny_bert_tokenizer, make_tiny_clip_tokenizer
+from tests.test_benchmarks_scale import load_benchmark
 
 
-ONE_LEVEL = 1 / 255 / 0.26130258
+ONE_LEVEL = 1 / 255 / 0.26130258  # benchmarks/image_processor_agreement.py's unit
 MAX_ABS_DIFFERENCE = ONE_LEVEL + 1e-6  # plus float32 rounding of each normalised value (about 2e-7 near 2)
 MEAN_ABS_DIFFERENCE = 0.001  # about 14x the largest mean measured on these images
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def photo_like(width: int, height: int, mode: str) -> Image.Image:
-    rng = np.random.default_rng(width * height)
-    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
-    field = np.stack([128 + 100 * np.sin(x / (40 + 15 * c) + y / (55 + 10 * c) + c) for c in range(4)], -1)
-    rgba = Image.fromarray(np.clip(field + rng.normal(0, 12, field.shape), 0, 255).astype(np.uint8), "RGBA")
-    return rgba if mode == "RGBA" else rgba.convert(mode)
+AGREEMENT = load_benchmark("image_processor_agreement")
 
 
-def processor_on(backend: str) -> StructureCLIPProcessor:
-    return StructureCLIPProcessor(
-        clip_image_processor(backend), make_tiny_clip_tokenizer(), make_tiny_bert_tokenizer()
-    )
-
-
-@pytest.mark.parametrize("mode", ["RGB", "L", "RGBA"])
-@pytest.mark.parametrize("size", [(640, 480), (333, 517), (20, 300)])
-def test_fast_and_slow_image_processors_give_the_same_pixels(size, mode):
+@pytest.fixture(scope="module")
+def fast_and_slow():
     if choose_image_backend() != FAST:
         pytest.skip(f"the fast (torchvision) image processor cannot run here: {torchvision_problem()}")
-    image = photo_like(*size, mode)
-    fast = processor_on(FAST)(images=image)["pixel_values"]
-    slow = processor_on(SLOW)(images=image)["pixel_values"]
+    return AGREEMENT.processor_on(FAST), AGREEMENT.processor_on(SLOW)
+
+
+@pytest.mark.parametrize("mode", AGREEMENT.MODES)
+@pytest.mark.parametrize("size", AGREEMENT.PHOTO_SIZES)
+def test_fast_and_slow_image_processors_give_the_same_pixels(fast_and_slow, size, mode):
+    fast, slow = (processor(images=AGREEMENT.photo_like(*size, mode))["pixel_values"] for processor in fast_and_slow)
     assert fast.shape == slow.shape == (1, 3, 224, 224) and fast.dtype == slow.dtype
     difference = (fast - slow).abs()
     assert difference.max().item() <= MAX_ABS_DIFFERENCE, f"max {difference.max().item() / ONE_LEVEL:.2f} levels"
     assert difference.mean().item() <= MEAN_ABS_DIFFERENCE
+
+
+def test_hard_inputs_stay_within_two_levels(fast_and_slow):
+    for name, image in AGREEMENT.hard_inputs().items():
+        measured = AGREEMENT.difference_in_levels(image, *fast_and_slow)
+        assert measured["max_levels"] <= 2 and measured["mean"] <= 0.01, (name, measured)
 
 
 def test_the_backend_matches_what_works_here():
