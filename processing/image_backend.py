@@ -25,6 +25,7 @@ import logging
 
 logger = logging.getLogger(__name__)
 
+NOT_INSTALLED = "torchvision is not installed"
 FAST, SLOW = "torchvision", "pil"  # transformers' backend names (AutoImageProcessor.from_pretrained(backend=...))
 PYTORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 # torchvision's minor version is torch's + 15 from torch 2.0 / torchvision 0.15 on (PyTorch's "Domain Version
@@ -33,7 +34,7 @@ PYTORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 TORCHVISION_MINOR_OFFSET = 15
 
 
-def matching_torchvision_command(torch_version: str, cuda_version: str | None) -> str:
+def matching_torchvision_command(torch_version: str, cpu_build: bool) -> str:
     """The pip command that installs the torchvision built for this torch and keeps this torch: pinning torch to
     the installed release makes pip fail rather than swap it (torchvision wheels require one torch release)."""
     release = torch_version.split("+")[0]
@@ -42,20 +43,21 @@ def matching_torchvision_command(torch_version: str, cuda_version: str | None) -
         return "pip install torchvision  # the release made for your torch: pytorch/pytorch wiki 'PyTorch-Versions'"
     command = f'pip install "torch=={release}" "torchvision==0.{int(minor) + TORCHVISION_MINOR_OFFSET}.*"'
     # A CPU build of torch is only matched by PyTorch's CPU index: PyPI's torchvision is built against PyPI's torch.
-    return f"{command} --index-url {PYTORCH_CPU_INDEX}" if cuda_version is None else command
+    return f"{command} --index-url {PYTORCH_CPU_INDEX}" if cpu_build else command
 
 
 def install_hint() -> str:
     import torch
 
-    return matching_torchvision_command(torch.__version__, torch.version.cuda)
+    cpu_build = torch.version.cuda is None and getattr(torch.version, "hip", None) is None
+    return matching_torchvision_command(torch.__version__, cpu_build)
 
 
 @functools.cache
 def torchvision_problem() -> str | None:
     """Why the fast image processor cannot run here (not installed, or installed but failing), or None."""
     if importlib.util.find_spec("torchvision") is None:
-        return "torchvision is not installed"
+        return NOT_INSTALLED
     try:
         import torch
 
@@ -82,7 +84,7 @@ def choose_image_backend() -> str:
 
 
 def clip_image_processor_class(backend: str | None = None):
-    """``CLIPImageProcessor`` (fast) or ``CLIPImageProcessorPil`` (slow); ``backend=None`` = :func:`choose_image_backend`."""
+    """``CLIPImageProcessor`` (fast) or ``CLIPImageProcessorPil`` (slow); None = :func:`choose_image_backend`."""
     backend = backend or choose_image_backend()
     if backend == FAST:
         from transformers.models.clip.image_processing_clip import CLIPImageProcessor
@@ -104,7 +106,7 @@ def explain_torchvision_import_failure(error: BaseException) -> None:
     """Raise an ImportError that names the fix when ``error`` (from importing transformers' image code) comes from
     an installed torchvision that does not load; return quietly when torchvision is not the cause."""
     problem = torchvision_problem()
-    if problem is None or problem == "torchvision is not installed":
+    if problem in (None, NOT_INSTALLED):
         return
     raise ImportError(
         f"transformers cannot load its image processors because {problem}. This happens when torchvision was "

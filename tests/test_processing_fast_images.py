@@ -95,23 +95,23 @@ def test_without_torchvision_the_slow_processor_is_announced_once(monkeypatch, c
 
 
 @pytest.mark.parametrize(
-    "torch_version, cuda, expected",
+    "torch_version, cpu_build, expected",
     [
         (
             "2.13.0+cpu",
-            None,
+            True,
             'pip install "torch==2.13.0" "torchvision==0.28.*" --index-url https://download.pytorch.org/whl/cpu',
         ),
-        ("2.14.1+cu130", "13.0", 'pip install "torch==2.14.1" "torchvision==0.29.*"'),
-        ("2.0.1", "11.8", 'pip install "torch==2.0.1" "torchvision==0.15.*"'),  # 0.15.2 is 2.0.1's: the patch floats
+        ("2.14.1+cu130", False, 'pip install "torch==2.14.1" "torchvision==0.29.*"'),
+        ("2.0.1", False, 'pip install "torch==2.0.1" "torchvision==0.15.*"'),  # 0.15.2 is 2.0.1's: the patch floats
     ],
 )
-def test_the_install_command_keeps_the_installed_torch(torch_version, cuda, expected):
-    assert matching_torchvision_command(torch_version, cuda) == expected
+def test_the_install_command_keeps_the_installed_torch(torch_version, cpu_build, expected):
+    assert matching_torchvision_command(torch_version, cpu_build) == expected
 
 
 def test_an_unknown_torch_gets_a_pointer_not_a_guess():
-    assert "torchvision==" not in matching_torchvision_command("1.13.1", None)
+    assert "torchvision==" not in matching_torchvision_command("1.13.1", True)
 
 
 def test_building_the_tiny_processor_prints_no_fallback_warning():
