@@ -1,8 +1,9 @@
 """Can the data path feed the model? Samples/s of the full collate path (JPEG decode, resize + crop + normalise,
 tokenise, scene-graph parse when the triples are not cached, hard negatives) through a DataLoader with 0, 1, 2 and
 N workers, beside the forward+backward samples/s of ViT-B/32 Structure-CLIP (random init, a 6-layer bert-base KEE,
-one hard negative per row) at one thread. Also the fast (torchvision) CLIP image processor against the slow (PIL)
-one on the same images, in the same run.
+one hard negative per row) at one thread. Every loader row runs with the slow (PIL) CLIP image processor and, when
+torchvision works beside the installed torch, with the fast (torchvision) one too; the run ends with fast / slow for
+the image processor alone and for each row. Without a working torchvision it prints why the fast rows are missing.
 
 The images are generated JPEGs at COCO sizes (640x480, 480x640, 640x427; smooth colour fields plus noise, quality
 90, so they decode like photos rather than like flat colour). The tokenizers are the offline ones of
@@ -21,7 +22,7 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported: one BLAS thread in every process
 
 import argparse
-import importlib
+import importlib.metadata
 import json
 import platform
 import random
@@ -31,11 +32,13 @@ import time
 
 import numpy as np
 import torch
+import transformers
 from PIL import Image
 from torch.utils.data import DataLoader
 
 from modeling_structure_clip import StructureCLIPConfig, StructureCLIPModel
 from processing import StructureCLIPProcessor
+from processing.image_backend import FAST, SLOW, clip_image_processor, torchvision_problem
 from structure_clip.training.data import StructureCLIPCollator
 from tests.tiny_processors import make_tiny_bert_tokenizer, make_tiny_clip_tokenizer
 
@@ -77,25 +80,12 @@ def write_jpegs(folder: str, count: int, sizes) -> list[str]:
     return paths
 
 
-def torchvision_problem() -> str | None:
-    """Why the fast (torchvision) image processor cannot run here, or None when it can."""
-    try:
-        importlib.import_module("torchvision")
-    except Exception as error:  # a CUDA build of torchvision beside a CPU torch fails with RuntimeError
-        return f"import torchvision failed: {type(error).__name__}: {error}"
-    return None
-
-
 def image_processors(size: int) -> dict:
-    """{'slow': the PIL backend, 'fast': the torchvision backend} with CLIP's settings at `size` pixels."""
-    from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
-
+    """{'slow': the PIL backend, 'fast': the torchvision backend when it works here} at `size` pixels."""
     settings = {"size": {"shortest_edge": size}, "crop_size": {"height": size, "width": size}}
-    processors = {"slow": CLIPImageProcessorPil(**settings)}
+    processors = {"slow": clip_image_processor(SLOW, **settings)}
     if torchvision_problem() is None:
-        from transformers.models.clip.image_processing_clip import CLIPImageProcessor
-
-        processors["fast"] = CLIPImageProcessor(**settings)
+        processors["fast"] = clip_image_processor(FAST, **settings)
     return processors
 
 
@@ -156,29 +146,47 @@ def build_model(quick: bool) -> StructureCLIPModel:
 
 
 def measure_loaders(args, rows, processors) -> list[dict]:
+    """Every collate mode x worker count x image processor; the processors alternate, so a change in the load of a
+    shared machine falls on both."""
     results = []
     variants = [("cached triples", rows), ("parse captions + negatives", strip_triples(rows))]
     for mode, mode_rows in variants:
         for workers in args.workers:
-            collate_fn = StructureCLIPCollator(make_processor(processors["slow"]))
-            rates = loader_samples_per_second(mode_rows, collate_fn, args.batch_size, workers)
-            results.append({"mode": mode, "image_processor": "slow", "workers": workers, **rates})
+            for name, image_processor in processors.items():
+                collate_fn = StructureCLIPCollator(make_processor(image_processor))
+                rates = loader_samples_per_second(mode_rows, collate_fn, args.batch_size, workers)
+                results.append({"mode": mode, "image_processor": name, "workers": workers, **rates})
     return results
 
 
-def measure_fast_against_slow(args, rows, processors) -> dict:
-    """Both image processors, in-process (0 workers), triples cached: the image path is most of the cost."""
-    rates = {}
-    for name, image_processor in processors.items():
-        collate_fn = StructureCLIPCollator(make_processor(image_processor))
-        rates[name] = loader_samples_per_second(rows, collate_fn, args.batch_size, 0)["samples_per_cpu_second"]
-    result = {
-        "samples_per_cpu_second": rates,
-        "fast_over_slow": rates["fast"] / rates["slow"] if "fast" in rates else None,
+def image_processor_images_per_cpu_second(image_processor, images, batch_size: int) -> float:
+    """The image processor alone on decoded RGB images (no decode, tokenizer, parser or collator), one thread."""
+    image_processor(images[:batch_size], return_tensors="pt")  # warm-up
+    start = time.process_time()
+    for first in range(0, len(images), batch_size):
+        image_processor(images[first : first + batch_size], return_tensors="pt")
+    return len(images) / (time.process_time() - start)
+
+
+def fast_against_slow(loaders: list[dict], processors: dict, rows: list[dict], batch_size: int) -> dict:
+    """fast / slow for the image processor alone (images per CPU-second) and for every collate-path row (samples per
+    CPU-second with 0 workers, per wall second with workers); None with the reason when torchvision cannot run."""
+    if "fast" not in processors:
+        return {"fast_over_slow": None, "fast_unavailable_because": torchvision_problem()}
+    images = [Image.open(row["image"]).convert("RGB") for row in rows]
+    alone = {name: image_processor_images_per_cpu_second(p, images, batch_size) for name, p in processors.items()}
+    by_row = {}
+    for record in loaders:
+        key = "samples_per_cpu_second" if record["workers"] == 0 else "samples_per_second"
+        by_row.setdefault((record["mode"], record["workers"]), {})[record["image_processor"]] = record[key]
+    return {
+        "image_processor_alone_images_per_cpu_second": alone,
+        "fast_over_slow": alone["fast"] / alone["slow"],
+        "collate_path_fast_over_slow": [
+            {"mode": mode, "workers": workers, "fast_over_slow": rates["fast"] / rates["slow"]}
+            for (mode, workers), rates in by_row.items()
+        ],
     }
-    if "fast" not in rates:
-        result["fast_unavailable_because"] = torchvision_problem()
-    return result
 
 
 def run(args) -> dict:
@@ -188,7 +196,7 @@ def run(args) -> dict:
         rows = [caption_row(index, path) for index, path in enumerate(write_jpegs(folder, args.samples, sizes))]
         processors = image_processors(30 if args.quick else 224)
         loaders = measure_loaders(args, rows, processors)
-        fast_slow = measure_fast_against_slow(args, rows, processors)
+        fast_slow = fast_against_slow(loaders, processors, rows, args.batch_size)
         batch = StructureCLIPCollator(make_processor(processors["slow"]))(rows[: args.batch_size])
     model = model_samples_per_second(build_model(args.quick), batch, args.model_steps, warmup=1)
     for record in loaders:
@@ -201,6 +209,8 @@ def run(args) -> dict:
             "processor": platform.processor() or platform.machine(),
             "load_average_1min_at_end": os.getloadavg()[0],
             "torch": torch.__version__,
+            "torchvision": importlib.metadata.version("torchvision") if "fast" in processors else None,
+            "transformers": transformers.__version__,
         },
         "settings": {
             "quick": args.quick,
@@ -220,7 +230,7 @@ def print_table(result: dict) -> None:
     print(f"model forward+backward, 1 thread, batch {result['settings']['batch_size']}: "
           f"{model['samples_per_second']:.2f} samples/s wall ({model['seconds_per_step']:.3f} s/step), "
           f"{model['samples_per_cpu_second']:.2f} samples per CPU second")  # fmt: skip
-    print(f"  {'collate path':28s} {'workers':>7s} {'samples/s':>10s} {'loader/model':>13s} "
+    print(f"  {'collate path':28s} {'images':>6s} {'workers':>7s} {'samples/s':>10s} {'loader/model':>13s} "
           f"{'samples/CPU-s':>14s} {'loader/model (CPU)':>19s}")  # fmt: skip
     for record in result["loader"]:
         cpu = (
@@ -228,15 +238,22 @@ def print_table(result: dict) -> None:
             if "samples_per_cpu_second" in record
             else ""
         )
-        print(f"  {record['mode']:28s} {record['workers']:7d} {record['samples_per_second']:10.1f} "
-              f"{record['loader_over_model']:12.1f}x {cpu}")  # fmt: skip
-    fast_slow = result["image_processor_fast_against_slow"]
-    rates = ", ".join(f"{name} {rate:.1f}/CPU-s" for name, rate in fast_slow["samples_per_cpu_second"].items())
-    ratio = fast_slow["fast_over_slow"]
-    print(
-        f"image processor, 0 workers, cached triples: {rates}; fast/slow = "
-        + (f"{ratio:.2f}x" if ratio is not None else f"n/a ({fast_slow['fast_unavailable_because']})")
-    )
+        print(f"  {record['mode']:28s} {record['image_processor']:>6s} {record['workers']:7d} "
+              f"{record['samples_per_second']:10.1f} {record['loader_over_model']:12.1f}x {cpu}")  # fmt: skip
+    print_fast_against_slow(result["image_processor_fast_against_slow"])
+
+
+def print_fast_against_slow(fast_slow: dict) -> None:
+    if fast_slow["fast_over_slow"] is None:
+        print(f"fast (torchvision) image processor: n/a ({fast_slow['fast_unavailable_because']})")
+        return
+    alone = fast_slow["image_processor_alone_images_per_cpu_second"]
+    print(f"image processor alone, decoded images, 1 thread: slow {alone['slow']:.1f}, fast {alone['fast']:.1f} "
+          f"images/CPU-s; fast/slow = {fast_slow['fast_over_slow']:.2f}x")  # fmt: skip
+    for row in fast_slow["collate_path_fast_over_slow"]:
+        unit = "CPU-s" if row["workers"] == 0 else "wall s"
+        print(f"  collate path fast/slow, {row['mode']}, {row['workers']} workers ({unit}): "
+              f"{row['fast_over_slow']:.2f}x")  # fmt: skip
 
 
 def main():

@@ -4,7 +4,14 @@ Importing this package does not import spaCy (the parser loads it on first use) 
 ``modeling_structure_clip`` (the two packages do not depend on each other: both ship to the Hub as flat remote code).
 """
 
-from transformers import AutoProcessor
+from .image_backend import choose_image_backend, clip_image_processor, explain_torchvision_import_failure
+
+
+try:
+    from transformers import AutoProcessor
+except (ImportError, RuntimeError) as error:  # transformers imports an installed torchvision with its image code
+    explain_torchvision_import_failure(error)
+    raise
 
 from .processing_structure_clip import MODEL_INPUT_NAMES, StructureCLIPProcessor
 from .scene_graph import SceneGraph
@@ -50,8 +57,10 @@ __all__ = [
     "StructureCLIPProcessor",
     "attribute_swap_negative",
     "build_negatives",
+    "clip_image_processor",
     "load_scene_graph_parser",
     "load_spacy_pipeline",
+    "choose_image_backend",
     "negative_for_graph",
     "parse_factual_text",
     "relation_swap_negative",

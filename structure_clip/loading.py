@@ -143,8 +143,11 @@ def load_processor(args: ModelArguments, config, from_structure_clip: bool, spac
     """The checkpoint's own StructureCLIPProcessor, or one built from a CLIP checkpoint + --triple_tokenizer."""
     from transformers import AutoImageProcessor, AutoTokenizer
 
-    from processing import StructureCLIPProcessor
+    from processing import StructureCLIPProcessor, choose_image_backend
 
+    # transformers' loaders take the fast (torchvision) image processor whenever torchvision is installed; this
+    # only says once, at info level, when the slow one is in use and which torchvision to install.
+    choose_image_backend()
     source = args.processor_name_or_path or args.model_name_or_path
     if from_structure_clip or args.processor_name_or_path:
         try:

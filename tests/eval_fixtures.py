@@ -45,9 +45,11 @@ def tiny_clip_tokenizer():
 
 
 def tiny_clip_processor():
-    from transformers import CLIPImageProcessor, CLIPProcessor
+    from transformers import CLIPProcessor
 
-    image_processor = CLIPImageProcessor(size={"shortest_edge": 30}, crop_size={"height": 30, "width": 30})
+    from processing import clip_image_processor
+
+    image_processor = clip_image_processor(size={"shortest_edge": 30}, crop_size={"height": 30, "width": 30})
     return CLIPProcessor(image_processor=image_processor, tokenizer=tiny_clip_tokenizer())
 
 

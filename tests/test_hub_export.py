@@ -430,4 +430,5 @@ def test_endpoint_handler_classifies_a_base64_image(exported):
     from modeling_structure_clip import MIN_TRANSFORMERS_VERSION
 
     assert f"transformers>={MIN_TRANSFORMERS_VERSION}," in requirements and "spacy" in requirements
+    assert "torchvision" in requirements.splitlines()  # the fast image processor
     assert f"transformers>={MIN_TRANSFORMERS_VERSION}" in (exported.folder / "README.md").read_text()

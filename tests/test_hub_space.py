@@ -179,7 +179,10 @@ def test_space_folder_has_the_app_requirements_card_and_examples(space):
     # The card names the version these tests run with.
     assert card.data.sdk_version == GRADIO_VERSION == importlib.metadata.version("gradio")
     assert card.data.models is None  # a local folder is no Hub repository
-    assert "torch" in (space.folder / "requirements.txt").read_text()
+    requirements = [
+        line.split("#")[0].strip() for line in (space.folder / "requirements.txt").read_text().splitlines()
+    ]
+    assert "torch>=2.3" in requirements and "torchvision" in requirements  # resolved together: a matching pair
     image_size = space.model.config.vision_config.image_size
     assert Image.open(_example_image(space)).size == (image_size, image_size)  # rendered at the model's resolution
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 
-from transformers import BertTokenizer, CLIPImageProcessor, CLIPTokenizer
+from transformers import BertTokenizer, CLIPTokenizer
 
-from processing import StructureCLIPProcessor
+from processing import StructureCLIPProcessor, clip_image_processor
 
 
 TINY_IMAGE_SIZE = 30
@@ -83,8 +83,9 @@ def make_tiny_bert_tokenizer() -> BertTokenizer:
     return BertTokenizer(vocab={token: index for index, token in enumerate(tokens)})
 
 
-def make_tiny_image_processor() -> CLIPImageProcessor:
-    return CLIPImageProcessor(
+def make_tiny_image_processor():
+    """The fast (torchvision) CLIP image processor when torchvision works here, else the PIL one, as users get."""
+    return clip_image_processor(
         size={"shortest_edge": TINY_IMAGE_SIZE},
         crop_size={"height": TINY_IMAGE_SIZE, "width": TINY_IMAGE_SIZE},
     )

@@ -59,6 +59,10 @@ spacy>=3.7,<4
 threadpoolctl>=3
 en_core_web_sm @ https://github.com/explosion/spacy-models/releases/download/en_core_web_sm-3.8.0/en_core_web_sm-3.8.0-py3-none-any.whl
 pillow>=10
+# The fast CLIP image processor (transformers' torchvision backend). The endpoint image's transformers[vision] brings
+# a torchvision built for its torch, which pip keeps; where there is none, pip installs the newest torchvision and
+# the torch release that it requires.
+torchvision
 """
 
 ENDPOINT_HANDLER_SOURCE = Path(__file__).with_name("endpoint_handler.py")  # shipped as handler.py

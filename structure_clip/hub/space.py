@@ -36,6 +36,7 @@ TEMPLATE_APP = Path(__file__).with_name("space_template") / "app.py"
 SPACE_REQUIREMENTS = """\
 # The model repository's remote code needs these (gradio comes with the Space's sdk_version).
 torch>=2.3
+torchvision  # the fast CLIP image processor; resolved with torch, so the two match
 transformers>={transformers_floor},<6
 spacy>=3.7,<4
 threadpoolctl>=3
