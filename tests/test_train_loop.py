@@ -246,6 +246,42 @@ def test_gathered_loss_module_matches_model_loss_on_one_process(tiny_world):
             torch.testing.assert_close(gathered[name], getattr(expected, name), rtol=1e-6, atol=1e-6)
 
 
+GATHERED_PER_RECIPE = {
+    # recipe: (embeddings gathered with negatives in the batch, without)
+    "original": ({"image_embeds", "text_embeds", "plain_text_embeds", "negative_plain_text_embeds"},
+                 {"image_embeds", "text_embeds"}),
+    "infonce": ({"image_embeds", "text_embeds", "negative_text_embeds"}, {"image_embeds", "text_embeds"}),
+    "infonce+hinge": ({"image_embeds", "text_embeds", "negative_text_embeds"}, {"image_embeds", "text_embeds"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("recipe", sorted(GATHERED_PER_RECIPE))
+@pytest.mark.parametrize("use_negatives", [True, False])
+def test_the_gathered_loss_all_gathers_only_what_the_recipe_reads(tiny_world, monkeypatch, recipe, use_negatives):
+    from modeling_structure_clip import losses_structure_clip
+    from structure_clip.training import distributed_loss
+
+    gathered_calls, loss_arguments = [], []
+    monkeypatch.setattr(distributed_loss, "gather_with_grad", lambda tensor: gathered_calls.append(1) or tensor)
+    original_terms = losses_structure_clip.structure_clip_loss_terms
+
+    def recording_terms(config, **kwargs):
+        loss_arguments.append(
+            {name for name, value in kwargs.items() if name.endswith("_embeds") and value is not None}
+        )
+        return original_terms(config, **kwargs)
+
+    monkeypatch.setattr(losses_structure_clip, "structure_clip_loss_terms", recording_terms)
+    no_dropout = {"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}
+    model = make_tiny_model(loss_recipe=recipe, knowledge_config=no_dropout).eval()
+    collate = StructureCLIPCollator(tiny_world["processor"], use_negatives=use_negatives)
+    batch = collate([tiny_world["train"][i] for i in range(4)])
+    gathered = train.TrainingLossModule(model).eval().gathered_loss(batch)
+    expected_names = GATHERED_PER_RECIPE[recipe][0 if use_negatives else 1]
+    assert loss_arguments == [expected_names] and len(gathered_calls) == len(expected_names)
+    torch.testing.assert_close(gathered["loss"], model(**batch).loss, rtol=1e-5, atol=1e-5)
+
+
 def test_bf16_mixed_precision_runs_and_keeps_fp32_master_weights(tiny_world, tmp_path):
     model, result = _run(tiny_world, tmp_path, max_train_steps=2, mixed_precision="bf16")
     losses = [r["loss"] for r in result.history if r["type"] == "train"]
