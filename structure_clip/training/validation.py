@@ -25,29 +25,65 @@ def evaluate(accelerator, model, eval_dataloader, eval_callback, step) -> dict:
     metrics = {}
     model.eval()
     if eval_dataloader is not None:
-        losses, positives, negatives, keep = [], [], [], []
-        for batch in eval_dataloader:
-            with accelerator.autocast():
-                outputs = model(**batch)
-                pair = pair_scores(model, batch, outputs)
-            size = batch["input_ids"].shape[0]
-            losses.append(accelerator.gather_for_metrics(outputs.loss.detach().float().expand(size)))
-            if pair is not None:
-                positives.append(accelerator.gather_for_metrics(pair[0]))
-                negatives.append(accelerator.gather_for_metrics(pair[1]))
-                keep.append(accelerator.gather_for_metrics(pair[2]))
-        # Every row weighs the same, whatever the size of the last batch.
-        metrics["validation_loss"] = torch.cat(losses).mean().item()
-        if positives:
-            kept = torch.cat(keep).bool()
-            if kept.any():
-                metrics["validation_pair_accuracy"] = pairwise_accuracy(
-                    torch.cat(positives)[kept], torch.cat(negatives)[kept]
-                )
+        metrics.update(dataloader_metrics(accelerator, model, eval_dataloader))
     if eval_callback is not None and accelerator.is_main_process:
         metrics.update(eval_callback(model, step))
     model.train()
     return metrics
+
+
+def dataloader_metrics(accelerator, model, eval_dataloader) -> dict:
+    losses, positives, negatives, keep = [], [], [], []
+    for batch in eval_dataloader:
+        with accelerator.autocast():
+            outputs = model(**batch)
+            pair = pair_scores(model, batch, outputs)
+        losses.append(global_batch_loss(accelerator, model, batch, outputs))
+        if pair is not None:
+            positives.append(accelerator.gather_for_metrics(pair[0]))
+            negatives.append(accelerator.gather_for_metrics(pair[1]))
+            keep.append(accelerator.gather_for_metrics(pair[2]))
+    # Every row weighs the same, whatever the size of the last batch.
+    metrics = {"validation_loss": torch.cat(losses).mean().item()}
+    if positives:
+        kept = torch.cat(keep).bool()
+        if kept.any():
+            metrics["validation_pair_accuracy"] = pairwise_accuracy(
+                torch.cat(positives)[kept], torch.cat(negatives)[kept]
+            )
+    return metrics
+
+
+def global_batch_loss(accelerator, model, batch, outputs) -> torch.Tensor:
+    """The loss of the global batch (every rank's rows of this step), repeated once per real row.
+
+    The ranks' embeddings are gathered with `gather_for_metrics`, which drops the rows that `even_batches` repeats
+    to fill the last global batch; the loss is then computed on what is left, as one process with a batch of
+    `num_processes x per_device_eval_batch_size` computes it. A rank's own `outputs.loss` would instead count
+    the repeated rows as in-batch negatives and see only its local batch, so it would change with the number
+    of processes. Models that are not Structure-CLIP keep their own per-rank loss.
+    """
+    if not is_structure_clip(model):
+        size = batch["input_ids"].shape[0]
+        return accelerator.gather_for_metrics(outputs.loss.detach().float().expand(size))
+    from modeling_structure_clip.losses_structure_clip import embeddings_used_by_recipe, structure_clip_loss_terms
+
+    has_negatives = batch.get("negative_input_ids") is not None
+    names = embeddings_used_by_recipe(model.config.loss_recipe, has_negatives)
+    gathered = {name: accelerator.gather_for_metrics(getattr(outputs, name).float()) for name in names}
+    negative_mask = None
+    if has_negatives:
+        negative_mask = batch.get("negative_mask")
+        if negative_mask is None:
+            negative_mask = torch.ones(batch["input_ids"].shape[0], dtype=torch.long, device=batch["input_ids"].device)
+        negative_mask = accelerator.gather_for_metrics(negative_mask)
+    terms = structure_clip_loss_terms(
+        model.config,
+        logit_scale_parameter=model.logit_scale,
+        negative_mask=negative_mask,
+        **{"plain_text_embeds": None, **gathered},
+    )
+    return sum(terms.values()).float().expand(gathered["image_embeds"].shape[0])
 
 
 def pair_scores(model, batch, outputs):
