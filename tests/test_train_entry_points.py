@@ -384,14 +384,15 @@ def test_trainer_defaults_follow_the_data(tmp_path):
     assert (training_args.eval_steps, training_args.save_steps) == (15, 15)
 
 
-def _trainer_losses(output_dir):
+def _trainer_losses(output_dir, key="loss"):
     state = json.loads((Path(output_dir) / "trainer_state.json").read_text())
-    return [entry["loss"] for entry in state["log_history"] if "loss" in entry]
+    return [entry[key] for entry in state["log_history"] if key in entry]
 
 
 @pytest.mark.slow
 def test_trainer_two_processes_gather_negatives_like_one_process_on_the_global_batch(files, tmp_path):
-    """StructureCLIPTrainer under torchrun (2 CPU ranks x batch 2) = 1 process x batch 4, step for step.
+    """StructureCLIPTrainer under torchrun (2 CPU ranks x batch 2) = 1 process x batch 4, step for step, in training
+    and in evaluation.
 
     The training set is exactly one global batch (4 rows), so both runs see the same rows at every step
     whatever the samplers' orders; the losses agree only if each rank's loss saw the other rank's rows."""
@@ -419,8 +420,8 @@ def test_trainer_two_processes_gather_negatives_like_one_process_on_the_global_b
             "--use_cpu",
             "--report_to",
             "none",
-            "--eval_strategy",
-            "no",
+            *["--validation_file", files["original"], "--max_eval_samples", "5"],
+            *["--eval_strategy", "steps", "--eval_steps", "1", "--per_device_eval_batch_size", str(batch_size)],
             "--save_strategy",
             "no",
             "--logging_steps",
@@ -449,6 +450,13 @@ def test_trainer_two_processes_gather_negatives_like_one_process_on_the_global_b
     ddp_losses, single_losses = _trainer_losses(tmp_path / "ddp"), _trainer_losses(tmp_path / "single")
     assert len(ddp_losses) == len(single_losses) == 2
     assert ddp_losses == pytest.approx(single_losses, abs=1e-4)
+    # Evaluation on 5 rows (the last global batch padded by `even_batches` on 2 ranks) agrees too.
+    ddp_evals, single_evals = (
+        _trainer_losses(tmp_path / "ddp", "eval_loss"),
+        _trainer_losses(tmp_path / "single", "eval_loss"),
+    )
+    assert len(ddp_evals) == len(single_evals) == 3  # steps 1 and 2, and the final evaluation
+    assert ddp_evals == pytest.approx(single_evals, abs=1e-4)
     # The loss depends on the batch: 2 rows alone give another value, so the equality above is informative.
     finetune_with_trainer.main(command(tmp_path / "half", 2) + ["--max_train_samples", "2"])
     assert _trainer_losses(tmp_path / "half")[0] != pytest.approx(single_losses[0], abs=1e-3)

@@ -160,3 +160,31 @@ def local_loss_embeddings(outputs, size: int, has_negatives: bool) -> dict:
         embeds["negative_text_embeds"] = outputs.text_embeds[size:]
         embeds["negative_plain_text_embeds"] = outputs.plain_text_embeds[size:]
     return embeds
+
+
+def evaluation_loss_of_global_batch(gather_for_metrics, model, batch: dict, outputs) -> tuple[torch.Tensor, int]:
+    """(loss, rows) of the global batch of one evaluation step, from each rank's `model(**batch)` `outputs`.
+
+    `gather_for_metrics` (Accelerate's) concatenates the ranks' embeddings and drops the rows that `even_batches`
+    repeats to fill the last global batch, so the loss is the one a single process computes on a batch of
+    `num_processes x per-device batch` rows. A rank's own `outputs.loss` would instead see only its local rows
+    and count the repeated ones as in-batch negatives, so it would change with the number of processes.
+    """
+    from modeling_structure_clip.losses_structure_clip import embeddings_used_by_recipe, structure_clip_loss_terms
+
+    has_negatives = batch.get("negative_input_ids") is not None
+    names = embeddings_used_by_recipe(model.config.loss_recipe, has_negatives)
+    gathered = {name: gather_for_metrics(getattr(outputs, name).float()) for name in names}
+    negative_mask = None
+    if has_negatives:
+        negative_mask = batch.get("negative_mask")
+        if negative_mask is None:
+            negative_mask = torch.ones(batch["input_ids"].shape[0], dtype=torch.long, device=batch["input_ids"].device)
+        negative_mask = gather_for_metrics(negative_mask)
+    terms = structure_clip_loss_terms(
+        model.config,
+        logit_scale_parameter=model.logit_scale,
+        negative_mask=negative_mask,
+        **{"plain_text_embeds": None, **gathered},
+    )
+    return sum(terms.values()).float(), gathered["image_embeds"].shape[0]

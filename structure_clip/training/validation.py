@@ -9,7 +9,7 @@ import os
 import torch
 
 from structure_clip.evaluation.metrics import pairwise_accuracy
-from structure_clip.training.distributed_loss import is_structure_clip
+from structure_clip.training.distributed_loss import evaluation_loss_of_global_batch, is_structure_clip
 from structure_clip.training.outputs import save_model
 
 
@@ -55,35 +55,16 @@ def dataloader_metrics(accelerator, model, eval_dataloader) -> dict:
 
 
 def global_batch_loss(accelerator, model, batch, outputs) -> torch.Tensor:
-    """The loss of the global batch (every rank's rows of this step), repeated once per real row.
+    """The validation loss of this step's global batch, repeated once per real row of it.
 
-    The ranks' embeddings are gathered with `gather_for_metrics`, which drops the rows that `even_batches` repeats
-    to fill the last global batch; the loss is then computed on what is left, as one process with a batch of
-    `num_processes x per_device_eval_batch_size` computes it. A rank's own `outputs.loss` would instead count
-    the repeated rows as in-batch negatives and see only its local batch, so it would change with the number
-    of processes. Models that are not Structure-CLIP keep their own per-rank loss.
+    Structure-CLIP models: `evaluation_loss_of_global_batch` on the ranks' de-padded embeddings. Other models keep
+    their own per-rank loss.
     """
     if not is_structure_clip(model):
         size = batch["input_ids"].shape[0]
         return accelerator.gather_for_metrics(outputs.loss.detach().float().expand(size))
-    from modeling_structure_clip.losses_structure_clip import embeddings_used_by_recipe, structure_clip_loss_terms
-
-    has_negatives = batch.get("negative_input_ids") is not None
-    names = embeddings_used_by_recipe(model.config.loss_recipe, has_negatives)
-    gathered = {name: accelerator.gather_for_metrics(getattr(outputs, name).float()) for name in names}
-    negative_mask = None
-    if has_negatives:
-        negative_mask = batch.get("negative_mask")
-        if negative_mask is None:
-            negative_mask = torch.ones(batch["input_ids"].shape[0], dtype=torch.long, device=batch["input_ids"].device)
-        negative_mask = accelerator.gather_for_metrics(negative_mask)
-    terms = structure_clip_loss_terms(
-        model.config,
-        logit_scale_parameter=model.logit_scale,
-        negative_mask=negative_mask,
-        **{"plain_text_embeds": None, **gathered},
-    )
-    return sum(terms.values()).float().expand(gathered["image_embeds"].shape[0])
+    loss, rows = evaluation_loss_of_global_batch(accelerator.gather_for_metrics, model, batch, outputs)
+    return loss.expand(rows)
 
 
 def pair_scores(model, batch, outputs):
