@@ -142,6 +142,17 @@ def structure_clip_losses(
     return terms
 
 
+def embeddings_used_by_recipe(recipe: str, has_negatives: bool) -> tuple[str, ...]:
+    """Names of the `structure_clip_losses` embedding arguments that `recipe` reads, so that a distributed loop
+    all-gathers only those. Mirrors the branches of `structure_clip_losses`."""
+    names = ("image_embeds", "text_embeds")
+    if not has_negatives:
+        return names
+    if recipe == "original":  # the margin-ranking term compares plain CLIP texts
+        return (*names, "plain_text_embeds", "negative_plain_text_embeds")
+    return (*names, "negative_text_embeds")  # NegCLIP columns are fused texts
+
+
 def hinge_warmup_active(config, optimizer_step: int | None) -> bool:
     """The original averages the hinge's text->image direction over its first 100 optimizer steps of epoch 0
     (zjukg/Structure-CLIP model/train.py, `epoch == 0 and i < 100`; docs/method.md §2). `optimizer_step` counts
@@ -190,6 +201,7 @@ def structure_clip_loss_terms(
 
 
 __all__ = [
+    "embeddings_used_by_recipe",
     "hinge_warmup_active",
     "infonce_with_hard_negatives_loss",
     "max_violation_hinge_loss",

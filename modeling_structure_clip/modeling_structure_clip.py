@@ -115,8 +115,7 @@ class StructureCLIPPreTrainedModel(PreTrainedModel):
     input_modalities = ("image", "text")
     supports_gradient_checkpointing = True
     # The towers are CLIP's and the KEE's layers are BERT's: both route attention through ALL_ATTENTION_FUNCTIONS
-    # and declare these backends (transformers 5 modeling_clip.py, modeling_bert.py); under flex attention the KEE
-    # runs SDPA (`_knowledge_attention_config`).
+    # and declare these backends (transformers 5 modeling_clip.py, modeling_bert.py).
     _supports_sdpa = True
     _supports_flash_attn = True
     _supports_flex_attn = True
@@ -155,7 +154,7 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
 
         self.text_model = CLIPTextModel._from_config(config.text_config)
         self.vision_model = CLIPVisionModel._from_config(config.vision_config)
-        self.knowledge_model = StructureCLIPKnowledgeModel._from_config(_knowledge_attention_config(config))
+        self.knowledge_model = StructureCLIPKnowledgeModel._from_config(config.knowledge_config)
 
         self.visual_projection = nn.Linear(self.vision_embed_dim, config.projection_dim, bias=False)
         self.text_projection = nn.Linear(self.text_embed_dim, config.projection_dim, bias=False)
@@ -445,21 +444,6 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
 
 
 _FIELDS_FROM_CLIP = ("text_config", "vision_config", "projection_dim", "logit_scale_init_value")
-
-
-def _knowledge_attention_config(config):
-    """The KEE's config, on SDPA when the towers run flex attention.
-
-    The KEE's additive slot mask (the original's -10000, which a BlockMask cannot express) reaches flex attention
-    as a float score mask, and BERT layers under flex attention with a float mask abort on CPU in torch 2.13
-    (heap corruption; reproduce with a 1-layer `BertEncoder`, `attn_implementation="flex_attention"` and a float
-    [batch, 1, slots, slots] mask). SDPA computes the same attention.
-    """
-    knowledge_config = config.knowledge_config
-    if getattr(knowledge_config, "_attn_implementation", None) == "flex_attention":
-        logger.info("The KEE runs SDPA attention; the CLIP towers run flex_attention.")
-        knowledge_config._attn_implementation = "sdpa"
-    return knowledge_config
 
 
 def _load_complete(model_class, path, what: str, **kwargs):

@@ -51,7 +51,10 @@ class StructureCLIPKnowledgeModel(PreTrainedModel):
     base_model_prefix = "knowledge_model"
     main_input_name = "head_ids"
     supports_gradient_checkpointing = True
+    # BERT's layers dispatch through ALL_ATTENTION_FUNCTIONS (transformers 5 modeling_bert.py); `attention_arguments`
+    # hands the slot mask to each backend in the form it reads correctly.
     _supports_sdpa = True
+    _supports_flex_attn = True
     _supports_attention_backend = True
     _no_split_modules = ["BertEmbeddings", "BertLayer"]
     _can_record_outputs = {"hidden_states": BertLayer, "attentions": BertSelfAttention}
@@ -108,6 +111,23 @@ class StructureCLIPKnowledgeModel(PreTrainedModel):
             mask_value = max(torch.finfo(dtype).min, torch.finfo(_autocast_dtype(triple_mask.device, dtype)).min)
         return (1.0 - triple_mask.to(dtype))[:, None, None, :] * mask_value
 
+    def attention_arguments(self, slot_mask: torch.Tensor) -> dict:
+        """The additive slot mask as the encoder's keyword arguments for `config._attn_implementation`.
+
+        Eager and SDPA add a float `attention_mask` to the scores. transformers 5.24's `flex_attention_forward`
+        (src/transformers/integrations/flex_attention.py) adds it as `score_mask[batch_idx][0][q_idx][kv_idx]`:
+        a [batch, 1, 1, slots] mask has no query axis to index (inductor: "index out of bounds"), and even a
+        [batch, 1, slots, slots] one, compiled for CPU by torch 2.13, gives wrong scores and then aborts with
+        "double free or corruption". Its `position_bias`, added as `position_bias[b, h, q, kv]`, is the same
+        additive term without that chained indexing and matches eager (`pytest tests/test_model_forward_signature.py`,
+        masked and unmasked slots), so under flex attention the mask travels as that.
+        """
+        if self.config._attn_implementation != "flex_attention":
+            return {"attention_mask": slot_mask}
+        batch_size, slots = slot_mask.shape[0], slot_mask.shape[-1]
+        bias = slot_mask.expand(batch_size, self.config.num_attention_heads, slots, slots)
+        return {"attention_mask": None, "position_bias": bias}
+
     @capture_outputs
     def forward(
         self,
@@ -123,8 +143,8 @@ class StructureCLIPKnowledgeModel(PreTrainedModel):
         head, relation, tail = self.embed_phrases(phrases).unbind(dim=0)
         # Original model/bert.py: `head_embedding + rel_embedding - tail_embedding` (order-sensitive).
         triples = head + relation - tail if triple_composition == "h+r-t" else head + relation + tail
-        attention_mask = self.slot_attention_mask(triple_mask, triples.dtype)
-        hidden = self.encoder(triples, attention_mask=attention_mask, **kwargs).last_hidden_state
+        attention = self.attention_arguments(self.slot_attention_mask(triple_mask, triples.dtype))
+        hidden = self.encoder(triples, **attention, **kwargs).last_hidden_state
         return BaseModelOutputWithPooling(last_hidden_state=hidden, pooler_output=self.pool_slots(hidden, triple_mask))
 
     def pool_slots(self, hidden: torch.Tensor, triple_mask: torch.Tensor) -> torch.Tensor:

@@ -3,7 +3,7 @@
 tests/train_kill_launcher.py runs the tiny job in a fresh process and kills itself (SIGKILL, which nothing can
 catch) at a chosen point of the step-3 save: a torn first file, a torn third file, and every file written but
 the checkpoint not yet marked complete. `--resume_from_checkpoint latest` must then skip the partial save,
-continue from the intact step_2, and end with exactly the weights of an uninterrupted run.
+continue from the intact checkpoint_2, and end with exactly the weights of an uninterrupted run.
 """
 
 import json
@@ -71,13 +71,14 @@ def test_sigkill_during_a_checkpoint_save_resumes_exactly_from_the_last_intact_o
     output_dir = killed_runs[point]
     checkpoints = output_dir / "checkpoints"
     assert _train_steps(output_dir) == [1, 2, 3]  # the kill hit the step-3 save, after step 3 was logged
-    assert all((checkpoints / f"step_{step}" / COMPLETE_MARKER).is_file() for step in (1, 2))
-    assert not (checkpoints / "step_3").exists(), "a partial save must not look like a checkpoint"
+    assert all((checkpoints / f"checkpoint_{step}" / COMPLETE_MARKER).is_file() for step in (1, 2))
+    assert (checkpoints / "checkpoint_3").is_dir(), "the kill should hit Accelerate's write of checkpoint_3"
+    assert not (checkpoints / "checkpoint_3" / COMPLETE_MARKER).exists(), "a partial save must not look complete"
 
     with caplog.at_level(logging.WARNING, logger="structure_clip.training.checkpoints"):
         # A fresh model with another init seed: only the checkpoint can make the weights equal.
         resumed, result = kill_test_run(image_paths, output_dir, model_seed=1, resume_from_checkpoint="latest")
-    assert ".step_3.tmp" in caplog.text
+    assert "skipping ['checkpoint_3']" in caplog.text
     assert result.global_step == 5
     different = [
         name
@@ -87,20 +88,24 @@ def test_sigkill_during_a_checkpoint_save_resumes_exactly_from_the_last_intact_o
     assert not different, f"weights differ from the uninterrupted run: {different[:5]}"
     # results.jsonl lists each step once: the killed run's step-3 record was replaced by the resumed run's.
     assert _train_steps(output_dir) == [1, 2, 3, 4, 5]
-    assert sorted(os.listdir(checkpoints)) == [f"step_{step}" for step in range(1, 6)]
+    assert sorted(os.listdir(checkpoints)) == [f"checkpoint_{step}" for step in range(1, 6)]
+    assert all((checkpoints / f"checkpoint_{step}" / COMPLETE_MARKER).is_file() for step in range(1, 6))
 
 
 def test_an_incomplete_checkpoint_is_skipped_by_latest_and_refused_by_path(image_paths, tmp_path, caplog):
     kill_test_run(image_paths, tmp_path, max_train_steps=2)
     checkpoints = tmp_path / "checkpoints"
-    (checkpoints / "step_2" / COMPLETE_MARKER).unlink()  # as a copy cut short, or an older version's folder
-    (checkpoints / "step_3").mkdir()  # as an empty folder left by a kill
-    with pytest.raises(ValueError, match=rf"step_2 is incomplete.*{COMPLETE_MARKER}.*step_1.*'latest'"):
-        kill_test_run(image_paths, tmp_path, resume_from_checkpoint=str(checkpoints / "step_2"))
+    (checkpoints / "checkpoint_2" / COMPLETE_MARKER).unlink()  # as a copy cut short
+    (checkpoints / "checkpoint_3").mkdir()  # as an empty folder left by a kill
+    with pytest.raises(ValueError, match=rf"checkpoint_2 is incomplete.*{COMPLETE_MARKER}.*checkpoint_1.*'latest'"):
+        kill_test_run(image_paths, tmp_path, resume_from_checkpoint=str(checkpoints / "checkpoint_2"))
     with caplog.at_level(logging.WARNING, logger="structure_clip.training.checkpoints"):
         _, result = kill_test_run(image_paths, tmp_path, max_train_steps=2, resume_from_checkpoint="latest")
-    assert "step_2" in caplog.text and "step_3" in caplog.text and "skipping" in caplog.text
+    assert "skipping ['checkpoint_2', 'checkpoint_3']" in caplog.text
     assert result.global_step == 2 and _train_steps(tmp_path) == [1, 2]
+    # The resumed run re-saved step 2 and deleted the unmarked checkpoint_3 before Accelerate could count it.
+    assert sorted(os.listdir(checkpoints)) == ["checkpoint_1", "checkpoint_2"]
+    assert (checkpoints / "checkpoint_2" / COMPLETE_MARKER).is_file()
 
 
 def test_results_log_drops_later_and_torn_records_on_resume(image_paths, tmp_path):
@@ -109,7 +114,7 @@ def test_results_log_drops_later_and_torn_records_on_resume(image_paths, tmp_pat
         handle.write('{"type": "train", "step": 4, "lo')  # a record cut short by a kill
     # Resuming from step 2 drops steps 3 and the torn line; the resumed run writes step 3 once more.
     kill_test_run(
-        image_paths, tmp_path, max_train_steps=3, resume_from_checkpoint=str(tmp_path / "checkpoints" / "step_2")
+        image_paths, tmp_path, max_train_steps=3, resume_from_checkpoint=str(tmp_path / "checkpoints" / "checkpoint_2")
     )
     assert _train_steps(tmp_path) == [1, 2, 3]
 

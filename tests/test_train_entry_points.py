@@ -16,6 +16,7 @@ from structure_clip.loading import load_model_and_processor, parse_config_overri
 from structure_clip.training import cli as train_cli
 from structure_clip.training import trainer as finetune_with_trainer
 from structure_clip.training.arguments import StructureCLIPTrainArgs
+from structure_clip.training.checkpoints import COMPLETE_MARKER
 from tests.train_tiny_setup import (
     write_coco_records_json,
     write_original_json,
@@ -121,9 +122,16 @@ def test_train_script_on_coco_captions_with_parsed_negatives(files, tmp_path):
     assert reloaded.config.model_type == "structure_clip"
 
 
+def _validation_args(files, batch_size):
+    # 5 rows: the last global batch is partial, so with 2 ranks `even_batches` pads it with repeated rows.
+    return ["--validation_file", files["original"], "--max_eval_samples", "5", "--eval_steps", "1",
+            "--per_device_eval_batch_size", str(batch_size)]  # fmt: skip
+
+
 @pytest.mark.slow
 def test_two_process_data_parallel_gathers_negatives_across_ranks(files, tmp_path):
-    """Real DDP on CPU (gloo): 2 ranks x batch 2 with gathered embeddings = 1 process x batch 4."""
+    """Real DDP on CPU (gloo): 2 ranks x batch 2 with gathered embeddings = 1 process x batch 4, in training and
+    in validation; the 2-process run also checkpoints through Accelerate's rotation."""
     command = [
         "torchrun",
         "--nproc_per_node",
@@ -132,6 +140,8 @@ def test_two_process_data_parallel_gathers_negatives_across_ranks(files, tmp_pat
         str(_free_port()),
         str(EXAMPLES_DIR / "train.py"),
         *_common_args(files, tmp_path / "ddp", batch_size=2),
+        *_validation_args(files, batch_size=2),
+        *["--checkpointing_steps", "1", "--checkpoints_total_limit", "1"],
     ]
     env = _environment()
     env["ACCELERATE_USE_CPU"] = "1"
@@ -146,11 +156,21 @@ def test_two_process_data_parallel_gathers_negatives_across_ranks(files, tmp_pat
 
     # The same two steps on one process with the global batch: the losses and the weights agree, which
     # only holds if every rank's loss saw the other rank's images and captions as negatives.
-    train_cli.train_main(_common_args(files, tmp_path / "single", batch_size=4))
+    train_cli.train_main([*_common_args(files, tmp_path / "single", batch_size=4), *_validation_args(files, 4)])
     single = [r for r in _records(tmp_path / "single") if r["type"] == "train"]
     for ddp_record, single_record in zip(train_records, single, strict=False):
         assert ddp_record["loss"] == pytest.approx(single_record["loss"], abs=1e-5)
         assert ddp_record["hinge_loss"] == pytest.approx(single_record["hinge_loss"], abs=1e-5)
+    # Validation drops the rows `even_batches` repeats and scores each global batch as one process does.
+    ddp_evals = [r for r in records if r["type"] == "eval"]
+    single_evals = [r for r in _records(tmp_path / "single") if r["type"] == "eval"]
+    assert [r["step"] for r in ddp_evals] == [r["step"] for r in single_evals] == [1, 2]
+    for ddp_record, single_record in zip(ddp_evals, single_evals, strict=True):
+        assert ddp_record["validation_loss"] == pytest.approx(single_record["validation_loss"], abs=1e-5)
+        assert ddp_record["validation_pair_accuracy"] == single_record["validation_pair_accuracy"]
+    checkpoint = tmp_path / "ddp" / "checkpoints" / "checkpoint_2"
+    assert os.listdir(checkpoint.parent) == ["checkpoint_2"]  # rotated by Accelerate's total_limit
+    assert (checkpoint / COMPLETE_MARKER).is_file() and (checkpoint / "random_states_1.pkl").is_file()
     ddp_state = StructureCLIPModel.from_pretrained(tmp_path / "ddp").state_dict()
     single_state = StructureCLIPModel.from_pretrained(tmp_path / "single").state_dict()
     # Attention key biases get a gradient that is zero in exact arithmetic (softmax ignores a constant shift),
@@ -364,14 +384,15 @@ def test_trainer_defaults_follow_the_data(tmp_path):
     assert (training_args.eval_steps, training_args.save_steps) == (15, 15)
 
 
-def _trainer_losses(output_dir):
+def _trainer_losses(output_dir, key="loss"):
     state = json.loads((Path(output_dir) / "trainer_state.json").read_text())
-    return [entry["loss"] for entry in state["log_history"] if "loss" in entry]
+    return [entry[key] for entry in state["log_history"] if key in entry]
 
 
 @pytest.mark.slow
 def test_trainer_two_processes_gather_negatives_like_one_process_on_the_global_batch(files, tmp_path):
-    """StructureCLIPTrainer under torchrun (2 CPU ranks x batch 2) = 1 process x batch 4, step for step.
+    """StructureCLIPTrainer under torchrun (2 CPU ranks x batch 2) = 1 process x batch 4, step for step, in training
+    and in evaluation.
 
     The training set is exactly one global batch (4 rows), so both runs see the same rows at every step
     whatever the samplers' orders; the losses agree only if each rank's loss saw the other rank's rows."""
@@ -399,8 +420,8 @@ def test_trainer_two_processes_gather_negatives_like_one_process_on_the_global_b
             "--use_cpu",
             "--report_to",
             "none",
-            "--eval_strategy",
-            "no",
+            *["--validation_file", files["original"], "--max_eval_samples", "5"],
+            *["--eval_strategy", "steps", "--eval_steps", "1", "--per_device_eval_batch_size", str(batch_size)],
             "--save_strategy",
             "no",
             "--logging_steps",
@@ -429,6 +450,13 @@ def test_trainer_two_processes_gather_negatives_like_one_process_on_the_global_b
     ddp_losses, single_losses = _trainer_losses(tmp_path / "ddp"), _trainer_losses(tmp_path / "single")
     assert len(ddp_losses) == len(single_losses) == 2
     assert ddp_losses == pytest.approx(single_losses, abs=1e-4)
+    # Evaluation on 5 rows (the last global batch padded by `even_batches` on 2 ranks) agrees too.
+    ddp_evals, single_evals = (
+        _trainer_losses(tmp_path / "ddp", "eval_loss"),
+        _trainer_losses(tmp_path / "single", "eval_loss"),
+    )
+    assert len(ddp_evals) == len(single_evals) == 3  # steps 1 and 2, and the final evaluation
+    assert ddp_evals == pytest.approx(single_evals, abs=1e-4)
     # The loss depends on the batch: 2 rows alone give another value, so the equality above is informative.
     finetune_with_trainer.main(command(tmp_path / "half", 2) + ["--max_train_samples", "2"])
     assert _trainer_losses(tmp_path / "half")[0] != pytest.approx(single_losses[0], abs=1e-3)

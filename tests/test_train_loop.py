@@ -4,13 +4,16 @@ All runs are in-process on the tiny model and tiny processor, on 30 px images th
 """
 
 import json
+import logging
 import os
 
 import pytest
 import torch
+from accelerate import Accelerator
 
 from structure_clip.training import loop as train
 from structure_clip.training.arguments import StructureCLIPTrainArgs
+from structure_clip.training.checkpoints import COMPLETE_MARKER
 from structure_clip.training.data import StructureCLIPCollator
 from tests.tiny_processors import make_tiny_processor
 from tests.train_tiny_setup import make_tiny_model, tiny_dataset, write_tiny_images
@@ -119,7 +122,7 @@ def test_resume_gives_exactly_the_uninterrupted_weights(tiny_world, tmp_path, ac
     )
     _, killed = _run(tiny_world, tmp_path / "killed", stop_after_steps=stop_at, **common)
     assert killed.final_model_dir is None and killed.global_step == stop_at
-    assert (tmp_path / "killed" / "checkpoints" / f"step_{stop_at}").is_dir()
+    assert (tmp_path / "killed" / "checkpoints" / f"checkpoint_{stop_at}").is_dir()
 
     # A fresh process would build a fresh model: a different init seed proves the checkpoint wins.
     resumed, result = _run(tiny_world, tmp_path / "killed", model_seed=1, resume_from_checkpoint="latest", **common)
@@ -132,12 +135,12 @@ def test_resume_gives_exactly_the_uninterrupted_weights(tiny_world, tmp_path, ac
 def test_resume_from_epoch_checkpoint(tiny_world, tmp_path):
     uninterrupted, _ = _run(tiny_world, tmp_path / "full", checkpointing_steps="epoch")
     _run(tiny_world, tmp_path / "killed", checkpointing_steps="epoch", stop_after_steps=6)
-    assert sorted(os.listdir(tmp_path / "killed" / "checkpoints")) == ["step_5"]
+    assert sorted(os.listdir(tmp_path / "killed" / "checkpoints")) == ["checkpoint_5"]
     resumed, _ = _run(
         tiny_world,
         tmp_path / "resumed",
         model_seed=1,
-        resume_from_checkpoint=str(tmp_path / "killed" / "checkpoints" / "step_5"),
+        resume_from_checkpoint=str(tmp_path / "killed" / "checkpoints" / "checkpoint_5"),
     )
     _assert_same_weights(uninterrupted, resumed)
 
@@ -149,9 +152,54 @@ def test_a_different_seed_gives_different_weights(tiny_world, tmp_path):
     assert not torch.equal(first.text_projection.weight, second.text_projection.weight)
 
 
+def _checkpoint_listing(output_dir):
+    """Folder names under checkpoints/, each with whether it carries the completeness marker."""
+    root = output_dir / "checkpoints"
+    return {name: (root / name / COMPLETE_MARKER).is_file() for name in sorted(os.listdir(root))}
+
+
 def test_checkpoints_total_limit_keeps_newest(tiny_world, tmp_path):
-    _run(tiny_world, tmp_path, max_train_steps=4, checkpointing_steps="1", checkpoints_total_limit=2)
-    assert sorted(os.listdir(tmp_path / "checkpoints")) == ["step_3", "step_4"]
+    _run(tiny_world, tmp_path, max_train_steps=5, checkpointing_steps="1", checkpoints_total_limit=2)
+    assert _checkpoint_listing(tmp_path) == {"checkpoint_4": True, "checkpoint_5": True}
+
+
+def test_rotation_is_accelerates_total_limit(tiny_world, tmp_path, monkeypatch):
+    limits = []
+    original_save_state = Accelerator.save_state
+
+    def save_state(self, *args, **kwargs):
+        limits.append((self.project_configuration.automatic_checkpoint_naming, self.project_configuration.total_limit))
+        return original_save_state(self, *args, **kwargs)
+
+    monkeypatch.setattr(Accelerator, "save_state", save_state)
+    _run(tiny_world, tmp_path, max_train_steps=3, checkpointing_steps="1", checkpoints_total_limit=2)
+    assert limits == [(True, 2)] * 3
+    assert _checkpoint_listing(tmp_path) == {"checkpoint_2": True, "checkpoint_3": True}
+
+
+def test_an_incomplete_checkpoint_is_not_resumed_and_does_not_count_towards_the_limit(tiny_world, tmp_path):
+    _run(tiny_world, tmp_path, max_train_steps=2, checkpointing_steps="1", checkpoints_total_limit=2)
+    # As left by a run killed while saving step 7 (and later resumed from an earlier step): no marker.
+    (tmp_path / "checkpoints" / "checkpoint_7").mkdir()
+    (tmp_path / "checkpoints" / "checkpoint_7" / "model.safetensors").write_bytes(b"torn")
+    _, result = _run(tiny_world, tmp_path, max_train_steps=4, checkpointing_steps="1", checkpoints_total_limit=2,
+                     resume_from_checkpoint="latest")  # fmt: skip
+    assert [r["step"] for r in result.history if r["type"] == "train"] == [3, 4]  # resumed from checkpoint_2
+    # Had checkpoint_7 been counted, Accelerate would have rotated out checkpoint_3 and kept the torn folder.
+    assert _checkpoint_listing(tmp_path) == {"checkpoint_3": True, "checkpoint_4": True}
+
+
+def test_a_checkpoints_folder_with_foreign_entries_is_refused_before_training(tiny_world, tmp_path):
+    (tmp_path / "checkpoints" / "step_3").mkdir(parents=True)  # e.g. an older naming scheme
+    with pytest.raises(ValueError, match=r"\['step_3'\].*not checkpoint_<N>.*rotation"):
+        _run(tiny_world, tmp_path, max_train_steps=1, checkpointing_steps="1", checkpoints_total_limit=2)
+
+
+def test_a_limit_of_one_warns_that_a_kill_during_a_save_leaves_no_checkpoint(tiny_world, tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="structure_clip.training.checkpoints"):
+        _run(tiny_world, tmp_path, max_train_steps=2, checkpointing_steps="1", checkpoints_total_limit=1)
+    assert "--checkpoints_total_limit 1" in caplog.text and "leaves no checkpoint" in caplog.text
+    assert _checkpoint_listing(tmp_path) == {"checkpoint_2": True}
 
 
 def test_warmup_schedule_and_eval_callback(tiny_world, tmp_path):
@@ -198,6 +246,42 @@ def test_gathered_loss_module_matches_model_loss_on_one_process(tiny_world):
             torch.testing.assert_close(gathered[name], getattr(expected, name), rtol=1e-6, atol=1e-6)
 
 
+GATHERED_PER_RECIPE = {
+    # recipe: (embeddings gathered with negatives in the batch, without)
+    "original": ({"image_embeds", "text_embeds", "plain_text_embeds", "negative_plain_text_embeds"},
+                 {"image_embeds", "text_embeds"}),
+    "infonce": ({"image_embeds", "text_embeds", "negative_text_embeds"}, {"image_embeds", "text_embeds"}),
+    "infonce+hinge": ({"image_embeds", "text_embeds", "negative_text_embeds"}, {"image_embeds", "text_embeds"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("recipe", sorted(GATHERED_PER_RECIPE))
+@pytest.mark.parametrize("use_negatives", [True, False])
+def test_the_gathered_loss_all_gathers_only_what_the_recipe_reads(tiny_world, monkeypatch, recipe, use_negatives):
+    from modeling_structure_clip import losses_structure_clip
+    from structure_clip.training import distributed_loss
+
+    gathered_calls, loss_arguments = [], []
+    monkeypatch.setattr(distributed_loss, "gather_with_grad", lambda tensor: gathered_calls.append(1) or tensor)
+    original_terms = losses_structure_clip.structure_clip_loss_terms
+
+    def recording_terms(config, **kwargs):
+        loss_arguments.append(
+            {name for name, value in kwargs.items() if name.endswith("_embeds") and value is not None}
+        )
+        return original_terms(config, **kwargs)
+
+    monkeypatch.setattr(losses_structure_clip, "structure_clip_loss_terms", recording_terms)
+    no_dropout = {"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0}
+    model = make_tiny_model(loss_recipe=recipe, knowledge_config=no_dropout).eval()
+    collate = StructureCLIPCollator(tiny_world["processor"], use_negatives=use_negatives)
+    batch = collate([tiny_world["train"][i] for i in range(4)])
+    gathered = train.TrainingLossModule(model).eval().gathered_loss(batch)
+    expected_names = GATHERED_PER_RECIPE[recipe][0 if use_negatives else 1]
+    assert loss_arguments == [expected_names] and len(gathered_calls) == len(expected_names)
+    torch.testing.assert_close(gathered["loss"], model(**batch).loss, rtol=1e-5, atol=1e-5)
+
+
 def test_bf16_mixed_precision_runs_and_keeps_fp32_master_weights(tiny_world, tmp_path):
     model, result = _run(tiny_world, tmp_path, max_train_steps=2, mixed_precision="bf16")
     losses = [r["loss"] for r in result.history if r["type"] == "train"]
@@ -211,8 +295,8 @@ def test_a_fresh_run_refuses_old_checkpoints_unless_told_to_overwrite(tiny_world
     with pytest.raises(FileExistsError, match="--resume_from_checkpoint latest.*--overwrite_output_dir"):
         _run(tiny_world, tmp_path, max_train_steps=1)
     _run(tiny_world, tmp_path, max_train_steps=1, overwrite_output_dir=True)
-    # The old run's step_2 is gone, so `latest` cannot resume it; other files are kept.
-    assert not (tmp_path / "checkpoints" / "step_2").exists() and (tmp_path / "notes.txt").is_file()
+    # The old run's checkpoint_2 is gone, so `latest` cannot resume it; other files are kept.
+    assert not (tmp_path / "checkpoints" / "checkpoint_2").exists() and (tmp_path / "notes.txt").is_file()
     assert [r["step"] for r in _records(tmp_path) if r["type"] == "train"] == [1]
 
 

@@ -123,30 +123,68 @@ def gathered_loss_terms(model, outputs, batch: dict, optimizer_step: int | None 
     """The loss of the global batch from one rank's forward `outputs` of `gathered_loss_inputs(batch)`.
 
     `model` is the unwrapped model (its config and `logit_scale`); `optimizer_step` is None outside training.
+    Only the embeddings the recipe reads are all-gathered (`embeddings_used_by_recipe`).
     """
-    from modeling_structure_clip.losses_structure_clip import structure_clip_loss_terms
+    from modeling_structure_clip.losses_structure_clip import embeddings_used_by_recipe, structure_clip_loss_terms
 
     size = batch["input_ids"].shape[0]
-    embeds = {
-        "image_embeds": outputs.image_embeds,
-        "text_embeds": outputs.text_embeds[:size],
-        "plain_text_embeds": outputs.plain_text_embeds[:size],
-    }
+    has_negatives = batch.get("negative_input_ids") is not None
+    local = local_loss_embeddings(outputs, size, has_negatives)
+    names = embeddings_used_by_recipe(model.config.loss_recipe, has_negatives)
     negative_mask = None
-    if batch.get("negative_input_ids") is not None:
-        embeds["negative_text_embeds"] = outputs.text_embeds[size:]
-        embeds["negative_plain_text_embeds"] = outputs.plain_text_embeds[size:]
+    if has_negatives:
         negative_mask = batch.get("negative_mask")
         if negative_mask is None:
             negative_mask = torch.ones(size, dtype=torch.long, device=batch["input_ids"].device)
         negative_mask = gather_without_grad(negative_mask)
     with torch.autocast(device_type=batch["input_ids"].device.type, enabled=False):
-        gathered = {name: gather_with_grad(value.float()) for name, value in embeds.items()}
+        gathered = {name: gather_with_grad(local[name].float()) for name in names}
         terms = structure_clip_loss_terms(
             model.config,
             logit_scale_parameter=model.logit_scale.float(),
             negative_mask=negative_mask,
             optimizer_step=optimizer_step,
-            **gathered,
+            **{"plain_text_embeds": None, **gathered},
         )
     return {"loss": sum(terms.values()), **terms, "global_batch_size": gathered["image_embeds"].shape[0]}
+
+
+def local_loss_embeddings(outputs, size: int, has_negatives: bool) -> dict:
+    """This rank's embeddings by loss-argument name; the text batch holds the true captions, then the negatives."""
+    embeds = {
+        "image_embeds": outputs.image_embeds,
+        "text_embeds": outputs.text_embeds[:size],
+        "plain_text_embeds": outputs.plain_text_embeds[:size],
+    }
+    if has_negatives:
+        embeds["negative_text_embeds"] = outputs.text_embeds[size:]
+        embeds["negative_plain_text_embeds"] = outputs.plain_text_embeds[size:]
+    return embeds
+
+
+def evaluation_loss_of_global_batch(gather_for_metrics, model, batch: dict, outputs) -> tuple[torch.Tensor, int]:
+    """(loss, rows) of the global batch of one evaluation step, from each rank's `model(**batch)` `outputs`.
+
+    `gather_for_metrics` (Accelerate's) concatenates the ranks' embeddings and drops the rows that `even_batches`
+    repeats to fill the last global batch, so the loss is the one a single process computes on a batch of
+    `num_processes x per-device batch` rows. A rank's own `outputs.loss` would instead see only its local rows
+    and count the repeated ones as in-batch negatives, so it would change with the number of processes.
+    """
+    from modeling_structure_clip.losses_structure_clip import embeddings_used_by_recipe, structure_clip_loss_terms
+
+    has_negatives = batch.get("negative_input_ids") is not None
+    names = embeddings_used_by_recipe(model.config.loss_recipe, has_negatives)
+    gathered = {name: gather_for_metrics(getattr(outputs, name).float()) for name in names}
+    negative_mask = None
+    if has_negatives:
+        negative_mask = batch.get("negative_mask")
+        if negative_mask is None:
+            negative_mask = torch.ones(batch["input_ids"].shape[0], dtype=torch.long, device=batch["input_ids"].device)
+        negative_mask = gather_for_metrics(negative_mask)
+    terms = structure_clip_loss_terms(
+        model.config,
+        logit_scale_parameter=model.logit_scale,
+        negative_mask=negative_mask,
+        **{"plain_text_embeds": None, **gathered},
+    )
+    return sum(terms.values()).float(), gathered["image_embeds"].shape[0]

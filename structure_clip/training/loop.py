@@ -64,6 +64,7 @@ from structure_clip.training.checkpoints import (
     clear_stale_checkpoints,
     find_checkpoint,
     preserved_rng_states,
+    project_configuration,
     save_checkpoint,
     should_checkpoint,
 )
@@ -109,7 +110,7 @@ def make_accelerator(args: StructureCLIPTrainArgs) -> Accelerator:
             InitProcessGroupKwargs(timeout=datetime.timedelta(seconds=args.ddp_timeout)),
         ],
         log_with=log_with(args.report_to),
-        project_dir=args.output_dir,  # TensorBoard writes its event files under <output_dir>/structure-clip
+        project_config=project_configuration(args),  # checkpoint naming and --checkpoints_total_limit rotation
     )
 
 

@@ -48,7 +48,12 @@ from structure_clip.training.checkpoints import (
 )
 from structure_clip.training.data import StructureCLIPCollator, load_datasets
 from structure_clip.training.data_arguments import DataArguments
-from structure_clip.training.distributed_loss import gathered_loss_inputs, gathered_loss_terms, is_structure_clip
+from structure_clip.training.distributed_loss import (
+    evaluation_loss_of_global_batch,
+    gathered_loss_inputs,
+    gathered_loss_terms,
+    is_structure_clip,
+)
 from structure_clip.training.image_checks import check_images
 from structure_clip.training.output_paths import check_output_dir
 from structure_clip.training.trainer_hub import (
@@ -138,13 +143,23 @@ class StructureCLIPTrainer(Trainer):
         swap_kind = inputs.pop(SWAP_KIND_KEY, None)
         with torch.no_grad(), self.compute_loss_context_manager():
             outputs = model(**inputs)
-            loss = outputs.loss.detach().mean() if outputs.loss is not None else None
+            loss = self._evaluation_loss(model, inputs, outputs)
             if prediction_loss_only or outputs.image_embeds is None or outputs.text_embeds is None:
                 return loss, None, None
             predictions, labels = embedding_predictions(
                 self.accelerator.unwrap_model(model), outputs, inputs, swap_kind
             )
         return loss, predictions, labels
+
+    def _evaluation_loss(self, model, inputs, outputs):
+        """Several processes: the loss of the global batch without the rows `even_batches` repeats, as train.py's
+        validation computes it; every rank returns it, so the Trainer's row-weighted mean is one process's."""
+        if outputs.loss is None:
+            return None
+        unwrapped = self.accelerator.unwrap_model(model)
+        if _world_size() > 1 and is_structure_clip(unwrapped):
+            return evaluation_loss_of_global_batch(self.accelerator.gather_for_metrics, unwrapped, inputs, outputs)[0]
+        return outputs.loss.detach().mean()
 
     def evaluation_loop(self, dataloader, description, *args, **kwargs):
         output = super().evaluation_loop(dataloader, description, *args, **kwargs)

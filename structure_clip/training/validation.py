@@ -9,7 +9,7 @@ import os
 import torch
 
 from structure_clip.evaluation.metrics import pairwise_accuracy
-from structure_clip.training.distributed_loss import is_structure_clip
+from structure_clip.training.distributed_loss import evaluation_loss_of_global_batch, is_structure_clip
 from structure_clip.training.outputs import save_model
 
 
@@ -25,29 +25,46 @@ def evaluate(accelerator, model, eval_dataloader, eval_callback, step) -> dict:
     metrics = {}
     model.eval()
     if eval_dataloader is not None:
-        losses, positives, negatives, keep = [], [], [], []
-        for batch in eval_dataloader:
-            with accelerator.autocast():
-                outputs = model(**batch)
-                pair = pair_scores(model, batch, outputs)
-            size = batch["input_ids"].shape[0]
-            losses.append(accelerator.gather_for_metrics(outputs.loss.detach().float().expand(size)))
-            if pair is not None:
-                positives.append(accelerator.gather_for_metrics(pair[0]))
-                negatives.append(accelerator.gather_for_metrics(pair[1]))
-                keep.append(accelerator.gather_for_metrics(pair[2]))
-        # Every row weighs the same, whatever the size of the last batch.
-        metrics["validation_loss"] = torch.cat(losses).mean().item()
-        if positives:
-            kept = torch.cat(keep).bool()
-            if kept.any():
-                metrics["validation_pair_accuracy"] = pairwise_accuracy(
-                    torch.cat(positives)[kept], torch.cat(negatives)[kept]
-                )
+        metrics.update(dataloader_metrics(accelerator, model, eval_dataloader))
     if eval_callback is not None and accelerator.is_main_process:
         metrics.update(eval_callback(model, step))
     model.train()
     return metrics
+
+
+def dataloader_metrics(accelerator, model, eval_dataloader) -> dict:
+    losses, positives, negatives, keep = [], [], [], []
+    for batch in eval_dataloader:
+        with accelerator.autocast():
+            outputs = model(**batch)
+            pair = pair_scores(model, batch, outputs)
+        losses.append(global_batch_loss(accelerator, model, batch, outputs))
+        if pair is not None:
+            positives.append(accelerator.gather_for_metrics(pair[0]))
+            negatives.append(accelerator.gather_for_metrics(pair[1]))
+            keep.append(accelerator.gather_for_metrics(pair[2]))
+    # Every row weighs the same, whatever the size of the last batch.
+    metrics = {"validation_loss": torch.cat(losses).mean().item()}
+    if positives:
+        kept = torch.cat(keep).bool()
+        if kept.any():
+            metrics["validation_pair_accuracy"] = pairwise_accuracy(
+                torch.cat(positives)[kept], torch.cat(negatives)[kept]
+            )
+    return metrics
+
+
+def global_batch_loss(accelerator, model, batch, outputs) -> torch.Tensor:
+    """The validation loss of this step's global batch, repeated once per real row of it.
+
+    Structure-CLIP models: `evaluation_loss_of_global_batch` on the ranks' de-padded embeddings. Other models keep
+    their own per-rank loss.
+    """
+    if not is_structure_clip(model):
+        size = batch["input_ids"].shape[0]
+        return accelerator.gather_for_metrics(outputs.loss.detach().float().expand(size))
+    loss, rows = evaluation_loss_of_global_batch(accelerator.gather_for_metrics, model, batch, outputs)
+    return loss.expand(rows)
 
 
 def pair_scores(model, batch, outputs):
