@@ -164,3 +164,21 @@ def test_weight_decay_reaches_biases_and_layer_norms_like_train_py(trained):
     decayed = set(trainer.get_decay_parameter_names(trainer.model))
     assert decayed == {name for name, _ in trainer.model.named_parameters()}
     assert any(name.endswith("layer_norm1.bias") for name in decayed) and "logit_scale" in decayed
+
+
+def test_cli_sets_the_synthetic_task_threads(monkeypatch):
+    import torch
+
+    from structure_clip.training.trainer_synthetic import SyntheticWorldArguments, set_synthetic_threads
+
+    before = torch.get_num_threads()
+    try:
+        assert set_synthetic_threads(SyntheticWorldArguments(num_threads=1)) == 1
+        assert torch.get_num_threads() == 1
+        monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+        monkeypatch.setattr(os, "cpu_count", lambda: 2)
+        assert set_synthetic_threads(SyntheticWorldArguments()) == 2  # idle 2-core machine: both cores
+        monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.0, 0.0))
+        assert set_synthetic_threads(SyntheticWorldArguments()) == 1  # one core busy: one thread
+    finally:
+        torch.set_num_threads(before)

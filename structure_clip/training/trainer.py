@@ -70,6 +70,7 @@ from structure_clip.training.trainer_metrics import (
 from structure_clip.training.trainer_synthetic import (
     SYNTHETIC_TRAINING_DEFAULTS,
     SyntheticWorldArguments,
+    set_synthetic_threads,
     synthetic_trainer_parts,
 )
 
@@ -305,6 +306,8 @@ def main(argv=None) -> StructureCLIPTrainer:
 
     configure_cli_logging()
     model_args, data_args, world_args, training_args = parse_args(argv)
+    if data_args.train_file is None and data_args.dataset_name is None and not _has_accelerator():
+        set_synthetic_threads(world_args)
     checkpoint = resolve_resume_checkpoint(training_args.resume_from_checkpoint, training_args.output_dir)
     trainer = build_trainer(model_args, data_args, training_args, world_args)
     # 3. Train (optionally resuming), then save the complete Hub folder
