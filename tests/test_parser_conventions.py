@@ -174,6 +174,7 @@ def test_haired_names_the_hair(parser, caption):
     [
         ("a man in a white uniform standing in the grass", ("man", "stand in", "grass")),
         ("a woman riding a horse wearing a red scarf", ("woman", "wear", "scarf")),
+        ("an older man in a black shirt and brown shorts holding a bag", ("man", "hold", "bag")),
     ],
 )
 def test_participle_on_a_garment_or_object_belongs_to_the_person(parser, caption, relation):
@@ -203,3 +204,16 @@ def test_place_phrase_after_a_direct_object_locates_the_object(parser):
 def test_with_something_on_top_is_on_the_accompanied_noun(parser):
     graph = parser.parse("a blue plate with food on top")
     assert graph.relations == [("food", "on", "plate")] and "top" not in graph.objects
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("a man wearing a blue shirt with white stripes", ("shirt", "with", "stripe")),  # describes the shirt
+        ("a man wearing a cap with his hands in his pockets", ("man", "have", "hand")),  # his: the wearer's
+    ],
+)
+def test_with_phrase_after_the_object_of_wear(parser, caption, relation):
+    relations = parser.parse(caption).relations
+    assert relation in relations
+    assert not any(predicate == "wear with" for _, predicate, _ in relations)
