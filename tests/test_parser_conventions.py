@@ -217,3 +217,8 @@ def test_with_phrase_after_the_object_of_wear(parser, caption, relation):
     relations = parser.parse(caption).relations
     assert relation in relations
     assert not any(predicate == "wear with" for _, predicate, _ in relations)
+
+
+def test_place_phrase_after_the_object_of_an_activity_locates_the_subject(parser):
+    relations = set(parser.parse("two men playing frisbee in the park").relations)
+    assert ("man", "in", "park") in relations and ("frisbee", "in", "park") not in relations
