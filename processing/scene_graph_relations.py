@@ -51,6 +51,8 @@ def relate_preposition(state: ParseState, prep) -> None:
         obj = head.head  # "sand on which a girl is walking" -> (girl, walk on, sand)
     if is_object_pronoun(obj):
         subjects = nominal_conjuncts(state, head) if state.nominal(head) else subjects_of(state, head)
+        if head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
+            subjects = nominal_conjuncts(state, _placed_object(state, prep, head))  # "has a blanket on it"
         obj = antecedent(state, obj, subjects)
         if obj is None:
             return
@@ -120,12 +122,15 @@ def _object_before(state: ParseState, prep, verb):
 
 
 def _is_wear_with(state: ParseState, prep, verb) -> bool:
-    """A with-phrase after the object of `wear`: FACTUAL never writes "wear with" (train split: 0 of its triples)."""
-    return (
-        prep.lower_ == "with"
-        and verb.tag_ in VERB_TAGS
-        and state.lemma(verb.text, verb.tag_) == "wear"
-        and _object_before(state, prep, verb) is not None
+    """A with-phrase after the object of `wear` (FACTUAL never writes "wear with": train split, 0 of its
+    triples), or one that points back with a pronoun ("holding a plate with food on it")."""
+    if prep.lower_ != "with" or verb.tag_ not in VERB_TAGS or _object_before(state, prep, verb) is None:
+        return False
+    return state.lemma(verb.text, verb.tag_) == "wear" or any(
+        _places_on_itself(state, holder, target)
+        for target in state.kids(prep)
+        if target.dep_ == "pobj"
+        for holder in (target, verb)
     )
 
 
@@ -137,6 +142,11 @@ def _relate_verb_object_with(state: ParseState, prep, verb, objects) -> None:
         add_relation(state, subjects_of(state, verb), "have", objects)
         return
     placed = _object_before(state, prep, verb)
+    pointing_back = [child for child in state.kids(verb) if child.i > prep.i and _points_back(state, child)]
+    if pointing_back:  # "carrying a tray with cups on it": the parser hangs "on it" on the verb
+        state.graph.consumed_preps.update(child.i for child in pointing_back)
+        add_relation(state, objects, pointing_back[0].lower_, nominal_conjuncts(state, placed))
+        return
     _relate_with(state, placed, nominal_conjuncts(state, placed), objects)
 
 
@@ -174,7 +184,8 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
     (even for body parts: "a dog with long ears" -> (dog, with, ear))."""
     for obj in objects:
         # "on it" hangs on the accompanied noun or, as often, on the container itself
-        candidates = state.kids(obj) + [child for child in state.kids(head) if child.i > obj.i]
+        holders = [head, head.head] if head.dep_ == "dobj" else [head]  # "carrying a tray with cups on it"
+        candidates = state.kids(obj) + [child for holder in holders for child in state.kids(holder) if child.i > obj.i]
         container_preps = [
             child for child in candidates if child.dep_ == "prep" and _names_the_container(state, child)
         ]
@@ -259,7 +270,24 @@ def relate_direct_object(state: ParseState, obj) -> None:
         if child.dep_ == "prep" and verb.i < child.i < obj.i and not state.kids(child)
     ]
     predicate = " ".join([verb_predicate(state, verb), *dangling]).strip()
+    if predicate == "have" and _places_on_itself(state, verb, obj):
+        return  # "the plate has food on it": FACTUAL writes only (food, on, plate)
     add_relation(state, subjects, predicate, nominal_conjuncts(state, obj))
+
+
+def _places_on_itself(state: ParseState, verb, obj) -> bool:
+    """Whether a place phrase of the verb (or of a noun the tagger made the verb) after the object
+    points back at the subject with a pronoun ("on it")."""
+    return any(child.i > obj.i and _points_back(state, child) for child in state.kids(verb))
+
+
+def _points_back(state: ParseState, prep) -> bool:
+    """ "on it", "in them": a place phrase whose object is a pronoun."""
+    return (
+        prep.dep_ == "prep"
+        and prep.lower_ in LOCATIVE_PREPOSITIONS
+        and any(is_object_pronoun(target) for target in state.kids(prep) if target.dep_ == "pobj")
+    )
 
 
 def relate_passive_agent(state: ParseState, agent) -> None:
@@ -291,7 +319,7 @@ def relate_possession_auxiliary(state: ParseState, noun) -> None:
     """ "the bird has beak": the tagger makes `has` an auxiliary of the noun."""
     if any(child.dep_ == "aux" and child.lower_ in POSSESSION_VERBS for child in state.kids(noun)):
         subjects = [child for child in state.kids(noun) if child.dep_ == "nsubj" and state.nominal(child)]
-        if subjects:
+        if subjects and not _places_on_itself(state, noun, noun):
             add_relation(state, nominal_conjuncts(state, subjects[0]), "have", nominal_conjuncts(state, noun))
 
 

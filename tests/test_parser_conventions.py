@@ -222,3 +222,17 @@ def test_with_phrase_after_the_object_of_wear(parser, caption, relation):
 def test_place_phrase_after_the_object_of_an_activity_locates_the_subject(parser):
     relations = set(parser.parse("two men playing frisbee in the park").relations)
     assert ("man", "in", "park") in relations and ("frisbee", "in", "park") not in relations
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("the plate has food on it", [("food", "on", "plate")]),  # no (plate, have, food) beside it
+        ("the ground has carpet on it", [("carpet", "on", "ground")]),  # "has" tagged as an auxiliary
+        ("the couch has a blanket and papers on it", [("blanket", "on", "couch"), ("paper", "on", "couch")]),
+        ("a man holding a plate with food on it", [("man", "hold", "plate"), ("food", "on", "plate")]),
+        ("a woman carrying a tray with cups on it", [("woman", "carry", "tray"), ("cup", "on", "tray")]),
+    ],
+)
+def test_a_pronoun_place_phrase_points_back_at_the_holder(parser, caption, expected):
+    assert parser.parse(caption).relations == expected
