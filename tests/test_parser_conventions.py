@@ -236,3 +236,16 @@ def test_place_phrase_after_the_object_of_an_activity_locates_the_subject(parser
 )
 def test_a_pronoun_place_phrase_points_back_at_the_holder(parser, caption, expected):
     assert parser.parse(caption).relations == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "attributes"),
+    [
+        ("a man wearing a light colored shirt", [("shirt", "light colored")]),
+        ("two dark colored rivets", [("rivet", "2"), ("rivet", "dark colored")]),
+        ("a multi colored kite", [("kite", "multi-colored")]),
+        ("a red colored car", [("car", "red")]),  # a colour name before "colored" stays alone
+    ],
+)
+def test_shade_before_colored_stays_with_it(parser, caption, attributes):
+    assert parser.parse(caption).attributes == attributes
