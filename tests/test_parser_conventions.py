@@ -249,3 +249,30 @@ def test_a_pronoun_place_phrase_points_back_at_the_holder(parser, caption, expec
 )
 def test_shade_before_colored_stays_with_it(parser, caption, attributes):
     assert parser.parse(caption).attributes == attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        (
+            "a plate of potatoes , broccoli , red peppers and zucchinis",
+            {
+                ("potato", "on", "plate"),
+                ("broccoli", "on", "plate"),
+                ("pepper", "on", "plate"),
+                ("zucchini", "on", "plate"),
+            },
+        ),
+        (
+            "an entertainment center with a television , dvd player , and decorations",
+            {
+                ("entertainment center", "with", "television"),
+                ("entertainment center", "with", "dvd player"),
+                ("entertainment center", "with", "decoration"),
+            },
+        ),
+        ("a man with a hat and a woman", {("man", "with", "hat")}),  # "a woman": a conjunct of the man
+    ],
+)
+def test_bare_list_items_continue_the_object_of_of_or_with(parser, caption, expected):
+    assert set(parser.parse(caption).relations) == expected
