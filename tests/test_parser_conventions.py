@@ -276,3 +276,8 @@ def test_shade_before_colored_stays_with_it(parser, caption, attributes):
 )
 def test_bare_list_items_continue_the_object_of_of_or_with(parser, caption, expected):
     assert set(parser.parse(caption).relations) == expected
+
+
+def test_a_comma_list_read_as_an_apposition_is_still_a_list(parser):
+    relations = set(parser.parse("a man wearing a wide brimmed hat, a white shirt and a tie.").relations)
+    assert {("man", "wear", "hat"), ("man", "wear", "shirt"), ("man", "wear", "tie")} <= relations
