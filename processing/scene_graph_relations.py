@@ -64,8 +64,8 @@ def relate_preposition(state: ParseState, prep) -> None:
         _relate_noun_preposition(state, prep, head, words, predicate_words, objects)
     elif predicate_words == "wear" and head.tag_ in VERB_TAGS:
         add_relation(state, subjects_of(state, head), "wear", objects)
-    elif _is_wear_with(state, prep, head):
-        _relate_verb_object_with(state, prep, head, objects)
+    elif _describes_the_object(state, prep, head):
+        _relate_object_description(state, prep, head, objects)
     elif head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
         add_relation(state, nominal_conjuncts(state, _placed_object(state, prep, head)), predicate_words, objects)
     elif _is_placed_subject(state, prep, head):
@@ -121,9 +121,10 @@ def _object_before(state: ParseState, prep, verb):
     return None
 
 
-def _is_wear_with(state: ParseState, prep, verb) -> bool:
-    """A with-phrase after the object of `wear` (FACTUAL never writes "wear with": train split, 0 of its
-    triples), or one that points back with a pronoun ("holding a plate with food on it")."""
+def _describes_the_object(state: ParseState, prep, verb) -> bool:
+    """A with-phrase after the verb's object that describes that object: after `wear` (FACTUAL's train
+    split has 1 "wear with" triple against 2,315 "wear"), or one that points back with a pronoun
+    ("holding a plate with food on it")."""
     if prep.lower_ != "with" or verb.tag_ not in VERB_TAGS or _object_before(state, prep, verb) is None:
         return False
     return state.lemma(verb.text, verb.tag_) == "wear" or any(
@@ -134,7 +135,7 @@ def _is_wear_with(state: ParseState, prep, verb) -> bool:
     )
 
 
-def _relate_verb_object_with(state: ParseState, prep, verb, objects) -> None:
+def _relate_object_description(state: ParseState, prep, verb, objects) -> None:
     """ "wearing a jacket with green stripes": the with-phrase describes the verb's object, (jacket, with,
     stripe); "wearing a cap with his hands in his pockets": a possessed noun belongs to the subject,
     (man, have, hand)."""
