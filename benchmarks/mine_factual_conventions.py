@@ -22,6 +22,10 @@ for the same pair of nodes, the choice becomes a table entry:
   often a possessor the parse merged, "elephant trunk"; dropping it would lose the owner.)
 - OF_PARTITIVES: heads of "H of X" that FACTUAL looks through like a partitive ("a view of the
   ocean", "a section of a building" are about the ocean, the building).
+- SUBJECT_PLACES: "a man playing frisbee in a field" -> (man, in, field), not (frisbee, in, field):
+  "verb preposition" pairs where a place phrase after the verb's object locates the subject
+  (activities: "play in", "fly on"); the rules otherwise locate the object ("a dog resting his head
+  on the table" -> (head, on, table)).
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"): the partitives FACTUAL keeps
   as an attribute of the counted noun, with the attribute text it uses.
 
@@ -114,6 +118,42 @@ def count_node_names(golds, graphs, norm) -> dict:
             by_name[ours_only[0]][None] -= 1
             by_name[ours_only[0]][gold_only[0]] += 1
     return by_name
+
+
+_OTHER_PREPOSITIONS = {
+    "with",
+    "for",
+    "of",
+    "to",
+    "from",
+    "into",
+    "onto",
+    "over",
+    "across",
+    "through",
+    "along",
+    "around",
+}
+
+
+def count_placed_locus(golds, graphs, norm, locatives) -> dict:
+    """For (S, V, O) and (O, <locative L>, P) in our graph: does gold locate O ("object") or S ("subject")
+    at P? Counted by "V L"."""
+    by_verb: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (_, _, gold_relations), graph in zip(golds, graphs, strict=False):
+        gold_pairs = {(norm(s), norm(o)) for s, _, o in gold_relations}
+        placed = {(obj, predicate, place) for obj, predicate, place in graph.relations if predicate in locatives}
+        for subject, verb, obj in graph.relations:
+            if set(verb.split()) & (locatives | _OTHER_PREPOSITIONS):
+                continue  # a preposition's relation ("play with", "for"), not a verb's object
+            for located, preposition, place in placed:
+                if located != obj:
+                    continue
+                if (norm(obj), norm(place)) in gold_pairs:
+                    by_verb[f"{verb} {preposition}"]["object"] += 1
+                elif (norm(subject), norm(place)) in gold_pairs:
+                    by_verb[f"{verb} {preposition}"]["subject"] += 1
+    return by_verb
 
 
 def count_partitive_attributes(captions, golds, partitives) -> dict:
@@ -240,11 +280,13 @@ def main() -> None:
     from processing import scene_graph_conventions
     from processing.scene_graph_lexicon import PARTITIVE_NOUNS
     from processing.scene_graph_parser import SceneGraphParser
+    from processing.scene_graph_relations import LOCATIVE_PREPOSITIONS
 
     # The rules must not see the tables being mined, or a rerun would drop every entry they apply.
     scene_graph_conventions.NAME_MODIFIERS.clear()
     scene_graph_conventions.NON_NODES.clear()
     scene_graph_conventions.OF_PARTITIVES.clear()
+    scene_graph_conventions.SUBJECT_PLACES.clear()
     for table in (
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.PREDICATES,
@@ -303,6 +345,16 @@ def main() -> None:
                     ).items()
                     if choice != "node"
                 },
+            ),
+            "SUBJECT_PLACES": (
+                "'verb preposition': a place phrase after the verb's object locates the subject ('play in')",
+                sorted(
+                    pair
+                    for pair, choice in consistent_choices(
+                        count_placed_locus(golds, graphs, norm, LOCATIVE_PREPOSITIONS), keep_same=True
+                    ).items()
+                    if choice == "subject"
+                ),
             ),
             "PARTITIVE_ATTRIBUTES": (
                 "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",

@@ -23,6 +23,10 @@ from .scene_graph_nodes import is_attribute_in_name, is_name_modifier, is_node, 
 from .scene_graph_state import ParseState
 
 
+# Words before "colored" that FACTUAL keeps with it (its training split: "light colored shirt",
+# "dark colored jacket", "multi colored kite" -> "multi-colored"); a value replaces the caption's text.
+COLOURED_SHADES = {"dark": "", "darker": "", "light": "", "lighter": "", "bright": "", "multi": "multi-colored"}
+
 # A progressive verb with only these dependents relates to nothing: it is a state ("is smiling").
 _STATE_VERB_DEPS = {"nsubj", "aux", "auxpass", "advmod", "punct", "neg", "prt", "cc", "mark"}
 
@@ -80,18 +84,27 @@ def _name_is_two_words(state: ParseState, node) -> bool:
 
 
 def _is_shade_of_next_colour(state: ParseState, token) -> bool:
-    """ "dark green leaves": `dark` is emitted inside "dark green", not on its own."""
+    """ "dark green leaves", "light colored shirt": `dark`, `light` are emitted inside the pair, not on their own."""
     following = state.tokens[token.i + 1] if token.i + 1 < len(state.tokens) else None
-    return token.lower_ in SHADE_WORDS and following is not None and following.lower_ in COLOUR_WORDS
+    if following is None:
+        return False
+    if token.lower_ in COLOURED_SHADES and following.lower_ in COLOURED_WORDS:
+        return True  # "light colored": emitted inside the pair
+    return token.lower_ in SHADE_WORDS and following.lower_ in COLOUR_WORDS
 
 
 def _adjective_tokens(state: ParseState, adjective):
     """(tokens, text) of one attribute: "partly cloudy" and "heart-shaped" stay whole, "dark green"
     fuses the shade word, "red colored" is "red", "very large" drops the intensifier."""
     doc = state.tokens
-    if adjective.lower_ in COLOURED_WORDS and adjective.i > 0 and doc[adjective.i - 1].lower_ in COLOUR_WORDS:
-        state.graph.fused.add(adjective.i - 1)
-        return [doc[adjective.i - 1]], None
+    previous = doc[adjective.i - 1] if adjective.i > 0 else None
+    if adjective.lower_ in COLOURED_WORDS and previous is not None and previous.lower_ in COLOUR_WORDS:
+        state.graph.fused.add(previous.i)
+        return [previous], None
+    if adjective.lower_ in COLOURED_WORDS and previous is not None and previous.lower_ in COLOURED_SHADES:
+        # "dark colored", "multi colored": FACTUAL keeps the pair, and writes "multi-colored" as one word
+        state.graph.fused.add(previous.i)
+        return [previous, adjective], COLOURED_SHADES[previous.lower_] or None
     start = adjective.i
     while start > 0:
         previous = doc[start - 1]

@@ -183,5 +183,8 @@ OF_PARTITIVES = {
 # noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')
 PLACE_PHRASES = {"distance": "attribute", "left": "drop", "middle": "drop", "right": "drop", "side": "drop"}
 
+# 'verb preposition': a place phrase after the verb's object locates the subject ('play in')
+SUBJECT_PLACES = {"do on", "play in", "fly at", "fly on", "fly in", "ride in", "play on", "eat at", "wear in"}
+
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
 PARTITIVE_ATTRIBUTES = {"group": "group of", "patch": "patch", "piece": "piece", "pieces": "pieces", "slice": "slice"}

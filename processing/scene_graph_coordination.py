@@ -11,6 +11,41 @@ from .scene_graph_state import ParseState
 
 
 _POST_MODIFIER_DEPS = {"prep", "acl", "relcl"}
+_LIST_PREPOSITIONS = {"of", "with"}
+
+
+def repair_list_attachment(state: ParseState) -> None:
+    """ "a plate of potatoes, broccoli and peppers": the parser may coordinate the later list items with
+    "plate" instead of "potatoes". A bare conjunct (no article, no phrase of its own) after the object of
+    "of"/"with" continues that object's list; it is moved there in the token table."""
+    for head in state.tokens:
+        if not state.nominal(head):
+            continue
+        listed = _list_object(state, head)
+        if listed is None:
+            continue
+        moved = [
+            child
+            for child in state.kids(head)
+            if child.dep_ == "conj" and child.i > listed.i and state.nominal(child) and _is_bare(state, child)
+        ]
+        for child in moved:
+            state.table.children_table[head.i].remove(child)
+            state.table.children_table[listed.i].append(child)
+
+
+def _list_object(state: ParseState, head):
+    """The nominal object of the head's "of"/"with" phrase, when it has no conjuncts of its own."""
+    for prep in state.kids(head):
+        if prep.dep_ == "prep" and prep.lower_ in _LIST_PREPOSITIONS:
+            for obj in state.kids(prep):
+                if obj.dep_ == "pobj" and state.nominal(obj) and not any(c.dep_ == "conj" for c in state.kids(obj)):
+                    return obj
+    return None
+
+
+def _is_bare(state: ParseState, token) -> bool:
+    return not any(child.dep_ in ("det", "poss") or child.dep_ in _POST_MODIFIER_DEPS for child in state.kids(token))
 
 
 def nominal_conjuncts(state: ParseState, token) -> list:

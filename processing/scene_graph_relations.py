@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .scene_graph_attributes import add_attribute
 from .scene_graph_clauses import subjects_of
-from .scene_graph_conventions import PLACE_PHRASES, WITH_PREDICATES
+from .scene_graph_conventions import PLACE_PHRASES, SUBJECT_PLACES, WITH_PREDICATES
 from .scene_graph_coordination import distributed_conjuncts, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, VERB_TAGS
@@ -29,7 +29,7 @@ from .scene_graph_state import ParseState
 
 
 # Prepositions that locate a thing; a second one after a verb's first place phrase locates that place.
-_LOCATIVE_PREPOSITIONS = {"on", "in", "at", "near", "under", "behind", "beside", "inside", "above", "below", "by"}
+LOCATIVE_PREPOSITIONS = {"on", "in", "at", "near", "under", "behind", "beside", "inside", "above", "below", "by"}
 
 _BARE_PART_NOUNS = {"top", "inside", "front", "bottom", "side", "back"}
 
@@ -51,6 +51,8 @@ def relate_preposition(state: ParseState, prep) -> None:
         obj = head.head  # "sand on which a girl is walking" -> (girl, walk on, sand)
     if is_object_pronoun(obj):
         subjects = nominal_conjuncts(state, head) if state.nominal(head) else subjects_of(state, head)
+        if head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
+            subjects = nominal_conjuncts(state, _placed_object(state, prep, head))  # "has a blanket on it"
         obj = antecedent(state, obj, subjects)
         if obj is None:
             return
@@ -62,8 +64,12 @@ def relate_preposition(state: ParseState, prep) -> None:
         _relate_noun_preposition(state, prep, head, words, predicate_words, objects)
     elif predicate_words == "wear" and head.tag_ in VERB_TAGS:
         add_relation(state, subjects_of(state, head), "wear", objects)
+    elif _describes_the_object(state, prep, head):
+        _relate_object_description(state, prep, head, objects)
     elif head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
         add_relation(state, nominal_conjuncts(state, _placed_object(state, prep, head)), predicate_words, objects)
+    elif _is_placed_subject(state, prep, head):
+        add_relation(state, subjects_of(state, head), predicate_words, objects)
     elif head.tag_ in VERB_TAGS:
         _relate_verb_preposition(state, head, predicate_words, objects)
     elif head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS:
@@ -75,7 +81,7 @@ def _nearest_noun_attachment(state: ParseState, prep):
     FACTUAL reads the second as locating the noun right before it, (bench, in, park). (Measured on
     FACTUAL train and dev: better for verb heads only; after a noun head it is a wash.)"""
     head = prep.head
-    if prep.lower_ not in _LOCATIVE_PREPOSITIONS or head.tag_ not in VERB_TAGS:
+    if prep.lower_ not in LOCATIVE_PREPOSITIONS or head.tag_ not in VERB_TAGS:
         return head
     for sibling in state.kids(head):
         if sibling.dep_ == "prep" and sibling.i < prep.i:
@@ -88,12 +94,61 @@ def _nearest_noun_attachment(state: ParseState, prep):
 def _placed_object(state: ParseState, prep, verb):
     """ "a dog resting his head on the table": FACTUAL locates the verb's object, (head, on, table),
     rather than (dog, rest on, table) (FACTUAL train, 12,000 captions: 44 against 13)."""
-    if prep.lower_ not in _LOCATIVE_PREPOSITIONS:
+    if prep.lower_ not in LOCATIVE_PREPOSITIONS or _is_subject_place(state, prep, verb):
         return None
+    return _object_before(state, prep, verb)
+
+
+def _is_placed_subject(state: ParseState, prep, verb) -> bool:
+    """ "men playing frisbee in the park": after the object of an activity verb a place phrase locates
+    the subject, (man, in, park) (SUBJECT_PLACES: the verb-preposition pairs where FACTUAL's training split does)."""
+    return (
+        verb.tag_ in VERB_TAGS
+        and _is_subject_place(state, prep, verb)
+        and _object_before(state, prep, verb) is not None
+    )
+
+
+def _is_subject_place(state: ParseState, prep, verb) -> bool:
+    return f"{verb_predicate(state, verb)} {prep.lower_}" in SUBJECT_PLACES
+
+
+def _object_before(state: ParseState, prep, verb):
+    """The verb's direct object, when it comes before the preposition and is a node."""
     for child in state.kids(verb):
         if child.dep_ == "dobj" and child.i < prep.i and is_node(state, resolve(state, child)):
             return child
     return None
+
+
+def _describes_the_object(state: ParseState, prep, verb) -> bool:
+    """A with-phrase after the verb's object that describes that object: after `wear` (FACTUAL's train
+    split has 1 "wear with" triple against 2,315 "wear"), or one that points back with a pronoun
+    ("holding a plate with food on it")."""
+    if prep.lower_ != "with" or verb.tag_ not in VERB_TAGS or _object_before(state, prep, verb) is None:
+        return False
+    return state.lemma(verb.text, verb.tag_) == "wear" or any(
+        _places_on_itself(state, holder, target)
+        for target in state.kids(prep)
+        if target.dep_ == "pobj"
+        for holder in (target, verb)
+    )
+
+
+def _relate_object_description(state: ParseState, prep, verb, objects) -> None:
+    """ "wearing a jacket with green stripes": the with-phrase describes the verb's object, (jacket, with,
+    stripe); "wearing a cap with his hands in his pockets": a possessed noun belongs to the subject,
+    (man, have, hand)."""
+    if any(child.dep_ == "poss" for obj in objects for child in state.kids(obj)):
+        add_relation(state, subjects_of(state, verb), "have", objects)
+        return
+    placed = _object_before(state, prep, verb)
+    pointing_back = [child for child in state.kids(verb) if child.i > prep.i and _points_back(state, child)]
+    if pointing_back:  # "carrying a tray with cups on it": the parser hangs "on it" on the verb
+        state.graph.consumed_preps.update(child.i for child in pointing_back)
+        add_relation(state, objects, pointing_back[0].lower_, nominal_conjuncts(state, placed))
+        return
+    _relate_with(state, placed, nominal_conjuncts(state, placed), objects)
 
 
 def _is_place_phrase(state: ParseState, prep, noun) -> bool:
@@ -130,7 +185,8 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
     (even for body parts: "a dog with long ears" -> (dog, with, ear))."""
     for obj in objects:
         # "on it" hangs on the accompanied noun or, as often, on the container itself
-        candidates = state.kids(obj) + [child for child in state.kids(head) if child.i > obj.i]
+        holders = [head, head.head] if head.dep_ == "dobj" else [head]  # "carrying a tray with cups on it"
+        candidates = state.kids(obj) + [child for holder in holders for child in state.kids(holder) if child.i > obj.i]
         container_preps = [
             child for child in candidates if child.dep_ == "prep" and _names_the_container(state, child)
         ]
@@ -215,7 +271,24 @@ def relate_direct_object(state: ParseState, obj) -> None:
         if child.dep_ == "prep" and verb.i < child.i < obj.i and not state.kids(child)
     ]
     predicate = " ".join([verb_predicate(state, verb), *dangling]).strip()
+    if predicate == "have" and _places_on_itself(state, verb, obj):
+        return  # "the plate has food on it": FACTUAL writes only (food, on, plate)
     add_relation(state, subjects, predicate, nominal_conjuncts(state, obj))
+
+
+def _places_on_itself(state: ParseState, verb, obj) -> bool:
+    """Whether a place phrase of the verb (or of a noun the tagger made the verb) after the object
+    points back at the subject with a pronoun ("on it")."""
+    return any(child.i > obj.i and _points_back(state, child) for child in state.kids(verb))
+
+
+def _points_back(state: ParseState, prep) -> bool:
+    """ "on it", "in them": a place phrase whose object is a pronoun."""
+    return (
+        prep.dep_ == "prep"
+        and prep.lower_ in LOCATIVE_PREPOSITIONS
+        and any(is_object_pronoun(target) for target in state.kids(prep) if target.dep_ == "pobj")
+    )
 
 
 def relate_passive_agent(state: ParseState, agent) -> None:
@@ -247,7 +320,7 @@ def relate_possession_auxiliary(state: ParseState, noun) -> None:
     """ "the bird has beak": the tagger makes `has` an auxiliary of the noun."""
     if any(child.dep_ == "aux" and child.lower_ in POSSESSION_VERBS for child in state.kids(noun)):
         subjects = [child for child in state.kids(noun) if child.dep_ == "nsubj" and state.nominal(child)]
-        if subjects:
+        if subjects and not _places_on_itself(state, noun, noun):
             add_relation(state, nominal_conjuncts(state, subjects[0]), "have", nominal_conjuncts(state, noun))
 
 

@@ -25,7 +25,7 @@ from .scene_graph_attributes import (
 )
 from .scene_graph_clauses import relate_gapped_clause
 from .scene_graph_conventions import NODE_NAMES, PREDICATES
-from .scene_graph_coordination import is_stray_object
+from .scene_graph_coordination import is_stray_object, repair_list_attachment
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import is_node, node_name, node_span, repair_word_classes, resolve
 from .scene_graph_relations import (
@@ -42,6 +42,7 @@ from .scene_graph_state import ParseState
 def build_scene_graph(doc, lemmatizer: TagLemmatizer) -> SceneGraph:
     state = ParseState(doc, lemmatizer)
     repair_word_classes(state)
+    repair_list_attachment(state)
     for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
         if state.nominal(token):
             resolve(state, token)

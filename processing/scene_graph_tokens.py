@@ -31,10 +31,15 @@ class TokenTable:
         return self.lefts_table[token.i]
 
     def conjuncts(self, token) -> list:
-        """The token and everything coordinated with it ("trees and bushes" -> [trees, bushes])."""
+        """The token and everything coordinated with it ("trees and bushes" -> [trees, bushes]).
+        A list the parser reads as an apposition plus a conjunction ("a hat, a shirt and a tie":
+        shirt is `appos` of hat, tie `conj` of shirt) is one coordination too."""
         result, stack = [], [token]
         while stack:
             current = stack.pop()
             result.append(current)
-            stack.extend(child for child in self.kids(current) if child.dep_ == "conj")
+            stack.extend(child for child in self.kids(current) if child.dep_ == "conj" or self._is_listed(child))
         return sorted(result, key=lambda tok: tok.i)
+
+    def _is_listed(self, token) -> bool:
+        return token.dep_ == "appos" and any(child.dep_ == "conj" for child in self.kids(token))

@@ -174,6 +174,7 @@ def test_haired_names_the_hair(parser, caption):
     [
         ("a man in a white uniform standing in the grass", ("man", "stand in", "grass")),
         ("a woman riding a horse wearing a red scarf", ("woman", "wear", "scarf")),
+        ("an older man in a black shirt and brown shorts holding a bag", ("man", "hold", "bag")),
     ],
 )
 def test_participle_on_a_garment_or_object_belongs_to_the_person(parser, caption, relation):
@@ -203,3 +204,80 @@ def test_place_phrase_after_a_direct_object_locates_the_object(parser):
 def test_with_something_on_top_is_on_the_accompanied_noun(parser):
     graph = parser.parse("a blue plate with food on top")
     assert graph.relations == [("food", "on", "plate")] and "top" not in graph.objects
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("a man wearing a blue shirt with white stripes", ("shirt", "with", "stripe")),  # describes the shirt
+        ("a man wearing a cap with his hands in his pockets", ("man", "have", "hand")),  # his: the wearer's
+    ],
+)
+def test_with_phrase_after_the_object_of_wear(parser, caption, relation):
+    relations = parser.parse(caption).relations
+    assert relation in relations
+    assert not any(predicate == "wear with" for _, predicate, _ in relations)
+
+
+def test_place_phrase_after_the_object_of_an_activity_locates_the_subject(parser):
+    relations = set(parser.parse("two men playing frisbee in the park").relations)
+    assert ("man", "in", "park") in relations and ("frisbee", "in", "park") not in relations
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("the plate has food on it", [("food", "on", "plate")]),  # no (plate, have, food) beside it
+        ("the ground has carpet on it", [("carpet", "on", "ground")]),  # "has" tagged as an auxiliary
+        ("the couch has a blanket and papers on it", [("blanket", "on", "couch"), ("paper", "on", "couch")]),
+        ("a man holding a plate with food on it", [("man", "hold", "plate"), ("food", "on", "plate")]),
+        ("a woman carrying a tray with cups on it", [("woman", "carry", "tray"), ("cup", "on", "tray")]),
+    ],
+)
+def test_a_pronoun_place_phrase_points_back_at_the_holder(parser, caption, expected):
+    assert parser.parse(caption).relations == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "attributes"),
+    [
+        ("a man wearing a light colored shirt", [("shirt", "light colored")]),
+        ("two dark colored rivets", [("rivet", "2"), ("rivet", "dark colored")]),
+        ("a multi colored kite", [("kite", "multi-colored")]),
+        ("a red colored car", [("car", "red")]),  # a colour name before "colored" stays alone
+    ],
+)
+def test_shade_before_colored_stays_with_it(parser, caption, attributes):
+    assert parser.parse(caption).attributes == attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        (
+            "a plate of potatoes , broccoli , red peppers and zucchinis",
+            {
+                ("potato", "on", "plate"),
+                ("broccoli", "on", "plate"),
+                ("pepper", "on", "plate"),
+                ("zucchini", "on", "plate"),
+            },
+        ),
+        (
+            "an entertainment center with a television , dvd player , and decorations",
+            {
+                ("entertainment center", "with", "television"),
+                ("entertainment center", "with", "dvd player"),
+                ("entertainment center", "with", "decoration"),
+            },
+        ),
+        ("a man with a hat and a woman", {("man", "with", "hat")}),  # "a woman": a conjunct of the man
+    ],
+)
+def test_bare_list_items_continue_the_object_of_of_or_with(parser, caption, expected):
+    assert set(parser.parse(caption).relations) == expected
+
+
+def test_a_comma_list_read_as_an_apposition_is_still_a_list(parser):
+    relations = set(parser.parse("a man wearing a wide brimmed hat, a white shirt and a tie.").relations)
+    assert {("man", "wear", "hat"), ("man", "wear", "shirt"), ("man", "wear", "tie")} <= relations

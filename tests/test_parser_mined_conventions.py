@@ -143,3 +143,22 @@ def test_non_node_with_an_of_phrase_is_looked_through(parser, monkeypatch):
     monkeypatch.setattr(scene_graph_nodes, "NON_NODES", {"row"})
     graph = parser.parse("several rows of bicycles parked next to a street")
     assert ("bicycle", "park next to", "street") in graph.relations and "row" not in graph.objects
+
+
+def test_subject_places_are_verb_preposition_pairs():
+    from processing.scene_graph_relations import LOCATIVE_PREPOSITIONS
+
+    assert scene_graph_conventions.SUBJECT_PLACES
+    for pair in scene_graph_conventions.SUBJECT_PLACES:
+        *verb, preposition = pair.split()
+        assert verb and preposition in LOCATIVE_PREPOSITIONS, pair
+
+
+@needs_model
+def test_subject_places_decide_who_a_place_phrase_locates(parser, monkeypatch):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "SUBJECT_PLACES", {"kick in"})
+    assert ("boy", "in", "yard") in parser.parse("a boy kicking a ball in the yard").relations
+    monkeypatch.setattr(scene_graph_relations, "SUBJECT_PLACES", set())
+    assert ("ball", "in", "yard") in parser.parse("a boy kicking a ball in the yard").relations
