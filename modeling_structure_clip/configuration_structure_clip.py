@@ -62,7 +62,7 @@ KNOWLEDGE_POOLINGS = ("slot0", "masked_mean")
 SLOT_MASKINGS = ("additive_10000", "dtype_min")
 EMPTY_CAPTION_KNOWLEDGE = ("null_vector", "zero")
 TRIPLE_COMPOSITIONS = ("h+r-t", "h+r+t")
-LOSS_RECIPES = ("original", "infonce", "infonce+hinge")
+LOSS_RECIPES = ("original", "infonce", "infonce+hinge", "sigmoid")
 # model_type of the (text, vision) tower configs of each supported backbone, as transformers names them
 # (transformers models/clip, models/siglip, models/siglip2 configuration files).
 TOWER_MODEL_TYPES = {
@@ -307,7 +307,8 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
     scale_logits: bool = True  # multiply `logits_*` by exp(logit_scale) like CLIPModel; the original scores are the
     #                            unscaled dot products, which rank identically; losses never depend on this field
 
-    loss_recipe: str = "original"  # "original" (hinge + margin ranking), "infonce" (NegCLIP), "infonce+hinge"
+    # "original" (hinge + margin ranking), "infonce" (NegCLIP), "infonce+hinge", "sigmoid" (SigLIP towers only)
+    loss_recipe: str = "original"
     # margin of the max-violation (VSE++) hinge on image x fused-text scores; original 0.2
     hinge_margin: float | int = number_field(0.2, 0)
     hinge_warmup_steps: int = 100  # first N training forwards use the column mean for text->image; original 100
@@ -338,6 +339,11 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
             raise ValueError(
                 f"backbone {self.backbone!r} needs towers of model_type {expected}, got {found}: pass text and "
                 "vision configs of one family (CLIP, SigLIP or SigLIP 2)."
+            )
+        if self.loss_recipe == "sigmoid" and not self.uses_sigmoid_logits:
+            raise ValueError(
+                "loss_recipe 'sigmoid' needs SigLIP towers (a learnt logit bias); CLIP towers train with "
+                "'original', 'infonce' or 'infonce+hinge'."
             )
         if self.uses_sigmoid_logits:
             widths = {

@@ -54,7 +54,8 @@ logger = logging.get_logger(__name__)
 class StructureCLIPOutput(ModelOutput):
     r"""
     loss (`torch.Tensor` of shape `()`, *optional*, returned when `return_loss=True`):
-        Sum of the loss terms of `config.loss_recipe` (see `hinge_loss`, `negative_loss`, `contrastive_loss`).
+        Sum of the loss terms of `config.loss_recipe` (see `hinge_loss`, `negative_loss`, `contrastive_loss`,
+        `sigmoid_loss`).
     logits_per_image (`torch.Tensor` of shape `(image_batch_size, text_batch_size)`):
         `image_embeds @ text_embeds.T`, times `exp(logit_scale)` (plus `logit_bias` on SigLIP towers, whose
         probabilities are their sigmoid) when `config.scale_logits` (ranking unchanged).
@@ -69,7 +70,7 @@ class StructureCLIPOutput(ModelOutput):
         L2-normalised KEE output (zero for captions without triples when `empty_caption_knowledge="zero"`).
     plain_text_embeds (`torch.Tensor` of shape `(text_batch_size, projection_dim)`):
         L2-normalised plain CLIP text embedding, without knowledge.
-    hinge_loss, negative_loss, contrastive_loss (`torch.Tensor` of shape `()`, *optional*):
+    hinge_loss, negative_loss, contrastive_loss, sigmoid_loss (`torch.Tensor` of shape `()`, *optional*):
         The individual loss terms; `None` when the recipe has no such term or it could not be computed.
     text_model_output, vision_model_output (`BaseModelOutputWithPooling`):
         Outputs of the CLIP towers (their `pooler_output` is the unprojected pooled state, as in CLIPModel).
@@ -91,6 +92,7 @@ class StructureCLIPOutput(ModelOutput):
     hinge_loss: torch.Tensor | None = None
     negative_loss: torch.Tensor | None = None
     contrastive_loss: torch.Tensor | None = None
+    sigmoid_loss: torch.Tensor | None = None
     text_model_output: BaseModelOutputWithPooling | None = None
     vision_model_output: BaseModelOutputWithPooling | None = None
     knowledge_model_output: BaseModelOutputWithPooling | None = None
@@ -394,6 +396,7 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
             terms = structure_clip_loss_terms(
                 self.config, image_embeds, text_embeds, plain_text_embeds, self.logit_scale,
                 negative_text_embeds, negative_plain_text_embeds, negative_mask, optimizer_step,
+                getattr(self, "logit_bias", None),
             )  # fmt: skip
         output = StructureCLIPOutput(
             loss=sum(terms.values()) if terms else None,
@@ -406,6 +409,7 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
             hinge_loss=terms.get("hinge_loss"),
             negative_loss=terms.get("negative_loss"),
             contrastive_loss=terms.get("contrastive_loss"),
+            sigmoid_loss=terms.get("sigmoid_loss"),
             text_model_output=text_outputs,
             vision_model_output=vision_outputs,
             knowledge_model_output=knowledge_outputs,

@@ -135,6 +135,7 @@ class StructureCLIPModelTest(ModelTesterMixin, unittest.TestCase):
     # and this is exactly the check that catches weights `_init_weights` forgets (transformers 5: init.* skips loaded tensors).
     test_can_init_all_missing_weights_before_2023 = True
     _is_composite = True
+    training_recipe = "infonce+hinge"  # the gradient-checkpointing tests' recipe: see below
 
     def setUp(self):
         self.model_tester = StructureCLIPModelTester(self)
@@ -150,15 +151,15 @@ class StructureCLIPModelTest(ModelTesterMixin, unittest.TestCase):
     # objective (hinge + margin ranking, docs/method.md §2) never uses `logit_scale`, so there it rightly gets none;
     # InfoNCE + hinge uses every parameter, so run these tests with that recipe instead of skipping them.
     def test_training_gradient_checkpointing(self):
-        self.model_tester.loss_recipe = "infonce+hinge"
+        self.model_tester.loss_recipe = self.training_recipe
         super().test_training_gradient_checkpointing()
 
     def test_training_gradient_checkpointing_use_reentrant_false(self):
-        self.model_tester.loss_recipe = "infonce+hinge"
+        self.model_tester.loss_recipe = self.training_recipe
         super().test_training_gradient_checkpointing_use_reentrant_false()
 
     def test_training_gradient_checkpointing_use_reentrant_true(self):
-        self.model_tester.loss_recipe = "infonce+hinge"
+        self.model_tester.loss_recipe = self.training_recipe
         super().test_training_gradient_checkpointing_use_reentrant_true()
 
     # ---------------------------------------------------------------------------------------------------
@@ -192,36 +193,27 @@ def _tower_fields(backbone: str) -> dict:
     return {"text_config": saved["text_config"], "vision_config": saved["vision_config"], "projection_dim": 32}
 
 
-NO_BIAS_LOSS_YET = "No loss recipe trains SigLIP's logit_bias yet, and these tests need a gradient on every parameter"
-
-
 class StructureSiglipModelTest(StructureCLIPModelTest):
     """The same common tests on SigLIP towers (SiglipTextModel / SiglipVisionModel, logit scale and bias), as
     transformers runs them on SiglipModel (tests/models/siglip/test_modeling_siglip.py); the skips above hold for
-    the same reasons (SiglipModelTest skips those four as well)."""
+    the same reasons (SiglipModelTest skips those four as well). Training runs the sigmoid loss, which uses every
+    parameter, the logit bias included."""
+
+    training_recipe = "sigmoid"
 
     def setUp(self):
         self.model_tester = StructureCLIPModelTester(self, backbone="siglip")
+        self.model_tester.loss_recipe = "sigmoid"
         self.config_tester = ConfigTester(
             self, config_class=StructureCLIPConfig, has_text_modality=False, **_tower_fields("siglip"),
             common_properties=["projection_dim", "logit_scale_init_value", "logit_bias_init_value", "backbone"],
         )  # fmt: skip
 
-    @unittest.skip(reason=NO_BIAS_LOSS_YET)
-    def test_training_gradient_checkpointing(self):
-        pass
-
-    @unittest.skip(reason=NO_BIAS_LOSS_YET)
-    def test_training_gradient_checkpointing_use_reentrant_false(self):
-        pass
-
-    @unittest.skip(reason=NO_BIAS_LOSS_YET)
-    def test_training_gradient_checkpointing_use_reentrant_true(self):
-        pass
-
 
 class StructureSiglip2ModelTest(StructureCLIPModelTest):
     """The common tests on SigLIP 2 towers, whose vision inputs are NaFlex patch sequences with a mask and a grid."""
+
+    training_recipe = "sigmoid"
 
     # The eager-vs-SDPA test passes these on besides `input_ids`: SigLIP 2's vision tower needs its patch grid and
     # mask. That test pads every input to a batch of 7 with random integers (a grid of 0 patches, a mask of 4s), so
@@ -234,22 +226,11 @@ class StructureSiglip2ModelTest(StructureCLIPModelTest):
 
     def setUp(self):
         self.model_tester = StructureCLIPModelTester(self, batch_size=7, backbone="siglip2")
+        self.model_tester.loss_recipe = "sigmoid"
         self.config_tester = ConfigTester(
             self, config_class=StructureCLIPConfig, has_text_modality=False, **_tower_fields("siglip2"),
             common_properties=["projection_dim", "logit_scale_init_value", "logit_bias_init_value", "backbone"],
         )  # fmt: skip
-
-    @unittest.skip(reason=NO_BIAS_LOSS_YET)
-    def test_training_gradient_checkpointing(self):
-        pass
-
-    @unittest.skip(reason=NO_BIAS_LOSS_YET)
-    def test_training_gradient_checkpointing_use_reentrant_false(self):
-        pass
-
-    @unittest.skip(reason=NO_BIAS_LOSS_YET)
-    def test_training_gradient_checkpointing_use_reentrant_true(self):
-        pass
 
 
 class StructureCLIPKnowledgeModelTester:
