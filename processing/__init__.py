@@ -6,7 +6,7 @@ Importing this package does not import spaCy (the parser loads it on first use) 
 
 from transformers import AutoProcessor
 
-from .processing_structure_clip import MODEL_INPUT_NAMES, StructureCLIPProcessor
+from .processing_structure_clip import MODEL_INPUT_NAMES, SIGLIP_CAPTION_LENGTH, StructureCLIPProcessor
 from .scene_graph import SceneGraph
 from .scene_graph_backends import RULES, load_scene_graph_parser
 from .scene_graph_factual_format import parse_factual_text, scene_graph_from_factual_text
@@ -35,6 +35,7 @@ AutoProcessor.register("structure_clip", StructureCLIPProcessor, exist_ok=True)
 __all__ = [
     "ATTRIBUTE_SWAP",
     "MODEL_INPUT_NAMES",
+    "SIGLIP_CAPTION_LENGTH",
     "NO_NEGATIVE",
     "NO_NEGATIVE_REASONS",
     "PARSER_VERSION",
