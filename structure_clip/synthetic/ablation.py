@@ -131,6 +131,7 @@ def build_variant_model(variant: str, args: AblationArguments, tokenizers):
         knowledge_layers=args.knowledge_layers,
         loss_recipe=args.loss_recipe,
         knowledge_weight=args.knowledge_weight if uses_knowledge else 0.0,
+        backbone=args.backbone,
     )
     config.knowledge_config.phrase_pooling = args.phrase_pooling
     if not uses_knowledge:
@@ -411,7 +412,7 @@ def run_ablation(args: AblationArguments) -> dict:
     )
     started = time.time()
     os.makedirs(args.output_dir, exist_ok=True)
-    processor = build_synthetic_processor()
+    processor = build_synthetic_processor(backbone=args.backbone)
     data = build_data(args, processor)
     logger.info("synthetic world built and encoded in %.1f s", time.time() - started)
     results, histories = {}, {}
