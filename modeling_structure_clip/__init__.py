@@ -17,6 +17,7 @@ from .losses_structure_clip import (
     infonce_with_hard_negatives_loss,
     max_violation_hinge_loss,
     negative_margin_ranking_loss,
+    sigmoid_with_hard_negatives_loss,
     structure_clip_loss_terms,
     structure_clip_losses,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "infonce_with_hard_negatives_loss",
     "max_violation_hinge_loss",
     "negative_margin_ranking_loss",
+    "sigmoid_with_hard_negatives_loss",
     "structure_clip_loss_terms",
     "structure_clip_losses",
 ]

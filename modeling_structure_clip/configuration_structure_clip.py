@@ -1,7 +1,8 @@
 """Configuration of Structure-CLIP (Huang et al., AAAI 2024, arXiv 2305.06152).
 
-The config tree mirrors the module tree: ``StructureCLIPConfig`` holds the two CLIP tower configs and the
-Knowledge-Enhanced Encoder (KEE) config, plus the fusion and loss fields.
+The config tree mirrors the module tree: ``StructureCLIPConfig`` holds the two tower configs and the
+Knowledge-Enhanced Encoder (KEE) config, plus the fusion and loss fields. The towers are CLIP's (the paper's), or
+SigLIP's / SigLIP 2's (``backbone``): transformers' own text and vision configs of that family.
 
 Every place where the original code (github zjukg/Structure-CLIP, commit 1383d68) differs from what one would
 design from scratch is a field here, and its default is the original's behaviour (docs/method.md §1 and §2).
@@ -49,7 +50,8 @@ if _release(transformers.__version__) < _release(MIN_TRANSFORMERS_VERSION):
     )
 
 from huggingface_hub.dataclasses import strict, validated_field  # noqa: E402 (after the version check above)
-from transformers import CLIPTextConfig, CLIPVisionConfig, PreTrainedConfig  # noqa: E402
+from transformers import AutoConfig, PreTrainedConfig  # noqa: E402
+from transformers.configuration_utils import SubConfigSpec  # noqa: E402
 from transformers.utils import logging  # noqa: E402
 
 
@@ -60,7 +62,15 @@ KNOWLEDGE_POOLINGS = ("slot0", "masked_mean")
 SLOT_MASKINGS = ("additive_10000", "dtype_min")
 EMPTY_CAPTION_KNOWLEDGE = ("null_vector", "zero")
 TRIPLE_COMPOSITIONS = ("h+r-t", "h+r+t")
-LOSS_RECIPES = ("original", "infonce", "infonce+hinge")
+LOSS_RECIPES = ("original", "infonce", "infonce+hinge", "sigmoid")
+# model_type of the (text, vision) tower configs of each supported backbone, as transformers names them
+# (transformers models/clip, models/siglip, models/siglip2 configuration files).
+TOWER_MODEL_TYPES = {
+    "clip": ("clip_text_model", "clip_vision_model"),
+    "siglip": ("siglip_text_model", "siglip_vision_model"),
+    "siglip2": ("siglip2_text_model", "siglip2_vision_model"),
+}
+BACKBONES = tuple(TOWER_MODEL_TYPES)
 
 
 def _check_choice(name: str, value, choices) -> None:
@@ -129,9 +139,13 @@ def _warn_unknown_keys(config_class, config_dict: dict, where: str = "") -> None
             close = difflib.get_close_matches(key, sorted(known), n=1)
             hint = f"; did you mean `{close[0]}`?" if close else ""
             logger.warning(f"Unknown {config_class.__name__} key `{where}{key}` is ignored{hint}")
-    for name, sub_class in getattr(config_class, "sub_configs", {}).items():
-        if isinstance(config_dict.get(name), dict):
-            _warn_unknown_keys(sub_class, config_dict[name], where=f"{where}{name}.")
+    for name, spec in getattr(config_class, "sub_configs_defaults", {}).items():
+        sub_dict = config_dict.get(name)
+        if isinstance(sub_dict, dict):
+            sub_class = spec.config_class
+            if sub_class is AutoConfig:  # a tower: its class follows the model_type it records
+                sub_class = spec.get_config_class(sub_dict.get("model_type", spec.model_type))
+            _warn_unknown_keys(sub_class, sub_dict, where=f"{where}{name}.")
 
 
 class _ConfigLoadChecks:
@@ -243,10 +257,15 @@ class StructureCLIPKnowledgeConfig(_ConfigLoadChecks, PreTrainedConfig):
 
 @strict
 class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
-    r"""Config of [`StructureCLIPModel`]: CLIP text and vision towers, the KEE, fusion and training objective.
+    r"""Config of [`StructureCLIPModel`]: text and vision towers, the KEE, fusion and training objective.
 
     The defaults build the paper's model: OpenAI CLIP ViT-B/32 (`openai/clip-vit-base-patch32`) plus a 6-layer
     bert-base KEE, fused with weight 0.2, trained with the original hinge + 5 x margin-ranking objective.
+
+    The towers may also be SigLIP's or SigLIP 2's: pass their `text_config` / `vision_config` (config objects, or
+    dicts that carry their `model_type`), or `backbone="siglip"` for that family's default towers. `backbone` is
+    then recorded from the towers' `model_type`. SigLIP towers end in their own heads, so `projection_dim` must
+    equal the text head's `projection_size` and the vision width (the model has no separate projections).
 
     Example:
 
@@ -258,19 +277,24 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
     """
 
     model_type = "structure_clip"
+    # The towers resolve by the model_type they record (AutoConfig), so CLIP, SigLIP and SigLIP 2 configs all fit.
     sub_configs_defaults = {
-        "text_config": CLIPTextConfig,
-        "vision_config": CLIPVisionConfig,
+        "text_config": SubConfigSpec(config_class=AutoConfig, model_type=TOWER_MODEL_TYPES["clip"][0]),
+        "vision_config": SubConfigSpec(config_class=AutoConfig, model_type=TOWER_MODEL_TYPES["clip"][1]),
         "knowledge_config": StructureCLIPKnowledgeConfig,
     }
 
-    text_config: dict | CLIPTextConfig | None = None  # CLIP text tower; default = ViT-B/32's (width 512, 12 layers)
-    vision_config: dict | CLIPVisionConfig | None = None  # CLIP vision tower; default = ViT-B/32's (768 wide)
+    # "clip" (the paper's), "siglip" or "siglip2": which tower family; recorded from the towers' model_type
+    backbone: str = "clip"
+    text_config: dict | PreTrainedConfig | None = None  # text tower; default = the backbone's (CLIP: ViT-B/32's)
+    vision_config: dict | PreTrainedConfig | None = None  # vision tower; default = the backbone's (CLIP: ViT-B/32's)
     knowledge_config: dict | StructureCLIPKnowledgeConfig | None = None  # the KEE; default = bert-base cut to 6 layers
     projection_dim: int = 512  # shared embedding size of text, image and knowledge; ViT-B/32 = 512
     # log(1/0.07), CLIP's init; scales `logits_*` and the InfoNCE loss only. At most 88: exp(88.73) overflows
     # float32 (`math.log(torch.finfo(torch.float32).max)` = 88.72), which would make every scaled logit inf.
     logit_scale_init_value: float | int = number_field(2.6592, maximum=88.0)
+    # SigLIP's learnable logit bias, init -10 (Zhai et al. 2023, arXiv 2303.15343, §3.2); unused by CLIP towers
+    logit_bias_init_value: float | int = number_field(-10.0)
     initializer_factor: float | int = number_field(1.0, 0)  # CLIP's init scale factor for fresh projection weights
 
     knowledge_weight: float | int = number_field(
@@ -283,7 +307,8 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
     scale_logits: bool = True  # multiply `logits_*` by exp(logit_scale) like CLIPModel; the original scores are the
     #                            unscaled dot products, which rank identically; losses never depend on this field
 
-    loss_recipe: str = "original"  # "original" (hinge + margin ranking), "infonce" (NegCLIP), "infonce+hinge"
+    # "original" (hinge + margin ranking), "infonce" (NegCLIP), "infonce+hinge", "sigmoid" (SigLIP towers only)
+    loss_recipe: str = "original"
     # margin of the max-violation (VSE++) hinge on image x fused-text scores; original 0.2
     hinge_margin: float | int = number_field(0.2, 0)
     hinge_warmup_steps: int = 100  # first N training forwards use the column mean for text->image; original 100
@@ -293,8 +318,47 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
     # clamp of exp(logit_scale) in the InfoNCE loss, as in CLIP training; exp(logit_scale) is always > 0
     max_logit_scale: float | int = number_field(100.0, 0, minimum_excluded=True)
 
+    def __post_init__(self, **kwargs):
+        self.backbone = _backbone_of_towers(self.backbone, self.text_config, self.vision_config)
+        text_type, vision_type = TOWER_MODEL_TYPES[self.backbone]
+        self.text_config = _with_model_type(self.text_config, text_type)
+        self.vision_config = _with_model_type(self.vision_config, vision_type)
+        super().__post_init__(**kwargs)
+
+    @property
+    def uses_sigmoid_logits(self) -> bool:
+        """SigLIP and SigLIP 2 score with `exp(logit_scale) * cos + logit_bias`, read through a sigmoid."""
+        return self.backbone != "clip"
+
+    def validate_backbone(self):
+        """Part of `@strict` validation: both towers belong to `backbone`, so the model builds matching modules."""
+        _check_choice("backbone", self.backbone, BACKBONES)
+        expected = TOWER_MODEL_TYPES[self.backbone]
+        found = (self.text_config.model_type, self.vision_config.model_type)
+        if found != expected:
+            raise ValueError(
+                f"backbone {self.backbone!r} needs towers of model_type {expected}, got {found}: pass text and "
+                "vision configs of one family (CLIP, SigLIP or SigLIP 2)."
+            )
+        if self.loss_recipe == "sigmoid" and not self.uses_sigmoid_logits:
+            raise ValueError(
+                "loss_recipe 'sigmoid' needs SigLIP towers (a learnt logit bias); CLIP towers train with "
+                "'original', 'infonce' or 'infonce+hinge'."
+            )
+        if self.uses_sigmoid_logits:
+            widths = {
+                "projection_dim": self.projection_dim,
+                "text_config.projection_size": self.text_config.projection_size,
+                "vision_config.hidden_size": self.vision_config.hidden_size,
+            }
+            if len(set(widths.values())) != 1:
+                raise ValueError(
+                    f"SigLIP towers end in their own heads, so these widths must be equal: {widths}. "
+                    "Set projection_dim to the text head's projection_size and the vision hidden_size."
+                )
+
     def validate_number_ranges(self):
-        """Part of `@strict` validation (construction and save); assignments are checked by the fields. The CLIP
+        """Part of `@strict` validation (construction and save); assignments are checked by the fields. The tower
         sub-configs are transformers' own, without such fields: any non-finite float in them is refused here."""
         _check_number_fields(self)
         for name in ("text_config", "vision_config"):
@@ -326,4 +390,38 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
             )
 
 
-__all__ = ["MIN_TRANSFORMERS_VERSION", "StructureCLIPConfig", "StructureCLIPKnowledgeConfig"]
+def _tower_model_type(tower):
+    if isinstance(tower, PreTrainedConfig):
+        return tower.model_type
+    return tower.get("model_type") if isinstance(tower, dict) else None
+
+
+def _backbone_of_towers(backbone: str, text_config, vision_config) -> str:
+    """The backbone the tower configs name; `backbone` when they name none. A tower of another family than an
+    explicitly chosen `backbone` is refused, so a SigLIP config is never silently built as CLIP."""
+    named = {_tower_model_type(text_config), _tower_model_type(vision_config)} - {None}
+    families = {family for family, types in TOWER_MODEL_TYPES.items() if named & set(types)}
+    unknown = named - {name for types in TOWER_MODEL_TYPES.values() for name in types}
+    if unknown or len(families) > 1:
+        raise ValueError(
+            f"Tower configs of model_type {sorted(named)} are not one supported family; supported: "
+            f"{ {family: types for family, types in TOWER_MODEL_TYPES.items()} }."
+        )
+    if not families:
+        return backbone
+    (family,) = families
+    if backbone not in ("clip", family):
+        raise ValueError(f"backbone={backbone!r} but the tower configs are {family!r} ones ({sorted(named)}).")
+    return family
+
+
+def _with_model_type(tower, model_type: str):
+    """A tower dict without `model_type` (or None) belongs to the config's backbone."""
+    if tower is None:
+        return {"model_type": model_type}
+    if isinstance(tower, dict) and "model_type" not in tower:
+        return {**tower, "model_type": model_type}
+    return tower
+
+
+__all__ = ["BACKBONES", "MIN_TRANSFORMERS_VERSION", "StructureCLIPConfig", "StructureCLIPKnowledgeConfig"]

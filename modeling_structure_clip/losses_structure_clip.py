@@ -11,6 +11,12 @@ Recipes (docs/method.md §2):
   on plain CLIP text (original model/utils.py `WinoLoss` and `MarginLoss`, model/train.py).
 - "infonce": CLIP's symmetric InfoNCE where the negative captions are extra text columns (NegCLIP).
 - "infonce+hinge": both of the above minus the margin-ranking term.
+- "sigmoid": SigLIP's pairwise sigmoid loss (Zhai et al. 2023, arXiv 2303.15343, §3.1) where the negative captions
+  are extra text columns, labelled negative for every image (the sigmoid analogue of NegCLIP's extra columns).
+
+On SigLIP towers the hinge and margin terms ("original", "infonce+hinge") score with the cosine inside the sigmoid
+logits `exp(logit_scale) * cos + logit_bias`, which ranks exactly as the logits do; the margins keep the original's
+cosine units.
 """
 
 import torch
@@ -96,6 +102,35 @@ def infonce_with_hard_negatives_loss(
     return {"contrastive_loss": loss}
 
 
+def sigmoid_with_hard_negatives_loss(
+    image_embeds: torch.Tensor,
+    text_embeds: torch.Tensor,
+    logit_scale: torch.Tensor,
+    logit_bias: torch.Tensor,
+    negative_text_embeds: torch.Tensor | None = None,
+    negative_mask: torch.Tensor | None = None,
+) -> dict[str, torch.Tensor]:
+    """SigLIP's pairwise sigmoid loss; negative captions are extra text columns, negative for every image.
+
+    ``logit_scale`` is the already exponentiated temperature, ``logit_bias`` the learnt bias. Each image row sums
+    ``-log sigmoid(z * (logit_scale * cos + logit_bias))`` over its columns (z = +1 on its own caption, -1
+    elsewhere) and the rows are averaged, as `SiglipModel.forward` and big_vision's siglip.py do; negative columns
+    whose ``negative_mask`` is 0 are left out. Returns ``{"sigmoid_loss": ...}``.
+    """
+    candidate_texts, keep_column = text_embeds, None
+    if negative_text_embeds is not None:
+        candidate_texts = torch.cat([text_embeds, negative_text_embeds], dim=0)
+        if negative_mask is not None:
+            keep_column = torch.cat([torch.ones_like(negative_mask, dtype=torch.bool), negative_mask.bool()])
+    logits = logit_scale * image_embeds @ candidate_texts.t() + logit_bias
+    labels = -torch.ones_like(logits)
+    labels[:, : image_embeds.shape[0]] += 2 * torch.eye(image_embeds.shape[0], device=logits.device)
+    pair_losses = -F.logsigmoid(labels * logits)
+    if keep_column is not None:
+        pair_losses = pair_losses * keep_column.to(pair_losses.dtype)[None, :]
+    return {"sigmoid_loss": pair_losses.sum(dim=1).mean()}
+
+
 def structure_clip_losses(
     recipe: str,
     image_embeds: torch.Tensor,
@@ -105,6 +140,7 @@ def structure_clip_losses(
     negative_plain_text_embeds: torch.Tensor | None = None,
     negative_mask: torch.Tensor | None = None,
     logit_scale: torch.Tensor | None = None,
+    logit_bias: torch.Tensor | None = None,
     hinge_margin: float = 0.2,
     hinge_text_to_image_mean: bool = False,
     negative_margin: float = 0.1,
@@ -137,8 +173,18 @@ def structure_clip_losses(
                 image_embeds, text_embeds, logit_scale, negative_text_embeds, negative_mask
             )
         )
+    if recipe == "sigmoid":
+        if logit_scale is None or logit_bias is None:
+            raise ValueError("loss recipe 'sigmoid' needs `logit_scale` and `logit_bias` (a SigLIP backbone's).")
+        terms.update(
+            sigmoid_with_hard_negatives_loss(
+                image_embeds, text_embeds, logit_scale, logit_bias, negative_text_embeds, negative_mask
+            )
+        )
     if not terms:
-        raise ValueError(f"Unknown loss recipe {recipe!r}; expected 'original', 'infonce' or 'infonce+hinge'.")
+        raise ValueError(
+            f"Unknown loss recipe {recipe!r}; expected 'original', 'infonce', 'infonce+hinge' or 'sigmoid'."
+        )
     return terms
 
 
@@ -171,12 +217,14 @@ def structure_clip_loss_terms(
     negative_plain_text_embeds: torch.Tensor | None = None,
     negative_mask: torch.Tensor | None = None,
     optimizer_step: int | None = None,
+    logit_bias_parameter: torch.Tensor | None = None,
 ) -> dict[str, torch.Tensor]:
     """The one loss entry point: `config`'s recipe and hyper-parameters on (possibly all-gathered) embeddings.
 
     `StructureCLIPModel.forward(return_loss=True)`, the multi-process training loss and the Trainer all call this,
     so the recipe, the logit-scale clamp and the warm-up rule exist once. `logit_scale_parameter` is the model's
-    log-scale parameter (exponentiated and clamped here, as CLIP does). The terms are computed in float32 with
+    log-scale parameter (exponentiated here; clamped as CLIP does, but not for the sigmoid loss, which SigLIP
+    trains unclamped) and `logit_bias_parameter` a SigLIP backbone's bias (None for CLIP). The terms are computed in float32 with
     autocast off, whatever the caller's precision, so one process and several (which all-gather float32
     embeddings) train the same loss."""
 
@@ -192,12 +240,20 @@ def structure_clip_loss_terms(
             negative_text_embeds=as_float(negative_text_embeds),
             negative_plain_text_embeds=as_float(negative_plain_text_embeds),
             negative_mask=negative_mask,
-            logit_scale=logit_scale_parameter.float().exp().clamp(max=config.max_logit_scale),
+            logit_scale=_exponentiated_scale(config, logit_scale_parameter),
+            logit_bias=as_float(logit_bias_parameter),
             hinge_margin=config.hinge_margin,
             hinge_text_to_image_mean=hinge_warmup_active(config, optimizer_step),
             negative_margin=config.negative_margin,
             negative_loss_weight=config.negative_loss_weight,
         )
+
+
+def _exponentiated_scale(config, logit_scale_parameter: torch.Tensor) -> torch.Tensor:
+    """exp(logit_scale): clamped at `max_logit_scale` for InfoNCE (CLIP's training rule); left as it is for the
+    sigmoid loss (big_vision's siglip.py does not clamp, and trained SigLIP scales exceed CLIP's clamp of 100)."""
+    scale = logit_scale_parameter.float().exp()
+    return scale if config.loss_recipe == "sigmoid" else scale.clamp(max=config.max_logit_scale)
 
 
 __all__ = [
@@ -206,6 +262,7 @@ __all__ = [
     "infonce_with_hard_negatives_loss",
     "max_violation_hinge_loss",
     "negative_margin_ranking_loss",
+    "sigmoid_with_hard_negatives_loss",
     "structure_clip_loss_terms",
     "structure_clip_losses",
 ]

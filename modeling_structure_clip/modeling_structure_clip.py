@@ -1,4 +1,5 @@
-"""PyTorch Structure-CLIP (Huang et al., AAAI 2024, arXiv 2305.06152) on top of transformers' CLIP and BERT layers.
+"""PyTorch Structure-CLIP (Huang et al., AAAI 2024, arXiv 2305.06152) on top of transformers' CLIP (or SigLIP /
+SigLIP 2) and BERT layers.
 
 What is new relative to CLIP (docs/method.md §1), everything else is reused as is:
 - phrase embedding: each head/relation/tail phrase (5 BERT tokens) goes through BERT's embedding layer only and
@@ -8,7 +9,9 @@ What is new relative to CLIP (docs/method.md §1), everything else is reused as 
 - fusion ``text = normalize(clip_text) + knowledge_weight * normalize(kee)``, not re-normalised.
 
 Weight layout: ``text_model``, ``vision_model``, ``text_projection``, ``visual_projection`` and ``logit_scale``
-have exactly the names of [`CLIPModel`], so a CLIPModel state dict loads as is. The KEE is
+have exactly the names of [`CLIPModel`], so a CLIPModel state dict loads as is; on SigLIP towers the names are
+those of [`SiglipModel`] / [`Siglip2Model`] (``logit_bias`` added, the projections are the towers' heads; see
+modeling_structure_clip_towers.py). The KEE is
 ``knowledge_model.embeddings.*`` / ``knowledge_model.encoder.layer.{i}.*`` (standard BERT keys) and
 ``knowledge_projection.{weight,bias}`` (the original's ``transformer.linear``).
 
@@ -21,7 +24,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from torch import nn
-from transformers import BertModel, CLIPModel, CLIPTextModel, CLIPVisionModel, PreTrainedModel
+from transformers import PreTrainedModel
 from transformers import initialization as init
 from transformers.modeling_outputs import BaseModelOutputWithPooling
 from transformers.processing_utils import Unpack
@@ -32,6 +35,16 @@ from .configuration_structure_clip import StructureCLIPConfig
 from .losses_structure_clip import structure_clip_loss_terms
 from .modeling_structure_clip_inputs import StructureCLIPInputChecks
 from .modeling_structure_clip_knowledge import StructureCLIPKnowledgeModel, _uses_safe_init
+from .modeling_structure_clip_pretrained import SUPPORTED_BACKBONE_MODEL_TYPES, load_from_backbone
+from .modeling_structure_clip_towers import (
+    TOWER_NO_SPLIT_MODULES,
+    add_logit_parameters,
+    add_projections,
+    build_towers,
+    project_image,
+    project_text,
+    vision_tower_inputs,
+)
 
 
 logger = logging.get_logger(__name__)
@@ -41,9 +54,11 @@ logger = logging.get_logger(__name__)
 class StructureCLIPOutput(ModelOutput):
     r"""
     loss (`torch.Tensor` of shape `()`, *optional*, returned when `return_loss=True`):
-        Sum of the loss terms of `config.loss_recipe` (see `hinge_loss`, `negative_loss`, `contrastive_loss`).
+        Sum of the loss terms of `config.loss_recipe` (see `hinge_loss`, `negative_loss`, `contrastive_loss`,
+        `sigmoid_loss`).
     logits_per_image (`torch.Tensor` of shape `(image_batch_size, text_batch_size)`):
-        `image_embeds @ text_embeds.T`, times `exp(logit_scale)` when `config.scale_logits` (ranking unchanged).
+        `image_embeds @ text_embeds.T`, times `exp(logit_scale)` (plus `logit_bias` on SigLIP towers, whose
+        probabilities are their sigmoid) when `config.scale_logits` (ranking unchanged).
     logits_per_text (`torch.Tensor` of shape `(text_batch_size, image_batch_size)`):
         Transpose of `logits_per_image`.
     text_embeds (`torch.Tensor` of shape `(text_batch_size, projection_dim)`):
@@ -55,7 +70,7 @@ class StructureCLIPOutput(ModelOutput):
         L2-normalised KEE output (zero for captions without triples when `empty_caption_knowledge="zero"`).
     plain_text_embeds (`torch.Tensor` of shape `(text_batch_size, projection_dim)`):
         L2-normalised plain CLIP text embedding, without knowledge.
-    hinge_loss, negative_loss, contrastive_loss (`torch.Tensor` of shape `()`, *optional*):
+    hinge_loss, negative_loss, contrastive_loss, sigmoid_loss (`torch.Tensor` of shape `()`, *optional*):
         The individual loss terms; `None` when the recipe has no such term or it could not be computed.
     text_model_output, vision_model_output (`BaseModelOutputWithPooling`):
         Outputs of the CLIP towers (their `pooler_output` is the unprojected pooled state, as in CLIPModel).
@@ -77,6 +92,7 @@ class StructureCLIPOutput(ModelOutput):
     hinge_loss: torch.Tensor | None = None
     negative_loss: torch.Tensor | None = None
     contrastive_loss: torch.Tensor | None = None
+    sigmoid_loss: torch.Tensor | None = None
     text_model_output: BaseModelOutputWithPooling | None = None
     vision_model_output: BaseModelOutputWithPooling | None = None
     knowledge_model_output: BaseModelOutputWithPooling | None = None
@@ -120,28 +136,26 @@ class StructureCLIPPreTrainedModel(PreTrainedModel):
     _supports_flash_attn = True
     _supports_flex_attn = True
     _supports_attention_backend = True
-    _no_split_modules = [
-        "CLIPTextEmbeddings",
-        "CLIPEncoderLayer",
-        "CLIPVisionEmbeddings",
-        "BertEmbeddings",
-        "BertLayer",
-    ]
+    _no_split_modules = [*TOWER_NO_SPLIT_MODULES, "BertEmbeddings", "BertLayer"]
     is_custom_code = classmethod(_uses_safe_init)
 
     def _init_weights(self, module):
         super()._init_weights(module)
         factor = self.config.initializer_factor
         if isinstance(module, StructureCLIPModel):
-            init.normal_(module.text_projection.weight, std=module.text_embed_dim**-0.5 * factor)
-            init.normal_(module.visual_projection.weight, std=module.vision_embed_dim**-0.5 * factor)
+            if hasattr(module, "text_projection"):  # CLIP towers; SigLIP's heads are initialised by SigLIP
+                init.normal_(module.text_projection.weight, std=module.text_embed_dim**-0.5 * factor)
+                init.normal_(module.visual_projection.weight, std=module.vision_embed_dim**-0.5 * factor)
             init.normal_(module.knowledge_projection.weight, std=module.knowledge_embed_dim**-0.5 * factor)
             init.zeros_(module.knowledge_projection.bias)
             init.constant_(module.logit_scale, self.config.logit_scale_init_value)
+            if hasattr(module, "logit_bias"):
+                init.constant_(module.logit_bias, self.config.logit_bias_init_value)
 
 
 class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel):
-    """Structure-CLIP: CLIP whose text embedding is enriched by a scene-graph Knowledge-Enhanced Encoder."""
+    """Structure-CLIP: CLIP (or SigLIP / SigLIP 2) whose text embedding is enriched by a scene-graph
+    Knowledge-Enhanced Encoder."""
 
     def __init__(self, config: StructureCLIPConfig):
         # @strict checks choices at construction and save only; a field changed in between must not
@@ -152,15 +166,14 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         self.vision_embed_dim = config.vision_config.hidden_size
         self.knowledge_embed_dim = config.knowledge_config.hidden_size
 
-        self.text_model = CLIPTextModel._from_config(config.text_config)
-        self.vision_model = CLIPVisionModel._from_config(config.vision_config)
+        # Registration order fixes the initialisation order, hence the random weights a seed gives: CLIP's
+        # order (towers, KEE, projections, logit scale) is kept.
+        self.text_model, self.vision_model = build_towers(config)
         self.knowledge_model = StructureCLIPKnowledgeModel._from_config(config.knowledge_config)
-
-        self.visual_projection = nn.Linear(self.vision_embed_dim, config.projection_dim, bias=False)
-        self.text_projection = nn.Linear(self.text_embed_dim, config.projection_dim, bias=False)
-        # The original's `transformer.linear`, Linear(768, 512) with bias.
+        add_projections(self, config)
+        # The original's `transformer.linear`, Linear(768, 512) with bias, to the towers' shared width.
         self.knowledge_projection = nn.Linear(self.knowledge_embed_dim, config.projection_dim)
-        self.logit_scale = nn.Parameter(torch.tensor(config.logit_scale_init_value))
+        add_logit_parameters(self, config)
         self.post_init()
 
     # ----------------------------------------------------------------------------------------- encoders
@@ -210,7 +223,7 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         text_outputs = self.text_model(
             input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids, return_dict=True, **kwargs
         )
-        plain_text_embeds = F.normalize(self.text_projection(text_outputs.pooler_output), dim=-1)
+        plain_text_embeds = F.normalize(project_text(self, text_outputs.pooler_output), dim=-1)
         if not with_knowledge:
             return None, plain_text_embeds, None, text_outputs, None
         knowledge_embeds, knowledge_outputs = self.encode_knowledge(
@@ -221,11 +234,14 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
             fused = F.normalize(fused, dim=-1)
         return fused, plain_text_embeds, knowledge_embeds, text_outputs, knowledge_outputs
 
-    def _encode_image(self, pixel_values, interpolate_pos_encoding=False, **kwargs):
-        vision_outputs = self.vision_model(
-            pixel_values=pixel_values, interpolate_pos_encoding=interpolate_pos_encoding, return_dict=True, **kwargs
+    def _encode_image(
+        self, pixel_values, interpolate_pos_encoding=False, pixel_attention_mask=None, spatial_shapes=None, **kwargs
+    ):
+        tower_inputs = vision_tower_inputs(
+            self.config.backbone, pixel_values, interpolate_pos_encoding, pixel_attention_mask, spatial_shapes
         )
-        image_embeds = F.normalize(self.visual_projection(vision_outputs.pooler_output), dim=-1)
+        vision_outputs = self.vision_model(**tower_inputs, return_dict=True, **kwargs)
+        image_embeds = F.normalize(project_image(self, vision_outputs.pooler_output), dim=-1)
         return image_embeds, vision_outputs
 
     @can_return_tuple
@@ -265,15 +281,23 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
 
     @can_return_tuple
     def get_image_features(
-        self, pixel_values: torch.Tensor, interpolate_pos_encoding: bool = False, **kwargs
+        self,
+        pixel_values: torch.Tensor,
+        interpolate_pos_encoding: bool = False,
+        pixel_attention_mask: torch.Tensor | None = None,
+        spatial_shapes: torch.LongTensor | None = None,
+        **kwargs,
     ) -> BaseModelOutputWithPooling:
         """Image embeddings as `.pooler_output`: projected and L2-normalised, the vector the model scores with.
 
         (CLIPModel returns the unnormalised projection; normalising it yourself gives the same vector. The text
-        side is different: see the caveat in `get_text_features`.)
+        side is different: see the caveat in `get_text_features`.) SigLIP 2 towers take patch sequences with
+        `pixel_attention_mask` and `spatial_shapes`, as its image processor makes them.
         """
-        self._check_pixel_values(pixel_values, interpolate_pos_encoding)
-        image_embeds, vision_outputs = self._encode_image(pixel_values, interpolate_pos_encoding, **kwargs)
+        self._check_image_inputs(pixel_values, interpolate_pos_encoding, pixel_attention_mask, spatial_shapes)
+        image_embeds, vision_outputs = self._encode_image(
+            pixel_values, interpolate_pos_encoding, pixel_attention_mask, spatial_shapes, **kwargs
+        )
         return BaseModelOutputWithPooling(
             last_hidden_state=vision_outputs.last_hidden_state,
             pooler_output=image_embeds,
@@ -302,6 +326,8 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         negative_triple_mask: torch.Tensor | None = None,
         negative_mask: torch.Tensor | None = None,
         optimizer_step: int | None = None,
+        pixel_attention_mask: torch.Tensor | None = None,
+        spatial_shapes: torch.LongTensor | None = None,
         output_attentions: bool | None = None,
         output_hidden_states: bool | None = None,
         return_dict: bool | None = None,
@@ -324,6 +350,8 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
             return_loss: compute `config.loss_recipe`; needs as many images as captions. Never on by default.
             optimizer_step: optimizer steps completed so far by the training loop, for the original recipe's hinge
                 warm-up (`config.hinge_warmup_steps`); None (the default) means no warm-up.
+            pixel_attention_mask, spatial_shapes: SigLIP 2 towers only: which patches of `pixel_values`
+                [batch, patches, channels * patch_size**2] are real, and each image's patch grid [batch, 2].
             kwargs: transformers' attention keyword arguments, passed to the towers as `CLIPModel` does.
         """
         return_dict = return_dict if return_dict is not None else self.config.return_dict
@@ -347,7 +375,9 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
             )  # fmt: skip
         image_embeds, vision_outputs = None, None
         if pixel_values is not None:
-            image_embeds, vision_outputs = self._encode_image(pixel_values, interpolate_pos_encoding, **tower_kwargs)
+            image_embeds, vision_outputs = self._encode_image(
+                pixel_values, interpolate_pos_encoding, pixel_attention_mask, spatial_shapes, **tower_kwargs
+            )
         # 2. Logits
         logits_per_image, logits_per_text = self._logits(text_embeds, image_embeds)
         # 3. The hard negatives, then the optional loss
@@ -365,6 +395,7 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
             terms = structure_clip_loss_terms(
                 self.config, image_embeds, text_embeds, plain_text_embeds, self.logit_scale,
                 negative_text_embeds, negative_plain_text_embeds, negative_mask, optimizer_step,
+                getattr(self, "logit_bias", None),
             )  # fmt: skip
         output = StructureCLIPOutput(
             loss=sum(terms.values()) if terms else None,
@@ -377,6 +408,7 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
             hinge_loss=terms.get("hinge_loss"),
             negative_loss=terms.get("negative_loss"),
             contrastive_loss=terms.get("contrastive_loss"),
+            sigmoid_loss=terms.get("sigmoid_loss"),
             text_model_output=text_outputs,
             vision_model_output=vision_outputs,
             knowledge_model_output=knowledge_outputs,
@@ -386,12 +418,15 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         return output if return_dict else output.to_tuple()
 
     def _logits(self, text_embeds, image_embeds) -> tuple[torch.Tensor | None, torch.Tensor | None]:
-        """(logits_per_image, logits_per_text): dot products, times exp(logit_scale) when `config.scale_logits`."""
+        """(logits_per_image, logits_per_text): dot products, times exp(logit_scale) when `config.scale_logits`,
+        plus `logit_bias` on SigLIP towers (SiglipModel.forward's logits, read through a sigmoid)."""
         if text_embeds is None or image_embeds is None:
             return None, None
         logits_per_text = text_embeds @ image_embeds.t().to(text_embeds.device)
         if self.config.scale_logits:
             logits_per_text = logits_per_text * self.logit_scale.exp()
+            if self.config.uses_sigmoid_logits:
+                logits_per_text = logits_per_text + self.logit_bias
         return logits_per_text.t(), logits_per_text
 
     # ----------------------------------------------------------------------------------------- saving / init
@@ -405,87 +440,23 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         return super().save_pretrained(save_directory, *args, **kwargs)
 
     @classmethod
-    def from_clip_pretrained(cls, clip_path, kee_init=None, **config_overrides) -> "StructureCLIPModel":
-        """Structure-CLIP from any HF `CLIPModel` checkpoint and, optionally, a BERT checkpoint for the KEE.
+    def from_backbone_pretrained(cls, backbone_path, kee_init=None, **config_overrides) -> "StructureCLIPModel":
+        """Structure-CLIP from a `CLIPModel`, `SiglipModel` or `Siglip2Model` checkpoint and, optionally, a BERT
+        checkpoint for the KEE (docs/method.md §1: the original started from CLIP ViT-B/32 and bert-base).
 
-        CLIP weights are copied as they are (same key names); with `kee_init`, the KEE gets that BERT's embeddings
-        and its first `knowledge_config.num_hidden_layers` layers (6 by default, the original's cut), and its
-        config takes the BERT's sizes. The KEE projection (and, without `kee_init`, the whole KEE) is freshly
+        The towers' weights are copied as they are (same key names); with `kee_init`, the KEE gets that BERT's
+        embeddings and its first `knowledge_config.num_hidden_layers` layers (6 by default, the original's cut), and
+        its config takes the BERT's sizes. The KEE projection (and, without `kee_init`, the whole KEE) is freshly
         initialised. `config_overrides` go to `StructureCLIPConfig` (e.g. `knowledge_weight=0.1`,
-        `knowledge_config={"cls_token_id": 2, ...}` for a BERT vocabulary with other special ids).
+        `knowledge_config={"cls_token_id": 2, ...}` for a BERT vocabulary with other special ids). A folder of any
+        other model type is refused.
         """
-        from_clip = [name for name in _FIELDS_FROM_CLIP if name in config_overrides]
-        if from_clip:
-            raise TypeError(
-                f"{from_clip} come from the CLIP checkpoint and cannot be overridden here; "
-                "change them on the model's config afterwards, or build the config yourself."
-            )
-        clip = _load_complete(CLIPModel, clip_path, "a CLIPModel checkpoint (e.g. openai/clip-vit-base-patch32)")
-        knowledge_overrides = dict(config_overrides.pop("knowledge_config", None) or {})
-        bert = None
-        if kee_init is not None:
-            bert = _load_complete(
-                BertModel, kee_init, "a BERT checkpoint (e.g. bert-base-uncased)", add_pooling_layer=False
-            )
-            knowledge_overrides = {**_knowledge_fields_from_bert(bert.config), **knowledge_overrides}
-        config = cls.config_class(
-            text_config=clip.config.text_config.to_dict(),
-            vision_config=clip.config.vision_config.to_dict(),
-            projection_dim=clip.config.projection_dim,
-            logit_scale_init_value=clip.config.logit_scale_init_value,
-            knowledge_config=knowledge_overrides,
-            **config_overrides,
-        )
-        model = cls(config)
-        _copy_clip_weights(model, clip)
-        if bert is not None:
-            _copy_bert_weights(model.knowledge_model, bert)
-        return model.eval()
+        return load_from_backbone(cls, backbone_path, kee_init, config_overrides, SUPPORTED_BACKBONE_MODEL_TYPES)
 
-
-_FIELDS_FROM_CLIP = ("text_config", "vision_config", "projection_dim", "logit_scale_init_value")
-
-
-def _load_complete(model_class, path, what: str, **kwargs):
-    """`from_pretrained`, but a checkpoint of another kind is an error: transformers would only warn and
-    return a randomly initialised model, which `_copy_clip_weights` could not tell from a real one."""
-    model, info = model_class.from_pretrained(path, dtype=torch.float32, output_loading_info=True, **kwargs)
-    missing = list(info.get("missing_keys") or [])
-    if missing:
-        raise ValueError(
-            f"{path} is not {what}: {len(missing)} weights are missing from it "
-            f"(e.g. {sorted(missing)[:3]}), so they would be random."
-        )
-    return model
-
-
-def _knowledge_fields_from_bert(bert_config) -> dict:
-    names = (
-        "vocab_size", "hidden_size", "num_attention_heads", "intermediate_size", "hidden_act", "hidden_dropout_prob",
-        "attention_probs_dropout_prob", "max_position_embeddings", "type_vocab_size", "initializer_range",
-        "layer_norm_eps", "pad_token_id",
-    )  # fmt: skip
-    return {name: getattr(bert_config, name) for name in names}
-
-
-def _copy_clip_weights(model: StructureCLIPModel, clip: CLIPModel) -> None:
-    """Copy a CLIPModel state dict; key sets must match exactly apart from the new KEE weights."""
-    clip_state = clip.state_dict()
-    result = model.load_state_dict(clip_state, strict=False)
-    unexpected = list(result.unexpected_keys)
-    missing = [key for key in result.missing_keys if not key.startswith(("knowledge_model.", "knowledge_projection."))]
-    if unexpected or missing:
-        raise ValueError(f"CLIP checkpoint does not fit Structure-CLIP: missing {missing}, unexpected {unexpected}.")
-
-
-def _copy_bert_weights(knowledge_model: StructureCLIPKnowledgeModel, bert: BertModel) -> None:
-    """BERT embeddings and its first N encoder layers into the KEE (the original cut bert-base to 6 layers)."""
-    num_layers = len(knowledge_model.encoder.layer)
-    if len(bert.encoder.layer) < num_layers:
-        raise ValueError(f"The BERT checkpoint has {len(bert.encoder.layer)} layers; the KEE needs {num_layers}.")
-    knowledge_model.embeddings.load_state_dict(bert.embeddings.state_dict(), strict=True)
-    for kee_layer, bert_layer in zip(knowledge_model.encoder.layer, bert.encoder.layer, strict=False):
-        kee_layer.load_state_dict(bert_layer.state_dict(), strict=True)
+    @classmethod
+    def from_clip_pretrained(cls, clip_path, kee_init=None, **config_overrides) -> "StructureCLIPModel":
+        """[`from_backbone_pretrained`] restricted to `CLIPModel` checkpoints (the paper's towers)."""
+        return load_from_backbone(cls, clip_path, kee_init, config_overrides, ("clip",))
 
 
 __all__ = [

@@ -15,7 +15,10 @@ class StructureCLIPInputChecks:
         if input_ids is None and pixel_values is None:
             raise ValueError("Pass `input_ids` (captions), `pixel_values` (images), or both.")
         if pixel_values is not None:
-            self._check_pixel_values(pixel_values, inputs["interpolate_pos_encoding"])
+            self._check_image_inputs(
+                pixel_values, inputs["interpolate_pos_encoding"], inputs.get("pixel_attention_mask"),
+                inputs.get("spatial_shapes"),
+            )  # fmt: skip
         if input_ids is not None:
             self._check_text_inputs("input_ids", input_ids, inputs["attention_mask"])
             batch_size = input_ids.shape[0]
@@ -52,6 +55,7 @@ class StructureCLIPInputChecks:
 
     # Inputs that only mean something next to another one; alone they would be silently ignored.
     _DEPENDENT_INPUTS = {
+        "pixel_values": ("pixel_attention_mask", "spatial_shapes"),
         "input_ids": ("attention_mask", "head_ids", "relation_ids", "tail_ids", "triple_mask"),
         "negative_input_ids": (
             "negative_attention_mask",
@@ -130,6 +134,41 @@ class StructureCLIPInputChecks:
         for name, value in phrases.items():
             _check_token_ids(name, value, self.config.knowledge_config.vocab_size, "KEE")
         _check_binary_mask(f"{prefix}triple_mask", triple_mask)
+
+    def _check_image_inputs(self, pixel_values, interpolate_pos_encoding, pixel_attention_mask, spatial_shapes):
+        """Images for CLIP / SigLIP towers; patch sequences with their mask and grid for SigLIP 2 (NaFlex)."""
+        if self.config.backbone != "siglip2":
+            extra = [name for name, value in (("pixel_attention_mask", pixel_attention_mask),
+                                              ("spatial_shapes", spatial_shapes)) if value is not None]  # fmt: skip
+            if extra:
+                raise ValueError(f"{extra} are SigLIP 2 inputs; this model's towers are {self.config.backbone!r}.")
+            self._check_pixel_values(pixel_values, interpolate_pos_encoding)
+            return
+        if interpolate_pos_encoding:
+            raise ValueError("SigLIP 2 towers resize their position embeddings to `spatial_shapes`; "
+                             "drop `interpolate_pos_encoding`.")  # fmt: skip
+        self._check_patch_inputs(pixel_values, pixel_attention_mask, spatial_shapes)
+
+    def _check_patch_inputs(self, pixel_values, pixel_attention_mask, spatial_shapes) -> None:
+        vision = self.config.vision_config
+        patch_width = vision.num_channels * vision.patch_size**2
+        if not pixel_values.is_floating_point() or pixel_values.dim() != 3 or pixel_values.shape[-1] != patch_width:
+            raise ValueError(
+                f"SigLIP 2 `pixel_values` must be a floating tensor [batch, patches, {patch_width}] "
+                f"(channels x patch_size**2); got {pixel_values.dtype} {tuple(pixel_values.shape)}. "
+                "Use a Siglip2ImageProcessor."
+            )
+        if spatial_shapes is None or tuple(spatial_shapes.shape) != (pixel_values.shape[0], 2):
+            raise ValueError(
+                f"SigLIP 2 needs `spatial_shapes` [batch, 2] = ({pixel_values.shape[0]}, 2), each image's patch "
+                "grid (height, width), as Siglip2ImageProcessor returns it."
+            )
+        if pixel_attention_mask is not None and tuple(pixel_attention_mask.shape) != tuple(pixel_values.shape[:2]):
+            raise ValueError(
+                f"`pixel_attention_mask` must have shape [batch, patches] = {tuple(pixel_values.shape[:2])}; "
+                f"got {tuple(pixel_attention_mask.shape)}."
+            )
+        _check_binary_mask("pixel_attention_mask", pixel_attention_mask)
 
     def _check_pixel_values(self, pixel_values: torch.Tensor, interpolate_pos_encoding: bool) -> None:
         if not pixel_values.is_floating_point():

@@ -13,7 +13,7 @@ except (ImportError, RuntimeError) as error:  # transformers imports an installe
     explain_torchvision_import_failure(error)
     raise
 
-from .processing_structure_clip import MODEL_INPUT_NAMES, StructureCLIPProcessor
+from .processing_structure_clip import MODEL_INPUT_NAMES, SIGLIP_CAPTION_LENGTH, StructureCLIPProcessor
 from .scene_graph import SceneGraph
 from .scene_graph_backends import RULES, load_scene_graph_parser
 from .scene_graph_factual_format import parse_factual_text, scene_graph_from_factual_text
@@ -42,6 +42,7 @@ AutoProcessor.register("structure_clip", StructureCLIPProcessor, exist_ok=True)
 __all__ = [
     "ATTRIBUTE_SWAP",
     "MODEL_INPUT_NAMES",
+    "SIGLIP_CAPTION_LENGTH",
     "NO_NEGATIVE",
     "NO_NEGATIVE_REASONS",
     "PARSER_VERSION",

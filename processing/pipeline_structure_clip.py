@@ -12,6 +12,10 @@ Which text is parsed: the **candidate label itself**, not the label filled into
 "photo" that no training caption had; the template only shapes the CLIP text input, as in the
 stock pipeline.
 
+On SigLIP towers it also does what transformers' pipeline does for SigLIP models (whose ``model_type`` it
+recognises by name, so never ours): labels padded to the processor's fixed caption length, and each score the
+sigmoid of its logit (an independent probability) instead of a softmax over the labels.
+
 Parsing goes through the ``StructureCLIPProcessor`` that ``pipeline(...)`` loads next to the model
 (``_load_processor = True``), so this file needs nothing but transformers: it is shipped flat to
 the Hub as remote code and registered via ``custom_pipelines`` in config.json (transformers'
@@ -57,7 +61,7 @@ class StructureCLIPZeroShotImageClassificationPipeline(ZeroShotImageClassificati
     ):
         # Truncate by default: a label longer than the text tower's positions would otherwise crash
         # the forward (the stock pipeline only truncates for SigLIP). CLIP's tokenizer keeps EOS.
-        tokenizer_kwargs = {"truncation": True, **(tokenizer_kwargs or {})}
+        tokenizer_kwargs = {"truncation": True, **self._fixed_caption_padding(), **(tokenizer_kwargs or {})}
         if candidate_labels is not None and not isinstance(candidate_labels, (str, list, tuple)):
             candidate_labels = list(candidate_labels)  # a generator: both the parent and the triples read it
         inputs = super().preprocess(
@@ -71,6 +75,24 @@ class StructureCLIPZeroShotImageClassificationPipeline(ZeroShotImageClassificati
         # batching never pads it together with other images' labels; the triples ride along in it.
         inputs["text_inputs"][0].update(self.label_triple_inputs(candidate_labels, candidate_triples))
         return inputs
+
+    def _uses_sigmoid(self) -> bool:
+        # Duck-typed: the remote-code config class is another class object than the package's.
+        return bool(getattr(self.model.config, "uses_sigmoid_logits", False))
+
+    def _fixed_caption_padding(self) -> dict:
+        """SigLIP towers pool the last position: labels are padded like every training caption."""
+        length = getattr(self.processor, "pad_captions_to", None)
+        return {"padding": "max_length", "max_length": length} if self._uses_sigmoid() and length else {}
+
+    def postprocess(self, model_outputs):
+        if not self._uses_sigmoid():
+            return super().postprocess(model_outputs)
+        # transformers' SigLIP branch of this pipeline: sigmoid probabilities, highest first.
+        scores = model_outputs["logits"][0].sigmoid().tolist()
+        labels = model_outputs["candidate_labels"]
+        ranked = sorted(zip(scores, labels, strict=True), key=lambda pair: -pair[0])
+        return [{"score": score, "label": label} for score, label in ranked]
 
     def label_triple_inputs(self, candidate_labels, candidate_triples=None):
         """``head_ids``/``relation_ids``/``tail_ids``/``triple_mask`` of the labels (one row each)."""

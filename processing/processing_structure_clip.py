@@ -2,8 +2,9 @@
 
 It wraps three sub-processors (transformers 5 ProcessorMixin finds them by parameter name):
 
-- ``image_processor``: the CLIP image processor -> ``pixel_values``;
-- ``tokenizer``: the CLIP tokenizer -> ``input_ids`` / ``attention_mask``;
+- ``image_processor``: the towers' image processor (CLIP's, SigLIP's) -> ``pixel_values`` (SigLIP 2's also gives
+  ``pixel_attention_mask`` and ``spatial_shapes``, passed on);
+- ``tokenizer``: the towers' tokenizer (CLIP's BPE, SigLIP's sentencepiece) -> ``input_ids`` / ``attention_mask``;
 - ``triple_tokenizer``: the BERT WordPiece tokenizer of the KEE -> ``head_ids`` / ``relation_ids`` /
   ``tail_ids`` ``[batch, max_triples, phrase_length]`` and ``triple_mask`` ``[batch, max_triples]``.
   ``save_pretrained`` puts it in the ``triple_tokenizer/`` subfolder.
@@ -36,6 +37,13 @@ TEXT_KEYS = ("input_ids", "attention_mask")
 TRIPLE_KEYS = ("head_ids", "relation_ids", "tail_ids", "triple_mask")
 NEGATIVE_KEYS = tuple(f"negative_{key}" for key in TEXT_KEYS + TRIPLE_KEYS) + ("negative_mask",)
 MODEL_INPUT_NAMES = TEXT_KEYS + ("pixel_values",) + TRIPLE_KEYS + NEGATIVE_KEYS
+# Image-processor outputs the model takes: SigLIP 2's NaFlex patches come with their mask and grid shapes.
+IMAGE_KEYS = ("pixel_values", "pixel_attention_mask", "spatial_shapes")
+# SigLIP and SigLIP 2 were trained on captions padded to 64 tokens and pool the last position, so their captions
+# must always be padded to that length (transformers' SiglipModel docs: `padding="max_length"`, and its
+# zero-shot pipeline pads SigLIP to max_length; big_vision's SigLIP configs use 64 text tokens).
+SIGLIP_CAPTION_LENGTH = 64
+_OVERRIDDEN_PADDINGS: set = set()  # (padding, max_length) requests already warned about
 
 
 class StructureCLIPProcessor(ProcessorMixin):
@@ -52,6 +60,9 @@ class StructureCLIPProcessor(ProcessorMixin):
         scene_graph_parser: "rules" (spaCy rules, offline) or the local folder / Hub id of a FACTUAL-style
             seq2seq checkpoint; saved with the processor (a Hub id travels, a local path only on the
             same machine). The checkpoint is loaded on the first parse, not here.
+        pad_captions_to: pad (and truncate) every caption and negative to exactly this many tokens. SigLIP towers
+            pool the last position and were trained so: use `SIGLIP_CAPTION_LENGTH` (64). None (CLIP, which pools
+            at EOS) keeps the `padding` / `max_length` arguments of each call.
     """
 
     def __init__(
@@ -63,6 +74,7 @@ class StructureCLIPProcessor(ProcessorMixin):
         max_triples: int = 6,
         phrase_length: int = 5,
         scene_graph_parser: str = RULES,
+        pad_captions_to: int | None = None,
     ):
         missing = [
             name
@@ -80,6 +92,8 @@ class StructureCLIPProcessor(ProcessorMixin):
         validate_parser_name(scene_graph_parser)
         require_int("max_triples", max_triples, minimum=1)
         require_int("phrase_length", phrase_length, minimum=2)  # room for [CLS] and [SEP]
+        if pad_captions_to is not None:
+            require_int("pad_captions_to", pad_captions_to, minimum=2)
         for token in ("cls_token_id", "sep_token_id", "pad_token_id"):
             if getattr(triple_tokenizer, token, None) is None:
                 raise ValueError(f"triple_tokenizer must define {token} (a BERT WordPiece tokenizer does).")
@@ -87,6 +101,7 @@ class StructureCLIPProcessor(ProcessorMixin):
         self.max_triples = max_triples
         self.phrase_length = phrase_length
         self.scene_graph_parser = scene_graph_parser
+        self.pad_captions_to = pad_captions_to
         super().__init__(image_processor, tokenizer, triple_tokenizer)
 
     # The triple inputs of forward(), for callers that add them to a text batch (the zero-shot pipeline).
@@ -128,7 +143,9 @@ class StructureCLIPProcessor(ProcessorMixin):
             negative_triples: per negative, its triples (default: parse the negative captions).
             padding / truncation / max_length: for the CLIP tokenizer; positives and negatives are
                 padded together so both have the same length. Default: pad to ``model_max_length``
-                like the original (77). ``max_length`` must leave room for BOS and EOS (>= 2).
+                like the original (77). ``max_length`` must leave room for BOS and EOS (>= 2). With
+                ``pad_captions_to`` (SigLIP) captions are always padded to that length, whatever these say
+                (a warning names the ignored values once).
             seed: negatives="auto" only; the same (seed, caption) always gives the same negative.
             negative_strategy: negatives="auto" only; one of semantic_negatives.STRATEGIES.
             paired: with both text and images: ``None`` accepts one image per caption, or one image for all
@@ -149,6 +166,7 @@ class StructureCLIPProcessor(ProcessorMixin):
                 "processor, and no images were given (tokenizer options: padding, truncation, max_length)."
             )
         _check_max_length(max_length)
+        padding, max_length = self._caption_padding(padding, max_length)
         images = _prepare_images(images)
         if negatives is not None and images is not None and _image_count(images) != len(texts):
             raise ValueError(
@@ -173,9 +191,25 @@ class StructureCLIPProcessor(ProcessorMixin):
                 )
             )
         if images is not None:
-            pixel_values = self.image_processor(images, return_tensors=return_tensors, **kwargs)["pixel_values"]
-            data["pixel_values"] = pixel_values
+            image_inputs = self.image_processor(images, return_tensors=return_tensors, **kwargs)
+            data.update({key: image_inputs[key] for key in IMAGE_KEYS if key in image_inputs})
         return BatchFeature(data=data, tensor_type=return_tensors)
+
+    def _caption_padding(self, padding, max_length) -> tuple:
+        """(padding, max_length) for the caption tokenizer: the call's, or the fixed length SigLIP needs. Callers
+        written for CLIP (padding=True in evaluation) then still give SigLIP what it was trained on."""
+        if self.pad_captions_to is None:
+            return padding, max_length
+        requested = (padding, max_length)
+        if requested not in (("max_length", None), ("max_length", self.pad_captions_to)):
+            if requested not in _OVERRIDDEN_PADDINGS:
+                _OVERRIDDEN_PADDINGS.add(requested)
+                logger.warning(
+                    "padding=%r, max_length=%r ignored: this processor pads every caption to %d tokens "
+                    "(pad_captions_to), because its text tower pools the last position.",
+                    padding, max_length, self.pad_captions_to,
+                )  # fmt: skip
+        return "max_length", self.pad_captions_to
 
     def encode_triples(self, triples_per_caption, return_tensors="pt") -> BatchFeature:
         """``head_ids``/``relation_ids``/``tail_ids`` [B, max_triples, phrase_length] and

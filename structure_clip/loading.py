@@ -2,8 +2,8 @@
 
 - `load_structure_clip(model_path, processor_path)`: a saved Structure-CLIP folder (evaluation, export);
 - `load_model_and_processor(args)`: what a training run starts from. A Structure-CLIP checkpoint loads as is; a
-  CLIP one becomes Structure-CLIP with a fresh KEE, and gets a processor built from its tokenizer and image
-  processor plus the triple tokenizer.
+  CLIP, SigLIP or SigLIP 2 one becomes Structure-CLIP with a fresh KEE, and gets a processor built from its
+  tokenizer and image processor plus the triple tokenizer (SigLIP captions padded to 64 tokens).
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from structure_clip.training.arguments import ModelArguments
 
 
 logger = logging.getLogger(__name__)
+
+# model_type of the stock dual encoders a training run can start from (StructureCLIPModel.from_backbone_pretrained).
+BACKBONE_MODEL_TYPES = ("clip", "siglip", "siglip2")
 
 
 def parse_config_overrides(text: str | None) -> dict:
@@ -78,6 +81,11 @@ def check_processor_matches_model(processor, config) -> None:
         problems.append(
             f"CLIP tokenizer has {len(processor.tokenizer)} tokens, model vocab {config.text_config.vocab_size}"
         )
+    if getattr(config, "uses_sigmoid_logits", False) and processor.pad_captions_to is None:
+        problems.append(
+            "the model's SigLIP text tower pools the last position, so its processor must pad every caption to one "
+            "length: set processor.pad_captions_to (SigLIP: 64)"
+        )
     if len(processor.triple_tokenizer) > config.knowledge_config.vocab_size:
         problems.append(
             f"phrase tokenizer has {len(processor.triple_tokenizer)} tokens, KEE vocab {config.knowledge_config.vocab_size}"
@@ -126,13 +134,14 @@ def load_model_and_processor(args: ModelArguments, spacy_model: str | None = Non
         model_type = AutoConfig.from_pretrained(args.model_name_or_path, trust_remote_code=True).model_type
     if model_type == "structure_clip":
         model = StructureCLIPModel.from_pretrained(args.model_name_or_path, dtype=torch.float32, **overrides)
-    elif model_type == "clip":
+    elif model_type in BACKBONE_MODEL_TYPES:
         with explain_unavailable_model(args.kee_init or args.model_name_or_path, "--kee_init"):
-            model = StructureCLIPModel.from_clip_pretrained(args.model_name_or_path, kee_init=args.kee_init,
-                                                            **overrides)  # fmt: skip
+            model = StructureCLIPModel.from_backbone_pretrained(args.model_name_or_path, kee_init=args.kee_init,
+                                                                **overrides)  # fmt: skip
     else:
         raise ValueError(
-            f"{args.model_name_or_path} is a {model_type!r} checkpoint; expected 'clip' or 'structure_clip'."
+            f"{args.model_name_or_path} is a {model_type!r} checkpoint; expected 'structure_clip' or one of "
+            f"{BACKBONE_MODEL_TYPES}."
         )
     processor = load_processor(args, model.config, model_type == "structure_clip", spacy_model)
     check_processor_matches_model(processor, model.config)
@@ -140,10 +149,10 @@ def load_model_and_processor(args: ModelArguments, spacy_model: str | None = Non
 
 
 def load_processor(args: ModelArguments, config, from_structure_clip: bool, spacy_model: str | None = None):
-    """The checkpoint's own StructureCLIPProcessor, or one built from a CLIP checkpoint + --triple_tokenizer."""
+    """The checkpoint's own StructureCLIPProcessor, or one built from a CLIP / SigLIP checkpoint + --triple_tokenizer."""
     from transformers import AutoImageProcessor, AutoTokenizer
 
-    from processing import StructureCLIPProcessor, choose_image_backend
+    from processing import SIGLIP_CAPTION_LENGTH, StructureCLIPProcessor, choose_image_backend
 
     # transformers' loaders take the fast (torchvision) image processor whenever torchvision is installed; this
     # only says once, at info level, when the slow one is in use and which torchvision to install.
@@ -167,4 +176,5 @@ def load_processor(args: ModelArguments, config, from_structure_clip: bool, spac
         spacy_model=spacy_model,
         max_triples=config.max_triples,
         phrase_length=config.phrase_length,
+        pad_captions_to=SIGLIP_CAPTION_LENGTH if config.uses_sigmoid_logits else None,
     )

@@ -66,3 +66,18 @@ def structure_clip_config(text_config: dict, vision_config: dict, knowledge_conf
     return StructureCLIPConfig(
         text_config=text_config, vision_config=vision_config, knowledge_config=knowledge_config, **fields
     )
+
+
+def siglip_text_tower_config(*, width: int, **fields) -> dict:
+    """A `SiglipTextConfig` / `Siglip2TextConfig` dict: the CLIP text fields, and the text head's `projection_size`
+    equal to the width (SigLIP's towers share one width; the head is the text projection)."""
+    return {**text_tower_config(width=width, **fields), "projection_size": width}
+
+
+def siglip_vision_tower_config(*, backbone: str, image_size: int, patch_size: int, **fields) -> dict:
+    """A `SiglipVisionConfig` dict, or for SigLIP 2 a `Siglip2VisionConfig` one, whose NaFlex tower takes up to
+    `(image_size // patch_size) ** 2` patches instead of a fixed image size."""
+    config = vision_tower_config(image_size=image_size, patch_size=patch_size, **fields)
+    if backbone == "siglip2":
+        config["num_patches"] = (config.pop("image_size") // patch_size) ** 2
+    return config

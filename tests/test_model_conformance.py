@@ -19,6 +19,7 @@ Every common test we skip says why. The sdist lacks tests/exporters and tests/ge
 stubbed (see fetch_transformers_tests.MISSING_MODULE_STUBS): the torch.export tests do not run here.
 """
 
+import json
 import unittest
 
 import pytest
@@ -33,10 +34,12 @@ from modeling_structure_clip import (
 from tests.fetch_transformers_tests import import_common_test_modules, locate_tests_dir
 from tests.tiny_models import (
     random_captions,
+    random_patch_inputs,
     random_pixel_values,
     random_triples,
     tiny_knowledge_config,
     tiny_structure_clip_config,
+    tiny_structure_siglip_config,
 )
 
 
@@ -70,8 +73,11 @@ class _TowerTester:
 
 
 class StructureCLIPModelTester:
-    def __init__(self, parent, batch_size: int = 3, seq_length: int = 7, is_training: bool = True):
+    def __init__(
+        self, parent, batch_size: int = 3, seq_length: int = 7, is_training: bool = True, backbone: str = "clip"
+    ):
         self.parent = parent
+        self.backbone = backbone
         self.loss_recipe = "original"  # the default; see the gradient-checkpointing tests below
         self.batch_size = batch_size
         self.seq_length = seq_length
@@ -81,7 +87,9 @@ class StructureCLIPModelTester:
         self.vision_model_tester = _TowerTester(self, self._image_inputs, config.vision_config.num_hidden_layers)
 
     def get_config(self) -> StructureCLIPConfig:
-        return tiny_structure_clip_config(loss_recipe=self.loss_recipe)
+        if self.backbone == "clip":
+            return tiny_structure_clip_config(loss_recipe=self.loss_recipe)
+        return tiny_structure_siglip_config(self.backbone, loss_recipe=self.loss_recipe)
 
     def _text_inputs(self) -> dict:
         config = self.get_config()
@@ -93,6 +101,8 @@ class StructureCLIPModelTester:
         return inputs
 
     def _image_inputs(self) -> dict:
+        if self.backbone == "siglip2":
+            return random_patch_inputs(self.batch_size, generator=self._generator())
         return {"pixel_values": random_pixel_values(self.batch_size, generator=self._generator())}
 
     @staticmethod
@@ -125,6 +135,7 @@ class StructureCLIPModelTest(ModelTesterMixin, unittest.TestCase):
     # and this is exactly the check that catches weights `_init_weights` forgets (transformers 5: init.* skips loaded tensors).
     test_can_init_all_missing_weights_before_2023 = True
     _is_composite = True
+    training_recipe = "infonce+hinge"  # the gradient-checkpointing tests' recipe: see below
 
     def setUp(self):
         self.model_tester = StructureCLIPModelTester(self)
@@ -140,15 +151,15 @@ class StructureCLIPModelTest(ModelTesterMixin, unittest.TestCase):
     # objective (hinge + margin ranking, docs/method.md §2) never uses `logit_scale`, so there it rightly gets none;
     # InfoNCE + hinge uses every parameter, so run these tests with that recipe instead of skipping them.
     def test_training_gradient_checkpointing(self):
-        self.model_tester.loss_recipe = "infonce+hinge"
+        self.model_tester.loss_recipe = self.training_recipe
         super().test_training_gradient_checkpointing()
 
     def test_training_gradient_checkpointing_use_reentrant_false(self):
-        self.model_tester.loss_recipe = "infonce+hinge"
+        self.model_tester.loss_recipe = self.training_recipe
         super().test_training_gradient_checkpointing_use_reentrant_false()
 
     def test_training_gradient_checkpointing_use_reentrant_true(self):
-        self.model_tester.loss_recipe = "infonce+hinge"
+        self.model_tester.loss_recipe = self.training_recipe
         super().test_training_gradient_checkpointing_use_reentrant_true()
 
     # ---------------------------------------------------------------------------------------------------
@@ -171,6 +182,55 @@ class StructureCLIPModelTest(ModelTesterMixin, unittest.TestCase):
     @unittest.skip(reason="Two vocabularies (CLIP text, KEE): no single input/output embedding (as CLIPModelTest)")
     def test_model_get_set_embeddings(self):
         pass
+
+
+def _tower_fields(backbone: str) -> dict:
+    """The tiny towers as config inputs, as config.json holds them (the fields that differ from the tower's
+    defaults). transformers' default SigLIP text config has BOS/EOS ids outside its vocabulary, which its own
+    validation warns about, and the config tests require a silent construction."""
+    config = tiny_structure_siglip_config(backbone)
+    saved = json.loads(config.to_json_string())
+    return {"text_config": saved["text_config"], "vision_config": saved["vision_config"], "projection_dim": 32}
+
+
+class StructureSiglipModelTest(StructureCLIPModelTest):
+    """The same common tests on SigLIP towers (SiglipTextModel / SiglipVisionModel, logit scale and bias), as
+    transformers runs them on SiglipModel (tests/models/siglip/test_modeling_siglip.py); the skips above hold for
+    the same reasons (SiglipModelTest skips those four as well). Training runs the sigmoid loss, which uses every
+    parameter, the logit bias included."""
+
+    training_recipe = "sigmoid"
+
+    def setUp(self):
+        self.model_tester = StructureCLIPModelTester(self, backbone="siglip")
+        self.model_tester.loss_recipe = "sigmoid"
+        self.config_tester = ConfigTester(
+            self, config_class=StructureCLIPConfig, has_text_modality=False, **_tower_fields("siglip"),
+            common_properties=["projection_dim", "logit_scale_init_value", "logit_bias_init_value", "backbone"],
+        )  # fmt: skip
+
+
+class StructureSiglip2ModelTest(StructureCLIPModelTest):
+    """The common tests on SigLIP 2 towers, whose vision inputs are NaFlex patch sequences with a mask and a grid."""
+
+    training_recipe = "sigmoid"
+
+    # The eager-vs-SDPA test passes these on besides `input_ids`: SigLIP 2's vision tower needs its patch grid and
+    # mask. That test pads every input to a batch of 7 with random integers (a grid of 0 patches, a mask of 4s), so
+    # the tester's batch is 7 and nothing is padded.
+    additional_model_inputs = [
+        *StructureCLIPModelTest.additional_model_inputs,
+        "spatial_shapes",
+        "pixel_attention_mask",
+    ]
+
+    def setUp(self):
+        self.model_tester = StructureCLIPModelTester(self, batch_size=7, backbone="siglip2")
+        self.model_tester.loss_recipe = "sigmoid"
+        self.config_tester = ConfigTester(
+            self, config_class=StructureCLIPConfig, has_text_modality=False, **_tower_fields("siglip2"),
+            common_properties=["projection_dim", "logit_scale_init_value", "logit_bias_init_value", "backbone"],
+        )  # fmt: skip
 
 
 class StructureCLIPKnowledgeModelTester:

@@ -11,6 +11,8 @@ import torch
 from modeling_structure_clip import StructureCLIPConfig
 from structure_clip.tiny_configs import (
     knowledge_encoder_config,
+    siglip_text_tower_config,
+    siglip_vision_tower_config,
     structure_clip_config,
     text_tower_config,
     vision_tower_config,
@@ -52,6 +54,53 @@ def tiny_structure_clip_config(**overrides) -> StructureCLIPConfig:
     return structure_clip_config(
         text, vision, knowledge, **{"projection_dim": 16, "max_triples": 6, "phrase_length": 5, **overrides}
     )
+
+
+SIGLIP_WIDTH = 32  # SigLIP towers share one width: text head, vision width and projection_dim
+
+
+def tiny_siglip_text_config(**overrides) -> dict:
+    """SigLIP / SigLIP 2 text tower with the tiny CLIP vocabulary and special ids (pooling is at the last position,
+    whatever the ids)."""
+    fields = dict(vocab_size=TEXT_VOCAB_SIZE, bos_token_id=TEXT_BOS_ID, eos_token_id=TEXT_EOS_ID,
+                  pad_token_id=TEXT_PAD_ID, width=SIGLIP_WIDTH, intermediate_size=37, num_hidden_layers=2,
+                  max_position_embeddings=16)  # fmt: skip
+    return siglip_text_tower_config(**{**fields, **overrides})
+
+
+def tiny_siglip_vision_config(backbone: str = "siglip", **overrides) -> dict:
+    fields = dict(width=SIGLIP_WIDTH, intermediate_size=37, num_hidden_layers=2, image_size=IMAGE_SIZE,
+                  patch_size=PATCH_SIZE, num_channels=3)  # fmt: skip
+    return siglip_vision_tower_config(backbone=backbone, **{**fields, **overrides})
+
+
+def tiny_structure_siglip_config(backbone: str = "siglip", **overrides) -> StructureCLIPConfig:
+    """`tiny_structure_clip_config` on SigLIP (or SigLIP 2) towers, with the same KEE."""
+    text = tiny_siglip_text_config(**overrides.pop("text_config", {}))
+    text["model_type"] = f"{backbone}_text_model"
+    vision = tiny_siglip_vision_config(backbone, **overrides.pop("vision_config", {}))
+    vision["model_type"] = f"{backbone}_vision_model"
+    knowledge = tiny_knowledge_config(**overrides.pop("knowledge_config", {}))
+    fields = {"projection_dim": SIGLIP_WIDTH, "max_triples": 6, "phrase_length": 5, **overrides}
+    return structure_clip_config(text, vision, knowledge, **fields)
+
+
+def random_patch_inputs(batch_size: int, generator=None) -> dict[str, torch.Tensor]:
+    """SigLIP 2 (NaFlex) images as Siglip2ImageProcessor gives them: patch rows padded to the tower's
+    `num_patches` (a 5x5 budget), a mask of the real ones and each image's patch grid. Row 0 is a 4x5 grid, so its
+    last 5 rows are padding; the others fill the whole 5x5 grid."""
+    grid = IMAGE_SIZE // PATCH_SIZE
+    num_patches = grid * grid
+    pixel_values = torch.randn(batch_size, num_patches, 3 * PATCH_SIZE**2, generator=generator)
+    spatial_shapes = torch.tensor([[grid, grid]] * batch_size)
+    spatial_shapes[0] = torch.tensor([grid - 1, grid])
+    pixel_attention_mask = torch.ones(batch_size, num_patches, dtype=torch.long)
+    pixel_attention_mask[0, (grid - 1) * grid :] = 0
+    return {
+        "pixel_values": pixel_values,
+        "pixel_attention_mask": pixel_attention_mask,
+        "spatial_shapes": spatial_shapes,
+    }
 
 
 def random_captions(batch_size: int, seq_length: int = 7, generator=None) -> dict[str, torch.Tensor]:

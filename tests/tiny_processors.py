@@ -123,3 +123,50 @@ def _clip_special_ids() -> dict[str, int]:
 
 
 CLIP_SPECIAL_IDS = _clip_special_ids()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# SigLIP / SigLIP 2: a sentencepiece tokenizer trained offline on captions of the tiny words, and SigLIP's image
+# processors (PIL backends) at 30 px.
+
+SIGLIP_TRAINING_CAPTIONS = 300
+
+
+def tiny_training_captions(count: int = SIGLIP_TRAINING_CAPTIONS, seed: int = 0) -> list[str]:
+    """`count` captions of 3-9 tiny words, the same for a seed (the corpus of the tiny sentencepiece model)."""
+    import random
+
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(TINY_WORDS) for _ in range(rng.randint(3, 9))) for _ in range(count)]
+
+
+def make_tiny_siglip_tokenizer(directory: os.PathLike):
+    from structure_clip.sentencepiece_tokenizer import build_siglip_tokenizer
+
+    return build_siglip_tokenizer(tiny_training_captions(), directory, vocab_size=128)
+
+
+def make_tiny_siglip_image_processor(backbone: str = "siglip"):
+    if backbone == "siglip2":
+        from transformers.models.siglip2.image_processing_pil_siglip2 import Siglip2ImageProcessorPil
+
+        # 6 px patches, at most 25 of them: the tiny SigLIP 2 vision tower's budget (tests/tiny_models.py).
+        return Siglip2ImageProcessorPil(patch_size=6, max_num_patches=25)
+    from transformers.models.siglip.image_processing_pil_siglip import SiglipImageProcessorPil
+
+    return SiglipImageProcessorPil(size={"height": TINY_IMAGE_SIZE, "width": TINY_IMAGE_SIZE})
+
+
+def make_tiny_siglip_processor(directory: os.PathLike, backbone: str = "siglip", max_triples: int = 6,
+                               phrase_length: int = 5) -> StructureCLIPProcessor:  # fmt: skip
+    """A SigLIP StructureCLIPProcessor built offline (sentencepiece captions padded to 64, BERT phrases)."""
+    from processing import SIGLIP_CAPTION_LENGTH
+
+    return StructureCLIPProcessor(
+        make_tiny_siglip_image_processor(backbone),
+        make_tiny_siglip_tokenizer(os.path.join(directory, "spiece")),
+        make_tiny_bert_tokenizer(),
+        max_triples=max_triples,
+        phrase_length=phrase_length,
+        pad_captions_to=SIGLIP_CAPTION_LENGTH,
+    )

@@ -77,7 +77,8 @@ def assemble_folder(model, processor, output_dir: str | Path, card_text: str) ->
     save_with_structure_clip_pipeline(model, processor, output_dir)
     (output_dir / "README.md").write_text(card_text, encoding="utf-8")
     shutil.copyfile(ENDPOINT_HANDLER_SOURCE, output_dir / "handler.py")
-    (output_dir / "requirements.txt").write_text(_endpoint_requirements(), encoding="utf-8")
+    needs_sentencepiece = (output_dir / "spiece.model").is_file()  # a SigLIP tokenizer (SiglipTokenizer)
+    (output_dir / "requirements.txt").write_text(_endpoint_requirements(needs_sentencepiece), encoding="utf-8")
     return list_files(output_dir)
 
 
@@ -91,11 +92,13 @@ def check_output_folder(output_dir: str | Path) -> Path:
     return output_dir
 
 
-def _endpoint_requirements() -> str:
+def _endpoint_requirements(needs_sentencepiece: bool = False) -> str:
     # The remote code's own minimum (it refuses older versions at import with a one-line message).
     from modeling_structure_clip import MIN_TRANSFORMERS_VERSION
 
-    return ENDPOINT_REQUIREMENTS.format(transformers_floor=MIN_TRANSFORMERS_VERSION)
+    requirements = ENDPOINT_REQUIREMENTS.format(transformers_floor=MIN_TRANSFORMERS_VERSION)
+    # transformers' SiglipTokenizer is a sentencepiece backend: it imports sentencepiece to read spiece.model.
+    return requirements + ("sentencepiece>=0.2\n" if needs_sentencepiece else "")
 
 
 def render_card(

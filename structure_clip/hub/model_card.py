@@ -84,7 +84,13 @@ TRAINING_RECIPES = {
     "infonce+hinge": (
         "InfoNCE with hard-negative columns (NegCLIP-style) plus the original VSE++ hinge and negative-ranking terms."
     ),
+    "sigmoid": (
+        "SigLIP's pairwise sigmoid loss on image × fused-text logits (learned logit scale and bias), with each "
+        "caption's scene-graph hard negative added as an extra text column labelled negative."
+    ),
 }
+# Display names of the tower families (StructureCLIPConfig.backbone).
+BACKBONE_NAMES = {"clip": "CLIP", "siglip": "SigLIP", "siglip2": "SigLIP 2"}
 REFERENCE_RECIPE = (
     "The reference run of the paper: OpenAI CLIP ViT-B/32 and a 6-layer KEE initialised from "
     "bert-base-uncased, about 100k COCO Karpathy-train captions that have objects, attributes and "
@@ -417,14 +423,15 @@ def vision_tower_name(config: dict[str, Any]) -> str:
 
 def _drop_reference_run_metadata(metadata: dict, config: dict[str, Any], overrides: dict) -> None:
     """Leave out the reference run's base_model/datasets when this model cannot come from them."""
-    if _vision_shape(config) in (None, VIT_B32_SHAPE):
+    if _vision_shape(config) in (None, VIT_B32_SHAPE) and config.get("backbone", "clip") == "clip":
         return
     dropped = [key for key in REFERENCE_RUN_METADATA if key not in overrides and metadata.pop(key, None)]
     if dropped:
         logger.warning(
-            "card metadata %s left out: model_card.md names the ViT-B/32 reference run, this model's "
-            "vision tower is a %s; pass --base-model / --dataset to set them",
+            "card metadata %s left out: model_card.md names the CLIP ViT-B/32 reference run, this model's "
+            "vision tower is a %s %s; pass --base-model / --dataset to set them",
             dropped,
+            BACKBONE_NAMES.get(config.get("backbone", "clip")),
             vision_tower_name(config),
         )
 
@@ -443,6 +450,8 @@ def config_placeholders(config: dict[str, Any]) -> dict[str, Any]:
         "loss_recipe": config.get("loss_recipe", "n/a"),
         "kee_layers": knowledge.get("num_hidden_layers", "n/a"),
         "vision_tower": vision_tower_name(config),
+        "backbone": config.get("backbone", "clip"),
+        "backbone_name": BACKBONE_NAMES.get(config.get("backbone", "clip"), config.get("backbone")),
     }
 
 
@@ -480,6 +489,9 @@ def build_model_card(
         else:
             metadata[key] = value
     _drop_reference_run_metadata(metadata, config, metadata_overrides or {})
+    backbone = config.get("backbone", "clip")
+    if backbone != "clip" and backbone not in metadata.get("tags", []):
+        metadata["tags"] = [*metadata.get("tags", []), backbone]
     if metadata.get("base_model"):
         metadata.setdefault("base_model_relation", BASE_MODEL_RELATION)
     else:

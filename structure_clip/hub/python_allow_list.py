@@ -12,7 +12,8 @@ reach is listed here name by name, taken from what the shipped files use today (
   handed to ``getattr``/``setattr``;
 - it never names ``eval``, ``exec``, ``compile``, ``__import__``, ``open``, ``globals``, ``vars``,
   ``breakpoint``, ``input``, ``__builtins__``, ``__loader__`` or ``__spec__``; ``locals()`` only in a function;
-- it reads no dunder attribute but ``__init__``, ``__name__`` and ``__module__`` (directly, through
+- it reads no dunder attribute but ``__init__``, ``__post_init__`` (the dataclass hook transformers' configs
+  extend), ``__name__`` and ``__module__`` (directly, through
   ``getattr`` or as a string), and ``getattr``/``setattr``/``delattr``/``hasattr`` get their attribute name
   as a string literal or a plain variable, never a computed one;
 - ``huggingface_hub.snapshot_download`` is only called, and only with ``local_files_only=True``.
@@ -113,23 +114,29 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     "torch.nn.functional": ModuleRule(ANY),
     "transformers": ModuleRule(
         _names(
+            "AutoConfig",
             "AutoModelForSeq2SeqLM",
             "AutoModelForZeroShotImageClassification",
             "AutoTokenizer",
             "BatchFeature",
             "BertModel",
             "CLIPModel",
-            "CLIPTextConfig",
             "CLIPTextModel",
-            "CLIPVisionConfig",
             "CLIPVisionModel",
             "PreTrainedConfig",
             "PreTrainedModel",
+            "Siglip2Model",
+            "Siglip2TextModel",
+            "Siglip2VisionModel",
+            "SiglipModel",
+            "SiglipTextModel",
+            "SiglipVisionModel",
             "ZeroShotImageClassificationPipeline",
             "__version__",
             "pipeline",
         )
     ),
+    "transformers.configuration_utils": ModuleRule(_names("SubConfigSpec")),  # sub-configs resolved by model_type
     "transformers.image_transforms": ModuleRule(_names("to_pil_image")),
     "transformers.initialization": ModuleRule(ANY),  # weight initialisers
     "transformers.modeling_outputs": ModuleRule(_names("BaseModelOutputWithPooling")),
@@ -168,7 +175,7 @@ FORBIDDEN_NAMES = {
 }
 FUNCTION_ONLY_NAMES = {"locals"}  # a function's own variables; at module level it is globals()
 # Others reach globals, code objects or all classes; __version__ is a plain string (the minimum-version check).
-ALLOWED_DUNDERS = {"__init__", "__name__", "__module__", "__version__"}
+ALLOWED_DUNDERS = {"__init__", "__post_init__", "__name__", "__module__", "__version__"}
 ATTRIBUTE_BUILTINS = {"getattr", "setattr", "delattr", "hasattr"}
 DUNDER = re.compile(r"__\w+__")
 

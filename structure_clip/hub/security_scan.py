@@ -2,8 +2,9 @@
 
 A folder passes when:
 - it holds only folders and regular files: no symlink (its target would be uploaded), fifo, socket or device;
-- every file has an expected type (json, safetensors, py, md, txt), weights are safetensors with a valid
-  header, and no file is a pickle or a torch zip archive;
+- every file has an expected type (json, safetensors, py, md, txt, and a SigLIP tokenizer's ``spiece.model``,
+  a sentencepiece protobuf that must parse as one), weights are safetensors with a valid header, and no file is
+  a pickle or a torch zip archive;
 - every ``.py`` file sits at the top of the folder and is byte-identical (sha256) to the package source it is
   copied from: ``modeling_structure_clip/<name>`` or ``processing/<name>`` of the installed packages (the
   remote-code files that ``save_pretrained`` copies), or ``structure_clip/hub/endpoint_handler.py`` for
@@ -30,6 +31,8 @@ from structure_clip.hub.python_allow_list import scan_python_source
 
 WEIGHT_SUFFIXES = (".safetensors",)
 ALLOWED_SUFFIXES = {".json", ".safetensors", ".py", ".md", ".txt"}
+# Files allowed by name: the sentencepiece model of a SigLIP tokenizer (transformers' SiglipTokenizer vocab_file).
+SENTENCEPIECE_MODEL_NAME = "spiece.model"
 FORBIDDEN_WEIGHT_SUFFIXES = {
     ".bin",
     ".pt",
@@ -94,6 +97,8 @@ def _file_type_problems(path: Path, name: str) -> list[str]:
     problems = []
     if suffix in FORBIDDEN_WEIGHT_SUFFIXES:
         problems.append(f"{name}: {suffix} files may hold pickles; ship safetensors only")
+    elif path.name == SENTENCEPIECE_MODEL_NAME:
+        problems.extend(_check_sentencepiece(path, name))
     elif suffix not in ALLOWED_SUFFIXES:
         problems.append(f"{name}: unexpected file type")
     with path.open("rb") as handle:
@@ -103,6 +108,18 @@ def _file_type_problems(path: Path, name: str) -> list[str]:
     if suffix == ".safetensors":
         problems.extend(_check_safetensors(path, name))
     return problems
+
+
+def _check_sentencepiece(path: Path, name: str) -> list[str]:
+    """A sentencepiece model is a protobuf that sentencepiece parses without running anything."""
+    import sentencepiece
+
+    processor = sentencepiece.SentencePieceProcessor()
+    try:
+        processor.LoadFromSerializedProto(path.read_bytes())
+    except Exception as error:  # any parse failure means this is not a sentencepiece model
+        return [f"{name}: not a valid sentencepiece model ({error})"]
+    return []
 
 
 def _check_safetensors(path: Path, name: str) -> list[str]:

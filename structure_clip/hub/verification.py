@@ -60,6 +60,13 @@ def fitting_labels(processor, config) -> list[str]:
     return labels
 
 
+def verification_image_size(vision_config) -> int:
+    """The vision tower's input size; SigLIP 2 (NaFlex) records a patch budget instead: its square side."""
+    if getattr(vision_config, "image_size", None):
+        return vision_config.image_size
+    return int(math.isqrt(vision_config.num_patches)) * vision_config.patch_size
+
+
 def write_verification_inputs(work_dir: Path, image_size: int, labels: list[str]) -> dict:
     """Two deterministic RGB images (PNG) + labels, as a JSON-able spec shared by both sides.
 
@@ -170,7 +177,7 @@ def verify_folder(folder: str | Path, model, processor) -> VerificationReport:
     with tempfile.TemporaryDirectory(prefix="structure_clip_verify_") as tmp:
         work_dir = Path(tmp)
         spec = write_verification_inputs(
-            work_dir, model.config.vision_config.image_size, fitting_labels(processor, model.config)
+            work_dir, verification_image_size(model.config.vision_config), fitting_labels(processor, model.config)
         )
         spec_path = work_dir / "spec.json"
         spec_path.write_text(json.dumps(spec))

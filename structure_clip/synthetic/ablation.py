@@ -10,6 +10,10 @@ Three variants, on identical data, steps, batches (same shuffle order) and initi
    NegCLIP-style extra columns of the image->text softmax);
 3. "structure-clip": (2) plus the Knowledge-Enhanced Encoder fused into every caption, negatives included.
 
+`--backbone siglip` runs the same three variants on tiny SigLIP towers (structure_clip/synthetic/world_siglip.py:
+a sentencepiece tokenizer, captions padded to one length, SigLIP's logit scale and bias, the sigmoid loss with
+the negatives as extra columns); "clip" then names the plain-towers variant, as in the table.
+
 Each variant is trained with `train.run_training` (the project's Accelerate loop), then scored on the
 held-out splits with `structured_metrics`: relation-swap and attribute-swap pair accuracy (tie = wrong)
 and retrieval R@1 (mean of image->text and text->image over unique captions). Prints a table, writes
@@ -131,6 +135,7 @@ def build_variant_model(variant: str, args: AblationArguments, tokenizers):
         knowledge_layers=args.knowledge_layers,
         loss_recipe=args.loss_recipe,
         knowledge_weight=args.knowledge_weight if uses_knowledge else 0.0,
+        backbone=args.backbone,
     )
     config.knowledge_config.phrase_pooling = args.phrase_pooling
     if not uses_knowledge:
@@ -411,7 +416,7 @@ def run_ablation(args: AblationArguments) -> dict:
     )
     started = time.time()
     os.makedirs(args.output_dir, exist_ok=True)
-    processor = build_synthetic_processor()
+    processor = build_synthetic_processor(backbone=args.backbone)
     data = build_data(args, processor)
     logger.info("synthetic world built and encoded in %.1f s", time.time() - started)
     results, histories = {}, {}

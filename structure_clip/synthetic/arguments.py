@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 
 VARIANTS = ("clip", "clip+negatives", "structure-clip")
+BACKBONES = ("clip", "siglip")
+# Each backbone's own contrastive loss, with the hard negatives as extra text columns.
+DEFAULT_LOSS_RECIPES = {"clip": "infonce", "siglip": "sigmoid"}
 
 
 @dataclass
@@ -42,9 +45,27 @@ class AblationArguments:
         default="cosine", metadata={"help": "Schedule of the main stage (transformers name)."}
     )
     num_warmup_steps: int = field(default=100, metadata={"help": "Linear warm-up steps at the start of each stage."})
-    loss_recipe: str = field(
-        default="infonce", metadata={"help": "'infonce' (NegCLIP), 'original' (hinge + margin) or 'infonce+hinge'."}
+    backbone: str = field(
+        default="clip",
+        metadata={
+            "help": "Towers of all three variants: 'clip' (the paper's) or 'siglip' (SigLIP towers, sentencepiece "
+            "captions padded to one length, logit scale and bias)."
+        },
     )
+    loss_recipe: str | None = field(
+        default=None,
+        metadata={
+            "help": "'infonce' (NegCLIP), 'original' (hinge + margin), 'infonce+hinge' or 'sigmoid' (SigLIP only). "
+            "Default: the backbone's own, 'infonce' on CLIP and 'sigmoid' on SigLIP."
+        },
+    )
+
+    def __post_init__(self):
+        if self.backbone not in BACKBONES:
+            raise ValueError(f"--backbone must be one of {BACKBONES}, got {self.backbone!r}")
+        if self.loss_recipe is None:
+            self.loss_recipe = DEFAULT_LOSS_RECIPES[self.backbone]
+
     knowledge_weight: float = field(
         default=0.2, metadata={"help": "lambda of the structure-clip variant (original 0.2)."}
     )

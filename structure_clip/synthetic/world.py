@@ -380,24 +380,34 @@ def tiny_synthetic_model_config(
     width: int = TINY_WIDTH,
     num_hidden_layers: int = TINY_LAYERS,
     knowledge_layers: int = 2,
+    backbone: str = "clip",
     **overrides,
 ):
     """A from-scratch `StructureCLIPConfig` for the synthetic world, small enough to train on CPU.
 
-    `width` / `num_hidden_layers` size both CLIP towers (and `width` the KEE and the projection), with one
-    patch per grid cell; `overrides` set top-level fields (knowledge_weight, loss_recipe, ...).
+    `width` / `num_hidden_layers` size both towers (and `width` the KEE and the projection), with one
+    patch per grid cell; `overrides` set top-level fields (knowledge_weight, loss_recipe, ...). `backbone`
+    "siglip" builds SigLIP towers (structure_clip/synthetic/world_siglip.py); `clip_tokenizer` is then the
+    world's SigLIP tokenizer.
     """
     if clip_tokenizer is None or bert_tokenizer is None:
         clip_tokenizer, bert_tokenizer = build_synthetic_tokenizers()
     sizes = {"width": width, "intermediate_size": 4 * width}
-    text_config = text_tower_config(
-        vocab_size=len(clip_tokenizer), bos_token_id=clip_tokenizer.bos_token_id, eos_token_id=clip_tokenizer.eos_token_id,
-        pad_token_id=clip_tokenizer.pad_token_id, num_hidden_layers=num_hidden_layers,
-        max_position_embeddings=clip_tokenizer.model_max_length, **sizes,
-    )  # fmt: skip
-    vision_config = vision_tower_config(
-        num_hidden_layers=num_hidden_layers, image_size=grid_size * cell_px, patch_size=cell_px, **sizes
-    )
+    if backbone == "siglip":
+        from structure_clip.synthetic.world_siglip import siglip_world_config_fields, siglip_world_tower_configs
+
+        text_config, vision_config = siglip_world_tower_configs(clip_tokenizer, grid_size, cell_px, width,
+                                                                num_hidden_layers)  # fmt: skip
+        overrides = {**siglip_world_config_fields(), **overrides}
+    else:
+        text_config = text_tower_config(
+            vocab_size=len(clip_tokenizer), bos_token_id=clip_tokenizer.bos_token_id,
+            eos_token_id=clip_tokenizer.eos_token_id, pad_token_id=clip_tokenizer.pad_token_id,
+            num_hidden_layers=num_hidden_layers, max_position_embeddings=clip_tokenizer.model_max_length, **sizes,
+        )  # fmt: skip
+        vision_config = vision_tower_config(
+            num_hidden_layers=num_hidden_layers, image_size=grid_size * cell_px, patch_size=cell_px, **sizes
+        )
     knowledge_config = knowledge_encoder_config(
         vocab_size=len(bert_tokenizer), pad_token_id=bert_tokenizer.pad_token_id, cls_token_id=bert_tokenizer.cls_token_id,
         sep_token_id=bert_tokenizer.sep_token_id, num_hidden_layers=knowledge_layers, **sizes,
@@ -407,8 +417,11 @@ def tiny_synthetic_model_config(
     )
 
 
-def build_synthetic_processor(directory: str | os.PathLike | None = None, grid_size: int = 3, cell_px: int = 16):
-    """StructureCLIPProcessor for the world: its tokenizers, and CLIP's image pipeline at the model's resolution."""
+def build_synthetic_processor(
+    directory: str | os.PathLike | None = None, grid_size: int = 3, cell_px: int = 16, backbone: str = "clip"
+):
+    """StructureCLIPProcessor for the world: its tokenizers, and CLIP's image pipeline at the model's resolution
+    (for `backbone="siglip"`: a sentencepiece tokenizer and SigLIP's image processing, world_siglip.py)."""
     from transformers import (
         CLIPImageProcessorPil,  # the PIL backend: no torchvision needed, no fallback warning
     )
@@ -416,6 +429,13 @@ def build_synthetic_processor(directory: str | os.PathLike | None = None, grid_s
     from processing import StructureCLIPProcessor
 
     clip_tokenizer, bert_tokenizer = build_synthetic_tokenizers()
+    if backbone == "siglip":
+        from structure_clip.synthetic.world_siglip import build_siglip_world_processor
+
+        processor = build_siglip_world_processor(bert_tokenizer, grid_size, cell_px)
+        if directory is not None:
+            processor.save_pretrained(directory)
+        return processor
     image_size = grid_size * cell_px
     # CLIP's recipe (shortest edge to the model's size with bicubic resampling, then a centre crop), so a saved
     # model takes photos of any size. The world's own images are rendered at exactly this size, and resizing

@@ -55,6 +55,10 @@ def processor_fingerprint(processor) -> str:
         "max_triples": processor.max_triples,
         "phrase_length": processor.phrase_length,
     }
+    if (
+        getattr(processor, "pad_captions_to", None) is not None
+    ):  # SigLIP; absent for CLIP, whose keys stay as they were
+        settings["pad_captions_to"] = processor.pad_captions_to
     return _digest(settings)
 
 

@@ -13,7 +13,7 @@ import torch
 from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
 
 
-LOSS_TERM_NAMES = ("hinge_loss", "negative_loss", "contrastive_loss")
+LOSS_TERM_NAMES = ("hinge_loss", "negative_loss", "contrastive_loss", "sigmoid_loss")
 
 
 def gather_with_grad(tensor: torch.Tensor) -> torch.Tensor:
@@ -53,7 +53,10 @@ def _pad_to(tensor: torch.Tensor, length: int, value: int) -> torch.Tensor:
 
 
 def texts_with_negatives(batch: dict, pad_token_id: int) -> dict:
-    """True and negative captions as one text batch of 2N rows (one tower call, one DDP forward)."""
+    """True and negative captions as one text batch of 2N rows (one tower call, one DDP forward).
+
+    Padding the shorter side is harmless for CLIP (it pools at EOS) but would move SigLIP's pooled last position;
+    SigLIP captions are padded to one `max_length` by the processor, so there both sides already agree."""
     length = max(batch["input_ids"].shape[-1], batch["negative_input_ids"].shape[-1])
     inputs = {
         "input_ids": torch.cat(
@@ -142,6 +145,7 @@ def gathered_loss_terms(model, outputs, batch: dict, optimizer_step: int | None 
         terms = structure_clip_loss_terms(
             model.config,
             logit_scale_parameter=model.logit_scale.float(),
+            logit_bias_parameter=getattr(model, "logit_bias", None),
             negative_mask=negative_mask,
             optimizer_step=optimizer_step,
             **{"plain_text_embeds": None, **gathered},
@@ -184,6 +188,7 @@ def evaluation_loss_of_global_batch(gather_for_metrics, model, batch: dict, outp
     terms = structure_clip_loss_terms(
         model.config,
         logit_scale_parameter=model.logit_scale,
+        logit_bias_parameter=getattr(model, "logit_bias", None),
         negative_mask=negative_mask,
         **{"plain_text_embeds": None, **gathered},
     )
