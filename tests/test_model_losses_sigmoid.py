@@ -137,3 +137,18 @@ def test_two_processes_gather_the_loss_of_the_global_batch(tmp_path, recipe):
     assert report["gradient_names"]
     assert report["max_gradient_difference"] <= 1e-4 * max(1.0, report["largest_gradient"])
     assert report["trained_logit_bias"] == (recipe == "sigmoid")
+
+
+def test_the_evaluation_loss_of_the_global_batch_uses_the_logit_bias():
+    """One process: the validation/Trainer evaluation loss equals the model's own sigmoid loss (bias included)."""
+    from structure_clip.training.distributed_loss import evaluation_loss_of_global_batch
+
+    torch.manual_seed(0)
+    model = StructureCLIPModel(tiny_structure_siglip_config(loss_recipe="sigmoid")).eval()
+    with torch.no_grad():
+        model.logit_bias.fill_(-2.0)
+        batch = random_inputs(4, with_negatives=True, seed=5)
+        outputs = model(**batch, return_loss=True)
+        loss, rows = evaluation_loss_of_global_batch(lambda tensor: tensor, model, batch, outputs)
+    assert rows == 4
+    torch.testing.assert_close(loss, outputs.loss)
