@@ -32,7 +32,8 @@ Importable API (used by synthetic_ablation.py and the tests):
 
 Steps of a run: (1) Accelerator + seed, (2) dataloaders, (3) optimizer and schedule,
 (4) prepare + register for checkpointing + maybe resume, (5) the loop with gathered-negative losses,
-logging, checkpoints and validation, (6) save the final model and processor.
+logging, checkpoints and validation, (6) save the final model and processor, (7) release the DDP wrapper,
+then the trackers and the process group, in that order (structure_clip/training/teardown.py says why).
 
 The pieces live in sibling modules: structure_clip/training/arguments.py (the options), structure_clip/training/checkpoints.py
 (save/resume and RNG state), structure_clip/training/distributed_loss.py (the loss with gathered negatives),
@@ -79,6 +80,7 @@ from structure_clip.training.streaming import (
     StreamPosition,
     TrainingStream,
 )
+from structure_clip.training.teardown import end_distributed_run
 from structure_clip.training.tracking import log_with, start_tracking
 from structure_clip.training.validation import validate_and_select
 
@@ -310,18 +312,28 @@ def run_training(
         disable=args.disable_tqdm or not run.accelerator.is_local_main_process,
     )
 
-    # 5. The loop
+    try:
+        stopped_early = train_epochs(run, bar)
+        bar.close()
+        result = finish_training(run, stopped_early)
+        run.accelerator.wait_for_everyone()  # no rank tears down while another is still in a collective
+    finally:
+        end_distributed_run(run)  # also after an error, so that the process group does not outlive the run
+    return result
+
+
+def train_epochs(run: TrainingRun, bar) -> bool:
+    """5. The loop, from where a resumed run left off. Returns True when `stop_after_steps` hit."""
+    progress, plan = run.progress, run.plan
     run.loss_module.train()
-    stopped_early = False
     for epoch in range(progress.epoch, plan.num_epochs):
         stopped_early = train_epoch(run, epoch, bar)
         if stopped_early or progress.completed_steps >= plan.max_train_steps:
-            break
+            return stopped_early
         progress.epoch, progress.batches_done_in_epoch = epoch + 1, 0
-        if should_checkpoint(args, progress.completed_steps, end_of_epoch=True):
-            save_checkpoint(run.accelerator, args, progress.completed_steps)
-    bar.close()
-    return finish_training(run, stopped_early)
+        if should_checkpoint(run.args, progress.completed_steps, end_of_epoch=True):
+            save_checkpoint(run.accelerator, run.args, progress.completed_steps)
+    return False
 
 
 def train_epoch(run: TrainingRun, epoch: int, bar) -> bool:
@@ -402,7 +414,6 @@ def finish_training(run: TrainingRun, stopped_early: bool) -> TrainingResult:
     if not stopped_early:
         save_model(run.accelerator, run.model, run.processor, run.args.output_dir)
         final_model_dir = run.args.output_dir
-    run.accelerator.end_training()  # flush and close the --report_to trackers
     has_best = progress.best_metric is not None and os.path.isdir(run.best_model_dir)
     return TrainingResult(
         history=run.log.history,
