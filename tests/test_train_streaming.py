@@ -194,7 +194,7 @@ def test_a_streamed_run_resumes_exactly(shards, tmp_path):
     state = StructureCLIPModel.from_pretrained(tmp_path / "straight").state_dict()
     state_resumed = StructureCLIPModel.from_pretrained(tmp_path / "resumed").state_dict()
     assert [name for name in state if not torch.equal(state[name], state_resumed[name])] == []
-    position = torch.load(tmp_path / "resumed" / "checkpoints" / "step_3" / "custom_checkpoint_2.pkl",
+    position = torch.load(tmp_path / "resumed" / "checkpoints" / "checkpoint_3" / "custom_checkpoint_2.pkl",
                           weights_only=False)  # fmt: skip
     assert position["batches_consumed"] == 3 and position["samples_consumed_per_process"] == 12
 

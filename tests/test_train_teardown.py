@@ -71,7 +71,7 @@ def test_two_process_run_stopped_early_with_validation_exits_on_both_ranks(tmp_p
         records = [json.loads(line) for line in handle]
     assert [r["step"] for r in records if r["type"] == "eval"] == [2]
     assert records[-1] == {"type": "end", "step": 3, "world_size": 2, "steps_per_rank": [3, 3], "stopped_early": True}
-    checkpoint = output_dir / "checkpoints" / "step_3"
+    checkpoint = output_dir / "checkpoints" / "checkpoint_3"
     assert (checkpoint / "CHECKPOINT_COMPLETE").is_file()
     assert sorted(path.name for path in checkpoint.glob("random_states_*.pkl")) == [
         "random_states_0.pkl",
