@@ -6,12 +6,31 @@ from dataclasses import dataclass, field
 
 
 VARIANTS = ("clip", "clip+negatives", "structure-clip")
+# The fine-tuning regime adds the KEE without negatives: triples fused into every caption, in-batch contrast only.
+FINETUNE_VARIANTS = VARIANTS + ("kee-only",)
+REGIMES = ("scratch", "finetune")
+LOSS_RECIPES = ("original", "infonce", "infonce+hinge")
 
 
 @dataclass
 class AblationArguments:
     """Options of the demo. The defaults are the recipe measured in the README (see --help)."""
 
+    regime: str = field(
+        default="scratch",
+        metadata={
+            "help": "'scratch': the three variants trained from scratch (the main job). 'finetune': stage 1 "
+            "pre-trains plain CLIP once (cached), stage 2 fine-tunes every --finetune_variants x "
+            "--finetune_recipes x --lr_multipliers cell from it."
+        },
+    )
+    seeds: list[int] = field(
+        default_factory=list,
+        metadata={
+            "help": "Run the regime once per seed (world, init and shuffling; output_dir/seed_<s>/) and report "
+            "mean +- std per cell in output_dir/results.json; empty = the single --seed run."
+        },
+    )
     output_dir: str = field(
         default="outputs/demo", metadata={"help": "results.json, ablation.png, one folder per variant."}
     )
@@ -69,6 +88,44 @@ class AblationArguments:
         metadata={
             "help": "torch CPU threads; 0 = the idle cores at start (CPUs minus the 1-minute load average, "
             "at least 1). Results are identical run to run for a fixed thread count on one machine."
+        },
+    )
+    # --- the fine-tuning regime (--regime finetune) ---
+    pretrain_steps: int = field(
+        default=1000, metadata={"help": "Stage 1: plain-CLIP InfoNCE steps at --learning_rate, no negatives."}
+    )
+    finetune_steps: int = field(default=300, metadata={"help": "Stage 2: optimizer steps per fine-tuned cell."})
+    lr_multipliers: list[float] = field(
+        default_factory=lambda: [0.1],
+        metadata={"help": "Stage-2 learning rates as multiples of --learning_rate (the stage-1 rate); a sweep."},
+    )
+    finetune_variants: str = field(
+        default=",".join(FINETUNE_VARIANTS),
+        metadata={"help": "Comma-separated stage-2 variants, of " + ", ".join(FINETUNE_VARIANTS)},
+    )
+    finetune_recipes: str = field(
+        default="original,infonce",
+        metadata={"help": "Comma-separated stage-2 loss recipes: 'original' (hinge + 5 x margin), 'infonce'."},
+    )
+    finetune_lr_scheduler_type: str = field(
+        default="constant_with_warmup", metadata={"help": "Stage-2 schedule (the original fine-tune: constant)."}
+    )
+    finetune_warmup_steps: int = field(default=50, metadata={"help": "Stage-2 linear warm-up steps."})
+    finetune_eval_steps: int = field(
+        default=50, metadata={"help": "Stage 2: validation swap accuracy (the curves) every N steps."}
+    )
+    finetune_freeze_text_tower: bool = field(
+        default=False,
+        metadata={
+            "help": "Stage 2: keep the pre-trained CLIP text tower and projection fixed (the KEE still trains)."
+        },
+    )
+    pretrained_cache_dir: str | None = field(
+        default=None,
+        metadata={
+            "help": "Where stage 1's model is kept, by a fingerprint of its settings (default: "
+            "$STRUCTURE_CLIP_CACHE/synthetic_pretrained, else ~/.cache/structure_clip/synthetic_pretrained); "
+            "'none': pre-train afresh every run, keep nothing."
         },
     )
     disable_tqdm: bool = field(default=False, metadata={"help": "Hide progress bars."})
