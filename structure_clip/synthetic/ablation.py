@@ -40,7 +40,7 @@ from dataclasses import asdict
 import torch
 
 from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
-from structure_clip.synthetic.arguments import FINETUNE_VARIANTS, VARIANTS, AblationArguments
+from structure_clip.synthetic.arguments import FINETUNE_VARIANTS, AblationArguments
 
 
 logger = logging.getLogger(__name__)
