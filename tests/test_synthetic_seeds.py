@@ -71,7 +71,7 @@ def test_bars_carry_error_bars_and_the_plot_is_written(tmp_path):
 
 
 @pytest.mark.timeout(300)
-def test_scratch_regime_with_seeds_writes_the_spread(tmp_path, capsys):
+def test_scratch_regime_with_seeds_writes_the_spread_and_reuses_finished_seeds(tmp_path, capsys, monkeypatch):
     from structure_clip.synthetic.cli import main
     from tests.test_synthetic_ablation import TINY_RUN
 
@@ -89,3 +89,21 @@ def test_scratch_regime_with_seeds_writes_the_spread(tmp_path, capsys):
     assert saved["torch_threads"] == 1 and summary["cells"] == saved["cells"]
     assert (tmp_path / "scratch_seeds.png").stat().st_size > 1000
     assert "mean ± std over 2 seeds" in capsys.readouterr().out
+
+    # A finished seed is read back, not rerun, when the settings match (seeds may run as parallel processes);
+    # other settings run it again.
+    from structure_clip.synthetic import experiment
+    from structure_clip.synthetic.arguments import AblationArguments
+
+    def must_not_run(args):
+        raise AssertionError(f"seed {args.seed} was rerun")
+
+    monkeypatch.setattr(experiment, "run_regime", must_not_run)
+    args = AblationArguments(**{**saved["arguments"], "seeds": [1, 0], "disable_tqdm": False})
+    again = experiment.run_experiment(args)
+    assert (
+        again["cells"]["clip"]["relation_swap_acc"]["values"]
+        == saved["cells"]["clip"]["relation_swap_acc"]["values"][::-1]
+    )
+    with pytest.raises(AssertionError, match="seed 0 was rerun"):
+        experiment.run_experiment(AblationArguments(**{**saved["arguments"], "seeds": [0], "learning_rate": 0.5}))
