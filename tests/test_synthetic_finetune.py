@@ -104,10 +104,15 @@ def test_finetune_regime_end_to_end_reuses_stage_one(tmp_path, capsys):
     tuned = StructureCLIPModel.from_pretrained(tmp_path / "again" / "kee-only-infonce-lr_x0.1").state_dict()
     assert not torch.equal(tuned["knowledge_projection.weight"], pretrained["knowledge_projection.weight"])
     changed = main(TINY_FINETUNE + cache + ["--output_dir", str(tmp_path / "changed"), "--pretrain_steps", "1",
-                                            "--finetune_variants", "clip", "--finetune_recipes", "infonce"])  # fmt: skip
+                                            "--finetune_variants", "clip", "--finetune_recipes", "infonce",
+                                            "--finetune_curriculum_steps", "1"])  # fmt: skip
     assert (
         changed["pretrained"]["reused"] is False and changed["pretrained"]["folder"] != report["pretrained"]["folder"]
     )
+    # A stage-2 curriculum: its first step on canonical wording, then the rest; one curve over both.
+    stages = [(r["step"], r["stage"]) for r in changed["histories"]["clip / infonce / lr x0.1"] if r["type"] == "eval"]
+    assert stages == [(1, "train_curriculum"), (2, "train"), (3, "train")]
+    assert (tmp_path / "changed" / "clip-infonce-lr_x0.1" / "curriculum" / "results.jsonl").is_file()
 
 
 def test_unknown_finetune_choices_are_named():

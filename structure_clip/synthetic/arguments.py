@@ -114,6 +114,13 @@ class AblationArguments:
     finetune_eval_steps: int = field(
         default=50, metadata={"help": "Stage 2: validation swap accuracy (the curves) every N steps."}
     )
+    finetune_curriculum_steps: int = field(
+        default=0,
+        metadata={
+            "help": "Stage 2: the first N of --finetune_steps on canonical wording ('left of' / 'above' only), "
+            "as the scratch regime's curriculum; 0 = none."
+        },
+    )
     finetune_freeze_text_tower: bool = field(
         default=False,
         metadata={

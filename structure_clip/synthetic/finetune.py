@@ -10,7 +10,9 @@ every variant of `--finetune_variants` ("clip", "clip+negatives", "structure-cli
 negatives) with every loss recipe of `--finetune_recipes` ("original" = hinge + 5 x margin with the hinge's
 warm-up, "infonce" = NegCLIP) at every learning rate `multiplier x --learning_rate` of `--lr_multipliers`.
 The KEE of the knowledge variants starts freshly initialised (the towers come from stage 1), as when the original
-turns OpenAI CLIP into Structure-CLIP. No curriculum in either stage. Validation swap accuracy is recorded every
+turns OpenAI CLIP into Structure-CLIP. Stage 1 has no curriculum; stage 2 may start with
+`--finetune_curriculum_steps` on canonical wording (the scratch regime's curriculum split), each stage with its
+own warm-up. Validation swap accuracy is recorded every
 `--finetune_eval_steps` (the curves); test splits are scored once, on the final weights.
 """
 
@@ -106,13 +108,13 @@ def load_pretrained_towers(variant: str, args: AblationArguments, processor, fol
 # ---------------------------------------------------------------------------------------------
 
 
-def finetune_arguments(args: AblationArguments, output_dir: str, multiplier: float):
+def finetune_arguments(args: AblationArguments, output_dir: str, multiplier: float, steps: int):
     from structure_clip.training.loop import StructureCLIPTrainArgs
 
     return StructureCLIPTrainArgs(
         output_dir=output_dir, seed=args.seed, per_device_train_batch_size=args.per_device_train_batch_size,
         learning_rate=args.learning_rate * multiplier, weight_decay=args.weight_decay,
-        max_train_steps=args.finetune_steps, lr_scheduler_type=args.finetune_lr_scheduler_type,
+        max_train_steps=steps, lr_scheduler_type=args.finetune_lr_scheduler_type,
         num_warmup_steps=args.finetune_warmup_steps, logging_steps=10, eval_steps=args.finetune_eval_steps,
         metric_for_best_model="validation_relation_swap_acc", disable_tqdm=args.disable_tqdm,
     )  # fmt: skip
@@ -132,21 +134,27 @@ def finetune_cell(args, data, processor, pretrained_folder, variant, recipe, mul
     if args.finetune_freeze_text_tower:
         freeze_text_tower(model)
     output_dir = os.path.join(args.output_dir, f"{variant}-{recipe}-lr_x{multiplier:g}")
-    started = time.time()
+    stages = [("train", output_dir, args.finetune_steps - args.curriculum_steps)]
+    if args.curriculum_steps:
+        stages.insert(0, ("train_curriculum", os.path.join(output_dir, "curriculum"), args.curriculum_steps))
+    started, history, steps_done = time.time(), [], 0
     callback = validation_callback(data["validation"], variant)
-    result = run_training(finetune_arguments(args, output_dir, multiplier), model, data["train"],
-                          VariantCollator(data["train"], variant), processor=processor, eval_callback=callback)  # fmt: skip
+    for split, stage_dir, steps in stages:
+        result = run_training(finetune_arguments(args, stage_dir, multiplier, steps), model, data[split],
+                              VariantCollator(data[split], variant), processor=processor, eval_callback=callback)  # fmt: skip
+        history += [{**record, "step": record["step"] + steps_done, "stage": split} for record in result.history]
+        steps_done += result.global_step
     metrics = evaluate_variant(model, data, variant)
-    evals = [r for r in result.history if r.get("type") == "eval" and "validation_relation_swap_acc" in r]
+    evals = [r for r in history if r.get("type") == "eval" and "validation_relation_swap_acc" in r]
     metrics.update(
         train_seconds=time.time() - started,
-        steps=result.global_step,
+        steps=steps_done,
         learning_rate=args.learning_rate * multiplier,
         validation_relation_swap_acc=evals[-1]["validation_relation_swap_acc"],
         validation_attribute_swap_acc=evals[-1]["validation_attribute_swap_acc"],
-        final_loss=next(r["loss"] for r in reversed(result.history) if r.get("type") == "train"),
+        final_loss=next(r["loss"] for r in reversed(history) if r.get("type") == "train"),
     )
-    return {"metrics": metrics, "history": result.history}
+    return {"metrics": metrics, "history": history}
 
 
 def run_finetune(args: AblationArguments) -> dict:
@@ -156,7 +164,12 @@ def run_finetune(args: AblationArguments) -> dict:
 
     variants = parse_choices(args.finetune_variants, FINETUNE_VARIANTS, "--finetune_variants")
     recipes = parse_choices(args.finetune_recipes, LOSS_RECIPES, "--finetune_recipes")
-    args = dataclasses.replace(args, curriculum_steps=0)  # neither stage uses the scratch regime's curriculum
+    if not 0 <= args.finetune_curriculum_steps < args.finetune_steps:
+        raise ValueError(
+            f"--finetune_curriculum_steps {args.finetune_curriculum_steps} must be in [0, --finetune_steps)"
+        )
+    # Stage 1 never uses the curriculum; stage 2 starts with --finetune_curriculum_steps of it (default none).
+    args = dataclasses.replace(args, curriculum_steps=args.finetune_curriculum_steps)
     threads = configure_threads(args)
     started = time.time()
     os.makedirs(args.output_dir, exist_ok=True)
