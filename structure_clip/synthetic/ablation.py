@@ -1,4 +1,5 @@
-"""The built-in demo: the paper's ablation on the synthetic world, trained from scratch on CPU.
+"""The built-in demo: the paper's ablation on the synthetic world, trained from scratch on CPU (the "scratch"
+regime; the fine-tuning regime is structure_clip/synthetic/finetune.py, several seeds experiment.py).
 
     python examples/train.py                         # same as: python examples/synthetic_ablation.py
     python examples/synthetic_ablation.py --max_train_steps 20 --output_dir /tmp/demo   # a smoke run
