@@ -23,8 +23,8 @@ from structure_clip.synthetic.arguments import REGIMES, AblationArguments
 logger = logging.getLogger(__name__)
 
 CURVE_TITLES = {
-    "scratch": "validation relation swap vs training step (mean ± std)",
-    "finetune": "validation relation swap vs fine-tuning step (mean ± std)",
+    "scratch": "validation relation swap vs training step (mean ± std; dashed: original recipe)",
+    "finetune": "validation relation swap vs fine-tuning step (mean ± std; dashed: original recipe)",
 }
 
 
