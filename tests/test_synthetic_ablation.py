@@ -6,12 +6,8 @@ import pytest
 import torch
 
 from structure_clip.synthetic import ablation as synthetic_ablation
-from structure_clip.synthetic.ablation import (
-    VARIANTS,
-    AblationArguments,
-    build_variant_model,
-    variant_keys,
-)
+from structure_clip.synthetic.ablation import AblationArguments, build_variant_model, variant_keys
+from structure_clip.synthetic.arguments import VARIANTS
 from structure_clip.synthetic.world import build_synthetic_tokenizers
 
 

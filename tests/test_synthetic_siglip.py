@@ -5,7 +5,8 @@ import json
 import pytest
 import torch
 
-from structure_clip.synthetic.ablation import VARIANTS, AblationArguments, build_variant_model
+from structure_clip.synthetic.ablation import AblationArguments, build_variant_model
+from structure_clip.synthetic.arguments import VARIANTS
 from structure_clip.synthetic.world import build_synthetic_processor, world_words
 from structure_clip.synthetic.world_siglip import WORLD_CAPTION_LENGTH
 from tests.test_synthetic_ablation import TINY_RUN
@@ -62,3 +63,13 @@ def test_entry_point_runs_siglip_and_prints_the_same_table(tmp_path, capsys):
     assert json.loads((tmp_path / "structure-clip" / "config.json").read_text())["backbone"] == "siglip"
     printed = capsys.readouterr().out
     assert "| structure-clip" in printed and "relation swap" in printed
+
+
+def test_the_finetune_regime_refuses_siglip_towers():
+    import pytest
+
+    from structure_clip.synthetic.arguments import AblationArguments
+
+    with pytest.raises(ValueError, match="CLIP towers only"):
+        AblationArguments(regime="finetune", backbone="siglip")
+    assert AblationArguments(regime="finetune").backbone == "clip"

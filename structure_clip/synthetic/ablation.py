@@ -1,4 +1,5 @@
-"""The built-in demo: the paper's ablation on the synthetic world, trained from scratch on CPU.
+"""The built-in demo: the paper's ablation on the synthetic world, trained from scratch on CPU (the "scratch"
+regime; the fine-tuning regime is structure_clip/synthetic/finetune.py, several seeds experiment.py).
 
     python examples/train.py                         # same as: python examples/synthetic_ablation.py
     python examples/synthetic_ablation.py --max_train_steps 20 --output_dir /tmp/demo   # a smoke run
@@ -44,7 +45,7 @@ from dataclasses import asdict
 import torch
 
 from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
-from structure_clip.synthetic.arguments import VARIANTS, AblationArguments
+from structure_clip.synthetic.arguments import FINETUNE_VARIANTS, AblationArguments
 
 
 logger = logging.getLogger(__name__)
@@ -99,12 +100,23 @@ def encode_split(processor, dataset, chunk_size: int = 2000, progress: bool = Fa
     return EncodedSplit(tensors, relation_swap)
 
 
+def uses_negatives(variant: str) -> bool:
+    return variant in ("clip+negatives", "structure-clip")
+
+
+def uses_knowledge(variant: str) -> bool:
+    """The variants whose captions carry their triples through the KEE ("kee-only": without negatives)."""
+    return variant in ("structure-clip", "kee-only")
+
+
 def variant_keys(variant: str) -> tuple[str, ...]:
     keys = TEXT_KEYS + ("pixel_values",)
-    if variant != "clip":
+    if uses_negatives(variant):
         keys += NEGATIVE_KEYS
-    if variant == "structure-clip":
-        keys += TRIPLE_KEYS + NEGATIVE_TRIPLE_KEYS
+    if uses_knowledge(variant):
+        keys += TRIPLE_KEYS
+        if uses_negatives(variant):
+            keys += NEGATIVE_TRIPLE_KEYS
     return keys
 
 
@@ -127,18 +139,18 @@ def build_variant_model(variant: str, args: AblationArguments, tokenizers):
     from modeling_structure_clip import StructureCLIPModel
     from structure_clip.synthetic.world import tiny_synthetic_model_config
 
-    uses_knowledge = variant == "structure-clip"
+    with_knowledge = uses_knowledge(variant)
     config = tiny_synthetic_model_config(
         *tokenizers,
         width=args.model_width,
         num_hidden_layers=args.model_layers,
         knowledge_layers=args.knowledge_layers,
         loss_recipe=args.loss_recipe,
-        knowledge_weight=args.knowledge_weight if uses_knowledge else 0.0,
+        knowledge_weight=args.knowledge_weight if with_knowledge else 0.0,
         backbone=args.backbone,
     )
     config.knowledge_config.phrase_pooling = args.phrase_pooling
-    if not uses_knowledge:
+    if not with_knowledge:
         # No triples are passed, and "zero" makes the model skip the KEE: plain CLIP towers and scores.
         config.knowledge_config.empty_caption_knowledge = "zero"
     # Same seed for every variant: the CLIP towers start from identical weights (the KEE is built last).
@@ -162,7 +174,7 @@ def build_variant_model(variant: str, args: AblationArguments, tokenizers):
 @torch.no_grad()
 def embed_split(model, split: EncodedSplit, variant: str, batch_size: int = 500) -> dict[str, torch.Tensor]:
     """Image, caption and negative-caption embeddings, each caption with its own triples (structure-clip)."""
-    uses_triples = variant == "structure-clip"
+    uses_triples = uses_knowledge(variant)
     # The split lives on the CPU; the model may be on a GPU (Accelerate moves it there): feed it its own device.
     device = next(model.parameters()).device
     images, texts, negatives = [], [], []
@@ -402,18 +414,23 @@ def idle_core_count() -> int:
     return max(1, min(cpus, round(cpus - load)))
 
 
-def run_ablation(args: AblationArguments) -> dict:
-    from structure_clip.synthetic.world import build_synthetic_processor
-
-    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-    unknown = sorted(set(variants) - set(VARIANTS))
-    if unknown:
-        raise ValueError(f"unknown variants {unknown}; choose from {VARIANTS}")
+def configure_threads(args: AblationArguments) -> int:
     threads = args.num_threads or idle_core_count()
     torch.set_num_threads(threads)
     logger.info(
         "torch threads: %d%s", threads, "" if args.num_threads else " (idle cores at start; --num_threads sets it)"
     )
+    return threads
+
+
+def run_ablation(args: AblationArguments) -> dict:
+    from structure_clip.synthetic.world import build_synthetic_processor
+
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = sorted(set(variants) - set(FINETUNE_VARIANTS))
+    if unknown:
+        raise ValueError(f"unknown variants {unknown}; choose from {FINETUNE_VARIANTS}")
+    threads = configure_threads(args)
     started = time.time()
     os.makedirs(args.output_dir, exist_ok=True)
     processor = build_synthetic_processor(backbone=args.backbone)
@@ -434,4 +451,4 @@ def run_ablation(args: AblationArguments) -> dict:
     with open(os.path.join(args.output_dir, "results.json"), "w") as handle:
         json.dump(report, handle, indent=2)
     save_plot(os.path.join(args.output_dir, "ablation.png"), results, histories)
-    return report
+    return {**report, "regime": "scratch", "histories": histories}

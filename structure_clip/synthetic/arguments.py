@@ -9,12 +9,31 @@ VARIANTS = ("clip", "clip+negatives", "structure-clip")
 BACKBONES = ("clip", "siglip")
 # Each backbone's own contrastive loss, with the hard negatives as extra text columns.
 DEFAULT_LOSS_RECIPES = {"clip": "infonce", "siglip": "sigmoid"}
+# The fine-tuning regime adds the KEE without negatives: triples fused into every caption, in-batch contrast only.
+FINETUNE_VARIANTS = VARIANTS + ("kee-only",)
+REGIMES = ("scratch", "finetune")
+LOSS_RECIPES = ("original", "infonce", "infonce+hinge")
 
 
 @dataclass
 class AblationArguments:
     """Options of the demo. The defaults are the recipe measured in the README (see --help)."""
 
+    regime: str = field(
+        default="scratch",
+        metadata={
+            "help": "'scratch': the three variants trained from scratch (the main job). 'finetune': stage 1 "
+            "pre-trains plain CLIP once (cached), stage 2 fine-tunes every --finetune_variants x "
+            "--finetune_recipes x --lr_multipliers cell from it."
+        },
+    )
+    seeds: list[int] = field(
+        default_factory=list,
+        metadata={
+            "help": "Run the regime once per seed (world, init and shuffling; output_dir/seed_<s>/) and report "
+            "mean +- std per cell in output_dir/results.json; empty = the single --seed run."
+        },
+    )
     output_dir: str = field(
         default="outputs/demo", metadata={"help": "results.json, ablation.png, one folder per variant."}
     )
@@ -60,12 +79,6 @@ class AblationArguments:
         },
     )
 
-    def __post_init__(self):
-        if self.backbone not in BACKBONES:
-            raise ValueError(f"--backbone must be one of {BACKBONES}, got {self.backbone!r}")
-        if self.loss_recipe is None:
-            self.loss_recipe = DEFAULT_LOSS_RECIPES[self.backbone]
-
     knowledge_weight: float = field(
         default=0.2, metadata={"help": "lambda of the structure-clip variant (original 0.2)."}
     )
@@ -92,6 +105,51 @@ class AblationArguments:
             "at least 1). Results are identical run to run for a fixed thread count on one machine."
         },
     )
+    # --- the fine-tuning regime (--regime finetune) ---
+    pretrain_steps: int = field(
+        default=1000, metadata={"help": "Stage 1: plain-CLIP InfoNCE steps at --learning_rate, no negatives."}
+    )
+    finetune_steps: int = field(default=300, metadata={"help": "Stage 2: optimizer steps per fine-tuned cell."})
+    lr_multipliers: list[float] = field(
+        default_factory=lambda: [0.1],
+        metadata={"help": "Stage-2 learning rates as multiples of --learning_rate (the stage-1 rate); a sweep."},
+    )
+    finetune_variants: str = field(
+        default=",".join(FINETUNE_VARIANTS),
+        metadata={"help": "Comma-separated stage-2 variants, of " + ", ".join(FINETUNE_VARIANTS)},
+    )
+    finetune_recipes: str = field(
+        default="original,infonce",
+        metadata={"help": "Comma-separated stage-2 loss recipes: 'original' (hinge + 5 x margin), 'infonce'."},
+    )
+    finetune_lr_scheduler_type: str = field(
+        default="constant_with_warmup", metadata={"help": "Stage-2 schedule (the original fine-tune: constant)."}
+    )
+    finetune_warmup_steps: int = field(default=50, metadata={"help": "Stage-2 linear warm-up steps."})
+    finetune_eval_steps: int = field(
+        default=50, metadata={"help": "Stage 2: validation swap accuracy (the curves) every N steps."}
+    )
+    finetune_curriculum_steps: int = field(
+        default=0,
+        metadata={
+            "help": "Stage 2: the first N of --finetune_steps on canonical wording ('left of' / 'above' only), "
+            "as the scratch regime's curriculum; 0 = none."
+        },
+    )
+    finetune_freeze_text_tower: bool = field(
+        default=False,
+        metadata={
+            "help": "Stage 2: keep the pre-trained CLIP text tower and projection fixed (the KEE still trains)."
+        },
+    )
+    pretrained_cache_dir: str | None = field(
+        default=None,
+        metadata={
+            "help": "Where stage 1's model is kept, by a fingerprint of its settings (default: "
+            "$STRUCTURE_CLIP_CACHE/synthetic_pretrained, else ~/.cache/structure_clip/synthetic_pretrained); "
+            "'none': pre-train afresh every run, keep nothing."
+        },
+    )
     disable_tqdm: bool = field(default=False, metadata={"help": "Hide progress bars."})
     world_cache_dir: str | None = field(
         default=None,
@@ -101,3 +159,12 @@ class AblationArguments:
             "'none': build it afresh every run, keep nothing."
         },
     )
+
+    def __post_init__(self):
+        if self.backbone not in BACKBONES:
+            raise ValueError(f"--backbone must be one of {BACKBONES}, got {self.backbone!r}")
+        if self.regime == "finetune" and self.backbone != "clip":
+            # Stage 1 pre-trains the paper's setting, a plain CLIP; SigLIP towers have no such stage here.
+            raise ValueError("--regime finetune runs on CLIP towers only; drop --backbone or use --regime scratch")
+        if self.loss_recipe is None:
+            self.loss_recipe = DEFAULT_LOSS_RECIPES[self.backbone]

@@ -22,17 +22,42 @@ def ablation_parser():
     return HfArgumentParser(AblationArguments)
 
 
+def report_table(report: dict) -> str:
+    """The printed table: the main job's own for one scratch run, else mean ± std per cell (plus stage 1)."""
+    from structure_clip.synthetic.ablation import format_table
+    from structure_clip.synthetic.seeds import aggregate_cells, format_spread_table
+
+    if "cells" in report:
+        table = format_spread_table(report["cells"], len(report["seeds"]))
+    elif report["regime"] == "scratch":
+        return format_table(report["variants"])
+    else:
+        table = format_spread_table(aggregate_cells({0: report}), 1)
+    if report["regime"] != "finetune":
+        return table
+    pretrained = report["pretrained"]
+    per_seed = pretrained.values() if "cells" in report else [pretrained]
+    stage_one = "; ".join(
+        f"relation swap {p['metrics']['relation_swap_acc']:.1%}, attribute swap {p['metrics']['attribute_swap_acc']:.1%}, "
+        f"R@1 {p['metrics']['retrieval_r1']:.1%}"
+        for p in per_seed
+    )
+    return f"stage 1 (plain CLIP, the fine-tuning start): {stage_one}\n{table}"
+
+
 def main(argv=None) -> dict:
     from structure_clip.cli_logging import configure_cli_logging
 
     configure_cli_logging()
     (args,) = ablation_parser().parse_args_into_dataclasses(args=sys.argv[1:] if argv is None else argv)
-    from structure_clip.synthetic.ablation import format_table, run_ablation
+    from structure_clip.synthetic.experiment import run_experiment
 
-    report = run_ablation(args)
-    sys.stdout.write(format_table(report["variants"]) + "\n")
+    report = run_experiment(args)
+    sys.stdout.write(report_table(report) + "\n")
     logger.info("total wall time %.0f s; results in %s", report["wall_seconds"],
                 os.path.join(args.output_dir, "results.json"))  # fmt: skip
+    if args.regime != "scratch" or args.seeds:
+        return report
     logger.info(
         "Each variant's folder (e.g. %s) holds its last step, which the table scores, and best_model/, "
         "selected on validation relation-swap accuracy; examples/export_to_hub.py takes best_model/ unless "

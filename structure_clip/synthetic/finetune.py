@@ -1,0 +1,196 @@
+"""The fine-tuning regime of the synthetic ablation: the paper's setting, where a pretrained CLIP is fine-tuned.
+
+    python examples/synthetic_ablation.py --regime finetune [--seeds 0 1 2] [--lr_multipliers 0.01 0.1]
+
+Stage 1 pre-trains a plain CLIP (InfoNCE, no negatives, no KEE) at `--learning_rate` for `--pretrain_steps`:
+good at retrieval and, because nothing in its data contrasts a caption with its relation swap, at chance on
+relation swaps (the bag-of-words behaviour the paper starts from). It is cached by a fingerprint of its settings
+(structure_clip/synthetic/pretrained_cache.py). Stage 2 fine-tunes a copy of it for `--finetune_steps` per cell:
+every variant of `--finetune_variants` ("clip", "clip+negatives", "structure-clip", "kee-only" = triples without
+negatives) with every loss recipe of `--finetune_recipes` ("original" = hinge + 5 x margin with the hinge's
+warm-up, "infonce" = NegCLIP) at every learning rate `multiplier x --learning_rate` of `--lr_multipliers`.
+The KEE of the knowledge variants starts freshly initialised (the towers come from stage 1), as when the original
+turns OpenAI CLIP into Structure-CLIP. Stage 1 has no curriculum; stage 2 may start with
+`--finetune_curriculum_steps` on canonical wording (the scratch regime's curriculum split), each stage with its
+own warm-up. Validation swap accuracy is recorded every
+`--finetune_eval_steps` (the curves); test splits are scored once, on the final weights.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import time
+
+from structure_clip.synthetic.ablation import (
+    VariantCollator,
+    build_data,
+    build_variant_model,
+    evaluate_variant,
+    validation_callback,
+)
+from structure_clip.synthetic.arguments import FINETUNE_VARIANTS, LOSS_RECIPES, AblationArguments
+
+
+logger = logging.getLogger(__name__)
+
+KNOWLEDGE_PREFIXES = ("knowledge_model.", "knowledge_projection.")
+
+
+def cell_label(variant: str, recipe: str, multiplier: float) -> str:
+    return f"{variant} / {recipe} / lr x{multiplier:g}"
+
+
+def parse_choices(value: str, allowed: tuple[str, ...], option: str) -> list[str]:
+    chosen = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = sorted(set(chosen) - set(allowed))
+    if unknown or not chosen:
+        raise ValueError(f"{option}: unknown or empty {unknown or value!r}; choose from {', '.join(allowed)}")
+    return chosen
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 1: plain CLIP, pre-trained once per settings
+# ---------------------------------------------------------------------------------------------
+
+
+def pretrain_clip(args: AblationArguments, data: dict, processor, folder: str) -> None:
+    """Plain-CLIP InfoNCE on the training split, saved (with its processor) into `folder`."""
+    from structure_clip.training.loop import StructureCLIPTrainArgs, run_training
+
+    model = build_variant_model("clip", dataclasses.replace(args, loss_recipe="infonce"),
+                                (processor.tokenizer, processor.triple_tokenizer))  # fmt: skip
+    train_args = StructureCLIPTrainArgs(
+        output_dir=folder, seed=args.seed, per_device_train_batch_size=args.per_device_train_batch_size,
+        learning_rate=args.learning_rate, weight_decay=args.weight_decay, max_train_steps=args.pretrain_steps,
+        lr_scheduler_type=args.lr_scheduler_type, num_warmup_steps=args.num_warmup_steps, logging_steps=10,
+        disable_tqdm=args.disable_tqdm,
+    )  # fmt: skip
+    run_training(train_args, model, data["train"], VariantCollator(data["train"], "clip"), processor=processor)
+
+
+def stage_one(args: AblationArguments, data: dict, processor) -> tuple[str, dict]:
+    """(folder of the stage-1 model, its report: cache reuse, seconds, test and validation scores)."""
+    from structure_clip.synthetic.pretrained_cache import load_or_pretrain, pretrain_settings, pretrained_cache_folder
+    from structure_clip.synthetic.world_cache import processor_fingerprint
+
+    started = time.time()
+    settings = pretrain_settings(args, processor_fingerprint(processor))
+    folder, reused = load_or_pretrain(
+        settings, lambda target: pretrain_clip(args, data, processor, target),
+        pretrained_cache_folder(args.pretrained_cache_dir), os.path.join(args.output_dir, "pretrained"),
+    )  # fmt: skip
+    model = load_pretrained_towers("clip", args, processor, folder)
+    metrics = evaluate_variant(model, data, "clip")
+    metrics.update(validation_callback(data["validation"], "clip")(model, args.pretrain_steps))
+    report = {"folder": folder, "reused": reused, "seconds": time.time() - started, "metrics": metrics}
+    logger.info("stage 1 (plain CLIP, %d steps): %s", args.pretrain_steps, metrics)
+    return folder, report
+
+
+def load_pretrained_towers(variant: str, args: AblationArguments, processor, folder: str):
+    """`variant`'s model with stage 1's CLIP towers, projections and temperature; its KEE stays freshly initialised."""
+    from modeling_structure_clip import StructureCLIPModel
+
+    model = build_variant_model(variant, args, (processor.tokenizer, processor.triple_tokenizer))
+    pretrained = StructureCLIPModel.from_pretrained(folder).state_dict()
+    towers = {key: value for key, value in pretrained.items() if not key.startswith(KNOWLEDGE_PREFIXES)}
+    missing, unexpected = model.load_state_dict(towers, strict=False)
+    not_knowledge = [key for key in missing if not key.startswith(KNOWLEDGE_PREFIXES)]
+    if not_knowledge or unexpected:
+        raise RuntimeError(f"stage-1 model in {folder} does not match: missing {not_knowledge}, extra {unexpected}")
+    return model
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 2: one fine-tuned cell
+# ---------------------------------------------------------------------------------------------
+
+
+def finetune_arguments(args: AblationArguments, output_dir: str, multiplier: float, steps: int):
+    from structure_clip.training.loop import StructureCLIPTrainArgs
+
+    return StructureCLIPTrainArgs(
+        output_dir=output_dir, seed=args.seed, per_device_train_batch_size=args.per_device_train_batch_size,
+        learning_rate=args.learning_rate * multiplier, weight_decay=args.weight_decay,
+        max_train_steps=steps, lr_scheduler_type=args.finetune_lr_scheduler_type,
+        num_warmup_steps=args.finetune_warmup_steps, logging_steps=10, eval_steps=args.finetune_eval_steps,
+        metric_for_best_model="validation_relation_swap_acc", disable_tqdm=args.disable_tqdm,
+    )  # fmt: skip
+
+
+def freeze_text_tower(model) -> None:
+    for module in (model.text_model, model.text_projection):
+        module.requires_grad_(False)
+
+
+def finetune_cell(args, data, processor, pretrained_folder, variant, recipe, multiplier) -> dict:
+    """Fine-tune one (variant, recipe, lr multiplier) from stage 1; test scores, final validation scores, curve."""
+    from structure_clip.training.loop import run_training
+
+    cell_args = dataclasses.replace(args, loss_recipe=recipe)
+    model = load_pretrained_towers(variant, cell_args, processor, pretrained_folder)
+    if args.finetune_freeze_text_tower:
+        freeze_text_tower(model)
+    output_dir = os.path.join(args.output_dir, f"{variant}-{recipe}-lr_x{multiplier:g}")
+    stages = [("train", output_dir, args.finetune_steps - args.curriculum_steps)]
+    if args.curriculum_steps:
+        stages.insert(0, ("train_curriculum", os.path.join(output_dir, "curriculum"), args.curriculum_steps))
+    started, history, steps_done = time.time(), [], 0
+    callback = validation_callback(data["validation"], variant)
+    for split, stage_dir, steps in stages:
+        result = run_training(finetune_arguments(args, stage_dir, multiplier, steps), model, data[split],
+                              VariantCollator(data[split], variant), processor=processor, eval_callback=callback)  # fmt: skip
+        history += [{**record, "step": record["step"] + steps_done, "stage": split} for record in result.history]
+        steps_done += result.global_step
+    metrics = evaluate_variant(model, data, variant)
+    evals = [r for r in history if r.get("type") == "eval" and "validation_relation_swap_acc" in r]
+    metrics.update(
+        train_seconds=time.time() - started,
+        steps=steps_done,
+        learning_rate=args.learning_rate * multiplier,
+        validation_relation_swap_acc=evals[-1]["validation_relation_swap_acc"],
+        validation_attribute_swap_acc=evals[-1]["validation_attribute_swap_acc"],
+        final_loss=next(r["loss"] for r in reversed(history) if r.get("type") == "train"),
+    )
+    return {"metrics": metrics, "history": history}
+
+
+def run_finetune(args: AblationArguments) -> dict:
+    """Stage 1 (cached), then every stage-2 cell, for one seed. The report's "variants" are keyed by `cell_label`."""
+    from structure_clip.synthetic.ablation import configure_threads
+    from structure_clip.synthetic.world import build_synthetic_processor
+
+    variants = parse_choices(args.finetune_variants, FINETUNE_VARIANTS, "--finetune_variants")
+    recipes = parse_choices(args.finetune_recipes, LOSS_RECIPES, "--finetune_recipes")
+    if not 0 <= args.finetune_curriculum_steps < args.finetune_steps:
+        raise ValueError(
+            f"--finetune_curriculum_steps {args.finetune_curriculum_steps} must be in [0, --finetune_steps)"
+        )
+    # Stage 1 never uses the curriculum; stage 2 starts with --finetune_curriculum_steps of it (default none).
+    args = dataclasses.replace(args, curriculum_steps=args.finetune_curriculum_steps)
+    threads = configure_threads(args)
+    started = time.time()
+    os.makedirs(args.output_dir, exist_ok=True)
+    processor = build_synthetic_processor()
+    data = build_data(args, processor)
+    pretrained_folder, pretrained = stage_one(args, data, processor)
+    results, histories = {}, {}
+    for multiplier in args.lr_multipliers:
+        for recipe in recipes:
+            for variant in variants:
+                label = cell_label(variant, recipe, multiplier)
+                logger.info("stage 2: %s", label)
+                outcome = finetune_cell(args, data, processor, pretrained_folder, variant, recipe, multiplier)
+                results[label], histories[label] = outcome["metrics"], outcome["history"]
+                logger.info("%s: %s", label, outcome["metrics"])
+    return {
+        "regime": "finetune",
+        "variants": results,
+        "histories": histories,
+        "pretrained": pretrained,
+        "arguments": dataclasses.asdict(args),
+        "wall_seconds": time.time() - started,
+        "torch_threads": threads,
+    }

@@ -1,0 +1,122 @@
+"""The demo's fine-tuning regime: stage-1 cache by fingerprint, towers carried into stage 2, a tiny end-to-end run."""
+
+import json
+
+import pytest
+import torch
+
+from structure_clip.synthetic.ablation import AblationArguments, variant_keys
+from structure_clip.synthetic.pretrained_cache import load_or_pretrain, pretrain_settings, settings_fingerprint
+
+
+TINY_FINETUNE = [
+    "--regime", "finetune",
+    "--pretrain_steps", "2",
+    "--finetune_steps", "3",
+    "--finetune_eval_steps", "1",
+    "--finetune_warmup_steps", "1",
+    "--per_device_train_batch_size", "8",
+    "--num_train_examples", "32",
+    "--num_validation_examples", "16",
+    "--num_test_examples", "16",
+    "--num_retrieval_examples", "16",
+    "--num_threads", "1",
+    "--disable_tqdm", "true",
+]  # fmt: skip
+
+
+def test_kee_only_sees_triples_but_no_negatives():
+    keys = set(variant_keys("kee-only"))
+    assert {"head_ids", "relation_ids", "tail_ids", "triple_mask"} <= keys
+    assert not any(key.startswith("negative_") for key in keys)
+
+
+def test_the_fingerprint_follows_every_stage_one_setting():
+    base = pretrain_settings(AblationArguments(), "processor-a")
+    assert settings_fingerprint(base) == settings_fingerprint(pretrain_settings(AblationArguments(), "processor-a"))
+    changed = [
+        pretrain_settings(AblationArguments(seed=1), "processor-a"),
+        pretrain_settings(AblationArguments(pretrain_steps=7), "processor-a"),
+        pretrain_settings(AblationArguments(learning_rate=5e-4), "processor-a"),
+        pretrain_settings(AblationArguments(model_width=32), "processor-a"),
+        pretrain_settings(AblationArguments(), "processor-b"),
+    ]
+    assert len({settings_fingerprint(s) for s in changed} | {settings_fingerprint(base)}) == len(changed) + 1
+    # Stage-2 options do not shape stage 1: the cached model is shared by every fine-tuning setting.
+    stage_two = AblationArguments(finetune_steps=9, lr_multipliers=[0.5], finetune_recipes="infonce")
+    assert settings_fingerprint(pretrain_settings(stage_two, "processor-a")) == settings_fingerprint(base)
+
+
+def test_the_cache_is_reused_when_the_fingerprint_matches_and_rebuilt_when_not(tmp_path):
+    calls = []
+
+    def pretrain(folder):
+        calls.append(folder)
+        with open(f"{folder}/weights.txt", "w") as handle:
+            handle.write(str(len(calls)))
+
+    first, reused_first = load_or_pretrain({"seed": 0}, pretrain, tmp_path / "cache", str(tmp_path / "unused"))
+    second, reused_second = load_or_pretrain({"seed": 0}, pretrain, tmp_path / "cache", str(tmp_path / "unused"))
+    other, reused_other = load_or_pretrain({"seed": 1}, pretrain, tmp_path / "cache", str(tmp_path / "unused"))
+    assert (reused_first, reused_second, reused_other) == (False, True, False)
+    assert first == second != other and len(calls) == 2
+    assert open(f"{second}/weights.txt").read() == "1" and open(f"{other}/weights.txt").read() == "2"
+    assert json.loads(open(f"{first}/settings.json").read()) == {"seed": 0}
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(".")]  # no temporary left behind
+
+
+def test_no_cache_pretrains_into_the_run_folder(tmp_path):
+    calls = []
+    folder, reused = load_or_pretrain({"seed": 0}, calls.append, None, str(tmp_path / "pretrained"))
+    assert (folder, reused, calls) == (str(tmp_path / "pretrained"), False, [str(tmp_path / "pretrained")])
+
+
+@pytest.mark.timeout(300)
+def test_finetune_regime_end_to_end_reuses_stage_one(tmp_path, capsys):
+    from modeling_structure_clip import StructureCLIPModel
+    from structure_clip.synthetic.cli import main
+    from structure_clip.synthetic.finetune import load_pretrained_towers
+    from structure_clip.synthetic.world import build_synthetic_processor
+
+    cache = ["--pretrained_cache_dir", str(tmp_path / "pretrained"), "--world_cache_dir", str(tmp_path / "world")]
+    report = main(TINY_FINETUNE + cache + ["--output_dir", str(tmp_path / "run")])
+    saved = json.loads((tmp_path / "run" / "results.json").read_text())
+    assert len(saved["variants"]) == 8 and "structure-clip / original / lr x0.1" in saved["variants"]
+    for metrics in saved["variants"].values():
+        assert metrics["steps"] == 3 and 0.0 <= metrics["validation_relation_swap_acc"] <= 1.0
+        assert metrics["learning_rate"] == pytest.approx(1e-4)
+    assert saved["pretrained"]["reused"] is False
+    assert (tmp_path / "run" / "finetune.png").stat().st_size > 1000
+    curve = report["histories"]["kee-only / infonce / lr x0.1"]
+    assert [r["step"] for r in curve if r.get("type") == "eval"] == [1, 2, 3]
+    assert "stage 1 (plain CLIP" in capsys.readouterr().out
+
+    # Stage 2 starts from stage 1's towers, and its KEE trains (stage 1 never ran one). Same stage-1 settings: the cached model is reused.
+    again = main(TINY_FINETUNE + cache + ["--output_dir", str(tmp_path / "again"), "--finetune_variants", "kee-only",
+                                          "--finetune_recipes", "infonce", "--finetune_steps", "2"])  # fmt: skip
+    assert again["pretrained"]["reused"] is True and again["pretrained"]["folder"] == report["pretrained"]["folder"]
+    pretrained = StructureCLIPModel.from_pretrained(report["pretrained"]["folder"]).state_dict()
+    assert again["pretrained"]["metrics"] == report["pretrained"]["metrics"]
+    model = load_pretrained_towers("structure-clip", AblationArguments(), build_synthetic_processor(),
+                                   report["pretrained"]["folder"]).state_dict()  # fmt: skip
+    for key in (k for k in pretrained if k.startswith(("text_model.", "vision_model.", "logit_scale"))):
+        assert torch.equal(model[key], pretrained[key]), key
+    tuned = StructureCLIPModel.from_pretrained(tmp_path / "again" / "kee-only-infonce-lr_x0.1").state_dict()
+    assert not torch.equal(tuned["knowledge_projection.weight"], pretrained["knowledge_projection.weight"])
+    changed = main(TINY_FINETUNE + cache + ["--output_dir", str(tmp_path / "changed"), "--pretrain_steps", "1",
+                                            "--finetune_variants", "clip", "--finetune_recipes", "infonce",
+                                            "--finetune_curriculum_steps", "1"])  # fmt: skip
+    assert (
+        changed["pretrained"]["reused"] is False and changed["pretrained"]["folder"] != report["pretrained"]["folder"]
+    )
+    # A stage-2 curriculum: its first step on canonical wording, then the rest; one curve over both.
+    stages = [(r["step"], r["stage"]) for r in changed["histories"]["clip / infonce / lr x0.1"] if r["type"] == "eval"]
+    assert stages == [(1, "train_curriculum"), (2, "train"), (3, "train")]
+    assert (tmp_path / "changed" / "clip-infonce-lr_x0.1" / "curriculum" / "results.jsonl").is_file()
+
+
+def test_unknown_finetune_choices_are_named():
+    from structure_clip.synthetic.finetune import parse_choices
+
+    with pytest.raises(ValueError, match="--finetune_recipes.*'hinge'"):
+        parse_choices("infonce,hinge", ("original", "infonce"), "--finetune_recipes")
