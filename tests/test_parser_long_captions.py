@@ -42,3 +42,9 @@ def test_participle_read_as_the_main_verb_describes_the_with_object(parser):
     relations = parser.parse("an old vehicle with a surfboard mounted on its roof").relations
     assert ("surfboard", "mount on", "roof") in relations
     assert ("vehicle", "mount on", "roof") not in relations
+
+
+def test_body_part_of_a_with_phrase_is_owned_in_long_captions_only(parser):
+    long_caption = "a tall man with short brown hair standing next to a red car on the side of the road"
+    assert ("man", "have", "hair") in parser.parse(long_caption).relations
+    assert ("dog", "with", "ear") in parser.parse("a dog with long ears").relations
