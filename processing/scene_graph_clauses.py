@@ -9,7 +9,7 @@ from __future__ import annotations
 from .scene_graph_coordination import first_nominal_conjunct, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import VERB_TAGS
-from .scene_graph_lexicon import LOCATIVE_PASSIVE_VERBS, RELATIVE_PRONOUNS
+from .scene_graph_lexicon import BODY_PARTS, GARMENTS, LOCATIVE_PASSIVE_VERBS, RELATIVE_PRONOUNS
 from .scene_graph_predicates import join_predicate
 from .scene_graph_state import ParseState
 
@@ -134,6 +134,11 @@ def _participle_carrier(state: ParseState, verb, depth: int = 0):
     noun = first_nominal_conjunct(state, verb.head)
     if noun.dep_ == "pobj" and noun.head.lower_ == "in" and state.nominal(noun.head.head):
         return nominal_conjuncts(state, noun.head.head)
+    if noun.dep_ == "pobj" and noun.head.lower_ == "with" and state.nominal(noun.head.head):
+        # "a man with brown hair standing in the street": the hair does not stand (but "a pole with a
+        # sign hanging off it": the sign hangs)
+        if noun.lower_ in GARMENTS or state.noun_lemma(noun.lower_) in BODY_PARTS | GARMENTS:
+            return nominal_conjuncts(state, noun.head.head)
     if noun.dep_ == "conj" or verb.head.dep_ == "conj":
         return None
     if noun.dep_ == "dobj" and noun.head.tag_ == "VBG" and noun.head.dep_ == "acl":

@@ -48,3 +48,9 @@ def test_body_part_of_a_with_phrase_is_owned_in_long_captions_only(parser):
     long_caption = "a tall man with short brown hair standing next to a red car on the side of the road"
     assert ("man", "have", "hair") in parser.parse(long_caption).relations
     assert ("dog", "with", "ear") in parser.parse("a dog with long ears").relations
+
+
+def test_participle_after_a_body_part_of_a_with_phrase_belongs_to_its_owner(parser):
+    relations = parser.parse("man with brown hair standing in a red shirt to the left of a ladder").relations
+    assert ("man", "wear", "shirt") in relations
+    assert not any(subject == "hair" for subject, _, _ in relations)
