@@ -10,6 +10,7 @@ from .scene_graph_coordination import first_nominal_conjunct, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import VERB_TAGS
 from .scene_graph_lexicon import BODY_PARTS, GARMENTS, LOCATIVE_PASSIVE_VERBS, RELATIVE_PRONOUNS
+from .scene_graph_nodes import resolve
 from .scene_graph_predicates import join_predicate
 from .scene_graph_state import ParseState
 
@@ -86,7 +87,7 @@ def _agreeing_antecedent(state: ParseState, verb):
     wanted = _NUMBER_OF_FINITE_VERB[finite[0].tag_]
     candidate = head
     for _ in range(4):
-        if candidate.tag_ == wanted:
+        if resolve(state, candidate).tag_ == wanted:  # "a bunch of wires on a table that are ..."
             return candidate
         if candidate.dep_ != "pobj" or candidate.head.dep_ != "prep" or not state.nominal(candidate.head.head):
             break

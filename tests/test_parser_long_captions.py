@@ -54,3 +54,9 @@ def test_participle_after_a_body_part_of_a_with_phrase_belongs_to_its_owner(pars
     relations = parser.parse("man with brown hair standing in a red shirt to the left of a ladder").relations
     assert ("man", "wear", "shirt") in relations
     assert not any(subject == "hair" for subject, _, _ in relations)
+
+
+def test_relative_clause_agrees_with_the_noun_a_partitive_counts(parser):
+    relations = parser.parse("a bunch of wires on a table that are attached to a computer").relations
+    assert ("wire", "attach to", "computer") in relations
+    assert ("table", "attach to", "computer") not in relations
