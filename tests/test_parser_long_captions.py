@@ -60,3 +60,14 @@ def test_relative_clause_agrees_with_the_noun_a_partitive_counts(parser):
     relations = parser.parse("a bunch of wires on a table that are attached to a computer").relations
     assert ("wire", "attach to", "computer") in relations
     assert ("table", "attach to", "computer") not in relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("two boys dressed in pink shirts", ("boy", "wear", "shirt")),
+        ("the woman is dressed in tennis attire", ("woman", "wear", "tennis attire")),
+    ],
+)
+def test_what_someone_is_dressed_in_is_worn(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
