@@ -294,6 +294,32 @@ def _relate_modifier_preposition(state: ParseState, modifier, predicate_words: s
         _relate_verb_preposition(state, owner, predicate, objects)
 
 
+def _relate_reciprocal_object(state: ParseState, verb) -> None:
+    """ "two women facing each other" -> (woman, face, woman) (FACTUAL train: 50 of 62 'each other'
+    captions relate a node to itself)."""
+    predicate = verb_predicate(state, verb)
+    if not predicate:
+        return
+    state.graph.verbs_with_relation.add(verb.i)
+    subjects = subjects_of(state, verb)
+    if len(subjects) == 1:
+        subjects = [_plural_holder(state, subjects[0])]
+    for subject in subjects:
+        if is_node(state, subject):
+            state.graph.relations.append((subject, predicate, subject))
+
+
+def _plural_holder(state: ParseState, noun):
+    """ "two cats in front of a window facing each other": one thing cannot face each other; the
+    parser hung the clause on the window, the cats before it are the ones."""
+    candidate = noun
+    for _ in range(3):
+        if candidate.tag_ == "NNS" or candidate.dep_ != "pobj" or not state.nominal(candidate.head.head):
+            break
+        candidate = candidate.head.head
+    return candidate if candidate.tag_ == "NNS" else noun
+
+
 def _is_reciprocal(state: ParseState, token) -> bool:
     return token.lower_ == "other" and any(child.lower_ == "each" for child in state.kids(token))
 
@@ -318,6 +344,9 @@ def _relate_reciprocal(state: ParseState, prep, predicate_words: str) -> None:
 # ---------------------------------------------------------------------- verb arguments
 def relate_direct_object(state: ParseState, obj) -> None:
     verb = obj.head
+    if verb.tag_ in VERB_TAGS and _is_reciprocal(state, obj):
+        _relate_reciprocal_object(state, verb)
+        return
     if verb.tag_ not in VERB_TAGS or not state.nominal(obj):
         return
     subjects = subjects_of(state, verb)

@@ -71,3 +71,14 @@ def test_relative_clause_agrees_with_the_noun_a_partitive_counts(parser):
 )
 def test_what_someone_is_dressed_in_is_worn(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("two elephants cleaning each other", ("elephant", "clean", "elephant")),
+        ("two cats in front of a window facing each other", ("cat", "face", "cat")),
+    ],
+)
+def test_each_other_as_an_object_relates_the_subject_to_itself(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
