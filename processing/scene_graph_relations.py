@@ -30,7 +30,21 @@ from .scene_graph_state import ParseState
 
 
 # Prepositions that locate a thing; a second one after a verb's first place phrase locates that place.
-LOCATIVE_PREPOSITIONS = {"on", "in", "at", "near", "under", "behind", "beside", "inside", "above", "below", "by"}
+LOCATIVE_PREPOSITIONS = {
+    "on",
+    "in",
+    "at",
+    "near",
+    "under",
+    "behind",
+    "beside",
+    "inside",
+    "above",
+    "below",
+    "by",
+    "over",
+    "against",
+}
 
 # Where FACTUAL's long-caption conventions start (its long captions run from 10 words; the train split
 # holds almost none, so the threshold keeps the short dev splits untouched).

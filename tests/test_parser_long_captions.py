@@ -82,3 +82,8 @@ def test_what_someone_is_dressed_in_is_worn(parser, caption, relation):
 )
 def test_each_other_as_an_object_relates_the_subject_to_itself(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+def test_over_after_a_direct_object_locates_the_object(parser):
+    relations = parser.parse("teammates hang their arms over the railing as they watch the action").relations
+    assert ("arm", "over", "railing") in relations
