@@ -6,6 +6,7 @@ spaCy attaches a shared modifier or argument to one conjunct only; these rules f
 from __future__ import annotations
 
 from .scene_graph_lemmas import VERB_TAGS
+from .scene_graph_lexicon import GARMENTS
 from .scene_graph_nodes import resolve
 from .scene_graph_state import ParseState
 
@@ -15,19 +16,24 @@ _LIST_PREPOSITIONS = {"of", "with"}
 
 
 def repair_list_attachment(state: ParseState) -> None:
-    """ "a plate of potatoes, broccoli and peppers": the parser may coordinate the later list items with
-    "plate" instead of "potatoes". A bare conjunct (no article, no phrase of its own) after the object of
-    "of"/"with" continues that object's list; it is moved there in the token table."""
+    """ "a plate of potatoes, broccoli and peppers", "a man in a dark shirt and beige cap": the parser may
+    coordinate the later list items with "plate" ("man") instead of "potatoes" ("shirt"). A bare conjunct
+    (no article, no phrase of its own) after the object of "of"/"with", or a garment after a garment
+    the head is "in", continues that object's list; it is moved there in the token table."""
     for head in state.tokens:
         if not state.nominal(head):
             continue
         listed = _list_object(state, head)
         if listed is None:
             continue
+        garments = listed.head.lower_ == "in"
         moved = [
             child
             for child in state.kids(head)
-            if child.dep_ == "conj" and child.i > listed.i and state.nominal(child) and _is_bare(state, child)
+            if child.dep_ == "conj"
+            and child.i > listed.i
+            and state.nominal(child)
+            and (_is_garment(state, child) if garments else _is_bare(state, child))
         ]
         for child in moved:
             state.table.children_table[head.i].remove(child)
@@ -37,11 +43,17 @@ def repair_list_attachment(state: ParseState) -> None:
 def _list_object(state: ParseState, head):
     """The nominal object of the head's "of"/"with" phrase, when it has no conjuncts of its own."""
     for prep in state.kids(head):
-        if prep.dep_ == "prep" and prep.lower_ in _LIST_PREPOSITIONS:
+        if prep.dep_ == "prep" and (prep.lower_ in _LIST_PREPOSITIONS or prep.lower_ == "in"):
             for obj in state.kids(prep):
-                if obj.dep_ == "pobj" and state.nominal(obj) and not any(c.dep_ == "conj" for c in state.kids(obj)):
+                if obj.dep_ != "pobj" or not state.nominal(obj) or any(c.dep_ == "conj" for c in state.kids(obj)):
+                    continue
+                if prep.lower_ != "in" or _is_garment(state, obj):
                     return obj
     return None
+
+
+def _is_garment(state: ParseState, token) -> bool:
+    return token.lower_ in GARMENTS or state.noun_lemma(token.lower_) in GARMENTS
 
 
 def _is_bare(state: ParseState, token) -> bool:

@@ -87,3 +87,8 @@ def test_each_other_as_an_object_relates_the_subject_to_itself(parser, caption, 
 def test_over_after_a_direct_object_locates_the_object(parser):
     relations = parser.parse("teammates hang their arms over the railing as they watch the action").relations
     assert ("arm", "over", "railing") in relations
+
+
+def test_garments_listed_after_in_are_all_worn(parser):
+    relations = parser.parse("a man in a dark shirt and beige cap in the stands of a baseball game").relations
+    assert ("man", "wear", "shirt") in relations and ("man", "wear", "cap") in relations
