@@ -76,6 +76,11 @@ def relate_preposition(state: ParseState, prep) -> None:
         if obj is None:
             return
     objects = nominal_conjuncts(state, obj)
+    if words == ["with"] and _has_it_on(state, prep):
+        add_relation(
+            state, nominal_conjuncts(state, head) if state.nominal(head) else subjects_of(state, head), "wear", objects
+        )
+        return
     predicate_words = " ".join(words)
     if words == ["in"] and (_is_garment(state, obj) or _is_dressing(state, head)):
         predicate_words = "wear"  # "a girl in a pink shirt", "men dressed in costumes": (girl, wear, shirt)
@@ -93,6 +98,16 @@ def relate_preposition(state: ParseState, prep) -> None:
         _relate_verb_preposition(state, head, predicate_words, objects)
     elif head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS:
         _relate_modifier_preposition(state, head, predicate_words, objects)
+
+
+def _has_it_on(state: ParseState, prep) -> bool:
+    """ "a man with a hat on", "sitting on a bike with his helmet on": a bare `on` right after the
+    with-phrase means worn (FACTUAL train, 'with X on' at a phrase end: wear in 8 of 12)."""
+    end = prep.right_edge.i  # the parser may hang the `on` inside the phrase ("with a dark hat on.")
+    for token in state.tokens[end : end + 2]:
+        if token.lower_ == "on" and token.dep_ in ("prt", "prep") and not state.kids(token):
+            return True
+    return False
 
 
 def _is_garment(state: ParseState, noun) -> bool:

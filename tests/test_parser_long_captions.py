@@ -92,3 +92,16 @@ def test_over_after_a_direct_object_locates_the_object(parser):
 def test_garments_listed_after_in_are_all_worn(parser):
     relations = parser.parse("a man in a dark shirt and beige cap in the stands of a baseball game").relations
     assert ("man", "wear", "shirt") in relations and ("man", "wear", "cap") in relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a man with a hat on", ("man", "wear", "hat")),
+        ("man sitting on a bike with his helmet on", ("man", "wear", "helmet")),
+    ],
+)
+def test_with_something_on_means_worn(parser, caption, relation):
+    relations = parser.parse(caption).relations
+    assert relation in relations
+    assert not any(predicate.endswith("with") for _, predicate, _ in relations)
