@@ -29,6 +29,9 @@ for the same pair of nodes, the choice becomes a table entry:
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"): the partitives FACTUAL keeps
   as an attribute of the counted noun, with the attribute text it uses.
 
+It also logs the gold predicate of body parts in captions with "with", by caption length: the
+measurement behind scene_graph_relations.LONG_CAPTION_WORDS (no table: the rule reads the length).
+
 Only the training split is read (never the test splits). An entry needs MIN_COUNT agreeing examples
 and a MIN_SHARE majority, so one-off annotation noise stays out. Rerun after changing the rules: the
 mined differences are relative to what the rules produce.
@@ -237,6 +240,25 @@ def count_place_phrases(captions, golds) -> dict:
     return by_noun
 
 
+def count_body_part_predicates_by_length(captions, golds, body_parts) -> dict:
+    """For captions with "with": the gold predicate (`with` or `have`) of a body-part relation, by caption
+    length in words. Not a table: the measurement behind scene_graph_relations.LONG_CAPTION_WORDS."""
+    by_length: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for caption, (_, _, gold_relations) in zip(captions, golds, strict=False):
+        if " with " not in f" {caption.lower()} ":
+            continue
+        words = len(caption.split())
+        bucket = "up to 5 words" if words <= 5 else "6-7 words" if words <= 7 else "8+ words"
+        for _, predicate, obj in gold_relations:
+            head = obj.lower().split()[-1]
+            if predicate not in ("with", "have") or head.rstrip("s") not in body_parts:
+                continue
+            # the body part is the with-object: "with" and at most three words before it
+            if re.search(rf"\bwith (?:\S+ ){{0,3}}{re.escape(head)}", caption.lower()):
+                by_length[bucket][predicate] += 1
+    return by_length
+
+
 def non_nodes(golds, graphs, norm, respelled: dict) -> list[str]:
     """Names that are no gold node (respelled names excluded: gold has them, spelled otherwise)."""
     names = []
@@ -278,7 +300,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from processing import scene_graph_conventions
-    from processing.scene_graph_lexicon import PARTITIVE_NOUNS
+    from processing.scene_graph_lexicon import BODY_PARTS, PARTITIVE_NOUNS
     from processing.scene_graph_parser import SceneGraphParser
     from processing.scene_graph_relations import LOCATIVE_PREPOSITIONS
 
@@ -298,6 +320,8 @@ def main() -> None:
     captions, golds = read_factual(args.data_dir / "factual" / "train.csv")
     graphs = SceneGraphParser().parse_batch(captions)
     norm = Normaliser()
+    for bucket, counter in sorted(count_body_part_predicates_by_length(captions, golds, BODY_PARTS).items()):
+        logger.info("body part in a with-caption, %s: %s", bucket, dict(counter))
     predicates = consistent_choices(count_predicates(golds, graphs, norm))
     node_names = consistent_choices(count_node_names(golds, graphs, norm))
     with_predicates = consistent_choices(count_with_predicates(captions, golds, graphs, norm))
