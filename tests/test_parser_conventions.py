@@ -202,8 +202,8 @@ def test_place_phrase_after_a_direct_object_locates_the_object(parser):
 
 
 def test_with_something_on_top_is_on_the_accompanied_noun(parser):
-    graph = parser.parse("a blue plate with food on top")
-    assert graph.relations == [("food", "on", "plate")] and "top" not in graph.objects
+    graph = parser.parse("a blue plate with food on top")  # FACTUAL keeps the part noun: "on top of"
+    assert graph.relations == [("food", "on top of", "plate")] and "top" not in graph.objects
 
 
 @pytest.mark.parametrize(

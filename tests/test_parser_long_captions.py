@@ -105,3 +105,8 @@ def test_with_something_on_means_worn(parser, caption, relation):
     relations = parser.parse(caption).relations
     assert relation in relations
     assert not any(predicate.endswith("with") for _, predicate, _ in relations)
+
+
+def test_with_something_on_top_keeps_the_part_noun_in_the_predicate(parser):
+    relations = parser.parse("a tall building with a black pointy roof on top").relations
+    assert ("roof", "on top of", "building") in relations
