@@ -107,6 +107,12 @@ def test_with_something_on_means_worn(parser, caption, relation):
     assert not any(predicate.endswith("with") for _, predicate, _ in relations)
 
 
-def test_with_something_on_top_keeps_the_part_noun_in_the_predicate(parser):
-    relations = parser.parse("a tall building with a black pointy roof on top").relations
-    assert ("roof", "on top of", "building") in relations
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a tall building with a black pointy roof on top", ("roof", "on top of", "building")),
+        ("a man in a striped shirt with a logo on the front", ("logo", "on front of", "shirt")),
+    ],
+)
+def test_with_something_on_a_bare_part_keeps_the_part_noun_in_the_predicate(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
