@@ -211,8 +211,10 @@ def _check_streaming_options(args) -> None:
         "checkpointing_steps": ("epoch", "a stream has no epochs; pass a step count"),
         "validation_split_percentage": (None, "a stream cannot be split by image; pass --validation_file"),
         "max_train_samples": (None, "--max_train_steps bounds a streamed run"),
-        "verify_images": (None, "they decode every image up front; a bad image stops the stream at its batch"),
-        "skip_bad_images": (None, "they decode every image up front; a bad image stops the stream at its batch"),
+        "verify_images": (
+            None,
+            "a stream cannot be decoded up front; --skip_bad_images drops unreadable images as they stream",
+        ),
     }
     for name, (bad_value, why) in refused.items():
         value = getattr(args, name)

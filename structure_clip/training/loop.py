@@ -154,7 +154,12 @@ def stream_loader(accelerator, args, source: StreamingSource, collate_fn) -> Str
     stream = TrainingStream(source, collate_fn, layout, rank=accelerator.process_index)
     if accelerator.is_main_process:
         logger.info("Streaming: %s", stream.describe_split())
-    return StreamLoader(stream, StreamPosition(layout), accelerator.device, accelerator.device.type == "cuda")
+    return StreamLoader(
+        stream,
+        StreamPosition(layout, rank=accelerator.process_index),
+        accelerator.device,
+        accelerator.device.type == "cuda",
+    )
 
 
 def make_optimizer(args, model) -> torch.optim.Optimizer:
@@ -443,6 +448,9 @@ def train_on_real_data(args: StructureCLIPTrainArgs) -> TrainingResult:
 
         with accelerator.main_process_first():  # the validation rows are parsed once and cached
             train_source, eval_dataset = load_streaming_datasets(args, args.seed)
+        eval_dataset = check_images(args, {"validation": eval_dataset}, args.output_dir,  # training: on the fly
+                                    show_progress=not args.disable_tqdm and accelerator.is_local_main_process,
+                                    is_main_process=accelerator.is_main_process)["validation"]  # fmt: skip
         return run_training(args, model, train_source, collate_fn, processor, eval_dataset)
     with accelerator.main_process_first():
         train_dataset, eval_dataset = load_datasets(args, args.seed)
