@@ -354,6 +354,15 @@ def test_train_py_help_lists_the_demo_options_too(capsys):
     assert "synthetic demo" in help_text and "--num_threads" in help_text and "--variants" in help_text
 
 
+def test_an_unknown_option_with_real_data_is_a_usage_error_naming_it(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        train_cli.train_main(["--train_file", "a.jsonl", "--output_dir", "unused", "--num_threads", "1", "--nope"])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "unrecognized arguments: --num_threads 1 --nope" in error
+    assert "--num_threads is an option of the built-in synthetic demo" in error and "--nope is" not in error
+
+
 def test_training_data_flags_are_recognised_in_both_spellings():
     assert train_cli.names_training_data(["--train_file", "a.json"])
     assert train_cli.names_training_data(["--dataset_name=coco"])
