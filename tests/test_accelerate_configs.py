@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.torchrun_support import pythonpath_with_repo_root, torchrun_two_ranks
+from tests.launch_support import pythonpath_with_repo_root, torchrun_two_ranks
 
 
 ROOT = Path(__file__).resolve().parents[1]

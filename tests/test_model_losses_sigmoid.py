@@ -12,6 +12,7 @@ from huggingface_hub.errors import StrictDataclassError
 from transformers import SiglipConfig, SiglipModel
 
 from modeling_structure_clip import StructureCLIPModel, sigmoid_with_hard_negatives_loss
+from tests.launch_support import torchrun_two_ranks
 from tests.tiny_models import (
     random_inputs,
     tiny_siglip_text_config,
@@ -19,7 +20,6 @@ from tests.tiny_models import (
     tiny_structure_clip_config,
     tiny_structure_siglip_config,
 )
-from tests.torchrun_support import torchrun_two_ranks
 
 
 torch.set_num_threads(1)

@@ -16,7 +16,7 @@ from structure_clip.training import cli as train_cli
 from structure_clip.training import trainer as finetune_with_trainer
 from structure_clip.training.arguments import StructureCLIPTrainArgs
 from structure_clip.training.checkpoints import COMPLETE_MARKER
-from tests.torchrun_support import torchrun_two_ranks
+from tests.launch_support import torchrun_two_ranks
 from tests.train_tiny_setup import (
     original_json_args,
     write_coco_records_json,

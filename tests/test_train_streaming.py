@@ -25,8 +25,8 @@ from structure_clip.training.streaming import (
     batches_taken,
 )
 from structure_clip.training.streaming_data import SceneGraphsOnTheFly, load_streaming_datasets, open_training_stream
+from tests.launch_support import pythonpath_with_repo_root, torchrun_two_ranks
 from tests.streaming_shards import sample_number, write_jsonl_shards, write_tar_shards
-from tests.torchrun_support import pythonpath_with_repo_root, torchrun_two_ranks
 from tests.train_tiny_setup import write_tiny_model_folder
 
 

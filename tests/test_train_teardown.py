@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.launch_support import pythonpath_with_repo_root, torchrun_two_ranks
 from tests.teardown_race_worker import HANG_SECONDS, IN_FLIGHT_MESSAGE
-from tests.torchrun_support import pythonpath_with_repo_root, torchrun_two_ranks
 from tests.train_tiny_setup import original_json_args, write_original_json, write_tiny_images, write_tiny_model_folder
 
 

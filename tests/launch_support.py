@@ -1,4 +1,4 @@
-"""torchrun command lines for the multi-process CPU tests: two ranks on a free rendezvous port."""
+"""Tests that start other processes: a free loopback port, torchrun with two CPU ranks, the repository on PYTHONPATH."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
-    """A TCP port nothing listens on now, for torchrun's --master_port (tests may run side by side)."""
+    """A loopback TCP port nothing listens on now, for torchrun's --master_port or a local server."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
