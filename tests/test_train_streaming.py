@@ -6,7 +6,6 @@ The data is a few hundred synthetic samples written as WebDataset-style .tar sha
 
 import json
 import os
-import socket
 import subprocess
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from structure_clip.training.streaming import (
     batches_taken,
 )
 from structure_clip.training.streaming_data import SceneGraphsOnTheFly, load_streaming_datasets, open_training_stream
+from tests.launch_support import pythonpath_with_repo_root, torchrun_two_ranks
 from tests.streaming_shards import sample_number, write_jsonl_shards, write_tar_shards
 from tests.train_tiny_setup import write_tiny_model_folder
 
@@ -200,20 +200,13 @@ def test_a_streamed_run_resumes_exactly(shards, tmp_path):
     assert position["batches_consumed"] == 3 and position["samples_consumed_per_process"] == 12
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_two_processes_read_disjoint_samples(shards, tmp_path):
     """torchrun, 2 CPU ranks x 2 DataLoader workers each: the ranks' batches never share a sample."""
     worker = Path(__file__).resolve().parent / "streaming_rank_worker.py"
-    command = ["torchrun", "--nproc_per_node", "2", "--master_port", str(_free_port()), str(worker),
-               shards["tar"], str(tmp_path)]  # fmt: skip
+    command = torchrun_two_ranks(str(worker), shards["tar"], str(tmp_path))
     env = dict(os.environ, OMP_NUM_THREADS="1", ACCELERATE_USE_CPU="1", HF_HUB_OFFLINE="1",
-               PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]))  # fmt: skip
+               PYTHONPATH=pythonpath_with_repo_root())  # fmt: skip
     completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
     seen = [json.loads((tmp_path / f"rank_{rank}.json").read_text()) for rank in (0, 1)]

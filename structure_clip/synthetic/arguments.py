@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from structure_clip.cpu_threads import IDLE_CORES_HELP, num_threads_field
+
 
 VARIANTS = ("clip", "clip+negatives", "structure-clip")
 BACKBONES = ("clip", "siglip")
@@ -93,17 +95,10 @@ class AblationArguments:
         default=1.0, metadata={"help": "If > 0, re-initialise the ViT position embeddings with this std (CLIP: 0.02)."}
     )
     eval_steps: int = field(default=250, metadata={"help": "Validation (curves) every N steps."})
-    # 0 = as many threads as there are idle cores (at least 1). Two threads halve this tiny model's step time on
-    # an idle 2-core machine, but a busy core stalls every op of a multi-threaded run: 40 steps
-    # (examples/synthetic_ablation.py --max_train_steps 40 --curriculum_steps 0 --variants clip
-    # --num_train_examples 2000) on a shared 2-core machine took 12 s with 1 thread and 193 s with 2; with one
-    # more busy process, 29 s and 553 s. Results agree to about 1e-6 between thread counts, not bit for bit.
-    num_threads: int = field(
-        default=0,
-        metadata={
-            "help": "torch CPU threads; 0 = the idle cores at start (CPUs minus the 1-minute load average, "
-            "at least 1). Results are identical run to run for a fixed thread count on one machine."
-        },
+    # Why the idle cores and not torch's default: structure_clip/cpu_threads.py (measured there).
+    num_threads: int = num_threads_field(
+        f"torch CPU threads; {IDLE_CORES_HELP}. Results are identical run to run for a fixed thread count on one "
+        "machine."
     )
     # --- the fine-tuning regime (--regime finetune) ---
     pretrain_steps: int = field(
