@@ -7,7 +7,7 @@ captions are often fragments, so a few tagger slips are repaired first (`repair_
 
 from __future__ import annotations
 
-from .scene_graph_conventions import NAME_MODIFIERS, NON_NODES, OF_PARTITIVES
+from .scene_graph_conventions import COMPOUND_NAMES, NAME_MODIFIERS, NODE_NAMES, NON_NODES, OF_PARTITIVES
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ING_NOUNS,
@@ -146,6 +146,29 @@ def node_name(state: ParseState, token) -> str:
     head = _head_lemma(state, token)
     name = " ".join(part for part in (prefix, " ".join(modifiers.split()), head) if part)
     return name.replace(" - ", "-").replace("- ", "-")
+
+
+def factual_name(state: ParseState, token) -> str:
+    """The node name as FACTUAL writes it: respelled (NODE_NAMES), and a multi-word name it never
+    keeps whole shortened to its head ("gatorade cups" -> cup). Both tables are mined from its
+    training split: there a two-word name that is no gold node anywhere else is kept whole in only
+    about a quarter of its captions (benchmarks/mine_factual_conventions.py)."""
+    name = node_name(state, token)
+    if name in NODE_NAMES:
+        return NODE_NAMES[name]
+    return known_compound(name)
+
+
+def known_compound(name: str) -> str:
+    """The longest tail of a multi-word name that FACTUAL keeps as a node name ("tennis court wall" ->
+    "court wall" -> "wall"); every name while no vocabulary has been mined (an empty table)."""
+    if " " not in name or not COMPOUND_NAMES or name in COMPOUND_NAMES:
+        return name
+    words = name.split(" ")[1:]
+    while len(words) > 1 and " ".join(words) not in COMPOUND_NAMES:
+        words = words[1:]
+    tail = " ".join(words)
+    return NODE_NAMES.get(tail, tail)
 
 
 def name_start(state: ParseState, token) -> int:

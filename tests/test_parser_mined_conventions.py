@@ -29,6 +29,8 @@ def test_tables_map_names_to_names():
         scene_graph_conventions.OF_PARTITIVES,
     ):
         assert words and all(isinstance(word, str) and word and " " not in word for word in words)
+    assert all(" " in name and name == name.lower() for name in scene_graph_conventions.COMPOUND_NAMES)
+    assert {"tennis player", "fire hydrant", "teddy bear"} <= scene_graph_conventions.COMPOUND_NAMES
     assert not scene_graph_conventions.NON_NODES & set(scene_graph_conventions.NODE_NAMES)
 
 
@@ -66,12 +68,29 @@ def test_with_predicate_comes_from_the_table(parser, monkeypatch, table, expecte
 
 @needs_model
 def test_node_names_are_respelled(parser, monkeypatch):
-    from processing import scene_graph_rules
+    from processing import scene_graph_nodes
 
-    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {"cell phone": "cellphone"})
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", set())
+    monkeypatch.setattr(scene_graph_nodes, "NODE_NAMES", {"cell phone": "cellphone"})
     assert ("man", "talk on", "cellphone") in parser.parse("a man talking on a cell phone").relations
-    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {})
+    monkeypatch.setattr(scene_graph_nodes, "NODE_NAMES", {})
     assert ("man", "talk on", "cell phone") in parser.parse("a man talking on a cell phone").relations
+
+
+@needs_model
+def test_multi_word_names_outside_the_vocabulary_keep_their_longest_known_tail(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "NODE_NAMES", {})
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", {"tennis court"})
+    graph = parser.parse("a man holding gatorade cups near the tennis court wall")
+    assert graph.objects == ["man", "cup", "wall"]
+    graph = parser.parse("a man standing on the tennis court")
+    assert graph.relations == [("man", "stand on", "tennis court")]
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", {"tennis court", "court wall"})
+    assert "court wall" in parser.parse("a man near the tennis court wall").objects
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", set())  # nothing mined: every name kept whole
+    assert "gatorade cup" in parser.parse("a man holding gatorade cups").objects
 
 
 @needs_model
@@ -102,9 +121,10 @@ def test_place_phrases_drop_the_noun_or_become_an_attribute(parser, monkeypatch)
 
 @needs_model
 def test_name_modifier_becomes_an_attribute(parser, monkeypatch):
-    from processing import scene_graph_nodes, scene_graph_rules
+    from processing import scene_graph_nodes
 
-    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {})
+    monkeypatch.setattr(scene_graph_nodes, "NODE_NAMES", {})
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", set())
     monkeypatch.setattr(scene_graph_nodes, "NAME_MODIFIERS", {"toy"})
     graph = parser.parse("a toy car on the floor")
     assert graph.relations == [("car", "on", "floor")] and graph.attributes == [("car", "toy")]
@@ -119,6 +139,7 @@ def test_non_nodes_are_skipped_unless_part_of_a_longer_name(parser, monkeypatch)
     from processing import scene_graph_nodes
 
     monkeypatch.setattr(scene_graph_nodes, "NON_NODES", {"way"})
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", set())
     assert parser.parse("a bus on its way to the city").objects == ["bus", "city"]
     assert "way sign" in parser.parse("a one way sign on a pole").objects[0]
     monkeypatch.setattr(scene_graph_nodes, "NON_NODES", set())
