@@ -11,7 +11,7 @@ for the same pair of nodes, the choice becomes a table entry:
 - PREDICATES: words FACTUAL leaves out of a predicate ("sit down on" -> "sit on", "inside of" ->
   "inside"). Only drops: a mined synonym ("beneath" -> "under") would erase the caption's wording.
 - NODE_NAMES: the name FACTUAL writes for a node the rules name otherwise ("cell phone" ->
-  "cellphone", "leaves" kept as written).
+  "cellphone"); not a plural ("leaf" -> "leaves"): the rules write a plural head as the caption does.
 - NON_NODES: nouns FACTUAL hardly ever makes a node ("view", "way", "direction"): the rules skip them.
   They need NON_NODE_MIN_COUNT examples and a NON_NODE_SHARE majority (stricter than the rest:
   skipping a node also loses its relations).
@@ -99,6 +99,16 @@ def count_predicates(golds, graphs, norm) -> dict:
             gold = gold_predicates.get((norm(subject), norm(obj)))
             by_predicate[predicate][gold if gold is None or norm(gold) != norm(predicate) else predicate] += 1
     return by_predicate
+
+
+def without_plural_respellings(node_names: dict, lemmatizer) -> dict:
+    """NODE_NAMES without entries that only make the name plural ("leaf" -> "leaves"): the rules write a
+    plural head as the caption does, and the entry would also pluralise a singular "leaf"."""
+    return {
+        name: choice
+        for name, choice in node_names.items()
+        if " ".join([*choice.split(" ")[:-1], lemmatizer.lemma(choice.split(" ")[-1], "NNS")]) != name
+    }
 
 
 def drops_words_only(predicate: str, choice: str) -> bool:
@@ -305,12 +315,14 @@ def main() -> None:
     parser.add_argument("--data_dir", type=Path, default=DEFAULT_DATA_DIR, help="the shared data folder")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from processing import scene_graph_conventions
+    from processing import scene_graph_conventions, scene_graph_nodes
     from processing.scene_graph_lexicon import PARTITIVE_NOUNS
     from processing.scene_graph_parser import SceneGraphParser
     from processing.scene_graph_relations import LOCATIVE_PREPOSITIONS
 
     # The rules must not see the tables being mined, or a rerun would drop every entry they apply.
+    # The tables are keyed by lemma names ("tennis player"), so plurals are not written as in the caption.
+    scene_graph_nodes.KEEP_CAPTION_NUMBER = False
     scene_graph_conventions.NAME_MODIFIERS.clear()
     scene_graph_conventions.NON_NODES.clear()
     scene_graph_conventions.OF_PARTITIVES.clear()
@@ -325,10 +337,11 @@ def main() -> None:
     ):
         table.clear()
     captions, golds = read_factual(args.data_dir / "factual" / "train.csv")
-    graphs = SceneGraphParser().parse_batch(captions)
+    parser = SceneGraphParser()
+    graphs = parser.parse_batch(captions)
     norm = Normaliser()
     predicates = consistent_choices(count_predicates(golds, graphs, norm))
-    node_names = consistent_choices(count_node_names(golds, graphs, norm))
+    respelled = consistent_choices(count_node_names(golds, graphs, norm))
     with_predicates = consistent_choices(count_with_predicates(captions, golds, graphs, norm))
     write_tables(
         {
@@ -340,7 +353,10 @@ def main() -> None:
                 "predicate the rules give -> FACTUAL's, for the same pair, when it only drops words",
                 {predicate: choice for predicate, choice in predicates.items() if drops_words_only(predicate, choice)},
             ),
-            "NODE_NAMES": ("node name the rules give -> the name FACTUAL writes", node_names),
+            "NODE_NAMES": (
+                "node name the rules give -> the name FACTUAL writes",
+                without_plural_respellings(respelled, parser.lemmatizer),
+            ),
             "NAME_MODIFIERS": (
                 "first words of two-word node names that FACTUAL writes as an attribute of the head",
                 sorted(
@@ -353,7 +369,7 @@ def main() -> None:
             ),
             "NON_NODES": (
                 "single-word node names FACTUAL hardly ever makes a node",
-                non_nodes(golds, graphs, norm, node_names),
+                non_nodes(golds, graphs, norm, respelled),
             ),
             "OF_PARTITIVES": (
                 "heads of 'H of X' FACTUAL looks through to X (besides the lexicon's partitives)",

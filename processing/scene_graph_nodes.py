@@ -1,6 +1,6 @@
 """Node rules: which tokens are objects, and their names and spans.
 
-FACTUAL conventions (Li et al., Findings of ACL 2023): nodes are lemmatised heads with their
+FACTUAL conventions (Li et al., Findings of ACL 2023): nodes are heads (in the caption's number) with their
 kind-naming compounds ("tennis player"); partitives are skipped ("a bunch of birds" -> bird). Region
 captions are often fragments, so a few tagger slips are repaired first (`repair_word_classes`).
 """
@@ -27,6 +27,9 @@ _NON_PHRASE_DEPS = {"poss", "case", "punct", "cc", "prep", "conj", "relcl", "acl
 # Adjectives that name a part of their noun: FACTUAL writes "a dark haired man" as (man, have, hair),
 # (hair, is, dark) (its training split has this in every "haired" caption checked).
 PART_ADJECTIVES = {"haired": "hair"}
+# Plural heads are written as in the caption (`factual_name`). The mined tables are keyed by lemma names,
+# so benchmarks/mine_factual_conventions.py turns this off while it mines.
+KEEP_CAPTION_NUMBER = True
 
 
 # ------------------------------------------------------------------ word-class repairs
@@ -154,9 +157,20 @@ def factual_name(state: ParseState, token) -> str:
     training split: there a two-word name that is no gold node anywhere else is kept whole in only
     about a quarter of its captions (benchmarks/mine_factual_conventions.py)."""
     name = node_name(state, token)
-    if name in NODE_NAMES:
-        return NODE_NAMES[name]
-    return known_compound(name)
+    name = NODE_NAMES[name] if name in NODE_NAMES else known_compound(name)
+    return _in_caption_number(state, token, name)
+
+
+def _in_caption_number(state: ParseState, token, name: str) -> str:
+    """FACTUAL writes a plural head as the caption does ("two giraffes" -> giraffes): in its training
+    split gold keeps the caption's plural for 11,955 node names and singularises 154."""
+    lemma = _head_lemma(state, token)
+    if not KEEP_CAPTION_NUMBER or lemma == token.lower_ or token.i in state.graph.name_overrides:
+        return name
+    stem = name[: len(name) - len(lemma)]
+    if not name.endswith(lemma) or stem[-1:] not in ("", " ", "-"):
+        return name  # a name the tables rewrote ("guy" -> person, "cell phone" -> cellphone)
+    return stem + token.lower_
 
 
 def known_compound(name: str) -> str:

@@ -1,8 +1,8 @@
 """Dependency-parse rules: one spaCy `Doc` -> one `SceneGraph`, following FACTUAL conventions.
 
-Conventions (Li et al., Findings of ACL 2023; docs/method.md §3): lemmatised heads; verb and preposition merged
-("surf in"); multi-word prepositions kept whole ("in front of", "on top of", "next to"); copula plus
-adjective gives an attribute; the passive is inverted; possession is `have`; quantities are digit
+Conventions (Li et al., Findings of ACL 2023; docs/method.md §3): heads in the caption's number; verb and
+preposition merged ("surf in"); multi-word prepositions kept whole ("in front of", "on top of", "next to");
+copula plus adjective gives an attribute; the passive is inverted; possession is `have`; quantities are digit
 attributes; conjunctions are expanded. The rules read Penn tags and dependency labels only (the
 `attribute_ruler`/`lemmatizer` pipes are off for speed, see scene_graph_lemmas.py).
 
