@@ -30,8 +30,9 @@ for the same pair of nodes, the choice becomes a table entry:
   at least half the captions where the rules give them; any other multi-word name is shortened to its
   longest kept tail ("gatorade cups" -> cup). Names the rules give but FACTUAL never writes elsewhere
   are kept whole in only about a quarter of their captions; the head alone matches more often.
-- PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"): the partitives FACTUAL keeps
-  as an attribute of the counted noun, with the attribute text it uses.
+- PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"), "part of the sandwich" ->
+  (sandwich, is, part): the partitives and looked-through heads FACTUAL keeps as an attribute of the
+  noun after "of", with the attribute text it uses.
 
 Only the training split is read (never the test splits). An entry needs MIN_COUNT agreeing examples
 and a MIN_SHARE majority, so one-off annotation noise stays out. Rerun after changing the rules: the
@@ -342,6 +343,11 @@ def main() -> None:
     norm = Normaliser()
     predicates = consistent_choices(count_predicates(golds, graphs, norm))
     respelled = consistent_choices(count_node_names(golds, graphs, norm))
+    of_partitives = sorted(
+        head
+        for head, choice in consistent_choices(count_of_heads(captions, golds, norm), keep_same=True).items()
+        if choice == "partitive" and head not in PARTITIVE_NOUNS
+    )
     with_predicates = consistent_choices(count_with_predicates(captions, golds, graphs, norm))
     write_tables(
         {
@@ -373,13 +379,7 @@ def main() -> None:
             ),
             "OF_PARTITIVES": (
                 "heads of 'H of X' FACTUAL looks through to X (besides the lexicon's partitives)",
-                sorted(
-                    head
-                    for head, choice in consistent_choices(
-                        count_of_heads(captions, golds, norm), keep_same=True
-                    ).items()
-                    if choice == "partitive" and head not in PARTITIVE_NOUNS
-                ),
+                of_partitives,
             ),
             "PLACE_PHRASES": (
                 "noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')",
@@ -407,7 +407,9 @@ def main() -> None:
             ),
             "PARTITIVE_ATTRIBUTES": (
                 "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",
-                consistent_choices(count_partitive_attributes(captions, golds, PARTITIVE_NOUNS), keep_same=True),
+                consistent_choices(
+                    count_partitive_attributes(captions, golds, PARTITIVE_NOUNS | set(of_partitives)), keep_same=True
+                ),
             ),
         }
     )

@@ -1148,4 +1148,12 @@ COMPOUND_NAMES = {
 }
 
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
-PARTITIVE_ATTRIBUTES = {"group": "group of", "patch": "patch", "piece": "piece", "pieces": "pieces", "slice": "slice"}
+PARTITIVE_ATTRIBUTES = {
+    "group": "group of",
+    "part": "part",
+    "patch": "patch",
+    "piece": "piece",
+    "pieces": "pieces",
+    "slice": "slice",
+    "statue": "statue",
+}

@@ -31,3 +31,9 @@ def test_adjective_lists_describe_the_noun(parser, caption, noun, adjectives):
     graph = parser.parse(caption)
     assert {value for name, value in graph.attributes if name == noun} == adjectives
     assert not adjectives & set(graph.objects)  # the first adjective is no object
+
+
+def test_a_looked_through_head_can_stay_as_an_attribute(parser):
+    # "part" is mined as an "of" head FACTUAL looks through, and as one it keeps as an attribute.
+    graph = parser.parse("a part of the sandwich is below the hand")
+    assert "part" not in graph.objects and ("sandwich", "part") in graph.attributes
