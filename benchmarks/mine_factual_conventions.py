@@ -17,6 +17,8 @@ for the same pair of nodes, the choice becomes a table entry:
   skipping a node also loses its relations).
 - PLACE_PHRASES: "on the right" is left out, "in the distance" becomes an attribute: for
   "<preposition> the N" without "of", what FACTUAL does with N when it is not a node.
+- BARE_PLACE_NOUNS: "candles on top", "at night": the same without an article; the rules make no node
+  of these nouns when they stand bare after on/in/at.
 - NAME_MODIFIERS: "a plaid shirt" -> shirt with the attribute plaid: first words of two-word node
   names that FACTUAL writes as an attribute of the head. (A first word FACTUAL just leaves out is
   often a possessor the parse merged, "elephant trunk"; dropping it would lose the owner.)
@@ -183,9 +185,11 @@ def count_partitive_attributes(captions, golds, partitives) -> dict:
 
 
 # "<preposition> the N" that ends the noun phrase: end of caption, punctuation or a function word next.
-_PLACE_PHRASE = re.compile(
-    r"\b(?:on|in|at|to) the (\w+)(?=\s*$|\s*[,.;!?]|\s+(?:and|with|is|are|in|on|at|near|by|while|that|which)\b)"
-)
+_PHRASE_END = r"(?=\s*$|\s*[,.;!?]|\s+(?:and|with|is|are|in|on|at|near|by|while|that|which)\b)"
+_PLACE_PHRASE = re.compile(r"\b(?:on|in|at|to) the (\w+)" + _PHRASE_END)
+# "<on|in|at> N" with no article: "candles on top", "at night".
+_BARE_PLACE_PHRASE = re.compile(r"\b(?:on|in|at) (\w+)" + _PHRASE_END)
+_PRONOUNS = {"it", "them", "this", "that", "these", "those", "him", "her", "us", "me", "you"}
 
 
 def count_compound_names(golds, graphs, norm) -> dict:
@@ -257,12 +261,12 @@ def count_of_heads(captions, golds, norm) -> dict:
     return by_head
 
 
-def count_place_phrases(captions, golds) -> dict:
+def count_place_phrases(captions, golds, pattern: re.Pattern = _PLACE_PHRASE) -> dict:
     """For "<on|in|at|to> the N" (no "of" after it): does gold keep N as a node, as an attribute
     ("in the distance"), or leave it out ("on the right")?"""
     by_noun: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for caption, (gold_objects, gold_attributes, gold_relations) in zip(captions, golds, strict=False):
-        for match in _PLACE_PHRASE.finditer(caption.lower()):
+        for match in pattern.finditer(caption.lower()):
             noun = match.group(1)
             nodes = set(gold_objects) | {x for s, _, o in gold_relations for x in (s, o)}
             if noun in nodes or noun in {o for o, _ in gold_attributes}:
@@ -328,7 +332,8 @@ def main() -> None:
     scene_graph_conventions.NON_NODES.clear()
     scene_graph_conventions.OF_PARTITIVES.clear()
     scene_graph_conventions.SUBJECT_PLACES.clear()
-    scene_graph_conventions.COMPOUND_NAMES.clear()  # empty: every multi-word name is kept
+    scene_graph_conventions.COMPOUND_NAMES.clear()
+    scene_graph_conventions.BARE_PLACE_NOUNS.clear()  # empty: every multi-word name is kept
     for table in (
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.PREDICATES,
@@ -390,6 +395,16 @@ def main() -> None:
                     ).items()
                     if choice != "node"
                 },
+            ),
+            "BARE_PLACE_NOUNS": (
+                "nouns of '<on|in|at> N' without an article that FACTUAL makes no node ('on top', 'at night')",
+                sorted(
+                    noun
+                    for noun, choice in consistent_choices(
+                        count_place_phrases(captions, golds, _BARE_PLACE_PHRASE), keep_same=True
+                    ).items()
+                    if choice == "drop" and noun not in _PRONOUNS
+                ),
             ),
             "SUBJECT_PLACES": (
                 "'verb preposition': a place phrase after the verb's object locates the subject ('play in')",

@@ -177,6 +177,9 @@ OF_PARTITIVES = {
 # noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')
 PLACE_PHRASES = {"distance": "attribute", "left": "drop", "middle": "drop", "right": "drop", "side": "drop"}
 
+# nouns of '<on|in|at> N' without an article that FACTUAL makes no node ('on top', 'at night')
+BARE_PLACE_NOUNS = {"black", "blue", "color", "distance", "front", "left", "night", "side", "top", "white"}
+
 # 'verb preposition': a place phrase after the verb's object locates the subject ('play in')
 SUBJECT_PLACES = {"do on", "eat at", "fly at", "fly in", "fly on", "play in", "play on", "ride in", "wear in"}
 

@@ -7,7 +7,14 @@ captions are often fragments, so a few tagger slips are repaired first (`repair_
 
 from __future__ import annotations
 
-from .scene_graph_conventions import COMPOUND_NAMES, NAME_MODIFIERS, NODE_NAMES, NON_NODES, OF_PARTITIVES
+from .scene_graph_conventions import (
+    BARE_PLACE_NOUNS,
+    COMPOUND_NAMES,
+    NAME_MODIFIERS,
+    NODE_NAMES,
+    NON_NODES,
+    OF_PARTITIVES,
+)
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     COLOUR_WORDS,
@@ -68,6 +75,16 @@ def _classify_nouns(state: ParseState) -> None:
             state.partitives.add(token.i)  # "rows of bicycles": a non-node with "of" is looked through
         if lemma in NON_NODES and name_start(state, token) == token.i and not _has_of_phrase(state, token):
             state.graph.hidden.add(token.i)
+        elif lemma in BARE_PLACE_NOUNS and _is_bare_place(state, token):
+            state.graph.hidden.add(token.i)  # "candles on top", "at night" (mined: FACTUAL has no node)
+
+
+def _is_bare_place(state: ParseState, token) -> bool:
+    """A noun right after on/in/at with no article or other dependent of its own."""
+    head = token.head
+    return (
+        token.dep_ == "pobj" and head.i == token.i - 1 and head.lower_ in ("on", "in", "at") and not state.kids(token)
+    )
 
 
 def adjective_list_head(state: ParseState, noun):

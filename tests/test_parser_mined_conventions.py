@@ -27,6 +27,7 @@ def test_tables_map_names_to_names():
         scene_graph_conventions.NAME_MODIFIERS,
         scene_graph_conventions.NON_NODES,
         scene_graph_conventions.OF_PARTITIVES,
+        scene_graph_conventions.BARE_PLACE_NOUNS,
     ):
         assert words and all(isinstance(word, str) and word and " " not in word for word in words)
     assert all(" " in name and name == name.lower() for name in scene_graph_conventions.COMPOUND_NAMES)
@@ -183,3 +184,15 @@ def test_subject_places_decide_who_a_place_phrase_locates(parser, monkeypatch):
     assert ("boy", "in", "yard") in parser.parse("a boy kicking a ball in the yard").relations
     monkeypatch.setattr(scene_graph_relations, "SUBJECT_PLACES", set())
     assert ("ball", "in", "yard") in parser.parse("a boy kicking a ball in the yard").relations
+
+
+@needs_model
+def test_bare_place_nouns_are_no_objects(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "BARE_PLACE_NOUNS", {"top", "night"})
+    assert parser.parse("the woman has a bag on top").objects == ["woman", "bag"]
+    assert parser.parse("a street at night").objects == ["street"]
+    assert "top" in parser.parse("a bag on top of the car").relations[0][1]  # "on top of" is no bare place
+    monkeypatch.setattr(scene_graph_nodes, "BARE_PLACE_NOUNS", set())
+    assert "night" in parser.parse("a street at night").objects
