@@ -37,3 +37,30 @@ def test_a_looked_through_head_can_stay_as_an_attribute(parser):
     # "part" is mined as an "of" head FACTUAL looks through, and as one it keeps as an attribute.
     graph = parser.parse("a part of the sandwich is below the hand")
     assert "part" not in graph.objects and ("sandwich", "part") in graph.attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("the man's shirt is striped and his pants are black", ("shirt", "striped")),
+        ("there is a photo on the wall and two lamps on a table that are lit", ("lamps", "lit")),
+        ("the umbrella in the tent is opened", ("umbrella", "opened")),
+    ],
+)
+def test_a_passive_with_nothing_after_it_is_a_state(parser, caption, attribute):
+    assert attribute in parser.parse(caption).attributes
+
+
+@pytest.mark.parametrize(
+    "caption", ["buses are pictured", "the cars are parked next to the curb", "a cake cut by a knife"]
+)
+def test_passives_that_relate_or_depict_are_no_state(parser, caption):
+    graph = parser.parse(caption)
+    assert not any(value in ("pictured", "parked", "cut") for _, value in graph.attributes)
+
+
+def test_a_material_after_a_copula_is_an_attribute(parser):
+    graph = parser.parse("the large cage is green metal and the table is wood")
+    assert {("cage", "large"), ("cage", "green"), ("cage", "metal"), ("table", "wooden")} <= set(graph.attributes)
+    assert graph.objects == ["cage", "table"]
+    assert ("clock", "gold") in parser.parse("a clock that is gold and white").attributes  # a colour stays
