@@ -32,6 +32,8 @@ for the same pair of nodes, the choice becomes a table entry:
   at least half the captions where the rules give them; any other multi-word name is shortened to its
   longest kept tail ("gatorade cups" -> cup). Names the rules give but FACTUAL never writes elsewhere
   are kept whole in only about a quarter of their captions; the head alone matches more often.
+- ATTRIBUTE_NAMES: "hot dogs", "a polar bear", "a cardboard box": an adjective or material the rules
+  would make an attribute, but FACTUAL writes as part of the node name.
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"), "part of the sandwich" ->
   (sandwich, is, part): the partitives and looked-through heads FACTUAL keeps as an attribute of the
   noun after "of", with the attribute text it uses.
@@ -214,6 +216,29 @@ def kept_compound_names(golds, graphs, norm) -> list[str]:
     )
 
 
+def count_attribute_names(golds, graphs, norm) -> dict:
+    """For each one-word attribute A the rules give a one-word node N: is "A N" a gold node (FACTUAL
+    keeps "hot dog", "polar bear" whole), a gold attribute, or neither?"""
+    by_name: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs, strict=False):
+        gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
+        gold_nodes |= {norm(o) for o, _ in gold_attributes}
+        gold_pairs = {(norm(o), norm(a)) for o, a in gold_attributes}
+        for node, value in set(graph.attributes):
+            if " " in node or " " in value or not value.isalpha():
+                continue
+            name = f"{value} {node}"
+            choice = (
+                "name"
+                if norm(name) in gold_nodes
+                else "attribute"
+                if (norm(node), norm(value)) in gold_pairs
+                else None
+            )
+            by_name[name][choice] += 1
+    return by_name
+
+
 def count_non_nodes(golds, graphs, norm) -> dict:
     """Per node name of ours: is it a gold node in the same caption ("node") or not ("no node")?"""
     by_name: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
@@ -333,7 +358,8 @@ def main() -> None:
     scene_graph_conventions.OF_PARTITIVES.clear()
     scene_graph_conventions.SUBJECT_PLACES.clear()
     scene_graph_conventions.COMPOUND_NAMES.clear()
-    scene_graph_conventions.BARE_PLACE_NOUNS.clear()  # empty: every multi-word name is kept
+    scene_graph_conventions.BARE_PLACE_NOUNS.clear()
+    scene_graph_conventions.ATTRIBUTE_NAMES.clear()  # empty: every multi-word name is kept
     for table in (
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.PREDICATES,
@@ -419,6 +445,16 @@ def main() -> None:
             "COMPOUND_NAMES": (
                 "multi-word node names FACTUAL keeps whole (others are shortened to their longest kept tail)",
                 kept_compound_names(golds, graphs, norm),
+            ),
+            "ATTRIBUTE_NAMES": (
+                "'attribute noun' pairs FACTUAL writes as one node name ('hot dog', 'polar bear')",
+                sorted(
+                    name
+                    for name, choice in consistent_choices(
+                        count_attribute_names(golds, graphs, norm), keep_same=True
+                    ).items()
+                    if choice == "name"
+                ),
             ),
             "PARTITIVE_ATTRIBUTES": (
                 "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",

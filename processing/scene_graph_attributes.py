@@ -26,6 +26,7 @@ from .scene_graph_nodes import (
     is_name_modifier,
     is_node,
     name_start,
+    named_by_attribute,
     resolve,
 )
 from .scene_graph_state import ParseState
@@ -61,6 +62,7 @@ def modifier_attributes(state: ParseState, node) -> None:
             or is_name_modifier(child)
             or child.i in graph.fused
             or child.i in graph.name_overrides
+            or named_by_attribute(state, child)
         ):
             continue
         if child.lower_ in QUANTIFYING_ADJECTIVES or _is_shade_of_next_colour(state, child):

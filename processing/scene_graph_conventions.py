@@ -1150,6 +1150,23 @@ COMPOUND_NAMES = {
     "zoo enclosure",
 }
 
+# 'attribute noun' pairs FACTUAL writes as one node name ('hot dog', 'polar bear')
+ATTRIBUTE_NAMES = {
+    "american flag",
+    "cardboard box",
+    "french fry",
+    "hot dog",
+    "light fixture",
+    "light pole",
+    "light post",
+    "orange juice",
+    "paper towel",
+    "polar bear",
+    "remote control",
+    "ski pole",
+    "wicker basket",
+}
+
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
 PARTITIVE_ATTRIBUTES = {
     "group": "group of",

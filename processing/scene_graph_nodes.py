@@ -8,6 +8,7 @@ captions are often fragments, so a few tagger slips are repaired first (`repair_
 from __future__ import annotations
 
 from .scene_graph_conventions import (
+    ATTRIBUTE_NAMES,
     BARE_PLACE_NOUNS,
     COMPOUND_NAMES,
     NAME_MODIFIERS,
@@ -221,10 +222,10 @@ def _in_caption_number(state: ParseState, token, name: str) -> str:
 def known_compound(name: str) -> str:
     """The longest tail of a multi-word name that FACTUAL keeps as a node name ("tennis court wall" ->
     "court wall" -> "wall"); every name while no vocabulary has been mined (an empty table)."""
-    if " " not in name or not COMPOUND_NAMES or name in COMPOUND_NAMES:
+    if " " not in name or not COMPOUND_NAMES or name in COMPOUND_NAMES or name in ATTRIBUTE_NAMES:
         return name
     words = name.split(" ")[1:]
-    while len(words) > 1 and " ".join(words) not in COMPOUND_NAMES:
+    while len(words) > 1 and " ".join(words) not in COMPOUND_NAMES and " ".join(words) not in ATTRIBUTE_NAMES:
         words = words[1:]
     tail = " ".join(words)
     return NODE_NAMES.get(tail, tail)
@@ -243,13 +244,22 @@ def name_start(state: ParseState, token) -> int:
         is_name_part = (
             child.dep_ == "compound" and state.nominal(child) and child.lower_ not in MATERIAL_AND_COLOUR_NOUNS
         )
-        if is_name_part:
+        if named_by_attribute(state, child):
+            first = child.i
+        elif is_name_part:
             first = name_start(state, child)
         elif is_name_modifier(child):
             first = child.i
         else:
             break
     return first
+
+
+def named_by_attribute(state: ParseState, modifier) -> bool:
+    """ "hot dogs", "a polar bear", "a cardboard box": a word the rules would make an attribute that
+    FACTUAL writes as part of the name (ATTRIBUTE_NAMES, mined from its training split)."""
+    head = modifier.head
+    return head.i == modifier.i + 1 and f"{modifier.lower_} {_head_lemma(state, head)}" in ATTRIBUTE_NAMES
 
 
 def is_attribute_in_name(modifier) -> bool:

@@ -32,6 +32,7 @@ def test_tables_map_names_to_names():
         assert words and all(isinstance(word, str) and word and " " not in word for word in words)
     assert all(" " in name and name == name.lower() for name in scene_graph_conventions.COMPOUND_NAMES)
     assert {"tennis player", "fire hydrant", "teddy bear"} <= scene_graph_conventions.COMPOUND_NAMES
+    assert "hot dog" in scene_graph_conventions.ATTRIBUTE_NAMES
     assert not scene_graph_conventions.NON_NODES & set(scene_graph_conventions.NODE_NAMES)
 
 
@@ -196,3 +197,15 @@ def test_bare_place_nouns_are_no_objects(parser, monkeypatch):
     assert "top" in parser.parse("a bag on top of the car").relations[0][1]  # "on top of" is no bare place
     monkeypatch.setattr(scene_graph_nodes, "BARE_PLACE_NOUNS", set())
     assert "night" in parser.parse("a street at night").objects
+
+
+@needs_model
+def test_attribute_names_keep_the_word_in_the_name(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "ATTRIBUTE_NAMES", {"hot dog", "cardboard box"})
+    graph = parser.parse("a man eating hot dogs near a cardboard box")
+    assert {"hot dogs", "cardboard box"} <= set(graph.objects) and graph.attributes == []
+    monkeypatch.setattr(scene_graph_nodes, "ATTRIBUTE_NAMES", set())
+    graph = parser.parse("a man eating hot dogs near a cardboard box")
+    assert {("dogs", "hot"), ("box", "cardboard")} <= set(graph.attributes)
