@@ -68,7 +68,9 @@ def modifier_attributes(state: ParseState, node) -> None:
         if child.lower_ in QUANTIFYING_ADJECTIVES or _is_shade_of_next_colour(state, child):
             continue
         if child.dep_ == "nummod" or (child.dep_ == "amod" and child.tag_ == "CD"):
-            add_attribute(state, [node], [child], NUMBER_WORDS.get(child.lower_, child.lower_))
+            count = NUMBER_WORDS.get(child.lower_, child.lower_)
+            if count != "1":  # FACTUAL counts from 2: "one man" has no count in any of 118 train captions
+                add_attribute(state, [node], [child], count)
         elif child.dep_ == "compound" and child.lower_ in MATERIAL_AND_COLOUR_NOUNS:
             add_attribute(state, [node], [child], MATERIAL_ADJECTIVE_FORM.get(child.lower_))
         elif child.head.i == node.i and is_attribute_in_name(child) and _name_is_two_words(state, node):

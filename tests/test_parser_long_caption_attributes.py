@@ -64,3 +64,9 @@ def test_a_material_after_a_copula_is_an_attribute(parser):
     assert {("cage", "large"), ("cage", "green"), ("cage", "metal"), ("table", "wooden")} <= set(graph.attributes)
     assert graph.objects == ["cage", "table"]
     assert ("clock", "gold") in parser.parse("a clock that is gold and white").attributes  # a colour stays
+
+
+def test_counts_start_at_two(parser):
+    graph = parser.parse("one bird on a cross and seven on the roof next to two cats")
+    assert ("cats", "2") in graph.attributes
+    assert not any(value == "1" for _, value in graph.attributes)
