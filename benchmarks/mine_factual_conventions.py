@@ -32,8 +32,8 @@ for the same pair of nodes, the choice becomes a table entry:
   at least half the captions where the rules give them; any other multi-word name is shortened to its
   longest kept tail ("gatorade cups" -> cup). Names the rules give but FACTUAL never writes elsewhere
   are kept whole in only about a quarter of their captions; the head alone matches more often.
-- ATTRIBUTE_NAMES: "hot dogs", "a polar bear", "a cardboard box": an adjective or material the rules
-  would make an attribute, but FACTUAL writes as part of the node name.
+- ATTRIBUTE_NAMES: "hot dogs", "a polar bear", "a wet suit": an adjective or material the rules
+  would make an attribute, but FACTUAL writes as part of the node name (with its spelling: wetsuit).
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"), "part of the sandwich" ->
   (sandwich, is, part): the partitives and looked-through heads FACTUAL keeps as an attribute of the
   noun after "of", with the attribute text it uses.
@@ -218,7 +218,7 @@ def kept_compound_names(golds, graphs, norm) -> list[str]:
 
 def count_attribute_names(golds, graphs, norm) -> dict:
     """For each one-word attribute A the rules give a one-word node N: is "A N" a gold node (FACTUAL
-    keeps "hot dog", "polar bear" whole), a gold attribute, or neither?"""
+    keeps "hot dog", "polar bear" whole; "wetsuit" written as one word), a gold attribute, or neither?"""
     by_name: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs, strict=False):
         gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
@@ -228,14 +228,12 @@ def count_attribute_names(golds, graphs, norm) -> dict:
             if " " in node or " " in value or not value.isalpha():
                 continue
             name = f"{value} {node}"
-            choice = (
-                "name"
-                if norm(name) in gold_nodes
-                else "attribute"
-                if (norm(node), norm(value)) in gold_pairs
-                else None
-            )
-            by_name[name][choice] += 1
+            if norm(name) in gold_nodes:
+                by_name[name][name] += 1
+            elif norm(value + node) in gold_nodes:
+                by_name[name][value + node] += 1  # "wet suit" -> wetsuit
+            else:
+                by_name[name]["attribute" if (norm(node), norm(value)) in gold_pairs else None] += 1
     return by_name
 
 
@@ -447,14 +445,14 @@ def main() -> None:
                 kept_compound_names(golds, graphs, norm),
             ),
             "ATTRIBUTE_NAMES": (
-                "'attribute noun' pairs FACTUAL writes as one node name ('hot dog', 'polar bear')",
-                sorted(
-                    name
+                "'attribute noun' -> the one node name FACTUAL writes for it ('hot dog', 'wet suit' -> wetsuit)",
+                {
+                    name: choice
                     for name, choice in consistent_choices(
                         count_attribute_names(golds, graphs, norm), keep_same=True
                     ).items()
-                    if choice == "name"
-                ),
+                    if choice != "attribute"
+                },
             ),
             "PARTITIVE_ATTRIBUTES": (
                 "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",

@@ -1150,21 +1150,22 @@ COMPOUND_NAMES = {
     "zoo enclosure",
 }
 
-# 'attribute noun' pairs FACTUAL writes as one node name ('hot dog', 'polar bear')
+# 'attribute noun' -> the one node name FACTUAL writes for it ('hot dog', 'wet suit' -> wetsuit)
 ATTRIBUTE_NAMES = {
-    "american flag",
-    "cardboard box",
-    "french fry",
-    "hot dog",
-    "light fixture",
-    "light pole",
-    "light post",
-    "orange juice",
-    "paper towel",
-    "polar bear",
-    "remote control",
-    "ski pole",
-    "wicker basket",
+    "american flag": "american flag",
+    "cardboard box": "cardboard box",
+    "french fry": "french fry",
+    "hot dog": "hot dog",
+    "light fixture": "light fixture",
+    "light pole": "light pole",
+    "light post": "light post",
+    "orange juice": "orange juice",
+    "paper towel": "paper towel",
+    "polar bear": "polar bear",
+    "remote control": "remote control",
+    "ski pole": "ski pole",
+    "wet suit": "wetsuit",
+    "wicker basket": "wicker basket",
 }
 
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')

@@ -203,7 +203,10 @@ def factual_name(state: ParseState, token) -> str:
     training split: there a two-word name that is no gold node anywhere else is kept whole in only
     about a quarter of its captions (benchmarks/mine_factual_conventions.py)."""
     name = node_name(state, token)
-    name = NODE_NAMES[name] if name in NODE_NAMES else known_compound(name)
+    if name in NODE_NAMES or name in ATTRIBUTE_NAMES:
+        name = NODE_NAMES.get(name) or ATTRIBUTE_NAMES[name]
+    else:
+        name = known_compound(name)
     return _in_caption_number(state, token, name)
 
 
@@ -228,7 +231,7 @@ def known_compound(name: str) -> str:
     while len(words) > 1 and " ".join(words) not in COMPOUND_NAMES and " ".join(words) not in ATTRIBUTE_NAMES:
         words = words[1:]
     tail = " ".join(words)
-    return NODE_NAMES.get(tail, tail)
+    return NODE_NAMES.get(tail) or ATTRIBUTE_NAMES.get(tail) or tail
 
 
 def name_start(state: ParseState, token) -> int:

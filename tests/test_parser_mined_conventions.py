@@ -21,6 +21,7 @@ def test_tables_map_names_to_names():
         scene_graph_conventions.PREDICATES,
         scene_graph_conventions.PARTITIVE_ATTRIBUTES,
         scene_graph_conventions.PLACE_PHRASES,
+        scene_graph_conventions.ATTRIBUTE_NAMES,
     ):
         assert table and all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in table.items())
     for words in (
@@ -203,9 +204,11 @@ def test_bare_place_nouns_are_no_objects(parser, monkeypatch):
 def test_attribute_names_keep_the_word_in_the_name(parser, monkeypatch):
     from processing import scene_graph_nodes
 
-    monkeypatch.setattr(scene_graph_nodes, "ATTRIBUTE_NAMES", {"hot dog", "cardboard box"})
+    monkeypatch.setattr(scene_graph_nodes, "ATTRIBUTE_NAMES", {"hot dog": "hot dog", "cardboard box": "cardboard box"})
     graph = parser.parse("a man eating hot dogs near a cardboard box")
     assert {"hot dogs", "cardboard box"} <= set(graph.objects) and graph.attributes == []
-    monkeypatch.setattr(scene_graph_nodes, "ATTRIBUTE_NAMES", set())
+    monkeypatch.setattr(scene_graph_nodes, "ATTRIBUTE_NAMES", {"wet suit": "wetsuit"})
+    assert parser.parse("a surfer in a black wet suit").attributes == [("wetsuit", "black")]
+    monkeypatch.setattr(scene_graph_nodes, "ATTRIBUTE_NAMES", {})
     graph = parser.parse("a man eating hot dogs near a cardboard box")
     assert {("dogs", "hot"), ("box", "cardboard")} <= set(graph.attributes)
