@@ -72,7 +72,7 @@ def _classify_nouns(state: ParseState) -> None:
         if not state.nominal(token):
             continue
         lemma = _head_lemma(state, token)
-        if token.lower_ in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or lemma in NON_NODES:
+        if token.lower_ in PARTITIVE_NOUNS or lemma in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or lemma in NON_NODES:
             state.partitives.add(token.i)  # "rows of bicycles": a non-node with "of" is looked through
         if lemma in NON_NODES and name_start(state, token) == token.i and not _has_of_phrase(state, token):
             state.graph.hidden.add(token.i)

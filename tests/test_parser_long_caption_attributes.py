@@ -70,3 +70,14 @@ def test_counts_start_at_two(parser):
     graph = parser.parse("one bird on a cross and seven on the roof next to two cats")
     assert ("cats", "2") in graph.attributes
     assert not any(value == "1" for _, value in graph.attributes)
+
+
+@pytest.mark.parametrize(
+    ("caption", "objects"),
+    [
+        ("little piles of grass on the ground", ["grass", "ground"]),
+        ("stacks of plates on a table", ["plates", "table"]),
+    ],
+)
+def test_plural_partitives_are_looked_through(parser, caption, objects):
+    assert parser.parse(caption).objects == objects
