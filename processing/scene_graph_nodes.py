@@ -59,6 +59,8 @@ def repair_word_classes(state: ParseState) -> None:
             listed = adjective_list_head(state, token)
             if listed is not None:
                 state.graph.hidden.add(listed.i)  # "grey and black sneakers": grey is no object
+        if token.lower_ in COLOUR_WORDS and token.dep_ in ("conj", "npadvmod") and _describes(token.head):
+            state.graph.hidden.add(token.i)  # "black and orange uniform", "orange led letters": a colour
         if token.lower_ in PART_ADJECTIVES and token.dep_ == "amod" and state.nominal(token.head):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = PART_ADJECTIVES[token.lower_]
@@ -100,6 +102,10 @@ def adjective_list_head(state: ParseState, noun):
     if all(is_adjective_like(token) or token.lower_ in _ADJECTIVE_LIST_GLUE for token in between):
         return head
     return None
+
+
+def _describes(token) -> bool:
+    return is_adjective_like(token) or token.tag_ == "VBN"
 
 
 def is_adjective_like(token) -> bool:

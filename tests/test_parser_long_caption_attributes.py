@@ -81,3 +81,8 @@ def test_counts_start_at_two(parser):
 )
 def test_plural_partitives_are_looked_through(parser, caption, objects):
     assert parser.parse(caption).objects == objects
+
+
+def test_a_colour_noun_coordinated_with_an_adjective_is_no_object(parser):
+    graph = parser.parse("child in blue and white uniform trying to block shot of child in black and orange uniform")
+    assert "orange" not in graph.objects and ("uniform", "orange") in graph.attributes
