@@ -63,6 +63,7 @@ SLOT_MASKINGS = ("additive_10000", "dtype_min")
 EMPTY_CAPTION_KNOWLEDGE = ("null_vector", "zero")
 TRIPLE_COMPOSITIONS = ("h+r-t", "h+r+t")
 LOSS_RECIPES = ("original", "infonce", "infonce+hinge", "sigmoid")
+NEGATIVE_MARGIN_TEXTS = ("plain", "fused")
 # model_type of the (text, vision) tower configs of each supported backbone, as transformers names them
 # (transformers models/clip, models/siglip, models/siglip2 configuration files).
 TOWER_MODEL_TYPES = {
@@ -318,6 +319,9 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
     # MarginRankingLoss margin, true vs negative caption (plain CLIP text); original 0.1
     negative_margin: float | int = number_field(0.1, 0)
     negative_loss_weight: float | int = number_field(5.0, 0)  # weight of that margin-ranking term; original 5
+    # Which text that margin-ranking term scores: "plain" CLIP text (original, so the KEE never meets a negative in
+    # the original recipe) or "fused" (CLIP + KEE, each negative with its own triples, as evaluation scores it)
+    negative_margin_text: str = "plain"
     # clamp of exp(logit_scale) in the InfoNCE loss, as in CLIP training; exp(logit_scale) is always > 0
     max_logit_scale: float | int = number_field(100.0, 0, minimum_excluded=True)
 
@@ -375,6 +379,7 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
         """Part of `@strict` validation (construction and save)."""
         _check_choice("triple_composition", self.triple_composition, TRIPLE_COMPOSITIONS)
         _check_choice("loss_recipe", self.loss_recipe, LOSS_RECIPES)
+        _check_choice("negative_margin_text", self.negative_margin_text, NEGATIVE_MARGIN_TEXTS)
 
     def validate_sizes(self):
         """Part of `@strict` validation: sizes the modules and the processor layout need."""

@@ -149,6 +149,7 @@ def build_variant_model(variant: str, args: AblationArguments, tokenizers):
         loss_recipe=args.loss_recipe,
         knowledge_weight=args.knowledge_weight if with_knowledge else 0.0,
         backbone=args.backbone,
+        negative_margin_text=args.negative_margin_text,
     )
     config.knowledge_config.phrase_pooling = args.phrase_pooling
     if not with_knowledge:

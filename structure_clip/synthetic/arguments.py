@@ -84,6 +84,13 @@ class AblationArguments:
     knowledge_weight: float = field(
         default=0.2, metadata={"help": "lambda of the structure-clip variant (original 0.2)."}
     )
+    negative_margin_text: str = field(
+        default="plain",
+        metadata={
+            "help": "Original recipe: the margin-ranking term scores 'plain' CLIP text (the original's; the KEE "
+            "never meets a negative) or 'fused' text (each negative with its own triples, as evaluation does)."
+        },
+    )
     model_width: int = field(default=64, metadata={"help": "Width of both CLIP towers, the KEE and the projection."})
     model_layers: int = field(default=2, metadata={"help": "Layers of each CLIP tower."})
     knowledge_layers: int = field(default=2, metadata={"help": "Layers of the KEE (original: 6)."})
@@ -116,6 +123,13 @@ class AblationArguments:
     finetune_recipes: str = field(
         default="original,infonce",
         metadata={"help": "Comma-separated stage-2 loss recipes: 'original' (hinge + 5 x margin), 'infonce'."},
+    )
+    finetune_knowledge_lr_multiplier: float | None = field(
+        default=None,
+        metadata={
+            "help": "Stage 2: the freshly initialised KEE's learning rate as a multiple of --learning_rate (its "
+            "own optimizer group, e.g. 1 = the stage-1 rate); default: the towers' rate, as the original."
+        },
     )
     finetune_lr_scheduler_type: str = field(
         default="constant_with_warmup", metadata={"help": "Stage-2 schedule (the original fine-tune: constant)."}
