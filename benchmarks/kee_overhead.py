@@ -1,6 +1,7 @@
 """How much does the Knowledge-Enhanced Encoder cost? One training step (forward + backward) of Structure-CLIP
 versus plain CLIPModel, at the real size: ViT-B/32 (openai/clip-vit-base-patch32 shapes) + a 6-layer bert-base KEE,
-random init, CPU. Goal: Structure-CLIP step <= 1.15 x CLIP step.
+random init, CPU. Goal: Structure-CLIP step <= 1.15 x CLIP step. `--backbone siglip` compares Structure-SigLIP with
+SiglipModel instead, at transformers' default SiglipConfig (google/siglip-base-patch16-224 shapes, 64 text tokens).
 
 The two models run interleaved (alternating which goes first) on identical inputs, so a busy shared machine
 slows both alike; the ratio of the medians is the number to read.
@@ -10,6 +11,7 @@ slows both alike; the ratio of the medians is the number to read.
                                                           # CLIP still runs without: the ratio then includes
                                                           # the negatives' extra text-tower pass, not only the KEE
     python benchmarks/kee_overhead.py --json kee_overhead.json
+    python benchmarks/kee_overhead.py --backbone siglip   # Structure-SigLIP against SiglipModel
 """
 
 import argparse
@@ -20,19 +22,30 @@ import statistics
 import time
 
 import torch
-from transformers import CLIPConfig, CLIPModel
+from transformers import CLIPConfig, CLIPModel, SiglipConfig, SiglipModel
 
 from modeling_structure_clip import StructureCLIPConfig, StructureCLIPModel
 
 
 CLIP_BOS, CLIP_EOS = 49406, 49407
+SIGLIP_EOS = 1  # google/siglip-base-patch16-224's tokenizer: </s> = 1, no BOS; SigLIP pools the last position
 BERT_PAD, BERT_CLS, BERT_SEP = 0, 101, 102
+# backbone -> (baseline model, Structure-CLIP config, caption tokens by default)
+BACKBONES = {
+    "clip": (lambda: CLIPModel(CLIPConfig()), lambda: StructureCLIPConfig(), 77),
+    "siglip": (lambda: SiglipModel(SiglipConfig()), lambda: StructureCLIPConfig(backbone="siglip"), 64),
+}
 
 
-def make_inputs(batch_size: int, text_length: int, with_negatives: bool, generator) -> dict[str, torch.Tensor]:
+def make_inputs(
+    batch_size: int, text_length: int, with_negatives: bool, generator, backbone: str = "clip"
+) -> dict[str, torch.Tensor]:
     def captions():
-        ids = torch.randint(1000, 40000, (batch_size, text_length), generator=generator)
-        ids[:, 0], ids[:, -1] = CLIP_BOS, CLIP_EOS
+        ids = torch.randint(1000, 30000, (batch_size, text_length), generator=generator)  # in both vocabularies
+        if backbone == "clip":
+            ids[:, 0], ids[:, -1] = CLIP_BOS, CLIP_EOS
+        else:
+            ids[:, -1] = SIGLIP_EOS
         return ids
 
     def triples(prefix: str) -> dict[str, torch.Tensor]:
@@ -79,10 +92,12 @@ def kee_step(model: StructureCLIPModel, inputs) -> None:
 def run(args) -> dict:
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
-    clip = CLIPModel(CLIPConfig()).train()
-    structure_clip = StructureCLIPModel(StructureCLIPConfig()).train()
+    make_baseline, make_config, default_length = BACKBONES[args.backbone]
+    text_length = args.text_length or default_length
+    clip = make_baseline().train()
+    structure_clip = StructureCLIPModel(make_config()).train()
     generator = torch.Generator().manual_seed(0)
-    inputs = make_inputs(args.batch_size, args.text_length, args.with_negatives, generator)
+    inputs = make_inputs(args.batch_size, text_length, args.with_negatives, generator, args.backbone)
     clip_inputs = {"input_ids": inputs["input_ids"], "pixel_values": inputs["pixel_values"]}
 
     times = {clock: {"clip": [], "structure_clip": [], "kee_only": []} for clock in ("wall", "cpu")}
@@ -110,8 +125,9 @@ def run(args) -> dict:
             "load_average_1min_at_end": os.getloadavg()[0],
             "torch": torch.__version__,
         },
+        "backbone": args.backbone,
         "batch_size": args.batch_size,
-        "text_length": args.text_length,
+        "text_length": text_length,
         "with_negatives": args.with_negatives,
         "threads": args.threads,
         "steps": args.steps,
@@ -131,7 +147,13 @@ def run(args) -> dict:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--batch-size", type=int, default=8, help="pairs per step")
-    parser.add_argument("--text-length", type=int, default=77, help="caption tokens (OpenAI CLIP pads to 77)")
+    parser.add_argument("--backbone", choices=sorted(BACKBONES), default="clip", help="towers and baseline model")
+    parser.add_argument(
+        "--text-length",
+        type=int,
+        default=None,
+        help="caption tokens (default: 77 for CLIP, as OpenAI pads; 64 SigLIP)",
+    )
     parser.add_argument("--with-negatives", action="store_true", help="add one negative caption + triples per row")
     parser.add_argument("--warmup", type=int, default=2, help="untimed steps per model")
     parser.add_argument("--steps", type=int, default=5, help="timed steps per model")
@@ -141,11 +163,14 @@ def main():
     result = run(args)
     cpu, wall = result["median_seconds"]["cpu"], result["median_seconds"]["wall"]
     params = result["parameters_millions"]
-    print(f"batch {args.batch_size}, text length {args.text_length}, negatives {args.with_negatives}, "
+    baseline, ours = (
+        ("CLIPModel", "StructureCLIPModel") if args.backbone == "clip" else ("SiglipModel", "Structure-SigLIP")
+    )
+    print(f"{args.backbone}: batch {args.batch_size}, text length {result['text_length']}, negatives {args.with_negatives}, "
           f"threads {args.threads}, median of {args.steps} timed steps; seconds per forward+backward step")  # fmt: skip
     print(f"  {'':20s} {'CPU time':>9s} {'wall time':>10s}")
-    print(f"  {'CLIPModel':20s} {cpu['clip']:9.3f} {wall['clip']:10.3f}   ({params['clip']:.1f} M params)")
-    print(f"  {'StructureCLIPModel':20s} {cpu['structure_clip']:9.3f} {wall['structure_clip']:10.3f}   "
+    print(f"  {baseline:20s} {cpu['clip']:9.3f} {wall['clip']:10.3f}   ({params['clip']:.1f} M params)")
+    print(f"  {ours:20s} {cpu['structure_clip']:9.3f} {wall['structure_clip']:10.3f}   "
           f"({params['structure_clip']:.1f} M params)")  # fmt: skip
     print(f"  {'KEE alone':20s} {cpu['kee_only']:9.3f} {wall['kee_only']:10.3f}")
     ratio = result["ratio_structure_clip_over_clip"]

@@ -63,6 +63,7 @@ SLOT_MASKINGS = ("additive_10000", "dtype_min")
 EMPTY_CAPTION_KNOWLEDGE = ("null_vector", "zero")
 TRIPLE_COMPOSITIONS = ("h+r-t", "h+r+t")
 LOSS_RECIPES = ("original", "infonce", "infonce+hinge", "sigmoid")
+NEGATIVE_MARGIN_TEXTS = ("plain", "fused")
 # model_type of the (text, vision) tower configs of each supported backbone, as transformers names them
 # (transformers models/clip, models/siglip, models/siglip2 configuration files).
 TOWER_MODEL_TYPES = {
@@ -265,7 +266,8 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
     The towers may also be SigLIP's or SigLIP 2's: pass their `text_config` / `vision_config` (config objects, or
     dicts that carry their `model_type`), or `backbone="siglip"` for that family's default towers. `backbone` is
     then recorded from the towers' `model_type`. SigLIP towers end in their own heads, so `projection_dim` must
-    equal the text head's `projection_size` and the vision width (the model has no separate projections).
+    equal the text head's `projection_size` and the vision width (the model has no separate projections); left
+    unset, it is taken from the text head.
 
     Example:
 
@@ -289,7 +291,9 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
     text_config: dict | PreTrainedConfig | None = None  # text tower; default = the backbone's (CLIP: ViT-B/32's)
     vision_config: dict | PreTrainedConfig | None = None  # vision tower; default = the backbone's (CLIP: ViT-B/32's)
     knowledge_config: dict | StructureCLIPKnowledgeConfig | None = None  # the KEE; default = bert-base cut to 6 layers
-    projection_dim: int = 512  # shared embedding size of text, image and knowledge; ViT-B/32 = 512
+    # shared embedding size of text, image and knowledge; unset = 512 (ViT-B/32's) with CLIP towers, the text
+    # head's projection_size with SigLIP ones (their heads fix it)
+    projection_dim: int | None = None
     # log(1/0.07), CLIP's init; scales `logits_*` and the InfoNCE loss only. At most 88: exp(88.73) overflows
     # float32 (`math.log(torch.finfo(torch.float32).max)` = 88.72), which would make every scaled logit inf.
     logit_scale_init_value: float | int = number_field(2.6592, maximum=88.0)
@@ -315,6 +319,9 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
     # MarginRankingLoss margin, true vs negative caption (plain CLIP text); original 0.1
     negative_margin: float | int = number_field(0.1, 0)
     negative_loss_weight: float | int = number_field(5.0, 0)  # weight of that margin-ranking term; original 5
+    # Which text that margin-ranking term scores: "plain" CLIP text (original, so the KEE never meets a negative in
+    # the original recipe) or "fused" (CLIP + KEE, each negative with its own triples, as evaluation scores it)
+    negative_margin_text: str = "plain"
     # clamp of exp(logit_scale) in the InfoNCE loss, as in CLIP training; exp(logit_scale) is always > 0
     max_logit_scale: float | int = number_field(100.0, 0, minimum_excluded=True)
 
@@ -324,6 +331,8 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
         self.text_config = _with_model_type(self.text_config, text_type)
         self.vision_config = _with_model_type(self.vision_config, vision_type)
         super().__post_init__(**kwargs)
+        if self.projection_dim is None:
+            self.projection_dim = self.text_config.projection_size if self.uses_sigmoid_logits else 512
 
     @property
     def uses_sigmoid_logits(self) -> bool:
@@ -370,6 +379,7 @@ class StructureCLIPConfig(_ConfigLoadChecks, PreTrainedConfig):
         """Part of `@strict` validation (construction and save)."""
         _check_choice("triple_composition", self.triple_composition, TRIPLE_COMPOSITIONS)
         _check_choice("loss_recipe", self.loss_recipe, LOSS_RECIPES)
+        _check_choice("negative_margin_text", self.negative_margin_text, NEGATIVE_MARGIN_TEXTS)
 
     def validate_sizes(self):
         """Part of `@strict` validation: sizes the modules and the processor layout need."""

@@ -145,21 +145,26 @@ def structure_clip_losses(
     hinge_text_to_image_mean: bool = False,
     negative_margin: float = 0.1,
     negative_loss_weight: float = 5.0,
+    negative_margin_text: str = "plain",
 ) -> dict[str, torch.Tensor]:
     """All terms of one recipe; ``sum(terms.values())`` is the training loss.
 
     ``text_embeds`` / ``negative_text_embeds`` are fused (CLIP + KEE) texts, ``*plain_text_embeds`` plain CLIP
     text, all as the model scores them. Terms that need negatives are left out when no negatives are given.
+    ``negative_margin_text`` picks the texts of the original recipe's margin-ranking term: "plain" (the original's)
+    or "fused" (the true and negative captions as evaluation scores them, each with its own triples).
     """
     terms: dict[str, torch.Tensor] = {}
     if recipe in ("original", "infonce+hinge"):
         terms.update(max_violation_hinge_loss(image_embeds, text_embeds, hinge_margin, hinge_text_to_image_mean))
-    if recipe == "original" and negative_plain_text_embeds is not None:
+    fused = negative_margin_text == "fused"
+    ranked_negatives = negative_text_embeds if fused else negative_plain_text_embeds
+    if recipe == "original" and ranked_negatives is not None:
         terms.update(
             negative_margin_ranking_loss(
                 image_embeds,
-                plain_text_embeds,
-                negative_plain_text_embeds,
+                text_embeds if fused else plain_text_embeds,
+                ranked_negatives,
                 negative_margin,
                 negative_loss_weight,
                 negative_mask,
@@ -188,13 +193,15 @@ def structure_clip_losses(
     return terms
 
 
-def embeddings_used_by_recipe(recipe: str, has_negatives: bool) -> tuple[str, ...]:
+def embeddings_used_by_recipe(
+    recipe: str, has_negatives: bool, negative_margin_text: str = "plain"
+) -> tuple[str, ...]:
     """Names of the `structure_clip_losses` embedding arguments that `recipe` reads, so that a distributed loop
     all-gathers only those. Mirrors the branches of `structure_clip_losses`."""
     names = ("image_embeds", "text_embeds")
     if not has_negatives:
         return names
-    if recipe == "original":  # the margin-ranking term compares plain CLIP texts
+    if recipe == "original" and negative_margin_text == "plain":  # the margin-ranking term compares plain CLIP texts
         return (*names, "plain_text_embeds", "negative_plain_text_embeds")
     return (*names, "negative_text_embeds")  # NegCLIP columns are fused texts
 
@@ -246,6 +253,7 @@ def structure_clip_loss_terms(
             hinge_text_to_image_mean=hinge_warmup_active(config, optimizer_step),
             negative_margin=config.negative_margin,
             negative_loss_weight=config.negative_loss_weight,
+            negative_margin_text=config.negative_margin_text,
         )
 
 

@@ -79,7 +79,8 @@ class StructureCLIPOutput(ModelOutput):
     negative_text_embeds, negative_plain_text_embeds (`torch.Tensor` of shape `(text_batch_size, projection_dim)`):
         Fused and plain embeddings of the negative captions, when `negative_input_ids` are given (so a
         distributed loop can all-gather them and call the loss functions itself). With `return_loss=True` and
-        `loss_recipe="original"`, which never uses fused negatives, `negative_text_embeds` is `None` (no KEE pass).
+        `loss_recipe="original"` and `negative_margin_text="plain"` (the original's), which never use fused
+        negatives, `negative_text_embeds` is `None` (no KEE pass).
     """
 
     loss: torch.Tensor | None = None
@@ -384,7 +385,8 @@ class StructureCLIPModel(StructureCLIPInputChecks, StructureCLIPPreTrainedModel)
         negative_text_embeds = negative_plain_text_embeds = None
         if negative_input_ids is not None:
             # The original recipe ranks negatives by plain CLIP text only (docs/method.md §2): skip their KEE then.
-            negatives_need_knowledge = not (return_loss and self.config.loss_recipe == "original")
+            plain_ranking = self.config.loss_recipe == "original" and self.config.negative_margin_text == "plain"
+            negatives_need_knowledge = not (return_loss and plain_ranking)
             negative_text_embeds, negative_plain_text_embeds, _, _, _ = self._encode_text(
                 negative_input_ids, negative_attention_mask,
                 negative_head_ids, negative_relation_ids, negative_tail_ids, negative_triple_mask,

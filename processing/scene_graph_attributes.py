@@ -19,7 +19,16 @@ from .scene_graph_lexicon import (
     QUANTIFYING_ADJECTIVES,
     SHADE_WORDS,
 )
-from .scene_graph_nodes import is_attribute_in_name, is_name_modifier, is_node, name_start, resolve
+from .scene_graph_nodes import (
+    adjective_list_head,
+    is_adjective_like,
+    is_attribute_in_name,
+    is_name_modifier,
+    is_node,
+    name_start,
+    named_by_attribute,
+    resolve,
+)
 from .scene_graph_state import ParseState
 
 
@@ -29,6 +38,8 @@ COLOURED_SHADES = {"dark": "", "darker": "", "light": "", "lighter": "", "bright
 
 # A progressive verb with only these dependents relates to nothing: it is a state ("is smiling").
 _STATE_VERB_DEPS = {"nsubj", "aux", "auxpass", "advmod", "punct", "neg", "prt", "cc", "mark"}
+_DEPICTION_VERBS = {"see", "picture", "show", "photograph", "depict", "display", "capture"}
+_PASSIVE_STATE_DEPS = {"nsubjpass", "auxpass", "neg", "punct", "cc", "conj", "mark"}
 
 
 def add_attribute(state: ParseState, nodes, tokens, text: str | None = None) -> None:
@@ -51,19 +62,46 @@ def modifier_attributes(state: ParseState, node) -> None:
             or is_name_modifier(child)
             or child.i in graph.fused
             or child.i in graph.name_overrides
+            or named_by_attribute(state, child)
         ):
             continue
         if child.lower_ in QUANTIFYING_ADJECTIVES or _is_shade_of_next_colour(state, child):
             continue
         if child.dep_ == "nummod" or (child.dep_ == "amod" and child.tag_ == "CD"):
-            add_attribute(state, [node], [child], NUMBER_WORDS.get(child.lower_, child.lower_))
+            count = NUMBER_WORDS.get(child.lower_, child.lower_)
+            if count != "1":  # FACTUAL counts from 2: "one man" has no count in any of 118 train captions
+                add_attribute(state, [node], [child], count)
         elif child.dep_ == "compound" and child.lower_ in MATERIAL_AND_COLOUR_NOUNS:
             add_attribute(state, [node], [child], MATERIAL_ADJECTIVE_FORM.get(child.lower_))
         elif child.head.i == node.i and is_attribute_in_name(child) and _name_is_two_words(state, node):
             add_attribute(state, [node], [child])
         elif child.dep_ == "amod":
             for adjective in state.conjuncts(child):
-                add_attribute(state, [node], *_adjective_tokens(state, adjective))
+                if adjective.i == child.i or not _is_shade_of_next_colour(state, adjective):  # "light" green
+                    add_attribute(state, [node], *_adjective_tokens(state, adjective))
+                    _stacked_adjective_attributes(state, node, adjective)
+    listed = adjective_list_head(state, node) if node.dep_ == "conj" else None
+    if listed is not None:
+        for adjective in _adjective_list(state, listed, node):
+            add_attribute(state, [node], *_adjective_tokens(state, adjective))
+
+
+def _stacked_adjective_attributes(state: ParseState, node, adjective) -> None:
+    """ "a white green and pink shirt": the parser hangs "white" on "green"; it describes the shirt."""
+    for child in state.lefts(adjective):
+        if child.dep_ == "amod" and is_adjective_like(child) and child.i not in state.graph.fused:
+            if child.lower_ not in INTENSIFIERS and not _is_shade_of_next_colour(state, child):
+                add_attribute(state, [node], *_adjective_tokens(state, child))
+
+
+def _adjective_list(state: ParseState, listed, node) -> list:
+    """The adjectives of a list the parser read as a coordination with the noun ("fluffy grey and brown
+    tail": fluffy, grey; brown already hangs on the tail)."""
+    while listed.dep_ == "conj" and listed.head.i < listed.i and is_adjective_like(listed.head):
+        listed = listed.head  # "red, white and blue flag": flag hangs on white, white on red
+    lefts = [child for child in state.lefts(listed) if child.dep_ == "amod" and is_adjective_like(child)]
+    conjuncts = [token for token in state.conjuncts(listed) if token.i < node.i and is_adjective_like(token)]
+    return [*lefts, *conjuncts]
 
 
 def _left_modifiers(state: ParseState, node) -> list:
@@ -140,13 +178,21 @@ def copula_attributes(state: ParseState, complement) -> None:
 
 
 def colour_noun_attributes(state: ParseState, colour) -> None:
-    """ "a clock that is gold and white": the tagger makes the colour a noun (attr of the copula)."""
+    """ "a clock that is gold and white": the tagger makes the colour a noun (attr of the copula).
+    A material is an attribute the same way: "the fence is wood", "the cage is green metal" (FACTUAL
+    train: 16 of 26 such copulas)."""
     copula = colour.head
-    if colour.lower_ in COLOUR_WORDS and state.lemma(copula.text, copula.tag_) == "be":
+    if colour.lower_ in MATERIAL_AND_COLOUR_NOUNS and state.lemma(copula.text, copula.tag_) == "be":
         subjects = subjects_of(state, copula)
         for word in state.conjuncts(colour):
-            if word.lower_ in COLOUR_WORDS:
-                add_attribute(state, subjects, [word])
+            if word.lower_ in MATERIAL_AND_COLOUR_NOUNS:
+                value = None if word.lower_ in COLOUR_WORDS else MATERIAL_ADJECTIVE_FORM.get(word.lower_)
+                add_attribute(state, subjects, [word], value)
+                if subjects:
+                    state.graph.hidden.add(word.i)  # "the table is wood": no wood object beside it
+                for child in state.lefts(word):
+                    if child.dep_ == "amod" and is_adjective_like(child):
+                        add_attribute(state, subjects, *_adjective_tokens(state, child))
 
 
 def _is_in_colour(state: ParseState, prep) -> bool:
@@ -156,12 +202,28 @@ def _is_in_colour(state: ParseState, prep) -> bool:
 
 def state_attributes(state: ParseState, verb) -> None:
     """An intransitive progressive verb is a state: "a woman is smiling" -> (woman, smiling)."""
+    if verb.tag_ == "VBN":
+        _passive_state_attribute(state, verb)
+        return
     if verb.tag_ != "VBG" or verb.i in state.graph.verbs_with_relation or verb.i in state.nominal_overrides:
         return
     if verb.dep_ == "advcl" and any(child.dep_ == "mark" for child in state.kids(verb)):
         return  # "... while texting": a side action, not a visible state
     if any(child.dep_ not in _STATE_VERB_DEPS for child in state.kids(verb)):
         return  # anything beyond subject/aux/adverbs means the verb relates to something
+    add_attribute(state, subjects_of(state, verb), [verb])
+
+
+def _passive_state_attribute(state: ParseState, verb) -> None:
+    """A passive with nothing after it is a state: "the man's shirt is striped", "lamps that are lit",
+    "the toilet lid is closed" -> (shirt, striped) (FACTUAL train: 63 of 89 such passives)."""
+    kids = state.kids(verb)
+    if verb.i in state.graph.verbs_with_relation or not any(child.dep_ == "auxpass" for child in kids):
+        return
+    if any(child.dep_ not in _PASSIVE_STATE_DEPS for child in kids):
+        return  # "parked next to the curb", "painted white", "cut by a knife"
+    if state.lemma(verb.text, verb.tag_) in _DEPICTION_VERBS:
+        return  # "buses are pictured": about the picture, not the buses
     add_attribute(state, subjects_of(state, verb), [verb])
 
 

@@ -1,21 +1,31 @@
 """Node rules: which tokens are objects, and their names and spans.
 
-FACTUAL conventions (Li et al., Findings of ACL 2023): nodes are lemmatised heads with their
+FACTUAL conventions (Li et al., Findings of ACL 2023): nodes are heads (in the caption's number) with their
 kind-naming compounds ("tennis player"); partitives are skipped ("a bunch of birds" -> bird). Region
 captions are often fragments, so a few tagger slips are repaired first (`repair_word_classes`).
 """
 
 from __future__ import annotations
 
-from .scene_graph_conventions import NAME_MODIFIERS, NON_NODES, OF_PARTITIVES
+from .scene_graph_conventions import (
+    ATTRIBUTE_NAMES,
+    BARE_PLACE_NOUNS,
+    COMPOUND_NAMES,
+    NAME_MODIFIERS,
+    NODE_NAMES,
+    NON_NODES,
+    OF_PARTITIVES,
+)
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
+    COLOUR_WORDS,
     ING_NOUNS,
     MATERIAL_AND_COLOUR_NOUNS,
     PARTITIVE_NOUNS,
     POSITIONAL_MODIFIERS,
     PRONOUN_NODES,
     PURPOSE_GERUNDS,
+    QUANTIFYING_ADJECTIVES,
 )
 from .scene_graph_state import ParseState
 
@@ -24,9 +34,13 @@ _ARGUMENT_DEPS = {"pobj", "dobj", "nsubj", "nsubjpass"}
 _NOT_NOUNS = {"other", "others", "one", "ones", "each", "both", "many", "few", "several", "more", "most", "all"}
 _CLAUSE_DEPS = {"nsubj", "nsubjpass", "expl", "aux", "auxpass", "dobj", "ccomp", "xcomp"}
 _NON_PHRASE_DEPS = {"poss", "case", "punct", "cc", "prep", "conj", "relcl", "acl"}
+_ADJECTIVE_LIST_GLUE = {",", "and", "or", "&", "/", "-"}
 # Adjectives that name a part of their noun: FACTUAL writes "a dark haired man" as (man, have, hair),
 # (hair, is, dark) (its training split has this in every "haired" caption checked).
 PART_ADJECTIVES = {"haired": "hair"}
+# Plural heads are written as in the caption (`factual_name`). The mined tables are keyed by lemma names,
+# so benchmarks/mine_factual_conventions.py turns this off while it mines.
+KEEP_CAPTION_NUMBER = True
 
 
 # ------------------------------------------------------------------ word-class repairs
@@ -41,6 +55,12 @@ def repair_word_classes(state: ParseState) -> None:
     }
     _classify_nouns(state)
     for token in state.tokens:
+        if token.dep_ == "conj":
+            listed = adjective_list_head(state, token)
+            if listed is not None:
+                state.graph.hidden.add(listed.i)  # "grey and black sneakers": grey is no object
+        if token.lower_ in COLOUR_WORDS and token.dep_ in ("conj", "npadvmod") and _describes(token.head):
+            state.graph.hidden.add(token.i)  # "black and orange uniform", "orange led letters": a colour
         if token.lower_ in PART_ADJECTIVES and token.dep_ == "amod" and state.nominal(token.head):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = PART_ADJECTIVES[token.lower_]
@@ -54,10 +74,45 @@ def _classify_nouns(state: ParseState) -> None:
         if not state.nominal(token):
             continue
         lemma = _head_lemma(state, token)
-        if token.lower_ in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or lemma in NON_NODES:
+        if token.lower_ in PARTITIVE_NOUNS or lemma in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or lemma in NON_NODES:
             state.partitives.add(token.i)  # "rows of bicycles": a non-node with "of" is looked through
         if lemma in NON_NODES and name_start(state, token) == token.i and not _has_of_phrase(state, token):
             state.graph.hidden.add(token.i)
+        elif lemma in BARE_PLACE_NOUNS and _is_bare_place(state, token):
+            state.graph.hidden.add(token.i)  # "candles on top", "at night" (mined: FACTUAL has no node)
+
+
+def _is_bare_place(state: ParseState, token) -> bool:
+    """A noun right after on/in/at with no article or other dependent of its own."""
+    head = token.head
+    return (
+        token.dep_ == "pobj" and head.i == token.i - 1 and head.lower_ in ("on", "in", "at") and not state.kids(token)
+    )
+
+
+def adjective_list_head(state: ParseState, noun):
+    """ "grey and black sneakers", "red, white and blue flag": the parser may make the first adjective
+    the head and coordinate the noun with it (grey -conj-> sneakers). That first adjective, or None."""
+    head = noun.head
+    if noun.dep_ != "conj" or head.i >= noun.i - 1 or not is_adjective_like(head) or not state.nominal(noun):
+        return None
+    between = state.tokens[head.i + 1 : noun.i]
+    if not is_adjective_like(between[-1]):
+        return None
+    if all(is_adjective_like(token) or token.lower_ in _ADJECTIVE_LIST_GLUE for token in between):
+        return head
+    return None
+
+
+def _describes(token) -> bool:
+    return is_adjective_like(token) or token.tag_ == "VBN"
+
+
+def is_adjective_like(token) -> bool:
+    """An adjective or a colour (colours are often tagged as nouns), not a quantifier ("many")."""
+    return (
+        token.tag_ in ADJECTIVE_TAGS or token.lower_ in COLOUR_WORDS
+    ) and token.lower_ not in QUANTIFYING_ADJECTIVES
 
 
 def _head_lemma(state: ParseState, token) -> str:
@@ -148,6 +203,43 @@ def node_name(state: ParseState, token) -> str:
     return name.replace(" - ", "-").replace("- ", "-")
 
 
+def factual_name(state: ParseState, token) -> str:
+    """The node name as FACTUAL writes it: respelled (NODE_NAMES), and a multi-word name it never
+    keeps whole shortened to its head ("gatorade cups" -> cup). Both tables are mined from its
+    training split: there a two-word name that is no gold node anywhere else is kept whole in only
+    about a quarter of its captions (benchmarks/mine_factual_conventions.py)."""
+    name = node_name(state, token)
+    if name in NODE_NAMES or name in ATTRIBUTE_NAMES:
+        name = NODE_NAMES.get(name) or ATTRIBUTE_NAMES[name]
+    else:
+        name = known_compound(name)
+    return _in_caption_number(state, token, name)
+
+
+def _in_caption_number(state: ParseState, token, name: str) -> str:
+    """FACTUAL writes a plural head as the caption does ("two giraffes" -> giraffes): in its training
+    split gold keeps the caption's plural for 11,955 node names and singularises 154."""
+    lemma = _head_lemma(state, token)
+    if not KEEP_CAPTION_NUMBER or lemma == token.lower_ or token.i in state.graph.name_overrides:
+        return name
+    stem = name[: len(name) - len(lemma)]
+    if not name.endswith(lemma) or stem[-1:] not in ("", " ", "-"):
+        return name  # a name the tables rewrote ("guy" -> person, "cell phone" -> cellphone)
+    return stem + token.lower_
+
+
+def known_compound(name: str) -> str:
+    """The longest tail of a multi-word name that FACTUAL keeps as a node name ("tennis court wall" ->
+    "court wall" -> "wall"); every name while no vocabulary has been mined (an empty table)."""
+    if " " not in name or not COMPOUND_NAMES or name in COMPOUND_NAMES or name in ATTRIBUTE_NAMES:
+        return name
+    words = name.split(" ")[1:]
+    while len(words) > 1 and " ".join(words) not in COMPOUND_NAMES and " ".join(words) not in ATTRIBUTE_NAMES:
+        words = words[1:]
+    tail = " ".join(words)
+    return NODE_NAMES.get(tail) or ATTRIBUTE_NAMES.get(tail) or tail
+
+
 def name_start(state: ParseState, token) -> int:
     """Index of the first word of the name: contiguous compounds (recursively) and positional
     modifiers; colours, materials and adjectives on those compounds stay out."""
@@ -161,13 +253,22 @@ def name_start(state: ParseState, token) -> int:
         is_name_part = (
             child.dep_ == "compound" and state.nominal(child) and child.lower_ not in MATERIAL_AND_COLOUR_NOUNS
         )
-        if is_name_part:
+        if named_by_attribute(state, child):
+            first = child.i
+        elif is_name_part:
             first = name_start(state, child)
         elif is_name_modifier(child):
             first = child.i
         else:
             break
     return first
+
+
+def named_by_attribute(state: ParseState, modifier) -> bool:
+    """ "hot dogs", "a polar bear", "a cardboard box": a word the rules would make an attribute that
+    FACTUAL writes as part of the name (ATTRIBUTE_NAMES, mined from its training split)."""
+    head = modifier.head
+    return head.i == modifier.i + 1 and f"{modifier.lower_} {_head_lemma(state, head)}" in ATTRIBUTE_NAMES
 
 
 def is_attribute_in_name(modifier) -> bool:

@@ -1,8 +1,8 @@
 """Dependency-parse rules: one spaCy `Doc` -> one `SceneGraph`, following FACTUAL conventions.
 
-Conventions (Li et al., Findings of ACL 2023; docs/method.md §3): lemmatised heads; verb and preposition merged
-("surf in"); multi-word prepositions kept whole ("in front of", "on top of", "next to"); copula plus
-adjective gives an attribute; the passive is inverted; possession is `have`; quantities are digit
+Conventions (Li et al., Findings of ACL 2023; docs/method.md §3): heads in the caption's number; verb and
+preposition merged ("surf in"); multi-word prepositions kept whole ("in front of", "on top of", "next to");
+copula plus adjective gives an attribute; the passive is inverted; possession is `have`; quantities are digit
 attributes; conjunctions are expanded. The rules read Penn tags and dependency labels only (the
 `attribute_ruler`/`lemmatizer` pipes are off for speed, see scene_graph_lemmas.py).
 
@@ -24,10 +24,10 @@ from .scene_graph_attributes import (
     state_attributes,
 )
 from .scene_graph_clauses import relate_gapped_clause
-from .scene_graph_conventions import NODE_NAMES, PREDICATES
+from .scene_graph_conventions import PREDICATES
 from .scene_graph_coordination import is_stray_object, repair_list_attachment
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
-from .scene_graph_nodes import is_node, node_name, node_span, repair_word_classes, resolve
+from .scene_graph_nodes import factual_name, is_node, node_span, repair_word_classes, resolve
 from .scene_graph_relations import (
     relate_direct_object,
     relate_part_adjective,
@@ -89,8 +89,7 @@ def _attribute_phase(state: ParseState) -> None:
 
 def to_scene_graph(state: ParseState) -> SceneGraph:
     """Token references -> names and char spans; duplicates (same tokens, same predicate) dropped."""
-    names = {token.i: node_name(state, token) for token in state.tokens if is_node(state, token)}
-    names = {index: NODE_NAMES.get(name, name) for index, name in names.items()}  # FACTUAL's spelling
+    names = {token.i: factual_name(state, token) for token in state.tokens if is_node(state, token)}
     relations, relation_spans, seen = [], [], set()
     for subject, predicate, obj in state.graph.relations:
         if subject.i not in names or obj.i not in names:

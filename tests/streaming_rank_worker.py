@@ -1,7 +1,8 @@
 """Run under torchrun by test_train_streaming.py: which samples does this rank's stream give it?
 
 Reads the first pass of this rank's sub-streams (2 DataLoader workers) through the same `stream_loader` the
-training loop uses, with batches reduced to their sample numbers, and writes them to <out>/rank_<rank>.json.
+training loop uses, with batches reduced to their sample numbers, and writes them to <out>/rank_<rank>.json,
+and the checkpointed stream position (gathered from both ranks) to <out>/position.json.
 """
 
 import json
@@ -32,6 +33,9 @@ def main(shard_folder: str, out: str) -> None:
     batches = [batch for _, batch in zip(range(30), loader, strict=False)]  # 120 rows: this rank's 2 shards
     numbers = [number for batch in batches for number in batch]
     Path(out, f"rank_{accelerator.process_index}.json").write_text(json.dumps(numbers))
+    state = loader.position.state_dict()  # collective, as in `Accelerator.save_state`: every rank calls it
+    if accelerator.is_main_process:
+        Path(out, "position.json").write_text(json.dumps(state))
 
 
 if __name__ == "__main__":

@@ -46,8 +46,11 @@ def _add_member(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def write_tar_shards(folder, num_shards: int = 4, per_shard: int = 60) -> list[str]:
-    """`num_shards` tar files of `per_shard` samples, each `<key>.png` + `<key>.json` (webdataset's layout)."""
+def write_tar_shards(folder, num_shards: int = 4, per_shard: int = 60, broken: frozenset = frozenset()) -> list[str]:
+    """`num_shards` tar files of `per_shard` samples, each `<key>.png` + `<key>.json` (webdataset's layout).
+
+    The samples numbered in `broken` get a `.png` member that is not an image.
+    """
     os.makedirs(folder, exist_ok=True)
     paths = []
     for shard in range(num_shards):
@@ -55,7 +58,7 @@ def write_tar_shards(folder, num_shards: int = 4, per_shard: int = 60) -> list[s
         with tarfile.open(path, "w") as tar:
             for offset in range(per_shard):
                 index = shard * per_shard + offset
-                _add_member(tar, f"{index:06d}.png", _png(index))
+                _add_member(tar, f"{index:06d}.png", b"not an image" if index in broken else _png(index))
                 _add_member(tar, f"{index:06d}.json", json.dumps(sample_record(index)).encode())
         paths.append(path)
     return paths

@@ -3,13 +3,14 @@ builds its plugin; the FSDP layer classes resolve on the real model; FSDP trains
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import torch
+
+from tests.launch_support import pythonpath_with_repo_root, torchrun_two_ranks
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,27 +118,11 @@ def test_deepspeed_zero2_config_reaches_the_plugin(monkeypatch):
     assert plugin.zero_stage == 2
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def run_fsdp_worker(output_dir, *extra) -> subprocess.CompletedProcess:
-    command = [
-        "torchrun",
-        "--nproc_per_node",
-        "2",
-        "--master_port",
-        str(_free_port()),
-        "-m",
-        "tests.fsdp_cpu_worker",
-        str(output_dir),
-        *extra,
-    ]
+    command = torchrun_two_ranks("-m", "tests.fsdp_cpu_worker", str(output_dir), *extra)
     environment = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": pythonpath_with_repo_root(),
         "OMP_NUM_THREADS": "1",
         "CUDA_VISIBLE_DEVICES": "",
     }

@@ -217,6 +217,11 @@ def test_evaluate_cli_on_tiny_structure_clip(tiny_structure_clip_dir, fixture_da
                 assert 0.0 <= value <= 1.0
 
 
+def _evaluate_without_a_model(tmp_path, *options):
+    """The CLI on a model path that does not exist: for options it must refuse before loading anything."""
+    return evaluate.main(["--model_name_or_path", str(tmp_path / "no_model"), "--output_dir", str(tmp_path), *options])
+
+
 @pytest.mark.parametrize(
     "bad",
     [
@@ -230,32 +235,12 @@ def test_evaluate_cli_on_tiny_structure_clip(tiny_structure_clip_dir, fixture_da
 def test_evaluate_cli_rejects_counts_below_one(tmp_path, bad):
     # Validated before the model loads, so the model path need not exist.
     with pytest.raises(ValueError, match=f"--{bad[0][2:]} must be at least 1, got {bad[1]}"):
-        evaluate.main(
-            [
-                "--model_name_or_path",
-                str(tmp_path / "no_model"),
-                "--output_dir",
-                str(tmp_path),
-                "--tasks",
-                "synthetic",
-                *bad,
-            ]
-        )
+        _evaluate_without_a_model(tmp_path, "--tasks", "synthetic", *bad)
 
 
 def test_evaluate_cli_rejects_unknown_task_next_to_all(tmp_path):
     with pytest.raises(ValueError, match=r"unknown task\(s\) \['foo'\]"):
-        evaluate.main(
-            [
-                "--model_name_or_path",
-                str(tmp_path / "no_model"),
-                "--output_dir",
-                str(tmp_path),
-                "--tasks",
-                "all",
-                "foo",
-            ]
-        )
+        _evaluate_without_a_model(tmp_path, "--tasks", "all", "foo")
 
 
 def test_a_task_left_without_items_is_an_error():

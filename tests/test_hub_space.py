@@ -11,7 +11,6 @@ import importlib.metadata
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ from structure_clip.hub.folder_files import list_files
 from structure_clip.hub.model_card import build_model_card
 from structure_clip.hub.space import GRADIO_VERSION, push_space, render_app, space_readme, write_space
 from structure_clip.synthetic.world import build_synthetic_processor, tiny_synthetic_model_config
+from tests.launch_support import free_port
 
 
 gradio_client = pytest.importorskip("gradio_client", reason="the Space tests need the `space` extra (gradio)")
@@ -62,12 +62,6 @@ runpy.run_path(sys.argv[1], run_name="__main__")
 """
 
 
-def _free_loopback_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _tiny_synthetic_model_folder(folder: Path):
     processor = build_synthetic_processor()
     torch.manual_seed(0)
@@ -80,7 +74,7 @@ def _tiny_synthetic_model_folder(folder: Path):
 
 
 def _launch(app: Path, root: Path) -> tuple[subprocess.Popen, str, Path]:
-    port, log = _free_loopback_port(), root / "app.log"
+    port, log = free_port(), root / "app.log"
     environment = dict(
         os.environ,
         HF_HUB_OFFLINE="1",

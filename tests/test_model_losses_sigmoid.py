@@ -3,7 +3,6 @@ extra text columns, labelled negative, and the same loss gathered over 2 CPU pro
 
 import json
 import os
-import socket
 import subprocess
 
 import pytest
@@ -13,6 +12,7 @@ from huggingface_hub.errors import StrictDataclassError
 from transformers import SiglipConfig, SiglipModel
 
 from modeling_structure_clip import StructureCLIPModel, sigmoid_with_hard_negatives_loss
+from tests.launch_support import torchrun_two_ranks
 from tests.tiny_models import (
     random_inputs,
     tiny_siglip_text_config,
@@ -112,18 +112,11 @@ def test_sigmoid_recipe_needs_siglip_towers():
         tiny_structure_clip_config(loss_recipe="sigmoid")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("recipe", ["sigmoid", "original"])
 def test_two_processes_gather_the_loss_of_the_global_batch(tmp_path, recipe):
     """2 CPU ranks x 3 rows, embeddings all-gathered = 1 process x 6 rows: same terms, same (averaged) gradients."""
-    command = ["torchrun", "--nproc_per_node", "2", "--master_port", str(_free_port()), "-m",
-               "tests.sigmoid_loss_ddp_worker", str(tmp_path), recipe]  # fmt: skip
+    command = torchrun_two_ranks("-m", "tests.sigmoid_loss_ddp_worker", str(tmp_path), recipe)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ, ACCELERATE_USE_CPU="1", OMP_NUM_THREADS="1", PYTHONPATH=root)
     completed = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, timeout=300)

@@ -15,6 +15,7 @@ from tests.tiny_models import (
     KNOWLEDGE_CLS_ID,
     KNOWLEDGE_PAD_ID,
     KNOWLEDGE_SEP_ID,
+    SIGLIP_WIDTH,
     random_captions,
     random_patch_inputs,
     random_pixel_values,
@@ -140,6 +141,12 @@ def test_other_model_types_are_refused(checkpoints):
         StructureCLIPModel.from_clip_pretrained(stock_models["siglip"][1])
     with pytest.raises(TypeError, match="backbone"):
         StructureCLIPModel.from_backbone_pretrained(stock_models["siglip"][1], backbone="clip")
+
+
+def test_projection_dim_left_unset_follows_the_towers():
+    assert StructureCLIPConfig(backbone="siglip").projection_dim == 768  # google/siglip-base-patch16-224's width
+    assert StructureCLIPConfig().projection_dim == 512  # ViT-B/32's
+    assert tiny_structure_siglip_config(projection_dim=None).projection_dim == SIGLIP_WIDTH
 
 
 def test_config_refuses_mixed_or_mismatched_towers():

@@ -56,6 +56,17 @@ def attribute_graph(caption, attributes, words):
 MAN_HORSE = relation_graph("A man riding a horse.", [("man", "ride", "horse")], [("A man", "a horse")])
 
 
+def red_car_behind_black_dog():
+    """One relation between two objects that each have an attribute: both kinds of negative are possible."""
+    return relation_graph(
+        "a red car behind a black dog",
+        [("car", "behind", "dog")],
+        [("a red car", "a black dog")],
+        attributes=[("car", "red"), ("dog", "black")],
+        attribute_words=["red", "black"],
+    )
+
+
 def test_relation_swap_exchanges_noun_phrases_and_triples():
     negative = relation_swap_negative(MAN_HORSE, seed=0)
     assert negative.caption == "A horse riding a man."
@@ -113,14 +124,7 @@ def test_other_relations_follow_the_swapped_positions():
 
 
 def test_attributes_inside_a_moved_phrase_stay_with_their_object():
-    caption = "a red car behind a black dog"
-    graph = relation_graph(
-        caption,
-        [("car", "behind", "dog")],
-        [("a red car", "a black dog")],
-        attributes=[("car", "red"), ("dog", "black")],
-        attribute_words=["red", "black"],
-    )
+    graph = red_car_behind_black_dog()
     negative = relation_swap_negative(graph)
     assert negative.caption == "a black dog behind a red car"
     assert negative.triples == [("dog", "behind", "car"), ("car", "is", "red"), ("dog", "is", "black")]
@@ -224,14 +228,7 @@ def test_negatives_depend_on_seed_and_caption_not_batch_position():
 
 
 def test_strategies_prefer_or_restrict_kinds():
-    caption = "a red car behind a black dog"
-    graph = relation_graph(
-        caption,
-        [("car", "behind", "dog")],
-        [("a red car", "a black dog")],
-        attributes=[("car", "red"), ("dog", "black")],
-        attribute_words=["red", "black"],
-    )
+    graph = red_car_behind_black_dog()
     assert negative_for_graph(graph, strategy="relation_only").kind == RELATION_SWAP
     assert negative_for_graph(graph, strategy="attribute_first").kind == ATTRIBUTE_SWAP
     assert negative_for_graph(graph, strategy="attribute_only").negative.caption == "a black car behind a red dog"

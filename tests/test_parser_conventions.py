@@ -25,17 +25,17 @@ pytestmark = pytest.mark.skipif(
         ("the boy's kite", ("boy", "have", "kite")),  # possession -> have
         ("the handle of the door", ("door", "have", "handle")),
         ("the farmer has a tractor", ("farmer", "have", "tractor")),
-        ("a flock of geese flying over the lake", ("goose", "fly over", "lake")),  # partitive skipped
+        ("a flock of geese flying over the lake", ("geese", "fly over", "lake")),  # partitive skipped
         ("a kid in a yellow raincoat", ("kid", "wear", "raincoat")),
-        ("the trucks are next to each other", ("truck", "next to", "truck")),
-        ("a bowl with apples in it", ("apple", "in", "bowl")),
+        ("the trucks are next to each other", ("trucks", "next to", "trucks")),
+        ("a bowl with apples in it", ("apples", "in", "bowl")),
         ("a table with food on it", ("food", "on", "table")),
         ("the living room has a couch", ("living room", "have", "couch")),  # purpose gerund in the name
         ("the bench the old man is sitting on", ("man", "sit on", "bench")),  # gapped relative clause
         ("the kite that the girl is flying", ("girl", "fly", "kite")),
         ("a cup of coffee", ("coffee", "in", "cup")),  # containers are not possession
         ("she is riding a bike", ("woman", "ride", "bike")),
-        ("the cars are parked by the curb", ("car", "park by", "curb")),  # a place, not an agent
+        ("the cars are parked by the curb", ("cars", "park by", "curb")),  # a place, not an agent
         ("the dog is drinking from the bowl", ("dog", "drink from", "bowl")),
         ("the cup is full of the water", ("cup", "full of", "water")),
     ],
@@ -65,18 +65,21 @@ def test_attributes(parser, caption, attribute):
 
 def test_conjunctions_are_expanded(parser):
     graph = parser.parse("a man and a woman holding umbrellas")
-    assert {("man", "hold", "umbrella"), ("woman", "hold", "umbrella")} <= set(graph.relations)
+    assert {("man", "hold", "umbrellas"), ("woman", "hold", "umbrellas")} <= set(graph.relations)
     graph = parser.parse("a girl is wearing a red hat and a blue scarf")
     assert {("girl", "wear", "hat"), ("girl", "wear", "scarf")} <= set(graph.relations)
     assert {("hat", "red"), ("scarf", "blue")} <= set(graph.attributes)
     assert {("sky", "blue"), ("sky", "cloudy")} <= set(parser.parse("the sky is blue and cloudy").attributes)
 
 
-def test_heads_are_lemmatised_and_ordered(parser):
+def test_heads_keep_the_caption_number_and_order(parser):
+    # FACTUAL writes a head in the caption's number ("horses"); the mined tables are keyed by its lemma.
     graph = parser.parse("two horses pulling a cart past the churches")
-    assert graph.objects == ["horse", "cart", "church"]
-    assert graph.triples()[0] == ("horse", "pull", "cart")
-    assert graph.triples()[-1] == ("horse", "is", "2")
+    assert graph.objects == ["horses", "cart", "churches"]
+    assert graph.triples()[0] == ("horses", "pull", "cart")
+    assert graph.triples()[-1] == ("horses", "is", "2")
+    assert parser.parse("the tennis players ran past three men").objects == ["tennis players", "men"]
+    assert parser.parse("red leaves and a green leaf").objects == ["leaves", "leaf"]
 
 
 def test_spans_point_at_the_words(parser):
@@ -139,7 +142,7 @@ def test_a_participle_tagged_as_a_noun_is_no_object(parser):
     ("caption", "relation"),
     [
         ("a couch with a man sitting on it", ("man", "sit on", "couch")),
-        ("a dress with tooth brushes attached to it", ("tooth brush", "attach to", "dress")),
+        ("a dress with tooth brushes attached to it", ("tooth brushes", "attach to", "dress")),
     ],
 )
 def test_object_pronoun_stands_for_an_earlier_noun(parser, caption, relation):
@@ -148,7 +151,7 @@ def test_object_pronoun_stands_for_an_earlier_noun(parser, caption, relation):
 
 def test_phrase_on_the_last_conjunct_is_shared(parser):
     relations = set(parser.parse("rice, onions and broccoli on a plate").relations)
-    assert relations == {("rice", "on", "plate"), ("onion", "on", "plate"), ("broccoli", "on", "plate")}
+    assert relations == {("rice", "on", "plate"), ("onions", "on", "plate"), ("broccoli", "on", "plate")}
 
 
 def test_conjuncts_with_their_own_phrases_keep_them(parser):
@@ -186,7 +189,7 @@ def test_participle_on_a_garment_or_object_belongs_to_the_person(parser, caption
     [
         ("a large clock that is gold and white", ("clock", "white")),  # colour tagged as a noun
         ("the bus is white on the bottom", ("bus", "white")),  # where the colour is: no relation
-        ("four windows on the train car that are white", ("window", "white")),  # "are": the windows
+        ("four windows on the train car that are white", ("windows", "white")),  # "are": the windows
         ("the window on the train cars that is white", ("window", "white")),  # "is": the window
     ],
 )
@@ -209,8 +212,8 @@ def test_with_something_on_top_is_on_the_accompanied_noun(parser):
 @pytest.mark.parametrize(
     ("caption", "relation"),
     [
-        ("a man wearing a blue shirt with white stripes", ("shirt", "with", "stripe")),  # describes the shirt
-        ("a man wearing a cap with his hands in his pockets", ("man", "have", "hand")),  # his: the wearer's
+        ("a man wearing a blue shirt with white stripes", ("shirt", "with", "stripes")),  # describes the shirt
+        ("a man wearing a cap with his hands in his pockets", ("man", "have", "hands")),  # his: the wearer's
     ],
 )
 def test_with_phrase_after_the_object_of_wear(parser, caption, relation):
@@ -221,7 +224,7 @@ def test_with_phrase_after_the_object_of_wear(parser, caption, relation):
 
 def test_place_phrase_after_the_object_of_an_activity_locates_the_subject(parser):
     relations = set(parser.parse("two men playing frisbee in the park").relations)
-    assert ("man", "in", "park") in relations and ("frisbee", "in", "park") not in relations
+    assert ("men", "in", "park") in relations and ("frisbee", "in", "park") not in relations
 
 
 @pytest.mark.parametrize(
@@ -229,9 +232,9 @@ def test_place_phrase_after_the_object_of_an_activity_locates_the_subject(parser
     [
         ("the plate has food on it", [("food", "on", "plate")]),  # no (plate, have, food) beside it
         ("the ground has carpet on it", [("carpet", "on", "ground")]),  # "has" tagged as an auxiliary
-        ("the couch has a blanket and papers on it", [("blanket", "on", "couch"), ("paper", "on", "couch")]),
+        ("the couch has a blanket and papers on it", [("blanket", "on", "couch"), ("papers", "on", "couch")]),
         ("a man holding a plate with food on it", [("man", "hold", "plate"), ("food", "on", "plate")]),
-        ("a woman carrying a tray with cups on it", [("woman", "carry", "tray"), ("cup", "on", "tray")]),
+        ("a woman carrying a tray with cups on it", [("woman", "carry", "tray"), ("cups", "on", "tray")]),
     ],
 )
 def test_a_pronoun_place_phrase_points_back_at_the_holder(parser, caption, expected):
@@ -242,7 +245,7 @@ def test_a_pronoun_place_phrase_points_back_at_the_holder(parser, caption, expec
     ("caption", "attributes"),
     [
         ("a man wearing a light colored shirt", [("shirt", "light colored")]),
-        ("two dark colored rivets", [("rivet", "2"), ("rivet", "dark colored")]),
+        ("two dark colored rivets", [("rivets", "2"), ("rivets", "dark colored")]),
         ("a multi colored kite", [("kite", "multi-colored")]),
         ("a red colored car", [("car", "red")]),  # a colour name before "colored" stays alone
     ],
@@ -257,10 +260,10 @@ def test_shade_before_colored_stays_with_it(parser, caption, attributes):
         (
             "a plate of potatoes , broccoli , red peppers and zucchinis",
             {
-                ("potato", "on", "plate"),
+                ("potatoes", "on", "plate"),
                 ("broccoli", "on", "plate"),
-                ("pepper", "on", "plate"),
-                ("zucchini", "on", "plate"),
+                ("peppers", "on", "plate"),
+                ("zucchinis", "on", "plate"),
             },
         ),
         (
@@ -268,7 +271,7 @@ def test_shade_before_colored_stays_with_it(parser, caption, attributes):
             {
                 ("entertainment center", "with", "television"),
                 ("entertainment center", "with", "dvd player"),
-                ("entertainment center", "with", "decoration"),
+                ("entertainment center", "with", "decorations"),
             },
         ),
         ("a man with a hat and a woman", {("man", "with", "hat")}),  # "a woman": a conjunct of the man

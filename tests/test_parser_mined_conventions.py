@@ -21,14 +21,19 @@ def test_tables_map_names_to_names():
         scene_graph_conventions.PREDICATES,
         scene_graph_conventions.PARTITIVE_ATTRIBUTES,
         scene_graph_conventions.PLACE_PHRASES,
+        scene_graph_conventions.ATTRIBUTE_NAMES,
     ):
         assert table and all(isinstance(k, str) and k and isinstance(v, str) and v for k, v in table.items())
     for words in (
         scene_graph_conventions.NAME_MODIFIERS,
         scene_graph_conventions.NON_NODES,
         scene_graph_conventions.OF_PARTITIVES,
+        scene_graph_conventions.BARE_PLACE_NOUNS,
     ):
         assert words and all(isinstance(word, str) and word and " " not in word for word in words)
+    assert all(" " in name and name == name.lower() for name in scene_graph_conventions.COMPOUND_NAMES)
+    assert {"tennis player", "fire hydrant", "teddy bear"} <= scene_graph_conventions.COMPOUND_NAMES
+    assert "hot dog" in scene_graph_conventions.ATTRIBUTE_NAMES
     assert not scene_graph_conventions.NON_NODES & set(scene_graph_conventions.NODE_NAMES)
 
 
@@ -66,12 +71,29 @@ def test_with_predicate_comes_from_the_table(parser, monkeypatch, table, expecte
 
 @needs_model
 def test_node_names_are_respelled(parser, monkeypatch):
-    from processing import scene_graph_rules
+    from processing import scene_graph_nodes
 
-    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {"cell phone": "cellphone"})
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", set())
+    monkeypatch.setattr(scene_graph_nodes, "NODE_NAMES", {"cell phone": "cellphone"})
     assert ("man", "talk on", "cellphone") in parser.parse("a man talking on a cell phone").relations
-    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {})
+    monkeypatch.setattr(scene_graph_nodes, "NODE_NAMES", {})
     assert ("man", "talk on", "cell phone") in parser.parse("a man talking on a cell phone").relations
+
+
+@needs_model
+def test_multi_word_names_outside_the_vocabulary_keep_their_longest_known_tail(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "NODE_NAMES", {})
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", {"tennis court"})
+    graph = parser.parse("a man holding gatorade cups near the tennis court wall")
+    assert graph.objects == ["man", "cups", "wall"]
+    graph = parser.parse("a man standing on the tennis court")
+    assert graph.relations == [("man", "stand on", "tennis court")]
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", {"tennis court", "court wall"})
+    assert "court wall" in parser.parse("a man near the tennis court wall").objects
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", set())  # nothing mined: every name kept whole
+    assert "gatorade cups" in parser.parse("a man holding gatorade cups").objects
 
 
 @needs_model
@@ -102,9 +124,10 @@ def test_place_phrases_drop_the_noun_or_become_an_attribute(parser, monkeypatch)
 
 @needs_model
 def test_name_modifier_becomes_an_attribute(parser, monkeypatch):
-    from processing import scene_graph_nodes, scene_graph_rules
+    from processing import scene_graph_nodes
 
-    monkeypatch.setattr(scene_graph_rules, "NODE_NAMES", {})
+    monkeypatch.setattr(scene_graph_nodes, "NODE_NAMES", {})
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", set())
     monkeypatch.setattr(scene_graph_nodes, "NAME_MODIFIERS", {"toy"})
     graph = parser.parse("a toy car on the floor")
     assert graph.relations == [("car", "on", "floor")] and graph.attributes == [("car", "toy")]
@@ -119,6 +142,7 @@ def test_non_nodes_are_skipped_unless_part_of_a_longer_name(parser, monkeypatch)
     from processing import scene_graph_nodes
 
     monkeypatch.setattr(scene_graph_nodes, "NON_NODES", {"way"})
+    monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", set())
     assert parser.parse("a bus on its way to the city").objects == ["bus", "city"]
     assert "way sign" in parser.parse("a one way sign on a pole").objects[0]
     monkeypatch.setattr(scene_graph_nodes, "NON_NODES", set())
@@ -142,7 +166,7 @@ def test_non_node_with_an_of_phrase_is_looked_through(parser, monkeypatch):
 
     monkeypatch.setattr(scene_graph_nodes, "NON_NODES", {"row"})
     graph = parser.parse("several rows of bicycles parked next to a street")
-    assert ("bicycle", "park next to", "street") in graph.relations and "row" not in graph.objects
+    assert ("bicycles", "park next to", "street") in graph.relations and "row" not in graph.objects
 
 
 def test_subject_places_are_verb_preposition_pairs():
@@ -162,3 +186,29 @@ def test_subject_places_decide_who_a_place_phrase_locates(parser, monkeypatch):
     assert ("boy", "in", "yard") in parser.parse("a boy kicking a ball in the yard").relations
     monkeypatch.setattr(scene_graph_relations, "SUBJECT_PLACES", set())
     assert ("ball", "in", "yard") in parser.parse("a boy kicking a ball in the yard").relations
+
+
+@needs_model
+def test_bare_place_nouns_are_no_objects(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "BARE_PLACE_NOUNS", {"top", "night"})
+    assert parser.parse("the woman has a bag on top").objects == ["woman", "bag"]
+    assert parser.parse("a street at night").objects == ["street"]
+    assert "top" in parser.parse("a bag on top of the car").relations[0][1]  # "on top of" is no bare place
+    monkeypatch.setattr(scene_graph_nodes, "BARE_PLACE_NOUNS", set())
+    assert "night" in parser.parse("a street at night").objects
+
+
+@needs_model
+def test_attribute_names_keep_the_word_in_the_name(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "ATTRIBUTE_NAMES", {"hot dog": "hot dog", "cardboard box": "cardboard box"})
+    graph = parser.parse("a man eating hot dogs near a cardboard box")
+    assert {"hot dogs", "cardboard box"} <= set(graph.objects) and graph.attributes == []
+    monkeypatch.setattr(scene_graph_nodes, "ATTRIBUTE_NAMES", {"wet suit": "wetsuit"})
+    assert parser.parse("a surfer in a black wet suit").attributes == [("wetsuit", "black")]
+    monkeypatch.setattr(scene_graph_nodes, "ATTRIBUTE_NAMES", {})
+    graph = parser.parse("a man eating hot dogs near a cardboard box")
+    assert {("dogs", "hot"), ("box", "cardboard")} <= set(graph.attributes)

@@ -11,6 +11,7 @@ from structure_clip.training.data import StructureCLIPCollator
 from tests.tiny_processors import make_tiny_processor
 from tests.train_tiny_setup import (
     CAPTIONS,
+    original_json_args,
     schema_rows,
     write_original_json,
     write_tiny_images,
@@ -45,14 +46,7 @@ def test_the_collator_names_the_unreadable_file_and_its_caption(folder, name, ca
 def _train(folder, output_dir, *flags):
     train_cli.train_main(
         [
-            "--model",
-            str(folder / "model"),
-            "--train_file",
-            str(folder / "train.json"),
-            "--image_root",
-            str(folder / "images"),
-            "--negatives",
-            "given",
+            *original_json_args(folder / "model", folder / "train.json", folder / "images"),
             "--output_dir",
             str(output_dir),
             "--max_train_steps",

@@ -121,18 +121,15 @@ def test_results_log_drops_later_and_torn_records_on_resume(image_paths, tmp_pat
 
 def test_trainer_checkpoints_are_marked_complete_and_latest_skips_unmarked_ones(tmp_path, caplog):
     from structure_clip.training import trainer as finetune_with_trainer
-    from tests.train_tiny_setup import write_original_json, write_tiny_model_folder
+    from tests.train_tiny_setup import original_json_args, write_original_json, write_tiny_model_folder
 
     names = write_tiny_images(tmp_path / "images", count=4)
     common = [
-        "--model",
-        write_tiny_model_folder(tmp_path / "model"),
-        "--train_file",
-        write_original_json(tmp_path / "train.json", names),
-        "--image_root",
-        str(tmp_path / "images"),
-        "--negatives",
-        "given",
+        *original_json_args(
+            write_tiny_model_folder(tmp_path / "model"),
+            write_original_json(tmp_path / "train.json", names),
+            tmp_path / "images",
+        ),
         "--output_dir",
         str(tmp_path / "out"),
         "--use_cpu",

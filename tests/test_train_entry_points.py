@@ -3,7 +3,6 @@ torchrun, with contrastive negatives gathered across ranks) and examples/finetun
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,9 @@ from structure_clip.training import cli as train_cli
 from structure_clip.training import trainer as finetune_with_trainer
 from structure_clip.training.arguments import StructureCLIPTrainArgs
 from structure_clip.training.checkpoints import COMPLETE_MARKER
+from tests.launch_support import torchrun_two_ranks
 from tests.train_tiny_setup import (
+    original_json_args,
     write_coco_records_json,
     write_original_json,
     write_tiny_images,
@@ -43,10 +44,8 @@ def files(tmp_path_factory):
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _original_data(files):
+    return original_json_args(files["model"], files["original"], files["images"])
 
 
 def _records(output_dir):
@@ -60,14 +59,7 @@ def _environment():
 
 def _common_args(files, output_dir, batch_size):
     return [
-        "--model",
-        files["model"],
-        "--train_file",
-        files["original"],
-        "--image_root",
-        files["images"],
-        "--negatives",
-        "given",
+        *_original_data(files),
         "--output_dir",
         str(output_dir),
         "--max_train_steps",
@@ -133,12 +125,7 @@ def test_two_process_data_parallel_gathers_negatives_across_ranks(files, tmp_pat
     """Real DDP on CPU (gloo): 2 ranks x batch 2 with gathered embeddings = 1 process x batch 4, in training and
     in validation; the 2-process run also checkpoints through Accelerate's rotation."""
     command = [
-        "torchrun",
-        "--nproc_per_node",
-        "2",
-        "--master_port",
-        str(_free_port()),
-        str(EXAMPLES_DIR / "train.py"),
+        *torchrun_two_ranks(str(EXAMPLES_DIR / "train.py")),
         *_common_args(files, tmp_path / "ddp", batch_size=2),
         *_validation_args(files, batch_size=2),
         *["--checkpointing_steps", "1", "--checkpoints_total_limit", "1"],
@@ -186,16 +173,9 @@ def test_finetune_with_trainer_few_steps(files, tmp_path):
     output_dir = tmp_path / "trainer"
     finetune_with_trainer.main(
         [
-            "--model",
-            files["model"],
-            "--train_file",
-            files["original"],
+            *_original_data(files),
             "--validation_file",
             files["original"],
-            "--image_root",
-            files["images"],
-            "--negatives",
-            "given",
             "--output_dir",
             str(output_dir),
             "--max_steps",
@@ -248,14 +228,7 @@ def test_trainer_passes_its_optimizer_step_to_the_loss(files, tmp_path, monkeypa
     model_dir = write_tiny_model_folder(tmp_path / "model", hinge_warmup_steps=1, loss_recipe="original")
     finetune_with_trainer.main(
         [
-            "--model",
-            model_dir,
-            "--train_file",
-            files["original"],
-            "--image_root",
-            files["images"],
-            "--negatives",
-            "given",
+            *original_json_args(model_dir, files["original"], files["images"]),
             "--output_dir",
             str(tmp_path / "out"),
             "--use_cpu",
@@ -354,6 +327,15 @@ def test_train_py_help_lists_the_demo_options_too(capsys):
     assert "synthetic demo" in help_text and "--num_threads" in help_text and "--variants" in help_text
 
 
+def test_an_unknown_option_with_real_data_is_a_usage_error_naming_it(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        train_cli.train_main(["--train_file", "a.jsonl", "--output_dir", "unused", "--num_threads", "1", "--nope"])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "unrecognized arguments: --num_threads 1 --nope" in error
+    assert "--num_threads is an option of the built-in synthetic demo" in error and "--nope is" not in error
+
+
 def test_training_data_flags_are_recognised_in_both_spellings():
     assert train_cli.names_training_data(["--train_file", "a.json"])
     assert train_cli.names_training_data(["--dataset_name=coco"])
@@ -399,14 +381,7 @@ def test_trainer_two_processes_gather_negatives_like_one_process_on_the_global_b
 
     def command(output_dir, batch_size):
         return [
-            "--model",
-            files["model"],
-            "--train_file",
-            files["original"],
-            "--image_root",
-            files["images"],
-            "--negatives",
-            "given",
+            *_original_data(files),
             "--max_train_samples",
             "4",
             "--output_dir",
@@ -434,14 +409,7 @@ def test_trainer_two_processes_gather_negatives_like_one_process_on_the_global_b
 
     env = _environment()
     env["ACCELERATE_USE_CPU"] = "1"
-    torchrun = [
-        "torchrun",
-        "--nproc_per_node",
-        "2",
-        "--master_port",
-        str(_free_port()),
-        str(EXAMPLES_DIR / "finetune_with_trainer.py"),
-    ]
+    torchrun = torchrun_two_ranks(str(EXAMPLES_DIR / "finetune_with_trainer.py"))
     completed = subprocess.run(
         torchrun + command(tmp_path / "ddp", 2), env=env, capture_output=True, text=True, timeout=300
     )

@@ -7,24 +7,18 @@ happen every time by keeping a collective in flight while the process group is d
 import json
 import os
 import signal
-import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.launch_support import pythonpath_with_repo_root, torchrun_two_ranks
 from tests.teardown_race_worker import HANG_SECONDS, IN_FLIGHT_MESSAGE
-from tests.train_tiny_setup import write_original_json, write_tiny_images, write_tiny_model_folder
+from tests.train_tiny_setup import original_json_args, write_original_json, write_tiny_images, write_tiny_model_folder
 
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_SECONDS = HANG_SECONDS + 60  # a hung rank ends itself after HANG_SECONDS; this is the backstop
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def run_to_completion_or_stop(command, environment) -> subprocess.CompletedProcess:
@@ -45,10 +39,10 @@ def test_two_process_run_stopped_early_with_validation_exits_on_both_ranks(tmp_p
     names = write_tiny_images(tmp_path / "images", count=8)
     output_dir = tmp_path / "out"
     command = [
-        "torchrun", "--nproc_per_node", "2", "--master_port", str(_free_port()), "-m", "tests.teardown_race_worker",
-        "--model", write_tiny_model_folder(tmp_path / "model"),
-        "--train_file", write_original_json(tmp_path / "original.json", names),
-        "--image_root", str(tmp_path / "images"), "--negatives", "given", "--output_dir", str(output_dir),
+        *torchrun_two_ranks("-m", "tests.teardown_race_worker"),
+        *original_json_args(write_tiny_model_folder(tmp_path / "model"),
+                            write_original_json(tmp_path / "original.json", names), tmp_path / "images"),
+        "--output_dir", str(output_dir),
         "--data_cache_dir", str(tmp_path / "cache"), "--per_device_train_batch_size", "2",
         # 6 training rows = 1 step per epoch on 2 ranks x batch 2; validated at step 2, stopped at step 3.
         "--validation_split_percentage", "25", "--eval_steps", "2", "--checkpointing_steps", "3",
@@ -56,7 +50,7 @@ def test_two_process_run_stopped_early_with_validation_exits_on_both_ranks(tmp_p
     ]  # fmt: skip
     environment = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": pythonpath_with_repo_root(),
         "ACCELERATE_USE_CPU": "1",
         "OMP_NUM_THREADS": "1",
         "TOKENIZERS_PARALLELISM": "false",

@@ -7,7 +7,12 @@ import pytest
 from structure_clip.training import cli as train_cli
 from structure_clip.training.arguments import StructureCLIPTrainArgs
 from structure_clip.training.tracking import log_with, tracker_metrics
-from tests.train_tiny_setup import write_original_json, write_tiny_images, write_tiny_model_folder
+from tests.train_tiny_setup import (
+    original_json_args,
+    write_original_json,
+    write_tiny_images,
+    write_tiny_model_folder,
+)
 
 
 def test_tracker_names_follow_the_trainer():
@@ -38,16 +43,9 @@ def test_tensorboard_event_files_hold_the_logged_curves(tmp_path):
     output_dir = tmp_path / "out"
     train_cli.train_main(
         [
-            "--model",
-            write_tiny_model_folder(tmp_path / "model"),
-            "--train_file",
-            train_file,
+            *original_json_args(write_tiny_model_folder(tmp_path / "model"), train_file, tmp_path / "images"),
             "--validation_file",
             train_file,
-            "--image_root",
-            str(tmp_path / "images"),
-            "--negatives",
-            "given",
             "--output_dir",
             str(output_dir),
             "--max_train_steps",

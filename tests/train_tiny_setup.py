@@ -135,6 +135,12 @@ def write_original_json(path, image_names: list[str], with_bbox: bool = False) -
     return str(path)
 
 
+def original_json_args(model, train_file, image_root) -> list[str]:
+    """The command-line options of a run on `write_original_json`'s file with its given negatives."""
+    return ["--model", str(model), "--train_file", str(train_file), "--image_root", str(image_root),
+            "--negatives", "given"]  # fmt: skip
+
+
 def write_coco_records_json(path, image_names: list[str]) -> str:
     """BLIP/Karpathy-style list of {image, caption} records."""
     records = [

@@ -45,6 +45,7 @@ from dataclasses import asdict
 import torch
 
 from processing.processing_structure_clip import TEXT_KEYS, TRIPLE_KEYS
+from structure_clip.cpu_threads import idle_core_count, set_torch_threads  # noqa: F401 (experiment.py imports the first)
 from structure_clip.synthetic.arguments import FINETUNE_VARIANTS, AblationArguments
 
 
@@ -148,6 +149,7 @@ def build_variant_model(variant: str, args: AblationArguments, tokenizers):
         loss_recipe=args.loss_recipe,
         knowledge_weight=args.knowledge_weight if with_knowledge else 0.0,
         backbone=args.backbone,
+        negative_margin_text=args.negative_margin_text,
     )
     config.knowledge_config.phrase_pooling = args.phrase_pooling
     if not with_knowledge:
@@ -404,23 +406,8 @@ def encoded_world_split(args: AblationArguments, processor, split: str, size: in
     return EncodedSplit(cached["tensors"], cached["relation_swap"])
 
 
-def idle_core_count() -> int:
-    """CPUs minus the 1-minute load average, rounded, at least 1 (all CPUs where the load is unknown)."""
-    cpus = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return cpus
-    return max(1, min(cpus, round(cpus - load)))
-
-
 def configure_threads(args: AblationArguments) -> int:
-    threads = args.num_threads or idle_core_count()
-    torch.set_num_threads(threads)
-    logger.info(
-        "torch threads: %d%s", threads, "" if args.num_threads else " (idle cores at start; --num_threads sets it)"
-    )
-    return threads
+    return set_torch_threads(args.num_threads)
 
 
 def run_ablation(args: AblationArguments) -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from structure_clip.cpu_threads import IDLE_CORES_HELP, num_threads_field
+
 
 VARIANTS = ("clip", "clip+negatives", "structure-clip")
 BACKBONES = ("clip", "siglip")
@@ -82,6 +84,13 @@ class AblationArguments:
     knowledge_weight: float = field(
         default=0.2, metadata={"help": "lambda of the structure-clip variant (original 0.2)."}
     )
+    negative_margin_text: str = field(
+        default="plain",
+        metadata={
+            "help": "Original recipe: the margin-ranking term scores 'plain' CLIP text (the original's; the KEE "
+            "never meets a negative) or 'fused' text (each negative with its own triples, as evaluation does)."
+        },
+    )
     model_width: int = field(default=64, metadata={"help": "Width of both CLIP towers, the KEE and the projection."})
     model_layers: int = field(default=2, metadata={"help": "Layers of each CLIP tower."})
     knowledge_layers: int = field(default=2, metadata={"help": "Layers of the KEE (original: 6)."})
@@ -93,17 +102,10 @@ class AblationArguments:
         default=1.0, metadata={"help": "If > 0, re-initialise the ViT position embeddings with this std (CLIP: 0.02)."}
     )
     eval_steps: int = field(default=250, metadata={"help": "Validation (curves) every N steps."})
-    # 0 = as many threads as there are idle cores (at least 1). Two threads halve this tiny model's step time on
-    # an idle 2-core machine, but a busy core stalls every op of a multi-threaded run: 40 steps
-    # (examples/synthetic_ablation.py --max_train_steps 40 --curriculum_steps 0 --variants clip
-    # --num_train_examples 2000) on a shared 2-core machine took 12 s with 1 thread and 193 s with 2; with one
-    # more busy process, 29 s and 553 s. Results agree to about 1e-6 between thread counts, not bit for bit.
-    num_threads: int = field(
-        default=0,
-        metadata={
-            "help": "torch CPU threads; 0 = the idle cores at start (CPUs minus the 1-minute load average, "
-            "at least 1). Results are identical run to run for a fixed thread count on one machine."
-        },
+    # Why the idle cores and not torch's default: structure_clip/cpu_threads.py (measured there).
+    num_threads: int = num_threads_field(
+        f"torch CPU threads; {IDLE_CORES_HELP}. Results are identical run to run for a fixed thread count on one "
+        "machine."
     )
     # --- the fine-tuning regime (--regime finetune) ---
     pretrain_steps: int = field(
@@ -121,6 +123,13 @@ class AblationArguments:
     finetune_recipes: str = field(
         default="original,infonce",
         metadata={"help": "Comma-separated stage-2 loss recipes: 'original' (hinge + 5 x margin), 'infonce'."},
+    )
+    finetune_knowledge_lr_multiplier: float | None = field(
+        default=None,
+        metadata={
+            "help": "Stage 2: the freshly initialised KEE's learning rate as a multiple of --learning_rate (its "
+            "own optimizer group, e.g. 1 = the stage-1 rate); default: the towers' rate, as the original."
+        },
     )
     finetune_lr_scheduler_type: str = field(
         default="constant_with_warmup", metadata={"help": "Stage-2 schedule (the original fine-tune: constant)."}

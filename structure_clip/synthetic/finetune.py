@@ -111,9 +111,11 @@ def load_pretrained_towers(variant: str, args: AblationArguments, processor, fol
 def finetune_arguments(args: AblationArguments, output_dir: str, multiplier: float, steps: int):
     from structure_clip.training.loop import StructureCLIPTrainArgs
 
+    knowledge_multiplier = args.finetune_knowledge_lr_multiplier
     return StructureCLIPTrainArgs(
         output_dir=output_dir, seed=args.seed, per_device_train_batch_size=args.per_device_train_batch_size,
         learning_rate=args.learning_rate * multiplier, weight_decay=args.weight_decay,
+        knowledge_learning_rate=None if knowledge_multiplier is None else args.learning_rate * knowledge_multiplier,
         max_train_steps=steps, lr_scheduler_type=args.finetune_lr_scheduler_type,
         num_warmup_steps=args.finetune_warmup_steps, logging_steps=10, eval_steps=args.finetune_eval_steps,
         metric_for_best_model="validation_relation_swap_acc", disable_tqdm=args.disable_tqdm,

@@ -63,6 +63,15 @@ class StructureCLIPTrainArgs(ModelArguments, DataArguments):
     per_device_train_batch_size: int = field(default=64, metadata={"help": "Batch per process; original 64."})
     per_device_eval_batch_size: int = field(default=64, metadata={"help": "Validation batch per process."})
     learning_rate: float = field(default=5e-6, metadata={"help": "Peak AdamW learning rate; original 5e-6."})
+    # Newly added heads are commonly trained at a higher rate than the pre-trained body they sit on; the original
+    # trains the KEE at the towers' rate (docs/method.md §2), hence None.
+    knowledge_learning_rate: float | None = field(
+        default=None,
+        metadata={
+            "help": "Peak AdamW learning rate of the KEE and its projection (their own parameter group, same "
+            "schedule); default: --learning_rate, as the original."
+        },
+    )
     weight_decay: float = field(default=0.1, metadata={"help": "AdamW weight decay on every parameter; original 0.1."})
     adam_beta1: float = field(default=0.9, metadata={"help": "AdamW beta1."})
     adam_beta2: float = field(default=0.999, metadata={"help": "AdamW beta2."})
@@ -211,8 +220,10 @@ def _check_streaming_options(args) -> None:
         "checkpointing_steps": ("epoch", "a stream has no epochs; pass a step count"),
         "validation_split_percentage": (None, "a stream cannot be split by image; pass --validation_file"),
         "max_train_samples": (None, "--max_train_steps bounds a streamed run"),
-        "verify_images": (None, "they decode every image up front; a bad image stops the stream at its batch"),
-        "skip_bad_images": (None, "they decode every image up front; a bad image stops the stream at its batch"),
+        "verify_images": (
+            None,
+            "a stream cannot be decoded up front; --skip_bad_images drops unreadable images as they stream",
+        ),
     }
     for name, (bad_value, why) in refused.items():
         value = getattr(args, name)

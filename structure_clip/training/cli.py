@@ -31,8 +31,29 @@ def train_parser():
 
 
 def parse_train_args(argv=None):
-    (args,) = train_parser().parse_args_into_dataclasses(args=argv)
+    """The real-data job's arguments; an unknown option is a usage error (exit 2), named, without a traceback."""
+    parser = train_parser()
+    args, unknown = parser.parse_args_into_dataclasses(args=argv, return_remaining_strings=True)
+    if unknown:
+        parser.error(unknown_options_message(unknown))
     return args
+
+
+def unknown_options_message(unknown: list[str]) -> str:
+    """argparse's wording, plus which of the options belong to the synthetic demo rather than the real-data job."""
+    from structure_clip.synthetic.cli import ablation_parser
+
+    demo_options = ablation_parser()._option_string_actions
+    demo_only = [arg.split("=")[0] for arg in unknown if arg.split("=")[0] in demo_options]
+    message = f"unrecognized arguments: {' '.join(unknown)}"
+    if demo_only:
+        message += (
+            f". {', '.join(demo_only)} {'is an option' if len(demo_only) == 1 else 'are options'} of the built-in "
+            "synthetic demo, which train.py runs without "
+            "--train_file / --dataset_name (see --help); with real data, set threads with OMP_NUM_THREADS and the "
+            "rest with the options listed by --help"
+        )
+    return message
 
 
 def names_training_data(argv: list[str]) -> bool:

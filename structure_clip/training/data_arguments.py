@@ -72,7 +72,8 @@ class DataArguments:
         metadata={
             "help": "Decode every image before training (as --verify_images) and drop the "
             "records whose image cannot be read; they are counted in the log and listed in "
-            "<output_dir>/bad_images.json."
+            "<output_dir>/bad_images.json. With --streaming, training images are instead checked as they "
+            "stream, and dropped rows are listed in <output_dir>/bad_images.jsonl."
         },
     )
 

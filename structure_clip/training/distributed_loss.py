@@ -133,7 +133,7 @@ def gathered_loss_terms(model, outputs, batch: dict, optimizer_step: int | None 
     size = batch["input_ids"].shape[0]
     has_negatives = batch.get("negative_input_ids") is not None
     local = local_loss_embeddings(outputs, size, has_negatives)
-    names = embeddings_used_by_recipe(model.config.loss_recipe, has_negatives)
+    names = embeddings_used_by_recipe(model.config.loss_recipe, has_negatives, model.config.negative_margin_text)
     negative_mask = None
     if has_negatives:
         negative_mask = batch.get("negative_mask")
@@ -177,7 +177,7 @@ def evaluation_loss_of_global_batch(gather_for_metrics, model, batch: dict, outp
     from modeling_structure_clip.losses_structure_clip import embeddings_used_by_recipe, structure_clip_loss_terms
 
     has_negatives = batch.get("negative_input_ids") is not None
-    names = embeddings_used_by_recipe(model.config.loss_recipe, has_negatives)
+    names = embeddings_used_by_recipe(model.config.loss_recipe, has_negatives, model.config.negative_margin_text)
     gathered = {name: gather_for_metrics(getattr(outputs, name).float()) for name in names}
     negative_mask = None
     if has_negatives:

@@ -50,7 +50,7 @@ def find_bad_images(dataset: datasets.Dataset, split: str, show_progress: bool) 
 
 def check_images(data_args, splits: dict, output_dir: str, show_progress: bool, is_main_process: bool) -> dict:
     """`splits` ({name: dataset or None}) with the bad-image policy of `data_args` applied."""
-    if not (data_args.verify_images or data_args.skip_bad_images):
+    if not (data_args.verify_images or data_args.skip_bad_images) or all(data is None for data in splits.values()):
         return splits
     bad = [record for name, dataset in splits.items() if dataset is not None
            for record in find_bad_images(dataset, name, show_progress)]  # fmt: skip

@@ -154,13 +154,34 @@ def stream_loader(accelerator, args, source: StreamingSource, collate_fn) -> Str
     stream = TrainingStream(source, collate_fn, layout, rank=accelerator.process_index)
     if accelerator.is_main_process:
         logger.info("Streaming: %s", stream.describe_split())
-    return StreamLoader(stream, StreamPosition(layout), accelerator.device, accelerator.device.type == "cuda")
+    return StreamLoader(
+        stream,
+        StreamPosition(layout, rank=accelerator.process_index),
+        accelerator.device,
+        accelerator.device.type == "cuda",
+    )
+
+
+KNOWLEDGE_PARAMETER_PREFIXES = ("knowledge_model.", "knowledge_projection.")
+
+
+def optimizer_parameter_groups(args, model) -> list[dict]:
+    """One group of every trainable parameter, or, with `args.knowledge_learning_rate`, the towers' group and the
+    KEE's (knowledge encoder and projection) at that rate. The schedule scales each group's own peak rate."""
+    trainable = [(name, p) for name, p in model.named_parameters() if p.requires_grad]
+    rate = getattr(args, "knowledge_learning_rate", None)
+    if rate is None:
+        return [{"params": [p for _, p in trainable]}]
+    is_knowledge = [name.startswith(KNOWLEDGE_PARAMETER_PREFIXES) for name, _ in trainable]
+    towers = {"params": [p for (_, p), knowledge in zip(trainable, is_knowledge, strict=True) if not knowledge]}
+    knowledge = {"params": [p for (_, p), kee in zip(trainable, is_knowledge, strict=True) if kee], "lr": rate}
+    return [group for group in (towers, knowledge) if group["params"]]
 
 
 def make_optimizer(args, model) -> torch.optim.Optimizer:
     # The original decays every parameter (docs/method.md §2), so there are no no-decay groups.
     return torch.optim.AdamW(
-        [p for p in model.parameters() if p.requires_grad],
+        optimizer_parameter_groups(args, model),
         lr=args.learning_rate,
         betas=(args.adam_beta1, args.adam_beta2),
         eps=args.adam_epsilon,
@@ -443,6 +464,9 @@ def train_on_real_data(args: StructureCLIPTrainArgs) -> TrainingResult:
 
         with accelerator.main_process_first():  # the validation rows are parsed once and cached
             train_source, eval_dataset = load_streaming_datasets(args, args.seed)
+        eval_dataset = check_images(args, {"validation": eval_dataset}, args.output_dir,  # training: on the fly
+                                    show_progress=not args.disable_tqdm and accelerator.is_local_main_process,
+                                    is_main_process=accelerator.is_main_process)["validation"]  # fmt: skip
         return run_training(args, model, train_source, collate_fn, processor, eval_dataset)
     with accelerator.main_process_first():
         train_dataset, eval_dataset = load_datasets(args, args.seed)

@@ -28,10 +28,13 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
+from typing import NamedTuple
 
 import datasets
 import torch
 from datasets.distributed import split_dataset_by_node
+
+from structure_clip.training.streaming_bad_images import BadImageFilter
 
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,9 @@ class StreamingSource:
     add_scene_graphs: Callable[[list[dict]], list[dict]]
     shuffle_buffer_size: int = 1000
     seed: int = 0
+    # --skip_bad_images: rows whose image cannot be decoded are dropped as they stream (streaming_bad_images.py)
+    # and a batch is filled up from the rows after them; None = a bad image stops training at its batch.
+    bad_images: BadImageFilter | None = None
 
 
 @dataclass
@@ -74,6 +80,17 @@ def batches_taken(batches_consumed: int, stream: int, streams_per_process: int) 
     return batches_consumed // streams_per_process + (1 if stream < batches_consumed % streams_per_process else 0)
 
 
+class StreamBatch(NamedTuple):
+    """A collated batch with where it came from: its sub-stream (of this process) and the rows it used up.
+
+    rows_read is the batch size, or more when unreadable images were dropped (--skip_bad_images).
+    """
+
+    batch: dict
+    stream: int
+    rows_read: int
+
+
 class TrainingStream(torch.utils.data.IterableDataset):
     """Collated batches for one process: endless, and starting after `start_batch` batches (see the module doc)."""
 
@@ -85,18 +102,27 @@ class TrainingStream(torch.utils.data.IterableDataset):
             )
         self.source, self.collate_fn, self.layout, self.rank = source, collate_fn, layout, rank
         self.start_batch = 0
+        self.start_rows: list[int] | None = None  # rows used up per sub-stream, when a checkpoint recorded them
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator[StreamBatch]:
         worker = torch.utils.data.get_worker_info()
         streams = self.layout.streams_per_process
         stream = ((worker.id if worker else 0) + self.start_batch) % streams
         rows = self.endless_rows(self.rank + self.layout.num_processes * stream)
+        rows = islice(rows, self.rows_to_skip(stream), None)
         batch_size = self.layout.batch_size
-        skipped = batches_taken(self.start_batch, stream, streams) * batch_size
-        rows = islice(rows, skipped, None)
         while True:
-            batch = list(islice(rows, batch_size))
-            yield self.collate_fn(self.source.add_scene_graphs(batch))
+            if self.source.bad_images is None:
+                batch, read = list(islice(rows, batch_size)), batch_size
+            else:
+                batch, read = self.source.bad_images.readable_rows(rows, batch_size, self.rank, stream)
+            yield StreamBatch(self.collate_fn(self.source.add_scene_graphs(batch)), stream, read)
+
+    def rows_to_skip(self, stream: int) -> int:
+        """Rows sub-stream `stream` used up before `start_batch`: counted when resuming, else from the batch size."""
+        if self.start_rows is not None:
+            return self.start_rows[stream]
+        return batches_taken(self.start_batch, stream, self.layout.streams_per_process) * self.layout.batch_size
 
     @property
     def num_sub_streams(self) -> int:
@@ -151,17 +177,38 @@ class TrainingStream(torch.utils.data.IterableDataset):
 class StreamPosition:
     """The checkpointed position of a streamed run (Accelerate `register_for_checkpointing`).
 
-    Every process consumes the same number of batches, so one count serves them all.
+    Every process consumes the same number of batches, so one count places the DataLoader's round robin. The
+    rows each sub-stream used up are recorded too, per process: with --skip_bad_images a batch may use up more
+    rows than its size, and how many more differs from process to process.
     """
 
     layout: StreamLayout
     batches_consumed: int = 0
+    rank: int = 0
+    rows_consumed: list[int] | None = None  # per sub-stream of this process; None: batches x batch size
     resumed: bool = field(default=False, repr=False)
 
+    def count(self, item: StreamBatch) -> None:
+        rows = self.rows_per_stream()
+        rows[item.stream] += item.rows_read
+        self.rows_consumed = rows
+        self.batches_consumed += 1
+
+    def rows_per_stream(self) -> list[int]:
+        if self.rows_consumed is not None:
+            return list(self.rows_consumed)
+        streams = self.layout.streams_per_process
+        return [
+            batches_taken(self.batches_consumed, stream, streams) * self.layout.batch_size for stream in range(streams)
+        ]
+
     def state_dict(self) -> dict:
+        # Called on every process by `Accelerator.save_state` (only the main process writes the file), so the
+        # other processes' row counts are gathered here.
         return {
             "batches_consumed": self.batches_consumed,
             "samples_consumed_per_process": self.batches_consumed * self.layout.batch_size,
+            "rows_consumed_per_process": _from_every_process(self.rows_per_stream()),
             "layout": asdict(self.layout),
         }
 
@@ -174,7 +221,19 @@ class StreamPosition:
                 "--per_device_train_batch_size, --seed and --shuffle_buffer_size."
             )
         self.batches_consumed = int(state["batches_consumed"])
+        per_process = state.get("rows_consumed_per_process")  # absent in checkpoints of earlier versions
+        self.rows_consumed = [int(rows) for rows in per_process[self.rank]] if per_process else None
         self.resumed = True
+
+
+def _from_every_process(value: list[int]) -> list[list[int]]:
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+        gathered: list = [None] * dist.get_world_size()
+        dist.all_gather_object(gathered, value)
+        return gathered
+    return [value]
 
 
 def _as_is(batch):
@@ -195,6 +254,7 @@ class StreamLoader:
         from accelerate.utils import send_to_device
 
         self.stream.start_batch = self.position.batches_consumed
+        self.stream.start_rows = self.position.rows_per_stream()
         loader = torch.utils.data.DataLoader(
             self.stream,
             batch_size=None,  # the stream yields collated batches
@@ -205,7 +265,7 @@ class StreamLoader:
             # resumed run (which creates it after restoring the RNG) would get other dropout masks.
             generator=torch.Generator().manual_seed(self.stream.layout.seed),
         )
-        for batch in loader:
+        for item in loader:
             # Counted before the step runs: a checkpoint written during this step includes this batch.
-            self.position.batches_consumed += 1
-            yield send_to_device(batch, self.device, non_blocking=self.pin_memory)
+            self.position.count(item)
+            yield send_to_device(item.batch, self.device, non_blocking=self.pin_memory)

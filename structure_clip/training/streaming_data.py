@@ -19,6 +19,7 @@ import datasets
 from structure_clip.training.data import add_scene_graphs, load_training_dataset
 from structure_clip.training.data_readers import _features
 from structure_clip.training.streaming import StreamingSource
+from structure_clip.training.streaming_bad_images import BAD_STREAM_IMAGES_FILE, BadImageFilter
 from structure_clip.training.streaming_sources import RecordReader, open_file_stream, open_hub_stream
 
 
@@ -67,7 +68,10 @@ def open_training_stream(args) -> StreamingSource:
         default_root = None
     reader = RecordReader(args.image_column, args.caption_column, args.image_root or default_root)
     graphs = SceneGraphsOnTheFly(args.negatives, args.seed, args.spacy_model, args.scene_graph_parser)
-    return StreamingSource(dataset, reader, graphs, args.shuffle_buffer_size, args.seed)
+    bad_images = (
+        BadImageFilter(os.path.join(args.output_dir, BAD_STREAM_IMAGES_FILE)) if args.skip_bad_images else None
+    )
+    return StreamingSource(dataset, reader, graphs, args.shuffle_buffer_size, args.seed, bad_images)
 
 
 def load_streaming_datasets(args, seed: int):

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 import torch
 
+from structure_clip.cpu_threads import IDLE_CORES_HELP, num_threads_field, set_torch_threads
 from structure_clip.synthetic.ablation import (
     AblationArguments,
     VariantCollator,
     build_variant_model,
     encode_split,
-    idle_core_count,
 )
 from structure_clip.training.trainer_metrics import SWAP_KIND_KEY
 
@@ -52,16 +52,8 @@ class SyntheticWorldArguments:
 
     synthetic_train_examples: int = field(default=4000, metadata={"help": "Training scenes of the synthetic world."})
     synthetic_validation_examples: int = field(default=256, metadata={"help": "Validation scenes (evaluation)."})
-    # As in examples/synthetic_ablation.py: a busy core stalls every op of a multi-threaded run of this tiny model.
-    # The 500-step default took 69 min with torch's 2 threads beside other work on a 2-core machine, where
-    # 1 thread ran 1.0 s/step (30 steps, same load).
-    num_threads: int = field(
-        default=0,
-        metadata={
-            "help": "torch CPU threads for the synthetic task; 0 = the idle cores at start (CPUs minus the "
-            "1-minute load average, at least 1)."
-        },
-    )
+    # Why the idle cores and not torch's default: structure_clip/cpu_threads.py (measured there).
+    num_threads: int = num_threads_field(f"torch CPU threads for the synthetic task; {IDLE_CORES_HELP}.")
 
 
 class SyntheticTrainerCollator(VariantCollator):
@@ -75,10 +67,7 @@ class SyntheticTrainerCollator(VariantCollator):
 
 def set_synthetic_threads(world_args: SyntheticWorldArguments) -> int:
     """Set torch's CPU threads for the synthetic task (the CLI does this; library callers keep their own)."""
-    threads = world_args.num_threads or idle_core_count()
-    torch.set_num_threads(threads)
-    logger.info("torch threads: %d%s", threads, "" if world_args.num_threads else " (idle cores at start)")
-    return threads
+    return set_torch_threads(world_args.num_threads)
 
 
 def synthetic_trainer_parts(world_args: SyntheticWorldArguments, seed: int):

