@@ -47,6 +47,7 @@ STREAM_CAPTION_GUESSES = (*CAPTION_COLUMN_GUESSES, "txt")
 JSON_SUFFIXES = (".jsonl", ".json")
 TAR_SUFFIXES = (".tar",)
 OPTIONAL_COLUMNS = ("triples", "negative_caption", "negative_triples", "bbox")
+UNKNOWN_LOCATION = "a streamed record"
 
 
 def shard_files(train_file: str) -> list[str]:
@@ -131,6 +132,10 @@ class RecordReader:
     def _image(self, value, where: str):
         if isinstance(value, str):
             return _resolve(_image_path(value, "record", 0, where), self.image_root)
+        if isinstance(value, dict) and value.get("bytes") is not None and where != UNKNOWN_LOCATION:
+            # A shard member's `path` is its name inside the shard ("000123.jpg"); messages and the bad-image
+            # report should name the shard too. Decoding reads the bytes, never this path.
+            return {**value, "path": f"{value.get('path') or 'image'} ({where})"}
         return value  # a `datasets.Image(decode=False)` dict of bytes/path, or a PIL image
 
     def _original_rows(self, record: dict, where: str) -> list[dict]:
@@ -161,4 +166,4 @@ def record_location(record: dict) -> str:
     """Where a record came from, for error messages: the shard and sample key when the builder gives them."""
     if "__key__" in record:
         return f"sample {record['__key__']!r} of {record.get('__url__', 'a shard')}"
-    return "a streamed record"
+    return UNKNOWN_LOCATION
