@@ -197,12 +197,17 @@ _BARE_PLACE_PHRASE = re.compile(r"\b(?:on|in|at) (\w+)" + _PHRASE_END)
 _PRONOUNS = {"it", "them", "this", "that", "these", "those", "him", "her", "us", "me", "you"}
 
 
+def gold_node_names(gold_objects, gold_attributes, gold_relations, norm) -> set[str]:
+    """Every node a gold graph names, normalised: its objects, attribute holders and relation ends."""
+    nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
+    return nodes | {norm(o) for o, _ in gold_attributes}
+
+
 def count_compound_names(golds, graphs, norm) -> dict:
     """Per multi-word node name of ours: is it a gold node of the same caption ("keep") or not?"""
     by_name: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs, strict=False):
-        gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
-        gold_nodes |= {norm(o) for o, _ in gold_attributes}
+        gold_nodes = gold_node_names(gold_objects, gold_attributes, gold_relations, norm)
         for name in set(graph.objects):
             if " " in name:
                 by_name[name]["keep" if norm(name) in gold_nodes else "split"] += 1
@@ -224,8 +229,7 @@ def count_attribute_names(golds, graphs, norm) -> dict:
     keeps "hot dog", "polar bear" whole; "wetsuit" written as one word), a gold attribute, or neither?"""
     by_name: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs, strict=False):
-        gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
-        gold_nodes |= {norm(o) for o, _ in gold_attributes}
+        gold_nodes = gold_node_names(gold_objects, gold_attributes, gold_relations, norm)
         gold_pairs = {(norm(o), norm(a)) for o, a in gold_attributes}
         for node, value in set(graph.attributes):
             if " " in node or " " in value or not value.isalpha():
@@ -244,8 +248,7 @@ def count_non_nodes(golds, graphs, norm) -> dict:
     """Per node name of ours: is it a gold node in the same caption ("node") or not ("no node")?"""
     by_name: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs, strict=False):
-        gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
-        gold_nodes |= {norm(o) for o, _ in gold_attributes}
+        gold_nodes = gold_node_names(gold_objects, gold_attributes, gold_relations, norm)
         for name in set(graph.objects):
             by_name[name]["node" if norm(name) in gold_nodes else "no node"] += 1
     return by_name
@@ -255,8 +258,7 @@ def count_name_modifiers(golds, graphs, norm) -> dict:
     """For a two-word node name "M H": does gold keep it whole, write (H, is, M), or just H?"""
     by_modifier: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for (gold_objects, gold_attributes, gold_relations), graph in zip(golds, graphs, strict=False):
-        gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
-        gold_nodes |= {norm(o) for o, _ in gold_attributes}
+        gold_nodes = gold_node_names(gold_objects, gold_attributes, gold_relations, norm)
         gold_pairs = {(norm(o), norm(a)) for o, a in gold_attributes}
         for name in graph.objects:
             words = name.split()
@@ -277,8 +279,7 @@ def count_of_heads(captions, golds, norm) -> dict:
     """For "H of X": is H a gold node ("node"), or only X ("partitive": FACTUAL looks through H)?"""
     by_head: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for caption, (gold_objects, gold_attributes, gold_relations) in zip(captions, golds, strict=False):
-        gold_nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
-        gold_nodes |= {norm(o) for o, _ in gold_attributes}
+        gold_nodes = gold_node_names(gold_objects, gold_attributes, gold_relations, norm)
         for head, target in _OF_PHRASE.findall(caption.lower()):
             if norm(head) in gold_nodes:
                 by_head[norm(head)]["node"] += 1

@@ -9,6 +9,7 @@ from structure_clip.synthetic import ablation as synthetic_ablation
 from structure_clip.synthetic.ablation import AblationArguments, build_variant_model, variant_keys
 from structure_clip.synthetic.arguments import VARIANTS
 from structure_clip.synthetic.world import build_synthetic_tokenizers
+from tests.train_tiny_setup import TINY_SYNTHETIC_WORLD
 
 
 TINY_RUN = [
@@ -16,13 +17,7 @@ TINY_RUN = [
     "--curriculum_steps", "1",
     "--num_curriculum_examples", "16",
     "--eval_steps", "1",
-    "--per_device_train_batch_size", "8",
-    "--num_train_examples", "32",
-    "--num_validation_examples", "16",
-    "--num_test_examples", "16",
-    "--num_retrieval_examples", "16",
-    "--num_threads", "1",
-    "--disable_tqdm", "true",
+    *TINY_SYNTHETIC_WORLD,
 ]  # fmt: skip
 
 

@@ -7,6 +7,7 @@ import torch
 
 from structure_clip.synthetic.ablation import AblationArguments, variant_keys
 from structure_clip.synthetic.pretrained_cache import load_or_pretrain, pretrain_settings, settings_fingerprint
+from tests.train_tiny_setup import TINY_SYNTHETIC_WORLD
 
 
 TINY_FINETUNE = [
@@ -15,13 +16,7 @@ TINY_FINETUNE = [
     "--finetune_steps", "3",
     "--finetune_eval_steps", "1",
     "--finetune_warmup_steps", "1",
-    "--per_device_train_batch_size", "8",
-    "--num_train_examples", "32",
-    "--num_validation_examples", "16",
-    "--num_test_examples", "16",
-    "--num_retrieval_examples", "16",
-    "--num_threads", "1",
-    "--disable_tqdm", "true",
+    *TINY_SYNTHETIC_WORLD,
 ]  # fmt: skip
 
 

@@ -51,6 +51,19 @@ CAPTIONS = [
 ]
 
 
+# A synthetic world small enough for a test, and one quiet thread: the options both regimes of
+# examples/synthetic_ablation.py share in the tests.
+TINY_SYNTHETIC_WORLD = [
+    "--per_device_train_batch_size", "8",
+    "--num_train_examples", "32",
+    "--num_validation_examples", "16",
+    "--num_test_examples", "16",
+    "--num_retrieval_examples", "16",
+    "--num_threads", "1",
+    "--disable_tqdm", "true",
+]  # fmt: skip
+
+
 def write_tiny_images(folder, count: int = 8) -> list[str]:
     """`count` distinct 30 px RGB PNGs (a coloured square on a grey background); returns file names."""
     os.makedirs(folder, exist_ok=True)

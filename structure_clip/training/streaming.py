@@ -102,7 +102,7 @@ class TrainingStream(torch.utils.data.IterableDataset):
             )
         self.source, self.collate_fn, self.layout, self.rank = source, collate_fn, layout, rank
         self.start_batch = 0
-        self.start_rows: list[int] | None = None  # rows used up per sub-stream, when a checkpoint recorded them
+        self.start_rows: list[int] | None = None  # rows used up per sub-stream; set with start_batch by StreamLoader
 
     def __iter__(self) -> Iterator[StreamBatch]:
         worker = torch.utils.data.get_worker_info()
@@ -119,10 +119,8 @@ class TrainingStream(torch.utils.data.IterableDataset):
             yield StreamBatch(self.collate_fn(self.source.add_scene_graphs(batch)), stream, read)
 
     def rows_to_skip(self, stream: int) -> int:
-        """Rows sub-stream `stream` used up before `start_batch`: counted when resuming, else from the batch size."""
-        if self.start_rows is not None:
-            return self.start_rows[stream]
-        return batches_taken(self.start_batch, stream, self.layout.streams_per_process) * self.layout.batch_size
+        """Rows sub-stream `stream` used up before `start_batch` (`StreamPosition.rows_per_stream`; none at first)."""
+        return self.start_rows[stream] if self.start_rows is not None else 0
 
     @property
     def num_sub_streams(self) -> int:
