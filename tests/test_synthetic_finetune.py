@@ -115,3 +115,47 @@ def test_unknown_finetune_choices_are_named():
 
     with pytest.raises(ValueError, match="--finetune_recipes.*'hinge'"):
         parse_choices("infonce,hinge", ("original", "infonce"), "--finetune_recipes")
+
+
+def test_an_image_source_changes_the_fingerprint_and_its_own_settings_count_only_then():
+    plain = settings_fingerprint(pretrain_settings(AblationArguments(), "p"))
+    # Without an image source the scratch regime's options do not shape stage 1 (old cache entries stay valid).
+    assert settings_fingerprint(pretrain_settings(AblationArguments(max_train_steps=7), "p")) == plain
+    sourced = AblationArguments(pretrain_image_tower="clip+negatives")
+    assert settings_fingerprint(pretrain_settings(sourced, "p")) != plain
+    longer_source = AblationArguments(pretrain_image_tower="clip+negatives", max_train_steps=7)
+    assert settings_fingerprint(pretrain_settings(longer_source, "p")) != settings_fingerprint(
+        pretrain_settings(sourced, "p")
+    )
+    with pytest.raises(ValueError, match="--pretrain_image_tower"):
+        AblationArguments(pretrain_image_tower="siglip")
+
+
+@pytest.mark.timeout(300)
+def test_stage_one_takes_a_fixed_image_tower_from_clip_negatives_and_stage_two_can_keep_it(tmp_path):
+    from modeling_structure_clip import StructureCLIPModel
+    from structure_clip.synthetic.cli import main
+
+    cache = ["--pretrained_cache_dir", str(tmp_path / "pretrained"), "--world_cache_dir", str(tmp_path / "world")]
+    source_steps = ["--pretrain_image_tower", "clip+negatives", "--max_train_steps", "3", "--curriculum_steps", "1"]
+    report = main(TINY_FINETUNE + cache + source_steps + [
+        "--output_dir", str(tmp_path / "run"), "--finetune_variants", "structure-clip", "--finetune_recipes",
+        "infonce", "--finetune_freeze_image_tower", "true",
+    ])  # fmt: skip
+    folder = report["pretrained"]["folder"]
+    source = StructureCLIPModel.from_pretrained(f"{folder}/image_source/clip+negatives").state_dict()
+    after_curriculum = StructureCLIPModel.from_pretrained(
+        f"{folder}/image_source/clip+negatives/curriculum"
+    ).state_dict()
+    pretrained = StructureCLIPModel.from_pretrained(folder).state_dict()
+    tuned = StructureCLIPModel.from_pretrained(tmp_path / "run" / "structure-clip-infonce-lr_x0.1").state_dict()
+    image_keys = [k for k in source if k.startswith(("vision_model.", "visual_projection."))]
+    text_keys = [k for k in source if k.startswith(("text_model.", "text_projection."))]
+    assert image_keys and text_keys
+    # The source trained past its curriculum checkpoint, stage 1 kept its image tower, stage 2 too.
+    assert any(not torch.equal(source[k], after_curriculum[k]) for k in image_keys)
+    for key in image_keys:
+        assert torch.equal(pretrained[key], source[key]) and torch.equal(tuned[key], source[key]), key
+    # Stage 1's text tower is its own (fresh, then trained), and stage 2 moved it.
+    assert any(not torch.equal(pretrained[k], source[k]) for k in text_keys)
+    assert any(not torch.equal(tuned[k], pretrained[k]) for k in text_keys)

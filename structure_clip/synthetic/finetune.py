@@ -55,12 +55,41 @@ def parse_choices(value: str, allowed: tuple[str, ...], option: str) -> list[str
 # ---------------------------------------------------------------------------------------------
 
 
+IMAGE_TOWER_PREFIXES = ("vision_model.", "visual_projection.")
+
+
+def train_image_source(args: AblationArguments, data: dict, processor, folder: str):
+    """The scratch regime's clip+negatives model (InfoNCE, its curriculum), trained into `folder`: an image tower
+    whose embedding tells a scene from its relation swap (the README's image-order probe reads it)."""
+    from modeling_structure_clip import StructureCLIPModel
+    from structure_clip.synthetic.ablation import train_variant
+
+    source_args = dataclasses.replace(args, output_dir=folder, loss_recipe="infonce")
+    outcome = train_variant("clip+negatives", source_args, data, processor)
+    logger.info("stage 1, image source (clip+negatives from scratch): %s", outcome["metrics"])
+    return StructureCLIPModel.from_pretrained(os.path.join(folder, "clip+negatives"))
+
+
+def freeze_image_tower(model) -> None:
+    for module in (model.vision_model, model.visual_projection):
+        module.requires_grad_(False)
+
+
 def pretrain_clip(args: AblationArguments, data: dict, processor, folder: str) -> None:
-    """Plain-CLIP InfoNCE on the training split, saved (with its processor) into `folder`."""
+    """Plain-CLIP InfoNCE on the training split, saved (with its processor) into `folder`.
+
+    With `--pretrain_image_tower clip+negatives` the image tower and projection come from a clip+negatives model
+    and stay fixed, so only the (fresh) text tower and the temperature learn here.
+    """
     from structure_clip.training.loop import StructureCLIPTrainArgs, run_training
 
     model = build_variant_model("clip", dataclasses.replace(args, loss_recipe="infonce"),
                                 (processor.tokenizer, processor.triple_tokenizer))  # fmt: skip
+    if args.pretrain_image_tower == "clip+negatives":
+        source = train_image_source(args, data, processor, os.path.join(folder, "image_source"))
+        image_tower = {k: v for k, v in source.state_dict().items() if k.startswith(IMAGE_TOWER_PREFIXES)}
+        model.load_state_dict(image_tower, strict=False)
+        freeze_image_tower(model)
     train_args = StructureCLIPTrainArgs(
         output_dir=folder, seed=args.seed, per_device_train_batch_size=args.per_device_train_batch_size,
         learning_rate=args.learning_rate, weight_decay=args.weight_decay, max_train_steps=args.pretrain_steps,
@@ -85,7 +114,8 @@ def stage_one(args: AblationArguments, data: dict, processor) -> tuple[str, dict
     metrics = evaluate_variant(model, data, "clip")
     metrics.update(validation_callback(data["validation"], "clip")(model, args.pretrain_steps))
     report = {"folder": folder, "reused": reused, "seconds": time.time() - started, "metrics": metrics}
-    logger.info("stage 1 (plain CLIP, %d steps): %s", args.pretrain_steps, metrics)
+    image_tower = "" if args.pretrain_image_tower == "clip" else ", image tower from clip+negatives, fixed"
+    logger.info("stage 1 (plain CLIP%s, %d steps): %s", image_tower, args.pretrain_steps, metrics)
     return folder, report
 
 
@@ -135,6 +165,8 @@ def finetune_cell(args, data, processor, pretrained_folder, variant, recipe, mul
     model = load_pretrained_towers(variant, cell_args, processor, pretrained_folder)
     if args.finetune_freeze_text_tower:
         freeze_text_tower(model)
+    if args.finetune_freeze_image_tower:
+        freeze_image_tower(model)
     output_dir = os.path.join(args.output_dir, f"{variant}-{recipe}-lr_x{multiplier:g}")
     stages = [("train", output_dir, args.finetune_steps - args.curriculum_steps)]
     if args.curriculum_steps:
@@ -170,14 +202,19 @@ def run_finetune(args: AblationArguments) -> dict:
         raise ValueError(
             f"--finetune_curriculum_steps {args.finetune_curriculum_steps} must be in [0, --finetune_steps)"
         )
-    # Stage 1 never uses the curriculum; stage 2 starts with --finetune_curriculum_steps of it (default none).
+    # Stage 1's plain CLIP never uses the curriculum (a clip+negatives image source uses --curriculum_steps, as in
+    # the scratch regime); stage 2 starts with --finetune_curriculum_steps of it (default none).
+    stage_one_args = args
     args = dataclasses.replace(args, curriculum_steps=args.finetune_curriculum_steps)
     threads = configure_threads(args)
     started = time.time()
     os.makedirs(args.output_dir, exist_ok=True)
     processor = build_synthetic_processor()
-    data = build_data(args, processor)
-    pretrained_folder, pretrained = stage_one(args, data, processor)
+    source_curriculum = stage_one_args.curriculum_steps if stage_one_args.pretrain_image_tower != "clip" else 0
+    data = build_data(
+        dataclasses.replace(args, curriculum_steps=args.curriculum_steps or source_curriculum), processor
+    )
+    pretrained_folder, pretrained = stage_one(stage_one_args, data, processor)
     results, histories = {}, {}
     for multiplier in args.lr_multipliers:
         for recipe in recipes:
