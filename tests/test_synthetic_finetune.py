@@ -159,3 +159,32 @@ def test_stage_one_takes_a_fixed_image_tower_from_clip_negatives_and_stage_two_c
     # Stage 1's text tower is its own (fresh, then trained), and stage 2 moved it.
     assert any(not torch.equal(pretrained[k], source[k]) for k in text_keys)
     assert any(not torch.equal(tuned[k], pretrained[k]) for k in text_keys)
+
+
+def test_order_noise_swaps_the_two_object_phrases_as_the_world_does():
+    from structure_clip.synthetic.ablation import build_data
+    from structure_clip.synthetic.finetune import OrderNoiseCollator, relation_swapped_ids
+    from structure_clip.synthetic.world import build_synthetic_processor
+
+    tiny = AblationArguments(num_train_examples=64, num_validation_examples=2, num_test_examples=2,
+                             num_retrieval_examples=2, curriculum_steps=0, world_cache_dir="none")  # fmt: skip
+    split = build_data(tiny, build_synthetic_processor())["train"]
+    ids, mask, is_relation_swap = split.tensors["input_ids"], split.tensors["attention_mask"], split.relation_swap
+    swapped = relation_swapped_ids(ids, mask)
+    # Where the world's own negative is the relation swap, the token-level swap gives exactly its ids.
+    assert is_relation_swap.any() and torch.equal(
+        swapped[is_relation_swap], split.tensors["negative_input_ids"][is_relation_swap]
+    )
+    assert (swapped != ids).any(dim=1).all() and torch.equal(relation_swapped_ids(swapped, mask), ids)
+
+    always, never = OrderNoiseCollator(split, 1.0, seed=0), OrderNoiseCollator(split, 0.0, seed=0)
+    assert torch.equal(always(list(range(64)))["input_ids"], swapped)
+    assert torch.equal(never(list(range(64)))["input_ids"], ids)
+    half = OrderNoiseCollator(split, 0.5, seed=0)
+    draws = torch.stack([(half(list(range(64)))["input_ids"] != ids).any(dim=1) for _ in range(20)]).float()
+    assert 0.35 < draws.mean() < 0.65 and draws.std(dim=0).min() > 0  # every caption is drawn both ways
+    assert settings_fingerprint(pretrain_settings(AblationArguments(pretrain_order_noise=0.5), "p")) != (
+        settings_fingerprint(pretrain_settings(AblationArguments(), "p"))
+    )
+    with pytest.raises(ValueError, match="--pretrain_order_noise"):
+        AblationArguments(pretrain_order_noise=1.5)

@@ -157,6 +157,14 @@ class AblationArguments:
             "--pretrain_steps: an order-aware image side with a text side that never met a swap."
         },
     )
+    pretrain_order_noise: float = field(
+        default=0.0,
+        metadata={
+            "help": "Stage 1: each time a caption with a relation is drawn, it is replaced by its relation swap with "
+            "this probability. 0.5: pre-training captions say nothing about the order, so retrieval never rewards "
+            "it (the bag-of-words premise of Yuksekgonul et al. 2023, arXiv 2210.01936)."
+        },
+    )
     finetune_freeze_image_tower: bool = field(
         default=False,
         metadata={"help": "Stage 2: keep stage 1's image tower and projection fixed (the text side and KEE train)."},
@@ -195,5 +203,7 @@ class AblationArguments:
             raise ValueError(
                 f"--pretrain_image_tower must be one of {PRETRAIN_IMAGE_TOWERS}, got {self.pretrain_image_tower!r}"
             )
+        if not 0.0 <= self.pretrain_order_noise <= 1.0:
+            raise ValueError(f"--pretrain_order_noise is a probability, got {self.pretrain_order_noise}")
         if self.loss_recipe is None:
             self.loss_recipe = DEFAULT_LOSS_RECIPES[self.backbone]

@@ -23,6 +23,8 @@ import logging
 import os
 import time
 
+import torch
+
 from structure_clip.synthetic.ablation import (
     VariantCollator,
     build_data,
@@ -70,6 +72,48 @@ def train_image_source(args: AblationArguments, data: dict, processor, folder: s
     return StructureCLIPModel.from_pretrained(os.path.join(folder, "clip+negatives"))
 
 
+PHRASE_TOKENS = 4  # "a <size> <colour> <shape>": one token per word in the world's tokenizer (world.py)
+
+
+def relation_swapped_ids(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """Token ids of each world caption with its two object phrases exchanged (world.relation_swap's caption).
+
+    A caption is <start> subject relation object <end>, each phrase PHRASE_TOKENS tokens, so the swap is a fixed
+    permutation of positions per caption length (padding stays where it is).
+    """
+    rows, width = input_ids.shape
+    lengths = attention_mask.sum(dim=1, keepdim=True)
+    positions = torch.arange(width).expand(rows, width)
+    object_start = lengths - 1 - PHRASE_TOKENS
+    relation_tokens = object_start - 1 - PHRASE_TOKENS
+    source = positions.clone()
+    in_first = (positions >= 1) & (positions <= PHRASE_TOKENS)  # new subject: the old object
+    in_relation = (positions > PHRASE_TOKENS) & (positions <= PHRASE_TOKENS + relation_tokens)
+    in_last = (positions > PHRASE_TOKENS + relation_tokens) & (positions < lengths - 1)  # new object: old subject
+    source = torch.where(in_first, positions - 1 + object_start, source)
+    source = torch.where(in_relation, positions, source)
+    source = torch.where(in_last, positions - PHRASE_TOKENS - relation_tokens, source)
+    return input_ids.gather(1, source)
+
+
+class OrderNoiseCollator(VariantCollator):
+    """Plain-CLIP batches in which each caption is replaced by its relation swap with probability `probability`,
+    drawn anew at every draw (seeded): the captions then carry no order for retrieval to reward."""
+
+    def __init__(self, split, probability: float, seed: int):
+        super().__init__(split, "clip")
+        self.probability = probability
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def __call__(self, indices: list[int]) -> dict:
+        batch = super().__call__(indices)
+        swapped = torch.rand(len(indices), generator=self.generator) < self.probability
+        batch["input_ids"] = torch.where(
+            swapped[:, None], relation_swapped_ids(batch["input_ids"], batch["attention_mask"]), batch["input_ids"]
+        )
+        return batch
+
+
 def freeze_image_tower(model) -> None:
     for module in (model.vision_model, model.visual_projection):
         module.requires_grad_(False)
@@ -96,7 +140,10 @@ def pretrain_clip(args: AblationArguments, data: dict, processor, folder: str) -
         lr_scheduler_type=args.lr_scheduler_type, num_warmup_steps=args.num_warmup_steps, logging_steps=10,
         disable_tqdm=args.disable_tqdm,
     )  # fmt: skip
-    run_training(train_args, model, data["train"], VariantCollator(data["train"], "clip"), processor=processor)
+    collator = VariantCollator(data["train"], "clip")
+    if args.pretrain_order_noise:
+        collator = OrderNoiseCollator(data["train"], args.pretrain_order_noise, args.seed)
+    run_training(train_args, model, data["train"], collator, processor=processor)
 
 
 def stage_one(args: AblationArguments, data: dict, processor) -> tuple[str, dict]:

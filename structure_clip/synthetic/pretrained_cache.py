@@ -44,6 +44,8 @@ def pretrain_settings(args, processor_fingerprint: str) -> dict:
         "phrase_pooling", "vision_position_std",
     )  # fmt: skip
     settings = {name: getattr(args, name) for name in names}
+    if args.pretrain_order_noise:
+        settings["pretrain_order_noise"] = args.pretrain_order_noise
     if args.pretrain_image_tower != "clip":
         # Only then do these shape stage 1, so the plain-CLIP entries keep the fingerprints they were cached under.
         image_source = (
