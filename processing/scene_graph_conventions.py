@@ -1164,6 +1164,9 @@ ATTRIBUTE_NAMES = {
     "wicker basket": "wicker basket",
 }
 
+# heads whose compound noun FACTUAL writes as their owner ('tree branches' -> (tree, have, branch))
+OWNED_PART_HEADS = {"branch", "engine", "foot", "frame", "head", "leg", "mouth", "nose", "tail", "tarmac", "wing"}
+
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
 PARTITIVE_ATTRIBUTES = {
     "group": "group of",

@@ -181,8 +181,9 @@ def is_node(state: ParseState, token) -> bool:
     if not state.nominal(token) or token.i in state.graph.hidden:
         return False
     # Kind-naming compounds join the head ("tennis player"); material/colour ones become
-    # attributes (scene_graph_attributes.modifier_attributes). Either way no node of its own.
-    return not (token.dep_ == "compound" and state.nominal(token.head))
+    # attributes (scene_graph_attributes.modifier_attributes). Either way no node of its own, unless
+    # the compound owns the head ("tree branches", scene_graph_relations.relate_compound_owner).
+    return not (token.dep_ == "compound" and state.nominal(token.head)) or token.i in state.graph.owners
 
 
 # ----------------------------------------------------------------------- names, spans
@@ -288,10 +289,11 @@ def is_name_modifier(modifier) -> bool:
 
 def node_span(state: ParseState, token) -> tuple[int, int]:
     """Char span of the noun phrase: determiner + adjacent left modifiers + head. A possessor
-    ("the man 's") is left out so that two related phrases never overlap."""
+    ("the man 's", the owning compound "tree" of "tree branches") is left out so that two related
+    phrases never overlap."""
     start = token.i
     for child in reversed(state.lefts(token)):
-        if child.dep_ in _NON_PHRASE_DEPS or child.right_edge.i != start - 1:
+        if child.dep_ in _NON_PHRASE_DEPS or child.right_edge.i != start - 1 or child.i in state.graph.owners:
             break
         start = child.left_edge.i
     while start < token.i and state.tokens[start].is_space:

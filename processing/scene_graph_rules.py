@@ -29,6 +29,7 @@ from .scene_graph_coordination import is_stray_object, repair_list_attachment
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import factual_name, is_node, node_span, repair_word_classes, resolve
 from .scene_graph_relations import (
+    relate_compound_owner,
     relate_direct_object,
     relate_part_adjective,
     relate_passive_agent,
@@ -65,6 +66,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_passive_agent(state, token)
         elif dep == "poss":
             relate_possessive(state, token)
+        elif dep == "compound":
+            relate_compound_owner(state, token)
         if state.nominal(token):
             relate_possession_auxiliary(state, token)
         if token.i in state.graph.name_overrides:

@@ -26,6 +26,7 @@ class GraphUnderConstruction:
     relational_modifiers: set = field(default_factory=set)  # adjectives/adverbs used as predicate heads
     verbs_with_relation: set = field(default_factory=set)  # verbs that already relate two nodes
     fused: set = field(default_factory=set)  # shade words already part of a colour attribute
+    owners: set = field(default_factory=set)  # compounds that own their head ("tree branches"): nodes
 
 
 class ParseState:

@@ -130,3 +130,14 @@ def test_with_something_on_means_worn(parser, caption, relation):
 )
 def test_with_something_on_a_bare_part_keeps_the_part_noun_in_the_predicate(parser, caption, relation):
     assert triple(*relation) in relations(parser, caption)
+
+
+def test_compound_left_out_of_the_name_owns_the_part(parser):
+    graph = parser.parse("a bare tree branch hanging over a wooden fence")
+    assert ("tree", "have", "branch") in graph.relations
+    owner_span, part_span = graph.relation_spans[graph.relations.index(("tree", "have", "branch"))]
+    assert owner_span[1] <= part_span[0]  # the two phrases do not overlap
+
+
+def test_material_compound_is_no_owner(parser):
+    assert not any(predicate == "have" for _, predicate, _ in relations(parser, "a steel frame on a wall"))
