@@ -141,3 +141,13 @@ def test_compound_left_out_of_the_name_owns_the_part(parser):
 
 def test_material_compound_is_no_owner(parser):
     assert not any(predicate == "have" for _, predicate, _ in relations(parser, "a steel frame on a wall"))
+
+
+def test_participle_tagged_as_a_noun_relates_its_compound_subject(parser):
+    graph = parser.parse("large zebra standing in a zoo")
+    assert {triple(*relation) for relation in graph.relations} == {triple("zebra", "stand in", "zoo")}
+    assert ("zebra", "large") in graph.attributes  # the subject's phrase, not the participle's
+
+
+def test_material_before_an_ing_noun_is_no_subject(parser):
+    assert triple("fencing", "on", "field") in relations(parser, "metal fencing on the field")
