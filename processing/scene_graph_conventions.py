@@ -11,6 +11,7 @@ WITH_PREDICATES = {"glass": "wear", "shirt": "wear"}
 PREDICATES = {
     "be in": "in",
     "be on": "on",
+    "hang down from": "hang from",
     "hang off of": "hang off",
     "hold onto": "hold",
     "hold up": "hold",

@@ -34,6 +34,8 @@ _ARGUMENT_DEPS = {"pobj", "dobj", "nsubj", "nsubjpass"}
 _NOT_NOUNS = {"other", "others", "one", "ones", "each", "both", "many", "few", "several", "more", "most", "all"}
 _CLAUSE_DEPS = {"nsubj", "nsubjpass", "expl", "aux", "auxpass", "dobj", "ccomp", "xcomp"}
 _NON_PHRASE_DEPS = {"poss", "case", "punct", "cc", "prep", "conj", "relcl", "acl"}
+_BASE_VERB_TAGS = {"VB", "VBP", "VBZ"}
+_PHRASE_START_TAGS = {"DT", "JJ", "CD", "PRP$"}
 _VERB_DEPENDENT_DEPS = {"prep", "dobj", "prt", "advmod", "npadvmod", "acomp"}
 _ADJECTIVE_LIST_GLUE = {",", "and", "or", "&", "/", "-"}
 # Adjectives that name a part of their noun: FACTUAL writes "a dark haired man" as (man, have, hair),
@@ -49,6 +51,8 @@ def repair_word_classes(state: ParseState) -> None:
     for token in state.tokens:
         if _is_noun_tagged_participle(state, token):
             _repair_participle(state, token)
+        elif _is_verb_tagged_subject(state, token):
+            _repair_subject(state, token)
     state.nominal_overrides = _find_nominal_overrides(state)
     # The reverse slip: "a cake cut by a knife" tags `cut` NN, yet a word with a passive agent
     # ("by a knife") is a participle, never an object.
@@ -103,6 +107,32 @@ def _repair_participle(state: ParseState, participle) -> None:
         state.table.lefts_table[participle.i].remove(child)
     state.table.children_table[subject.i][:0] = moved
     state.table.lefts_table[subject.i][:0] = moved
+
+
+def _is_verb_tagged_subject(state: ParseState, token) -> bool:
+    """ "towel hanging on shower door", "leaves lying on the ground": a fragment's first noun the tagger
+    reads as the main verb, with the participle as its complement. FACTUAL relates that noun by the
+    participle: in its training split 100 of 101 such roots (only DT/JJ/CD/PRP$ before; a VBG xcomp
+    after as the only clause dependent) are a related node (relation F1 on all of train.csv 77.75 ->
+    77.9, the command in `_is_noun_tagged_participle`)."""
+    if token.dep_ != "ROOT" or token.tag_ not in _BASE_VERB_TAGS:
+        return False
+    for previous in reversed(state.tokens[: token.i]):
+        if previous.tag_ == ".":
+            break
+        if previous.tag_ not in _PHRASE_START_TAGS:
+            return False
+    clause = [child for child in state.kids(token) if child.dep_ in _CLAUSE_DEPS | {"attr", "acomp", "advcl"}]
+    return len(clause) == 1 and clause[0].dep_ == "xcomp" and clause[0].tag_ == "VBG" and clause[0].i > token.i
+
+
+def _repair_subject(state: ParseState, noun) -> None:
+    """Tag the noun as one ("leaves" VBZ -> NNS) and hang the participle on it as a clause, the
+    reading of "a man riding a horse"."""
+    noun.tag_ = "NNS" if noun.tag_ == "VBZ" else "NN"
+    for child in state.kids(noun):
+        if child.dep_ == "xcomp":
+            child.dep_ = "acl"
 
 
 def _classify_nouns(state: ParseState) -> None:

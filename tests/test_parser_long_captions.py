@@ -151,3 +151,12 @@ def test_participle_tagged_as_a_noun_relates_its_compound_subject(parser):
 
 def test_material_before_an_ing_noun_is_no_subject(parser):
     assert triple("fencing", "on", "field") in relations(parser, "metal fencing on the field")
+
+
+def test_first_noun_tagged_as_the_main_verb_is_the_participle_subject(parser):
+    assert triple("towel", "hang off", "rack") in relations(parser, "towel hanging off the rack")
+
+
+def test_a_verb_root_with_a_clause_of_its_own_stays_a_verb(parser):
+    graph = parser.parse("watch birds flying over the lake")
+    assert "watch" not in graph.objects and ("birds", "fly over", "lake") in graph.relations
