@@ -97,9 +97,9 @@ def _is_noun_tagged_participle(state: ParseState, token) -> bool:
 
 
 def _repair_participle(state: ParseState, participle) -> None:
-    """Tag it VBG (every rule reads the tag; the doc is this parse's own) and hand the words before its
-    subject ("a large zebra") to the subject, whose phrase they are."""
-    participle.tag_ = "VBG"
+    """Tag it VBG and hand the words before its subject ("a large zebra") to the subject, whose phrase
+    they are."""
+    state.relabel(participle, tag="VBG")
     subject = state.tokens[participle.i - 1]
     moved = [child for child in state.lefts(participle) if child.i < subject.i]
     for child in moved:
@@ -129,10 +129,10 @@ def _is_verb_tagged_subject(state: ParseState, token) -> bool:
 def _repair_subject(state: ParseState, noun) -> None:
     """Tag the noun as one ("leaves" VBZ -> NNS) and hang the participle on it as a clause, the
     reading of "a man riding a horse"."""
-    noun.tag_ = "NNS" if noun.tag_ == "VBZ" else "NN"
+    state.relabel(noun, tag="NNS" if noun.tag_ == "VBZ" else "NN")
     for child in state.kids(noun):
         if child.dep_ == "xcomp":
-            child.dep_ = "acl"
+            state.relabel(child, dep="acl")
 
 
 def _classify_nouns(state: ParseState) -> None:

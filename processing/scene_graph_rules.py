@@ -42,17 +42,20 @@ from .scene_graph_state import ParseState
 
 def build_scene_graph(doc, lemmatizer: TagLemmatizer) -> SceneGraph:
     state = ParseState(doc, lemmatizer)
-    repair_word_classes(state)
-    repair_list_attachment(state)
-    for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
-        if state.nominal(token):
-            resolve(state, token)
-    for token in state.tokens:
-        if token.dep_ in ("relcl", "ccomp", "ROOT"):
-            relate_gapped_clause(state, token)
-    _relation_phase(state)
-    _attribute_phase(state)
-    return to_scene_graph(state)
+    try:
+        repair_word_classes(state)
+        repair_list_attachment(state)
+        for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
+            if state.nominal(token):
+                resolve(state, token)
+        for token in state.tokens:
+            if token.dep_ in ("relcl", "ccomp", "ROOT"):
+                relate_gapped_clause(state, token)
+        _relation_phase(state)
+        _attribute_phase(state)
+        return to_scene_graph(state)
+    finally:
+        state.restore_labels()  # the doc keeps spaCy's labels: the same doc parses the same every time
 
 
 def _relation_phase(state: ParseState) -> None:

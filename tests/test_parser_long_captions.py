@@ -160,3 +160,13 @@ def test_first_noun_tagged_as_the_main_verb_is_the_participle_subject(parser):
 def test_a_verb_root_with_a_clause_of_its_own_stays_a_verb(parser):
     graph = parser.parse("watch birds flying over the lake")
     assert "watch" not in graph.objects and ("birds", "fly over", "lake") in graph.relations
+
+
+def test_label_repairs_leave_the_doc_as_parsed(parser):
+    from processing.scene_graph_rules import build_scene_graph
+
+    doc = parser.nlp("large zebra standing in a zoo and towel hanging off the rack")
+    labels = [(token.tag_, token.dep_) for token in doc]
+    first = build_scene_graph(doc, parser.lemmatizer)
+    assert [(token.tag_, token.dep_) for token in doc] == labels
+    assert build_scene_graph(doc, parser.lemmatizer) == first
