@@ -170,3 +170,14 @@ def test_label_repairs_leave_the_doc_as_parsed(parser):
     first = build_scene_graph(doc, parser.lemmatizer)
     assert [(token.tag_, token.dep_) for token in doc] == labels
     assert build_scene_graph(doc, parser.lemmatizer) == first
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a black framed mirror above the sink", ("mirror", "have", "frame")),
+        ("a man in a long sleeved shirt", ("shirt", "have", "sleeve")),
+    ],
+)
+def test_adjective_naming_a_part_gives_the_part(parser, caption, relation):
+    assert triple(*relation) in relations(parser, caption)
