@@ -24,7 +24,7 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
     RELATIVE_PRONOUNS,
 )
-from .scene_graph_nodes import factual_name, is_node, node_name, resolve
+from .scene_graph_nodes import factual_name, is_attribute_in_name, is_node, node_name, resolve
 from .scene_graph_predicates import join_predicate, preposition_phrase, verb_predicate
 from .scene_graph_references import antecedent, is_object_pronoun
 from .scene_graph_state import ParseState
@@ -467,6 +467,8 @@ def relate_compound_owner(state: ParseState, owner) -> None:
     part = owner.head
     if part.i != owner.i + 1 or not state.nominal(owner) or owner.lower_ in MATERIAL_AND_COLOUR_NOUNS:
         return
+    if is_attribute_in_name(owner):
+        return  # "leafy branches": a word FACTUAL writes as an attribute owns nothing
     if part.dep_ == "compound" or not is_node(state, part) or state.noun_lemma(part.lower_) not in OWNED_PART_HEADS:
         return
     if owner.lower_ in factual_name(state, part).split():

@@ -139,8 +139,9 @@ def test_compound_left_out_of_the_name_owns_the_part(parser):
     assert owner_span[1] <= part_span[0]  # the two phrases do not overlap
 
 
-def test_material_compound_is_no_owner(parser):
-    assert not any(predicate == "have" for _, predicate, _ in relations(parser, "a steel frame on a wall"))
+@pytest.mark.parametrize("caption", ["a steel frame on a wall", "leafy branches over the boat"])
+def test_material_or_attribute_compound_is_no_owner(parser, caption):
+    assert not any(predicate == "have" for _, predicate, _ in relations(parser, caption))
 
 
 def test_participle_tagged_as_a_noun_relates_its_compound_subject(parser):
