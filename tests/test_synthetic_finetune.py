@@ -188,3 +188,22 @@ def test_order_noise_swaps_the_two_object_phrases_as_the_world_does():
     )
     with pytest.raises(ValueError, match="--pretrain_order_noise"):
         AblationArguments(pretrain_order_noise=1.5)
+
+
+def test_a_frozen_text_tower_can_keep_its_last_layers_trainable():
+    from structure_clip.synthetic.ablation import build_variant_model
+    from structure_clip.synthetic.finetune import freeze_text_tower
+    from structure_clip.synthetic.world import build_synthetic_processor
+
+    processor = build_synthetic_processor()
+    model = build_variant_model("structure-clip", AblationArguments(model_layers=2),
+                                (processor.tokenizer, processor.triple_tokenizer))  # fmt: skip
+    freeze_text_tower(model, trainable_last_layers=1)
+    trainable = {name.split(".")[1] + ("." + name.split(".")[3] if ".layers." in name else "")
+                 for name, p in model.named_parameters() if p.requires_grad and name.startswith("text_")}  # fmt: skip
+    assert trainable == {"encoder.1", "final_layer_norm", "weight"}  # last layer, final LayerNorm, text_projection
+    assert all(p.requires_grad for p in model.knowledge_model.parameters())
+    freeze_text_tower(model)
+    assert not any(p.requires_grad for n, p in model.named_parameters() if n.startswith(("text_model.", "text_proj")))
+    with pytest.raises(ValueError, match="has 2"):
+        freeze_text_tower(model, trainable_last_layers=3)

@@ -175,6 +175,13 @@ class AblationArguments:
             "help": "Stage 2: keep the pre-trained CLIP text tower and projection fixed (the KEE still trains)."
         },
     )
+    finetune_text_tower_layers: int = field(
+        default=0,
+        metadata={
+            "help": "With --finetune_freeze_text_tower: still train the text tower's last N layers, its final "
+            "LayerNorm and its projection (a control for the KEE with as many trainable layers; 0 = all fixed)."
+        },
+    )
     pretrained_cache_dir: str | None = field(
         default=None,
         metadata={

@@ -199,9 +199,17 @@ def finetune_arguments(args: AblationArguments, output_dir: str, multiplier: flo
     )  # fmt: skip
 
 
-def freeze_text_tower(model) -> None:
+def freeze_text_tower(model, trainable_last_layers: int = 0) -> None:
+    """Fix the CLIP text tower and projection, except its last `trainable_last_layers` layers, final LayerNorm and
+    projection when that is > 0."""
     for module in (model.text_model, model.text_projection):
         module.requires_grad_(False)
+    if trainable_last_layers > 0:
+        layers = model.text_model.encoder.layers
+        if trainable_last_layers > len(layers):
+            raise ValueError(f"--finetune_text_tower_layers {trainable_last_layers}: the text tower has {len(layers)}")
+        for module in (*layers[-trainable_last_layers:], model.text_model.final_layer_norm, model.text_projection):
+            module.requires_grad_(True)
 
 
 def finetune_cell(args, data, processor, pretrained_folder, variant, recipe, multiplier) -> dict:
@@ -211,7 +219,7 @@ def finetune_cell(args, data, processor, pretrained_folder, variant, recipe, mul
     cell_args = dataclasses.replace(args, loss_recipe=recipe)
     model = load_pretrained_towers(variant, cell_args, processor, pretrained_folder)
     if args.finetune_freeze_text_tower:
-        freeze_text_tower(model)
+        freeze_text_tower(model, args.finetune_text_tower_layers)
     if args.finetune_freeze_image_tower:
         freeze_image_tower(model)
     output_dir = os.path.join(args.output_dir, f"{variant}-{recipe}-lr_x{multiplier:g}")
