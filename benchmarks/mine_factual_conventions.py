@@ -10,6 +10,8 @@ for the same pair of nodes, the choice becomes a table entry:
   (hat, have, letter): the predicate FACTUAL writes for "S with O", by the object's name.
 - PREDICATES: words FACTUAL leaves out of a predicate ("sit down on" -> "sit on", "inside of" ->
   "inside"). Only drops: a mined synonym ("beneath" -> "under") would erase the caption's wording.
+- REVERSED_PREDICATES: "a hill covered in snow" -> (snow, cover, hill): predicates the rules give whose
+  pair FACTUAL writes the other way round, with the predicate it writes then (a passive it inverts).
 - NODE_NAMES: the name FACTUAL writes for a node the rules name otherwise ("cell phone" ->
   "cellphone"); not a plural ("leaf" -> "leaves"): the rules write a plural head as the caption does.
 - NON_NODES: nouns FACTUAL hardly ever makes a node ("view", "way", "direction"): the rules skip them.
@@ -106,6 +108,20 @@ def count_predicates(golds, graphs, norm) -> dict:
         for subject, predicate, obj in graph.relations:
             gold = gold_predicates.get((norm(subject), norm(obj)))
             by_predicate[predicate][gold if gold is None or norm(gold) != norm(predicate) else predicate] += 1
+    return by_predicate
+
+
+def count_reversed_predicates(golds, graphs, norm) -> dict:
+    """Our predicate -> the gold predicate of the reversed pair ("keep": gold relates the pair as we do;
+    None: gold relates it neither way)."""
+    by_predicate: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (_, _, gold_relations), graph in zip(golds, graphs, strict=False):
+        gold_predicates = {(norm(s), norm(o)): p for s, p, o in gold_relations}
+        for subject, predicate, obj in graph.relations:
+            if (norm(subject), norm(obj)) in gold_predicates:
+                by_predicate[predicate]["keep"] += 1
+            else:
+                by_predicate[predicate][gold_predicates.get((norm(obj), norm(subject)))] += 1
     return by_predicate
 
 
@@ -384,6 +400,7 @@ def main() -> None:
     for table in (
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.PREDICATES,
+        scene_graph_conventions.REVERSED_PREDICATES,
         scene_graph_conventions.NODE_NAMES,
         scene_graph_conventions.PARTITIVE_ATTRIBUTES,
         scene_graph_conventions.PLACE_PHRASES,
@@ -412,6 +429,16 @@ def main() -> None:
             "PREDICATES": (
                 "predicate the rules give -> FACTUAL's, for the same pair, when it only drops words",
                 {predicate: choice for predicate, choice in predicates.items() if drops_words_only(predicate, choice)},
+            ),
+            "REVERSED_PREDICATES": (
+                "predicate the rules give -> FACTUAL's predicate for the reversed pair ('cover in' -> (O, cover, S))",
+                {
+                    predicate: choice
+                    for predicate, choice in consistent_choices(
+                        count_reversed_predicates(golds, graphs, norm), keep_same=True
+                    ).items()
+                    if choice != "keep"
+                },
             ),
             "NODE_NAMES": (
                 "node name the rules give -> the name FACTUAL writes",

@@ -23,6 +23,16 @@ PREDICATES = {
     "sit down on": "sit on",
 }
 
+# predicate the rules give -> FACTUAL's predicate for the reversed pair ('cover in' -> (O, cover, S))
+REVERSED_PREDICATES = {
+    "cover in": "cover",
+    "cover with": "cover",
+    "fill": "fill with",
+    "hide": "hide by",
+    "line with": "line",
+    "mount": "mount on",
+}
+
 # node name the rules give -> the name FACTUAL writes
 NODE_NAMES = {
     "adult elephant": "elephant",
