@@ -376,6 +376,7 @@ def _relate_reciprocal(state: ParseState, prep, predicate_words: str) -> None:
     else:
         subjects = subjects_of(state, head)
         predicate_words = f"{verb_predicate(state, head)} {predicate_words}".strip()
+        state.graph.verbs_with_relation.add(head.i)  # "standing next to each other" is no state
     for subject in subjects:
         if is_node(state, subject):
             state.graph.relations.append((subject, predicate_words, subject))

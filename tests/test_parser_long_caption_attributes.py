@@ -86,3 +86,20 @@ def test_plural_partitives_are_looked_through(parser, caption, objects):
 def test_a_colour_noun_coordinated_with_an_adjective_is_no_object(parser):
     graph = parser.parse("child in blue and white uniform trying to block shot of child in black and orange uniform")
     assert "orange" not in graph.objects and ("uniform", "orange") in graph.attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("two elephants standing next to each other", ("elephants", "stand next to", "elephants")),
+        ("two men facing each other", ("men", "face", "men")),
+    ],
+)
+def test_nodes_related_to_each_other_get_no_count_and_no_state(parser, caption, relation):
+    graph = parser.parse(caption)
+    assert relation in graph.relations
+    assert graph.attributes == []
+
+
+def test_a_counted_node_without_each_other_keeps_its_count(parser):
+    assert parser.parse("two elephants standing next to a tree").attributes == [("elephants", "2")]
