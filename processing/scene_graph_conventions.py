@@ -86,6 +86,24 @@ NODE_NAMES = {
     "zebra walking": "zebra",
 }
 
+# '<preposition> [modifier] <part noun> of' in a caption -> FACTUAL's predicate ('in back of')
+PART_NOUN_PREDICATES = {
+    "at bottom of": "on bottom of",
+    "at edge of": "on edge of",
+    "at end of": "in end of",
+    "at top of": "on top of",
+    "in back of": "in back of",
+    "in center of": "in center of",
+    "in corner of": "in corner of",
+    "in front of": "in front of",
+    "on back of": "on back of",
+    "on bottom of": "on bottom of",
+    "on edge of": "on edge of",
+    "on either side of": "on either side of",
+    "on side of": "on side of",
+    "on top of": "on top of",
+}
+
 # first words of two-word node names that FACTUAL writes as an attribute of the head
 NAME_MODIFIERS = {
     "adult",

@@ -20,6 +20,7 @@ def test_tables_map_names_to_names():
         scene_graph_conventions.NODE_NAMES,
         scene_graph_conventions.PREDICATES,
         scene_graph_conventions.REVERSED_PREDICATES,
+        scene_graph_conventions.PART_NOUN_PREDICATES,
         scene_graph_conventions.PARTITIVE_ATTRIBUTES,
         scene_graph_conventions.PLACE_PHRASES,
         scene_graph_conventions.ATTRIBUTE_NAMES,
@@ -62,6 +63,16 @@ def test_reversed_predicates_swap_the_pair(parser, monkeypatch):
     assert parser.parse("a hill covered in snow").relations == [("snow", "cover", "hill")]
     monkeypatch.setattr(scene_graph_rules, "REVERSED_PREDICATES", {})
     assert parser.parse("a hill covered in snow").relations == [("hill", "cover in", "snow")]
+
+
+@needs_model
+def test_part_noun_predicates_come_from_the_table(parser, monkeypatch):
+    from processing import scene_graph_predicates
+
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {"in back of": "in back of"})
+    assert parser.parse("a horse in the back of the truck").relations == [("horse", "in back of", "truck")]
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {})
+    assert parser.parse("a horse in the back of the truck").relations == [("horse", "on back of", "truck")]
 
 
 @needs_model
