@@ -74,6 +74,7 @@ def modifier_attributes(state: ParseState, node) -> None:
                 add_attribute(state, [node], [child], count)
         elif child.dep_ == "compound" and child.lower_ in MATERIAL_AND_COLOUR_NOUNS:
             add_attribute(state, [node], [child], MATERIAL_ADJECTIVE_FORM.get(child.lower_))
+            _stacked_adjective_attributes(state, node, child)
         elif child.head.i == node.i and is_attribute_in_name(child) and _name_is_two_words(state, node):
             add_attribute(state, [node], [child])
         elif child.dep_ == "amod":
@@ -95,7 +96,9 @@ def _is_reciprocal_subject(state: ParseState, node) -> bool:
 
 
 def _stacked_adjective_attributes(state: ParseState, node, adjective) -> None:
-    """ "a white green and pink shirt": the parser hangs "white" on "green"; it describes the shirt."""
+    """ "a white green and pink shirt", "a red brick wall": the parser hangs "white" on "green", "red" on the
+    material; it describes the shirt, the wall (FACTUAL train, an adjective on a material or colour compound:
+    the head's attribute in 69 of 92 captions)."""
     for child in state.lefts(adjective):
         if child.dep_ == "amod" and is_adjective_like(child) and child.i not in state.graph.fused:
             if child.lower_ not in INTENSIFIERS and not _is_shade_of_next_colour(state, child):

@@ -103,3 +103,15 @@ def test_nodes_related_to_each_other_get_no_count_and_no_state(parser, caption, 
 
 def test_a_counted_node_without_each_other_keeps_its_count(parser):
     assert parser.parse("two elephants standing next to a tree").attributes == [("elephants", "2")]
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "adjectives"),
+    [
+        # The parser hangs the colour on the material compound (red -amod-> brick -compound-> wall).
+        ("a red brick wall behind the couch", "wall", {"red", "brick"}),
+        ("long black metal fence in front of the restaurant", "fence", {"long", "black", "metal"}),
+    ],
+)
+def test_an_adjective_on_a_material_describes_the_noun(parser, caption, noun, adjectives):
+    assert {value for name, value in parser.parse(caption).attributes if name == noun} == adjectives
