@@ -23,7 +23,8 @@ for the same pair of nodes, the choice becomes a table entry:
   of these nouns when they stand bare after on/in/at.
 - PART_NOUN_PREDICATES: "in the back of the truck" -> "in back of", "at the bottom of" -> "on bottom of": for
   "<preposition> the [modifier] <part noun> of X" in a caption, the predicate FACTUAL writes, when it differs
-  from the caption's words (article left out) at most in the preposition; a caption's "on"/"in" is kept.
+  from the caption's words at most in the preposition and the article ("on the right side of"); a caption's
+  "on"/"in"/"to" is kept. Plural part nouns too ("on both sides of").
 - NAME_MODIFIERS: "a plaid shirt" -> shirt with the attribute plaid: first words of two-word node
   names that FACTUAL writes as an attribute of the head. (A first word FACTUAL just leaves out is
   often a possessor the parse merged, "elephant trunk"; dropping it would lose the owner.)
@@ -328,12 +329,13 @@ _PART_PHRASE_PREPOSITIONS = ("on", "in", "at", "by", "to", "along", "near", "und
 
 
 def count_part_noun_predicates(captions, golds, part_nouns, norm) -> dict:
-    """For "<preposition> the [modifier] <part noun> of X": the gold predicate relating something to X
-    that is the caption's phrase with at most another preposition ("in back of"), keyed by the caption's
-    words without the article; None when gold writes neither."""
+    """For "<preposition> the [modifier] <part noun> of X" ("in the back of", "on both sides of"): the gold
+    predicate relating something to X that is the caption's phrase with at most another preposition and an
+    article ("on the right side of"), keyed by the caption's words without the article; None when gold writes
+    neither."""
     parts = "|".join(sorted(part for part in part_nouns if " " not in part))
     pattern = re.compile(
-        rf"\b({'|'.join(_PART_PHRASE_PREPOSITIONS)}) (?:(?:the|a|an) )?(?:(\w+) )?({parts}) of((?: [\w-]+){{1,3}})"
+        rf"\b({'|'.join(_PART_PHRASE_PREPOSITIONS)}) (?:(?:the|a|an) )?(?:(\w+) )?((?:{parts})s?) of((?: [\w-]+){{1,3}})"
     )
     by_phrase: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for caption, (_, _, gold_relations) in zip(captions, golds, strict=False):
@@ -346,18 +348,20 @@ def count_part_noun_predicates(captions, golds, part_nouns, norm) -> dict:
             predicates = [
                 predicate
                 for _, predicate, obj in gold_relations
-                if norm(obj).split()[-1] in nouns and predicate.split()[1:] == phrase[1:]
+                if norm(obj).split()[-1] in nouns
+                and [word for word in predicate.split()[1:] if word not in ("the", "a", "an")] == phrase[1:]
             ]
             by_phrase[" ".join(phrase)][predicates[0] if predicates else None] += 1
     return by_phrase
 
 
 def keeps_a_place_preposition(phrase: str, choice: str) -> bool:
-    """A caption's "on"/"in" says where ("on the front of" a bus is no "in front of" it, though FACTUAL
-    writes that in 20 of 33 training captions, and ARO's "on the front of" is a relation of its own):
-    only other prepositions ("at the bottom of") are rewritten."""
+    """A caption's "on"/"in"/"to" says where ("on the front of" a bus is no "in front of" it, though FACTUAL
+    writes that in 20 of 33 training captions; "to the left of", FACTUAL's "at the left of" in 5 of 7, and
+    "on the front of" are ARO relations the parser keeps): only other prepositions ("at the bottom of") are
+    rewritten."""
     preposition = phrase.split()[0]
-    return preposition not in ("on", "in") or choice.split()[0] == preposition
+    return preposition not in ("on", "in", "to") or choice.split()[0] == preposition
 
 
 def count_body_part_predicates_by_length(captions, golds, body_parts) -> dict:

@@ -97,9 +97,11 @@ PART_NOUN_PREDICATES = {
     "in corner of": "in corner of",
     "in front of": "in front of",
     "on back of": "on back of",
+    "on both sides of": "on both sides of",
     "on bottom of": "on bottom of",
     "on edge of": "on edge of",
     "on either side of": "on either side of",
+    "on right side of": "on the right side of",
     "on side of": "on side of",
     "on top of": "on top of",
 }

@@ -82,15 +82,15 @@ def _gerund_compound(state: ParseState, prep):
 def _part_noun_phrase(state: ParseState, words, pobj):
     """ "on the top of the table" -> (["on", "top", "of"], table); any other object stays as it is."""
     part = pobj.lower_
-    part_of = of_object(state, pobj) if part in PART_NOUN_PREPOSITION else None
+    mined = _mined_part_noun_predicate(state, words, pobj)  # plural part nouns too ("on both sides of")
+    part_of = of_object(state, pobj) if part in PART_NOUN_PREPOSITION or mined else None
     if part_of is None and part in PART_NOUN_PREPOSITION and has_pronoun_of(state, pobj):
         state.graph.hidden.add(pobj.i)
         return words, None  # "on top of it": the part noun is no object; the referent is unknown
     if part_of is None:
         return words, pobj
     state.graph.hidden.add(pobj.i)
-    mined = _mined_part_noun_predicate(state, words, pobj)
-    if mined is not None:
+    if mined:
         return mined, part_of
     canonical = PART_NOUN_PREPOSITION[part]
     if canonical and len(words) == 1 and words[0] in CANONICALISED_PREPOSITIONS:
@@ -105,8 +105,8 @@ _ARTICLES = {"the", "a", "an"}
 
 
 def _mined_part_noun_predicate(state: ParseState, words, pobj):
-    """ "in the back of the truck" -> "in back of", "at the bottom of" -> "on bottom of": FACTUAL's predicate
-    for the caption's phrase (PART_NOUN_PREDICATES, mined from its training split: "in the back of" is
+    """ "in the back of the truck" -> "in back of", "at the bottom of" -> "on bottom of", "on the right side of"
+    keeps its article: FACTUAL's predicate for the caption's phrase (PART_NOUN_PREDICATES, mined from its training split: "in the back of" is
     "in back of" in 22 of 32 captions, where the lexicon's canonical preposition gives "on back of")."""
     modifiers = [
         child.lower_

@@ -43,6 +43,13 @@ def test_part_noun_phrases_are_keyed_by_the_captions_words(miner):
     assert counts == {"in back of": {"in back of": 1, "on back of": 1}, "at bottom of": {None: 1}}
 
 
+def test_part_noun_phrases_may_gain_an_article_and_be_plural(miner):
+    captions = ["tires on right side of bus", "lamps on both sides of the bed"]
+    golds = [([], [], [("tires", "on the right side of", "bus")]), ([], [], [("lamps", "on both sides of", "bed")])]
+    counts = miner.count_part_noun_predicates(captions, golds, {"side"}, str)
+    assert counts == {"on right side of": {"on the right side of": 1}, "on both sides of": {"on both sides of": 1}}
+
+
 @pytest.mark.parametrize(
     ("phrase", "choice", "kept"),
     [

@@ -76,6 +76,16 @@ def test_part_noun_predicates_come_from_the_table(parser, monkeypatch):
 
 
 @needs_model
+def test_a_mined_part_noun_phrase_may_be_plural(parser, monkeypatch):
+    from processing import scene_graph_predicates
+
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {"on both sides of": "on both sides of"})
+    assert parser.parse("lamps on both sides of the bed").relations == [("lamps", "on both sides of", "bed")]
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {})
+    assert parser.parse("lamps on both sides of the bed").relations == [("lamps", "on", "bed")]
+
+
+@needs_model
 @pytest.mark.parametrize(
     ("table", "expected"),
     [
