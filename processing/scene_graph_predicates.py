@@ -107,7 +107,7 @@ _ARTICLES = {"the", "a", "an"}
 def _mined_part_noun_predicate(state: ParseState, words, pobj):
     """ "in the back of the truck" -> "in back of", "at the bottom of" -> "on bottom of", "on the right side of"
     keeps its article: FACTUAL's predicate for the caption's phrase (PART_NOUN_PREDICATES, mined from its training split: "in the back of" is
-    "in back of" in 22 of 32 captions, where the lexicon's canonical preposition gives "on back of")."""
+    "in back of" in 23 of 32 captions, where the lexicon's canonical preposition gives "on back of")."""
     modifiers = [
         child.lower_
         for child in state.lefts(pobj)
