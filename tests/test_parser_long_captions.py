@@ -130,3 +130,22 @@ def test_with_something_on_means_worn(parser, caption, relation):
 )
 def test_with_something_on_a_bare_part_keeps_the_part_noun_in_the_predicate(parser, caption, relation):
     assert triple(*relation) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    ("caption", "relations"),
+    [
+        ("open box with donuts inside", [("donuts", "inside", "box")]),
+        ("wine glasses with dark colored liquid inside of them .", [("liquid", "inside", "glasses")]),
+        (
+            "green bottle with scroll and scissors inside",
+            [("scroll", "inside", "bottle"), ("scissors", "inside", "bottle")],
+        ),
+    ],
+)
+def test_a_bare_inside_after_a_with_object_names_the_container(parser, caption, relations):
+    assert parser.parse(caption).relations == relations
+
+
+def test_inside_with_an_object_of_its_own_still_places_the_with_object(parser):
+    assert ("hat", "inside", "store") in parser.parse("a man with a hat inside a store").relations
