@@ -25,7 +25,12 @@ def verb_predicate(state: ParseState, verb) -> str:
         return ""
     if verb.lower_ in POSSESSION_VERBS:
         return "have"
-    particles = [child.lower_ for child in state.kids(verb) if child.dep_ == "prt"]
+    # a "particle" with an object is the preposition of its own relation ("walking down the street")
+    particles = [
+        child.lower_
+        for child in state.kids(verb)
+        if child.dep_ == "prt" and not any(grandchild.dep_ == "pobj" for grandchild in state.kids(child))
+    ]
     return " ".join([lemma, *particles])
 
 

@@ -57,7 +57,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer) -> SceneGraph:
 def _relation_phase(state: ParseState) -> None:
     for token in state.tokens:
         dep = token.dep_
-        if dep == "prep":
+        if dep == "prep" or is_particle_with_object(state, token):
             relate_preposition(state, token)
         elif dep == "dobj" or is_stray_object(state, token):
             relate_direct_object(state, token)
@@ -69,6 +69,12 @@ def _relation_phase(state: ParseState) -> None:
             relate_possession_auxiliary(state, token)
         if token.i in state.graph.name_overrides:
             relate_part_adjective(state, token)
+
+
+def is_particle_with_object(state: ParseState, token) -> bool:
+    """ "a man walking up the stairs": the parser tags "up" a particle yet gives it the object; it is the
+    preposition of (man, walk up, stairs), and the verb no state."""
+    return token.dep_ == "prt" and any(child.dep_ == "pobj" for child in state.kids(token))
 
 
 def _attribute_phase(state: ParseState) -> None:

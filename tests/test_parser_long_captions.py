@@ -149,3 +149,21 @@ def test_a_bare_inside_after_a_with_object_names_the_container(parser, caption, 
 
 def test_inside_with_an_object_of_its_own_still_places_the_with_object(parser):
     assert ("hat", "inside", "store") in parser.parse("a man with a hat inside a store").relations
+
+
+@pytest.mark.parametrize(
+    ("caption", "relations"),
+    [
+        # The parser tags "up"/"down" a particle of the verb yet hangs the object on it.
+        ("man walking up the stairs", [("man", "walk up", "stairs")]),
+        (
+            "a man crusing down the street on a skateboard",
+            [("man", "cruse down", "street"), ("man", "cruse on", "skateboard")],
+        ),
+        ("a man picking up a ball", [("man", "pick up", "ball")]),
+    ],
+)
+def test_a_particle_with_an_object_is_a_preposition(parser, caption, relations):
+    graph = parser.parse(caption)
+    assert graph.relations == relations
+    assert graph.attributes == []  # the verb relates: no state
