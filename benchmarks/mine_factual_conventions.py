@@ -40,6 +40,8 @@ for the same pair of nodes, the choice becomes a table entry:
   are kept whole in only about a quarter of their captions; the head alone matches more often.
 - ATTRIBUTE_NAMES: "hot dogs", "a polar bear", "a wet suit": an adjective or material the rules
   would make an attribute, but FACTUAL writes as part of the node name (with its spelling: wetsuit).
+- OWNED_PART_HEADS: "bare tree branches" -> (tree, have, branch): heads whose compound noun FACTUAL
+  writes as a node of its own that owns the head (when the compound is not kept in the name).
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"), "part of the sandwich" ->
   (sandwich, is, part): the partitives and looked-through heads FACTUAL keeps as an attribute of the
   noun after "of", with the attribute text it uses.
@@ -292,6 +294,22 @@ def count_name_modifiers(golds, graphs, norm) -> dict:
     return by_modifier
 
 
+def count_compound_owners(golds, graphs, norm, name_modifiers, kept_names) -> dict:
+    """For a multi-word node name "... X H" (X a noun, not a positional modifier: "front leg"; "X H" not
+    a name FACTUAL keeps whole): does gold write X as H's owner, (X, have, H) ("tree branches" ->
+    (tree, have, branch)), by H."""
+    by_head: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (_, _, gold_relations), graph in zip(golds, graphs, strict=False):
+        gold_owned = {(norm(s), norm(o)) for s, p, o in gold_relations if p == "have"}
+        for name in set(graph.objects):
+            words = name.split()
+            if len(words) < 2 or "-" in name or words[-2] in name_modifiers or " ".join(words[-2:]) in kept_names:
+                continue
+            owner, head = words[-2:]
+            by_head[head]["owner" if (norm(owner), norm(head)) in gold_owned else None] += 1
+    return by_head
+
+
 _OF_PHRASE = re.compile(r"\b([a-z]+) of (?:the |a |an |some )?([a-z]+)")
 
 
@@ -426,7 +444,13 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from processing import scene_graph_conventions, scene_graph_nodes
-    from processing.scene_graph_lexicon import BODY_PARTS, PART_NOUN_PREPOSITION, PARTITIVE_NOUNS
+    from processing.scene_graph_lexicon import (
+        BODY_PARTS,
+        PART_NOUN_PREPOSITION,
+        PARTITIVE_NOUNS,
+        POSITIONAL_MODIFIERS,
+        PURPOSE_GERUNDS,
+    )
     from processing.scene_graph_parser import SceneGraphParser
     from processing.scene_graph_relations import LOCATIVE_PREPOSITIONS
 
@@ -440,6 +464,7 @@ def main() -> None:
     scene_graph_conventions.COMPOUND_NAMES.clear()
     scene_graph_conventions.BARE_PLACE_NOUNS.clear()
     scene_graph_conventions.ATTRIBUTE_NAMES.clear()  # empty: every multi-word name is kept
+    scene_graph_conventions.OWNED_PART_HEADS.clear()
     for table in (
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.PREDICATES,
@@ -464,6 +489,7 @@ def main() -> None:
         if choice == "partitive" and head not in PARTITIVE_NOUNS
     )
     with_predicates = consistent_choices(count_with_predicates(captions, golds, graphs, norm))
+    kept_names = kept_compound_names(golds, graphs, norm)
     write_tables(
         {
             "WITH_PREDICATES": (
@@ -548,7 +574,7 @@ def main() -> None:
             ),
             "COMPOUND_NAMES": (
                 "multi-word node names FACTUAL keeps whole (others are shortened to their longest kept tail)",
-                kept_compound_names(golds, graphs, norm),
+                kept_names,
             ),
             "ATTRIBUTE_NAMES": (
                 "'attribute noun' -> the one node name FACTUAL writes for it ('hot dog', 'wet suit' -> wetsuit)",
@@ -559,6 +585,17 @@ def main() -> None:
                     ).items()
                     if choice != "attribute"
                 },
+            ),
+            "OWNED_PART_HEADS": (
+                "heads whose compound noun FACTUAL writes as their owner ('tree branches' -> (tree, have, branch))",
+                sorted(
+                    consistent_choices(
+                        count_compound_owners(
+                            golds, graphs, norm, POSITIONAL_MODIFIERS | PURPOSE_GERUNDS, set(kept_names)
+                        ),
+                        keep_same=True,
+                    )
+                ),
             ),
             "PARTITIVE_ATTRIBUTES": (
                 "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .scene_graph_attributes import add_attribute
 from .scene_graph_clauses import subjects_of
-from .scene_graph_conventions import PLACE_PHRASES, SUBJECT_PLACES, WITH_PREDICATES
+from .scene_graph_conventions import OWNED_PART_HEADS, PLACE_PHRASES, SUBJECT_PLACES, WITH_PREDICATES
 from .scene_graph_coordination import distributed_conjuncts, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, VERB_TAGS
@@ -20,10 +20,11 @@ from .scene_graph_lexicon import (
     CONTAINER_PREPOSITION,
     GARMENTS,
     LOCATIVE_PASSIVE_VERBS,
+    MATERIAL_AND_COLOUR_NOUNS,
     POSSESSION_VERBS,
     RELATIVE_PRONOUNS,
 )
-from .scene_graph_nodes import is_node, node_name, resolve
+from .scene_graph_nodes import factual_name, is_attribute_in_name, is_node, node_name, resolve
 from .scene_graph_predicates import join_predicate, preposition_phrase, verb_predicate
 from .scene_graph_references import antecedent, is_object_pronoun
 from .scene_graph_state import ParseState
@@ -475,6 +476,24 @@ def relate_possessive(state: ParseState, owner) -> None:
     """ "the man's hat" -> (man, have, hat)."""
     if state.nominal(owner) and state.nominal(owner.head):
         add_relation(state, [resolve(state, owner)], "have", nominal_conjuncts(state, owner.head))
+
+
+def relate_compound_owner(state: ParseState, owner) -> None:
+    """ "bare tree branches", "a horse head": a noun compound the node name leaves out ("tree branch" is
+    no kept name) names the head's owner, (tree, have, branch), for the heads where FACTUAL writes it
+    so (OWNED_PART_HEADS, mined from its training split; relation F1 on all of train.csv 77.32 -> 77.50,
+    `benchmarks/parser_quality.py --splits --train_sample 40000 --skip_speed --skip_baseline --skip_aro`)."""
+    part = owner.head
+    if part.i != owner.i + 1 or not state.nominal(owner) or owner.lower_ in MATERIAL_AND_COLOUR_NOUNS:
+        return
+    if is_attribute_in_name(owner):
+        return  # "leafy branches": a word FACTUAL writes as an attribute owns nothing
+    if part.dep_ == "compound" or not is_node(state, part) or state.noun_lemma(part.lower_) not in OWNED_PART_HEADS:
+        return
+    if owner.lower_ in factual_name(state, part).split():
+        return  # kept in the name: no node of its own
+    state.graph.owners.add(owner.i)
+    add_relation(state, [owner], "have", [part])
 
 
 def relate_part_adjective(state: ParseState, part) -> None:

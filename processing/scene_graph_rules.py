@@ -29,6 +29,7 @@ from .scene_graph_coordination import is_stray_object, repair_list_attachment
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import factual_name, is_node, node_span, repair_word_classes, resolve
 from .scene_graph_relations import (
+    relate_compound_owner,
     relate_direct_object,
     relate_part_adjective,
     relate_passive_agent,
@@ -41,17 +42,20 @@ from .scene_graph_state import ParseState
 
 def build_scene_graph(doc, lemmatizer: TagLemmatizer) -> SceneGraph:
     state = ParseState(doc, lemmatizer)
-    repair_word_classes(state)
-    repair_list_attachment(state)
-    for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
-        if state.nominal(token):
-            resolve(state, token)
-    for token in state.tokens:
-        if token.dep_ in ("relcl", "ccomp", "ROOT"):
-            relate_gapped_clause(state, token)
-    _relation_phase(state)
-    _attribute_phase(state)
-    return to_scene_graph(state)
+    try:
+        repair_word_classes(state)
+        repair_list_attachment(state)
+        for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
+            if state.nominal(token):
+                resolve(state, token)
+        for token in state.tokens:
+            if token.dep_ in ("relcl", "ccomp", "ROOT"):
+                relate_gapped_clause(state, token)
+        _relation_phase(state)
+        _attribute_phase(state)
+        return to_scene_graph(state)
+    finally:
+        state.restore_labels()  # the doc keeps spaCy's labels: the same doc parses the same every time
 
 
 def _relation_phase(state: ParseState) -> None:
@@ -65,6 +69,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_passive_agent(state, token)
         elif dep == "poss":
             relate_possessive(state, token)
+        elif dep == "compound":
+            relate_compound_owner(state, token)
         if state.nominal(token):
             relate_possession_auxiliary(state, token)
         if token.i in state.graph.name_overrides:

@@ -26,6 +26,7 @@ class GraphUnderConstruction:
     relational_modifiers: set = field(default_factory=set)  # adjectives/adverbs used as predicate heads
     verbs_with_relation: set = field(default_factory=set)  # verbs that already relate two nodes
     fused: set = field(default_factory=set)  # shade words already part of a colour attribute
+    owners: set = field(default_factory=set)  # compounds that own their head ("tree branches"): nodes
 
 
 class ParseState:
@@ -44,7 +45,22 @@ class ParseState:
         self.nominal_overrides: set[int] = set()  # tokens that act as nouns whatever their tag
         self.verbal_overrides: set[int] = set()  # noun-tagged tokens that are participles
         self.partitives: set[int] = set()  # nouns looked through to their "of" object ("a bunch of")
+        self.relabelled: list = []  # (token, tag, dep) as parsed, for tokens whose tag or label was repaired
         self.graph = GraphUnderConstruction()
+
+    def relabel(self, token, tag: str | None = None, dep: str | None = None) -> None:
+        """Repair a tagger or parser label in place, every rule reading the repaired one; `restore_labels`
+        puts the parse back, so the caller's doc is left as it was."""
+        self.relabelled.append((token, token.tag_, token.dep_))
+        if tag is not None:
+            token.tag_ = tag
+        if dep is not None:
+            token.dep_ = dep
+
+    def restore_labels(self) -> None:
+        for token, tag, dep in reversed(self.relabelled):
+            token.tag_, token.dep_ = tag, dep
+        self.relabelled.clear()
 
     def nominal(self, token) -> bool:
         """Whether a token is a noun, after the tagger repairs."""

@@ -167,3 +167,55 @@ def test_a_particle_with_an_object_is_a_preposition(parser, caption, relations):
     graph = parser.parse(caption)
     assert graph.relations == relations
     assert graph.attributes == []  # the verb relates: no state
+
+
+def test_compound_left_out_of_the_name_owns_the_part(parser):
+    graph = parser.parse("a bare tree branch hanging over a wooden fence")
+    assert ("tree", "have", "branch") in graph.relations
+    owner_span, part_span = graph.relation_spans[graph.relations.index(("tree", "have", "branch"))]
+    assert owner_span[1] <= part_span[0]  # the two phrases do not overlap
+
+
+@pytest.mark.parametrize("caption", ["a steel frame on a wall", "leafy branches over the boat"])
+def test_material_or_attribute_compound_is_no_owner(parser, caption):
+    assert not any(predicate == "have" for _, predicate, _ in relations(parser, caption))
+
+
+def test_participle_tagged_as_a_noun_relates_its_compound_subject(parser):
+    graph = parser.parse("large zebra standing in a zoo")
+    assert {triple(*relation) for relation in graph.relations} == {triple("zebra", "stand in", "zoo")}
+    assert ("zebra", "large") in graph.attributes  # the subject's phrase, not the participle's
+
+
+def test_material_before_an_ing_noun_is_no_subject(parser):
+    assert triple("fencing", "on", "field") in relations(parser, "metal fencing on the field")
+
+
+def test_first_noun_tagged_as_the_main_verb_is_the_participle_subject(parser):
+    assert triple("towel", "hang off", "rack") in relations(parser, "towel hanging off the rack")
+
+
+def test_a_verb_root_with_a_clause_of_its_own_stays_a_verb(parser):
+    graph = parser.parse("watch birds flying over the lake")
+    assert "watch" not in graph.objects and ("birds", "fly over", "lake") in graph.relations
+
+
+def test_label_repairs_leave_the_doc_as_parsed(parser):
+    from processing.scene_graph_rules import build_scene_graph
+
+    doc = parser.nlp("large zebra standing in a zoo and towel hanging off the rack")
+    labels = [(token.tag_, token.dep_) for token in doc]
+    first = build_scene_graph(doc, parser.lemmatizer)
+    assert [(token.tag_, token.dep_) for token in doc] == labels
+    assert build_scene_graph(doc, parser.lemmatizer) == first
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a black framed mirror above the sink", ("mirror", "have", "frame")),
+        ("a man in a long sleeved shirt", ("shirt", "have", "sleeve")),
+    ],
+)
+def test_adjective_naming_a_part_gives_the_part(parser, caption, relation):
+    assert triple(*relation) in relations(parser, caption)

@@ -115,3 +115,76 @@ def test_unknown_finetune_choices_are_named():
 
     with pytest.raises(ValueError, match="--finetune_recipes.*'hinge'"):
         parse_choices("infonce,hinge", ("original", "infonce"), "--finetune_recipes")
+
+
+def test_an_image_source_changes_the_fingerprint_and_its_own_settings_count_only_then():
+    plain = settings_fingerprint(pretrain_settings(AblationArguments(), "p"))
+    # Without an image source the scratch regime's options do not shape stage 1 (old cache entries stay valid).
+    assert settings_fingerprint(pretrain_settings(AblationArguments(max_train_steps=7), "p")) == plain
+    sourced = AblationArguments(pretrain_image_tower="clip+negatives")
+    assert settings_fingerprint(pretrain_settings(sourced, "p")) != plain
+    longer_source = AblationArguments(pretrain_image_tower="clip+negatives", max_train_steps=7)
+    assert settings_fingerprint(pretrain_settings(longer_source, "p")) != settings_fingerprint(
+        pretrain_settings(sourced, "p")
+    )
+    with pytest.raises(ValueError, match="--pretrain_image_tower"):
+        AblationArguments(pretrain_image_tower="siglip")
+
+
+@pytest.mark.timeout(300)
+def test_stage_one_takes_a_fixed_image_tower_from_clip_negatives_and_stage_two_can_keep_it(tmp_path):
+    from modeling_structure_clip import StructureCLIPModel
+    from structure_clip.synthetic.cli import main
+
+    cache = ["--pretrained_cache_dir", str(tmp_path / "pretrained"), "--world_cache_dir", str(tmp_path / "world")]
+    source_steps = ["--pretrain_image_tower", "clip+negatives", "--max_train_steps", "3", "--curriculum_steps", "1"]
+    report = main(TINY_FINETUNE + cache + source_steps + [
+        "--output_dir", str(tmp_path / "run"), "--finetune_variants", "structure-clip", "--finetune_recipes",
+        "infonce", "--finetune_freeze_image_tower", "true",
+    ])  # fmt: skip
+    folder = report["pretrained"]["folder"]
+    source = StructureCLIPModel.from_pretrained(f"{folder}/image_source/clip+negatives").state_dict()
+    after_curriculum = StructureCLIPModel.from_pretrained(
+        f"{folder}/image_source/clip+negatives/curriculum"
+    ).state_dict()
+    pretrained = StructureCLIPModel.from_pretrained(folder).state_dict()
+    tuned = StructureCLIPModel.from_pretrained(tmp_path / "run" / "structure-clip-infonce-lr_x0.1").state_dict()
+    image_keys = [k for k in source if k.startswith(("vision_model.", "visual_projection."))]
+    text_keys = [k for k in source if k.startswith(("text_model.", "text_projection."))]
+    assert image_keys and text_keys
+    # The source trained past its curriculum checkpoint, stage 1 kept its image tower, stage 2 too.
+    assert any(not torch.equal(source[k], after_curriculum[k]) for k in image_keys)
+    for key in image_keys:
+        assert torch.equal(pretrained[key], source[key]) and torch.equal(tuned[key], source[key]), key
+    # Stage 1's text tower is its own (fresh, then trained), and stage 2 moved it.
+    assert any(not torch.equal(pretrained[k], source[k]) for k in text_keys)
+    assert any(not torch.equal(tuned[k], pretrained[k]) for k in text_keys)
+
+
+def test_order_noise_swaps_the_two_object_phrases_as_the_world_does():
+    from structure_clip.synthetic.ablation import build_data
+    from structure_clip.synthetic.finetune import OrderNoiseCollator, relation_swapped_ids
+    from structure_clip.synthetic.world import build_synthetic_processor
+
+    tiny = AblationArguments(num_train_examples=64, num_validation_examples=2, num_test_examples=2,
+                             num_retrieval_examples=2, curriculum_steps=0, world_cache_dir="none")  # fmt: skip
+    split = build_data(tiny, build_synthetic_processor())["train"]
+    ids, mask, is_relation_swap = split.tensors["input_ids"], split.tensors["attention_mask"], split.relation_swap
+    swapped = relation_swapped_ids(ids, mask)
+    # Where the world's own negative is the relation swap, the token-level swap gives exactly its ids.
+    assert is_relation_swap.any() and torch.equal(
+        swapped[is_relation_swap], split.tensors["negative_input_ids"][is_relation_swap]
+    )
+    assert (swapped != ids).any(dim=1).all() and torch.equal(relation_swapped_ids(swapped, mask), ids)
+
+    always, never = OrderNoiseCollator(split, 1.0, seed=0), OrderNoiseCollator(split, 0.0, seed=0)
+    assert torch.equal(always(list(range(64)))["input_ids"], swapped)
+    assert torch.equal(never(list(range(64)))["input_ids"], ids)
+    half = OrderNoiseCollator(split, 0.5, seed=0)
+    draws = torch.stack([(half(list(range(64)))["input_ids"] != ids).any(dim=1) for _ in range(20)]).float()
+    assert 0.35 < draws.mean() < 0.65 and draws.std(dim=0).min() > 0  # every caption is drawn both ways
+    assert settings_fingerprint(pretrain_settings(AblationArguments(pretrain_order_noise=0.5), "p")) != (
+        settings_fingerprint(pretrain_settings(AblationArguments(), "p"))
+    )
+    with pytest.raises(ValueError, match="--pretrain_order_noise"):
+        AblationArguments(pretrain_order_noise=1.5)

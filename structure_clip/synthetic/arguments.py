@@ -14,6 +14,8 @@ DEFAULT_LOSS_RECIPES = {"clip": "infonce", "siglip": "sigmoid"}
 # The fine-tuning regime adds the KEE without negatives: triples fused into every caption, in-batch contrast only.
 FINETUNE_VARIANTS = VARIANTS + ("kee-only",)
 REGIMES = ("scratch", "finetune")
+# Where stage 1's image tower comes from: trained with the text tower (order-blind), or from a clip+negatives model.
+PRETRAIN_IMAGE_TOWERS = ("clip", "clip+negatives")
 LOSS_RECIPES = ("original", "infonce", "infonce+hinge")
 
 
@@ -145,6 +147,28 @@ class AblationArguments:
             "as the scratch regime's curriculum; 0 = none."
         },
     )
+    pretrain_image_tower: str = field(
+        default="clip",
+        metadata={
+            "help": "Stage 1's image tower. 'clip': pre-trained with the text tower by plain InfoNCE (its embedding "
+            "is order-blind, benchmarks/image_order_probe.py). 'clip+negatives': first trained from scratch as the "
+            "scratch regime's clip+negatives variant (--max_train_steps, --curriculum_steps, InfoNCE), so its "
+            "embedding sees the order; then kept fixed while a fresh text tower learns plain InfoNCE against it for "
+            "--pretrain_steps: an order-aware image side with a text side that never met a swap."
+        },
+    )
+    pretrain_order_noise: float = field(
+        default=0.0,
+        metadata={
+            "help": "Stage 1: each time a caption with a relation is drawn, it is replaced by its relation swap with "
+            "this probability. 0.5: pre-training captions say nothing about the order, so retrieval never rewards "
+            "it (the bag-of-words premise of Yuksekgonul et al. 2023, arXiv 2210.01936)."
+        },
+    )
+    finetune_freeze_image_tower: bool = field(
+        default=False,
+        metadata={"help": "Stage 2: keep stage 1's image tower and projection fixed (the text side and KEE train)."},
+    )
     finetune_freeze_text_tower: bool = field(
         default=False,
         metadata={
@@ -175,5 +199,11 @@ class AblationArguments:
         if self.regime == "finetune" and self.backbone != "clip":
             # Stage 1 pre-trains the paper's setting, a plain CLIP; SigLIP towers have no such stage here.
             raise ValueError("--regime finetune runs on CLIP towers only; drop --backbone or use --regime scratch")
+        if self.pretrain_image_tower not in PRETRAIN_IMAGE_TOWERS:
+            raise ValueError(
+                f"--pretrain_image_tower must be one of {PRETRAIN_IMAGE_TOWERS}, got {self.pretrain_image_tower!r}"
+            )
+        if not 0.0 <= self.pretrain_order_noise <= 1.0:
+            raise ValueError(f"--pretrain_order_noise is a probability, got {self.pretrain_order_noise}")
         if self.loss_recipe is None:
             self.loss_recipe = DEFAULT_LOSS_RECIPES[self.backbone]

@@ -23,6 +23,8 @@ import logging
 import os
 import time
 
+import torch
+
 from structure_clip.synthetic.ablation import (
     VariantCollator,
     build_data,
@@ -55,19 +57,93 @@ def parse_choices(value: str, allowed: tuple[str, ...], option: str) -> list[str
 # ---------------------------------------------------------------------------------------------
 
 
+IMAGE_TOWER_PREFIXES = ("vision_model.", "visual_projection.")
+
+
+def train_image_source(args: AblationArguments, data: dict, processor, folder: str):
+    """The scratch regime's clip+negatives model (InfoNCE, its curriculum), trained into `folder`: an image tower
+    whose embedding tells a scene from its relation swap (the README's image-order probe reads it)."""
+    from modeling_structure_clip import StructureCLIPModel
+    from structure_clip.synthetic.ablation import train_variant
+
+    source_args = dataclasses.replace(args, output_dir=folder, loss_recipe="infonce")
+    outcome = train_variant("clip+negatives", source_args, data, processor)
+    logger.info("stage 1, image source (clip+negatives from scratch): %s", outcome["metrics"])
+    return StructureCLIPModel.from_pretrained(os.path.join(folder, "clip+negatives"))
+
+
+PHRASE_TOKENS = 4  # "a <size> <colour> <shape>": one token per word in the world's tokenizer (world.py)
+
+
+def relation_swapped_ids(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """Token ids of each world caption with its two object phrases exchanged (world.relation_swap's caption).
+
+    A caption is <start> subject relation object <end>, each phrase PHRASE_TOKENS tokens, so the swap is a fixed
+    permutation of positions per caption length (padding stays where it is).
+    """
+    rows, width = input_ids.shape
+    lengths = attention_mask.sum(dim=1, keepdim=True)
+    positions = torch.arange(width).expand(rows, width)
+    object_start = lengths - 1 - PHRASE_TOKENS
+    relation_tokens = object_start - 1 - PHRASE_TOKENS
+    source = positions.clone()
+    in_first = (positions >= 1) & (positions <= PHRASE_TOKENS)  # new subject: the old object
+    in_relation = (positions > PHRASE_TOKENS) & (positions <= PHRASE_TOKENS + relation_tokens)
+    in_last = (positions > PHRASE_TOKENS + relation_tokens) & (positions < lengths - 1)  # new object: old subject
+    source = torch.where(in_first, positions - 1 + object_start, source)
+    source = torch.where(in_relation, positions, source)
+    source = torch.where(in_last, positions - PHRASE_TOKENS - relation_tokens, source)
+    return input_ids.gather(1, source)
+
+
+class OrderNoiseCollator(VariantCollator):
+    """Plain-CLIP batches in which each caption is replaced by its relation swap with probability `probability`,
+    drawn anew at every draw (seeded): the captions then carry no order for retrieval to reward."""
+
+    def __init__(self, split, probability: float, seed: int):
+        super().__init__(split, "clip")
+        self.probability = probability
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def __call__(self, indices: list[int]) -> dict:
+        batch = super().__call__(indices)
+        swapped = torch.rand(len(indices), generator=self.generator) < self.probability
+        batch["input_ids"] = torch.where(
+            swapped[:, None], relation_swapped_ids(batch["input_ids"], batch["attention_mask"]), batch["input_ids"]
+        )
+        return batch
+
+
+def freeze_image_tower(model) -> None:
+    for module in (model.vision_model, model.visual_projection):
+        module.requires_grad_(False)
+
+
 def pretrain_clip(args: AblationArguments, data: dict, processor, folder: str) -> None:
-    """Plain-CLIP InfoNCE on the training split, saved (with its processor) into `folder`."""
+    """Plain-CLIP InfoNCE on the training split, saved (with its processor) into `folder`.
+
+    With `--pretrain_image_tower clip+negatives` the image tower and projection come from a clip+negatives model
+    and stay fixed, so only the (fresh) text tower and the temperature learn here.
+    """
     from structure_clip.training.loop import StructureCLIPTrainArgs, run_training
 
     model = build_variant_model("clip", dataclasses.replace(args, loss_recipe="infonce"),
                                 (processor.tokenizer, processor.triple_tokenizer))  # fmt: skip
+    if args.pretrain_image_tower == "clip+negatives":
+        source = train_image_source(args, data, processor, os.path.join(folder, "image_source"))
+        image_tower = {k: v for k, v in source.state_dict().items() if k.startswith(IMAGE_TOWER_PREFIXES)}
+        model.load_state_dict(image_tower, strict=False)
+        freeze_image_tower(model)
     train_args = StructureCLIPTrainArgs(
         output_dir=folder, seed=args.seed, per_device_train_batch_size=args.per_device_train_batch_size,
         learning_rate=args.learning_rate, weight_decay=args.weight_decay, max_train_steps=args.pretrain_steps,
         lr_scheduler_type=args.lr_scheduler_type, num_warmup_steps=args.num_warmup_steps, logging_steps=10,
         disable_tqdm=args.disable_tqdm,
     )  # fmt: skip
-    run_training(train_args, model, data["train"], VariantCollator(data["train"], "clip"), processor=processor)
+    collator = VariantCollator(data["train"], "clip")
+    if args.pretrain_order_noise:
+        collator = OrderNoiseCollator(data["train"], args.pretrain_order_noise, args.seed)
+    run_training(train_args, model, data["train"], collator, processor=processor)
 
 
 def stage_one(args: AblationArguments, data: dict, processor) -> tuple[str, dict]:
@@ -85,7 +161,8 @@ def stage_one(args: AblationArguments, data: dict, processor) -> tuple[str, dict
     metrics = evaluate_variant(model, data, "clip")
     metrics.update(validation_callback(data["validation"], "clip")(model, args.pretrain_steps))
     report = {"folder": folder, "reused": reused, "seconds": time.time() - started, "metrics": metrics}
-    logger.info("stage 1 (plain CLIP, %d steps): %s", args.pretrain_steps, metrics)
+    image_tower = "" if args.pretrain_image_tower == "clip" else ", image tower from clip+negatives, fixed"
+    logger.info("stage 1 (plain CLIP%s, %d steps): %s", image_tower, args.pretrain_steps, metrics)
     return folder, report
 
 
@@ -135,6 +212,8 @@ def finetune_cell(args, data, processor, pretrained_folder, variant, recipe, mul
     model = load_pretrained_towers(variant, cell_args, processor, pretrained_folder)
     if args.finetune_freeze_text_tower:
         freeze_text_tower(model)
+    if args.finetune_freeze_image_tower:
+        freeze_image_tower(model)
     output_dir = os.path.join(args.output_dir, f"{variant}-{recipe}-lr_x{multiplier:g}")
     stages = [("train", output_dir, args.finetune_steps - args.curriculum_steps)]
     if args.curriculum_steps:
@@ -170,14 +249,19 @@ def run_finetune(args: AblationArguments) -> dict:
         raise ValueError(
             f"--finetune_curriculum_steps {args.finetune_curriculum_steps} must be in [0, --finetune_steps)"
         )
-    # Stage 1 never uses the curriculum; stage 2 starts with --finetune_curriculum_steps of it (default none).
+    # Stage 1's plain CLIP never uses the curriculum (a clip+negatives image source uses --curriculum_steps, as in
+    # the scratch regime); stage 2 starts with --finetune_curriculum_steps of it (default none).
+    stage_one_args = args
     args = dataclasses.replace(args, curriculum_steps=args.finetune_curriculum_steps)
     threads = configure_threads(args)
     started = time.time()
     os.makedirs(args.output_dir, exist_ok=True)
     processor = build_synthetic_processor()
-    data = build_data(args, processor)
-    pretrained_folder, pretrained = stage_one(args, data, processor)
+    source_curriculum = stage_one_args.curriculum_steps if stage_one_args.pretrain_image_tower != "clip" else 0
+    data = build_data(
+        dataclasses.replace(args, curriculum_steps=args.curriculum_steps or source_curriculum), processor
+    )
+    pretrained_folder, pretrained = stage_one(stage_one_args, data, processor)
     results, histories = {}, {}
     for multiplier in args.lr_multipliers:
         for recipe in recipes:

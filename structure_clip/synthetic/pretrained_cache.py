@@ -44,6 +44,15 @@ def pretrain_settings(args, processor_fingerprint: str) -> dict:
         "phrase_pooling", "vision_position_std",
     )  # fmt: skip
     settings = {name: getattr(args, name) for name in names}
+    if args.pretrain_order_noise:
+        settings["pretrain_order_noise"] = args.pretrain_order_noise
+    if args.pretrain_image_tower != "clip":
+        # Only then do these shape stage 1, so the plain-CLIP entries keep the fingerprints they were cached under.
+        image_source = (
+            "pretrain_image_tower", "max_train_steps", "curriculum_steps", "num_curriculum_examples",
+            "curriculum_lr_scheduler_type",
+        )  # fmt: skip
+        settings.update({name: getattr(args, name) for name in image_source})
     settings.update(processor=processor_fingerprint, world_format=WORLD_FORMAT_VERSION, format=PRETRAIN_FORMAT_VERSION)
     return settings
 
