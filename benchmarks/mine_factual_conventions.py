@@ -10,6 +10,8 @@ for the same pair of nodes, the choice becomes a table entry:
   (hat, have, letter): the predicate FACTUAL writes for "S with O", by the object's name.
 - PREDICATES: words FACTUAL leaves out of a predicate ("sit down on" -> "sit on", "inside of" ->
   "inside"). Only drops: a mined synonym ("beneath" -> "under") would erase the caption's wording.
+- REVERSED_PREDICATES: "a hill covered in snow" -> (snow, cover, hill): predicates the rules give whose
+  pair FACTUAL writes the other way round, with the predicate it writes then (a passive it inverts).
 - NODE_NAMES: the name FACTUAL writes for a node the rules name otherwise ("cell phone" ->
   "cellphone"); not a plural ("leaf" -> "leaves"): the rules write a plural head as the caption does.
 - NON_NODES: nouns FACTUAL hardly ever makes a node ("view", "way", "direction"): the rules skip them.
@@ -19,6 +21,10 @@ for the same pair of nodes, the choice becomes a table entry:
   "<preposition> the N" without "of", what FACTUAL does with N when it is not a node.
 - BARE_PLACE_NOUNS: "candles on top", "at night": the same without an article; the rules make no node
   of these nouns when they stand bare after on/in/at.
+- PART_NOUN_PREDICATES: "in the back of the truck" -> "in back of", "at the bottom of" -> "on bottom of": for
+  "<preposition> the [modifier] <part noun> of X" in a caption, the predicate FACTUAL writes, when it differs
+  from the caption's words at most in the preposition and the article ("on the right side of"); a caption's
+  "on"/"in"/"to" is kept. Plural part nouns too ("on both sides of").
 - NAME_MODIFIERS: "a plaid shirt" -> shirt with the attribute plaid: first words of two-word node
   names that FACTUAL writes as an attribute of the head. (A first word FACTUAL just leaves out is
   often a possessor the parse merged, "elephant trunk"; dropping it would lose the owner.)
@@ -108,6 +114,20 @@ def count_predicates(golds, graphs, norm) -> dict:
         for subject, predicate, obj in graph.relations:
             gold = gold_predicates.get((norm(subject), norm(obj)))
             by_predicate[predicate][gold if gold is None or norm(gold) != norm(predicate) else predicate] += 1
+    return by_predicate
+
+
+def count_reversed_predicates(golds, graphs, norm) -> dict:
+    """Our predicate -> the gold predicate of the reversed pair ("keep": gold relates the pair as we do;
+    None: gold relates it neither way)."""
+    by_predicate: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (_, _, gold_relations), graph in zip(golds, graphs, strict=False):
+        gold_predicates = {(norm(s), norm(o)): p for s, p, o in gold_relations}
+        for subject, predicate, obj in graph.relations:
+            if (norm(subject), norm(obj)) in gold_predicates:
+                by_predicate[predicate]["keep"] += 1
+            else:
+                by_predicate[predicate][gold_predicates.get((norm(obj), norm(subject)))] += 1
     return by_predicate
 
 
@@ -323,6 +343,45 @@ def count_place_phrases(captions, golds, pattern: re.Pattern = _PLACE_PHRASE) ->
     return by_noun
 
 
+_PART_PHRASE_PREPOSITIONS = ("on", "in", "at", "by", "to", "along", "near", "under", "over", "from", "off", "across")
+
+
+def count_part_noun_predicates(captions, golds, part_nouns, norm) -> dict:
+    """For "<preposition> the [modifier] <part noun> of X" ("in the back of", "on both sides of"): the gold
+    predicate relating something to X that is the caption's phrase with at most another preposition and an
+    article ("on the right side of"), keyed by the caption's words without the article; None when gold writes
+    neither."""
+    parts = "|".join(sorted(part for part in part_nouns if " " not in part))
+    pattern = re.compile(
+        rf"\b({'|'.join(_PART_PHRASE_PREPOSITIONS)}) (?:(?:the|a|an) )?(?:(\w+) )?((?:{parts})s?) of((?: [\w-]+){{1,3}})"
+    )
+    by_phrase: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for caption, (_, _, gold_relations) in zip(captions, golds, strict=False):
+        for match in pattern.finditer(caption.lower()):
+            preposition, modifier, part, following = match.groups()
+            if modifier in ("the", "a", "an"):
+                continue
+            phrase = [word for word in (preposition, modifier, part, "of") if word]
+            nouns = {norm(word) for word in following.split()}
+            predicates = [
+                predicate
+                for _, predicate, obj in gold_relations
+                if norm(obj).split()[-1] in nouns
+                and [word for word in predicate.split()[1:] if word not in ("the", "a", "an")] == phrase[1:]
+            ]
+            by_phrase[" ".join(phrase)][predicates[0] if predicates else None] += 1
+    return by_phrase
+
+
+def keeps_a_place_preposition(phrase: str, choice: str) -> bool:
+    """A caption's "on"/"in"/"to" says where ("on the front of" a bus is no "in front of" it, though FACTUAL
+    writes that in 20 of 33 training captions; "to the left of", FACTUAL's "at the left of" in 5 of 7, and
+    "on the front of" are ARO relations the parser keeps): only other prepositions ("at the bottom of") are
+    rewritten."""
+    preposition = phrase.split()[0]
+    return preposition not in ("on", "in", "to") or choice.split()[0] == preposition
+
+
 def count_body_part_predicates_by_length(captions, golds, body_parts) -> dict:
     """For captions with "with": the gold predicate (`with` or `have`) of a body-part relation, by caption
     length in words. Not a table: the measurement behind scene_graph_relations.LONG_CAPTION_WORDS."""
@@ -385,7 +444,13 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from processing import scene_graph_conventions, scene_graph_nodes
-    from processing.scene_graph_lexicon import BODY_PARTS, PARTITIVE_NOUNS, POSITIONAL_MODIFIERS, PURPOSE_GERUNDS
+    from processing.scene_graph_lexicon import (
+        BODY_PARTS,
+        PART_NOUN_PREPOSITION,
+        PARTITIVE_NOUNS,
+        POSITIONAL_MODIFIERS,
+        PURPOSE_GERUNDS,
+    )
     from processing.scene_graph_parser import SceneGraphParser
     from processing.scene_graph_relations import LOCATIVE_PREPOSITIONS
 
@@ -403,9 +468,11 @@ def main() -> None:
     for table in (
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.PREDICATES,
+        scene_graph_conventions.REVERSED_PREDICATES,
         scene_graph_conventions.NODE_NAMES,
         scene_graph_conventions.PARTITIVE_ATTRIBUTES,
         scene_graph_conventions.PLACE_PHRASES,
+        scene_graph_conventions.PART_NOUN_PREDICATES,
     ):
         table.clear()
     captions, golds = read_factual(args.data_dir / "factual" / "train.csv")
@@ -433,9 +500,29 @@ def main() -> None:
                 "predicate the rules give -> FACTUAL's, for the same pair, when it only drops words",
                 {predicate: choice for predicate, choice in predicates.items() if drops_words_only(predicate, choice)},
             ),
+            "REVERSED_PREDICATES": (
+                "predicate the rules give -> FACTUAL's predicate for the reversed pair ('cover in' -> (O, cover, S))",
+                {
+                    predicate: choice
+                    for predicate, choice in consistent_choices(
+                        count_reversed_predicates(golds, graphs, norm), keep_same=True
+                    ).items()
+                    if choice != "keep"
+                },
+            ),
             "NODE_NAMES": (
                 "node name the rules give -> the name FACTUAL writes",
                 without_plural_respellings(respelled, parser.lemmatizer),
+            ),
+            "PART_NOUN_PREDICATES": (
+                "'<preposition> [modifier] <part noun> of' in a caption -> FACTUAL's predicate ('in back of')",
+                {
+                    phrase: choice
+                    for phrase, choice in consistent_choices(
+                        count_part_noun_predicates(captions, golds, PART_NOUN_PREPOSITION, norm), keep_same=True
+                    ).items()
+                    if keeps_a_place_preposition(phrase, choice)
+                },
             ),
             "NAME_MODIFIERS": (
                 "first words of two-word node names that FACTUAL writes as an attribute of the head",

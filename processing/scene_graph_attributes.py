@@ -69,10 +69,12 @@ def modifier_attributes(state: ParseState, node) -> None:
             continue
         if child.dep_ == "nummod" or (child.dep_ == "amod" and child.tag_ == "CD"):
             count = NUMBER_WORDS.get(child.lower_, child.lower_)
-            if count != "1":  # FACTUAL counts from 2: "one man" has no count in any of 118 train captions
+            # FACTUAL counts from 2: "one man" has no count in any of 118 train captions
+            if count != "1" and not _is_reciprocal_subject(state, node):
                 add_attribute(state, [node], [child], count)
         elif child.dep_ == "compound" and child.lower_ in MATERIAL_AND_COLOUR_NOUNS:
             add_attribute(state, [node], [child], MATERIAL_ADJECTIVE_FORM.get(child.lower_))
+            _stacked_adjective_attributes(state, node, child)
         elif child.head.i == node.i and is_attribute_in_name(child) and _name_is_two_words(state, node):
             add_attribute(state, [node], [child])
         elif child.dep_ == "amod":
@@ -86,8 +88,17 @@ def modifier_attributes(state: ParseState, node) -> None:
             add_attribute(state, [node], *_adjective_tokens(state, adjective))
 
 
+def _is_reciprocal_subject(state: ParseState, node) -> bool:
+    """ "two dogs facing each other" -> (dog, face, dog): FACTUAL gives such a node no count (train,
+    "each other"/"one another" captions where the rules relate a counted node to itself: no count
+    in 50 of 54)."""
+    return any(subject.i == node.i and obj.i == node.i for subject, _, obj in state.graph.relations)
+
+
 def _stacked_adjective_attributes(state: ParseState, node, adjective) -> None:
-    """ "a white green and pink shirt": the parser hangs "white" on "green"; it describes the shirt."""
+    """ "a white green and pink shirt", "a red brick wall": the parser hangs "white" on "green", "red" on the
+    material; it describes the shirt, the wall (FACTUAL train, an adjective on a material or colour compound:
+    the head's attribute in 69 of 92 captions)."""
     for child in state.lefts(adjective):
         if child.dep_ == "amod" and is_adjective_like(child) and child.i not in state.graph.fused:
             if child.lower_ not in INTENSIFIERS and not _is_shade_of_next_colour(state, child):

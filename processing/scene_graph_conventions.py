@@ -24,6 +24,16 @@ PREDICATES = {
     "sit down on": "sit on",
 }
 
+# predicate the rules give -> FACTUAL's predicate for the reversed pair ('cover in' -> (O, cover, S))
+REVERSED_PREDICATES = {
+    "cover in": "cover",
+    "cover with": "cover",
+    "fill": "fill with",
+    "hide": "hide by",
+    "line with": "line",
+    "mount": "mount on",
+}
+
 # node name the rules give -> the name FACTUAL writes
 NODE_NAMES = {
     "adult elephant": "elephant",
@@ -71,6 +81,26 @@ NODE_NAMES = {
     "window glass": "window",
     "wine glass": "glass",
     "wispy cloud": "clouds",
+}
+
+# '<preposition> [modifier] <part noun> of' in a caption -> FACTUAL's predicate ('in back of')
+PART_NOUN_PREDICATES = {
+    "at bottom of": "on bottom of",
+    "at edge of": "on edge of",
+    "at end of": "in end of",
+    "at top of": "on top of",
+    "in back of": "in back of",
+    "in center of": "in center of",
+    "in corner of": "in corner of",
+    "in front of": "in front of",
+    "on back of": "on back of",
+    "on both sides of": "on both sides of",
+    "on bottom of": "on bottom of",
+    "on edge of": "on edge of",
+    "on either side of": "on either side of",
+    "on right side of": "on the right side of",
+    "on side of": "on side of",
+    "on top of": "on top of",
 }
 
 # first words of two-word node names that FACTUAL writes as an attribute of the head

@@ -24,7 +24,7 @@ from .scene_graph_attributes import (
     state_attributes,
 )
 from .scene_graph_clauses import relate_gapped_clause
-from .scene_graph_conventions import PREDICATES
+from .scene_graph_conventions import PREDICATES, REVERSED_PREDICATES
 from .scene_graph_coordination import is_stray_object, repair_list_attachment
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import factual_name, is_node, node_span, repair_word_classes, resolve
@@ -61,7 +61,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer) -> SceneGraph:
 def _relation_phase(state: ParseState) -> None:
     for token in state.tokens:
         dep = token.dep_
-        if dep == "prep":
+        if dep == "prep" or is_particle_with_object(state, token):
             relate_preposition(state, token)
         elif dep == "dobj" or is_stray_object(state, token):
             relate_direct_object(state, token)
@@ -75,6 +75,12 @@ def _relation_phase(state: ParseState) -> None:
             relate_possession_auxiliary(state, token)
         if token.i in state.graph.name_overrides:
             relate_part_adjective(state, token)
+
+
+def is_particle_with_object(state: ParseState, token) -> bool:
+    """ "a man walking up the stairs": the parser tags "up" a particle yet gives it the object; it is the
+    preposition of (man, walk up, stairs), and the verb no state."""
+    return token.dep_ == "prt" and any(child.dep_ == "pobj" for child in state.kids(token))
 
 
 def _attribute_phase(state: ParseState) -> None:
@@ -100,7 +106,9 @@ def to_scene_graph(state: ParseState) -> SceneGraph:
     for subject, predicate, obj in state.graph.relations:
         if subject.i not in names or obj.i not in names:
             continue  # a token hidden after the relation was found (e.g. a part noun)
-        predicate = PREDICATES.get(predicate, predicate)  # FACTUAL's wording ("beneath" -> "under")
+        if predicate in REVERSED_PREDICATES:  # "a hill covered in snow": FACTUAL writes (snow, cover, hill)
+            subject, predicate, obj = obj, REVERSED_PREDICATES[predicate], subject
+        predicate = PREDICATES.get(predicate, predicate)  # FACTUAL's wording ("sit down on" -> "sit on")
         if (subject.i, predicate, obj.i) not in seen:
             seen.add((subject.i, predicate, obj.i))
             relations.append((names[subject.i], predicate, names[obj.i]))

@@ -86,3 +86,32 @@ def test_plural_partitives_are_looked_through(parser, caption, objects):
 def test_a_colour_noun_coordinated_with_an_adjective_is_no_object(parser):
     graph = parser.parse("child in blue and white uniform trying to block shot of child in black and orange uniform")
     assert "orange" not in graph.objects and ("uniform", "orange") in graph.attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("two elephants standing next to each other", ("elephants", "stand next to", "elephants")),
+        ("two men facing each other", ("men", "face", "men")),
+    ],
+)
+def test_nodes_related_to_each_other_get_no_count_and_no_state(parser, caption, relation):
+    graph = parser.parse(caption)
+    assert relation in graph.relations
+    assert graph.attributes == []
+
+
+def test_a_counted_node_without_each_other_keeps_its_count(parser):
+    assert parser.parse("two elephants standing next to a tree").attributes == [("elephants", "2")]
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "adjectives"),
+    [
+        # The parser hangs the colour on the material compound (red -amod-> brick -compound-> wall).
+        ("a red brick wall behind the couch", "wall", {"red", "brick"}),
+        ("long black metal fence in front of the restaurant", "fence", {"long", "black", "metal"}),
+    ],
+)
+def test_an_adjective_on_a_material_describes_the_noun(parser, caption, noun, adjectives):
+    assert {value for name, value in parser.parse(caption).attributes if name == noun} == adjectives

@@ -132,6 +132,43 @@ def test_with_something_on_a_bare_part_keeps_the_part_noun_in_the_predicate(pars
     assert triple(*relation) in relations(parser, caption)
 
 
+@pytest.mark.parametrize(
+    ("caption", "relations"),
+    [
+        ("open box with donuts inside", [("donuts", "inside", "box")]),
+        ("wine glasses with dark colored liquid inside of them .", [("liquid", "inside", "glasses")]),
+        (
+            "green bottle with scroll and scissors inside",
+            [("scroll", "inside", "bottle"), ("scissors", "inside", "bottle")],
+        ),
+    ],
+)
+def test_a_bare_inside_after_a_with_object_names_the_container(parser, caption, relations):
+    assert parser.parse(caption).relations == relations
+
+
+def test_inside_with_an_object_of_its_own_still_places_the_with_object(parser):
+    assert ("hat", "inside", "store") in parser.parse("a man with a hat inside a store").relations
+
+
+@pytest.mark.parametrize(
+    ("caption", "relations"),
+    [
+        # The parser tags "up"/"down" a particle of the verb yet hangs the object on it.
+        ("man walking up the stairs", [("man", "walk up", "stairs")]),
+        (
+            "a man crusing down the street on a skateboard",
+            [("man", "cruse down", "street"), ("man", "cruse on", "skateboard")],
+        ),
+        ("a man picking up a ball", [("man", "pick up", "ball")]),
+    ],
+)
+def test_a_particle_with_an_object_is_a_preposition(parser, caption, relations):
+    graph = parser.parse(caption)
+    assert graph.relations == relations
+    assert graph.attributes == []  # the verb relates: no state
+
+
 def test_compound_left_out_of_the_name_owns_the_part(parser):
     graph = parser.parse("a bare tree branch hanging over a wooden fence")
     assert ("tree", "have", "branch") in graph.relations

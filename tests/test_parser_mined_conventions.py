@@ -19,6 +19,8 @@ def test_tables_map_names_to_names():
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.NODE_NAMES,
         scene_graph_conventions.PREDICATES,
+        scene_graph_conventions.REVERSED_PREDICATES,
+        scene_graph_conventions.PART_NOUN_PREDICATES,
         scene_graph_conventions.PARTITIVE_ATTRIBUTES,
         scene_graph_conventions.PLACE_PHRASES,
         scene_graph_conventions.ATTRIBUTE_NAMES,
@@ -51,6 +53,36 @@ def test_predicates_are_rewritten(parser, monkeypatch):
     assert parser.parse("a man sitting down on a bench").relations == [("man", "sit on", "bench")]
     monkeypatch.setattr(scene_graph_rules, "PREDICATES", {})
     assert parser.parse("a man sitting down on a bench").relations == [("man", "sit down on", "bench")]
+
+
+@needs_model
+def test_reversed_predicates_swap_the_pair(parser, monkeypatch):
+    from processing import scene_graph_rules
+
+    monkeypatch.setattr(scene_graph_rules, "REVERSED_PREDICATES", {"cover in": "cover"})
+    assert parser.parse("a hill covered in snow").relations == [("snow", "cover", "hill")]
+    monkeypatch.setattr(scene_graph_rules, "REVERSED_PREDICATES", {})
+    assert parser.parse("a hill covered in snow").relations == [("hill", "cover in", "snow")]
+
+
+@needs_model
+def test_part_noun_predicates_come_from_the_table(parser, monkeypatch):
+    from processing import scene_graph_predicates
+
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {"in back of": "in back of"})
+    assert parser.parse("a horse in the back of the truck").relations == [("horse", "in back of", "truck")]
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {})
+    assert parser.parse("a horse in the back of the truck").relations == [("horse", "on back of", "truck")]
+
+
+@needs_model
+def test_a_mined_part_noun_phrase_may_be_plural(parser, monkeypatch):
+    from processing import scene_graph_predicates
+
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {"on both sides of": "on both sides of"})
+    assert parser.parse("lamps on both sides of the bed").relations == [("lamps", "on both sides of", "bed")]
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {})
+    assert parser.parse("lamps on both sides of the bed").relations == [("lamps", "on", "bed")]
 
 
 @needs_model
