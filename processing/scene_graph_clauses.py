@@ -40,6 +40,21 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
         return subjects_of(state, head, depth + 1)
     if verb.dep_ == "xcomp" and head.dep_ == "acomp":
         return subjects_of(state, head.head, depth + 1)  # "a player is about to hit the ball"
+    if verb.dep_ == "xcomp" and head.tag_ not in VERB_TAGS:
+        return _verbless_clause_subjects(state, head)
+    return []
+
+
+def _verbless_clause_subjects(state: ParseState, head) -> list:
+    """ "a man about to hit the ball": with no verb before it the parser makes "about" the root, with
+    the man as its subject, and the verb its complement. (FACTUAL train: changes 35 captions, 29 of them
+    gain the gold (man, hit, ball); relation F1 on the 8+-word train sample 66.1 -> 66.2, measured
+    with benchmarks/parser_quality.py --train_sample 2000 --train_sample_min_words 8.)"""
+    explicit = _explicit_subjects(state, head)
+    if explicit is not None:
+        return explicit
+    if head.dep_ in ("prep", "amod", "acl") and state.nominal(head.head):
+        return nominal_conjuncts(state, head.head)  # "two men on a court ready to hit the ball"
     return []
 
 

@@ -219,3 +219,14 @@ def test_label_repairs_leave_the_doc_as_parsed(parser):
 )
 def test_adjective_naming_a_part_gives_the_part(parser, caption, relation):
     assert triple(*relation) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a man about to hit the tennis ball", ("man", "hit", "ball")),  # "about" parsed as the root
+        ("a man in a kitchen about to cut a cake", ("man", "cut", "cake")),  # "about" on the man
+    ],
+)
+def test_verb_after_about_to_takes_the_subject_of_about(parser, caption, relation):
+    assert triple(*relation) in relations(parser, caption)
