@@ -207,3 +207,12 @@ def test_a_frozen_text_tower_can_keep_its_last_layers_trainable():
     assert not any(p.requires_grad for n, p in model.named_parameters() if n.startswith(("text_model.", "text_proj")))
     with pytest.raises(ValueError, match="has 2"):
         freeze_text_tower(model, trainable_last_layers=3)
+
+
+def test_a_bad_option_value_is_a_usage_error_not_a_traceback(capsys):
+    from structure_clip.synthetic.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--regime", "finetune", "--pretrain_order_noise", "2"])
+    assert exit_info.value.code == 2
+    assert "--pretrain_order_noise is a probability, got 2.0" in capsys.readouterr().err

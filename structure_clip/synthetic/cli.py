@@ -49,7 +49,11 @@ def main(argv=None) -> dict:
     from structure_clip.cli_logging import configure_cli_logging
 
     configure_cli_logging()
-    (args,) = ablation_parser().parse_args_into_dataclasses(args=sys.argv[1:] if argv is None else argv)
+    parser = ablation_parser()
+    try:
+        (args,) = parser.parse_args_into_dataclasses(args=sys.argv[1:] if argv is None else argv)
+    except ValueError as error:  # AblationArguments.__post_init__ checks choices and ranges: a usage error, exit 2
+        parser.error(str(error))
     from structure_clip.synthetic.experiment import run_experiment
 
     report = run_experiment(args)
