@@ -426,6 +426,20 @@ def consistent_choices(counters: dict, keep_same: bool = False) -> dict:
     return table
 
 
+def majority_except(counters: dict, dropped_choice: str) -> dict:
+    """key -> majority choice (`consistent_choices`, choices equal to the key kept), leaving out `dropped_choice`."""
+    return {
+        key: choice for key, choice in consistent_choices(counters, keep_same=True).items() if choice != dropped_choice
+    }
+
+
+def keys_choosing(counters: dict, wanted_choice: str) -> list:
+    """The keys whose majority choice is `wanted_choice`, sorted."""
+    return sorted(
+        key for key, choice in consistent_choices(counters, keep_same=True).items() if choice == wanted_choice
+    )
+
+
 def write_tables(tables: dict[str, dict]) -> None:
     parts = [HEADER.format(min_count=MIN_COUNT, min_share=MIN_SHARE)]
     for name, (comment, table) in tables.items():
@@ -502,13 +516,7 @@ def main() -> None:
             ),
             "REVERSED_PREDICATES": (
                 "predicate the rules give -> FACTUAL's predicate for the reversed pair ('cover in' -> (O, cover, S))",
-                {
-                    predicate: choice
-                    for predicate, choice in consistent_choices(
-                        count_reversed_predicates(golds, graphs, norm), keep_same=True
-                    ).items()
-                    if choice != "keep"
-                },
+                majority_except(count_reversed_predicates(golds, graphs, norm), "keep"),
             ),
             "NODE_NAMES": (
                 "node name the rules give -> the name FACTUAL writes",
@@ -526,13 +534,7 @@ def main() -> None:
             ),
             "NAME_MODIFIERS": (
                 "first words of two-word node names that FACTUAL writes as an attribute of the head",
-                sorted(
-                    word
-                    for word, choice in consistent_choices(
-                        count_name_modifiers(golds, graphs, norm), keep_same=True
-                    ).items()
-                    if choice == "attribute"
-                ),
+                keys_choosing(count_name_modifiers(golds, graphs, norm), "attribute"),
             ),
             "NON_NODES": (
                 "single-word node names FACTUAL hardly ever makes a node",
@@ -544,33 +546,19 @@ def main() -> None:
             ),
             "PLACE_PHRASES": (
                 "noun of '<preposition> the N' -> 'drop' (no node) or 'attribute' ('in the distance')",
-                {
-                    noun: choice
-                    for noun, choice in consistent_choices(
-                        count_place_phrases(captions, golds), keep_same=True
-                    ).items()
-                    if choice != "node"
-                },
+                majority_except(count_place_phrases(captions, golds), "node"),
             ),
             "BARE_PLACE_NOUNS": (
                 "nouns of '<on|in|at> N' without an article that FACTUAL makes no node ('on top', 'at night')",
-                sorted(
+                [
                     noun
-                    for noun, choice in consistent_choices(
-                        count_place_phrases(captions, golds, _BARE_PLACE_PHRASE), keep_same=True
-                    ).items()
-                    if choice == "drop" and noun not in _PRONOUNS
-                ),
+                    for noun in keys_choosing(count_place_phrases(captions, golds, _BARE_PLACE_PHRASE), "drop")
+                    if noun not in _PRONOUNS
+                ],
             ),
             "SUBJECT_PLACES": (
                 "'verb preposition': a place phrase after the verb's object locates the subject ('play in')",
-                sorted(
-                    pair
-                    for pair, choice in consistent_choices(
-                        count_placed_locus(golds, graphs, norm, LOCATIVE_PREPOSITIONS), keep_same=True
-                    ).items()
-                    if choice == "subject"
-                ),
+                keys_choosing(count_placed_locus(golds, graphs, norm, LOCATIVE_PREPOSITIONS), "subject"),
             ),
             "COMPOUND_NAMES": (
                 "multi-word node names FACTUAL keeps whole (others are shortened to their longest kept tail)",
@@ -578,13 +566,7 @@ def main() -> None:
             ),
             "ATTRIBUTE_NAMES": (
                 "'attribute noun' -> the one node name FACTUAL writes for it ('hot dog', 'wet suit' -> wetsuit)",
-                {
-                    name: choice
-                    for name, choice in consistent_choices(
-                        count_attribute_names(golds, graphs, norm), keep_same=True
-                    ).items()
-                    if choice != "attribute"
-                },
+                majority_except(count_attribute_names(golds, graphs, norm), "attribute"),
             ),
             "OWNED_PART_HEADS": (
                 "heads whose compound noun FACTUAL writes as their owner ('tree branches' -> (tree, have, branch))",
