@@ -31,7 +31,7 @@ SIDES = ("kee", "text")
 
 
 def embedding(output) -> torch.Tensor:
-    return F.normalize(output if torch.is_tensor(output) else output.pooler_output, dim=-1)
+    return F.normalize(output.pooler_output, dim=-1)
 
 
 class TextSide:
@@ -55,11 +55,11 @@ class TextSide:
             return embedding(
                 self.model.get_text_features(input_ids=take("input_ids"), attention_mask=take("attention_mask"))
             )
-        knowledge = self.model.knowledge_model(
+        knowledge_embeds, _ = self.model.encode_knowledge(
             head_ids=take("head_ids"), relation_ids=take("relation_ids"), tail_ids=take("tail_ids"),
             triple_mask=take("triple_mask"),
         )  # fmt: skip
-        return F.normalize(self.model.knowledge_projection(knowledge.pooler_output), dim=-1)
+        return knowledge_embeds
 
 
 @torch.no_grad()

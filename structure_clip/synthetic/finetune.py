@@ -86,12 +86,10 @@ def relation_swapped_ids(input_ids: torch.Tensor, attention_mask: torch.Tensor) 
     positions = torch.arange(width).expand(rows, width)
     object_start = lengths - 1 - PHRASE_TOKENS
     relation_tokens = object_start - 1 - PHRASE_TOKENS
-    source = positions.clone()
+    # Every position reads itself (start, relation, end, padding) except the two phrases, which trade places.
     in_first = (positions >= 1) & (positions <= PHRASE_TOKENS)  # new subject: the old object
-    in_relation = (positions > PHRASE_TOKENS) & (positions <= PHRASE_TOKENS + relation_tokens)
     in_last = (positions > PHRASE_TOKENS + relation_tokens) & (positions < lengths - 1)  # new object: old subject
-    source = torch.where(in_first, positions - 1 + object_start, source)
-    source = torch.where(in_relation, positions, source)
+    source = torch.where(in_first, positions - 1 + object_start, positions)
     source = torch.where(in_last, positions - PHRASE_TOKENS - relation_tokens, source)
     return input_ids.gather(1, source)
 
@@ -265,10 +263,9 @@ def run_finetune(args: AblationArguments) -> dict:
     started = time.time()
     os.makedirs(args.output_dir, exist_ok=True)
     processor = build_synthetic_processor()
-    source_curriculum = stage_one_args.curriculum_steps if stage_one_args.pretrain_image_tower != "clip" else 0
-    data = build_data(
-        dataclasses.replace(args, curriculum_steps=args.curriculum_steps or source_curriculum), processor
-    )
+    # The curriculum split is built when either stage trains on it (build_data reads only whether it is needed).
+    source_uses_curriculum = stage_one_args.pretrain_image_tower != "clip" and stage_one_args.curriculum_steps
+    data = build_data(stage_one_args if source_uses_curriculum and not args.curriculum_steps else args, processor)
     pretrained_folder, pretrained = stage_one(stage_one_args, data, processor)
     results, histories = {}, {}
     for multiplier in args.lr_multipliers:
