@@ -230,3 +230,31 @@ def test_adjective_naming_a_part_gives_the_part(parser, caption, relation):
 )
 def test_verb_after_about_to_takes_the_subject_of_about(parser, caption, relation):
     assert triple(*relation) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, owned",
+    [
+        ("a man in a green boat with goggles on his head to the left of everyone else", ("man", "have", "head")),
+        ("a man looking at a woman with a bag on her shoulder near the big red car", ("woman", "have", "shoulder")),
+        ("two men looking toward the camera holding food in their hands", ("men", "have", "hand")),
+    ],
+)
+def test_long_caption_names_the_owner_of_a_body_part_a_possessive_pronoun_points_to(parser, caption, owned):
+    assert triple(*owned) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, part",
+    [
+        ("a man holding a cup in his hand", "hand"),  # short: FACTUAL rarely names the owner
+        ("a young girl in a red coat holds her arms out for balance", "arm"),  # the verb's own object
+    ],
+)
+def test_possessive_pronoun_part_gets_no_owner_in_short_captions_or_as_a_verb_object(parser, caption, part):
+    assert not any(predicate == "have" and obj == part for _, predicate, obj in relations(parser, caption))
+
+
+def test_possessive_pronoun_owner_is_no_garment(parser):
+    found = relations(parser, "the blue jeans the guy is wearing while he looks up with his hands near his face")
+    assert not any(subject == "jean" and predicate == "have" for subject, predicate, _ in found)
