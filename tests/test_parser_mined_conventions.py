@@ -175,6 +175,7 @@ def test_non_nodes_are_skipped_unless_part_of_a_longer_name(parser, monkeypatch)
 
     monkeypatch.setattr(scene_graph_nodes, "NON_NODES", {"way"})
     monkeypatch.setattr(scene_graph_nodes, "COMPOUND_NAMES", set())
+    monkeypatch.setattr(scene_graph_nodes, "NODE_NAMES", {})
     assert parser.parse("a bus on its way to the city").objects == ["bus", "city"]
     assert "way sign" in parser.parse("a one way sign on a pole").objects[0]
     monkeypatch.setattr(scene_graph_nodes, "NON_NODES", set())
