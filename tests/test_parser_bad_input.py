@@ -54,6 +54,32 @@ def test_script_and_style_content_is_blanked():
     assert clean_caption("a dog <script>alert(1)").text.split() == ["a", "dog"]  # unclosed: up to the end
 
 
+def test_quoted_text_inside_a_caption_is_blanked_but_a_whole_quoted_caption_is_kept():
+    for caption in (
+        'a red sign that says "stop" on a pole',
+        "the word `` nationals '' on the uniform",
+        "a \u201cbig\u201d sale",
+    ):
+        cleaned = clean_caption(caption)
+        assert len(cleaned.text) == len(caption) and not any(q in cleaned.text for q in ('"', "`", "\u201c"))
+    assert clean_caption("the word `` nationals '' on the uniform").text.split() == [
+        "the",
+        "word",
+        "on",
+        "the",
+        "uniform",
+    ]
+    assert clean_caption("`` the cat is in the bed ''").text == "`` the cat is in the bed ''"
+    assert clean_caption('a 12" pizza and a 6" sub').text == 'a 12" pizza and a 6" sub'  # inch marks
+
+
+@needs_model
+def test_quoted_words_are_no_objects(parser):
+    graph = parser.parse("feet standing on `` have a great day '' sign")
+    assert graph.objects == ["feet", "sign"]
+    assert parser.parse("the sign on the building says `` mercedes benz ''").relations == [("sign", "on", "building")]
+
+
 def test_a_line_break_ends_a_sentence():
     assert clean_caption("a man\n\na woman").text == "a man. a woman"
     assert clean_caption("a man \r\n  a woman").text == "a man.    a woman"
