@@ -240,7 +240,27 @@ def _relate_noun_preposition(state: ParseState, prep, head, words, predicate_wor
         add_relation(state, objects, CONTAINER_PREPOSITION[head.lower_], subjects)
     else:
         # "the tail of the horse" -> (horse, have, tail): FACTUAL's possession.
-        add_relation(state, objects, "have", subjects)
+        for owned in subjects:
+            owners = [owner for owner in objects if not is_amount_of(state, owned, owner)]
+            add_relation(state, owners, "have", [owned])
+
+
+def is_amount_of(state: ParseState, amount, stuff) -> bool:
+    """ "a stand of trees", "a bar of soap", "a trail of footprints": a singular head counting out or shaping
+    what follows "of" is no part that it owns. FACTUAL train, where the parser would write (N2, have, N1):
+    for "a/an N1 of N2" with no determiner before N2, or a singular N1 before a plural N2, the `have` is gold
+    in 11 of 147 (it drops N1 in 62, relates the two otherwise in 71, so both nodes stay)."""
+    if amount.tag_ != "NN":
+        return False
+    return stuff.tag_ == "NNS" or (_determiner(state, amount) in ("a", "an") and not _determiner(state, stuff))
+
+
+def _determiner(state: ParseState, noun) -> str:
+    """The noun's first determiner, possessive or number before it, lower-cased ("" if none)."""
+    for child in state.kids(noun):
+        if child.dep_ in ("det", "poss", "nummod") and child.i < noun.i:
+            return child.lower_
+    return ""
 
 
 def _relate_with(state: ParseState, head, subjects, objects) -> None:
