@@ -39,6 +39,8 @@ COLOURED_SHADES = {"dark": "", "darker": "", "light": "", "lighter": "", "bright
 # A progressive verb with only these dependents relates to nothing: it is a state ("is smiling").
 _STATE_VERB_DEPS = {"nsubj", "aux", "auxpass", "advmod", "punct", "neg", "prt", "cc", "mark"}
 _DEPICTION_VERBS = {"see", "picture", "show", "photograph", "depict", "display", "capture"}
+# Degree adverbs qualify a colour without describing the thing ("almost black", "all white").
+_DEGREE_WORDS = INTENSIFIERS | {"almost", "nearly", "all", "just", "mostly", "partly"}
 _PASSIVE_STATE_DEPS = {"nsubjpass", "auxpass", "neg", "punct", "cc", "conj", "mark"}
 
 
@@ -82,6 +84,7 @@ def modifier_attributes(state: ParseState, node) -> None:
                 if adjective.i == child.i or not _is_shade_of_next_colour(state, adjective):  # "light" green
                     add_attribute(state, [node], *_adjective_tokens(state, adjective))
                     _stacked_adjective_attributes(state, node, adjective)
+                    _adjective_before_colour(state, node, adjective)
     listed = adjective_list_head(state, node) if node.dep_ == "conj" else None
     if listed is not None:
         for adjective in _adjective_list(state, listed, node):
@@ -103,6 +106,20 @@ def _stacked_adjective_attributes(state: ParseState, node, adjective) -> None:
         if child.dep_ == "amod" and is_adjective_like(child) and child.i not in state.graph.fused:
             if child.lower_ not in INTENSIFIERS and not _is_shade_of_next_colour(state, child):
                 add_attribute(state, [node], *_adjective_tokens(state, child))
+
+
+def _adjective_before_colour(state: ParseState, node, colour) -> None:
+    """ "long yellow shirt", "plain black door": the parser hangs the first adjective on the colour as an
+    adverb (tagged JJ, or RB as "long" and "plain" are); it describes the noun (FACTUAL train: such a word is
+    its own attribute in 4 of 4 captions; and an adjective before a colour in general, e.g. "long" in 49
+    of 49, "large" in 107 of 108). -ly adverbs and degree words ("mostly", "almost") are no attribute."""
+    previous = state.tokens[colour.i - 1] if colour.i > 0 else None
+    if previous is None or not _is_plain_colour(colour) or previous.head.i != colour.i:
+        return
+    if previous.dep_ != "advmod" or previous.lower_ in _DEGREE_WORDS or previous.lower_ in SHADE_WORDS:
+        return  # "bright yellow": fused or not as the shade rules decide
+    if previous.tag_ in ADJECTIVE_TAGS or (previous.tag_ == "RB" and not previous.lower_.endswith("ly")):
+        add_attribute(state, [node], [previous])
 
 
 def _adjective_list(state: ParseState, listed, node) -> list:
@@ -163,6 +180,7 @@ def _adjective_tokens(state: ParseState, adjective):
             previous.dep_ in ("advmod", "npadvmod")
             and previous.head.i == adjective.i
             and previous.lower_ not in INTENSIFIERS
+            and not _is_plain_colour(adjective)
         ):
             start -= 1
         elif previous.lower_ in SHADE_WORDS and adjective.lower_ in COLOUR_WORDS:
@@ -171,6 +189,13 @@ def _adjective_tokens(state: ParseState, adjective):
         else:
             break
     return doc[start : adjective.i + 1], None
+
+
+def _is_plain_colour(adjective) -> bool:
+    """ "mostly black jersey", "predominantly grey buildings" -> black, grey: FACTUAL train writes a colour
+    without the adverb before it (an -ly word or "all" before a colour: the bare colour in 10 of 10
+    captions, fused in 0; only shade words such as "navy", "pale" stay fused, see SHADE_WORDS)."""
+    return adjective.lower_ in COLOUR_WORDS
 
 
 def copula_attributes(state: ParseState, complement) -> None:

@@ -346,8 +346,9 @@ CONTAINER_PREPOSITION = {
 # Positional adjectives name a part ("left shoe", "front legs"), FACTUAL keeps them in the node name.
 POSITIONAL_MODIFIERS = {"left", "right", "front", "back", "rear"}
 
-# Shade words fuse with the colour that follows ("dark green", "light brown").
-SHADE_WORDS = {"dark", "light", "bright", "pale", "deep", "navy", "hot", "neon", "off"}
+# Shade words fuse with the colour that follows ("dark green", "light brown"; FACTUAL train keeps
+# "lime green" whole in 2 of 2 captions).
+SHADE_WORDS = {"dark", "light", "bright", "pale", "deep", "navy", "hot", "neon", "off", "lime"}
 COLOUR_WORDS = {
     "white",
     "black",

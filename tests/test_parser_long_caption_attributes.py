@@ -115,3 +115,19 @@ def test_a_counted_node_without_each_other_keeps_its_count(parser):
 )
 def test_an_adjective_on_a_material_describes_the_noun(parser, caption, noun, adjectives):
     assert {value for name, value in parser.parse(caption).attributes if name == noun} == adjectives
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "adjectives"),
+    [
+        # An adverb on a colour is no part of the value: "mostly black" is black.
+        ("a guy in a backwards cap and a mostly black jersey.", "jersey", {"black"}),
+        # An adjective the parser hangs on the colour as an adverb is its own attribute.
+        ("boy wears a long yellow shirt", "shirt", {"long", "yellow"}),
+        # "lime green" is a shade and stays whole.
+        ("lime green cup resting on a sink", "cup", {"lime green"}),
+    ],
+)
+def test_words_before_a_colour(parser, caption, noun, adjectives):
+    graph = parser.parse(caption)
+    assert {value for name, value in graph.attributes if name == noun} == adjectives
