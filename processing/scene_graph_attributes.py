@@ -238,6 +238,8 @@ def _is_in_colour(state: ParseState, prep) -> bool:
 
 def state_attributes(state: ParseState, verb) -> None:
     """An intransitive progressive verb is a state: "a woman is smiling" -> (woman, smiling)."""
+    if _painted_colour_attributes(state, verb):
+        return
     if verb.tag_ == "VBN":
         _passive_state_attribute(state, verb)
         return
@@ -248,6 +250,24 @@ def state_attributes(state: ParseState, verb) -> None:
     if any(child.dep_ not in _STATE_VERB_DEPS for child in state.kids(verb)):
         return  # anything beyond subject/aux/adverbs means the verb relates to something
     add_attribute(state, subjects_of(state, verb), [verb])
+
+
+def _painted_colour_attributes(state: ParseState, verb) -> bool:
+    """ "the boat is painted white", "wall painted white behind mirror" -> (boat, white), (boat, painted):
+    FACTUAL train gives the colour in 10 of 12 "painted <colour>" captions and "painted" in 8 of 12; on the
+    train captions this rule fires on, 12 of its 17 new attributes are gold. The parser reads the colour as
+    oprd, advmod or advcl of the verb, so nothing else emits it."""
+    following = state.tokens[verb.i + 1] if verb.i + 1 < len(state.tokens) else None
+    if verb.lower_ != "painted" or following is None or following.head.i != verb.i:
+        return False
+    if following.lower_ not in COLOUR_WORDS or following.dep_ not in ("oprd", "advmod", "advcl", "acomp", "xcomp"):
+        return False
+    subjects = subjects_of(state, verb)
+    add_attribute(state, subjects, [verb])
+    for colour in state.conjuncts(following):
+        if colour.lower_ in COLOUR_WORDS:
+            add_attribute(state, subjects, [colour])
+    return True
 
 
 def _passive_state_attribute(state: ParseState, verb) -> None:

@@ -131,3 +131,11 @@ def test_an_adjective_on_a_material_describes_the_noun(parser, caption, noun, ad
 def test_words_before_a_colour(parser, caption, noun, adjectives):
     graph = parser.parse(caption)
     assert {value for name, value in graph.attributes if name == noun} == adjectives
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun"), [("the boat is painted white", "boat"), ("wall painted white behind mirror", "wall")]
+)
+def test_painted_with_a_colour_is_the_colour_and_painted(parser, caption, noun):
+    attributes = set(parser.parse(caption).attributes)
+    assert {(noun, "white"), (noun, "painted")} <= attributes
