@@ -218,6 +218,8 @@ def colour_noun_attributes(state: ParseState, colour) -> None:
     A material is an attribute the same way: "the fence is wood", "the cage is green metal" (FACTUAL
     train: 16 of 26 such copulas)."""
     copula = colour.head
+    if _colour_noun_of_copula(state, colour):
+        return
     if colour.lower_ in MATERIAL_AND_COLOUR_NOUNS and state.lemma(copula.text, copula.tag_) == "be":
         subjects = subjects_of(state, copula)
         for word in state.conjuncts(colour):
@@ -229,6 +231,22 @@ def colour_noun_attributes(state: ParseState, colour) -> None:
                 for child in state.lefts(word):
                     if child.dep_ == "amod" and is_adjective_like(child):
                         add_attribute(state, subjects, *_adjective_tokens(state, child))
+
+
+def _colour_noun_of_copula(state: ParseState, noun) -> bool:
+    """ "water is blue color" -> (water, blue), and no color node (FACTUAL train: 4 of 4 such captions)."""
+    copula = noun.head
+    if noun.lower_ not in ("color", "colour") or state.lemma(copula.text, copula.tag_) != "be":
+        return False
+    colours = [child for child in state.lefts(noun) if child.dep_ == "amod" and child.lower_ in COLOUR_WORDS]
+    subjects = subjects_of(state, copula)
+    if not colours or not subjects:
+        return False
+    for colour in colours:
+        add_attribute(state, subjects, *_adjective_tokens(state, colour))
+        state.graph.fused.add(colour.i)  # the colour describes the subject, not the color noun
+    state.graph.hidden.add(noun.i)
+    return True
 
 
 def _is_in_colour(state: ParseState, prep) -> bool:

@@ -139,3 +139,8 @@ def test_words_before_a_colour(parser, caption, noun, adjectives):
 def test_painted_with_a_colour_is_the_colour_and_painted(parser, caption, noun):
     attributes = set(parser.parse(caption).attributes)
     assert {(noun, "white"), (noun, "painted")} <= attributes
+
+
+def test_a_colour_noun_after_a_copula_is_the_subjects_colour(parser):
+    graph = parser.parse("water is blue color .")
+    assert ("water", "blue") in graph.attributes and "color" not in graph.objects
