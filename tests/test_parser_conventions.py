@@ -164,6 +164,12 @@ def test_second_place_phrase_locates_the_first_place(parser):
     assert relations == {("man", "sit on", "bench"), ("bench", "in", "park")}
 
 
+def test_the_word_before_unquoted_text_is_the_node(parser):
+    graph = parser.parse("the word litter on the sign")
+    assert ("word", "on", "sign") in graph.relations
+    assert "litter" not in graph.objects
+
+
 @pytest.mark.parametrize("caption", ["a light brown haired boy looking down", "light brown-haired boy looking down"])
 def test_haired_names_the_hair(parser, caption):
     graph = parser.parse(caption)
