@@ -40,6 +40,44 @@ def repair_list_attachment(state: ParseState) -> None:
             state.table.children_table[listed.i].append(child)
 
 
+def repair_conjunction_attachment(state: ParseState) -> None:
+    """ "a man wearing green shorts and a blue shirt": the parser hangs "and" on "shorts" yet coordinates
+    "shirt" with "man". A noun conjunct whose own "and"/"or" belongs to a later noun than its head is
+    coordinated with that noun; it is moved there in the token table. FACTUAL train, re-parsed with and
+    without this repair: 11 gold triples added, 2 wrong ones added, 9 wrong ones removed, no gold one removed
+    (13 of 36,137 captions change; 9 of the 4,579 with 8+ words, 8 / 1 / 6 / 0)."""
+    for token in state.tokens:
+        head = token.head
+        if token.dep_ != "conj" or not state.nominal(token) or token not in state.kids(head):
+            continue
+        before = token.left_edge.i - 1
+        if before <= head.i or state.tokens[before].dep_ != "cc" or _runs_into_a_noun(state, token):
+            continue
+        partner = state.tokens[before].head
+        if (
+            partner.i != head.i
+            and head.i < partner.i < before
+            and state.nominal(partner)
+            and not _is_with_object_of(partner, head)
+        ):
+            state.table.children_table[head.i].remove(token)
+            state.table.children_table[partner.i].append(token)
+
+
+def _runs_into_a_noun(state: ParseState, token) -> bool:
+    """ "red cap and plaid shorts" parsed with "plaid" as the conjunct and "shorts" outside the phrase:
+    a noun conjunct right before another noun is a split noun phrase, not a list item to move."""
+    following = token.i + 1
+    return following < len(state.tokens) and state.nominal(state.tokens[following])
+
+
+def _is_with_object_of(partner, head) -> bool:
+    """ "a man with a hat and a woman": after "with", the conjunct may well be coordinated with the head
+    itself, as the parser has it."""
+    preposition = partner.head
+    return partner.dep_ == "pobj" and preposition.lower_ == "with" and preposition.head.i == head.i
+
+
 def _list_object(state: ParseState, head):
     """The nominal object of the head's "of"/"with" phrase, when it has no conjuncts of its own."""
     for prep in state.kids(head):

@@ -25,7 +25,7 @@ from .scene_graph_attributes import (
 )
 from .scene_graph_clauses import relate_gapped_clause
 from .scene_graph_conventions import PREDICATES, REVERSED_PREDICATES
-from .scene_graph_coordination import is_stray_object, repair_list_attachment
+from .scene_graph_coordination import is_stray_object, repair_conjunction_attachment, repair_list_attachment
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import factual_name, is_node, node_span, repair_word_classes, resolve
 from .scene_graph_relations import (
@@ -45,6 +45,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer) -> SceneGraph:
     try:
         repair_word_classes(state)
         repair_list_attachment(state)
+        repair_conjunction_attachment(state)
         for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
             if state.nominal(token):
                 resolve(state, token)

@@ -103,6 +103,23 @@ def test_over_after_a_direct_object_locates_the_object(parser):
     assert triple("arm", "over", "railing") in found
 
 
+@pytest.mark.parametrize(
+    "caption, worn, misread",
+    [
+        ("a man wearing green shorts and a blue shirt", ("man", "wear", "shirt"), ("shirt", "wear", "shorts")),
+        ("man wearing a yellow shirt and blue jeans", ("man", "wear", "jeans"), ("jeans", "wear", "shirt")),
+    ],
+)
+def test_conjunct_follows_its_and_to_the_object_it_is_coordinated_with(parser, caption, worn, misread):
+    found = relations(parser, caption)
+    assert triple(*worn) in found and triple(*misread) not in found
+
+
+def test_conjunct_that_runs_into_a_noun_is_not_moved(parser):
+    # parsed with "plaid" as the conjunct of "woman" and "shorts" outside the phrase
+    assert triple("woman", "wear", "plaid") not in relations(parser, "woman in black hat and plaid shorts")
+
+
 def test_garments_listed_after_in_are_all_worn(parser):
     found = relations(parser, "a man in a dark shirt and beige cap in the stands of a baseball game")
     assert triple("man", "wear", "shirt") in found and triple("man", "wear", "cap") in found
