@@ -114,7 +114,7 @@ def _adjective_before_colour(state: ParseState, node, colour) -> None:
     its own attribute in 4 of 4 captions; and an adjective before a colour in general, e.g. "long" in 49
     of 49, "large" in 107 of 108). -ly adverbs and degree words ("mostly", "almost") are no attribute."""
     previous = state.tokens[colour.i - 1] if colour.i > 0 else None
-    if previous is None or not _is_plain_colour(colour) or previous.head.i != colour.i:
+    if previous is None or colour.lower_ not in COLOUR_WORDS or previous.head.i != colour.i:
         return
     if previous.dep_ != "advmod" or previous.lower_ in _DEGREE_WORDS or previous.lower_ in SHADE_WORDS:
         return  # "bright yellow": fused or not as the shade rules decide
@@ -180,7 +180,9 @@ def _adjective_tokens(state: ParseState, adjective):
             previous.dep_ in ("advmod", "npadvmod")
             and previous.head.i == adjective.i
             and previous.lower_ not in INTENSIFIERS
-            and not _is_plain_colour(adjective)
+            # "mostly black jersey" -> black: FACTUAL train writes a colour without the adverb before it (an -ly
+            # word or "all" before a colour: the bare colour in 10 of 10 captions; shade words stay fused below)
+            and adjective.lower_ not in COLOUR_WORDS
         ):
             start -= 1
         elif previous.lower_ in SHADE_WORDS and adjective.lower_ in COLOUR_WORDS:
@@ -189,13 +191,6 @@ def _adjective_tokens(state: ParseState, adjective):
         else:
             break
     return doc[start : adjective.i + 1], None
-
-
-def _is_plain_colour(adjective) -> bool:
-    """ "mostly black jersey", "predominantly grey buildings" -> black, grey: FACTUAL train writes a colour
-    without the adverb before it (an -ly word or "all" before a colour: the bare colour in 10 of 10
-    captions, fused in 0; only shade words such as "navy", "pale" stay fused, see SHADE_WORDS)."""
-    return adjective.lower_ in COLOUR_WORDS
 
 
 def copula_attributes(state: ParseState, complement) -> None:
@@ -239,8 +234,8 @@ def _colour_noun_of_copula(state: ParseState, noun) -> bool:
     if noun.lower_ not in ("color", "colour") or state.lemma(copula.text, copula.tag_) != "be":
         return False
     colours = [child for child in state.lefts(noun) if child.dep_ == "amod" and child.lower_ in COLOUR_WORDS]
-    subjects = subjects_of(state, copula)
-    if not colours or not subjects:
+    subjects = subjects_of(state, copula) if colours else []
+    if not subjects:
         return False
     for colour in colours:
         add_attribute(state, subjects, *_adjective_tokens(state, colour))
@@ -275,8 +270,10 @@ def _painted_colour_attributes(state: ParseState, verb) -> bool:
     FACTUAL train gives the colour in 10 of 12 "painted <colour>" captions and "painted" in 8 of 12; on the
     train captions this rule fires on, 12 of its 17 new attributes are gold. The parser reads the colour as
     oprd, advmod or advcl of the verb, so nothing else emits it."""
-    following = state.tokens[verb.i + 1] if verb.i + 1 < len(state.tokens) else None
-    if verb.lower_ != "painted" or following is None or following.head.i != verb.i:
+    if verb.lower_ != "painted" or verb.i + 1 >= len(state.tokens):
+        return False
+    following = state.tokens[verb.i + 1]
+    if following.head.i != verb.i:
         return False
     if following.lower_ not in COLOUR_WORDS or following.dep_ not in ("oprd", "advmod", "advcl", "acomp", "xcomp"):
         return False

@@ -27,11 +27,15 @@ def verb_predicate(state: ParseState, verb) -> str:
         return "have"
     # a "particle" with an object is the preposition of its own relation ("walking down the street")
     particles = [
-        child.lower_
-        for child in state.kids(verb)
-        if child.dep_ == "prt" and not any(grandchild.dep_ == "pobj" for grandchild in state.kids(child))
+        child.lower_ for child in state.kids(verb) if child.dep_ == "prt" and not is_particle_with_object(state, child)
     ]
     return " ".join([lemma, *particles])
+
+
+def is_particle_with_object(state: ParseState, token) -> bool:
+    """ "a man walking up the stairs": the parser tags "up" a particle yet gives it the object; it is the
+    preposition of (man, walk up, stairs), and the verb no state."""
+    return token.dep_ == "prt" and any(child.dep_ == "pobj" for child in state.kids(token))
 
 
 def join_predicate(*parts: str) -> str:

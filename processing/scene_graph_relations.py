@@ -531,16 +531,17 @@ def _pronoun_owner(state: ParseState, pronoun, part):
     while token.head.i != token.i and steps < len(state.tokens):
         token, steps = token.head, steps + 1
         candidates = subjects_of(state, token) if token.tag_ in VERB_TAGS else [token]
-        for candidate in candidates[:1]:
-            if candidate.i < pronoun.i and _can_own(state, candidate, excluded):
-                owner = resolve(state, candidate)
+        if candidates and candidates[0].i < pronoun.i and state.nominal(candidates[0]):
+            resolved = resolve(state, candidates[0])
+            if _can_own(state, candidates[0], resolved, excluded):
+                owner = resolved
     return owner
 
 
-def _can_own(state: ParseState, token, excluded) -> bool:
-    if not state.nominal(token) or not is_node(state, resolve(state, token)):
+def _can_own(state: ParseState, token, resolved, excluded) -> bool:
+    if not is_node(state, resolved):
         return False
-    name = node_name(state, resolve(state, token))
+    name = node_name(state, resolved)
     worn = token.lower_ in GARMENTS or name in GARMENTS or f"{name}s" in GARMENTS
     return name not in excluded and name not in BODY_PARTS and not worn
 

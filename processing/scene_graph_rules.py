@@ -28,6 +28,7 @@ from .scene_graph_conventions import PREDICATES, REVERSED_PREDICATES
 from .scene_graph_coordination import is_stray_object, repair_conjunction_attachment, repair_list_attachment
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import factual_name, is_node, node_span, repair_word_classes, resolve
+from .scene_graph_predicates import is_particle_with_object
 from .scene_graph_relations import (
     relate_compound_owner,
     relate_direct_object,
@@ -76,12 +77,6 @@ def _relation_phase(state: ParseState) -> None:
             relate_possession_auxiliary(state, token)
         if token.i in state.graph.name_overrides:
             relate_part_adjective(state, token)
-
-
-def is_particle_with_object(state: ParseState, token) -> bool:
-    """ "a man walking up the stairs": the parser tags "up" a particle yet gives it the object; it is the
-    preposition of (man, walk up, stairs), and the verb no state."""
-    return token.dep_ == "prt" and any(child.dep_ == "pobj" for child in state.kids(token))
 
 
 def _attribute_phase(state: ParseState) -> None:
