@@ -28,6 +28,7 @@ from .scene_graph_lexicon import (
     QUANTIFYING_ADJECTIVES,
 )
 from .scene_graph_state import ParseState
+from .scene_graph_text import QUOTED_TEXT_NAME
 
 
 _ARGUMENT_DEPS = {"pobj", "dobj", "nsubj", "nsubjpass"}
@@ -274,6 +275,8 @@ def node_name(state: ParseState, token) -> str:
     the caption ("t-shirt", "tennis player", "front leg")."""
     if token.i in state.graph.name_overrides:
         return state.graph.name_overrides[token.i]
+    if token.i in state.quoted_text:
+        return QUOTED_TEXT_NAME
     if token.lower_ in PRONOUN_NODES and token.i in state.nominal_overrides:
         return PRONOUN_NODES[token.lower_]
     first = name_start(state, token)
@@ -375,7 +378,12 @@ def node_span(state: ParseState, token) -> tuple[int, int]:
     phrases never overlap."""
     start = token.i
     for child in reversed(state.lefts(token)):
-        if child.dep_ in _NON_PHRASE_DEPS or child.right_edge.i != start - 1 or child.i in state.graph.owners:
+        if (
+            child.dep_ in _NON_PHRASE_DEPS
+            or child.right_edge.i != start - 1
+            or child.i in state.graph.owners
+            or child.i in state.quoted_text
+        ):
             break
         start = child.left_edge.i
     while start < token.i and state.tokens[start].is_space:

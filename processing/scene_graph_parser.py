@@ -125,7 +125,9 @@ class SceneGraphParser:
             docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable)
             for i, clean, doc in zip(to_parse, cleaned, docs, strict=True):
                 progress.update(1)
-                graphs[i] = _with_original_spans(build_scene_graph(doc, self.lemmatizer), captions[i], clean)
+                graphs[i] = _with_original_spans(
+                    build_scene_graph(doc, self.lemmatizer, clean.quoted_text), captions[i], clean
+                )
         progress.close()
         return graphs  # type: ignore[return-value]
 

@@ -7,7 +7,7 @@ attributes; conjunctions are expanded. The rules read Penn tags and dependency l
 `attribute_ruler`/`lemmatizer` pipes are off for speed, see scene_graph_lemmas.py).
 
 Phases, each a module of functions over one `ParseState` (scene_graph_state.py):
-nodes (scene_graph_nodes.py) -> clauses (scene_graph_clauses.py) -> relations (scene_graph_relations.py,
+nodes (scene_graph_nodes.py, quoted text: scene_graph_quotes.py) -> clauses (scene_graph_clauses.py) -> relations (scene_graph_relations.py,
 with scene_graph_predicates.py and scene_graph_coordination.py) -> attributes (scene_graph_attributes.py).
 Word lists: scene_graph_lexicon.py; lemmas: scene_graph_lemmas.py.
 """
@@ -29,6 +29,7 @@ from .scene_graph_coordination import is_stray_object, repair_conjunction_attach
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import factual_name, is_node, node_span, repair_word_classes, resolve
 from .scene_graph_predicates import is_particle_with_object
+from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
 from .scene_graph_relations import (
     relate_compound_owner,
     relate_direct_object,
@@ -41,10 +42,12 @@ from .scene_graph_relations import (
 from .scene_graph_state import ParseState
 
 
-def build_scene_graph(doc, lemmatizer: TagLemmatizer) -> SceneGraph:
-    state = ParseState(doc, lemmatizer)
+def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ...] = ()) -> SceneGraph:
+    """`quoted_text`: char offsets of the placeholders the caption cleaner put for quotes."""
+    state = ParseState(doc, lemmatizer, quoted_text)
     try:
         repair_word_classes(state)
+        mark_quoted_text(state)
         repair_list_attachment(state)
         repair_conjunction_attachment(state)
         for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
@@ -65,6 +68,8 @@ def _relation_phase(state: ParseState) -> None:
         dep = token.dep_
         if dep == "prep" or is_particle_with_object(state, token):
             relate_preposition(state, token)
+        elif token.i in state.quoted_text:
+            relate_quoted_text(state, token)
         elif dep == "dobj" or is_stray_object(state, token):
             relate_direct_object(state, token)
         elif dep == "agent":

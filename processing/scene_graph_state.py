@@ -32,7 +32,7 @@ class GraphUnderConstruction:
 class ParseState:
     """One doc's token tables, word-class repairs and graph under construction."""
 
-    def __init__(self, doc, lemmatizer: TagLemmatizer):
+    def __init__(self, doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ...] = ()):
         self.table = TokenTable(doc)
         self.text = self.table.text
         self.tokens = self.table.tokens
@@ -47,6 +47,10 @@ class ParseState:
         self.partitives: set[int] = set()  # nouns looked through to their "of" object ("a bunch of")
         self.relabelled: list = []  # (token, tag, dep) as parsed, for tokens whose tag or label was repaired
         self.graph = GraphUnderConstruction()
+        # Tokens standing for a quote (scene_graph_text.QUOTED_TEXT at these char offsets).
+        self.quoted_text: set[int] = (
+            {token.i for token in self.tokens if token.idx in quoted_text} if quoted_text else set()
+        )
 
     def relabel(self, token, tag: str | None = None, dep: str | None = None) -> None:
         """Repair a tagger or parser label in place, every rule reading the repaired one; `restore_labels`

@@ -5,7 +5,8 @@ script/style elements (browsers do not render it, HTML Living Standard §4.12.1)
 ("&amp;" is "&", Python's html.unescape), format characters (Unicode category Cf, e.g. the bidi
 override U+202E: invisible, yet spaCy keeps them inside a word), control characters, lone surrogates
 (spaCy cannot encode them), line breaks (a new line starts a new sentence), the abbreviation "w/" and quoted text
-inside a caption (the sign's words in 'a sign that says "stop" on a pole' are no objects). The cleaned text is
+inside a caption (the sign's words in 'a sign that says "stop" on a pole' are no objects; the quote becomes one
+placeholder noun). The cleaned text is
 parsed; every span the graph reports is mapped back so that it indexes the caption as given.
 """
 
@@ -31,11 +32,20 @@ _LAST_CODE_POINT = 0x10FFFF
 # Note-taking abbreviations of region captions ("a plate w/ fries"); the tagger reads "w/" as a noun.
 _ABBREVIATION = r"\bw/o\b|\bw/"
 _ABBREVIATIONS = {"w/": "with", "w/o": "without"}
-# Quoted text within a caption ("the word `` nationals '' on the uniform", 'a sign that says "stop"'): what a
-# sign or shirt reads. FACTUAL makes no node of its words: a quoted word is a gold node or attribute in none of
-# the 10 such captions of its train split (2 of 17 in long_dev), so the quote is blanked and the parser reads the
-# caption around it ("feet standing on `` have a great day '' sign" -> (feet, stand on, sign)). A caption that
-# is one quote keeps its words.
+# Quoted text within a caption ("the red wall says `` cola ''", '`` 2 brothers '' sign'): what a sign or shirt
+# reads. FACTUAL makes no node of the quote's own words (a quoted word is a gold node or attribute in none of the
+# 10 such captions of its train split); where no word or letters introduce the quote it writes a `word` node
+# instead: in all 3 train captions with such a quote ((word, on, wall), (words, on, sign), (word, write on, bat)).
+# So the quote becomes one placeholder noun, QUOTED_TEXT, that the rules name QUOTED_TEXT_NAME
+# (scene_graph_quotes.py), or is blanked when a writing noun already names it ("the word `` nationals '' on the
+# uniform" -> the word is the node). A caption that is one quote keeps its words.
+QUOTED_TEXT = "text"
+QUOTED_TEXT_NAME = "word"
+# Nouns that name written text: a quote after one of them is that text, no second node ("the number `` 3 ''
+# hanging from the ceiling" -> (number, hang from, ceiling)).
+WRITING_NOUNS = frozenset(
+    {"word", "words", "letter", "letters", "lettering", "text", "writing", "number", "numbers", "name", "phrase"}
+)
 _QUOTE_MAX_CHARS = 60
 # A quote opens after no word character and closes before none: `a 12" pizza` has an inch mark, no quote.
 _INLINE_QUOTE = rf"(?<!\w)(?:``|\"|\u201c)[^`\"\u201c\u201d\n]{{1,{_QUOTE_MAX_CHARS}}}?(?:''|\"|\u201d)(?!\w)"
@@ -72,6 +82,7 @@ class CleanCaption:
     text: str
     starts: list[int] | None = None
     ends: list[int] | None = None
+    quoted_text: tuple[int, ...] = ()  # offsets in `text` of QUOTED_TEXT placeholders
 
     def original_span(self, span: Span) -> Span:
         start, end = span
@@ -87,12 +98,14 @@ def clean_caption(caption: str) -> CleanCaption:
     if is_ascii and not _MAY_NEED_CLEANING.search(caption):
         return CleanCaption(caption)  # most captions: one cheap scan instead of the full alternation
     pattern = _cleaning_pattern(with_format_characters=not is_ascii)
-    pieces, starts, ends, position, shifted = [], [], [], 0, False
+    pieces, starts, ends, position, shifted, quoted_text = [], [], [], 0, False, []
     for match in pattern.finditer(caption):
         replacement = _replacement(match, caption)
         if replacement == match.group():
             continue
         _keep(caption, position, match.start(), pieces, starts, ends)
+        if replacement == QUOTED_TEXT:
+            quoted_text.append(len(starts))
         pieces.append(replacement)
         # Every char of a replacement stands for the whole replaced text (a span never cuts "&amp;").
         starts.extend([match.start()] * len(replacement))
@@ -103,7 +116,9 @@ def clean_caption(caption: str) -> CleanCaption:
         return CleanCaption(caption)
     _keep(caption, position, len(caption), pieces, starts, ends)
     text = "".join(pieces)
-    return CleanCaption(text, starts, ends) if shifted else CleanCaption(text)
+    if not shifted:
+        return CleanCaption(text, quoted_text=tuple(quoted_text))
+    return CleanCaption(text, starts, ends, tuple(quoted_text))
 
 
 def _keep(caption: str, start: int, end: int, pieces: list, starts: list, ends: list) -> None:
@@ -122,8 +137,11 @@ def _replacement(match: re.Match, caption: str) -> str:
         expanded = _ABBREVIATIONS[matched.lower()]
         following = caption[match.end() : match.end() + 1]
         return expanded + " " if following.isalnum() else expanded  # "w/fries" -> "with fries"
-    if kind == "quote" and not _has_words_outside(caption, match):
-        return matched
+    if kind == "quote":
+        if not _has_words_outside(caption, match):
+            return matched
+        if not _follows_writing_noun(caption, match):
+            return QUOTED_TEXT
     if kind == "line_break":  # the run takes all whitespace around the break, so neighbours are words
         previous = caption[match.start() - 1] if match.start() > 0 else ""
         ends_sentence = previous and match.end() < len(caption) and previous not in _SENTENCE_END
@@ -134,6 +152,12 @@ def _replacement(match: re.Match, caption: str) -> str:
 def _has_words_outside(caption: str, match: re.Match) -> bool:
     outside = caption[: match.start()] + caption[match.end() :]
     return any(char.isalpha() for char in outside)
+
+
+def _follows_writing_noun(caption: str, match: re.Match) -> bool:
+    """ "the word `` stop ''", "lettering that says `` ecalite ''": the quote is the text a noun already names."""
+    before = re.findall(r"[a-z]+", caption[: match.start()].lower())[-3:]
+    return any(word in WRITING_NOUNS for word in before)
 
 
 def _printable(text: str) -> str:

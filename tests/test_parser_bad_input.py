@@ -6,7 +6,7 @@ import importlib.util
 import pytest
 
 from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
-from processing.scene_graph_text import clean_caption
+from processing.scene_graph_text import QUOTED_TEXT, clean_caption
 
 
 needs_model = pytest.mark.skipif(
@@ -54,30 +54,56 @@ def test_script_and_style_content_is_blanked():
     assert clean_caption("a dog <script>alert(1)").text.split() == ["a", "dog"]  # unclosed: up to the end
 
 
-def test_quoted_text_inside_a_caption_is_blanked_but_a_whole_quoted_caption_is_kept():
-    for caption in (
-        'a red sign that says "stop" on a pole',
-        "the word `` nationals '' on the uniform",
-        "a \u201cbig\u201d sale",
+def test_quoted_text_inside_a_caption_becomes_one_placeholder_noun():
+    for caption, expected in (
+        ('a red sign that says "stop" on a pole', "a red sign that says text on a pole"),
+        ("feet standing on `` have a great day '' sign", "feet standing on text sign"),
+        ("a \u201cbig\u201d sale", "a text sale"),
     ):
         cleaned = clean_caption(caption)
-        assert len(cleaned.text) == len(caption) and not any(q in cleaned.text for q in ('"', "`", "\u201c"))
-    assert clean_caption("the word `` nationals '' on the uniform").text.split() == [
+        assert cleaned.text == expected
+        (start,) = cleaned.quoted_text
+        assert cleaned.text[start : start + len(QUOTED_TEXT)] == QUOTED_TEXT
+        # the placeholder's span is the whole quote in the caption as given
+        quote = caption[slice(*cleaned.original_span((start, start + len(QUOTED_TEXT))))]
+        assert quote[0] in '`"\u201c' and quote[-1] in "'\"\u201d"
+
+
+def test_a_quote_a_writing_noun_names_is_blanked_and_a_whole_quoted_caption_kept():
+    cleaned = clean_caption("the word `` nationals '' on the uniform")
+    assert cleaned.text.split() == ["the", "word", "on", "the", "uniform"] and cleaned.quoted_text == ()
+    assert clean_caption("the number `` 3 '' hanging from the ceiling").text.split()[:3] == [
         "the",
-        "word",
-        "on",
-        "the",
-        "uniform",
+        "number",
+        "hanging",
     ]
     assert clean_caption("`` the cat is in the bed ''").text == "`` the cat is in the bed ''"
     assert clean_caption('a 12" pizza and a 6" sub').text == 'a 12" pizza and a 6" sub'  # inch marks
 
 
 @needs_model
-def test_quoted_words_are_no_objects(parser):
+def test_quoted_text_is_a_word_node_not_its_words(parser):
     graph = parser.parse("feet standing on `` have a great day '' sign")
-    assert graph.objects == ["feet", "sign"]
-    assert parser.parse("the sign on the building says `` mercedes benz ''").relations == [("sign", "on", "building")]
+    assert graph.objects == ["feet", "word", "sign"]
+    assert graph.relations == [("feet", "stand on", "sign"), ("word", "on", "sign")]
+    assert parser.parse("the sign on the building says `` mercedes benz ''").relations == [
+        ("sign", "on", "building"),
+        ("word", "on", "sign"),
+    ]
+    # the place the parser hangs on the text places the sign
+    assert parser.parse('a red sign that says "stop" on a pole').relations == [
+        ("word", "on", "sign"),
+        ("sign", "on", "pole"),
+    ]
+    assert parser.parse("`` diamond '' written on baseball bat").relations == [("word", "write on", "baseball bat")]
+
+
+@needs_model
+def test_quoted_text_a_noun_already_names_makes_no_second_node(parser):
+    assert parser.parse("lettering underneath clock that says `` ecalite . ''").objects == ["lettering", "clock"]
+    assert parser.parse("the word `` stop '' on a sign").relations == [("word", "on", "sign")]
+    graph = parser.parse("pilot holding the sign `` what 's a pilot worth ? ''")
+    assert graph.objects == ["pilot", "sign"] and graph.relations == [("pilot", "hold", "sign")]
 
 
 def test_a_line_break_ends_a_sentence():
