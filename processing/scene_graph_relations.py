@@ -235,14 +235,21 @@ def _relate_noun_preposition(state: ParseState, prep, head, words, predicate_wor
         _relate_with(state, head, subjects, objects)
     elif words != ["of"]:
         add_relation(state, subjects, predicate_words, objects)
-    elif head.lower_ in CONTAINER_PREPOSITION:
-        # "a plate of food" -> (food, on, plate); "a glass of wine" -> (wine, in, glass)
-        add_relation(state, objects, CONTAINER_PREPOSITION[head.lower_], subjects)
+    elif _container_preposition(state, head) is not None:
+        # "a plate of food" -> (food, on, plate); "bottles of wine" -> (wine, in, bottles)
+        add_relation(state, objects, _container_preposition(state, head), subjects)
     else:
         # "the tail of the horse" -> (horse, have, tail): FACTUAL's possession.
         for owned in subjects:
             owners = [owner for owner in objects if not is_amount_of(state, owned, owner)]
             add_relation(state, owners, "have", [owned])
+
+
+def _container_preposition(state: ParseState, head) -> str | None:
+    """The preposition a container puts its contents in, for the plural too ("bottles of wine"). FACTUAL
+    train, a plural container before "of": the contents in/inside/within it in 11 of 36 captions, the
+    container having them in 4, the contents owning the container, as the possession rule read it, in none."""
+    return CONTAINER_PREPOSITION.get(head.lower_) or CONTAINER_PREPOSITION.get(state.noun_lemma(head.lower_))
 
 
 def is_amount_of(state: ParseState, amount, stuff) -> bool:

@@ -302,3 +302,12 @@ def test_an_amount_of_something_is_not_owned(parser, caption):
 
 def test_a_part_of_a_thing_is_still_owned(parser):
     assert ("building", "have", "roof") in parser.parse("the roof of a building").relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [("bottles of beer on a table", ("beer", "in", "bottles")), ("plates of food", ("food", "on", "plates"))],
+)
+def test_a_plural_container_holds_its_contents(parser, caption, relation):
+    relations = parser.parse(caption).relations
+    assert relation in relations and not [r for r in relations if r[1] == "have"]
