@@ -331,6 +331,21 @@ def count_of_heads(captions, golds, norm) -> dict:
     return by_head
 
 
+def count_of_possessions(captions, golds, graphs, norm) -> dict:
+    """For each (X, have, H) the rules read from "H of X", by H's head word: does gold write it ("owned")
+    or not ("not owned": "a picture of a woman" is no woman's picture)?"""
+    by_head: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for caption, (_, _, gold_relations), graph in zip(captions, golds, graphs, strict=False):
+        words = caption.lower().split()
+        before_of = {norm(word) for word, following in zip(words, words[1:], strict=False) if following == "of"}
+        gold_pairs = {(norm(s), norm(o)) for s, p, o in gold_relations if p == "have"}
+        for owner, predicate, owned in graph.relations:
+            head = owned.split()[-1]
+            if predicate == "have" and norm(head) in before_of:
+                by_head[head]["owned" if (norm(owner), norm(owned)) in gold_pairs else "not owned"] += 1
+    return by_head
+
+
 def count_place_phrases(captions, golds, pattern: re.Pattern = _PLACE_PHRASE) -> dict:
     """For "<on|in|at|to> the N" (no "of" after it): does gold keep N as a node, as an attribute
     ("in the distance"), or leave it out ("on the right")?"""
@@ -484,6 +499,7 @@ def main() -> None:
     scene_graph_conventions.BARE_PLACE_NOUNS.clear()
     scene_graph_conventions.ATTRIBUTE_NAMES.clear()  # empty: every multi-word name is kept
     scene_graph_conventions.OWNED_PART_HEADS.clear()
+    scene_graph_conventions.UNOWNED_OF_HEADS.clear()
     for table in (
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.PREDICATES,
@@ -583,6 +599,10 @@ def main() -> None:
                         keep_same=True,
                     )
                 ),
+            ),
+            "UNOWNED_OF_HEADS": (
+                "heads H of 'H of X' that FACTUAL does not write as X's ('a picture of a woman': no (woman, have, picture))",
+                keys_choosing(count_of_possessions(captions, golds, graphs, norm), "not owned"),
             ),
             "PARTITIVE_ATTRIBUTES": (
                 "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",

@@ -1270,6 +1270,40 @@ OWNED_PART_HEADS = {
     "wing",
 }
 
+# heads H of 'H of X' that FACTUAL does not write as X's ('a picture of a woman': no (woman, have, picture))
+UNOWNED_OF_HEADS = {
+    "area",
+    "back",
+    "background",
+    "body",
+    "design",
+    "drawing",
+    "edge",
+    "end",
+    "field",
+    "foreground",
+    "half",
+    "hill",
+    "image",
+    "inside",
+    "name",
+    "ontop",
+    "pad",
+    "part",
+    "photo",
+    "photograph",
+    "picture",
+    "portion",
+    "reflection",
+    "roll",
+    "section",
+    "shore",
+    "side",
+    "statue",
+    "top",
+    "view",
+}
+
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
 PARTITIVE_ATTRIBUTES = {
     "group": "group of",

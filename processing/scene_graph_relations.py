@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from .scene_graph_attributes import add_attribute
 from .scene_graph_clauses import subjects_of
-from .scene_graph_conventions import OWNED_PART_HEADS, PLACE_PHRASES, SUBJECT_PLACES, WITH_PREDICATES
+from .scene_graph_conventions import (
+    OWNED_PART_HEADS,
+    PLACE_PHRASES,
+    SUBJECT_PLACES,
+    UNOWNED_OF_HEADS,
+    WITH_PREDICATES,
+)
 from .scene_graph_coordination import distributed_conjuncts, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, VERB_TAGS
@@ -239,8 +245,11 @@ def _relate_noun_preposition(state: ParseState, prep, head, words, predicate_wor
         # "a plate of food" -> (food, on, plate); "bottles of wine" -> (wine, in, bottles)
         add_relation(state, objects, _container_preposition(state, head), subjects)
     else:
-        # "the tail of the horse" -> (horse, have, tail): FACTUAL's possession.
+        # "the tail of the horse" -> (horse, have, tail): FACTUAL's possession; not for a head it does not
+        # write as owned ("a picture of a woman", mined UNOWNED_OF_HEADS).
         for owned in subjects:
+            if node_name(state, owned).split(" ")[-1] in UNOWNED_OF_HEADS:
+                continue
             owners = [owner for owner in objects if not is_amount_of(state, owned, owner)]
             add_relation(state, owners, "have", [owned])
 

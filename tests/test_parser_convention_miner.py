@@ -76,3 +76,16 @@ def test_part_noun_phrases_may_gain_an_article_and_be_plural(miner):
 )
 def test_a_captions_on_or_in_is_never_rewritten(miner, phrase, choice, kept):
     assert miner.keeps_a_place_preposition(phrase, choice) is kept
+
+
+def test_of_possessions_count_whether_gold_writes_the_owner(miner):
+    captions = ["a picture of a woman", "the tail of a horse", "the tail of a dog", "a man with a tail"]
+    golds = [([], [], []), ([], [], [("horse", "have", "tail")]), ([], [], [("tail", "on", "dog")]), ([], [], [])]
+    graphs = [
+        SimpleNamespace(relations=[("woman", "have", "picture")]),
+        SimpleNamespace(relations=[("horse", "have", "tail")]),
+        SimpleNamespace(relations=[("dog", "have", "tail")]),
+        SimpleNamespace(relations=[("man", "have", "tail")]),  # no "tail of" in the caption: not counted
+    ]
+    counts = miner.count_of_possessions(captions, golds, graphs, str)
+    assert counts == {"picture": {"not owned": 1}, "tail": {"owned": 1, "not owned": 1}}

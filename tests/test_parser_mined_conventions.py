@@ -194,6 +194,17 @@ def test_of_partitives_are_looked_through(parser, monkeypatch):
 
 
 @needs_model
+def test_unowned_of_heads_are_no_possession(parser, monkeypatch):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "UNOWNED_OF_HEADS", {"picture"})
+    graph = parser.parse("a picture of a woman on the wall")
+    assert "picture" in graph.objects and not [relation for relation in graph.relations if relation[1] == "have"]
+    monkeypatch.setattr(scene_graph_relations, "UNOWNED_OF_HEADS", set())
+    assert ("woman", "have", "picture") in parser.parse("a picture of a woman on the wall").relations
+
+
+@needs_model
 def test_non_node_with_an_of_phrase_is_looked_through(parser, monkeypatch):
     from processing import scene_graph_nodes
 
