@@ -21,8 +21,8 @@ from .scene_graph_state import ParseState
 def verb_predicate(state: ParseState, verb) -> str:
     """Lemma plus particles ("pick up"); "" for a copula; `have` for possession verbs."""
     lemma = state.lemma(verb.text, verb.tag_)
-    if lemma == "be":
-        return ""
+    if lemma == "be" or (lemma == "take" and any(is_photo_taken(state, verb, child) for child in state.kids(verb))):
+        return ""  # "man is taking picture in mirror" -> (man, in, mirror) (FACTUAL train)
     if verb.lower_ in POSSESSION_VERBS:
         return "have"
     # a "particle" with an object is the preposition of its own relation ("walking down the street")
@@ -30,6 +30,19 @@ def verb_predicate(state: ParseState, verb) -> str:
         child.lower_ for child in state.kids(verb) if child.dep_ == "prt" and not is_particle_with_object(state, child)
     ]
     return " ".join([lemma, *particles])
+
+
+# "taking a picture": FACTUAL names the act, not the picture (scene_graph_relations._relate_photo_taking).
+PHOTO_NOUNS = {"picture", "photo", "photograph", "selfie", "snapshot"}
+
+
+def is_photo_taken(state: ParseState, verb, obj) -> bool:
+    """Whether `obj` is the picture a form of "take" takes."""
+    return (
+        obj.dep_ == "dobj"
+        and state.noun_lemma(obj.lower_) in PHOTO_NOUNS
+        and state.lemma(verb.text, verb.tag_) == "take"
+    )
 
 
 def is_particle_with_object(state: ParseState, token) -> bool:

@@ -31,7 +31,7 @@ from .scene_graph_lexicon import (
     RELATIVE_PRONOUNS,
 )
 from .scene_graph_nodes import factual_name, is_attribute_in_name, is_node, node_name, resolve
-from .scene_graph_predicates import join_predicate, preposition_phrase, verb_predicate
+from .scene_graph_predicates import is_photo_taken, join_predicate, preposition_phrase, verb_predicate
 from .scene_graph_references import antecedent, is_object_pronoun
 from .scene_graph_state import ParseState
 
@@ -438,6 +438,9 @@ def _relate_reciprocal(state: ParseState, prep, predicate_words: str) -> None:
 # ---------------------------------------------------------------------- verb arguments
 def relate_direct_object(state: ParseState, obj) -> None:
     verb = obj.head
+    if verb.tag_ in VERB_TAGS and is_photo_taken(state, verb, obj):
+        _relate_photo_taking(state, verb, obj)
+        return
     if verb.tag_ in VERB_TAGS and _is_reciprocal(state, obj):
         _relate_reciprocal_object(state, verb)
         return
@@ -456,6 +459,23 @@ def relate_direct_object(state: ParseState, obj) -> None:
     if predicate == "have" and _places_on_itself(state, verb, obj):
         return  # "the plate has food on it": FACTUAL writes only (food, on, plate)
     add_relation(state, subjects, predicate, nominal_conjuncts(state, obj))
+
+
+def _relate_photo_taking(state: ParseState, verb, obj) -> None:
+    """ "a person taking a picture of a man" -> (person, take photo of, man); "a man taking a picture" ->
+    (man, taking photo). FACTUAL train, "take a picture/photo/photograph(s)/selfie": with "of X", the
+    relation `take photo of` in 8 of 9 captions; without, the attribute `taking photo` in 21 of 27; the
+    picture is no node in either. (A place of the verb drops it: scene_graph_predicates.verb_predicate.)"""
+    state.graph.hidden.add(obj.i)
+    subjects = subjects_of(state, verb)
+    state.graph.verbs_with_relation.add(verb.i)
+    of_phrases = [child for child in state.kids(obj) if child.dep_ == "prep" and child.lower_ == "of"]
+    photographed = [target for prep in of_phrases for target in state.kids(prep) if target.dep_ == "pobj"]
+    if photographed:
+        state.graph.consumed_preps.add(of_phrases[0].i)
+        add_relation(state, subjects, "take photo of", nominal_conjuncts(state, photographed[0]))
+    else:
+        add_attribute(state, subjects, [verb], text="taking photo")
 
 
 def _places_on_itself(state: ParseState, verb, obj) -> bool:

@@ -311,3 +311,18 @@ def test_a_part_of_a_thing_is_still_owned(parser):
 def test_a_plural_container_holds_its_contents(parser, caption, relation):
     relations = parser.parse(caption).relations
     assert relation in relations and not [r for r in relations if r[1] == "have"]
+
+
+@pytest.mark.parametrize(
+    "caption, relations, attributes",
+    [
+        ("a person taking a picture of a man", [("person", "take photo of", "man")], []),
+        ("man is taking picture in mirror", [("man", "in", "mirror")], [("man", "taking photo")]),
+        ("woman in brown shirt taking photos", [("woman", "wear", "shirt")], [("woman", "taking photo")]),
+    ],
+)
+def test_taking_a_picture_names_the_act_not_the_picture(parser, caption, relations, attributes):
+    graph = parser.parse(caption)
+    assert "picture" not in graph.objects and "photos" not in graph.objects
+    assert graph.relations == relations
+    assert set(attributes) <= set(graph.attributes)
