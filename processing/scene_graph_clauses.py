@@ -113,7 +113,7 @@ def _agreeing_antecedent(state: ParseState, verb):
 def relate_gapped_clause(state: ParseState, verb) -> None:
     """ "the water the bird is standing on", "the rope the man is holding": the modified noun is
     the missing object of the relative clause (the parser may also make it a second subject)."""
-    if verb.tag_ not in VERB_TAGS:
+    if verb.tag_ not in VERB_TAGS or _relate_worn_before_wearer(state, verb):
         return
     children = state.kids(verb)
     subjects = [c for c in children if c.dep_ == "nsubj" and state.nominal(c)]
@@ -138,6 +138,61 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         state.graph.consumed_preps.update(c.i for c in stranded)
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), predicate, nominal_conjuncts(state, target))
+
+
+def _relate_worn_before_wearer(state: ParseState, verb) -> bool:
+    """ "black jacket man is wearing", "the strings on the jacket the kid on the skateboard is wearing": an
+    object-less "is wearing" whose subject comes right after a garment wears that garment, (man, wear,
+    jacket), whatever the parser made of the garment (a compound of the wearer, a second subject, the
+    root). FACTUAL train: of 50 captions ending in "is/are wearing", the rules missed the gold `wear` pair in
+    14, all in this order; on all 36,137 captions this rule changes 12, each gaining its gold pair (12 gold
+    relations, no wrong one; attributes 7 gold gained, 19 wrong ones dropped)."""
+    children = state.kids(verb)
+    if state.lemma(verb.text, verb.tag_) != "wear" or not any(child.dep_ == "aux" for child in children):
+        return False
+    if any(child.dep_ in ("dobj", "attr") for child in children):
+        return False
+    for wearer in children:
+        if wearer.dep_ != "nsubj" or not state.nominal(wearer) or _is_garment_word(state, wearer):
+            continue
+        garment = _garment_before(state, wearer)
+        if garment is not None:
+            state.graph.verbs_with_relation.add(verb.i)
+            add_relation(state, nominal_conjuncts(state, wearer), "wear", [garment])
+            return True
+    return False
+
+
+def _garment_before(state: ParseState, wearer):
+    """The garment right before the wearer's phrase, made a node: a compound of the wearer ("jacket man")
+    is a node of its own, with the words before it ("blue jeans person": blue jeans), and a garment the tagger
+    read as the verb ("grey shorts the man ...") is a noun."""
+    for child in state.lefts(wearer):
+        if child.dep_ == "compound" and child.i == wearer.i - 1 and _is_garment_word(state, child):
+            state.relabel(child, dep="dep")  # no compound: a node, not part of the wearer's name
+            _hand_over_left_words(state, wearer, child)
+            return child
+    start = wearer.left_edge.i
+    garment = state.tokens[start - 1] if start > 0 else None
+    if garment is None or not _is_garment_word(state, garment) or garment.dep_ == "compound":
+        return None
+    if not state.nominal(garment) and garment.dep_ == "ROOT":
+        state.nominal_overrides.add(garment.i)
+    return garment if state.nominal(garment) else None
+
+
+def _hand_over_left_words(state: ParseState, owner, receiver) -> None:
+    """Move the owner's left dependents before the receiver to the receiver, in the token table."""
+    moved = [child for child in state.lefts(owner) if child.i < receiver.i]
+    for child in moved:
+        state.table.children_table[owner.i].remove(child)
+        state.table.lefts_table[owner.i].remove(child)
+    state.table.children_table[receiver.i][:0] = moved
+    state.table.lefts_table[receiver.i][:0] = moved
+
+
+def _is_garment_word(state: ParseState, token) -> bool:
+    return token.lower_ in GARMENTS or state.noun_lemma(token.lower_) in GARMENTS
 
 
 def _participle_carrier(state: ParseState, verb, depth: int = 0):

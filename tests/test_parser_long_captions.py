@@ -275,3 +275,26 @@ def test_possessive_pronoun_part_gets_no_owner_in_short_captions_or_as_a_verb_ob
 def test_possessive_pronoun_owner_is_no_garment(parser):
     found = relations(parser, "the blue jeans the guy is wearing while he looks up with his hands near his face")
     assert not any(subject == "jean" and predicate == "have" for subject, predicate, _ in found)
+
+
+@pytest.mark.parametrize(
+    "caption, worn, wrong",
+    [
+        ("black jacket man is wearing", ("man", "wear", "jacket"), None),
+        ("grey shorts the man is wearing", ("man", "wear", "shorts"), None),
+        (
+            "the white strings on the black and white jacket the kid on the skateboard is wearing.",
+            ("kid", "wear", "jacket"),
+            ("kid", "wear", "strings"),
+        ),
+    ],
+)
+def test_garment_right_before_the_subject_of_an_objectless_is_wearing_is_worn(parser, caption, worn, wrong):
+    found = relations(parser, caption)
+    assert triple(*worn) in found
+    assert wrong is None or triple(*wrong) not in found
+
+
+def test_garment_before_its_wearer_keeps_its_own_adjectives(parser):
+    graph = parser.parse("blue jeans person is wearing")
+    assert ("jeans", "blue") in graph.attributes and ("person", "blue") not in graph.attributes
