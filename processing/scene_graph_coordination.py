@@ -64,6 +64,46 @@ def repair_conjunction_attachment(state: ParseState) -> None:
             state.table.children_table[partner.i].append(token)
 
 
+def repair_dangling_conjunct(state: ParseState) -> None:
+    """ "a man wearing red hat and yellow shirt", "a man wearing a shirt and tie": the parser hangs "and"
+    on the first noun but makes the noun after it an apposition of the man or the root. A noun with a
+    coordinator and no conjunct of its own is coordinated with the noun phrase that starts right after
+    the coordinator; it is moved there in the token table. FACTUAL train, re-parsed with and without this
+    repair: 16 of 36,137 captions change, each gaining a gold triple (16 added, no wrong one added or gold
+    one lost)."""
+    for token in state.tokens:
+        if not state.nominal(token) or any(child.dep_ == "conj" for child in state.kids(token)):
+            continue
+        coordinators = [child for child in state.kids(token) if child.dep_ == "cc" and child.i > token.i]
+        if not coordinators:
+            continue
+        partner = _phrase_head_after(state, coordinators[-1])
+        if partner is None or partner.dep_ not in _DANGLING_DEPS:
+            continue
+        if any(child.dep_ == "dobj" for child in state.kids(partner)):
+            continue  # "a white shirt and dress pants": the parser made "dress" a verb; no noun to list
+        if partner.head.i != partner.i:
+            state.table.children_table[partner.head.i].remove(partner)
+        state.relabel(partner, dep="conj")
+        state.table.children_table[token.i].append(partner)
+
+
+# Where the parser leaves the noun after a dangling "and": an apposition, the root, a loose dependent.
+_DANGLING_DEPS = {"appos", "ROOT", "dep", "npadvmod"}
+
+
+def _phrase_head_after(state: ParseState, coordinator):
+    """The noun whose phrase starts right after the coordinator (its modifiers first), or None."""
+    start = coordinator.i + 1
+    for token in state.tokens[start:]:
+        if token.tag_ in VERB_TAGS:
+            return None  # "standing in the street and holding papers": a clause, not a noun
+        if state.nominal(token) and token.dep_ != "compound":
+            modifiers = state.tokens[start : token.i]
+            return token if all(start <= word.head.i <= token.i for word in modifiers) else None
+    return None
+
+
 def _runs_into_a_noun(state: ParseState, token) -> bool:
     """ "red cap and plaid shorts" parsed with "plaid" as the conjunct and "shorts" outside the phrase:
     a noun conjunct right before another noun is a split noun phrase, not a list item to move."""

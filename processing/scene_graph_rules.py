@@ -25,7 +25,12 @@ from .scene_graph_attributes import (
 )
 from .scene_graph_clauses import relate_gapped_clause
 from .scene_graph_conventions import PREDICATES, REVERSED_PREDICATES
-from .scene_graph_coordination import is_stray_object, repair_conjunction_attachment, repair_list_attachment
+from .scene_graph_coordination import (
+    is_stray_object,
+    repair_conjunction_attachment,
+    repair_dangling_conjunct,
+    repair_list_attachment,
+)
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import factual_name, is_node, node_span, repair_word_classes, resolve
 from .scene_graph_predicates import is_particle_with_object
@@ -50,6 +55,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         mark_quoted_text(state)
         repair_list_attachment(state)
         repair_conjunction_attachment(state)
+        repair_dangling_conjunct(state)
         for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
             if state.nominal(token):
                 resolve(state, token)

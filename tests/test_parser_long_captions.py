@@ -120,6 +120,25 @@ def test_conjunct_that_runs_into_a_noun_is_not_moved(parser):
     assert triple("woman", "wear", "plaid") not in relations(parser, "woman in black hat and plaid shorts")
 
 
+@pytest.mark.parametrize(
+    "caption, first, second",
+    [
+        ("man wearing red hat and yellow shirt", ("man", "wear", "hat"), ("man", "wear", "shirt")),
+        ("a man wearing a shirt and tie", ("man", "wear", "shirt"), ("man", "wear", "tie")),
+        ("the sunny sky above the man and ocean", ("sky", "above", "man"), ("sky", "above", "ocean")),
+    ],
+)
+def test_noun_after_a_dangling_and_is_the_conjunct_of_the_noun_holding_it(parser, caption, first, second):
+    # parsed with the second noun as an apposition of the subject or as the root
+    found = relations(parser, caption)
+    assert triple(*first) in found and triple(*second) in found
+
+
+def test_clause_after_a_dangling_and_is_no_conjunct(parser):
+    found = relations(parser, "a person standing in the street and holding papers")
+    assert triple("person", "stand in", "paper") not in found
+
+
 def test_garments_listed_after_in_are_all_worn(parser):
     found = relations(parser, "a man in a dark shirt and beige cap in the stands of a baseball game")
     assert triple("man", "wear", "shirt") in found and triple("man", "wear", "cap") in found
