@@ -24,7 +24,7 @@ from .scene_graph_attributes import (
     state_attributes,
 )
 from .scene_graph_clauses import relate_gapped_clause
-from .scene_graph_conventions import PREDICATES, REVERSED_PREDICATES
+from .scene_graph_conventions import REVERSED_PREDICATES
 from .scene_graph_coordination import (
     is_stray_object,
     repair_conjunction_attachment,
@@ -33,7 +33,7 @@ from .scene_graph_coordination import (
 )
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import factual_name, is_node, node_span, repair_word_classes, resolve
-from .scene_graph_predicates import is_particle_with_object
+from .scene_graph_predicates import factual_predicate, is_particle_with_object
 from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
 from .scene_graph_relations import (
     relate_compound_owner,
@@ -115,7 +115,7 @@ def to_scene_graph(state: ParseState) -> SceneGraph:
             continue  # a token hidden after the relation was found (e.g. a part noun)
         if predicate in REVERSED_PREDICATES:  # "a hill covered in snow": FACTUAL writes (snow, cover, hill)
             subject, predicate, obj = obj, REVERSED_PREDICATES[predicate], subject
-        predicate = PREDICATES.get(predicate, predicate)  # FACTUAL's wording ("sit down on" -> "sit on")
+        predicate = factual_predicate(predicate)  # FACTUAL's wording ("sit down on" -> "sit on")
         if (subject.i, predicate, obj.i) not in seen:
             seen.add((subject.i, predicate, obj.i))
             relations.append((names[subject.i], predicate, names[obj.i]))

@@ -90,7 +90,7 @@ def test_what_someone_is_dressed_in_is_worn(parser, caption, relation):
 @pytest.mark.parametrize(
     "caption, relation",
     [
-        ("two elephants cleaning each other", ("elephant", "clean", "elephant")),
+        ("two elephants cleaning each other", ("elephant", "wash", "elephant")),  # FACTUAL never writes "clean"
         ("two cats in front of a window facing each other", ("cat", "face", "cat")),
     ],
 )

@@ -1,6 +1,8 @@
 """The tables mined from FACTUAL's training split (processing/scene_graph_conventions.py) are applied."""
 
+import csv
 import importlib.util
+import re
 
 import pytest
 
@@ -39,20 +41,45 @@ def test_tables_map_names_to_names():
     assert not scene_graph_conventions.NON_NODES & set(scene_graph_conventions.NODE_NAMES)
 
 
-def test_predicate_table_only_drops_words():
-    for predicate, choice in scene_graph_conventions.PREDICATES.items():
-        remaining = iter(predicate.split())
-        assert all(word in remaining for word in choice.split()), (predicate, choice)
+def _drops_words_only(predicate: str, choice: str) -> bool:
+    remaining = iter(predicate.split())
+    return all(word in remaining for word in choice.split())
+
+
+def test_predicate_table_drops_words_or_replaces_a_predicate_factual_never_writes(shared_data_dir):
+    table = scene_graph_conventions.PREDICATES
+    assert table["sit down on"] == "sit on" and table["beneath"] == "under" and table["atop"] == "on top of"
+    with open(shared_data_dir / "factual" / "train.csv", encoding="utf-8") as handle:
+        graphs = [row["scene_graph"] for row in csv.DictReader(handle)]
+    gold_predicates = {
+        parts[1].strip()
+        for graph in graphs
+        for triple in re.findall(r"\(([^()]*)\)", graph)
+        if len(parts := triple.split(",")) == 3
+    }
+    for predicate, choice in table.items():
+        assert _drops_words_only(predicate, choice) or predicate not in gold_predicates, (predicate, choice)
 
 
 @needs_model
 def test_predicates_are_rewritten(parser, monkeypatch):
-    from processing import scene_graph_rules
+    from processing import scene_graph_predicates
 
-    monkeypatch.setattr(scene_graph_rules, "PREDICATES", {"sit down on": "sit on"})
+    monkeypatch.setattr(scene_graph_predicates, "PREDICATES", {"sit down on": "sit on"})
     assert parser.parse("a man sitting down on a bench").relations == [("man", "sit on", "bench")]
-    monkeypatch.setattr(scene_graph_rules, "PREDICATES", {})
+    monkeypatch.setattr(scene_graph_predicates, "PREDICATES", {})
     assert parser.parse("a man sitting down on a bench").relations == [("man", "sit down on", "bench")]
+
+
+@needs_model
+def test_a_rewritten_place_phrase_is_rewritten_after_a_verb_too(parser, monkeypatch):
+    from processing import scene_graph_predicates
+
+    monkeypatch.setattr(scene_graph_predicates, "PREDICATES", {"beneath": "under", "chop": "cut"})
+    assert parser.parse("a cat sleeping beneath the table").relations == [("cat", "sleep under", "table")]
+    assert scene_graph_predicates.factual_predicate("chop on") == "chop on"  # a verb rewrite needs the whole predicate
+    monkeypatch.setattr(scene_graph_predicates, "PREDICATES", {})
+    assert parser.parse("a cat sleeping beneath the table").relations == [("cat", "sleep beneath", "table")]
 
 
 @needs_model
