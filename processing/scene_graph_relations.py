@@ -103,8 +103,23 @@ def relate_preposition(state: ParseState, prep) -> None:
         add_relation(state, subjects_of(state, head), predicate_words, objects)
     elif head.tag_ in VERB_TAGS:
         _relate_verb_preposition(state, head, predicate_words, objects)
+    elif (described := _described_by_root_adjective(state, head)) is not None:
+        add_relation(state, nominal_conjuncts(state, described), predicate_words, objects)
     elif head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS:
         _relate_modifier_preposition(state, head, predicate_words, objects)
+
+
+def _described_by_root_adjective(state: ParseState, head):
+    """ "red , white , and blue flag on the pole .": spaCy makes the first colour the ROOT, the noun a
+    conjunct of the colours, and hangs the place phrase on the colour; the phrase places the noun
+    the colours describe (the last nominal conjunct). FACTUAL train: 1 caption has this shape ("grey
+    and white clouds in the ski") and its gold relates the noun, (cloud, in, ski); the rule changes no
+    other train graph. A subject of the adjective is not used: "two bicycles lean on the bench", "the cat
+    has white on his face" (train: 4 captions gained, 6 lost)."""
+    if head.dep_ != "ROOT" or head.tag_ not in ADJECTIVE_TAGS:
+        return None
+    nouns = [conjunct for conjunct in state.conjuncts(head) if state.nominal(conjunct)]
+    return nouns[-1] if nouns else None
 
 
 def _has_it_on(state: ParseState, prep) -> bool:

@@ -317,3 +317,14 @@ def test_garment_right_before_the_subject_of_an_objectless_is_wearing_is_worn(pa
 def test_garment_before_its_wearer_keeps_its_own_adjectives(parser):
     graph = parser.parse("blue jeans person is wearing")
     assert ("jeans", "blue") in graph.attributes and ("person", "blue") not in graph.attributes
+
+
+@pytest.mark.parametrize(
+    "caption, placed",
+    [
+        ("red , white , and blue flag on the pole .", ("flag", "on", "pole")),
+        ("grey and white clouds in the sky", ("cloud", "in", "sky")),
+    ],
+)
+def test_place_phrase_on_a_root_colour_places_the_noun_the_colours_describe(parser, caption, placed):
+    assert triple(*placed) in relations(parser, caption)
