@@ -372,6 +372,23 @@ COLOUR_WORDS = {
 }
 COLOURED_WORDS = {"colored", "coloured", "toned", "hued"}
 
+# Prepositions that locate a thing; a second one after a verb's first place phrase locates that place.
+LOCATIVE_PREPOSITIONS = {
+    "on",
+    "in",
+    "at",
+    "near",
+    "under",
+    "behind",
+    "beside",
+    "inside",
+    "above",
+    "below",
+    "by",
+    "over",
+    "against",
+}
+
 # Verbs whose passive "by" names a place, not an agent ("cars parked by the building").
 LOCATIVE_PASSIVE_VERBS = {"park", "place", "locate", "situate", "position", "station", "seat", "set", "lay", "stand"}
 

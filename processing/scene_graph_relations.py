@@ -26,6 +26,7 @@ from .scene_graph_lexicon import (
     CONTAINER_PREPOSITION,
     GARMENTS,
     LOCATIVE_PASSIVE_VERBS,
+    LOCATIVE_PREPOSITIONS,
     MATERIAL_AND_COLOUR_NOUNS,
     POSSESSION_VERBS,
     RELATIVE_PRONOUNS,
@@ -35,23 +36,6 @@ from .scene_graph_predicates import is_photo_taken, join_predicate, preposition_
 from .scene_graph_references import antecedent, is_object_pronoun
 from .scene_graph_state import ParseState
 
-
-# Prepositions that locate a thing; a second one after a verb's first place phrase locates that place.
-LOCATIVE_PREPOSITIONS = {
-    "on",
-    "in",
-    "at",
-    "near",
-    "under",
-    "behind",
-    "beside",
-    "inside",
-    "above",
-    "below",
-    "by",
-    "over",
-    "against",
-}
 
 # Where FACTUAL's long-caption conventions start: its long captions run from 10 words. (Train agrees from
 # 8 words on, see _owns_body_part, but holds almost no captions of 10+; 8 costs length_dev 0.1 F1.)

@@ -328,3 +328,13 @@ def test_garment_before_its_wearer_keeps_its_own_adjectives(parser):
 )
 def test_place_phrase_on_a_root_colour_places_the_noun_the_colours_describe(parser, caption, placed):
     assert triple(*placed) in relations(parser, caption)
+
+
+def test_place_phrase_after_a_list_places_a_conjunct_with_an_of_phrase(parser):
+    found = relations(parser, "two drinks and vase of flowers on a table .")
+    assert triple("vase", "on", "table") in found and triple("drink", "on", "table") in found
+
+
+def test_with_phrase_after_a_list_stays_on_its_own_conjunct(parser):
+    found = relations(parser, "a plate of rice and broccoli with meat")
+    assert triple("plate", "with", "meat") not in found
