@@ -140,7 +140,23 @@ def _is_bare(state: ParseState, token) -> bool:
 
 def nominal_conjuncts(state: ParseState, token) -> list:
     """The nouns coordinated with `token` (itself included), partitives followed."""
-    return [resolve(state, tok) for tok in state.conjuncts(token) if state.nominal(tok)]
+    return _resolved(state, [tok for tok in state.conjuncts(token) if state.nominal(tok)])
+
+
+def _resolved(state: ParseState, nouns) -> list:
+    """Partitives followed; "patches of snow and ice": the parser coordinates "ice" with "snow", and
+    what is said of the patches is said of both. FACTUAL train: of 27 captions "N1 of N2 and N3", gold
+    gives N3 the relation of N2 in 16 and that of N1 in none; following the conjuncts of a hidden N1's
+    N2 changes 6 train graphs, 5 gaining a gold triple ("lots of rocks and rubble in the road" ->
+    (rubble, in, road)) and 1 adding a wrong one ("pathway between row of bushes and fencing")."""
+    targets = []
+    for noun in nouns:
+        target = resolve(state, noun)
+        if target.i == noun.i:
+            targets.append(target)
+        else:
+            targets.extend(resolve(state, tok) for tok in state.conjuncts(target) if state.nominal(tok))
+    return list(dict.fromkeys(targets))
 
 
 def first_nominal_conjunct(state: ParseState, token):
@@ -178,8 +194,8 @@ def distributed_conjuncts(state: ParseState, head, phrase) -> list:
         for child in state.kids(conjunct)
     )
     if has_own_phrase or all(conjunct.i != head.i for conjunct in before):
-        return [resolve(state, head)] if state.nominal(head) else []
-    return [resolve(state, tok) for tok in before if state.nominal(tok)]
+        return _resolved(state, [head]) if state.nominal(head) else []
+    return _resolved(state, [tok for tok in before if state.nominal(tok)])
 
 
 def _names_the_amount(own_phrase, place_phrase) -> bool:

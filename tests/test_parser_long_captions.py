@@ -338,3 +338,14 @@ def test_place_phrase_after_a_list_places_a_conjunct_with_an_of_phrase(parser):
 def test_with_phrase_after_a_list_stays_on_its_own_conjunct(parser):
     found = relations(parser, "a plate of rice and broccoli with meat")
     assert triple("plate", "with", "meat") not in found
+
+
+@pytest.mark.parametrize(
+    "caption, shared",
+    [
+        ("lots of rocks and rubble in the road", ("rubble", "in", "road")),
+        ("tree in patch of dirt and grass", ("tree", "in", "grass")),
+    ],
+)
+def test_relation_of_a_hidden_amount_reaches_every_conjunct_of_its_noun(parser, caption, shared):
+    assert triple(*shared) in relations(parser, caption)
