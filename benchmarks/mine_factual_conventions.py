@@ -346,6 +346,21 @@ def count_of_possessions(captions, golds, graphs, norm) -> dict:
     return by_head
 
 
+def count_unwritten_attributes(golds, graphs, norm, gold_values: set[str]) -> dict:
+    """For each attribute value of ours that FACTUAL never writes as an attribute: the one gold value of the same
+    node we do not give (None: no such single value)."""
+    by_value: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (_, gold_attributes, _), graph in zip(golds, graphs, strict=False):
+        ours = {(norm(node), norm(value)) for node, value in graph.attributes}
+        for node, value in graph.attributes:
+            if norm(value) in gold_values:
+                continue
+            others = {gold for holder, gold in gold_attributes if norm(holder) == norm(node)}
+            others = {gold for gold in others if (norm(node), norm(gold)) not in ours}
+            by_value[value][others.pop() if len(others) == 1 else None] += 1
+    return by_value
+
+
 def count_place_phrases(captions, golds, pattern: re.Pattern = _PLACE_PHRASE) -> dict:
     """For "<on|in|at|to> the N" (no "of" after it): does gold keep N as a node, as an attribute
     ("in the distance"), or leave it out ("on the right")?"""
@@ -500,6 +515,7 @@ def main() -> None:
     scene_graph_conventions.ATTRIBUTE_NAMES.clear()  # empty: every multi-word name is kept
     scene_graph_conventions.OWNED_PART_HEADS.clear()
     scene_graph_conventions.UNOWNED_OF_HEADS.clear()
+    scene_graph_conventions.NON_ATTRIBUTES.clear()
     for table in (
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.PREDICATES,
@@ -508,6 +524,7 @@ def main() -> None:
         scene_graph_conventions.PARTITIVE_ATTRIBUTES,
         scene_graph_conventions.PLACE_PHRASES,
         scene_graph_conventions.PART_NOUN_PREDICATES,
+        scene_graph_conventions.ATTRIBUTE_VALUES,
     ):
         table.clear()
     captions, golds = read_factual(args.data_dir / "factual" / "train.csv")
@@ -517,6 +534,9 @@ def main() -> None:
     for bucket, counter in sorted(count_body_part_predicates_by_length(captions, golds, BODY_PARTS).items()):
         logger.info("body part in a with-caption, %s: %s", bucket, dict(counter))
     predicates = consistent_choices(count_predicates(golds, graphs, norm))
+    gold_values = {norm(value) for _, attributes, _ in golds for _, value in attributes}
+    unwritten_attributes = count_unwritten_attributes(golds, graphs, norm, gold_values)
+    attribute_values = consistent_choices(unwritten_attributes)
     # FACTUAL writes predicates from a closed vocabulary: no gold relation says "beneath", "atop" or "besides".
     gold_predicates = {norm(predicate) for _, _, relations in golds for _, predicate, _ in relations}
     respelled = consistent_choices(count_node_names(golds, graphs, norm))
@@ -610,6 +630,19 @@ def main() -> None:
             "UNOWNED_OF_HEADS": (
                 "heads H of 'H of X' that FACTUAL does not write as X's ('a picture of a woman': no (woman, have, picture))",
                 keys_choosing(count_of_possessions(captions, golds, graphs, norm), "not owned"),
+            ),
+            "ATTRIBUTE_VALUES": (
+                "attribute value the rules give that FACTUAL never writes -> the value it writes for that node",
+                attribute_values,
+            ),
+            "NON_ATTRIBUTES": (
+                "attribute values the rules give that FACTUAL never writes and no other value replaces (dropped:"
+                " the stricter non-node thresholds)",
+                sorted(
+                    value
+                    for value, counter in unwritten_attributes.items()
+                    if counter[None] >= NON_NODE_MIN_COUNT and counter[None] >= NON_NODE_SHARE * counter.total()
+                ),
             ),
             "PARTITIVE_ATTRIBUTES": (
                 "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",

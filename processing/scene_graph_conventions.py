@@ -1336,6 +1336,30 @@ UNOWNED_OF_HEADS = {
     "view",
 }
 
+# attribute value the rules give that FACTUAL never writes -> the value it writes for that node
+ATTRIBUTE_VALUES = {
+    "blond": "blonde",
+    "fashioned": "old fashioned",
+    "multicolored": "multi-colored",
+    "rusted": "rusty",
+}
+
+# attribute values the rules give that FACTUAL never writes and no other value replaces (dropped: the stricter non-node thresholds)
+NON_ATTRIBUTES = {
+    "fenced",
+    "multi",
+    "next",
+    "oven",
+    "polar",
+    "riding",
+    "skateboard",
+    "snow covered",
+    "snowy",
+    "surrounding",
+    "tile",
+    "tiled",
+}
+
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
 PARTITIVE_ATTRIBUTES = {
     "group": "group of",

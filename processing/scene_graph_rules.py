@@ -24,7 +24,7 @@ from .scene_graph_attributes import (
     state_attributes,
 )
 from .scene_graph_clauses import relate_gapped_clause
-from .scene_graph_conventions import REVERSED_PREDICATES
+from .scene_graph_conventions import ATTRIBUTE_VALUES, NON_ATTRIBUTES, REVERSED_PREDICATES
 from .scene_graph_coordination import (
     is_stray_object,
     repair_conjunction_attachment,
@@ -122,7 +122,9 @@ def to_scene_graph(state: ParseState) -> SceneGraph:
             relation_spans.append((node_span(state, subject), node_span(state, obj)))
     attributes, attribute_spans, seen_attributes = [], [], set()
     for node, value, span in state.graph.attributes:
-        if node.i in names and (node.i, span) not in seen_attributes:
+        # FACTUAL's attribute vocabulary (mined): "blond" -> blonde; no "tile" or "snowy" attribute at all.
+        value = ATTRIBUTE_VALUES.get(value, value)
+        if node.i in names and (node.i, span) not in seen_attributes and value not in NON_ATTRIBUTES:
             seen_attributes.add((node.i, span))
             attributes.append((names[node.i], value))
             attribute_spans.append(span)

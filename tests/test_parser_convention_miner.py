@@ -89,3 +89,14 @@ def test_of_possessions_count_whether_gold_writes_the_owner(miner):
     ]
     counts = miner.count_of_possessions(captions, golds, graphs, str)
     assert counts == {"picture": {"not owned": 1}, "tail": {"owned": 1, "not owned": 1}}
+
+
+def test_unwritten_attributes_count_the_value_gold_gives_the_node_instead(miner):
+    golds = [([], [("man", "blonde")], []), ([], [("hair", "blonde"), ("hair", "long")], []), ([], [], [])]
+    graphs = [
+        SimpleNamespace(attributes=[("man", "blond")]),
+        SimpleNamespace(attributes=[("hair", "blond"), ("hair", "long")]),  # "long" is ours too: not a candidate
+        SimpleNamespace(attributes=[("floor", "tile"), ("floor", "long")]),  # "long" is a value FACTUAL writes
+    ]
+    counts = miner.count_unwritten_attributes(golds, graphs, str, {"blonde", "long"})
+    assert counts == {"blond": {"blonde": 2}, "tile": {None: 1}}

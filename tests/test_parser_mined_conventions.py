@@ -232,6 +232,21 @@ def test_unowned_of_heads_are_no_possession(parser, monkeypatch):
 
 
 @needs_model
+def test_attribute_values_in_factual_vocabulary(parser, monkeypatch):
+    from processing import scene_graph_rules
+
+    monkeypatch.setattr(scene_graph_rules, "ATTRIBUTE_VALUES", {"blond": "blonde"})
+    monkeypatch.setattr(scene_graph_rules, "NON_ATTRIBUTES", {"tile"})
+    assert ("woman", "blonde") in parser.parse("a blond woman on a tile floor").attributes
+    assert not [
+        attribute for attribute in parser.parse("a blond woman on a tile floor").attributes if "tile" in attribute
+    ]
+    monkeypatch.setattr(scene_graph_rules, "ATTRIBUTE_VALUES", {})
+    monkeypatch.setattr(scene_graph_rules, "NON_ATTRIBUTES", set())
+    assert ("woman", "blond") in parser.parse("a blond woman on a tile floor").attributes
+
+
+@needs_model
 def test_non_node_with_an_of_phrase_is_looked_through(parser, monkeypatch):
     from processing import scene_graph_nodes
 
