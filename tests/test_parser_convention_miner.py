@@ -100,3 +100,13 @@ def test_unwritten_attributes_count_the_value_gold_gives_the_node_instead(miner)
     ]
     counts = miner.count_unwritten_attributes(golds, graphs, str, {"blonde", "long"})
     assert counts == {"blond": {"blonde": 2}, "tile": {None: 1}}
+
+
+def test_a_predicate_factual_never_writes_is_counted_on_related_pairs_only(miner):
+    counts = {
+        "in between": miner.collections.Counter({"between": 2, None: 2}),
+        "on": miner.collections.Counter({"on": 2, None: 2}),
+        "atop": miner.collections.Counter({None: 3}),
+    }
+    related = miner.related_pairs_only(counts, lambda predicate: predicate in ("in between", "atop"))
+    assert related == {"in between": {"between": 2}, "on": {"on": 2, None: 2}, "atop": {None: 3}}

@@ -39,7 +39,8 @@ pytestmark = pytest.mark.skipif(
         ("she is riding a bike", ("woman", "ride", "bike")),
         ("the cars are parked by the curb", ("cars", "park by", "curb")),  # a place, not an agent
         ("the dog is drinking from the bowl", ("dog", "drink from", "bowl")),
-        ("the cup is full of the water", ("cup", "full of", "water")),
+        # FACTUAL writes no "full of": "have" for 30 of the 50 pairs it relates (mined PREDICATES)
+        ("the cup is full of the water", ("cup", "have", "water")),
     ],
 )
 def test_relations(parser, caption, relation):
