@@ -1365,6 +1365,9 @@ NON_ATTRIBUTES = {
     "tiled",
 }
 
+# predicates the rules give whose pair FACTUAL leaves unrelated, dropped ('a machine for making donuts'; the stricter non-node thresholds)
+NON_PREDICATES = {"do", "for", "perform"}
+
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
 PARTITIVE_ATTRIBUTES = {
     "group": "group of",

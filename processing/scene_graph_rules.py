@@ -24,7 +24,7 @@ from .scene_graph_attributes import (
     state_attributes,
 )
 from .scene_graph_clauses import relate_gapped_clause
-from .scene_graph_conventions import ATTRIBUTE_VALUES, NON_ATTRIBUTES, REVERSED_PREDICATES
+from .scene_graph_conventions import ATTRIBUTE_VALUES, NON_ATTRIBUTES, NON_PREDICATES, REVERSED_PREDICATES
 from .scene_graph_coordination import (
     is_stray_object,
     repair_conjunction_attachment,
@@ -113,6 +113,8 @@ def to_scene_graph(state: ParseState) -> SceneGraph:
     for subject, predicate, obj in state.graph.relations:
         if subject.i not in names or obj.i not in names:
             continue  # a token hidden after the relation was found (e.g. a part noun)
+        if predicate in NON_PREDICATES:
+            continue  # mined: FACTUAL leaves "a machine for making donuts" unrelated (both stay nodes)
         if predicate in REVERSED_PREDICATES:  # "a hill covered in snow": FACTUAL writes (snow, cover, hill)
             subject, predicate, obj = obj, REVERSED_PREDICATES[predicate], subject
         predicate = factual_predicate(predicate)  # FACTUAL's wording ("sit down on" -> "sit on")

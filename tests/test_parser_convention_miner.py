@@ -110,3 +110,13 @@ def test_a_predicate_factual_never_writes_is_counted_on_related_pairs_only(miner
     }
     related = miner.related_pairs_only(counts, lambda predicate: predicate in ("in between", "atop"))
     assert related == {"in between": {"between": 2}, "on": {"on": 2, None: 2}, "atop": {None: 3}}
+
+
+def test_unrelated_predicates_need_the_non_node_count_and_share_and_no_reversal(miner):
+    counts = {
+        "for": miner.collections.Counter({None: 8, "to": 2}),  # 80% of 10 unrelated: dropped
+        "near": miner.collections.Counter({None: 7}),  # too few examples
+        "on": miner.collections.Counter({None: 8, "on": 3}),  # 73%: kept
+        "cover in": miner.collections.Counter({None: 9}),  # gold writes the pair the other way round
+    }
+    assert miner.unrelated_predicates(counts, {"cover in"}) == ["for"]

@@ -248,6 +248,17 @@ def test_attribute_values_in_factual_vocabulary(parser, monkeypatch):
 
 
 @needs_model
+def test_non_predicates_drop_the_relation_but_keep_both_nodes(parser, monkeypatch):
+    from processing import scene_graph_rules
+
+    monkeypatch.setattr(scene_graph_rules, "NON_PREDICATES", {"for"})
+    graph = parser.parse("a door for a cabinet")
+    assert graph.relations == [] and {"door", "cabinet"} <= set(graph.objects)
+    monkeypatch.setattr(scene_graph_rules, "NON_PREDICATES", set())
+    assert parser.parse("a door for a cabinet").relations == [("door", "for", "cabinet")]
+
+
+@needs_model
 def test_non_node_with_an_of_phrase_is_looked_through(parser, monkeypatch):
     from processing import scene_graph_nodes
 
