@@ -479,8 +479,11 @@ def _relate_photo_taking(state: ParseState, verb, obj) -> None:
 
 def _places_on_itself(state: ParseState, verb, obj) -> bool:
     """Whether a place phrase of the verb (or of a noun the tagger made the verb) after the object
-    points back at the subject with a pronoun ("on it")."""
-    return any(child.i > obj.i and _points_back(state, child) for child in state.kids(verb))
+    points back at the subject with a pronoun ("on it"). The tagger also hangs it on the object ("the
+    plate has sauce on it"): on FACTUAL train (all captions) this drops 40 `have` triples, 5 of them
+    gold's."""
+    places = [*state.kids(verb), *state.kids(obj)]
+    return any(child.i > obj.i and _points_back(state, child) for child in places)
 
 
 def _points_back(state: ParseState, prep) -> bool:

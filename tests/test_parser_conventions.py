@@ -240,6 +240,7 @@ def test_place_phrase_after_the_object_of_an_activity_locates_the_subject(parser
     ("caption", "expected"),
     [
         ("the plate has food on it", [("food", "on", "plate")]),  # no (plate, have, food) beside it
+        ("the window has a dog in it", [("dog", "in", "window")]),  # "in it" hung on the object
         ("the ground has carpet on it", [("carpet", "on", "ground")]),  # "has" tagged as an auxiliary
         ("the couch has a blanket and papers on it", [("blanket", "on", "couch"), ("papers", "on", "couch")]),
         ("a man holding a plate with food on it", [("man", "hold", "plate"), ("food", "on", "plate")]),
