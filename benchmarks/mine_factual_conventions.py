@@ -34,6 +34,8 @@ for the same pair of nodes, the choice becomes a table entry:
   "verb preposition" pairs where a place phrase after the verb's object locates the subject
   (activities: "play in", "fly on"); the rules otherwise locate the object ("a dog resting his head
   on the table" -> (head, on, table)).
+- SUBJECT_PLACE_PREPOSITIONS: the same by preposition, for the verbs SUBJECT_PLACES does not list
+  ("a woman using a phone at the beach": at).
 - COMPOUND_NAMES: multi-word node names ("tennis player", "fire hydrant") that FACTUAL keeps whole in
   at least half the captions where the rules give them; any other multi-word name is shortened to its
   longest kept tail ("gatorade cups" -> cup). Names the rules give but FACTUAL never writes elsewhere
@@ -229,6 +231,16 @@ def count_placed_locus(golds, graphs, norm, locatives) -> dict:
                 elif (norm(subject), norm(place)) in gold_pairs:
                     by_verb[f"{verb} {preposition}"]["subject"] += 1
     return by_verb
+
+
+def by_preposition(by_verb_preposition: dict, listed: set) -> dict:
+    """count_placed_locus summed by preposition over the "verb preposition" pairs not in `listed` (the pairs
+    the preposition's entry decides for: rare ones, whose own count is too small for SUBJECT_PLACES)."""
+    by_word: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for pair, counter in by_verb_preposition.items():
+        if pair not in listed:
+            by_word[pair.split(" ")[-1]].update(counter)
+    return by_word
 
 
 def count_partitive_attributes(captions, golds, partitives) -> dict:
@@ -536,6 +548,7 @@ def main() -> None:
     scene_graph_conventions.NON_NODES.clear()
     scene_graph_conventions.OF_PARTITIVES.clear()
     scene_graph_conventions.SUBJECT_PLACES.clear()
+    scene_graph_conventions.SUBJECT_PLACE_PREPOSITIONS.clear()
     scene_graph_conventions.COMPOUND_NAMES.clear()
     scene_graph_conventions.BARE_PLACE_NOUNS.clear()
     scene_graph_conventions.ATTRIBUTE_NAMES.clear()  # empty: every multi-word name is kept
@@ -577,6 +590,8 @@ def main() -> None:
         if choice == "partitive" and head not in PARTITIVE_NOUNS
     )
     with_predicates = consistent_choices(count_with_predicates(captions, golds, graphs, norm))
+    placed_locus = count_placed_locus(golds, graphs, norm, LOCATIVE_PREPOSITIONS)
+    subject_places = keys_choosing(placed_locus, "subject")
     kept_names = kept_compound_names(golds, graphs, norm)
     write_tables(
         {
@@ -637,7 +652,12 @@ def main() -> None:
             ),
             "SUBJECT_PLACES": (
                 "'verb preposition': a place phrase after the verb's object locates the subject ('play in')",
-                keys_choosing(count_placed_locus(golds, graphs, norm, LOCATIVE_PREPOSITIONS), "subject"),
+                subject_places,
+            ),
+            "SUBJECT_PLACE_PREPOSITIONS": (
+                "prepositions whose place phrase after a verb's object locates the subject for the other verbs"
+                " ('a woman using a phone at the beach')",
+                keys_choosing(by_preposition(placed_locus, set(subject_places)), "subject"),
             ),
             "COMPOUND_NAMES": (
                 "multi-word node names FACTUAL keeps whole (others are shortened to their longest kept tail)",

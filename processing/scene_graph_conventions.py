@@ -297,6 +297,9 @@ BARE_PLACE_NOUNS = {"black", "blue", "color", "distance", "front", "left", "nigh
 # 'verb preposition': a place phrase after the verb's object locates the subject ('play in')
 SUBJECT_PLACES = {"do in", "do on", "eat at", "fly at", "fly in", "fly on", "play in", "play on", "ride in", "wear in"}
 
+# prepositions whose place phrase after a verb's object locates the subject for the other verbs ('a woman using a phone at the beach')
+SUBJECT_PLACE_PREPOSITIONS = {"at"}
+
 # multi-word node names FACTUAL keeps whole (others are shortened to their longest kept tail)
 COMPOUND_NAMES = {
     "action figure",

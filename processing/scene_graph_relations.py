@@ -12,6 +12,7 @@ from .scene_graph_clauses import subjects_of
 from .scene_graph_conventions import (
     OWNED_PART_HEADS,
     PLACE_PHRASES,
+    SUBJECT_PLACE_PREPOSITIONS,
     SUBJECT_PLACES,
     UNOWNED_OF_HEADS,
     WITH_PREDICATES,
@@ -169,7 +170,8 @@ def _placed_object(state: ParseState, prep, verb):
 
 def _is_placed_subject(state: ParseState, prep, verb) -> bool:
     """ "men playing frisbee in the park": after the object of an activity verb a place phrase locates
-    the subject, (man, in, park) (SUBJECT_PLACES: the verb-preposition pairs where FACTUAL's training split does)."""
+    the subject, (man, in, park) (SUBJECT_PLACES: the verb-preposition pairs where FACTUAL's training split does;
+    SUBJECT_PLACE_PREPOSITIONS: the prepositions where it does for the other verbs, "using a phone at the beach")."""
     return (
         verb.tag_ in VERB_TAGS
         and _is_subject_place(state, prep, verb)
@@ -178,7 +180,9 @@ def _is_placed_subject(state: ParseState, prep, verb) -> bool:
 
 
 def _is_subject_place(state: ParseState, prep, verb) -> bool:
-    return f"{verb_predicate(state, verb)} {prep.lower_}" in SUBJECT_PLACES
+    pair = f"{verb_predicate(state, verb)} {prep.lower_}"
+    # the preposition's entry was counted on verbs with a subject ("stop sign at an intersection" has none)
+    return pair in SUBJECT_PLACES or (prep.lower_ in SUBJECT_PLACE_PREPOSITIONS and bool(subjects_of(state, verb)))
 
 
 def _object_before(state: ParseState, prep, verb):

@@ -120,3 +120,13 @@ def test_unrelated_predicates_need_the_non_node_count_and_share_and_no_reversal(
         "cover in": miner.collections.Counter({None: 9}),  # gold writes the pair the other way round
     }
     assert miner.unrelated_predicates(counts, {"cover in"}) == ["for"]
+
+
+def test_placed_locus_by_preposition_leaves_out_listed_pairs(miner):
+    counts = {
+        "eat at": miner.collections.Counter({"subject": 4}),
+        "use at": miner.collections.Counter({"subject": 2}),
+        "point at": miner.collections.Counter({"object": 1}),
+        "play in": miner.collections.Counter({"subject": 3}),
+    }
+    assert miner.by_preposition(counts, {"eat at"}) == {"at": {"subject": 2, "object": 1}, "in": {"subject": 3}}

@@ -287,6 +287,18 @@ def test_subject_places_decide_who_a_place_phrase_locates(parser, monkeypatch):
 
 
 @needs_model
+def test_subject_place_prepositions_decide_for_unlisted_verbs_with_a_subject(parser, monkeypatch):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "SUBJECT_PLACES", set())
+    monkeypatch.setattr(scene_graph_relations, "SUBJECT_PLACE_PREPOSITIONS", {"at"})
+    assert ("woman", "at", "beach") in parser.parse("a woman using a phone at the beach").relations
+    assert ("sign", "at", "intersection") in parser.parse("stop sign at an intersection").relations
+    monkeypatch.setattr(scene_graph_relations, "SUBJECT_PLACE_PREPOSITIONS", set())
+    assert ("phone", "at", "beach") in parser.parse("a woman using a phone at the beach").relations
+
+
+@needs_model
 def test_bare_place_nouns_are_no_objects(parser, monkeypatch):
     from processing import scene_graph_nodes
 
