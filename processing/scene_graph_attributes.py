@@ -304,6 +304,19 @@ def partitive_attributes(state: ParseState, partitive) -> None:
     target = resolve(state, partitive) if value else partitive
     if target.i != partitive.i:
         add_attribute(state, [target], [partitive], value)
+    _partitive_count(state, partitive)
+
+
+def _partitive_count(state: ParseState, partitive) -> None:
+    """ "two slices of pizza", "three rows of train tracks" -> (pizza, 2), (track, 3): the count of a head
+    FACTUAL looks through goes to the noun it counts (FACTUAL train, a counted looked-through head with an
+    of-noun: the of-noun has the count in 23 of 28 captions, the head in 1)."""
+    target = resolve(state, partitive)
+    if target.i == partitive.i:
+        return
+    for child in state.lefts(partitive):
+        if child.dep_ == "nummod" and NUMBER_WORDS.get(child.lower_, child.lower_) != "1":
+            add_attribute(state, [target], [child], NUMBER_WORDS.get(child.lower_, child.lower_))
 
 
 def part_adjective_attributes(state: ParseState, part) -> None:

@@ -144,3 +144,15 @@ def test_painted_with_a_colour_is_the_colour_and_painted(parser, caption, noun):
 def test_a_colour_noun_after_a_copula_is_the_subjects_colour(parser):
     graph = parser.parse("water is blue color .")
     assert ("water", "blue") in graph.attributes and "color" not in graph.objects
+
+
+@pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("two slices of pizza on the napkin .", ("pizza", "2")),
+        ("gravel between the three rows of train tracks", ("train tracks", "3")),
+    ],
+)
+def test_the_count_of_a_looked_through_head_goes_to_its_noun(parser, caption, attribute):
+    graph = parser.parse(caption)
+    assert attribute in graph.attributes
