@@ -300,11 +300,20 @@ def _passive_state_attribute(state: ParseState, verb) -> None:
 
 def partitive_attributes(state: ParseState, partitive) -> None:
     """ "a group of sheep" -> (sheep, "group of"): the partitives FACTUAL keeps (mined from its train split)."""
-    value = PARTITIVE_ATTRIBUTES.get(partitive.lower_)
+    value = PARTITIVE_ATTRIBUTES.get(partitive.lower_) or _plural_partitive_attribute(state, partitive)
     target = resolve(state, partitive) if value else partitive
     if target.i != partitive.i:
         add_attribute(state, [target], [partitive], value)
     _partitive_count(state, partitive)
+
+
+def _plural_partitive_attribute(state: ParseState, partitive) -> str | None:
+    """ "patches of grass", "slices of carrots" -> (grass, patches): a plural keeps its singular's entry, in
+    the caption's words (FACTUAL train: the noun after "patches of" / "slices of" has that attribute in 14 of
+    14 / 12 of 12 captions; the miner's table only lists the forms it searched for)."""
+    singular = state.lemma(partitive.text, partitive.tag_)
+    value = PARTITIVE_ATTRIBUTES.get(singular) if singular != partitive.lower_ else None
+    return partitive.lower_ if value == singular else value
 
 
 def _partitive_count(state: ParseState, partitive) -> None:

@@ -156,3 +156,8 @@ def test_a_colour_noun_after_a_copula_is_the_subjects_colour(parser):
 def test_the_count_of_a_looked_through_head_goes_to_its_noun(parser, caption, attribute):
     graph = parser.parse(caption)
     assert attribute in graph.attributes
+
+
+def test_a_plural_partitive_keeps_its_singulars_attribute(parser):
+    graph = parser.parse("patches of grass growing in the gravel road")
+    assert ("grass", "patches") in graph.attributes and "patches" not in graph.objects
