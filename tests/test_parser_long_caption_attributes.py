@@ -161,3 +161,16 @@ def test_the_count_of_a_looked_through_head_goes_to_its_noun(parser, caption, at
 def test_a_plural_partitive_keeps_its_singulars_attribute(parser):
     graph = parser.parse("patches of grass growing in the gravel road")
     assert ("grass", "patches") in graph.attributes and "patches" not in graph.objects
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "colours"),
+    [
+        ("red white and blue circle logo on the tail end of the first white plane.", "logo", {"white", "blue"}),
+        ("young orange and white giraffe standing near adult giraffe", "giraffe", {"orange", "white"}),
+    ],
+)
+def test_a_colour_list_labelled_nmod_describes_the_noun(parser, caption, noun, colours):
+    graph = parser.parse(caption)
+    assert colours <= {value for name, value in graph.attributes if name == noun}
+    assert not colours & set(graph.objects)
