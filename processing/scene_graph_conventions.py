@@ -237,7 +237,6 @@ NON_NODES = {
     "silver",
     "someone",
     "stop",
-    "tan",
     "trick",
     "veggie",
     "way",
