@@ -6,7 +6,7 @@ or relative clause takes the noun it modifies ("a man riding a horse", "the bag 
 
 from __future__ import annotations
 
-from .scene_graph_coordination import first_nominal_conjunct, nominal_conjuncts
+from .scene_graph_coordination import first_nominal_conjunct, is_garment, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import VERB_TAGS
 from .scene_graph_lexicon import BODY_PARTS, GARMENTS, LOCATIVE_PASSIVE_VERBS, RELATIVE_PRONOUNS
@@ -153,7 +153,7 @@ def _relate_worn_before_wearer(state: ParseState, verb) -> bool:
     if any(child.dep_ in ("dobj", "attr") for child in children):
         return False
     for wearer in children:
-        if wearer.dep_ != "nsubj" or not state.nominal(wearer) or _is_garment_word(state, wearer):
+        if wearer.dep_ != "nsubj" or not state.nominal(wearer) or is_garment(state, wearer):
             continue
         garment = _garment_before(state, wearer)
         if garment is not None:
@@ -168,31 +168,17 @@ def _garment_before(state: ParseState, wearer):
     is a node of its own, with the words before it ("blue jeans person": blue jeans), and a garment the tagger
     read as the verb ("grey shorts the man ...") is a noun."""
     for child in state.lefts(wearer):
-        if child.dep_ == "compound" and child.i == wearer.i - 1 and _is_garment_word(state, child):
+        if child.dep_ == "compound" and child.i == wearer.i - 1 and is_garment(state, child):
             state.relabel(child, dep="dep")  # no compound: a node, not part of the wearer's name
-            _hand_over_left_words(state, wearer, child)
+            state.table.hand_over_lefts(wearer, child)
             return child
     start = wearer.left_edge.i
     garment = state.tokens[start - 1] if start > 0 else None
-    if garment is None or not _is_garment_word(state, garment) or garment.dep_ == "compound":
+    if garment is None or not is_garment(state, garment) or garment.dep_ == "compound":
         return None
     if not state.nominal(garment) and garment.dep_ == "ROOT":
         state.nominal_overrides.add(garment.i)
     return garment if state.nominal(garment) else None
-
-
-def _hand_over_left_words(state: ParseState, owner, receiver) -> None:
-    """Move the owner's left dependents before the receiver to the receiver, in the token table."""
-    moved = [child for child in state.lefts(owner) if child.i < receiver.i]
-    for child in moved:
-        state.table.children_table[owner.i].remove(child)
-        state.table.lefts_table[owner.i].remove(child)
-    state.table.children_table[receiver.i][:0] = moved
-    state.table.lefts_table[receiver.i][:0] = moved
-
-
-def _is_garment_word(state: ParseState, token) -> bool:
-    return token.lower_ in GARMENTS or state.noun_lemma(token.lower_) in GARMENTS
 
 
 def _participle_carrier(state: ParseState, verb, depth: int = 0):

@@ -33,7 +33,7 @@ def repair_list_attachment(state: ParseState) -> None:
             if child.dep_ == "conj"
             and child.i > listed.i
             and state.nominal(child)
-            and (_is_garment(state, child) if garments else _is_bare(state, child))
+            and (is_garment(state, child) if garments else _is_bare(state, child))
         ]
         for child in moved:
             state.table.children_table[head.i].remove(child)
@@ -125,12 +125,13 @@ def _list_object(state: ParseState, head):
             for obj in state.kids(prep):
                 if obj.dep_ != "pobj" or not state.nominal(obj) or any(c.dep_ == "conj" for c in state.kids(obj)):
                     continue
-                if prep.lower_ != "in" or _is_garment(state, obj):
+                if prep.lower_ != "in" or is_garment(state, obj):
                     return obj
     return None
 
 
-def _is_garment(state: ParseState, token) -> bool:
+def is_garment(state: ParseState, token) -> bool:
+    """A garment word, singular or plural ("shirts")."""
     return token.lower_ in GARMENTS or state.noun_lemma(token.lower_) in GARMENTS
 
 

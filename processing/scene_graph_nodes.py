@@ -114,13 +114,7 @@ def _repair_participle(state: ParseState, participle) -> None:
     """Tag it VBG and hand the words before its subject ("a large zebra") to the subject, whose phrase
     they are."""
     state.relabel(participle, tag="VBG")
-    subject = state.tokens[participle.i - 1]
-    moved = [child for child in state.lefts(participle) if child.i < subject.i]
-    for child in moved:
-        state.table.children_table[participle.i].remove(child)
-        state.table.lefts_table[participle.i].remove(child)
-    state.table.children_table[subject.i][:0] = moved
-    state.table.lefts_table[subject.i][:0] = moved
+    state.table.hand_over_lefts(participle, state.tokens[participle.i - 1])
 
 
 def _is_verb_tagged_subject(state: ParseState, token) -> bool:

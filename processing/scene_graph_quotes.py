@@ -28,9 +28,8 @@ def mark_quoted_text(state: ParseState) -> None:
     """A placeholder that modifies a noun stops being part of the noun's name; one a writing noun says
     ("lettering that says `` ecalite ''") is that noun's text, no second node. (scene_graph_nodes.node_name
     names the others `word`.)"""
-    for token in list(state.tokens):
-        if token.i not in state.quoted_text:
-            continue
+    for index in sorted(state.quoted_text):  # most captions have none: no pass over their tokens
+        token = state.tokens[index]
         named = _naming_noun(state, token)
         if named is not None:
             # "holding the sign `` what 's a pilot worth ? ''": the parser makes the sign a compound of the
@@ -40,8 +39,10 @@ def mark_quoted_text(state: ParseState) -> None:
             state.graph.hidden.add(named.i)
         elif token.dep_ == "compound" and state.nominal(token.head):
             state.relabel(token, dep=_ON_NOUN)
-        elif _shown_by(state, token) and all(subject.lower_ in WRITING_NOUNS for subject in _shown_by(state, token)):
-            state.graph.hidden.add(token.i)
+        else:
+            showing = _shown_by(state, token)
+            if showing and all(subject.lower_ in WRITING_NOUNS for subject in showing):
+                state.graph.hidden.add(token.i)
 
 
 def _naming_noun(state: ParseState, token):

@@ -17,7 +17,7 @@ from .scene_graph_conventions import (
     UNOWNED_OF_HEADS,
     WITH_PREDICATES,
 )
-from .scene_graph_coordination import distributed_conjuncts, nominal_conjuncts
+from .scene_graph_coordination import distributed_conjuncts, is_garment, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
@@ -74,7 +74,7 @@ def relate_preposition(state: ParseState, prep) -> None:
         )
         return
     predicate_words = " ".join(words)
-    if words == ["in"] and (_is_garment(state, obj) or _is_dressing(state, head)):
+    if words == ["in"] and (is_garment(state, obj) or _is_dressing(state, head)):
         predicate_words = "wear"  # "a girl in a pink shirt", "men dressed in costumes": (girl, wear, shirt)
     if state.nominal(head):
         _relate_noun_preposition(state, prep, head, words, predicate_words, objects)
@@ -115,10 +115,6 @@ def _has_it_on(state: ParseState, prep) -> bool:
         if token.lower_ == "on" and token.dep_ in ("prt", "prep") and not state.kids(token):
             return True
     return False
-
-
-def _is_garment(state: ParseState, noun) -> bool:
-    return noun.lower_ in GARMENTS or state.noun_lemma(noun.lower_) in GARMENTS  # "shirts" too
 
 
 def _is_dressing(state: ParseState, verb) -> bool:

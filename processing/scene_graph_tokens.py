@@ -30,6 +30,15 @@ class TokenTable:
         """Children left of a token, in sentence order (same as `Token.lefts`); the caller must not mutate it."""
         return self.lefts_table[token.i]
 
+    def hand_over_lefts(self, owner, receiver) -> None:
+        """Move the owner's left children that stand before the receiver to the receiver (a repaired attachment)."""
+        moved = [child for child in self.lefts_table[owner.i] if child.i < receiver.i]
+        for child in moved:
+            self.children_table[owner.i].remove(child)
+            self.lefts_table[owner.i].remove(child)
+        self.children_table[receiver.i][:0] = moved
+        self.lefts_table[receiver.i][:0] = moved
+
     def conjuncts(self, token) -> list:
         """The token and everything coordinated with it ("trees and bushes" -> [trees, bushes]).
         A list the parser reads as an apposition plus a conjunction ("a hat, a shirt and a tie":
