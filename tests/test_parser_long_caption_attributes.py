@@ -174,3 +174,20 @@ def test_a_colour_list_labelled_nmod_describes_the_noun(parser, caption, noun, c
     graph = parser.parse(caption)
     assert colours <= {value for name, value in graph.attributes if name == noun}
     assert not colours & set(graph.objects)
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "value"),
+    [
+        # An -ly adverb before a plain adjective is no part of the value ...
+        ("clouds in a slightly overcast sky", "sky", "overcast"),
+        ("a tiny tree emerges from largely dry grass", "grass", "dry"),
+        # ... but "partly cloudy" stays whole, and so does an adverb before a participle.
+        ("a partly cloudy day", "day", "partly cloudy"),
+        ("barely visible sign behind the flowers", "sign", "barely visible"),
+        ("man showing off an oddly shaped doughnut", "doughnut", "oddly shaped"),
+    ],
+)
+def test_an_ly_adverb_before_an_adjective(parser, caption, noun, value):
+    graph = parser.parse(caption)
+    assert {v for name, v in graph.attributes if name == noun} == {value}
