@@ -191,3 +191,23 @@ def test_a_colour_list_labelled_nmod_describes_the_noun(parser, caption, noun, c
 def test_an_ly_adverb_before_an_adjective(parser, caption, noun, value):
     graph = parser.parse(caption)
     assert {v for name, v in graph.attributes if name == noun} == {value}
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "values"),
+    [
+        # The parser hangs the colour on the participle as an adverb: two attributes, not "pink striped".
+        ("woman wearing a pink striped skirt .", "skirt", {"pink", "striped"}),
+        ("white painted wall behind couch", "wall", {"white", "painted"}),
+        # A colour list before the participle gives every colour.
+        ("man wearig blue and white striped shirt", "shirt", {"blue", "white", "striped"}),
+        # One colour stays one value.
+        ("plastic bottle with orange colored liquid", "liquid", {"orange"}),
+        ("a dark blue striped shirt", "shirt", {"dark blue", "striped"}),
+        # The colour of a part the adjective names stays with it.
+        ("white walled bicycle tire", "tire", {"white walled"}),
+    ],
+)
+def test_a_colour_before_a_participle_is_its_own_attribute(parser, caption, noun, values):
+    graph = parser.parse(caption)
+    assert {v for name, v in graph.attributes if name == noun} == values
