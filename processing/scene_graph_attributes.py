@@ -90,6 +90,8 @@ def modifier_attributes(state: ParseState, node) -> None:
                     if adjective.lower_ not in COLOUR_WORDS:
                         continue  # "orange & cream colour ground": only the colours are counted
                     state.graph.hidden.add(adjective.i)  # a colour, no node of its own
+                if _is_verb_after_noun(state, adjective):
+                    continue
                 if adjective.i == child.i or not _is_shade_of_next_colour(state, adjective):  # "light" green
                     add_attribute(state, [node], *_adjective_tokens(state, adjective))
                     _stacked_adjective_attributes(state, node, adjective)
@@ -106,6 +108,16 @@ def _is_colour_name_modifier(child) -> bool:
     list before a compound or second adjective nmod; it is the noun's colours (FACTUAL train: a colour
     labelled nmod before its noun is that noun's attribute in 13 of 17 captions, its colour conjuncts in 2 of 2)."""
     return child.dep_ == "nmod" and child.lower_ in COLOUR_WORDS
+
+
+def _is_verb_after_noun(state: ParseState, adjective) -> bool:
+    """ "hand touching board", "batter holding bat": the parser reads the verb between two nouns as an adjective
+    of the second; it describes nothing there. FACTUAL train: such an -ing word right after a noun is the next
+    noun's attribute in 0 of 64 captions where the rules gave it as one word (against 79 of 232 for -ing
+    adjectives overall); re-parsing all of train with this rule, 168 graphs lose a wrong attribute, none a gold one."""
+    if adjective.tag_ != "VBG" or adjective.i == 0:
+        return False
+    return state.nominal(state.tokens[adjective.i - 1])
 
 
 def _is_reciprocal_subject(state: ParseState, node) -> bool:

@@ -211,3 +211,20 @@ def test_an_ly_adverb_before_an_adjective(parser, caption, noun, value):
 def test_a_colour_before_a_participle_is_its_own_attribute(parser, caption, noun, values):
     graph = parser.parse(caption)
     assert {v for name, v in graph.attributes if name == noun} == values
+
+
+@pytest.mark.parametrize(
+    ("caption", "verb"),
+    [
+        ("hand touching board", "touch"),
+        ("a giraffe eating grass .", "eat"),
+        ("metallic pole holding wires", "hold"),
+    ],
+)
+def test_a_verb_between_two_nouns_is_no_attribute(parser, caption, verb):
+    graph = parser.parse(caption)
+    assert not [value for _, value in graph.attributes if verb in value]
+
+
+def test_an_ing_adjective_after_a_determiner_stays(parser):
+    assert ("mirror", "hanging") in parser.parse("a large hanging mirror").attributes
