@@ -228,3 +228,20 @@ def test_a_verb_between_two_nouns_is_no_attribute(parser, caption, verb):
 
 def test_an_ing_adjective_after_a_determiner_stays(parser):
     assert ("mirror", "hanging") in parser.parse("a large hanging mirror").attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "part", "state"),
+    [
+        ("woman has her eyes closed", "eyes", "closed"),
+        ("elephant has mouth opened", "mouth", "opened"),
+        ("a man with dark hair who has his hands folded and is wearing a red tie.", "hands", "folded"),
+    ],
+)
+def test_a_bare_participle_after_a_possessed_noun_is_its_state(parser, caption, part, state):
+    assert (part, state) in parser.parse(caption).attributes
+
+
+def test_a_participle_that_relates_is_no_state(parser):
+    graph = parser.parse("the bicycle has a red umbrella strapped to it")
+    assert not [value for _, value in graph.attributes if "strap" in value]
