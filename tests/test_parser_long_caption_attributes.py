@@ -174,3 +174,74 @@ def test_a_colour_list_labelled_nmod_describes_the_noun(parser, caption, noun, c
     graph = parser.parse(caption)
     assert colours <= {value for name, value in graph.attributes if name == noun}
     assert not colours & set(graph.objects)
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "value"),
+    [
+        # An -ly adverb before a plain adjective is no part of the value ...
+        ("clouds in a slightly overcast sky", "sky", "overcast"),
+        ("a tiny tree emerges from largely dry grass", "grass", "dry"),
+        # ... but "partly cloudy" stays whole, and so does an adverb before a participle.
+        ("a partly cloudy day", "day", "partly cloudy"),
+        ("barely visible sign behind the flowers", "sign", "barely visible"),
+        ("man showing off an oddly shaped doughnut", "doughnut", "oddly shaped"),
+    ],
+)
+def test_an_ly_adverb_before_an_adjective(parser, caption, noun, value):
+    graph = parser.parse(caption)
+    assert {v for name, v in graph.attributes if name == noun} == {value}
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "values"),
+    [
+        # The parser hangs the colour on the participle as an adverb: two attributes, not "pink striped".
+        ("woman wearing a pink striped skirt .", "skirt", {"pink", "striped"}),
+        ("white painted wall behind couch", "wall", {"white", "painted"}),
+        # A colour list before the participle gives every colour.
+        ("man wearig blue and white striped shirt", "shirt", {"blue", "white", "striped"}),
+        # One colour stays one value.
+        ("plastic bottle with orange colored liquid", "liquid", {"orange"}),
+        ("a dark blue striped shirt", "shirt", {"dark blue", "striped"}),
+        # The colour of a part the adjective names stays with it.
+        ("white walled bicycle tire", "tire", {"white walled"}),
+    ],
+)
+def test_a_colour_before_a_participle_is_its_own_attribute(parser, caption, noun, values):
+    graph = parser.parse(caption)
+    assert {v for name, v in graph.attributes if name == noun} == values
+
+
+@pytest.mark.parametrize(
+    ("caption", "verb"),
+    [
+        ("hand touching board", "touch"),
+        ("a giraffe eating grass .", "eat"),
+        ("metallic pole holding wires", "hold"),
+    ],
+)
+def test_a_verb_between_two_nouns_is_no_attribute(parser, caption, verb):
+    graph = parser.parse(caption)
+    assert not [value for _, value in graph.attributes if verb in value]
+
+
+def test_an_ing_adjective_after_a_determiner_stays(parser):
+    assert ("mirror", "hanging") in parser.parse("a large hanging mirror").attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "part", "state"),
+    [
+        ("woman has her eyes closed", "eyes", "closed"),
+        ("elephant has mouth opened", "mouth", "opened"),
+        ("a man with dark hair who has his hands folded and is wearing a red tie.", "hands", "folded"),
+    ],
+)
+def test_a_bare_participle_after_a_possessed_noun_is_its_state(parser, caption, part, state):
+    assert (part, state) in parser.parse(caption).attributes
+
+
+def test_a_participle_that_relates_is_no_state(parser):
+    graph = parser.parse("the bicycle has a red umbrella strapped to it")
+    assert not [value for _, value in graph.attributes if "strap" in value]
