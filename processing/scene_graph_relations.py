@@ -606,6 +606,12 @@ def relate_compound_owner(state: ParseState, owner) -> None:
     add_relation(state, [owner], "have", [part])
 
 
+def relate_line_member(state: ParseState, particle) -> None:
+    """ "pots lined up on a shelf" -> (pot, in, line): the verb's subjects are in the line that the
+    particle stands for (scene_graph_nodes.is_line_particle)."""
+    add_relation(state, subjects_of(state, particle.head), "in", [particle])
+
+
 def relate_part_adjective(state: ParseState, part) -> None:
     """ "a dark haired man" -> (man, have, hair)."""
     add_relation(state, nominal_conjuncts(state, part.head), "have", [part])

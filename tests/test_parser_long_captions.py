@@ -349,3 +349,21 @@ def test_with_phrase_after_a_list_stays_on_its_own_conjunct(parser):
 )
 def test_relation_of_a_hidden_amount_reaches_every_conjunct_of_its_noun(parser, caption, shared):
     assert triple(*shared) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("pots lined up on a shelf", {("pots", "in", "line"), ("pots", "on", "shelf")}),
+        ("people lined up in the dugout", {("people", "in", "line"), ("people", "in", "dugout")}),
+    ],
+)
+def test_lined_up_puts_its_subject_in_a_line_node(parser, caption, expected):
+    graph = parser.parse(caption)
+    assert "line" in graph.objects
+    assert set(graph.relations) == expected
+
+
+def test_a_pronoun_after_lined_up_points_past_the_line_node(parser):
+    found = relations(parser, "a shelf with cups lined up on it")
+    assert triple("cup", "on", "shelf") in found and triple("cup", "on", "line") not in found
