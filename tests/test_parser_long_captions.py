@@ -367,3 +367,10 @@ def test_lined_up_puts_its_subject_in_a_line_node(parser, caption, expected):
 def test_a_pronoun_after_lined_up_points_past_the_line_node(parser):
     found = relations(parser, "a shelf with cups lined up on it")
     assert triple("cup", "on", "shelf") in found and triple("cup", "on", "line") not in found
+
+
+def test_a_subject_pronoun_after_other_nouns_makes_no_person_node(parser):
+    assert "man" not in parser.parse("hay hanging out of the zebra 's mouth as he eats it").objects
+    assert parser.parse("he is sitting on a bench").objects == ["man", "bench"]
+    found = relations(parser, "a woman using scissors as she speaks into a microphone")
+    assert triple("woman", "speak into", "microphone") in found
