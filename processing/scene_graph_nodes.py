@@ -181,6 +181,20 @@ def _classify_nouns(state: ParseState) -> None:
             state.graph.hidden.add(token.i)
         elif lemma in BARE_PLACE_NOUNS and _is_bare_place(state, token):
             state.graph.hidden.add(token.i)  # "candles on top", "at night" (mined: FACTUAL has no node)
+        elif _is_negated(state, token):
+            state.graph.hidden.add(token.i)
+
+
+def _is_negated(state: ParseState, token) -> bool:
+    """ "a tree with no leaves", "blue sky without clouds": a thing the caption says is not there is no node.
+    FACTUAL's training split: no gold node for 25 of 27 nouns with the determiner "no" (and no compound:
+    "no parking sign" is a sign) and for 5 of 5 objects of "without"."""
+    kids = state.kids(token)
+    if token.dep_ == "pobj" and token.head.lower_ == "without":
+        return True
+    return any(kid.dep_ == "det" and kid.lower_ == "no" for kid in kids) and not any(
+        kid.dep_ == "compound" for kid in kids
+    )
 
 
 def _is_bare_place(state: ParseState, token) -> bool:

@@ -374,3 +374,14 @@ def test_a_subject_pronoun_after_other_nouns_makes_no_person_node(parser):
     assert parser.parse("he is sitting on a bench").objects == ["man", "bench"]
     found = relations(parser, "a woman using scissors as she speaks into a microphone")
     assert triple("woman", "speak into", "microphone") in found
+
+
+@pytest.mark.parametrize(
+    "caption, objects", [("a tree with no leaves", ["tree"]), ("blue sky without clouds", ["sky"])]
+)
+def test_a_negated_noun_is_no_node(parser, caption, objects):
+    assert parser.parse(caption).objects == objects
+
+
+def test_no_before_a_compound_negates_the_modifier_not_the_node(parser):
+    assert ("sign", "attach to", "pole") in parser.parse("no parking sign attached to a black pole").relations
