@@ -385,3 +385,10 @@ def test_a_negated_noun_is_no_node(parser, caption, objects):
 
 def test_no_before_a_compound_negates_the_modifier_not_the_node(parser):
     assert ("sign", "attach to", "pole") in parser.parse("no parking sign attached to a black pole").relations
+
+
+@pytest.mark.parametrize(
+    "caption, objects", [("a kite that looks like a dragon", ["kite"]), ("boat shaped like an elephant", ["boat"])]
+)
+def test_what_a_thing_looks_like_is_no_node(parser, caption, objects):
+    assert parser.parse(caption).objects == objects
