@@ -392,3 +392,9 @@ def test_no_before_a_compound_negates_the_modifier_not_the_node(parser):
 )
 def test_what_a_thing_looks_like_is_no_node(parser, caption, objects):
     assert parser.parse(caption).objects == objects
+
+
+def test_tiled_names_the_tile_on_its_noun_which_keeps_its_adjectives(parser):
+    graph = parser.parse("flat tiled roof over red pole")
+    assert ("tile", "on", "roof") in graph.relations
+    assert ("roof", "flat") in graph.attributes
