@@ -44,6 +44,8 @@ for the same pair of nodes, the choice becomes a table entry:
   would make an attribute, but FACTUAL writes as part of the node name (with its spelling: wetsuit).
 - OWNED_PART_HEADS: "bare tree branches" -> (tree, have, branch): heads whose compound noun FACTUAL
   writes as a node of its own that owns the head (when the compound is not kept in the name).
+- ADVERB_TAGGED_NOUNS: "man riding skateboard", "balcony on a building": words the tagger tags RB that FACTUAL
+  makes a node of (the rules retag them as nouns).
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"), "part of the sandwich" ->
   (sandwich, is, part): the partitives and looked-through heads FACTUAL keeps as an attribute of the
   noun after "of", with the attribute text it uses.
@@ -319,6 +321,27 @@ def count_non_nodes(golds, graphs, norm) -> dict:
     return by_name
 
 
+def count_adverb_tagged_nodes(docs, golds, norm) -> dict:
+    """Per word the tagger tags RB ("skateboard" in "man riding skateboard"): is it a gold node of the same
+    caption ("node") or not ("no node")?"""
+    by_word: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for doc, (gold_objects, gold_attributes, gold_relations) in zip(docs, golds, strict=True):
+        gold_nodes = gold_node_names(gold_objects, gold_attributes, gold_relations, norm)
+        for token in doc:
+            if token.tag_ == "RB" and token.is_alpha:
+                by_word[token.lower_]["node" if norm(token.lower_) in gold_nodes else "no node"] += 1
+    return by_word
+
+
+def tagged_docs(parser, captions: list[str]):
+    """The parser's spaCy docs of the captions, cleaned and with the pipes it runs (SceneGraphParser.parse_batch)."""
+    from processing.scene_graph_parser import UNUSED_PIPES
+    from processing.scene_graph_text import clean_caption
+
+    disable = [pipe for pipe in UNUSED_PIPES if pipe in parser.nlp.pipe_names]
+    return parser.nlp.pipe((clean_caption(caption).text for caption in captions), batch_size=256, disable=disable)
+
+
 def count_name_modifiers(golds, graphs, norm) -> dict:
     """For a two-word node name "M H": does gold keep it whole, write (H, is, M), or just H?"""
     by_modifier: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
@@ -556,6 +579,7 @@ def main() -> None:
     scene_graph_conventions.UNOWNED_OF_HEADS.clear()
     scene_graph_conventions.NON_ATTRIBUTES.clear()
     scene_graph_conventions.NON_PREDICATES.clear()
+    scene_graph_conventions.ADVERB_TAGGED_NOUNS.clear()
     for table in (
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.PREDICATES,
@@ -699,6 +723,10 @@ def main() -> None:
                 "predicates the rules give whose pair FACTUAL leaves unrelated, dropped ('a machine for making"
                 " donuts'; the stricter non-node thresholds)",
                 unrelated_predicates(predicate_counts, set(reversed_predicates)),
+            ),
+            "ADVERB_TAGGED_NOUNS": (
+                "words the tagger tags RB that FACTUAL makes a node ('man riding skateboard'): the rules retag them",
+                keys_choosing(count_adverb_tagged_nodes(tagged_docs(parser, captions), golds, norm), "node"),
             ),
             "PARTITIVE_ATTRIBUTES": (
                 "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",

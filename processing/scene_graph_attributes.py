@@ -21,6 +21,7 @@ from .scene_graph_lexicon import (
     SHADE_WORDS,
 )
 from .scene_graph_nodes import (
+    COVERING_ADJECTIVES,
     adjective_list_head,
     is_adjective_like,
     is_attribute_in_name,
@@ -413,7 +414,10 @@ def _partitive_count(state: ParseState, partitive) -> None:
 
 def part_adjective_attributes(state: ParseState, part) -> None:
     """ "a light brown haired boy": the words before "haired" describe the hair, whichever noun the
-    parser hung them on; they are no attribute of the boy."""
+    parser hung them on; they are no attribute of the boy. Not so before "tiled" ("flat tiled roof": the roof
+    is flat; COVERING_ADJECTIVES)."""
+    if part.lower_ in COVERING_ADJECTIVES:
+        return
     tokens = state.tokens
     first = part.i
     while first > 0 and (

@@ -36,7 +36,6 @@ PREDICATES = {
     "inside of": "inside",
     "lay down in": "lay in",
     "lay down on": "lay on",
-    "line up on": "on",
     "look down at": "look at",
     "make up of": "make of",
     "on left side of": "at the left of",
@@ -1369,6 +1368,9 @@ NON_ATTRIBUTES = {
 
 # predicates the rules give whose pair FACTUAL leaves unrelated, dropped ('a machine for making donuts'; the stricter non-node thresholds)
 NON_PREDICATES = {"do", "for", "perform"}
+
+# words the tagger tags RB that FACTUAL makes a node ('man riding skateboard'): the rules retag them
+ADVERB_TAGGED_NOUNS = {"balcony", "headboard", "oven", "skateboard", "surfboard"}
 
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
 PARTITIVE_ATTRIBUTES = {

@@ -8,6 +8,7 @@ captions are often fragments, so a few tagger slips are repaired first (`repair_
 from __future__ import annotations
 
 from .scene_graph_conventions import (
+    ADVERB_TAGGED_NOUNS,
     ATTRIBUTE_NAMES,
     BARE_PLACE_NOUNS,
     COMPOUND_NAMES,
@@ -43,10 +44,17 @@ _ADJECTIVE_LIST_GLUE = {",", "and", "or", "&", "/", "-"}
 # (hair, is, dark). Its training split, "-ed" amod before a noun, gold (noun, have, stem): haired 34 of 35,
 # framed 36 of 38, sleeved 16 of 17; no other "-ed" adjective has more than 3 such captions.
 PART_ADJECTIVES = {"haired": "hair", "framed": "frame", "sleeved": "sleeve"}
+# "a tiled roof" -> (tile, on, roof): an adjective naming what covers its noun. FACTUAL train: "tiled" before a
+# noun gives (tile, on, noun) in 17 of 18 captions (the other: (tile, in, bathroom)).
+COVERING_ADJECTIVES = {"tiled": "tile"}
 # "the word litter on the sign": FACTUAL's node is the word, never the text it introduces. Its training split,
 # "word(s)" before an unquoted word: gold has a word node in 27 of 28 captions (the rules named 9 of them
 # by the text, "litter").
 TEXT_NOUNS = {"word", "words"}
+# "pots lined up on a shelf" -> (pot, in, line): FACTUAL writes a line node the caption only implies. Its training
+# split has "lined up" in 15 captions (no other form of "line up"): gold has (X, in, line) in all 15. The particle
+# "up" stands for that node (scene_graph_relations.relate_line_member relates it).
+LINE_PARTICLE_NAME = "line"
 # Plural heads are written as in the caption (`factual_name`). The mined tables are keyed by lemma names,
 # so benchmarks/mine_factual_conventions.py turns this off while it mines.
 KEEP_CAPTION_NUMBER = True
@@ -59,6 +67,8 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_participle(state, token)
         elif _is_verb_tagged_subject(state, token):
             _repair_subject(state, token)
+        elif token.tag_ == "RB" and token.lower_ in ADVERB_TAGGED_NOUNS:
+            _repair_adverb_tagged_noun(state, token)
     state.nominal_overrides = _find_nominal_overrides(state)
     # The reverse slip: "a cake cut by a knife" tags `cut` NN, yet a word with a passive agent
     # ("by a knife") is a participle, never an object.
@@ -75,11 +85,24 @@ def repair_word_classes(state: ParseState) -> None:
                 state.graph.hidden.add(listed.i)  # "grey and black sneakers": grey is no object
         if token.lower_ in COLOUR_WORDS and token.dep_ in ("conj", "npadvmod") and _describes(token.head):
             state.graph.hidden.add(token.i)  # "black and orange uniform", "orange led letters": a colour
-        if token.lower_ in PART_ADJECTIVES and token.dep_ == "amod" and state.nominal(token.head):
+        if (
+            token.lower_ in PART_ADJECTIVES | COVERING_ADJECTIVES
+            and token.dep_ == "amod"
+            and state.nominal(token.head)
+        ):
             state.nominal_overrides.add(token.i)
-            state.graph.name_overrides[token.i] = PART_ADJECTIVES[token.lower_]
+            state.graph.name_overrides[token.i] = (PART_ADJECTIVES | COVERING_ADJECTIVES)[token.lower_]
         if _names_written_text(state, token):
             state.graph.name_overrides[token.head.i] = token.lower_
+        if is_line_particle(state, token):
+            state.nominal_overrides.add(token.i)
+            state.graph.name_overrides[token.i] = LINE_PARTICLE_NAME
+
+
+def is_line_particle(state: ParseState, token) -> bool:
+    """The "up" of "lined up" (any form of the verb "line")."""
+    verb = token.head
+    return token.dep_ == "prt" and token.lower_ == "up" and state.lemma(verb.text, verb.tag_) == "line"
 
 
 def _names_written_text(state: ParseState, token) -> bool:
@@ -115,6 +138,14 @@ def _repair_participle(state: ParseState, participle) -> None:
     they are."""
     state.relabel(participle, tag="VBG")
     state.table.hand_over_lefts(participle, state.tokens[participle.i - 1])
+
+
+def _repair_adverb_tagged_noun(state: ParseState, token) -> None:
+    """ "man riding skateboard": the tagger tags some nouns RB (ADVERB_TAGGED_NOUNS, mined: FACTUAL's training
+    split makes "skateboard" a node in 34 of the 35 captions where it is tagged RB, "surfboard" in 22 of 22).
+    Such a word modifying a verb is the verb's object."""
+    is_verb_object = token.dep_ == "advmod" and token.head.tag_ in VERB_TAGS
+    state.relabel(token, tag="NN", dep="dobj" if is_verb_object else None)
 
 
 def _is_verb_tagged_subject(state: ParseState, token) -> bool:
@@ -157,6 +188,26 @@ def _classify_nouns(state: ParseState) -> None:
             state.graph.hidden.add(token.i)
         elif lemma in BARE_PLACE_NOUNS and _is_bare_place(state, token):
             state.graph.hidden.add(token.i)  # "candles on top", "at night" (mined: FACTUAL has no node)
+        elif _is_negated(state, token) or _is_likeness(token):
+            state.graph.hidden.add(token.i)
+
+
+def _is_negated(state: ParseState, token) -> bool:
+    """ "a tree with no leaves", "blue sky without clouds": a thing the caption says is not there is no node.
+    FACTUAL's training split: no gold node for 25 of 27 nouns with the determiner "no" (and no compound:
+    "no parking sign" is a sign) and for 5 of 5 objects of "without"."""
+    kids = state.kids(token)
+    if token.dep_ == "pobj" and token.head.lower_ == "without":
+        return True
+    return any(kid.dep_ == "det" and kid.lower_ == "no" for kid in kids) and not any(
+        kid.dep_ == "compound" for kid in kids
+    )
+
+
+def _is_likeness(token) -> bool:
+    """ "a kite that looks like a dragon", "boat shaped like an elephant": what a thing looks like is not in
+    the picture. FACTUAL's training split: no gold node for 5 of 5 objects of "like" after a verb."""
+    return token.dep_ == "pobj" and token.head.lower_ == "like" and token.head.head.tag_ in VERB_TAGS
 
 
 def _is_bare_place(state: ParseState, token) -> bool:
@@ -202,7 +253,7 @@ def _find_nominal_overrides(state: ParseState) -> set:
     overrides, phrase_start = set(), True  # phrase_start: only DT/JJ/CD seen since the sentence began
     tokens = state.tokens
     for token in tokens:
-        if token.lower_ in PRONOUN_NODES and token.dep_ in ("nsubj", "nsubjpass"):
+        if token.lower_ in PRONOUN_NODES and token.dep_ in ("nsubj", "nsubjpass") and not _refers_back(state, token):
             overrides.add(token.i)
         if token.dep_ in _ARGUMENT_DEPS and token.tag_ in ADJECTIVE_TAGS and token.lower_ not in _NOT_NOUNS:
             overrides.add(token.i)  # "a flock of geese": a tagger slip in an argument slot
@@ -216,6 +267,17 @@ def _find_nominal_overrides(state: ParseState) -> set:
                 overrides.add(token.i)
         phrase_start = phrase_start and token.tag_ in ("DT", "JJ", "CD", "PRP$")
     return overrides
+
+
+def _refers_back(state: ParseState, pronoun) -> bool:
+    """ "hay hanging out of zebra 's mouth as he eats it": a subject pronoun after nouns, none of them the
+    person it would name, stands for one of them, and FACTUAL makes no node of it. Its training split has few
+    long captions: a subject he, she or they after such nouns gives no gold man, woman or people node in 4 of
+    5 captions ("baseball player seconds after he hit the ball"); after the person's own noun ("a woman using
+    scissors as she speaks") the pronoun is that node in 2 of 2, and keeps its name."""
+    name = PRONOUN_NODES[pronoun.lower_]
+    nouns = [token for token in state.tokens[: pronoun.i] if token.tag_ in NOUN_TAGS]
+    return bool(nouns) and all(state.lemma(noun.text, noun.tag_) != name for noun in nouns)
 
 
 # ------------------------------------------------------------------------- partitives

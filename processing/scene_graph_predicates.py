@@ -14,7 +14,7 @@ from .scene_graph_lexicon import (
     PART_NOUN_PREPOSITION,
     POSSESSION_VERBS,
 )
-from .scene_graph_nodes import has_pronoun_of, of_object
+from .scene_graph_nodes import has_pronoun_of, is_line_particle, of_object
 from .scene_graph_state import ParseState
 
 
@@ -25,6 +25,8 @@ def verb_predicate(state: ParseState, verb) -> str:
         return ""  # "man is taking picture in mirror" -> (man, in, mirror) (FACTUAL train)
     if verb.lower_ in POSSESSION_VERBS:
         return "have"
+    if any(is_line_particle(state, child) for child in state.kids(verb)):
+        return ""  # "pots lined up on a shelf" -> (pot, on, shelf): FACTUAL train, 11 of 11 such place phrases
     # a "particle" with an object is the preposition of its own relation ("walking down the street")
     particles = [
         child.lower_ for child in state.kids(verb) if child.dep_ == "prt" and not is_particle_with_object(state, child)
@@ -96,7 +98,12 @@ def preposition_phrase(state: ParseState, prep):
     "out of", "in between", "on top of", "in front of", "to the left of"."""
     words = [prep.lower_]
     previous = state.tokens[prep.i - 1] if prep.i > 0 else None
-    if previous is not None and previous.dep_ in ("prep", "prt") and not state.kids(previous):
+    if (
+        previous is not None
+        and previous.dep_ in ("prep", "prt")
+        and not state.kids(previous)
+        and not is_line_particle(state, previous)  # "lined up in the dugout": "up" stands for the line node
+    ):
         # "in between the tracks": the tagger splits the complex preposition into siblings
         words.insert(0, previous.lower_)
         state.graph.consumed_preps.add(previous.i)

@@ -6,7 +6,7 @@ FACTUAL writes the noun, not the pronoun: "a couch with a man sitting on it" -> 
 
 from __future__ import annotations
 
-from .scene_graph_nodes import is_node
+from .scene_graph_nodes import is_line_particle, is_node
 from .scene_graph_state import ParseState
 
 
@@ -19,13 +19,14 @@ def is_object_pronoun(token) -> bool:
 
 def antecedent(state: ParseState, pronoun, subjects):
     """The nearest node before the pronoun in its sentence that is not one of the relation's subjects
-    (a relation never relates a node to itself), or None."""
+    (a relation never relates a node to itself), or None. The "up" of "lined up" is a node no word names
+    ("toiletries lined up on it"), so no pronoun points back to it."""
     excluded = {subject.i for subject in subjects}
     tokens = state.tokens
     for index in range(pronoun.i - 1, -1, -1):
         token = tokens[index]
         if token.tag_ == ".":
             break
-        if index not in excluded and is_node(state, token):
+        if index not in excluded and is_node(state, token) and not is_line_particle(state, token):
             return token
     return None

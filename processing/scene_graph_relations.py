@@ -32,7 +32,7 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
     RELATIVE_PRONOUNS,
 )
-from .scene_graph_nodes import factual_name, is_attribute_in_name, is_node, node_name, resolve
+from .scene_graph_nodes import COVERING_ADJECTIVES, factual_name, is_attribute_in_name, is_node, node_name, resolve
 from .scene_graph_predicates import is_photo_taken, join_predicate, preposition_phrase, verb_predicate
 from .scene_graph_references import antecedent, is_object_pronoun
 from .scene_graph_state import ParseState
@@ -606,6 +606,15 @@ def relate_compound_owner(state: ParseState, owner) -> None:
     add_relation(state, [owner], "have", [part])
 
 
+def relate_line_member(state: ParseState, particle) -> None:
+    """ "pots lined up on a shelf" -> (pot, in, line): the verb's subjects are in the line that the
+    particle stands for (scene_graph_nodes.is_line_particle)."""
+    add_relation(state, subjects_of(state, particle.head), "in", [particle])
+
+
 def relate_part_adjective(state: ParseState, part) -> None:
-    """ "a dark haired man" -> (man, have, hair)."""
-    add_relation(state, nominal_conjuncts(state, part.head), "have", [part])
+    """ "a dark haired man" -> (man, have, hair); "a tiled roof" -> (tile, on, roof) (COVERING_ADJECTIVES)."""
+    if part.lower_ in COVERING_ADJECTIVES:
+        add_relation(state, [part], "on", nominal_conjuncts(state, part.head))
+    else:
+        add_relation(state, nominal_conjuncts(state, part.head), "have", [part])

@@ -32,12 +32,13 @@ from .scene_graph_coordination import (
     repair_list_attachment,
 )
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
-from .scene_graph_nodes import factual_name, is_node, node_span, repair_word_classes, resolve
+from .scene_graph_nodes import factual_name, is_line_particle, is_node, node_span, repair_word_classes, resolve
 from .scene_graph_predicates import factual_predicate, is_particle_with_object
 from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
 from .scene_graph_relations import (
     relate_compound_owner,
     relate_direct_object,
+    relate_line_member,
     relate_part_adjective,
     relate_passive_agent,
     relate_possession_auxiliary,
@@ -87,7 +88,10 @@ def _relation_phase(state: ParseState) -> None:
         if state.nominal(token):
             relate_possession_auxiliary(state, token)
         if token.i in state.graph.name_overrides:
-            relate_part_adjective(state, token)
+            if is_line_particle(state, token):
+                relate_line_member(state, token)
+            else:
+                relate_part_adjective(state, token)
 
 
 def _attribute_phase(state: ParseState) -> None:

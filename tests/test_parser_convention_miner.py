@@ -130,3 +130,17 @@ def test_placed_locus_by_preposition_leaves_out_listed_pairs(miner):
         "play in": miner.collections.Counter({"subject": 3}),
     }
     assert miner.by_preposition(counts, {"eat at"}) == {"at": {"subject": 2, "object": 1}, "in": {"subject": 3}}
+
+
+def test_adverb_tagged_nodes_count_rb_words_by_whether_gold_makes_them_a_node(miner):
+    def doc(*tagged):
+        return [SimpleNamespace(lower_=word, tag_=tag, is_alpha=word.isalpha()) for word, tag in tagged]
+
+    docs = [
+        doc(("man", "NN"), ("riding", "VBG"), ("skateboard", "RB")),
+        doc(("skateboard", "RB"), ("away", "RB")),
+        doc(("walking", "VBG"), ("away", "RB")),
+    ]
+    golds = [(["man", "skateboard"], [], []), ([], [], []), (["away"], [], [])]
+    counts = miner.count_adverb_tagged_nodes(docs, golds, str)
+    assert counts == {"skateboard": {"node": 1, "no node": 1}, "away": {"no node": 1, "node": 1}}

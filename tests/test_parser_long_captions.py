@@ -349,3 +349,52 @@ def test_with_phrase_after_a_list_stays_on_its_own_conjunct(parser):
 )
 def test_relation_of_a_hidden_amount_reaches_every_conjunct_of_its_noun(parser, caption, shared):
     assert triple(*shared) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("pots lined up on a shelf", {("pots", "in", "line"), ("pots", "on", "shelf")}),
+        ("people lined up in the dugout", {("people", "in", "line"), ("people", "in", "dugout")}),
+    ],
+)
+def test_lined_up_puts_its_subject_in_a_line_node(parser, caption, expected):
+    graph = parser.parse(caption)
+    assert "line" in graph.objects
+    assert set(graph.relations) == expected
+
+
+def test_a_pronoun_after_lined_up_points_past_the_line_node(parser):
+    found = relations(parser, "a shelf with cups lined up on it")
+    assert triple("cup", "on", "shelf") in found and triple("cup", "on", "line") not in found
+
+
+def test_a_subject_pronoun_after_other_nouns_makes_no_person_node(parser):
+    assert "man" not in parser.parse("hay hanging out of the zebra 's mouth as he eats it").objects
+    assert parser.parse("he is sitting on a bench").objects == ["man", "bench"]
+    found = relations(parser, "a woman using scissors as she speaks into a microphone")
+    assert triple("woman", "speak into", "microphone") in found
+
+
+@pytest.mark.parametrize(
+    "caption, objects", [("a tree with no leaves", ["tree"]), ("blue sky without clouds", ["sky"])]
+)
+def test_a_negated_noun_is_no_node(parser, caption, objects):
+    assert parser.parse(caption).objects == objects
+
+
+def test_no_before_a_compound_negates_the_modifier_not_the_node(parser):
+    assert ("sign", "attach to", "pole") in parser.parse("no parking sign attached to a black pole").relations
+
+
+@pytest.mark.parametrize(
+    "caption, objects", [("a kite that looks like a dragon", ["kite"]), ("boat shaped like an elephant", ["boat"])]
+)
+def test_what_a_thing_looks_like_is_no_node(parser, caption, objects):
+    assert parser.parse(caption).objects == objects
+
+
+def test_tiled_names_the_tile_on_its_noun_which_keeps_its_adjectives(parser):
+    graph = parser.parse("flat tiled roof over red pole")
+    assert ("tile", "on", "roof") in graph.relations
+    assert ("roof", "flat") in graph.attributes

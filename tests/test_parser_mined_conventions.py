@@ -322,3 +322,13 @@ def test_attribute_names_keep_the_word_in_the_name(parser, monkeypatch):
     monkeypatch.setattr(scene_graph_nodes, "ATTRIBUTE_NAMES", {})
     graph = parser.parse("a man eating hot dogs near a cardboard box")
     assert {("dogs", "hot"), ("box", "cardboard")} <= set(graph.attributes)
+
+
+@needs_model
+def test_adverb_tagged_nouns_are_retagged_as_nodes(parser, monkeypatch):
+    from processing import scene_graph_nodes
+
+    monkeypatch.setattr(scene_graph_nodes, "ADVERB_TAGGED_NOUNS", {"skateboard"})
+    assert ("man", "ride", "skateboard") in parser.parse("man riding skateboard").relations
+    monkeypatch.setattr(scene_graph_nodes, "ADVERB_TAGGED_NOUNS", set())
+    assert "skateboard" not in parser.parse("man riding skateboard").objects
