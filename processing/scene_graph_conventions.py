@@ -1363,7 +1363,6 @@ NON_ATTRIBUTES = {
     "snowy",
     "surrounding",
     "tile",
-    "tiled",
 }
 
 # predicates the rules give whose pair FACTUAL leaves unrelated, dropped ('a machine for making donuts'; the stricter non-node thresholds)

@@ -45,7 +45,8 @@ _ADJECTIVE_LIST_GLUE = {",", "and", "or", "&", "/", "-"}
 # framed 36 of 38, sleeved 16 of 17; no other "-ed" adjective has more than 3 such captions.
 PART_ADJECTIVES = {"haired": "hair", "framed": "frame", "sleeved": "sleeve"}
 # "a tiled roof" -> (tile, on, roof): an adjective naming what covers its noun. FACTUAL train: "tiled" before a
-# noun gives (tile, on, noun) in 17 of 18 captions (the other: (tile, in, bathroom)).
+# noun gives (tile, on, noun) in 17 of 18 captions (the other: (tile, in, bathroom)); after a copula ("the wall
+# behind the toilet is tiled") (tile, on, subject) in 2 of 2.
 COVERING_ADJECTIVES = {"tiled": "tile"}
 # "the word litter on the sign": FACTUAL's node is the word, never the text it introduces. Its training split,
 # "word(s)" before an unquoted word: gold has a word node in 27 of 28 captions (the rules named 9 of them
@@ -85,11 +86,7 @@ def repair_word_classes(state: ParseState) -> None:
                 state.graph.hidden.add(listed.i)  # "grey and black sneakers": grey is no object
         if token.lower_ in COLOUR_WORDS and token.dep_ in ("conj", "npadvmod") and _describes(token.head):
             state.graph.hidden.add(token.i)  # "black and orange uniform", "orange led letters": a colour
-        if (
-            token.lower_ in PART_ADJECTIVES | COVERING_ADJECTIVES
-            and token.dep_ == "amod"
-            and state.nominal(token.head)
-        ):
+        if _is_part_adjective(state, token):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = (PART_ADJECTIVES | COVERING_ADJECTIVES)[token.lower_]
         if _names_written_text(state, token):
@@ -97,6 +94,14 @@ def repair_word_classes(state: ParseState) -> None:
         if is_line_particle(state, token):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = LINE_PARTICLE_NAME
+
+
+def _is_part_adjective(state: ParseState, token) -> bool:
+    """A part adjective before its noun ("haired man"), or a covering one there or after a copula ("is tiled",
+    which the parser reads as a passive)."""
+    if token.lower_ in COVERING_ADJECTIVES and token.dep_ != "amod":
+        return any(kid.dep_ == "auxpass" for kid in state.kids(token))
+    return token.lower_ in PART_ADJECTIVES | COVERING_ADJECTIVES and token.dep_ == "amod" and state.nominal(token.head)
 
 
 def is_line_particle(state: ParseState, token) -> bool:

@@ -615,6 +615,7 @@ def relate_line_member(state: ParseState, particle) -> None:
 def relate_part_adjective(state: ParseState, part) -> None:
     """ "a dark haired man" -> (man, have, hair); "a tiled roof" -> (tile, on, roof) (COVERING_ADJECTIVES)."""
     if part.lower_ in COVERING_ADJECTIVES:
-        add_relation(state, [part], "on", nominal_conjuncts(state, part.head))
+        covered = nominal_conjuncts(state, part.head) if part.dep_ == "amod" else subjects_of(state, part)
+        add_relation(state, [part], "on", covered)
     else:
         add_relation(state, nominal_conjuncts(state, part.head), "have", [part])

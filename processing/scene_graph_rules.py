@@ -100,7 +100,7 @@ def _attribute_phase(state: ParseState) -> None:
             copula_attributes(state, token)
         elif token.dep_ == "attr":
             colour_noun_attributes(state, token)
-        elif token.tag_ in VERB_TAGS:
+        elif token.tag_ in VERB_TAGS and token.i not in state.graph.name_overrides:  # "is tiled": a tile node
             state_attributes(state, token)
         if token.i in state.graph.name_overrides:
             part_adjective_attributes(state, token)

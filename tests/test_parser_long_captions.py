@@ -398,3 +398,9 @@ def test_tiled_names_the_tile_on_its_noun_which_keeps_its_adjectives(parser):
     graph = parser.parse("flat tiled roof over red pole")
     assert ("tile", "on", "roof") in graph.relations
     assert ("roof", "flat") in graph.attributes
+
+
+def test_a_tiled_copula_puts_a_tile_node_on_its_subject(parser):
+    graph = parser.parse("wall behind the toilet is tiled")
+    assert ("tile", "on", "wall") in graph.relations
+    assert graph.attributes == []
