@@ -1351,19 +1351,7 @@ ATTRIBUTE_VALUES = {
 }
 
 # attribute values the rules give that FACTUAL never writes and no other value replaces (dropped: the stricter non-node thresholds)
-NON_ATTRIBUTES = {
-    "fenced",
-    "multi",
-    "next",
-    "oven",
-    "polar",
-    "riding",
-    "skateboard",
-    "snow covered",
-    "snowy",
-    "surrounding",
-    "tile",
-}
+NON_ATTRIBUTES = {"fenced", "multi", "next", "oven", "polar", "riding", "skateboard", "snow covered", "snowy", "tile"}
 
 # predicates the rules give whose pair FACTUAL leaves unrelated, dropped ('a machine for making donuts'; the stricter non-node thresholds)
 NON_PREDICATES = {"do", "for", "perform"}
