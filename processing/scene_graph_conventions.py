@@ -165,6 +165,7 @@ PART_NOUN_PREDICATES = {
     "on bottom of": "on bottom of",
     "on edge of": "on edge of",
     "on either side of": "on either side of",
+    "on face of": "on face of",
     "on right side of": "on the right side of",
     "on side of": "on side of",
     "on top of": "on top of",
