@@ -74,6 +74,13 @@ def test_part_noun_phrases_count_nouns_outside_the_lexicon(miner):
     assert counts == {"on face of": {"on face of": 1}, "on wall of": {None: 1}}
 
 
+def test_part_noun_phrases_leave_a_gold_verb_off(miner):
+    captions = ["a towel hanging from the side of the boat", "a man jumping over the side of a wall"]
+    golds = [([], [], [("towel", "hang on side of", "boat")]), ([], [], [("man", "jump over", "wall")])]
+    counts = miner.count_part_noun_predicates(captions, golds, str)
+    assert counts == {"from side of": {"on side of": 1}, "over side of": {None: 1}}
+
+
 @pytest.mark.parametrize(
     ("phrase", "choice", "kept"),
     [

@@ -115,6 +115,17 @@ def test_a_mined_part_noun_phrase_merges_a_noun_outside_the_lexicon(parser, monk
 
 
 @needs_model
+def test_a_mined_part_noun_phrase_keeps_the_verb_before_it(parser, monkeypatch):
+    from processing import scene_graph_predicates
+
+    caption = "a blanket draped over the side of the couch"
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {"over side of": "on side of"})
+    assert parser.parse(caption).relations == [("blanket", "drape on side of", "couch")]
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {})
+    assert parser.parse(caption).relations == [("blanket", "drape over side of", "couch")]
+
+
+@needs_model
 def test_a_mined_part_noun_phrase_may_be_plural(parser, monkeypatch):
     from processing import scene_graph_predicates
 
