@@ -155,6 +155,7 @@ PART_NOUN_PREDICATES = {
     "at edge of": "on edge of",
     "at end of": "in end of",
     "at top of": "on top of",
+    "from side of": "on side of",
     "in back of": "in back of",
     "in center of": "in center of",
     "in corner of": "in corner of",
@@ -164,9 +165,11 @@ PART_NOUN_PREDICATES = {
     "on bottom of": "on bottom of",
     "on edge of": "on edge of",
     "on either side of": "on either side of",
+    "on face of": "on face of",
     "on right side of": "on the right side of",
     "on side of": "on side of",
     "on top of": "on top of",
+    "over side of": "on side of",
 }
 
 # first words of two-word node names that FACTUAL writes as an attribute of the head

@@ -104,6 +104,28 @@ def test_part_noun_predicates_come_from_the_table(parser, monkeypatch):
 
 
 @needs_model
+def test_a_mined_part_noun_phrase_merges_a_noun_outside_the_lexicon(parser, monkeypatch):
+    from processing import scene_graph_predicates
+
+    caption = "arches on the face of the building"
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {"on face of": "on face of"})
+    assert parser.parse(caption).relations == [("arches", "on face of", "building")]
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {})
+    assert ("arches", "on face of", "building") not in parser.parse(caption).relations
+
+
+@needs_model
+def test_a_mined_part_noun_phrase_keeps_the_verb_before_it(parser, monkeypatch):
+    from processing import scene_graph_predicates
+
+    caption = "a blanket draped over the side of the couch"
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {"over side of": "on side of"})
+    assert parser.parse(caption).relations == [("blanket", "drape on side of", "couch")]
+    monkeypatch.setattr(scene_graph_predicates, "PART_NOUN_PREDICATES", {})
+    assert parser.parse(caption).relations == [("blanket", "drape over side of", "couch")]
+
+
+@needs_model
 def test_a_mined_part_noun_phrase_may_be_plural(parser, monkeypatch):
     from processing import scene_graph_predicates
 
