@@ -3,8 +3,8 @@
 Why: a full (generation-2) collection scans every tracked object in the process, about 450,000 once torch and
 transformers are imported. Parsing the 25,010 COCO captions of `benchmarks/parser_quality.py --splits
 --skip_baseline --skip_aro` ran two of them, 0.68 of 21.9 CPU seconds (timed with a `gc.callbacks` hook), and
-none with this deferral. Young objects are still collected by generations 0 and 1, so reference cycles made
-while parsing are freed as before.
+none with this deferral. Generations 0 and 1 still run, so short-lived reference cycles are freed as before;
+garbage that reaches the oldest generation waits for the first full collection after the batch.
 """
 
 from __future__ import annotations
