@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from transformers.utils.logging import tqdm  # honours transformers' disable_progress_bar()
 
+from .deferred_gc import deferred_full_collections
 from .scene_graph import SceneGraph
 from .scene_graph_lemmas import TagLemmatizer
 from .scene_graph_rules import build_scene_graph
@@ -120,7 +121,7 @@ class SceneGraphParser:
         if show_progress is None:
             show_progress = len(to_parse) >= PROGRESS_BAR_MIN_CAPTIONS
         progress = tqdm(total=len(to_parse), desc="parsing captions", unit="caption", disable=not show_progress)
-        with single_blas_thread():
+        with single_blas_thread(), deferred_full_collections():
             texts = (clean.text for clean in cleaned)
             docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable)
             for i, clean, doc in zip(to_parse, cleaned, docs, strict=True):
