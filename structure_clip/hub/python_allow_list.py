@@ -59,6 +59,9 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     "dataclasses": ModuleRule(_names("dataclass", "field", "fields")),
     "difflib": ModuleRule(ANY),  # string similarity (the closest valid name for a misspelt config key)
     "functools": ModuleRule(ANY),
+    # the collector's thresholds only (processing/deferred_gc.py defers full collections while parsing); no
+    # get_objects / get_referrers, which would reach every object in the loading process
+    "gc": ModuleRule(_names("get_threshold", "set_threshold")),
     "hashlib": ModuleRule(ANY),
     "html": ModuleRule(_names("unescape")),  # character references in captions; the html package's parser stays out
     "importlib": ModuleRule(PATH_ONLY),
