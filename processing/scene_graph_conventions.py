@@ -132,6 +132,7 @@ NODE_NAMES = {
     "snow board": "snowboard",
     "steering wheel": "wheel",
     "streetlight": "street light",
+    "stripe shirt": "shirt",
     "suit jacket": "jacket",
     "surf board": "surfboard",
     "t shirt": "t-shirt",

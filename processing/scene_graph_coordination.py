@@ -5,14 +5,37 @@ spaCy attaches a shared modifier or argument to one conjunct only; these rules f
 
 from __future__ import annotations
 
-from .scene_graph_lemmas import VERB_TAGS
-from .scene_graph_lexicon import GARMENTS, LOCATIVE_PREPOSITIONS
+from .scene_graph_lemmas import NOUN_TAGS, VERB_TAGS
+from .scene_graph_lexicon import COLOUR_WORDS, GARMENTS, LOCATIVE_PREPOSITIONS, MATERIAL_AND_COLOUR_NOUNS
 from .scene_graph_nodes import resolve
 from .scene_graph_state import ParseState
 
 
 _POST_MODIFIER_DEPS = {"prep", "acl", "relcl"}
 _LIST_PREPOSITIONS = {"of", "with"}
+
+
+def repair_colour_list_compound(state: ParseState) -> None:
+    """ "a white and red stripe shirt", "blue and white tennis shirt": after a list of colours the parser
+    may coordinate the noun before the head with the colours (white -conj-> stripe) instead of making it
+    a compound of the head; it is reattached there, so the colours describe the head alone. FACTUAL
+    train, re-parsed with and without this repair: 10 of 36,137 captions change, 20 gold triples added,
+    3 wrong ones added, 54 wrong ones removed, 3 gold ones lost (all in "orange and white service truck",
+    where gold drops "service")."""
+    for token in state.tokens:
+        colour = token.head
+        if token.dep_ != "conj" or token.tag_ not in NOUN_TAGS or not _is_colour(colour) or _is_colour(token):
+            continue
+        head = colour.head
+        if colour.dep_ != "amod" or head.i != token.i + 1 or head.tag_ not in NOUN_TAGS:
+            continue
+        listed = [kid for kid in state.kids(colour) if kid.dep_ == "conj" and kid.i != token.i]
+        if listed and all(_is_colour(kid) for kid in listed):
+            state.reattach(token, head, dep="compound")
+
+
+def _is_colour(token) -> bool:
+    return token.lower_ in COLOUR_WORDS or token.lower_ in MATERIAL_AND_COLOUR_NOUNS
 
 
 def repair_list_attachment(state: ParseState) -> None:

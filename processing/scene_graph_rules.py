@@ -27,6 +27,7 @@ from .scene_graph_clauses import relate_gapped_clause
 from .scene_graph_conventions import ATTRIBUTE_VALUES, NON_ATTRIBUTES, NON_PREDICATES, REVERSED_PREDICATES
 from .scene_graph_coordination import (
     is_stray_object,
+    repair_colour_list_compound,
     repair_conjunction_attachment,
     repair_dangling_conjunct,
     repair_list_attachment,
@@ -52,6 +53,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
     """`quoted_text`: char offsets of the placeholders the caption cleaner put for quotes."""
     state = ParseState(doc, lemmatizer, quoted_text)
     try:
+        repair_colour_list_compound(state)  # before word classes: they hide coordinated colours
         repair_word_classes(state)
         mark_quoted_text(state)
         repair_list_attachment(state)

@@ -46,6 +46,7 @@ class ParseState:
         self.verbal_overrides: set[int] = set()  # noun-tagged tokens that are participles
         self.partitives: set[int] = set()  # nouns looked through to their "of" object ("a bunch of")
         self.relabelled: list = []  # (token, tag, dep) as parsed, for tokens whose tag or label was repaired
+        self.reattached: list = []  # (token, head) as parsed, for tokens whose head was repaired
         self.graph = GraphUnderConstruction()
         # Tokens standing for a quote (scene_graph_text.QUOTED_TEXT at these char offsets).
         self.quoted_text: set[int] = (
@@ -61,7 +62,18 @@ class ParseState:
         if dep is not None:
             token.dep_ = dep
 
+    def reattach(self, token, head, dep: str) -> None:
+        """Repair a parser attachment in place (spaCy re-derives children and edges from the heads);
+        `restore_labels` puts it back too."""
+        self.reattached.append((token, token.head))
+        self.relabel(token, dep=dep)
+        token.head = head
+        self.table.reattach(token, head)
+
     def restore_labels(self) -> None:
+        for token, head in reversed(self.reattached):
+            token.head = head
+        self.reattached.clear()
         for token, tag, dep in reversed(self.relabelled):
             token.tag_, token.dep_ = tag, dep
         self.relabelled.clear()

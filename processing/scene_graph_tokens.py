@@ -39,6 +39,18 @@ class TokenTable:
         self.children_table[receiver.i][:0] = moved
         self.lefts_table[receiver.i][:0] = moved
 
+    def reattach(self, token, head) -> None:
+        """Move a token under a new head in the tables (the caller has re-pointed `token.head`)."""
+        for table in (self.children_table, self.lefts_table):
+            for kids in table:
+                if token in kids:
+                    kids.remove(token)
+        self.children_table[head.i].append(token)
+        self.children_table[head.i].sort(key=lambda kid: kid.i)
+        if token.i < head.i:
+            self.lefts_table[head.i].append(token)
+            self.lefts_table[head.i].sort(key=lambda kid: kid.i)
+
     def conjuncts(self, token) -> list:
         """The token and everything coordinated with it ("trees and bushes" -> [trees, bushes]).
         A list the parser reads as an apposition plus a conjunction ("a hat, a shirt and a tie":

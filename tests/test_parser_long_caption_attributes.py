@@ -245,3 +245,29 @@ def test_a_bare_participle_after_a_possessed_noun_is_its_state(parser, caption, 
 def test_a_participle_that_relates_is_no_state(parser):
     graph = parser.parse("the bicycle has a red umbrella strapped to it")
     assert not [value for _, value in graph.attributes if "strap" in value]
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "colours"),
+    [
+        # The parser coordinates the noun before the head with the colours (white -conj-> stripe).
+        ("man wearing a white and red stripe shirt", "shirt", {"white", "red", "stripe"}),
+        ("green and white dish towel over shoulder", "dish towel", {"green", "white"}),
+    ],
+)
+def test_a_noun_after_a_colour_list_is_a_compound_of_the_head(parser, caption, noun, colours):
+    graph = parser.parse(caption)
+    assert {value for name, value in graph.attributes if name == noun} == colours
+    assert not {"stripe", "dish", "towel"} & set(graph.objects)
+
+
+def test_a_reattached_head_is_put_back_after_parsing(parser):
+    from processing.scene_graph_rules import build_scene_graph
+
+    doc = parser.nlp("man wearing a white and red stripe shirt")
+    heads = [token.head.i for token in doc]
+    labels = [token.dep_ for token in doc]
+    build_scene_graph(doc, parser.lemmatizer)
+    assert [token.head.i for token in doc] == heads and [token.dep_ for token in doc] == labels
+    stripe = doc[6]
+    assert stripe.dep_ == "conj" and stripe.head.lower_ == "white"  # still the parse the repair is about
