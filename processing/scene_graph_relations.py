@@ -612,6 +612,11 @@ def relate_line_member(state: ParseState, particle) -> None:
     add_relation(state, subjects_of(state, particle.head), "in", [particle])
 
 
+def relate_line_of(state: ParseState, line) -> None:
+    """ "a line of trees" -> (tree, in, line) (scene_graph_nodes._is_line_of)."""
+    add_relation(state, [resolve(state, line)], "in", [line])
+
+
 def relate_part_adjective(state: ParseState, part) -> None:
     """ "a dark haired man" -> (man, have, hair); "a tiled roof" -> (tile, on, roof) (COVERING_ADJECTIVES)."""
     if part.lower_ in COVERING_ADJECTIVES:
