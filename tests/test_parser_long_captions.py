@@ -421,3 +421,14 @@ def test_a_tiled_copula_puts_a_tile_node_on_its_subject(parser):
     graph = parser.parse("wall behind the toilet is tiled")
     assert ("tile", "on", "wall") in graph.relations
     assert graph.attributes == []
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("a dress that is worn by a woman", ("woman", "wear", "dress")),  # relative clause
+        ("the hat worn by the man", ("man", "wear", "hat")),  # reduced relative clause
+    ],
+)
+def test_a_passive_relative_clause_relates_its_agent_to_the_noun(parser, caption, expected):
+    assert expected in parser.parse(caption).relations
