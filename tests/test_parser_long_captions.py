@@ -432,3 +432,10 @@ def test_a_tiled_copula_puts_a_tile_node_on_its_subject(parser):
 )
 def test_a_passive_relative_clause_relates_its_agent_to_the_noun(parser, caption, expected):
     assert expected in parser.parse(caption).relations
+
+
+def test_on_top_of_each_other_relates_the_stack_to_itself_and_keeps_its_count(parser):
+    graph = parser.parse("four suitcases stacked on top of each other")
+    assert graph.objects == ["suitcases"]
+    assert graph.relations == [("suitcases", "stack on top of", "suitcases")]
+    assert graph.attributes == [("suitcases", "4")]
