@@ -127,8 +127,12 @@ def _is_verb_after_noun(state: ParseState, adjective) -> bool:
 def _is_reciprocal_subject(state: ParseState, node) -> bool:
     """ "two dogs facing each other" -> (dog, face, dog): FACTUAL gives such a node no count (train,
     "each other"/"one another" captions where the rules relate a counted node to itself: no count
-    in 50 of 54)."""
-    return any(subject.i == node.i and obj.i == node.i for subject, _, obj in state.graph.relations)
+    in 50 of 54). A part-noun phrase is the exception: "four suitcases stacked on top of each other" keeps its
+    count (2 of the 2 counted captions with "on top of each other")."""
+    return any(
+        subject.i == node.i and obj.i == node.i and not predicate.endswith(" of")
+        for subject, predicate, obj in state.graph.relations
+    )
 
 
 def _stacked_adjective_attributes(state: ParseState, node, adjective) -> None:

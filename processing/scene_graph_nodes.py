@@ -189,12 +189,21 @@ def _classify_nouns(state: ParseState) -> None:
         lemma = _head_lemma(state, token)
         if token.lower_ in PARTITIVE_NOUNS or lemma in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or lemma in NON_NODES:
             state.partitives.add(token.i)  # "rows of bicycles": a non-node with "of" is looked through
+        if _is_line_of(state, token):
+            state.graph.lines.add(token.i)
         if lemma in NON_NODES and name_start(state, token) == token.i and not _has_of_phrase(state, token):
             state.graph.hidden.add(token.i)
         elif lemma in BARE_PLACE_NOUNS and _is_bare_place(state, token):
             state.graph.hidden.add(token.i)  # "candles on top", "at night" (mined: FACTUAL has no node)
         elif _is_negated(state, token) or _is_likeness(token):
             state.graph.hidden.add(token.i)
+
+
+def _is_line_of(state: ParseState, token) -> bool:
+    """ "a line of trees" -> (tree, in, line): the line is looked through (the trees are what the caption is
+    about) but stays a node. FACTUAL's training split: a gold (X, in, line) in 23 of the 26 captions with
+    "line of"; no other partitive is written so ("row of": 0 of 47 captions, "group of": 0 of 165)."""
+    return token.lower_ == "line" and _has_of_phrase(state, token)
 
 
 def _is_negated(state: ParseState, token) -> bool:
@@ -293,7 +302,8 @@ def resolve(state: ParseState, token):
         target = of_object(state, token)
         if target is None:
             break
-        state.graph.hidden.add(token.i)
+        if token.i not in state.graph.lines:
+            state.graph.hidden.add(token.i)
         token, seen = target, seen + 1
     return token
 

@@ -40,6 +40,7 @@ from .scene_graph_relations import (
     relate_compound_owner,
     relate_direct_object,
     relate_line_member,
+    relate_line_of,
     relate_part_adjective,
     relate_passive_agent,
     relate_possession_auxiliary,
@@ -89,6 +90,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_compound_owner(state, token)
         if state.nominal(token):
             relate_possession_auxiliary(state, token)
+        if token.i in state.graph.lines:
+            relate_line_of(state, token)
         if token.i in state.graph.name_overrides:
             if is_line_particle(state, token):
                 relate_line_member(state, token)

@@ -27,6 +27,7 @@ class GraphUnderConstruction:
     verbs_with_relation: set = field(default_factory=set)  # verbs that already relate two nodes
     fused: set = field(default_factory=set)  # shade words already part of a colour attribute
     owners: set = field(default_factory=set)  # compounds that own their head ("tree branches"): nodes
+    lines: set = field(default_factory=set)  # looked-through heads that stay a node ("a line of trees"): in it
 
 
 class ParseState:

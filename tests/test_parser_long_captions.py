@@ -364,6 +364,23 @@ def test_lined_up_puts_its_subject_in_a_line_node(parser, caption, expected):
     assert set(graph.relations) == expected
 
 
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("line of trees bordering street", {("trees", "in", "line"), ("trees", "border", "street")}),
+        ("a line of people getting on a bus", {("people", "in", "line"), ("people", "get on", "bus")}),
+    ],
+)
+def test_a_line_of_things_is_looked_through_and_kept_as_their_line(parser, caption, expected):
+    graph = parser.parse(caption)
+    assert "line" in graph.objects
+    assert set(graph.relations) == expected
+
+
+def test_other_partitives_stay_hidden(parser):
+    assert "row" not in parser.parse("a row of trees bordering street").objects
+
+
 def test_a_pronoun_after_lined_up_points_past_the_line_node(parser):
     found = relations(parser, "a shelf with cups lined up on it")
     assert triple("cup", "on", "shelf") in found and triple("cup", "on", "line") not in found
@@ -404,3 +421,21 @@ def test_a_tiled_copula_puts_a_tile_node_on_its_subject(parser):
     graph = parser.parse("wall behind the toilet is tiled")
     assert ("tile", "on", "wall") in graph.relations
     assert graph.attributes == []
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("a dress that is worn by a woman", ("woman", "wear", "dress")),  # relative clause
+        ("the hat worn by the man", ("man", "wear", "hat")),  # reduced relative clause
+    ],
+)
+def test_a_passive_relative_clause_relates_its_agent_to_the_noun(parser, caption, expected):
+    assert expected in parser.parse(caption).relations
+
+
+def test_on_top_of_each_other_relates_the_stack_to_itself_and_keeps_its_count(parser):
+    graph = parser.parse("four suitcases stacked on top of each other")
+    assert graph.objects == ["suitcases"]
+    assert graph.relations == [("suitcases", "stack on top of", "suitcases")]
+    assert graph.attributes == [("suitcases", "4")]
