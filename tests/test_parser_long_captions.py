@@ -173,6 +173,7 @@ def test_with_something_on_a_bare_part_keeps_the_part_noun_in_the_predicate(pars
     [
         ("open box with donuts inside", [("donuts", "inside", "box")]),
         ("wine glasses with dark colored liquid inside of them .", [("liquid", "inside", "glasses")]),
+        ("a dark colored bowl with a spoon inside of it .", [("spoon", "inside", "bowl")]),
         (
             "green bottle with scroll and scissors inside",
             [("scroll", "inside", "bottle"), ("scissors", "inside", "bottle")],
