@@ -252,6 +252,18 @@ def test_a_pronoun_place_phrase_points_back_at_the_holder(parser, caption, expec
 
 
 @pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("the boat has tires on the side", [("tires", "on side of", "boat")]),  # no (boat, have, tires)
+        ("the truck has the number 20 on its side", [("number", "on side of", "truck")]),
+        ("the man has a little girl on his back", [("man", "have", "girl"), ("girl", "on", "back")]),  # his body
+    ],
+)
+def test_a_bare_part_after_an_owned_object_places_it_on_the_owner(parser, caption, expected):
+    assert parser.parse(caption).relations == expected
+
+
+@pytest.mark.parametrize(
     ("caption", "attributes"),
     [
         ("a man wearing a light colored shirt", [("shirt", "light colored")]),
