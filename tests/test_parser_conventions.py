@@ -22,6 +22,10 @@ pytestmark = pytest.mark.skipif(
         ("a cat sleeping beneath the table", ("cat", "sleep under", "table")),
         ("a vase in front of the window", ("vase", "in front of", "window")),
         ("a bird sitting on top of the roof", ("bird", "sit on top of", "roof")),
+        # "by"/"down"/"to" the part: FACTUAL's canonical preposition of the part noun
+        ("trees by the side of the road", ("trees", "on side of", "road")),
+        ("a boy walking down the middle of the street", ("boy", "walk on middle of", "street")),
+        ("stairs leading to the top of the tower", ("stairs", "lead on top of", "tower")),
         ("a chair next to the desk", ("chair", "next to", "desk")),
         ("the apple is eaten by the horse", ("horse", "eat", "apple")),  # passive inverted
         ("the boy's kite", ("boy", "have", "kite")),  # possession -> have
