@@ -143,16 +143,22 @@ def _nearest_noun_attachment(state: ParseState, prep):
 def _with_object_placed(state: ParseState, prep):
     """ "a man with a banana in his mouth": the parser hangs the place phrase on the man; it places what
     he is with, (banana, in, mouth). (FACTUAL train, `with ... in/on his ...`: 15 of 26 captions place
-    the with-object; the parser's attachment, none.)"""
+    the with-object; the parser's attachment, none.) A body part is placed whatever the place: "a woman
+    with her hands on the table" -> (hand, on, table); on the 2,577 train captions with "with" this
+    changes 12, each gaining a gold triple and losing a wrong one.)"""
     if prep.lower_ not in LOCATIVE_PREPOSITIONS and prep.lower_ not in ("around", "over"):
         return None
-    if not any(child.dep_ == "poss" for target in state.kids(prep) for child in state.kids(target)):
-        return None  # "roses with leaves in a pot": a place of its own locates the roses
+    targets = state.kids(prep)
+    possessed_place = any(child.dep_ == "poss" for target in targets for child in state.kids(target))
+    worn = any(is_garment(state, target) for target in targets)  # "a man with red hair in a suit" wears it
     for sibling in state.kids(prep.head):
         if sibling.dep_ == "prep" and sibling.lower_ == "with" and sibling.right_edge.i == prep.i - 1:
             for pobj in state.kids(sibling):
                 if pobj.dep_ == "pobj" and state.nominal(pobj):
-                    return [c for c in state.conjuncts(pobj) if c.i < prep.i][-1]
+                    placed = [c for c in state.conjuncts(pobj) if c.i < prep.i][-1]
+                    # "roses with leaves in a pot": a place of its own locates the roses, but not a body part's
+                    if possessed_place or (node_name(state, placed) in BODY_PARTS and not worn):
+                        return placed
     return None
 
 
