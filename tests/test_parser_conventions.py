@@ -22,6 +22,10 @@ pytestmark = pytest.mark.skipif(
         ("a cat sleeping beneath the table", ("cat", "sleep under", "table")),
         ("a vase in front of the window", ("vase", "in front of", "window")),
         ("a bird sitting on top of the roof", ("bird", "sit on top of", "roof")),
+        # "by"/"down"/"to" the part: FACTUAL's canonical preposition of the part noun
+        ("trees by the side of the road", ("trees", "on side of", "road")),
+        ("a boy walking down the middle of the street", ("boy", "walk on middle of", "street")),
+        ("stairs leading to the top of the tower", ("stairs", "lead on top of", "tower")),
         ("a chair next to the desk", ("chair", "next to", "desk")),
         ("the apple is eaten by the horse", ("horse", "eat", "apple")),  # passive inverted
         ("the boy's kite", ("boy", "have", "kite")),  # possession -> have
@@ -248,6 +252,18 @@ def test_place_phrase_after_the_object_of_an_activity_locates_the_subject(parser
     ],
 )
 def test_a_pronoun_place_phrase_points_back_at_the_holder(parser, caption, expected):
+    assert parser.parse(caption).relations == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("the boat has tires on the side", [("tires", "on side of", "boat")]),  # no (boat, have, tires)
+        ("the truck has the number 20 on its side", [("number", "on side of", "truck")]),
+        ("the man has a little girl on his back", [("man", "have", "girl"), ("girl", "on", "back")]),  # his body
+    ],
+)
+def test_a_bare_part_after_an_owned_object_places_it_on_the_owner(parser, caption, expected):
     assert parser.parse(caption).relations == expected
 
 

@@ -33,6 +33,11 @@ def triple(subject: str, predicate: str, obj: str) -> tuple:
     [
         ("a man with a banana in his mouth", ("banana", "in", "mouth"), ("man", "in", "mouth")),
         ("a girl with her hand on her knee", ("hand", "on", "knee"), ("girl", "on", "knee")),
+        # a body part is placed by any place phrase, possessed or not
+        ("a woman with her hands on the table", ("hands", "on", "table"), ("woman", "on", "table")),
+        ("umpire with hand on catcher", ("hand", "on", "catcher"), ("umpire", "on", "catcher")),
+        # ... except a garment, which its owner wears
+        ("man with red hair in a suit", ("man", "wear", "suit"), ("hair", "wear", "suit")),
     ],
 )
 def test_place_phrase_after_a_with_phrase_places_the_with_object(parser, caption, placed, misplaced):
@@ -173,6 +178,7 @@ def test_with_something_on_a_bare_part_keeps_the_part_noun_in_the_predicate(pars
     [
         ("open box with donuts inside", [("donuts", "inside", "box")]),
         ("wine glasses with dark colored liquid inside of them .", [("liquid", "inside", "glasses")]),
+        ("a dark colored bowl with a spoon inside of it .", [("spoon", "inside", "bowl")]),
         (
             "green bottle with scroll and scissors inside",
             [("scroll", "inside", "bottle"), ("scissors", "inside", "bottle")],
