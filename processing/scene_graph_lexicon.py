@@ -213,6 +213,13 @@ MATERIAL_AND_COLOUR_NOUNS = {
     "maroon",
     "navy",
     "teal",
+    # The named colours of COLOUR_WORDS below (same train counts), which the parser often tags as nouns
+    # ("a burgundy shirt", "an aqua plane": compound).
+    "burgundy",
+    "khaki",
+    "turquoise",
+    "lavender",
+    "aqua",
 }
 
 # Degree adverbs carry no visual fact of their own ("very large" -> large).

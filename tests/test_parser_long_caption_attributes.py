@@ -283,6 +283,9 @@ def test_a_reattached_head_is_put_back_after_parsing(parser):
         ("a man wearing navy blue shirt and pants", "shirt", {"navy blue"}),
         ("a turquoise blue shirt", "shirt", {"turquoise blue"}),
         ("man wearing navy shirt", "shirt", {"navy"}),
+        # The parser tags a named colour before its noun as a compound; it is still the noun's colour.
+        ("woman in the stands wearing a burgundy shirt", "shirt", {"burgundy"}),
+        ("the nose of an aqua plane", "plane", {"aqua"}),
     ],
 )
 def test_named_colours_are_attributes_not_objects(parser, caption, noun, colours):
