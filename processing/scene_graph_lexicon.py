@@ -213,6 +213,13 @@ MATERIAL_AND_COLOUR_NOUNS = {
     "maroon",
     "navy",
     "teal",
+    # The named colours of COLOUR_WORDS below (same train counts), which the parser often tags as nouns
+    # ("a burgundy shirt", "an aqua plane": compound).
+    "burgundy",
+    "khaki",
+    "turquoise",
+    "lavender",
+    "aqua",
 }
 
 # Degree adverbs carry no visual fact of their own ("very large" -> large).
@@ -365,8 +372,9 @@ CONTAINER_PREPOSITION = {
 POSITIONAL_MODIFIERS = {"left", "right", "front", "back", "rear"}
 
 # Shade words fuse with the colour that follows ("dark green", "light brown"; FACTUAL train keeps
-# "lime green" whole in 2 of 2 captions).
-SHADE_WORDS = {"dark", "light", "bright", "pale", "deep", "navy", "hot", "neon", "off", "lime"}
+# "lime green" whole in 2 of 2 captions, "turquoise blue" in 2 of 2 values). Navy and turquoise are
+# colours too: alone they are the whole value ("navy shirt" -> navy).
+SHADE_WORDS = {"dark", "light", "bright", "pale", "deep", "navy", "turquoise", "hot", "neon", "off", "lime"}
 COLOUR_WORDS = {
     "white",
     "black",
@@ -387,6 +395,19 @@ COLOUR_WORDS = {
     "golden",
     "maroon",
     "teal",
+    # Single-word CSS Color Module Level 4 named colours (https://www.w3.org/TR/css-color-4/#named-colors),
+    # plus burgundy (Wikipedia "List of colors"), kept where FACTUAL train writes the word in an attribute
+    # value at least twice and at least 5 times as often as in a node name
+    # (python3 benchmarks/count_colour_words.py; attribute/node name):
+    # navy 7/1, burgundy 7/0, khaki 6/0, turquoise 3/0, lavender 3/0, aqua 2/0.
+    # Left out: cream 12/16 (ice cream), chocolate 13/20, tomato 9/12, olive 3/2, snow 2/680;
+    # lime (2/0) is written only as "lime green", a shade word above; copper (2/0) is a material noun.
+    "aqua",
+    "burgundy",
+    "khaki",
+    "lavender",
+    "navy",
+    "turquoise",
 }
 COLOURED_WORDS = {"colored", "coloured", "toned", "hued"}
 

@@ -271,3 +271,24 @@ def test_a_reattached_head_is_put_back_after_parsing(parser):
     assert [token.head.i for token in doc] == heads and [token.dep_ for token in doc] == labels
     stripe = doc[6]
     assert stripe.dep_ == "conj" and stripe.head.lower_ == "white"  # still the parse the repair is about
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "colours"),
+    [
+        # Named colours beyond the basic terms are colours in lists and after shade words too.
+        ("the red and khaki shorts", "shorts", {"red", "khaki"}),
+        ("a dark burgundy car", "car", {"dark burgundy"}),
+        # A colour that is also a shade stays whole before a colour, and names no node of its own.
+        ("a man wearing navy blue shirt and pants", "shirt", {"navy blue"}),
+        ("a turquoise blue shirt", "shirt", {"turquoise blue"}),
+        ("man wearing navy shirt", "shirt", {"navy"}),
+        # The parser tags a named colour before its noun as a compound; it is still the noun's colour.
+        ("woman in the stands wearing a burgundy shirt", "shirt", {"burgundy"}),
+        ("the nose of an aqua plane", "plane", {"aqua"}),
+    ],
+)
+def test_named_colours_are_attributes_not_objects(parser, caption, noun, colours):
+    graph = parser.parse(caption)
+    assert {value for name, value in graph.attributes if name == noun} == colours
+    assert not {"khaki", "burgundy", "navy", "turquoise"} & set(graph.objects)
