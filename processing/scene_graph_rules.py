@@ -21,6 +21,7 @@ from .scene_graph_attributes import (
     modifier_attributes,
     part_adjective_attributes,
     partitive_attributes,
+    shortened_name_attribute,
     state_attributes,
 )
 from .scene_graph_clauses import relate_gapped_clause
@@ -111,6 +112,7 @@ def _attribute_phase(state: ParseState) -> None:
             part_adjective_attributes(state, token)
         if is_node(state, token):
             modifier_attributes(state, token)
+            shortened_name_attribute(state, token)
         elif token.i in state.graph.hidden:
             partitive_attributes(state, token)
 

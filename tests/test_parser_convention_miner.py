@@ -159,3 +159,20 @@ def test_adverb_tagged_nodes_count_rb_words_by_whether_gold_makes_them_a_node(mi
     golds = [(["man", "skateboard"], [], []), ([], [], []), (["away"], [], [])]
     counts = miner.count_adverb_tagged_nodes(docs, golds, str)
     assert counts == {"skateboard": {"node": 1, "no node": 1}, "away": {"no node": 1, "node": 1}}
+
+
+def test_shortened_name_attributes_are_counted_per_head_and_only_where_the_name_is_shortened(miner):
+    golds = [
+        ([], [("player", "polo")], []),
+        ([], [("player", "polo")], []),
+        ([], [], [("bat", "on", "table")]),
+    ]
+    graphs = [
+        SimpleNamespace(objects=["polo player"]),
+        SimpleNamespace(objects=["polo player", "tennis court"]),
+        SimpleNamespace(objects=["polo bat"]),
+    ]
+    counts = miner.count_shortened_name_attributes(golds, graphs, lambda x: x, {"polo player", "polo bat"})
+    assert counts["player"] == {"attribute": 2}
+    assert counts["bat"] == {"other": 1}
+    assert "court" not in counts

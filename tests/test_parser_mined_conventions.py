@@ -356,3 +356,13 @@ def test_adverb_tagged_nouns_are_retagged_as_nodes(parser, monkeypatch):
     assert ("man", "ride", "skateboard") in parser.parse("man riding skateboard").relations
     monkeypatch.setattr(scene_graph_nodes, "ADVERB_TAGGED_NOUNS", set())
     assert "skateboard" not in parser.parse("man riding skateboard").objects
+
+
+@needs_model
+def test_a_shortened_name_of_a_listed_head_keeps_its_first_word_as_an_attribute(parser, monkeypatch):
+    from processing import scene_graph_attributes
+
+    monkeypatch.setattr(scene_graph_attributes, "SHORTENED_NAME_HEADS", {"player"})
+    assert ("player", "polo") in parser.parse("a polo player on a horse").attributes
+    monkeypatch.setattr(scene_graph_attributes, "SHORTENED_NAME_HEADS", set())
+    assert ("player", "polo") not in parser.parse("a polo player on a horse").attributes
