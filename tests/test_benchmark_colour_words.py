@@ -1,34 +1,14 @@
 """The train counts behind the named colours in COLOUR_WORDS (benchmarks/count_colour_words.py)."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from tests.benchmark_modules import benchmark_modules
 
 
 @pytest.fixture(scope="module")
 def count_colour_words():
-    # The script imports the quality benchmark's data folder as a sibling module (both run as scripts); it finds
-    # it registered in sys.modules, without the import path being touched.
-    names = ("parser_quality", "count_colour_words")
-    saved = {name: sys.modules.get(name) for name in names}
-    try:
-        for name in names:
-            spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-        yield sys.modules["count_colour_words"]
-    finally:
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
+    with benchmark_modules("parser_quality", "count_colour_words") as module:
+        yield module
 
 
 def test_colour_uses_split_attribute_values_from_node_names(count_colour_words):

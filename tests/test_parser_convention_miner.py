@@ -1,40 +1,16 @@
 """The conventions miner's counters (benchmarks/mine_factual_conventions.py) on tiny hand-made gold graphs."""
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def load_benchmark(name: str):
-    """benchmarks/<name>.py as module `name`, registered in sys.modules (dataclasses look their module up there)."""
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.benchmark_modules import benchmark_modules
 
 
 @pytest.fixture(scope="module")
 def miner():
-    # The miner imports the quality benchmark's gold reader as a sibling module (both run as scripts); it finds it
-    # registered in sys.modules, without the import path being touched.
-    names = ("parser_quality", "mine_factual_conventions")
-    saved = {name: sys.modules.get(name) for name in names}
-    try:
-        load_benchmark("parser_quality")
-        yield load_benchmark("mine_factual_conventions")
-    finally:
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
+    with benchmark_modules("parser_quality", "mine_factual_conventions") as module:
+        yield module
 
 
 def test_reversed_predicates_count_the_gold_predicate_of_the_other_direction(miner):

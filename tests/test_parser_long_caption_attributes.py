@@ -13,6 +13,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def attribute_values(graph, noun: str) -> set:
+    return {value for name, value in graph.attributes if name == noun}
+
+
 @pytest.mark.parametrize(
     ("caption", "noun", "adjectives"),
     [
@@ -29,7 +33,7 @@ pytestmark = pytest.mark.skipif(
 )
 def test_adjective_lists_describe_the_noun(parser, caption, noun, adjectives):
     graph = parser.parse(caption)
-    assert {value for name, value in graph.attributes if name == noun} == adjectives
+    assert attribute_values(graph, noun) == adjectives
     assert not adjectives & set(graph.objects)  # the first adjective is no object
 
 
@@ -114,7 +118,7 @@ def test_a_counted_node_without_each_other_keeps_its_count(parser):
     ],
 )
 def test_an_adjective_on_a_material_describes_the_noun(parser, caption, noun, adjectives):
-    assert {value for name, value in parser.parse(caption).attributes if name == noun} == adjectives
+    assert attribute_values(parser.parse(caption), noun) == adjectives
 
 
 @pytest.mark.parametrize(
@@ -130,7 +134,7 @@ def test_an_adjective_on_a_material_describes_the_noun(parser, caption, noun, ad
 )
 def test_words_before_a_colour(parser, caption, noun, adjectives):
     graph = parser.parse(caption)
-    assert {value for name, value in graph.attributes if name == noun} == adjectives
+    assert attribute_values(graph, noun) == adjectives
 
 
 @pytest.mark.parametrize(
@@ -172,7 +176,7 @@ def test_a_plural_partitive_keeps_its_singulars_attribute(parser):
 )
 def test_a_colour_list_labelled_nmod_describes_the_noun(parser, caption, noun, colours):
     graph = parser.parse(caption)
-    assert colours <= {value for name, value in graph.attributes if name == noun}
+    assert colours <= attribute_values(graph, noun)
     assert not colours & set(graph.objects)
 
 
@@ -190,7 +194,7 @@ def test_a_colour_list_labelled_nmod_describes_the_noun(parser, caption, noun, c
 )
 def test_an_ly_adverb_before_an_adjective(parser, caption, noun, value):
     graph = parser.parse(caption)
-    assert {v for name, v in graph.attributes if name == noun} == {value}
+    assert attribute_values(graph, noun) == {value}
 
 
 @pytest.mark.parametrize(
@@ -210,7 +214,7 @@ def test_an_ly_adverb_before_an_adjective(parser, caption, noun, value):
 )
 def test_a_colour_before_a_participle_is_its_own_attribute(parser, caption, noun, values):
     graph = parser.parse(caption)
-    assert {v for name, v in graph.attributes if name == noun} == values
+    assert attribute_values(graph, noun) == values
 
 
 @pytest.mark.parametrize(
@@ -257,7 +261,7 @@ def test_a_participle_that_relates_is_no_state(parser):
 )
 def test_a_noun_after_a_colour_list_is_a_compound_of_the_head(parser, caption, noun, colours):
     graph = parser.parse(caption)
-    assert {value for name, value in graph.attributes if name == noun} == colours
+    assert attribute_values(graph, noun) == colours
     assert not {"stripe", "dish", "towel"} & set(graph.objects)
 
 
@@ -290,5 +294,5 @@ def test_a_reattached_head_is_put_back_after_parsing(parser):
 )
 def test_named_colours_are_attributes_not_objects(parser, caption, noun, colours):
     graph = parser.parse(caption)
-    assert {value for name, value in graph.attributes if name == noun} == colours
+    assert attribute_values(graph, noun) == colours
     assert not {"khaki", "burgundy", "navy", "turquoise"} & set(graph.objects)

@@ -360,24 +360,15 @@ def test_relation_of_a_hidden_amount_reaches_every_conjunct_of_its_noun(parser, 
 @pytest.mark.parametrize(
     "caption, expected",
     [
+        # "lined up" puts its subject in a line node ...
         ("pots lined up on a shelf", {("pots", "in", "line"), ("pots", "on", "shelf")}),
         ("people lined up in the dugout", {("people", "in", "line"), ("people", "in", "dugout")}),
-    ],
-)
-def test_lined_up_puts_its_subject_in_a_line_node(parser, caption, expected):
-    graph = parser.parse(caption)
-    assert "line" in graph.objects
-    assert set(graph.relations) == expected
-
-
-@pytest.mark.parametrize(
-    "caption, expected",
-    [
+        # ... and "a line of" things is looked through and kept as their line.
         ("line of trees bordering street", {("trees", "in", "line"), ("trees", "border", "street")}),
         ("a line of people getting on a bus", {("people", "in", "line"), ("people", "get on", "bus")}),
     ],
 )
-def test_a_line_of_things_is_looked_through_and_kept_as_their_line(parser, caption, expected):
+def test_things_in_a_line_get_a_line_node(parser, caption, expected):
     graph = parser.parse(caption)
     assert "line" in graph.objects
     assert set(graph.relations) == expected
