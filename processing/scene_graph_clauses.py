@@ -192,6 +192,8 @@ def _participle_carrier(state: ParseState, verb, depth: int = 0):
     noun = first_nominal_conjunct(state, verb.head)
     if noun.dep_ == "pobj" and noun.head.lower_ == "in" and state.nominal(noun.head.head):
         return nominal_conjuncts(state, noun.head.head)
+    if _worn_after_participle(state, noun):
+        return subjects_of(state, noun.head.head, depth + 1)
     if noun.dep_ == "pobj" and noun.head.lower_ == "with" and state.nominal(noun.head.head):
         # "a man with brown hair standing in the street": the hair does not stand (but "a pole with a
         # sign hanging off it": the sign hangs)
@@ -204,6 +206,19 @@ def _participle_carrier(state: ParseState, verb, depth: int = 0):
     if _after_place_of_participle(state, verb, noun):
         return subjects_of(state, noun.head.head, depth + 1)
     return None
+
+
+def _worn_after_participle(state: ParseState, noun) -> bool:
+    """ "a man standing in a costume talking on a phone", "a man dressed in a suit and shoes kicking a
+    ball": the garment after a first participle does not act; its wearer does."""
+    prep, first = noun.head, noun.head.head
+    return (
+        noun.dep_ == "pobj"
+        and prep.lower_ == "in"
+        and first.tag_ in ("VBG", "VBN")
+        and first.dep_ == "acl"
+        and is_garment(state, noun)
+    )
 
 
 def _after_place_of_participle(state: ParseState, verb, noun) -> bool:

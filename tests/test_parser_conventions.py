@@ -194,6 +194,9 @@ def test_haired_names_the_hair(parser, caption):
         # hung on the place of a first participle
         ("a man standing in a kitchen preparing food", ("man", "prepare", "food")),
         ("a person standing on rocks holding a surfboard", ("person", "hold", "surfboard")),
+        # hung on the garment after a first participle
+        ("a man standing in a costume talking on a cell phone", ("man", "talk on", "cellphone")),
+        ("a man dressed in a black suit and shoes kicking a soccer ball", ("man", "kick", "soccer ball")),
     ],
 )
 def test_participle_on_a_garment_or_object_belongs_to_the_person(parser, caption, relation):
