@@ -297,6 +297,8 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
             if (child.dep_ == "prep" and _names_the_container(state, child)) or _is_bare_inside(state, child, obj)
         ]
         convention = WITH_PREDICATES.get(node_name(state, obj), "with")  # mined: "with a shirt" is worn
+        if convention == "wear" and not _is_worn_with(state, obj):
+            convention = "with"
         if _participle_points_back(state, head, obj):
             continue  # "a pole with a sign hanging off it": the participle gives (sign, hang off, pole)
         if container_preps:
@@ -308,6 +310,14 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
             add_relation(state, subjects, "have", [obj])
         else:
             add_relation(state, subjects, convention, [obj])
+
+
+def _is_worn_with(state: ParseState, obj) -> bool:
+    """The mined `wear` of "a man with glasses" is for the garment sense: the lemma "glass" also names "a
+    table with a glass of water" (8 COCO Karpathy test captions gave (table, wear, glass))."""
+    return is_garment(state, obj) and not any(
+        child.dep_ == "prep" and child.lower_ == "of" for child in state.kids(obj)
+    )
 
 
 def _owns_body_part(state: ParseState, obj) -> bool:

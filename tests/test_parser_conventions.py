@@ -191,10 +191,21 @@ def test_haired_names_the_hair(parser, caption):
         ("a man in a white uniform standing in the grass", ("man", "stand in", "grass")),
         ("a woman riding a horse wearing a red scarf", ("woman", "wear", "scarf")),
         ("an older man in a black shirt and brown shorts holding a bag", ("man", "hold", "bag")),
+        # hung on the place of a first participle
+        ("a man standing in a kitchen preparing food", ("man", "prepare", "food")),
+        ("a person standing on rocks holding a surfboard", ("person", "hold", "surfboard")),
+        # hung on the garment after a first participle
+        ("a man standing in a costume talking on a cell phone", ("man", "talk on", "cellphone")),
+        ("a man dressed in a black suit and shoes kicking a soccer ball", ("man", "kick", "soccer ball")),
     ],
 )
 def test_participle_on_a_garment_or_object_belongs_to_the_person(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+def test_participle_after_a_person_beside_stays_with_that_person(parser):
+    relations = parser.parse("a man standing next to a woman holding an umbrella").relations
+    assert ("woman", "hold", "umbrella") in relations
 
 
 @pytest.mark.parametrize(

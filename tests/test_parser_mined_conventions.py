@@ -154,6 +154,22 @@ def test_with_predicate_comes_from_the_table(parser, monkeypatch, table, expecte
 
 
 @needs_model
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("a man with glasses holding a teddy bear", ("man", "wear", "glasses")),
+        ("a wooden table with a glass of beer", ("table", "with", "glass")),
+        ("a plate of hot dog on a table with a glass", ("plate", "with", "glass")),
+    ],
+)
+def test_a_worn_with_predicate_needs_the_garment_sense(parser, monkeypatch, caption, expected):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "WITH_PREDICATES", {"glass": "wear"})
+    assert expected in parser.parse(caption).relations
+
+
+@needs_model
 def test_node_names_are_respelled(parser, monkeypatch):
     from processing import scene_graph_nodes
 
