@@ -17,7 +17,7 @@ from .scene_graph_conventions import (
     UNOWNED_OF_HEADS,
     WITH_PREDICATES,
 )
-from .scene_graph_coordination import distributed_conjuncts, is_garment, nominal_conjuncts
+from .scene_graph_coordination import distributed_conjuncts, first_nominal_conjunct, is_garment, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
@@ -415,9 +415,18 @@ def _relate_reciprocal_object(state: ParseState, verb) -> None:
     subjects = subjects_of(state, verb)
     if len(subjects) == 1:
         subjects = [_plural_holder(state, subjects[0])]
-    for subject in subjects:
-        if is_node(state, subject):
-            state.graph.relations.append((subject, predicate, subject))
+    _add_reciprocal(state, subjects, predicate)
+
+
+def _add_reciprocal(state: ParseState, subjects, predicate: str) -> None:
+    """One kind of thing relates to itself ("two buses next to each other" -> (bus, next to, bus));
+    coordinated different things relate in the caption's order ("a dog and a cat laying next to each
+    other" -> (dog, lay next to, cat): FACTUAL train, 6 of the 7 such captions, one adds the reverse)."""
+    nodes = [subject for subject in subjects if is_node(state, subject)]
+    if len({node_name(state, node) for node in nodes}) < 2:
+        state.graph.relations.extend((node, predicate, node) for node in nodes)
+        return
+    state.graph.relations.extend((first, predicate, second) for first, second in zip(nodes, nodes[1:], strict=False))
 
 
 def _plural_holder(state: ParseState, noun):
@@ -443,14 +452,12 @@ def _relate_reciprocal(state: ParseState, prep, predicate_words: str) -> None:
         state.graph.relational_modifiers.add(head.i)
         head = head.head
     if state.nominal(head):
-        subjects = nominal_conjuncts(state, head)
+        subjects = nominal_conjuncts(state, first_nominal_conjunct(state, head))
     else:
         subjects = subjects_of(state, head)
         predicate_words = f"{verb_predicate(state, head)} {predicate_words}".strip()
         state.graph.verbs_with_relation.add(head.i)  # "standing next to each other" is no state
-    for subject in subjects:
-        if is_node(state, subject):
-            state.graph.relations.append((subject, predicate_words, subject))
+    _add_reciprocal(state, subjects, predicate_words)
 
 
 # ---------------------------------------------------------------------- verb arguments

@@ -103,6 +103,18 @@ def test_each_other_as_an_object_relates_the_subject_to_itself(parser, caption, 
     assert triple(*relation) in relations(parser, caption)
 
 
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a dog and a cat next to each other", ("dog", "next to", "cat")),
+        ("a man and a woman are embracing each other", ("man", "embrace", "woman")),
+        ("an elephant and a rhinoceros stand not far from each other", ("elephant", "stand far from", "rhinoceros")),
+    ],
+)
+def test_each_other_relates_different_coordinated_things_in_order(parser, caption, relation):
+    assert relations(parser, caption) == {triple(*relation)}
+
+
 def test_over_after_a_direct_object_locates_the_object(parser):
     found = relations(parser, "teammates hang their arms over the railing as they watch the action")
     assert triple("arm", "over", "railing") in found
