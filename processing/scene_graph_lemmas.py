@@ -84,6 +84,10 @@ class TagLemmatizer:
         forms = in_index or out_of_vocabulary
         return forms[0] if forms else lower
 
+    def is_verb(self, word: str, tag: str) -> bool:
+        """Whether the word, read with this verb tag, is an English verb (spaCy's `lemma_index`)."""
+        return self._lemma(word, tag) in self._index.get("verb", ())
+
     def noun_lemma(self, word: str) -> str:
         """Lemma of a word the tagger mis-tagged but that stands in a noun slot ("geese" as JJ)."""
         lower = word.lower()

@@ -66,6 +66,8 @@ def repair_word_classes(state: ParseState) -> None:
     for token in state.tokens:
         if _is_noun_tagged_participle(state, token):
             _repair_participle(state, token)
+        elif _is_noun_tagged_finite_verb(state, token):
+            _repair_finite_verb(state, token)
         elif _is_verb_tagged_subject(state, token):
             _repair_subject(state, token)
         elif token.tag_ == "RB" and token.lower_ in ADVERB_TAGGED_NOUNS:
@@ -143,6 +145,35 @@ def _repair_participle(state: ParseState, participle) -> None:
     they are."""
     state.relabel(participle, tag="VBG")
     state.table.hand_over_lefts(participle, state.tokens[participle.i - 1])
+
+
+_SINGULAR_DETERMINERS = {"a", "an", "one", "this", "that", "each", "every", "another"}
+
+
+def _is_noun_tagged_finite_verb(state: ParseState, token) -> bool:
+    """ "a small airplane flies in the sky", "two giraffe stand behind a fence", "cows graze in a field":
+    the tagger reads subject and verb as one compound noun, so the subject is lost. Number gives a verb
+    away: a singular determiner before a plural head, or a plural noun before a singular one."""
+    if token.dep_ != "ROOT" or token.tag_ not in ("NN", "NNS") or token.i == 0:
+        return False
+    subject = state.tokens[token.i - 1]
+    if subject.head.i != token.i or subject.dep_ != "compound" or subject.tag_ not in NOUN_TAGS:
+        return False
+    if not any(child.i > token.i and child.dep_ == "prep" for child in state.kids(token)):
+        return False
+    before = [child for child in state.lefts(token) if child.i < subject.i]
+    singular = any(child.lower_ in _SINGULAR_DETERMINERS and child.dep_ == "det" for child in before)
+    if token.tag_ == "NNS":
+        return singular and state.is_verb(token.text, "VBZ")
+    return subject.tag_ == "NNS" and not singular and state.is_verb(token.text, "VBP")
+
+
+def _repair_finite_verb(state: ParseState, verb) -> None:
+    """Tag it as the verb of its number and make the compound its subject, with the words before it."""
+    state.relabel(verb, tag="VBZ" if verb.tag_ == "NNS" else "VBP")
+    subject = state.tokens[verb.i - 1]
+    state.relabel(subject, dep="nsubj")
+    state.table.hand_over_lefts(verb, subject)
 
 
 def _repair_adverb_tagged_noun(state: ParseState, token) -> None:

@@ -139,6 +139,13 @@ def test_tag_lemmatizer(parser, word, tag, lemma):
     assert parser.lemmatizer.lemma(word, tag) == lemma
 
 
+@pytest.mark.parametrize(
+    ("word", "tag", "is_verb"), [("flies", "VBZ", True), ("graze", "VBP", True), ("logo", "VBP", False)]
+)
+def test_tag_lemmatizer_knows_verbs(parser, word, tag, is_verb):
+    assert parser.lemmatizer.is_verb(word, tag) is is_verb
+
+
 def test_a_participle_tagged_as_a_noun_is_no_object(parser):
     # en_core_web_sm tags "cut" NN here; its passive agent shows it is a verb.
     graph = parser.parse("a cake cut by a knife")

@@ -254,10 +254,31 @@ def test_a_verb_root_with_a_clause_of_its_own_stays_a_verb(parser):
     assert "watch" not in graph.objects and ("birds", "fly over", "lake") in graph.relations
 
 
+@pytest.mark.parametrize(
+    "caption, relation, attribute",
+    [
+        # "a ... flies": a singular determiner before a plural-tagged head
+        ("a small airplane flies in the sky", ("airplane", "fly in", "sky"), ("airplane", "small")),
+        # "cows graze": a plural noun before a singular-tagged head
+        ("several cows graze in the countryside", ("cows", "graze in", "countryside"), None),
+    ],
+)
+def test_a_verb_the_tagger_reads_as_a_compound_head_gets_its_subject_back(parser, caption, relation, attribute):
+    graph = parser.parse(caption)
+    assert triple(*relation) in relations(parser, caption)
+    assert attribute is None or attribute in graph.attributes
+
+
+@pytest.mark.parametrize("caption", ["a plastic starbucks cup with a lid", "a fruit stand with bananas"])
+def test_a_compound_noun_that_agrees_stays_a_noun(parser, caption):
+    graph = parser.parse(caption)
+    assert any(" " in name for name in graph.objects)  # "starbucks cup", "fruit stand"
+
+
 def test_label_repairs_leave_the_doc_as_parsed(parser):
     from processing.scene_graph_rules import build_scene_graph
 
-    doc = parser.nlp("large zebra standing in a zoo and towel hanging off the rack")
+    doc = parser.nlp("large zebra standing in a zoo and towel hanging off the rack. a small airplane flies in the sky")
     labels = [(token.tag_, token.dep_) for token in doc]
     first = build_scene_graph(doc, parser.lemmatizer)
     assert [(token.tag_, token.dep_) for token in doc] == labels
