@@ -56,6 +56,8 @@ def _verbless_clause_subjects(state: ParseState, head) -> list:
         return explicit
     if head.dep_ in ("prep", "amod", "acl") and state.nominal(head.head):
         return nominal_conjuncts(state, head.head)  # "two men on a court ready to hit the ball"
+    if state.nominal(head) and head.dep_ == "ROOT":
+        return nominal_conjuncts(state, head)  # "a red stop sign sitting under two street signs"
     return []
 
 

@@ -159,8 +159,9 @@ def _is_noun_tagged_finite_verb(state: ParseState, token) -> bool:
     subject = state.tokens[token.i - 1]
     if subject.head.i != token.i or subject.dep_ != "compound" or subject.tag_ not in NOUN_TAGS:
         return False
-    if not any(child.i > token.i and child.dep_ == "prep" for child in state.kids(token)):
-        return False
+    after = [child.dep_ for child in state.kids(token) if child.i > token.i]
+    if "conj" in after or not {"prep", "xcomp"} & set(after):
+        return False  # "trees brush and dirt along the shore": a list of nouns
     before = [child for child in state.lefts(token) if child.i < subject.i]
     singular = any(child.lower_ in _SINGULAR_DETERMINERS and child.dep_ == "det" for child in before)
     if token.tag_ == "NNS":

@@ -15,6 +15,7 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
 )
 from .scene_graph_nodes import has_pronoun_of, is_line_particle, of_object
+from .scene_graph_references import is_reciprocal
 from .scene_graph_state import ParseState
 
 
@@ -164,13 +165,13 @@ def _part_noun_phrase(state: ParseState, words, pobj):
 
 
 def _reciprocal_of(state: ParseState, part):
-    """ "stacked on top of each other": the "other" of the part noun's "of" (the `of` is then consumed), or None;
+    """ "stacked on top of each other": the "other" (or "one" of "one another") of the part noun's "of" (the `of` is then consumed), or None;
     the caller relates the subject to itself by the whole phrase. FACTUAL's training split: (X, [verb] on top of,
     X) in 3 of its 4 captions with "of each other" (all "on top of"); the part noun is a node in none."""
     for of in state.kids(part):
         if of.dep_ == "prep" and of.lower_ == "of":
             for other in state.kids(of):
-                if other.lower_ == "other" and any(kid.lower_ == "each" for kid in state.kids(other)):
+                if is_reciprocal(state, other):
                     state.graph.consumed_preps.add(of.i)
                     return other
     return None

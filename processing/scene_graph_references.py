@@ -17,6 +17,14 @@ def is_object_pronoun(token) -> bool:
     return token.tag_ == "PRP" and token.lower_ in OBJECT_PRONOUNS
 
 
+def is_reciprocal(state: ParseState, token) -> bool:
+    """ "each other", or "one another" (the parser makes "another" the determiner of "one"): FACTUAL relates
+    the things to themselves (train: "two men are standing next to one another" -> (man, next to, man))."""
+    if token.lower_ == "one":
+        return any(child.lower_ == "another" for child in state.kids(token))
+    return token.lower_ == "other" and any(child.lower_ == "each" for child in state.kids(token))
+
+
 def antecedent(state: ParseState, pronoun, subjects):
     """The nearest node before the pronoun in its sentence that is not one of the relation's subjects
     (a relation never relates a node to itself), or None. The "up" of "lined up" is a node no word names

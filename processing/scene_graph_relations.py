@@ -34,7 +34,7 @@ from .scene_graph_lexicon import (
 )
 from .scene_graph_nodes import COVERING_ADJECTIVES, factual_name, is_attribute_in_name, is_node, node_name, resolve
 from .scene_graph_predicates import is_photo_taken, join_predicate, preposition_phrase, verb_predicate
-from .scene_graph_references import antecedent, is_object_pronoun
+from .scene_graph_references import antecedent, is_object_pronoun, is_reciprocal
 from .scene_graph_state import ParseState
 
 
@@ -52,7 +52,7 @@ def relate_preposition(state: ParseState, prep) -> None:
     words, obj = preposition_phrase(state, prep)
     if obj is not None and words == [prep.lower_] and _is_place_phrase(state, prep, obj):
         return
-    if obj is not None and _is_reciprocal(state, obj):
+    if obj is not None and is_reciprocal(state, obj):
         _relate_reciprocal(state, prep, " ".join(words))
         return
     if obj is None:
@@ -440,10 +440,6 @@ def _plural_holder(state: ParseState, noun):
     return candidate if candidate.tag_ == "NNS" else noun
 
 
-def _is_reciprocal(state: ParseState, token) -> bool:
-    return token.lower_ == "other" and any(child.lower_ == "each" for child in state.kids(token))
-
-
 def _relate_reciprocal(state: ParseState, prep, predicate_words: str) -> None:
     """ "two buses next to each other" -> (bus, next to, bus)."""
     head = prep.head
@@ -466,7 +462,7 @@ def relate_direct_object(state: ParseState, obj) -> None:
     if verb.tag_ in VERB_TAGS and is_photo_taken(state, verb, obj):
         _relate_photo_taking(state, verb, obj)
         return
-    if verb.tag_ in VERB_TAGS and _is_reciprocal(state, obj):
+    if verb.tag_ in VERB_TAGS and is_reciprocal(state, obj):
         _relate_reciprocal_object(state, verb)
         return
     if verb.tag_ not in VERB_TAGS or not state.nominal(obj):

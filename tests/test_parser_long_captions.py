@@ -115,6 +115,24 @@ def test_each_other_relates_different_coordinated_things_in_order(parser, captio
     assert relations(parser, caption) == {triple(*relation)}
 
 
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("two men are standing next to one another", ("men", "stand next to", "men")),
+        ("the signs are on top of one another", ("signs", "on top of", "signs")),
+        ("a man and a woman embracing one another", ("man", "embrace", "woman")),
+    ],
+)
+def test_one_another_is_each_other(parser, caption, relation):
+    assert relations(parser, caption) == {triple(*relation)}
+
+
+def test_a_participle_on_a_noun_root_takes_it_as_subject(parser):
+    assert triple("stop sign", "sit under", "street signs") in relations(
+        parser, "a red stop sign sitting under two green street signs"
+    )
+
+
 def test_over_after_a_direct_object_locates_the_object(parser):
     found = relations(parser, "teammates hang their arms over the railing as they watch the action")
     assert triple("arm", "over", "railing") in found
