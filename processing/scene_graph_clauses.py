@@ -30,6 +30,8 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
     for child in state.lefts(verb):
         if child.dep_ in ("npadvmod", "compound", "nmod") and state.nominal(child):
             return nominal_conjuncts(state, child)
+        if child.dep_ == "amod" and child.tag_ in ("NN", "NNS") and verb.dep_ == "ROOT":
+            return nominal_conjuncts(state, child)  # "skateboarder doing tricks": the subject tagged a modifier
     if verb.dep_ in ("acl", "relcl") and state.nominal(verb.head):
         carrier = _participle_carrier(state, verb) if verb.dep_ == "acl" else None
         if carrier is not None:

@@ -33,7 +33,7 @@ from .scene_graph_lexicon import (
     RELATIVE_PRONOUNS,
 )
 from .scene_graph_nodes import COVERING_ADJECTIVES, factual_name, is_attribute_in_name, is_node, node_name, resolve
-from .scene_graph_predicates import is_photo_taken, join_predicate, preposition_phrase, verb_predicate
+from .scene_graph_predicates import is_photo_taken, join_predicate, preposition_phrase, trick_object, verb_predicate
 from .scene_graph_references import antecedent, is_object_pronoun, is_reciprocal
 from .scene_graph_state import ParseState
 
@@ -470,6 +470,10 @@ def relate_direct_object(state: ParseState, obj) -> None:
     subjects = subjects_of(state, verb)
     if subjects:
         state.graph.verbs_with_relation.add(verb.i)
+    if obj == trick_object(state, verb):
+        boards = [board for board in state.lefts(obj) if board.i in state.graph.owners]
+        add_relation(state, subjects, "trick on", boards)  # "doing a skateboard trick" (FACTUAL train)
+        return
     # "driving down the road" parsed as a bare preposition plus a direct object: merge them.
     dangling = [
         child.lower_

@@ -35,7 +35,7 @@ from .scene_graph_coordination import (
 )
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import factual_name, is_line_particle, is_node, node_span, repair_word_classes, resolve
-from .scene_graph_predicates import factual_predicate, is_particle_with_object
+from .scene_graph_predicates import factual_predicate, is_particle_with_object, repair_trick_places
 from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
 from .scene_graph_relations import (
     relate_compound_owner,
@@ -61,6 +61,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_list_attachment(state)
         repair_conjunction_attachment(state)
         repair_dangling_conjunct(state)
+        repair_trick_places(state)
         for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
             if state.nominal(token):
                 resolve(state, token)

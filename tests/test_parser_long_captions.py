@@ -127,6 +127,22 @@ def test_one_another_is_each_other(parser, caption, relation):
     assert relations(parser, caption) == {triple(*relation)}
 
 
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("man doing a trick on his skateboard", {("man", "trick on", "skateboard")}),
+        ("a man performs a trick on a skate board", {("man", "trick on", "skate board")}),
+        (
+            "a boy is performing a skateboard trick in the air",
+            {("boy", "trick on", "skateboard"), ("boy", "trick in", "air")},
+        ),
+        ("skateboarder doing tricks on his skateboard", {("skateboarder", "trick on", "skateboard")}),
+    ],
+)
+def test_doing_a_trick_is_named_by_the_trick(parser, caption, expected):
+    assert relations(parser, caption) == {triple(*relation) for relation in expected}
+
+
 def test_a_participle_on_a_noun_root_takes_it_as_subject(parser):
     assert triple("stop sign", "sit under", "street signs") in relations(
         parser, "a red stop sign sitting under two green street signs"
