@@ -72,6 +72,8 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_subject(state, token)
         elif token.tag_ == "RB" and token.lower_ in ADVERB_TAGGED_NOUNS:
             _repair_adverb_tagged_noun(state, token)
+        elif _is_adjective_tagged_place(state, token):
+            _repair_adjective_tagged_place(state, token)
     state.nominal_overrides = _find_nominal_overrides(state)
     # The reverse slip: "a cake cut by a knife" tags `cut` NN, yet a word with a passive agent
     # ("by a knife") is a participle, never an object.
@@ -183,6 +185,33 @@ def _repair_adverb_tagged_noun(state: ParseState, token) -> None:
     Such a word modifying a verb is the verb's object."""
     is_verb_object = token.dep_ == "advmod" and token.head.tag_ in VERB_TAGS
     state.relabel(token, tag="NN", dep="dobj" if is_verb_object else None)
+
+
+def _is_adjective_tagged_place(state: ParseState, token) -> bool:
+    """ "a man on a surfboard riding a wave", "a boy on a skateboard balancing on a rail": the parser reads the
+    board as a modifier of the participle, which becomes the preposition's object."""
+    participle = token.head
+    return (
+        token.lower_ in ADVERB_TAGGED_NOUNS
+        and token.tag_ in ("JJ", "NN")
+        and token.dep_ == "amod"
+        and participle.tag_ == "VBG"
+        and participle.dep_ == "pobj"
+        and participle.i == token.i + 1
+    )
+
+
+def _repair_adjective_tagged_place(state: ParseState, noun) -> None:
+    """The board is the object of the preposition, with the words before it; the participle describes
+    the noun the preposition is on ("a man on a surfboard riding a wave": the man rides)."""
+    participle = noun.head
+    prep = participle.head
+    if noun.tag_ == "JJ":
+        state.relabel(noun, tag="NN")
+    for child in [child for child in state.lefts(participle) if child.i < noun.i]:
+        state.reattach(child, noun, dep=child.dep_)
+    state.reattach(noun, prep, dep="pobj")
+    state.reattach(participle, prep.head, dep="acl" if state.nominal(prep.head) else "advcl")
 
 
 def _is_verb_tagged_subject(state: ParseState, token) -> bool:

@@ -143,6 +143,20 @@ def test_doing_a_trick_is_named_by_the_trick(parser, caption, expected):
     assert relations(parser, caption) == {triple(*relation) for relation in expected}
 
 
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("a man on a surfboard riding a wave", {("man", "on", "surfboard"), ("man", "ride", "wave")}),
+        (
+            "a person standing on a surfboard riding a wave",
+            {("person", "stand on", "surfboard"), ("person", "ride", "wave")},
+        ),
+    ],
+)
+def test_a_board_the_parser_reads_as_a_modifier_of_the_participle_is_the_place(parser, caption, expected):
+    assert relations(parser, caption) == {triple(*relation) for relation in expected}
+
+
 def test_a_participle_on_a_noun_root_takes_it_as_subject(parser):
     assert triple("stop sign", "sit under", "street signs") in relations(
         parser, "a red stop sign sitting under two green street signs"
