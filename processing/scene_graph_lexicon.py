@@ -428,10 +428,6 @@ LOCATIVE_PREPOSITIONS = {
     "against",
 }
 
-# Nouns naming a region of the picture rather than a thing: a place phrase after one locates what is there
-# ("a lighthouse in the background near the water" -> (lighthouse, near, water); scene_graph_relations).
-SCENE_REGION_NOUNS = {"background", "foreground", "distance", "horizon"}
-
 # Verbs whose passive "by" names a place, not an agent ("cars parked by the building").
 LOCATIVE_PASSIVE_VERBS = {"park", "place", "locate", "situate", "position", "station", "seat", "set", "lay", "stand"}
 

@@ -31,7 +31,6 @@ from .scene_graph_lexicon import (
     MATERIAL_AND_COLOUR_NOUNS,
     POSSESSION_VERBS,
     RELATIVE_PRONOUNS,
-    SCENE_REGION_NOUNS,
 )
 from .scene_graph_nodes import COVERING_ADJECTIVES, factual_name, is_attribute_in_name, is_node, node_name, resolve
 from .scene_graph_predicates import is_photo_taken, join_predicate, preposition_phrase, verb_predicate
@@ -79,8 +78,6 @@ def relate_preposition(state: ParseState, prep) -> None:
         predicate_words = "wear"  # "a girl in a pink shirt", "men dressed in costumes": (girl, wear, shirt)
     if state.nominal(head) and (wearers := _dressed_wearers(state, prep, head)):
         add_relation(state, wearers, predicate_words, objects)
-    elif state.nominal(head) and (located := _located_in_region(state, prep, head)):
-        add_relation(state, located, predicate_words, objects)
     elif state.nominal(head):
         _relate_noun_preposition(state, prep, head, words, predicate_words, objects)
     elif predicate_words == "wear" and head.tag_ in VERB_TAGS:
@@ -123,24 +120,6 @@ def _is_worn_before(state: ParseState, prep, verb) -> bool:
     if prep.lower_ != "in" or verb.tag_ not in VERB_TAGS or state.lemma(verb.text, verb.tag_) != "wear":
         return False
     return _object_before(state, prep, verb) is not None
-
-
-def _located_in_region(state: ParseState, prep, region) -> list:
-    """ "a lighthouse in misty background near water", "a town on the horizon near the buildings": a place
-    phrase on a region of the picture locates what the region's own place phrase locates. FACTUAL train, all
-    36,137 captions: 7 graphs change, 5 gaining a gold triple, 1 losing one ("green trees in the background
-    against the sky": gold (background, against, sky)), which is in the 2,000-caption 8+-word train sample
-    (rel F1 70.05 -> 70.01); long_dev 52.15 -> 52.27."""
-    if prep.lower_ not in LOCATIVE_PREPOSITIONS or region.dep_ != "pobj" or not _is_region(state, region):
-        return []
-    holder = region.head.head
-    if state.nominal(holder):
-        return distributed_conjuncts(state, holder, region.head)
-    return subjects_of(state, holder) if holder.tag_ in VERB_TAGS else []
-
-
-def _is_region(state: ParseState, noun) -> bool:
-    return state.noun_lemma(noun.lower_) in SCENE_REGION_NOUNS
 
 
 def _is_put_on(garment) -> bool:

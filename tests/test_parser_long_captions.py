@@ -484,23 +484,3 @@ def test_place_phrase_on_a_worn_garment_locates_the_wearer(parser, caption, loca
 def test_pronoun_on_the_object_of_a_main_clause_have_points_to_its_subject(parser):
     found = relations(parser, "the silver serving tray on the table has a variety of finger sandwiches on it.")
     assert triple("sandwiches", "on", "tray") in found and triple("sandwiches", "on", "table") not in found
-
-
-@pytest.mark.parametrize(
-    "caption, located, not_located",
-    [
-        (
-            "lighthouse in misty background near water",
-            ("lighthouse", "near", "water"),
-            ("background", "near", "water"),
-        ),
-        (
-            "a small town on the horizon near the larger red roofed buildings",
-            ("town", "near", "buildings"),
-            ("horizon", "near", "buildings"),
-        ),
-    ],
-)
-def test_place_phrase_on_a_region_of_the_picture_locates_what_is_there(parser, caption, located, not_located):
-    found = relations(parser, caption)
-    assert triple(*located) in found and triple(*not_located) not in found
