@@ -517,3 +517,42 @@ def test_on_top_of_each_other_relates_the_stack_to_itself_and_keeps_its_count(pa
     assert graph.objects == ["suitcases"]
     assert graph.relations == [("suitcases", "stack on top of", "suitcases")]
     assert graph.attributes == [("suitcases", "4")]
+
+
+@pytest.mark.parametrize(
+    "caption, located, not_located",
+    [
+        # after a part phrase the place phrase locates the part's owner, not the thing on it
+        (
+            "smiling face on top of cupcake in dark paper wrapper",
+            ("cupcake", "in", "wrapper"),
+            ("face", "in", "wrapper"),
+        ),
+        ("dark brown baked crust on edge of food in bowl", ("food", "in", "bowl"), ("crust", "in", "bowl")),
+        # a second on-phrase stacks: the plate is on the table
+        ("the pizza on the white plate on the table .", ("plate", "on", "table"), ("pizza", "on", "table")),
+    ],
+)
+def test_place_phrase_after_a_part_or_stacked_phrase_locates_the_nearest_noun(parser, caption, located, not_located):
+    found = relations(parser, caption)
+    assert triple(*located) in found and triple(*not_located) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, located, not_located",
+    [
+        ("man in a uniform on horse", ("man", "on", "horse"), ("uniform", "on", "horse")),
+        ("woman in blue shirt behind the fruit stand", ("woman", "behind", "stand"), ("shirt", "behind", "stand")),
+        ("three people wearing helmets in parking lot", ("people", "in", "lot"), ("helmets", "in", "lot")),
+        # where a garment is put on stays the garment's
+        ("woman wearing white cap on head .", ("cap", "on", "head"), ("woman", "on", "head")),
+    ],
+)
+def test_place_phrase_on_a_worn_garment_locates_the_wearer(parser, caption, located, not_located):
+    found = relations(parser, caption)
+    assert triple(*located) in found and triple(*not_located) not in found
+
+
+def test_pronoun_on_the_object_of_a_main_clause_have_points_to_its_subject(parser):
+    found = relations(parser, "the silver serving tray on the table has a variety of finger sandwiches on it.")
+    assert triple("sandwiches", "on", "tray") in found and triple("sandwiches", "on", "table") not in found
