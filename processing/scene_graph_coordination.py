@@ -53,12 +53,14 @@ def repair_list_attachment(state: ParseState) -> None:
         moved = [
             child
             for child in state.kids(head)
-            if child.dep_ == "conj"
+            if (child.dep_ == "conj" or (garments and child.dep_ == "appos"))
             and child.i > listed.i
             and state.nominal(child)
             and (is_garment(state, child) if garments else _is_bare(state, child))
         ]
         for child in moved:
+            if child.dep_ == "appos":
+                state.relabel(child, dep="conj")  # "a woman in purple jacket, green sweater": a list, not an apposition
             state.table.children_table[head.i].remove(child)
             state.table.children_table[listed.i].append(child)
 
