@@ -1370,3 +1370,6 @@ PARTITIVE_ATTRIBUTES = {
     "slice": "slice",
     "statue": "statue",
 }
+
+# head words of the nodes FACTUAL writes as wearing something ('a man in a red shirt': man)
+WEARERS = {'baby', 'batter', 'bear', 'boy', 'cat', 'catcher', 'chef', 'child', 'dog', 'doll', 'figure', 'girl', 'human', 'kid', 'lady', 'male', 'man', 'mannequin', 'officer', 'people', 'person', 'player', 'policeman', 'rider', 'sheep', 'skateboarder', 'skater', 'skier', 'snowboarder', 'spectator', 'surfer', 'umpire', 'woman'}
