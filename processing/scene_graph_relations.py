@@ -175,14 +175,29 @@ def _nearest_noun_attachment(state: ParseState, prep):
     held = _with_object_placed(state, prep)
     if held is not None:
         return held
-    if prep.lower_ not in LOCATIVE_PREPOSITIONS or head.tag_ not in VERB_TAGS:
+    if head.tag_ not in VERB_TAGS:
         return head
+    if prep.lower_ not in LOCATIVE_PREPOSITIONS:
+        return _passive_agent_before(state, prep, head) or head
     for sibling in state.kids(head):
-        if sibling.dep_ == "prep" and sibling.i < prep.i:
+        if sibling.dep_ in ("prep", "agent") and sibling.i < prep.i:
             for pobj in state.kids(sibling):
                 if pobj.dep_ == "pobj" and pobj.right_edge.i == prep.i - 1 and state.nominal(pobj):
                     return pobj
     return head
+
+
+def _passive_agent_before(state: ParseState, prep, verb):
+    """ "the brown and black shorts worn by the boy with his foot on the tree stump": a with-phrase right
+    after a passive agent describes the agent, (boy, have, foot), not the worn shorts."""
+    if prep.lower_ != "with":
+        return None
+    for sibling in state.kids(verb):
+        if sibling.dep_ == "agent" and sibling.right_edge.i == prep.i - 1:
+            for pobj in state.kids(sibling):
+                if pobj.dep_ == "pobj" and state.nominal(pobj):
+                    return pobj
+    return None
 
 
 def _with_object_placed(state: ParseState, prep):
