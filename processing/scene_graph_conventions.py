@@ -1360,6 +1360,43 @@ NON_PREDICATES = {"do", "for", "perform"}
 # words the tagger tags RB that FACTUAL makes a node ('man riding skateboard'): the rules retag them
 ADVERB_TAGGED_NOUNS = {"balcony", "headboard", "oven", "skateboard", "surfboard"}
 
+# head words of the nodes FACTUAL writes as wearing something ('a man in a red shirt': man)
+WEARERS = {
+    "baby",
+    "batter",
+    "bear",
+    "boy",
+    "cat",
+    "catcher",
+    "chef",
+    "child",
+    "dog",
+    "doll",
+    "figure",
+    "girl",
+    "human",
+    "kid",
+    "lady",
+    "male",
+    "man",
+    "mannequin",
+    "officer",
+    "people",
+    "person",
+    "player",
+    "policeman",
+    "rider",
+    "sheep",
+    "skateboarder",
+    "skater",
+    "skier",
+    "snowboarder",
+    "spectator",
+    "surfer",
+    "umpire",
+    "woman",
+}
+
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
 PARTITIVE_ATTRIBUTES = {
     "group": "group of",
@@ -1370,6 +1407,3 @@ PARTITIVE_ATTRIBUTES = {
     "slice": "slice",
     "statue": "statue",
 }
-
-# head words of the nodes FACTUAL writes as wearing something ('a man in a red shirt': man)
-WEARERS = {'baby', 'batter', 'bear', 'boy', 'cat', 'catcher', 'chef', 'child', 'dog', 'doll', 'figure', 'girl', 'human', 'kid', 'lady', 'male', 'man', 'mannequin', 'officer', 'people', 'person', 'player', 'policeman', 'rider', 'sheep', 'skateboarder', 'skater', 'skier', 'snowboarder', 'spectator', 'surfer', 'umpire', 'woman'}

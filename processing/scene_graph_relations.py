@@ -367,7 +367,9 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
         elif convention == "with" and (_owns_body_part(state, obj) or _owned_by_pronoun(state, obj)):
             add_relation(state, subjects, "have", [obj])
         elif convention == "with" and _wears_in_long_caption(state, subjects, obj):
-            add_relation(state, subjects, "wear", [obj])
+            # "a white head band with a black jacket": a thing the parser hangs the garment on wears nothing
+            wearers = subjects if any(_can_wear(state, s) for s in subjects) else _wearer_above(state, head)
+            add_relation(state, wearers or subjects, "wear", [obj])
         else:
             add_relation(state, subjects, convention, [obj])
 
@@ -662,7 +664,10 @@ def relate_possession_auxiliary(state: ParseState, noun) -> None:
 def relate_possessive(state: ParseState, owner) -> None:
     """ "the man's hat" -> (man, have, hat); in long captions "holding a cup in his hand" -> (man, have, hand)."""
     if state.nominal(owner) and state.nominal(owner.head):
-        add_relation(state, [resolve(state, owner)], "have", nominal_conjuncts(state, owner.head))
+        owned = nominal_conjuncts(state, owner.head)
+        worn = [noun for noun in owned if is_garment(state, noun)] if _is_long_caption(state) else []
+        add_relation(state, [resolve(state, owner)], "wear", worn)
+        add_relation(state, [resolve(state, owner)], "have", [noun for noun in owned if noun not in worn])
     elif owner.lower_ in _POSSESSIVE_PRONOUNS and _is_long_caption(state):
         _relate_pronoun_owned_part(state, owner)
 
