@@ -809,7 +809,9 @@ def main() -> None:
             ),
             "WEARERS": (
                 "head words of the nodes FACTUAL writes as wearing something ('a man in a red shirt': man)",
-                wearers(golds, parser.lemmatizer, {parser.lemmatizer.lemma(word, "NNS") for word in GARMENTS} | BODY_PARTS),
+                wearers(
+                    golds, parser.lemmatizer, {parser.lemmatizer.lemma(word, "NNS") for word in GARMENTS} | BODY_PARTS
+                ),
             ),
             "PARTITIVE_ATTRIBUTES": (
                 "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",

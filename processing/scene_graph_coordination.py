@@ -42,7 +42,9 @@ def repair_list_attachment(state: ParseState) -> None:
     """ "a plate of potatoes, broccoli and peppers", "a man in a dark shirt and beige cap": the parser may
     coordinate the later list items with "plate" ("man") instead of "potatoes" ("shirt"). A bare conjunct
     (no article, no phrase of its own) after the object of "of"/"with", or a garment after a garment
-    the head is "in", continues that object's list; it is moved there in the token table."""
+    the head is "in", continues that object's list; it is moved there in the token table. Such a garment
+    may also be an apposition of the head ("one bored woman in purple jacket, green sweater"; FACTUAL
+    long_dev: 1 gold (woman, wear, sweater) gained; the train split has no such caption)."""
     for head in state.tokens:
         if not state.nominal(head):
             continue
@@ -59,8 +61,8 @@ def repair_list_attachment(state: ParseState) -> None:
             and (is_garment(state, child) if garments else _is_bare(state, child))
         ]
         for child in moved:
-            if child.dep_ == "appos":
-                state.relabel(child, dep="conj")  # "a woman in purple jacket, green sweater": a list, not an apposition
+            if child.dep_ == "appos":  # "a woman in purple jacket, green sweater": a list, not an apposition
+                state.relabel(child, dep="conj")
             state.table.children_table[head.i].remove(child)
             state.table.children_table[listed.i].append(child)
 
