@@ -67,6 +67,15 @@ def repair_list_attachment(state: ParseState) -> None:
             state.table.children_table[listed.i].append(child)
 
 
+def repair_garment_apposition(state: ParseState) -> None:
+    """ "man wears grey hat, blue shirt": without a coordinator the parser makes the second garment an
+    apposition of the first; a garment in apposition to a garment is the next item of the list. (FACTUAL
+    long_dev relation F1 53.16 -> 53.21, one gold (man, wear, shirt) gained; train.csv unchanged.)"""
+    for token in state.tokens:
+        if token.dep_ == "appos" and is_garment(state, token) and is_garment(state, token.head):
+            state.relabel(token, dep="conj")
+
+
 def repair_conjunction_attachment(state: ParseState) -> None:
     """ "a man wearing green shorts and a blue shirt": the parser hangs "and" on "shorts" yet coordinates
     "shirt" with "man". A noun conjunct whose own "and"/"or" belongs to a later noun than its head is

@@ -487,6 +487,12 @@ def test_on_top_of_each_other_relates_the_stack_to_itself_and_keeps_its_count(pa
             ("woman", "wear", "sweater"),
             ("woman", "behind", "sweater"),
         ),
+        # a garment the parser makes an apposition of a garment continues the list
+        (
+            "man wears grey hat, blue shirt, woman wears pink scarf, black jacket.",
+            ("man", "wear", "shirt"),
+            ("hat", "wear", "shirt"),
+        ),
         # long captions: a garment after a possessive noun is worn
         (
             "rider's royal blue jacket zipped up to protect himself as he rides.",
