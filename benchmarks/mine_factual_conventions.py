@@ -49,6 +49,9 @@ for the same pair of nodes, the choice becomes a table entry:
   writes as a node of its own that owns the head (when the compound is not kept in the name).
 - ADVERB_TAGGED_NOUNS: "man riding skateboard", "balcony on a building": words the tagger tags RB that FACTUAL
   makes a node of (the rules retag them as nouns).
+- WEARERS: "a horse ridden by a polo player in a yellow shirt" -> (player, wear, shirt): head words of the
+  nodes gold writes as wearing something; the rules look for such a wearer when the parser hangs a garment
+  on a thing ("a man sitting on green bench in brown hat").
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"), "part of the sandwich" ->
   (sandwich, is, part): the partitives and looked-through heads FACTUAL keeps as an attribute of the
   noun after "of", with the attribute text it uses.
@@ -536,6 +539,17 @@ def count_body_part_predicates_by_length(captions, golds, body_parts) -> dict:
     return by_length
 
 
+def wearers(golds, lemmatizer, unworn: set[str]) -> list[str]:
+    """Head words (singular) of the nodes gold writes as wearing something in at least MIN_COUNT relations
+    ("tennis player" -> player, "men" -> man), less garments and body parts (gold's "shirt wear tag")."""
+    counts: collections.Counter = collections.Counter()
+    for _, _, gold_relations in golds:
+        for subject, predicate, _ in gold_relations:
+            if predicate.strip().lower() == "wear" and subject.strip():
+                counts[lemmatizer.lemma(subject.strip().lower().split(" ")[-1], "NNS")] += 1
+    return sorted(name for name, count in counts.items() if count >= MIN_COUNT and name not in unworn)
+
+
 def non_nodes(golds, graphs, norm, respelled: dict) -> list[str]:
     """Names that are no gold node (respelled names excluded: gold has them, spelled otherwise)."""
     names = []
@@ -595,6 +609,7 @@ def main() -> None:
     from processing import scene_graph_conventions, scene_graph_nodes
     from processing.scene_graph_lexicon import (
         BODY_PARTS,
+        GARMENTS,
         PARTITIVE_NOUNS,
         POSITIONAL_MODIFIERS,
         PURPOSE_GERUNDS,
@@ -791,6 +806,12 @@ def main() -> None:
             "ADVERB_TAGGED_NOUNS": (
                 "words the tagger tags RB that FACTUAL makes a node ('man riding skateboard'): the rules retag them",
                 keys_choosing(count_adverb_tagged_nodes(tagged_docs(parser, captions), golds, norm), "node"),
+            ),
+            "WEARERS": (
+                "head words of the nodes FACTUAL writes as wearing something ('a man in a red shirt': man)",
+                wearers(
+                    golds, parser.lemmatizer, {parser.lemmatizer.lemma(word, "NNS") for word in GARMENTS} | BODY_PARTS
+                ),
             ),
             "PARTITIVE_ATTRIBUTES": (
                 "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",

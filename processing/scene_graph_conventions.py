@@ -291,7 +291,7 @@ PLACE_PHRASES = {
 BARE_PLACE_NOUNS = {"black", "blue", "color", "distance", "front", "left", "night", "photo", "side", "top", "white"}
 
 # 'verb preposition': a place phrase after the verb's object locates the subject ('play in')
-SUBJECT_PLACES = {"do in", "do on", "eat at", "fly at", "fly in", "fly on", "play in", "play on", "ride in"}
+SUBJECT_PLACES = {"eat at", "fly at", "fly in", "fly on", "play in", "play on", "ride in"}
 
 # prepositions whose place phrase after a verb's object locates the subject for the other verbs ('a woman using a phone at the beach')
 SUBJECT_PLACE_PREPOSITIONS = {"at"}
@@ -1355,10 +1355,47 @@ ATTRIBUTE_VALUES = {
 NON_ATTRIBUTES = {"fenced", "multi", "next", "oven", "polar", "riding", "skateboard", "snow covered", "snowy", "tile"}
 
 # predicates the rules give whose pair FACTUAL leaves unrelated, dropped ('a machine for making donuts'; the stricter non-node thresholds)
-NON_PREDICATES = {"do", "for", "perform"}
+NON_PREDICATES = {"for"}
 
 # words the tagger tags RB that FACTUAL makes a node ('man riding skateboard'): the rules retag them
 ADVERB_TAGGED_NOUNS = {"balcony", "headboard", "oven", "skateboard", "surfboard"}
+
+# head words of the nodes FACTUAL writes as wearing something ('a man in a red shirt': man)
+WEARERS = {
+    "baby",
+    "batter",
+    "bear",
+    "boy",
+    "cat",
+    "catcher",
+    "chef",
+    "child",
+    "dog",
+    "doll",
+    "figure",
+    "girl",
+    "human",
+    "kid",
+    "lady",
+    "male",
+    "man",
+    "mannequin",
+    "officer",
+    "people",
+    "person",
+    "player",
+    "policeman",
+    "rider",
+    "sheep",
+    "skateboarder",
+    "skater",
+    "skier",
+    "snowboarder",
+    "spectator",
+    "surfer",
+    "umpire",
+    "woman",
+}
 
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
 PARTITIVE_ATTRIBUTES = {

@@ -533,3 +533,8 @@ BODY_PARTS = {
     "tusk",
     "wing",
 }
+
+# Body parts that are also ordinary nouns ("the back of the bus", "a laptop on a lap"): owned only where a
+# possessive pronoun marks them, in long captions ("with his back to the camera" -> (man, have, back); FACTUAL
+# long_dev, "his/her/its" + one of these: `have` in all 4 gold relations; train has no long caption with one).
+POSSESSED_BODY_PARTS = {"back", "lap", "torso", "knee", "hip", "waist", "chest"}

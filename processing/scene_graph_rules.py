@@ -31,6 +31,7 @@ from .scene_graph_coordination import (
     repair_colour_list_compound,
     repair_conjunction_attachment,
     repair_dangling_conjunct,
+    repair_garment_apposition,
     repair_list_attachment,
 )
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
@@ -59,6 +60,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_word_classes(state)
         mark_quoted_text(state)
         repair_list_attachment(state)
+        repair_garment_apposition(state)
         repair_conjunction_attachment(state)
         repair_dangling_conjunct(state)
         repair_trick_places(state)

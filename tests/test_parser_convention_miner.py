@@ -152,3 +152,13 @@ def test_shortened_name_attributes_are_counted_per_head_and_only_where_the_name_
     assert counts["player"] == {"attribute": 2}
     assert counts["bat"] == {"other": 1}
     assert "court" not in counts
+
+
+def test_wearers_are_the_singular_heads_of_gold_wear_subjects_with_enough_examples(miner):
+    golds = (
+        [([], [], [("tennis player", "wear", "shirt"), ("men", "wear", "hats")])] * 3
+        + [([], [], [("shirt", "wear", "tag"), ("horse", "wear", "saddle")])] * 3
+        + [([], [], [("statue", "wear", "robe"), ("man", "have", "hat")])]
+    )
+    lemmatizer = SimpleNamespace(lemma=lambda word, tag: {"men": "man"}.get(word, word))
+    assert miner.wearers(golds, lemmatizer, {"shirt"}) == ["horse", "man", "player"]

@@ -556,3 +556,96 @@ def test_place_phrase_on_a_worn_garment_locates_the_wearer(parser, caption, loca
 def test_pronoun_on_the_object_of_a_main_clause_have_points_to_its_subject(parser):
     found = relations(parser, "the silver serving tray on the table has a variety of finger sandwiches on it.")
     assert triple("sandwiches", "on", "tray") in found and triple("sandwiches", "on", "table") not in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        # long captions: a garment after "with" is worn (short ones keep `with`)
+        (
+            "man with gray suit walking across the street in crosswalk",
+            ("man", "wear", "suit"),
+            ("man", "with", "suit"),
+        ),
+        # ... by the wearer above a thing the parser hangs it on
+        (
+            "woman is wearing a white head band with a black jacket and is using a laptop computer",
+            ("woman", "wear", "jacket"),
+            ("band", "wear", "jacket"),
+        ),
+        # "in <garment>" on a verb: the noun right before it wears it, or the nearest wearer above
+        (
+            "a horse being ridden by a polo player in a yellow shirt that displays the number 3",
+            ("player", "wear", "shirt"),
+            ("horse", "wear", "shirt"),
+        ),
+        ("man sitting on green bench in brown hat", ("man", "wear", "hat"), ("bench", "wear", "hat")),
+        (
+            "two men on the back of a bicycle with black helmets on.",
+            ("men", "wear", "helmet"),
+            ("bicycle", "wear", "helmet"),
+        ),
+        # a participle "wearing" the parser hangs on a thing: the person above it, or after its "of", wears it
+        (
+            "drawing of woman riding a bomb wearing a top hat and white dress",
+            ("woman", "wear", "dress"),
+            ("bomb", "wear", "dress"),
+        ),
+        ("the eyes of man wearing a black tie .", ("man", "wear", "tie"), ("eyes", "wear", "tie")),
+        # a garment the parser makes an apposition of the wearer continues the "in" list
+        (
+            "one bored woman in purple jacket, green sweater; one transfixed woman in red jacket",
+            ("woman", "wear", "sweater"),
+            ("woman", "behind", "sweater"),
+        ),
+        # a garment the parser makes an apposition of a garment continues the list
+        (
+            "man wears grey hat, blue shirt, woman wears pink scarf, black jacket.",
+            ("man", "wear", "shirt"),
+            ("hat", "wear", "shirt"),
+        ),
+        # long captions: a garment after a possessive noun is worn
+        (
+            "rider's royal blue jacket zipped up to protect himself as he rides.",
+            ("rider", "wear", "jacket"),
+            ("rider", "have", "jacket"),
+        ),
+    ],
+)
+def test_the_wearer_of_a_garment(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and triple(*unexpected) not in found
+
+
+def test_short_captions_keep_with_and_have_for_garments(parser):
+    assert triple("man", "with", "suit") in relations(parser, "a man with a gray suit")
+    assert triple("man", "have", "hat") in relations(parser, "the man's hat")
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        # the part's head word decides: "left hand" is a hand
+        (
+            "the pretty, young actress is holding a triangle folded handkerchief or scarf in her left hand",
+            ("actress", "have", "hand"),
+        ),
+        # possessed parts outside the body-part list
+        ("a man in navy blue and jeans with his back to the camera walking away.", ("man", "have", "back")),
+        # a with-object marked by its own possessive pronoun is owned, body part or not
+        ("a commercial airplane with its wheels out ready for landing", ("airplane", "have", "wheel")),
+        # a with-phrase right after a passive agent describes the agent
+        ("the brown and black shorts worn by the boy with his foot on the tree stump.", ("boy", "have", "foot")),
+    ],
+)
+def test_possessive_pronoun_parts_in_long_captions(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
+
+
+def test_his_or_her_points_to_a_person_above_a_thing(parser):
+    assert triple("cup", "have", "hand") not in relations(parser, "a blue cup a man is holding with his left hand")
+
+
+def test_a_place_phrase_after_a_passive_agent_locates_the_agent(parser):
+    found = relations(parser, "black and white shoe worn by boy on skateboard")
+    assert triple("boy", "on", "skateboard") in found and triple("shoe", "wear on", "skateboard") not in found
