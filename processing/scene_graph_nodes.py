@@ -74,6 +74,8 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_adverb_tagged_noun(state, token)
         elif _is_adjective_tagged_place(state, token):
             _repair_adjective_tagged_place(state, token)
+        elif _is_verb_tagged_conjunct(state, token):
+            state.relabel(token, tag="NN")
     state.nominal_overrides = _find_nominal_overrides(state)
     # The reverse slip: "a cake cut by a knife" tags `cut` NN, yet a word with a passive agent
     # ("by a knife") is a participle, never an object.
@@ -212,6 +214,15 @@ def _repair_adjective_tagged_place(state: ParseState, noun) -> None:
         state.reattach(child, noun, dep=child.dep_)
     state.reattach(noun, prep, dep="pobj")
     state.reattach(participle, prep.head, dep="acl" if state.nominal(prep.head) else "advcl")
+
+
+def _is_verb_tagged_conjunct(state: ParseState, token) -> bool:
+    """ "a sink, mirror and shower in a bathroom": the tagger reads the last noun of a list as a verb; a base
+    verb with no subject, object or auxiliary of its own cannot be coordinated with a noun."""
+    if token.tag_ not in ("VB", "VBP") or token.dep_ != "conj" or token.head.tag_ not in ("NN", "NNS"):
+        return False
+    # "meat, carrots, and a roll sit on a plate": with a compound before it, it is the list's verb
+    return not any(child.dep_ in _CLAUSE_DEPS | {"compound"} for child in state.kids(token))
 
 
 def _is_verb_tagged_subject(state: ParseState, token) -> bool:

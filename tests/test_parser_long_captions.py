@@ -157,6 +157,20 @@ def test_a_board_the_parser_reads_as_a_modifier_of_the_participle_is_the_place(p
     assert relations(parser, caption) == {triple(*relation) for relation in expected}
 
 
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        (
+            "a sink, mirror and shower in a bathroom",
+            {("sink", "in", "bathroom"), ("mirror", "in", "bathroom"), ("shower", "in", "bathroom")},
+        ),
+        ("meat, carrots, and a roll sit on a small white plate", {("roll", "sit on", "plate")}),
+    ],
+)
+def test_the_last_noun_of_a_list_tagged_as_a_verb_is_a_noun(parser, caption, expected):
+    assert {triple(*relation) for relation in expected} <= relations(parser, caption)
+
+
 def test_a_participle_on_a_noun_root_takes_it_as_subject(parser):
     assert triple("stop sign", "sit under", "street signs") in relations(
         parser, "a red stop sign sitting under two green street signs"
