@@ -76,6 +76,8 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_adjective_tagged_place(state, token)
         elif _is_verb_tagged_conjunct(state, token):
             state.relabel(token, tag="NN")
+        if _is_split_compound_name(state, token):
+            _repair_split_compound_name(state, token)
     state.nominal_overrides = _find_nominal_overrides(state)
     # The reverse slip: "a cake cut by a knife" tags `cut` NN, yet a word with a passive agent
     # ("by a knife") is a participle, never an object.
@@ -223,6 +225,26 @@ def _is_verb_tagged_conjunct(state: ParseState, token) -> bool:
         return False
     # "meat, carrots, and a roll sit on a plate": with a compound before it, it is the list's verb
     return not any(child.dep_ in _CLAUSE_DEPS | {"compound"} for child in state.kids(token))
+
+
+def _is_split_compound_name(state: ParseState, head) -> bool:
+    """ "a brown teddy bear with a shirt on" (teddy the subject of the verb "bear"), "a brown tree stump a man is
+    sitting on" (tree the subject of stump), "light bulb turned on" (light an adjective): the parser splits a
+    two-word name FACTUAL keeps whole (COMPOUND_NAMES, mined) by hanging the first word on the second with
+    another label."""
+    if head.i == 0 or not COMPOUND_NAMES:
+        return False
+    first = state.tokens[head.i - 1]
+    if first.head.i != head.i or first.dep_ == "compound" or first.dep_ not in ("nsubj", "amod", "nmod"):
+        return False
+    return f"{first.lower_} {state.noun_lemma(head.lower_)}" in COMPOUND_NAMES
+
+
+def _repair_split_compound_name(state: ParseState, head) -> None:
+    first = state.tokens[head.i - 1]
+    state.relabel(first, tag="NN", dep="compound")
+    if head.tag_ not in NOUN_TAGS:
+        state.relabel(head, tag="NNS" if head.tag_ == "VBZ" else "NN")
 
 
 def _is_verb_tagged_subject(state: ParseState, token) -> bool:

@@ -171,6 +171,22 @@ def test_the_last_noun_of_a_list_tagged_as_a_verb_is_a_noun(parser, caption, exp
     assert {triple(*relation) for relation in expected} <= relations(parser, caption)
 
 
+@pytest.mark.parametrize(
+    "caption, name",
+    [
+        (
+            "a brown teddy bear with a red and white shirt on hanging on a wall",
+            "teddy bear",
+        ),  # teddy: subject of "bear"
+        ("a brown tree stump a man is sitting on", "tree stump"),  # tree: subject of stump
+        ("a white teddy bear laying on top of a blue rug", "teddy bear"),
+    ],
+)
+def test_a_known_two_word_name_the_parser_splits_stays_whole(parser, caption, name):
+    graph = parser.parse(caption)
+    assert name in graph.objects and not {"teddy", "tree", "stump"} & set(graph.objects)
+
+
 def test_a_participle_on_a_noun_root_takes_it_as_subject(parser):
     assert triple("stop sign", "sit under", "street signs") in relations(
         parser, "a red stop sign sitting under two green street signs"
