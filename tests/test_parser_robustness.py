@@ -207,3 +207,19 @@ def test_progress_bar_only_for_long_calls_unless_asked(parser, capsys, monkeypat
     monkeypatch.setattr(scene_graph_parser, "PROGRESS_BAR_MIN_CAPTIONS", 2)
     parser.parse_batch(["a dog on a couch"] * 3)
     assert "parsing captions" in capsys.readouterr().err
+
+
+def test_an_all_capitals_caption_parses_as_lower_case_with_spans_on_the_caption(parser):
+    caption = "A MAN RIDING A HORSE ON THE BEACH"
+    graph, lowered = parser.parse(caption), parser.parse(caption.lower())
+    assert (graph.objects, graph.attributes, graph.relations) == (
+        lowered.objects,
+        lowered.attributes,
+        lowered.relations,
+    )
+    assert graph.caption == caption and ("man", "ride", "horse") in graph.relations
+    for subject_span, object_span in graph.relation_spans:
+        assert (
+            caption[slice(*subject_span)].lower() in ("a man", "man", "a horse", "horse")
+            and caption[slice(*object_span)].isupper()
+        )
