@@ -538,3 +538,7 @@ BODY_PARTS = {
 # possessive pronoun marks them, in long captions ("with his back to the camera" -> (man, have, back); FACTUAL
 # long_dev, "his/her/its" + one of these: `have` in all 4 gold relations; train has no long caption with one).
 POSSESSED_BODY_PARTS = {"back", "lap", "torso", "knee", "hip", "waist", "chest"}
+
+# Body parts a person or an animal has two of (and the pockets of a pair of trousers), by lemma: "his hands"
+# means both (FACTUAL train, "his/her/its" + one of these in the plural: (part, 2) in 34 of 58 captions).
+PAIRED_BODY_PARTS = {"arm", "ear", "eye", "foot", "hand", "knee", "leg", "paw", "pocket"}

@@ -18,7 +18,9 @@ from .scene_graph import SceneGraph
 from .scene_graph_attributes import (
     colour_noun_attributes,
     copula_attributes,
+    distributed_count_attributes,
     modifier_attributes,
+    paired_part_count,
     part_adjective_attributes,
     partitive_attributes,
     shortened_name_attribute,
@@ -72,6 +74,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
                 relate_gapped_clause(state, token)
         _relation_phase(state)
         _attribute_phase(state)
+        distributed_count_attributes(state)
         return to_scene_graph(state)
     finally:
         state.restore_labels()  # the doc keeps spaCy's labels: the same doc parses the same every time
@@ -115,6 +118,7 @@ def _attribute_phase(state: ParseState) -> None:
             part_adjective_attributes(state, token)
         if is_node(state, token):
             modifier_attributes(state, token)
+            paired_part_count(state, token)
             shortened_name_attribute(state, token)
         elif token.i in state.graph.hidden:
             partitive_attributes(state, token)

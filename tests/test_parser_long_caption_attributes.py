@@ -296,3 +296,30 @@ def test_named_colours_are_attributes_not_objects(parser, caption, noun, colours
     graph = parser.parse(caption)
     assert attribute_values(graph, noun) == colours
     assert not {"khaki", "burgundy", "navy", "turquoise"} & set(graph.objects)
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "values"),
+    [
+        # A possessed plural of a paired part counts both.
+        ("man wearing a cap with his hands in his pockets", "hands", {"2"}),
+        ("a girl holds her arms out for balance while sking", "arms", {"2"}),
+        # "in" a garment says what the subject wears: the participle stays a state.
+        ("a person standing in a black jacket", "person", {"standing"}),
+        # A bare plural that each counted subject holds, wears or rides has their count.
+        ("three men wearing orange vests", "vests", {"3", "orange"}),
+        ("two people riding bicycles", "bicycles", {"2"}),
+    ],
+)
+def test_counts_and_states_the_caption_implies(parser, caption, noun, values):
+    assert attribute_values(parser.parse(caption), noun) == values
+
+
+def test_things_told_one_by_one_have_no_count(parser):
+    graph = parser.parse("two black haired men one in a blue jacket and one in a black jacket together.")
+    assert "2" not in attribute_values(graph, "men")
+    assert attribute_values(parser.parse("two men are riding one bike ."), "men") == {"2"}
+
+
+def test_a_plural_after_a_preposition_keeps_no_count(parser):
+    assert "2" not in attribute_values(parser.parse("two people on motorcycles"), "motorcycles")
