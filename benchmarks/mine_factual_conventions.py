@@ -49,6 +49,9 @@ for the same pair of nodes, the choice becomes a table entry:
   writes as a node of its own that owns the head (when the compound is not kept in the name).
 - ADVERB_TAGGED_NOUNS: "man riding skateboard", "balcony on a building": words the tagger tags RB that FACTUAL
   makes a node of (the rules retag them as nouns).
+- ING_NODE_WORDS: "a fence with fencing", "her earring": -ing words the tagger tags as nouns that FACTUAL makes a node
+  in at least half their captions (and 2 of them); the rules make no node of the other such verb forms ("the man
+  in the white tank top walking").
 - WEARERS: "a horse ridden by a polo player in a yellow shirt" -> (player, wear, shirt): head words of the
   nodes gold writes as wearing something; the rules look for such a wearer when the parser hangs a garment
   on a thing ("a man sitting on green bench in brown hat").
@@ -339,6 +342,26 @@ def count_adverb_tagged_nodes(docs, golds, norm) -> dict:
     return by_word
 
 
+def count_ing_nodes(docs, golds, norm, ing_nouns: set[str]) -> dict:
+    """Per -ing word the tagger tags as a noun (not in the lexicon's ING_NOUNS): is it a gold node of the same caption
+    ("node") or not ("no node")?"""
+    by_word: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for doc, (gold_objects, gold_attributes, gold_relations) in zip(docs, golds, strict=True):
+        gold_nodes = gold_node_names(gold_objects, gold_attributes, gold_relations, norm)
+        for token in doc:
+            word = token.lower_
+            if token.tag_ in ("NN", "NNS") and word.endswith("ing") and word not in ing_nouns:
+                by_word[word]["node" if norm(word) in gold_nodes else "no node"] += 1
+    return by_word
+
+
+def ing_node_words(counts: dict) -> list[str]:
+    """The -ing words gold makes a node in at least half their captions, at least twice ("fencing")."""
+    return sorted(
+        word for word, counter in counts.items() if counter["node"] >= 2 and counter["node"] >= counter["no node"]
+    )
+
+
 def tagged_docs(parser, captions: list[str]):
     """The parser's spaCy docs of the captions, cleaned and with the pipes it runs (SceneGraphParser.parse_batch)."""
     from processing.scene_graph_parser import UNUSED_PIPES
@@ -610,6 +633,7 @@ def main() -> None:
     from processing.scene_graph_lexicon import (
         BODY_PARTS,
         GARMENTS,
+        ING_NOUNS,
         PARTITIVE_NOUNS,
         POSITIONAL_MODIFIERS,
         PURPOSE_GERUNDS,
@@ -633,6 +657,7 @@ def main() -> None:
     scene_graph_conventions.NON_ATTRIBUTES.clear()
     scene_graph_conventions.NON_PREDICATES.clear()
     scene_graph_conventions.ADVERB_TAGGED_NOUNS.clear()
+    scene_graph_conventions.ING_NODE_WORDS.clear()
     scene_graph_conventions.SHORTENED_NAME_HEADS.clear()
     for table in (
         scene_graph_conventions.WITH_PREDICATES,
@@ -649,6 +674,7 @@ def main() -> None:
     parser = SceneGraphParser()
     graphs = parser.parse_batch(captions)
     norm = Normaliser()
+    docs = list(tagged_docs(parser, captions))
     for bucket, counter in sorted(count_body_part_predicates_by_length(captions, golds, BODY_PARTS).items()):
         logger.info("body part in a with-caption, %s: %s", bucket, dict(counter))
     gold_values = {norm(value) for _, attributes, _ in golds for _, value in attributes}
@@ -805,7 +831,12 @@ def main() -> None:
             ),
             "ADVERB_TAGGED_NOUNS": (
                 "words the tagger tags RB that FACTUAL makes a node ('man riding skateboard'): the rules retag them",
-                keys_choosing(count_adverb_tagged_nodes(tagged_docs(parser, captions), golds, norm), "node"),
+                keys_choosing(count_adverb_tagged_nodes(docs, golds, norm), "node"),
+            ),
+            "ING_NODE_WORDS": (
+                "-ing words the tagger tags as nouns that FACTUAL makes a node ('fencing'); other such verb forms are"
+                " no node",
+                ing_node_words(count_ing_nodes(docs, golds, norm, ING_NOUNS)),
             ),
             "WEARERS": (
                 "head words of the nodes FACTUAL writes as wearing something ('a man in a red shirt': man)",

@@ -223,7 +223,6 @@ NON_NODES = {
     "grey",
     "half",
     "image",
-    "living",
     "metal",
     "middle",
     "multi",
@@ -1359,6 +1358,9 @@ NON_PREDICATES = {"for"}
 
 # words the tagger tags RB that FACTUAL makes a node ('man riding skateboard'): the rules retag them
 ADVERB_TAGGED_NOUNS = {"balcony", "headboard", "oven", "skateboard", "surfboard"}
+
+# -ing words the tagger tags as nouns that FACTUAL makes a node ('fencing'); other such verb forms are no node
+ING_NODE_WORDS = {"boxing", "carpeting", "earring", "fencing", "shelving", "thing"}
 
 # head words of the nodes FACTUAL writes as wearing something ('a man in a red shirt': man)
 WEARERS = {

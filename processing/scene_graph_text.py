@@ -32,6 +32,10 @@ _LAST_CODE_POINT = 0x10FFFF
 # Note-taking abbreviations of region captions ("a plate w/ fries"); the tagger reads "w/" as a noun.
 _ABBREVIATION = r"\bw/o\b|\bw/"
 _ABBREVIATIONS = {"w/": "with", "w/o": "without"}
+# A plus sign joining two words is "and" ("kid+mom sit on black folding chairs", "a long skirt+sweater"): spaCy keeps
+# "kid+mom" one token, a node FACTUAL never writes; gold has kid and mom. FACTUAL long_dev object F1 88.79 -> 88.94,
+# relation F1 53.70 -> 53.80 (5 captions); no caption of the other dev splits or the train sample has one.
+_PLUS_JOIN = r"(?<=[a-z])\+(?=[a-z])"
 # Quoted text within a caption ("the red wall says `` cola ''", '`` 2 brothers '' sign'): what a sign or shirt
 # reads. FACTUAL makes no node of the quote's own words (a quoted word is a gold node or attribute in none of the
 # 10 such captions of its train split); where no word or letters introduce the quote it writes a `word` node
@@ -51,7 +55,7 @@ _QUOTE_MAX_CHARS = 60
 _INLINE_QUOTE = rf"(?<!\w)(?:``|\"|\u201c)[^`\"\u201c\u201d\n]{{1,{_QUOTE_MAX_CHARS}}}?(?:''|\"|\u201d)(?!\w)"
 
 
-_MAY_NEED_CLEANING = re.compile(r"[<&\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\"`]|w/", re.IGNORECASE)
+_MAY_NEED_CLEANING = re.compile(r"[<&\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\"`+]|w/", re.IGNORECASE)
 
 
 @functools.cache
@@ -65,6 +69,7 @@ def _cleaning_pattern(with_format_characters: bool) -> re.Pattern:
         f"(?P<line_break>{_LINE_BREAK_RUN})",
         f"(?P<blank>{_BLANKED_CHARACTERS})",
         f"(?P<abbreviation>{_ABBREVIATION})",
+        f"(?P<plus>{_PLUS_JOIN})",
         f"(?P<quote>{_INLINE_QUOTE})",
     ]
     if with_format_characters:
@@ -133,6 +138,8 @@ def _replacement(match: re.Match, caption: str) -> str:
         return _printable(html.unescape(matched))
     if kind == "format":
         return ""
+    if kind == "plus":
+        return " and "
     if kind == "abbreviation":
         expanded = _ABBREVIATIONS[matched.lower()]
         following = caption[match.end() : match.end() + 1]

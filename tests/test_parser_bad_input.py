@@ -121,6 +121,14 @@ def test_with_abbreviation_is_spelled_out():
     assert caption[slice(*cleaned.original_span((lid, lid + 3)))] == "lid"
 
 
+def test_a_plus_sign_between_words_is_and():
+    caption = "kid+mom sit on chairs, a 3+ year old"
+    cleaned = clean_caption(caption)
+    assert cleaned.text == "kid and mom sit on chairs, a 3+ year old"
+    mom = cleaned.text.index("mom")
+    assert caption[slice(*cleaned.original_span((mom, mom + 3)))] == "mom"
+
+
 # -------------------------------------------------------------------------------- parser
 @needs_model
 def test_no_relation_across_a_blank_line(parser):

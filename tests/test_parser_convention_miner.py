@@ -137,6 +137,22 @@ def test_adverb_tagged_nodes_count_rb_words_by_whether_gold_makes_them_a_node(mi
     assert counts == {"skateboard": {"node": 1, "no node": 1}, "away": {"no node": 1, "node": 1}}
 
 
+def test_ing_node_words_are_the_noun_tagged_ing_words_gold_makes_a_node_in_half_their_captions(miner):
+    def doc(*tagged):
+        return [SimpleNamespace(lower_=word, tag_=tag) for word, tag in tagged]
+
+    docs = [
+        doc(("fence", "NN"), ("fencing", "NN")),
+        doc(("fencing", "NN"), ("grass", "NN")),
+        doc(("man", "NN"), ("walking", "NN")),
+        doc(("building", "NN"), ("walking", "VBG")),
+    ]
+    golds = [(["fence", "fencing"], [], []), (["fencing"], [], []), (["man"], [], []), (["building"], [], [])]
+    counts = miner.count_ing_nodes(docs, golds, str, {"building"})
+    assert counts == {"fencing": {"node": 2}, "walking": {"no node": 1}}
+    assert miner.ing_node_words(counts) == ["fencing"]
+
+
 def test_shortened_name_attributes_are_counted_per_head_and_only_where_the_name_is_shortened(miner):
     golds = [
         ([], [("player", "polo")], []),

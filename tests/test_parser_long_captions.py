@@ -508,6 +508,19 @@ def test_a_negated_noun_is_no_node(parser, caption, objects):
     assert parser.parse(caption).objects == objects
 
 
+@pytest.mark.parametrize(
+    "caption, objects",
+    [
+        ("the man in the white tank top walking", ["man", "tank top"]),
+        ("carrots , green onions , onions , and more cooking in a pot .", ["carrots", "onions", "pot"]),
+        ("a fence with fencing", ["fence", "fencing"]),  # mined ING_NODE_WORDS
+        ("the scaffolding all around the clock", ["scaffolding", "clock"]),  # a determiner: a thing
+    ],
+)
+def test_a_verb_form_the_tagger_reads_as_a_noun_is_no_node(parser, caption, objects):
+    assert parser.parse(caption).objects == objects
+
+
 def test_no_before_a_compound_negates_the_modifier_not_the_node(parser):
     assert ("sign", "attach to", "pole") in parser.parse("no parking sign attached to a black pole").relations
 
