@@ -122,7 +122,7 @@ class SceneGraphParser:
             show_progress = len(to_parse) >= PROGRESS_BAR_MIN_CAPTIONS
         progress = tqdm(total=len(to_parse), desc="parsing captions", unit="caption", disable=not show_progress)
         with single_blas_thread(), deferred_full_collections():
-            texts = (_unshouted(clean.text) for clean in cleaned)
+            texts = (clean.text for clean in cleaned)
             docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable)
             for i, clean, doc in zip(to_parse, cleaned, docs, strict=True):
                 progress.update(1)
@@ -131,17 +131,6 @@ class SceneGraphParser:
                 )
         progress.close()
         return graphs  # type: ignore[return-value]
-
-
-def _unshouted(text: str) -> str:
-    """An all-capitals caption ("THERE IS A ZEBRA EATING GRASS", 194 of the 25,010 COCO Karpathy test captions) is
-    parsed in lower case: spaCy's small English tagger reads capitalised words as proper nouns. Only when lower
-    case keeps every char offset (spans index the caption as given)."""
-    letters = [char for char in text if char.isalpha()]
-    if len(letters) < 8 or sum(char.isupper() for char in letters) < 0.8 * len(letters):
-        return text
-    lowered = text.lower()
-    return lowered if len(lowered) == len(text) else text
 
 
 def _with_original_spans(graph: SceneGraph, caption: str, clean: CleanCaption) -> SceneGraph:

@@ -28,7 +28,7 @@ def verb_predicate(state: ParseState, verb) -> str:
         return "have"
     if any(is_line_particle(state, child) for child in state.kids(verb)):
         return ""  # "pots lined up on a shelf" -> (pot, on, shelf): FACTUAL train, 11 of 11 such place phrases
-    if lemma in TRICK_VERBS and trick_object(state, verb) is not None:
+    if trick_object(state, verb) is not None:
         return "trick"
     # a "particle" with an object is the preposition of its own relation ("walking down the street")
     particles = [
