@@ -47,8 +47,7 @@ class ParseState:
         self.nominal_overrides: set[int] = set()  # tokens that act as nouns whatever their tag
         self.verbal_overrides: set[int] = set()  # noun-tagged tokens that are participles
         self.partitives: set[int] = set()  # nouns looked through to their "of" object ("a bunch of")
-        self.relabelled: list = []  # (token, tag, dep) as parsed, for tokens whose tag or label was repaired
-        self.reattached: list = []  # (token, head) as parsed, for tokens whose head was repaired
+        self.reattached: list = []  # (spaCy token, head) as parsed, for tokens whose head was repaired
         self.graph = GraphUnderConstruction()
         # Tokens standing for a quote (scene_graph_text.QUOTED_TEXT at these char offsets).
         self.quoted_text: set[int] = (
@@ -56,29 +55,27 @@ class ParseState:
         )
 
     def relabel(self, token, tag: str | None = None, dep: str | None = None) -> None:
-        """Repair a tagger or parser label in place, every rule reading the repaired one; `restore_labels`
-        puts the parse back, so the caller's doc is left as it was."""
-        self.relabelled.append((token, token.tag_, token.dep_))
+        """Repair a tagger or parser label, every rule reading the repaired one. Only this doc's `Word`
+        changes; the caller's spaCy doc keeps its labels."""
         if tag is not None:
             token.tag_ = tag
         if dep is not None:
             token.dep_ = dep
 
     def reattach(self, token, head, dep: str) -> None:
-        """Repair a parser attachment in place (spaCy re-derives children and edges from the heads);
-        `restore_labels` puts it back too."""
-        self.reattached.append((token, token.head))
+        """Repair a parser attachment. spaCy's head moves too, so the tree spans it derives (`left_edge`,
+        `subtree`) follow the repair; `restore_labels` puts spaCy's heads back."""
+        self.reattached.append((token.spacy_token, token.spacy_token.head))
         self.relabel(token, dep=dep)
         token.head = head
+        token.spacy_token.head = head.spacy_token
         self.table.reattach(token, head)
 
     def restore_labels(self) -> None:
-        for token, head in reversed(self.reattached):
-            token.head = head
+        """Leave the caller's doc as it was parsed: the same doc parses the same every time."""
+        for spacy_token, head in reversed(self.reattached):
+            spacy_token.head = head
         self.reattached.clear()
-        for token, tag, dep in reversed(self.relabelled):
-            token.tag_, token.dep_ = tag, dep
-        self.relabelled.clear()
 
     def nominal(self, token) -> bool:
         """Whether a token is a noun, after the tagger repairs."""

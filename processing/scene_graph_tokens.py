@@ -1,18 +1,71 @@
 """Per-doc token tables for the scene-graph rules.
 
-Why: spaCy allocates a new `Token` on every `doc[i]`, `Token.children`, `Token.lefts` and re-joins
-`Doc.text` on every access; the rules ask for these many times per caption, which cost a sizeable
-share of parse time. Building the tables once per doc keeps the rules cheap.
+Why: spaCy allocates a new `Token` on every `doc[i]`, `Token.head`, `Token.children` and `Token.lefts`,
+and looks every label up in its string store on each `tag_`/`dep_`/`lower_` read; the rules ask for these
+many times per caption. `Word` copies what the rules read into plain Python attributes once per doc,
+and the tables below keep children and left children, so the rules run on Python objects.
 """
 
 from __future__ import annotations
+
+
+class Word:
+    """One token as the rules see it: spaCy's labels copied once, repaired in place (`ParseState.relabel`)
+    without touching the caller's doc. One `Word` per position, so identity is equality.
+    Spans of the parse tree (`left_edge`, `right_edge`, `subtree`) are read from spaCy's token, whose
+    heads `ParseState.reattach` keeps in step."""
+
+    __slots__ = ("i", "idx", "text", "lower_", "tag_", "dep_", "head", "is_alpha", "is_space", "spacy_token", "words")
+
+    def __init__(self, token, words: list):
+        self.i = token.i
+        self.idx = token.idx
+        self.text = token.text
+        self.lower_ = token.lower_
+        self.tag_ = token.tag_
+        self.dep_ = token.dep_
+        self.is_alpha = token.is_alpha
+        self.is_space = token.is_space
+        self.spacy_token = token
+        self.words = words
+        self.head = None  # set once every word of the doc exists
+
+    @property
+    def left_edge(self) -> Word:
+        return self.words[self.spacy_token.left_edge.i]
+
+    @property
+    def right_edge(self) -> Word:
+        return self.words[self.spacy_token.right_edge.i]
+
+    @property
+    def subtree(self):
+        return (self.words[token.i] for token in self.spacy_token.subtree)
+
+    @property
+    def is_sent_start(self):
+        return self.spacy_token.is_sent_start
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __lt__(self, other: Word) -> bool:
+        return self.i < other.i
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 class TokenTable:
     def __init__(self, doc):
         self.doc = doc
         self.text = doc.text
-        self.tokens = list(doc)
+        self.tokens: list[Word] = []
+        spacy_tokens = list(doc)
+        for token in spacy_tokens:
+            self.tokens.append(Word(token, self.tokens))
+        for word, token in zip(self.tokens, spacy_tokens, strict=True):
+            word.head = self.tokens[token.head.i]
         self.children_table: list[list] = [[] for _ in self.tokens]
         self.lefts_table: list[list] = [[] for _ in self.tokens]
         for token in self.tokens:

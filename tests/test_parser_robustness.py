@@ -223,3 +223,42 @@ def test_an_all_capitals_caption_parses_as_lower_case_with_spans_on_the_caption(
             caption[slice(*subject_span)].lower() in ("a man", "man", "a horse", "horse")
             and caption[slice(*object_span)].isupper()
         )
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "a small airplane flies in the sky",  # `flies` re-tagged a verb, `airplane` re-labelled its subject
+        "a man on a surfboard riding a wave",  # `surfboard` and `riding` re-attached to other heads
+    ],
+)
+def test_repairs_leave_the_callers_doc_as_parsed(parser, caption):
+    """The rules repair tags, labels and heads on their own copy of the tokens: the caller's spaCy doc keeps
+    what the parser said, and parsing the same doc twice gives the same graph."""
+    from processing.scene_graph_rules import build_scene_graph
+    from processing.scene_graph_state import ParseState
+    from processing.scene_graph_text import clean_caption
+
+    doc = parser.nlp(clean_caption(caption).text)
+    as_parsed = [(token.tag_, token.dep_, token.head.i, token.left_edge.i, token.right_edge.i) for token in doc]
+    repairs = []
+    relabel, reattach = ParseState.relabel, ParseState.reattach
+
+    def counting_relabel(state, token, tag=None, dep=None):
+        repairs.append(token.text)
+        relabel(state, token, tag, dep)
+
+    def counting_reattach(state, token, head, dep):
+        repairs.append(token.text)
+        reattach(state, token, head, dep)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ParseState, "relabel", counting_relabel)
+        patch.setattr(ParseState, "reattach", counting_reattach)
+        first = build_scene_graph(doc, parser.lemmatizer)
+    assert repairs, "the caption no longer needs a repair: pick one that does"
+    assert [
+        (token.tag_, token.dep_, token.head.i, token.left_edge.i, token.right_edge.i) for token in doc
+    ] == as_parsed
+    assert build_scene_graph(doc, parser.lemmatizer) == first
