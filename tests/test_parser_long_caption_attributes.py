@@ -333,6 +333,8 @@ def test_a_plural_after_a_preposition_keeps_no_count(parser):
         ("bikers can be seen in the rear view mirror .", "mirror", {"rear view"}),
         # The colour writing is written in describes the writing.
         ("the letters are written in white", "letters", {"white"}),
+        # A quantifier coordinated with adjectives leaves them to the noun.
+        ("numerous , smaller and taller trees , obstructing building .", "trees", {"smaller", "taller"}),
     ],
 )
 def test_multi_word_and_written_and_listed_attributes(parser, caption, noun, values):
