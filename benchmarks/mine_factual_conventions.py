@@ -55,6 +55,9 @@ for the same pair of nodes, the choice becomes a table entry:
 - WEARERS: "a horse ridden by a polo player in a yellow shirt" -> (player, wear, shirt): head words of the
   nodes gold writes as wearing something; the rules look for such a wearer when the parser hangs a garment
   on a thing ("a man sitting on green bench in brown hat").
+- PHRASE_ATTRIBUTES: "a chain link fence" -> (fence, chain link), "a double decker bus" -> (bus, double
+  decker): two-word modifiers right before a noun (inside its phrase) that FACTUAL writes whole as the noun's
+  attribute, counted where the rules do not already give that value.
 - PARTITIVE_ATTRIBUTES: "a group of sheep" -> (sheep, is, "group of"), "part of the sandwich" ->
   (sandwich, is, part): the partitives and looked-through heads FACTUAL keeps as an attribute of the
   noun after "of", with the attribute text it uses.
@@ -353,6 +356,31 @@ def count_ing_nodes(docs, golds, norm, ing_nouns: set[str]) -> dict:
             if token.tag_ in ("NN", "NNS") and word.endswith("ing") and word not in ing_nouns:
                 by_word[word]["node" if norm(word) in gold_nodes else "no node"] += 1
     return by_word
+
+
+# Parts of speech that make two words before a noun no modifier phrase ("group of", "the two", "his red")
+_NON_PHRASE_POS = {"DET", "NUM", "ADP", "PRON", "PUNCT", "CCONJ", "PART"}
+
+
+def count_phrase_attributes(docs, golds, graphs, norm) -> dict:
+    """Per two-word modifier "A B" right before a noun N inside N's phrase ("chain link fence"), where N is a
+    gold node and the rules give no attribute "A B": does gold write (N, is, "A B")?"""
+    by_phrase: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for doc, (gold_objects, gold_attributes, gold_relations), graph in zip(docs, golds, graphs, strict=True):
+        gold_nodes = gold_node_names(gold_objects, gold_attributes, gold_relations, norm)
+        gold_pairs = {(norm(o), norm(a)) for o, a in gold_attributes}
+        given = {norm(value) for _, value in graph.attributes}
+        for token in doc:
+            if token.i < 2 or token.tag_ not in ("NN", "NNS") or token.left_edge.i > token.i - 2:
+                continue
+            first, second = doc[token.i - 2], doc[token.i - 1]
+            if not (first.is_alpha and second.is_alpha) or {first.pos_, second.pos_} & _NON_PHRASE_POS:
+                continue
+            phrase = f"{first.lower_} {second.lower_}"
+            if norm(phrase) in given or norm(token.lower_) not in gold_nodes:
+                continue
+            by_phrase[phrase]["attribute" if (norm(token.lower_), norm(phrase)) in gold_pairs else "other"] += 1
+    return by_phrase
 
 
 def ing_node_words(counts: dict) -> list[str]:
@@ -659,6 +687,7 @@ def main() -> None:
     scene_graph_conventions.ADVERB_TAGGED_NOUNS.clear()
     scene_graph_conventions.ING_NODE_WORDS.clear()
     scene_graph_conventions.SHORTENED_NAME_HEADS.clear()
+    scene_graph_conventions.PHRASE_ATTRIBUTES.clear()
     for table in (
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.PREDICATES,
@@ -843,6 +872,10 @@ def main() -> None:
                 wearers(
                     golds, parser.lemmatizer, {parser.lemmatizer.lemma(word, "NNS") for word in GARMENTS} | BODY_PARTS
                 ),
+            ),
+            "PHRASE_ATTRIBUTES": (
+                "two-word modifiers before a noun that FACTUAL writes whole as its attribute ('chain link fence')",
+                keys_choosing(count_phrase_attributes(docs, golds, graphs, norm), "attribute"),
             ),
             "PARTITIVE_ATTRIBUTES": (
                 "partitive -> the attribute FACTUAL gives the counted noun ('a group of X')",

@@ -1399,6 +1399,19 @@ WEARERS = {
     "woman",
 }
 
+# two-word modifiers before a noun that FACTUAL writes whole as its attribute ('chain link fence')
+PHRASE_ATTRIBUTES = {
+    "black color",
+    "chain link",
+    "cream colored",
+    "double decker",
+    "king size",
+    "old fashioned",
+    "one way",
+    "rear view",
+    "side view",
+}
+
 # partitive -> the attribute FACTUAL gives the counted noun ('a group of X')
 PARTITIVE_ATTRIBUTES = {
     "group": "group of",

@@ -459,6 +459,14 @@ QUANTIFYING_ADJECTIVES = {
 # FACTUAL writes a material noun modifier in its adjective form ("wood table" -> wooden).
 MATERIAL_ADJECTIVE_FORM = {"wood": "wooden", "gold": "golden"}
 
+# Nouns whose plural is the singular: FACTUAL writes "sheep" for a caption's "sheeps" (its training split: 7 of 8
+# captions).
+INVARIANT_PLURALS = {"sheep"}
+
+# Informal words for a person that FACTUAL writes as "person" ("people" for a plural): its training split has
+# person for "dude" in all 4 captions and people for "dudes" in the 1 (the mined NODE_NAMES has "guy" the same way).
+PERSON_WORDS = {"dude"}
+
 # FACTUAL resolves gendered pronouns to the person they stand for ("she is sitting" -> woman).
 PRONOUN_NODES = {"he": "man", "she": "woman"}  # subjects only: "his"/"her" phrases are not swappable
 

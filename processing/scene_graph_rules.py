@@ -23,6 +23,7 @@ from .scene_graph_attributes import (
     paired_part_count,
     part_adjective_attributes,
     partitive_attributes,
+    phrase_attribute,
     shortened_name_attribute,
     state_attributes,
 )
@@ -120,6 +121,7 @@ def _attribute_phase(state: ParseState) -> None:
             modifier_attributes(state, token)
             paired_part_count(state, token)
             shortened_name_attribute(state, token)
+            phrase_attribute(state, token)
         elif token.i in state.graph.hidden:
             partitive_attributes(state, token)
 

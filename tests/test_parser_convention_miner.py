@@ -178,3 +178,34 @@ def test_wearers_are_the_singular_heads_of_gold_wear_subjects_with_enough_exampl
     )
     lemmatizer = SimpleNamespace(lemma=lambda word, tag: {"men": "man"}.get(word, word))
     assert miner.wearers(golds, lemmatizer, {"shirt"}) == ["horse", "man", "player"]
+
+
+def test_phrase_attributes_count_two_word_modifiers_inside_the_nouns_phrase(miner):
+    def doc(*tagged, left_edge=0):
+        tokens = [SimpleNamespace(i=i, lower_=word, tag_=tag, pos_=pos) for i, (word, tag, pos) in enumerate(tagged)]
+        for token in tokens:
+            token.is_alpha = token.lower_.isalpha()
+            token.left_edge = tokens[left_edge] if token.tag_ in ("NN", "NNS") else token
+        return tokens
+
+    chain_link_fence = (("a", "DT", "DET"), ("chain", "NN", "NOUN"), ("link", "NN", "NOUN"), ("fence", "NN", "NOUN"))
+    docs = [
+        doc(*chain_link_fence),
+        doc(*chain_link_fence),
+        doc(*chain_link_fence),  # the rules already give the value: not counted
+        doc(("group", "NN", "NOUN"), ("of", "IN", "ADP"), ("people", "NNS", "NOUN"), left_edge=2),
+    ]
+    golds = [
+        (["fence"], [("fence", "chain link")], []),
+        (["fence"], [], []),
+        (["fence"], [("fence", "chain link")], []),
+        (["people"], [("people", "group of")], []),
+    ]
+    graphs = [
+        SimpleNamespace(attributes=[]),
+        SimpleNamespace(attributes=[]),
+        SimpleNamespace(attributes=[("fence", "chain link")]),
+    ]
+    graphs.append(SimpleNamespace(attributes=[]))
+    counts = miner.count_phrase_attributes(docs, golds, graphs, str)
+    assert counts == {"chain link": {"attribute": 1, "other": 1}}

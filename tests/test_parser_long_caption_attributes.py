@@ -323,3 +323,56 @@ def test_things_told_one_by_one_have_no_count(parser):
 
 def test_a_plural_after_a_preposition_keeps_no_count(parser):
     assert "2" not in attribute_values(parser.parse("two people on motorcycles"), "motorcycles")
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "values"),
+    [
+        # A mined two-word modifier is one attribute (PHRASE_ATTRIBUTES), not one per word.
+        ("a crowd of spectators behind a chain link fence .", "fence", {"chain link"}),
+        ("bikers can be seen in the rear view mirror .", "mirror", {"rear view"}),
+        # The colour writing is written in describes the writing.
+        ("the letters are written in white", "letters", {"white"}),
+        # A quantifier coordinated with adjectives leaves them to the noun.
+        ("numerous , smaller and taller trees , obstructing building .", "trees", {"smaller", "taller"}),
+    ],
+)
+def test_multi_word_and_written_and_listed_attributes(parser, caption, noun, values):
+    assert attribute_values(parser.parse(caption), noun) == values
+
+
+def test_a_colour_written_in_is_no_place(parser):
+    graph = parser.parse("words written in pink on building")
+    assert attribute_values(graph, "words") == {"pink"}
+    assert "pink" not in graph.objects
+
+
+def test_a_garment_tagged_as_an_adjective_of_the_next_one_is_a_node(parser):
+    graph = parser.parse("man wears grey hat, blue shirt, woman wears pink scarf, black jacket.")
+    assert {("woman", "wear", "scarf"), ("woman", "wear", "jacket")} <= set(graph.relations)
+    assert attribute_values(graph, "scarf") == {"pink"}
+    assert attribute_values(graph, "jacket") == {"black"}
+    graph = parser.parse("a man in a green neon vest and yellow hat")
+    assert {("man", "wear", "vest"), ("man", "wear", "hat")} <= set(graph.relations)
+    assert attribute_values(graph, "vest") == {"green"}
+    assert attribute_values(graph, "hat") == {"yellow"}
+
+
+@pytest.mark.parametrize(
+    ("caption", "present", "absent"),
+    [
+        # FACTUAL writes a person for informal words, and people for their plural
+        ("two guys playing frisbee", "people", "person"),
+        ("skateboard dude has just used the ramp", "person", "dude"),
+        ("two dudes sitting on a bench", "people", "dudes"),
+        # ... but keeps the caption's "persons"
+        ("many persons playing with the snowboard", "persons", "people"),
+        # a noun whose plural is the singular
+        ("two sheeps walking in a road", "sheep", "sheeps"),
+        # a two-word name whose second word the tagger reads as a modal verb
+        ("trash can tied to tree", "trash can", "trash"),
+    ],
+)
+def test_node_names_factual_writes(parser, caption, present, absent):
+    objects = parser.parse(caption).objects
+    assert present in objects and absent not in objects
