@@ -86,6 +86,8 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_split_compound_name(state, token)
         elif _is_modal_split_compound_name(state, token):
             _repair_modal_split_compound_name(state, token)
+        elif _is_verb_split_compound_name(state, token):
+            _repair_verb_split_compound_name(state, token)
     state.nominal_overrides = _find_nominal_overrides(state)
     # The reverse slip: "a cake cut by a knife" tags `cut` NN, yet a word with a passive agent
     # ("by a knife") is a participle, never an object.
@@ -305,6 +307,32 @@ def _repair_modal_split_compound_name(state: ParseState, head) -> None:
     state.relabel(head, tag="NN")
     state.reattach(head, first.head, dep=first.dep_)
     state.reattach(first, head, dep="compound")
+
+
+def _is_verb_split_compound_name(state: ParseState, head) -> bool:
+    """ "stop sign on the road": the parser reads the first word of a two-word name FACTUAL keeps whole
+    (COMPOUND_NAMES) as an imperative verb with the second as its object. FACTUAL train: where the rules read
+    "stop" that way, gold keeps "stop sign" whole in all 23 captions. Train sample (2,000, 8+ words) relation F1
+    70.76 -> 70.82, object F1 94.82 -> 94.87; length_dev relation F1 81.57 -> 81.61; long_dev, whose gold splits the
+    name, relation F1 54.00 -> 53.98, object F1 89.32 -> 89.30: we follow train."""
+    if head.i == 0 or head.dep_ != "dobj" or not COMPOUND_NAMES:
+        return False
+    first = state.tokens[head.i - 1]
+    if first.tag_ != "VB" or head.head is not first:
+        return False
+    return f"{first.lower_} {state.noun_lemma(head.lower_)}" in COMPOUND_NAMES
+
+
+def _repair_verb_split_compound_name(state: ParseState, head) -> None:
+    """The second word takes the verb's place and its other dependents ("stop sign and no parking sign": a
+    second object is the name's conjunct); the first word is its compound."""
+    first = state.tokens[head.i - 1]
+    for child in [child for child in state.kids(first) if child is not head]:
+        state.reattach(child, head, dep="conj" if child.dep_ == "dobj" else child.dep_)
+    state.reattach(head, head if first.head is first else first.head, dep=first.dep_)
+    state.reattach(first, head, dep="compound")
+    state.relabel(head, tag="NN")
+    state.relabel(first, tag="NN")
 
 
 def _is_verb_tagged_subject(state: ParseState, token) -> bool:

@@ -371,8 +371,16 @@ def test_a_garment_tagged_as_an_adjective_of_the_next_one_is_a_node(parser):
         ("two sheeps walking in a road", "sheep", "sheeps"),
         # a two-word name whose second word the tagger reads as a modal verb
         ("trash can tied to tree", "trash can", "trash"),
+        # ... or whose first word it reads as an imperative verb with the second as its object
+        ("stop sign on the road", "stop sign", "sign"),
     ],
 )
 def test_node_names_factual_writes(parser, caption, present, absent):
     objects = parser.parse(caption).objects
     assert present in objects and absent not in objects
+
+
+def test_a_name_read_as_verb_and_object_keeps_the_verbs_place_and_dependents(parser):
+    graph = parser.parse("stop sign and no parking sign on a pole")
+    assert graph.objects[0] == "stop sign"
+    assert ("stop sign", "on", "pole") in graph.relations
