@@ -209,3 +209,73 @@ def test_phrase_attributes_count_two_word_modifiers_inside_the_nouns_phrase(mine
     graphs.append(SimpleNamespace(attributes=[]))
     counts = miner.count_phrase_attributes(docs, golds, graphs, str)
     assert counts == {"chain link": {"attribute": 1, "other": 1}}
+
+
+def test_non_nodes_are_counted_per_word_occurrence_against_every_word_of_the_gold_names(miner):
+    golds = [
+        (["teddy bear"], [], []),  # "teddy" split from its bear: still part of a gold node
+        ([], [("walkway", "white")], [("line", "on side of", "walkway")]),  # only in a predicate
+        ([], [], [("leaves", "on", "tree")]),  # gold's plural: matched by the caption's word
+        ([], [], [("man", "on", "bench")]),  # "guy" respelled as the name the rules write
+        ([], [], [("man", "on", "bench")]),
+        ([], [], [("window", "on", "store front"), ("lamp", "hang from", "ceiling")]),  # written otherwise
+    ]
+    heads = [
+        [("teddy", "teddy", "teddy"), ("bear", "bear", "bear")],
+        [("side", "side", "side"), ("line", "line", "line")],
+        [("leaf", "leaves", "leaf")],
+        [("guy", "guy", "man"), ("way", "way", "way")],
+        [("way", "way", "way"), ("way", "way", "way")],  # each occurrence counts
+        [("storefront", "storefront", "storefront"), ("cieling", "cieling", "cieling")],
+    ]
+    counts = miner.count_non_nodes(golds, heads, lambda x: x)
+    assert counts["teddy"] == {"node": 1} and counts["leaf"] == {"node": 1} and counts["guy"] == {"node": 1}
+    assert counts["side"] == {"mention": 1} and counts["line"] == {"node": 1}
+    assert counts["way"] == {"no node": 3}
+    assert counts["storefront"] == {"node": 1} and counts["cieling"] == {"node": 1}
+
+
+@pytest.mark.parametrize(
+    ("word", "gold", "expected"),
+    [
+        ("cieling", "ceiling", True),  # two letters swapped
+        ("raquet", "racquet", True),  # one dropped
+        ("giraffee", "giraffe", True),  # one added
+        ("side", "sile", False),  # too short to tell
+        ("ceiling", "ceiling", False),  # the same word: no misspelling
+        ("giraffe", "gazelle", False),
+    ],
+)
+def test_misspellings_differ_by_one_letter_or_a_swap(miner, word, gold, expected):
+    assert miner.is_misspelling(word, gold) is expected
+
+
+def test_non_nodes_join_the_loose_count_of_the_loaded_parse_and_the_strict_count_of_the_first(miner, monkeypatch):
+    monkeypatch.setattr(miner, "count_non_nodes", lambda golds, heads, norm: heads)
+    loaded = {
+        "view": miner.collections.Counter({"no node": 2, "mention": 1}),  # 3 of 3: hidden
+        "rear": miner.collections.Counter({"no node": 3, "node": 1}),  # 75%: hidden
+        "direction": miner.collections.Counter({"no node": 5, "node": 2}),  # a node in 2 of 7: kept
+        "blurry": miner.collections.Counter({"mention": 2}),  # too few
+        "guy": miner.collections.Counter({"no node": 9}),  # respelled: gold has it as "man"
+        "swing": miner.collections.Counter({"no node": 9}),  # train's stroke; elsewhere a playground swing
+    }
+    first = {
+        "middle": miner.collections.Counter({"no node": 5, "mention": 3}),  # 8 of 8
+        "body": miner.collections.Counter({"no node": 38, "node": 10}),  # 79%: kept
+        "blurry": miner.collections.Counter({"mention": 7}),  # too few for the strict count
+    }
+    assert miner.non_nodes([], first, loaded, str, {"guy": "man"}) == ["middle", "rear", "view"]
+
+
+def test_single_word_node_heads_are_the_nodes_named_by_their_head_alone(miner, parser):
+    from processing import scene_graph_nodes
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scene_graph_nodes, "NON_NODES", set())
+        with miner.recording_node_heads() as recorded:
+            parser.parse_batch(["a teddy bear on the side of a road sign", "two guys with blurry faces"])
+    assert recorded["a teddy bear on the side of a road sign"] == []  # longer names; "side of" is a predicate
+    heads = recorded["two guys with blurry faces"]
+    assert [(lemma, word) for lemma, word, _ in heads] == [("guy", "guys"), ("face", "faces")]
+    assert heads[0][2] != "guy"  # the written name is respelled (NODE_NAMES)
