@@ -229,6 +229,9 @@ RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
 
 # Verbs that mean possession are normalised to FACTUAL's `have`.
 POSSESSION_VERBS = {"have", "has", "had", "having", "own", "owns"}
+# Adverbs and particles that state how a part is held after "with" ("a woman with her head down", "a man
+# with his hands up", "with her arms out"): FACTUAL train writes them as the part's attribute.
+POSITION_STATE_WORDS = {"up", "down", "out", "back", "open", "apart", "together", "shut"}
 
 # "-ing" words that captions use as nouns; a fragment like "awning on the building" gets them tagged
 # as a verb root.

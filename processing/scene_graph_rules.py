@@ -26,6 +26,7 @@ from .scene_graph_attributes import (
     phrase_attribute,
     shortened_name_attribute,
     state_attributes,
+    with_part_state,
 )
 from .scene_graph_clauses import relate_gapped_clause
 from .scene_graph_conventions import ATTRIBUTE_VALUES, NON_ATTRIBUTES, NON_PREDICATES, REVERSED_PREDICATES
@@ -117,6 +118,8 @@ def _attribute_phase(state: ParseState) -> None:
             state_attributes(state, token)
         if token.i in state.graph.name_overrides:
             part_adjective_attributes(state, token)
+        if token.lower_ == "with" and token.dep_ == "prep":
+            with_part_state(state, token)
         if is_node(state, token):
             modifier_attributes(state, token)
             paired_part_count(state, token)

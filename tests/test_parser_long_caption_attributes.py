@@ -252,6 +252,33 @@ def test_a_participle_that_relates_is_no_state(parser):
 
 
 @pytest.mark.parametrize(
+    ("caption", "part", "state"),
+    [
+        ("a man with his arms crossed", "arms", "crossed"),
+        ("a dog with its mouth open", "mouth", "open"),
+        ("a woman with her head down", "head", "down"),
+        ("a man with his hands up", "hands", "up"),
+        ("person with mouth wide open", "mouth", "wide open"),
+        ("a woman with her hair pulled back", "hair", "pulled back"),
+    ],
+)
+def test_a_state_word_after_the_object_of_with_is_its_state(parser, caption, part, state):
+    graph = parser.parse(caption)
+    assert (part, state) in graph.attributes
+    assert any(predicate == "with" and obj == part for _, predicate, obj in graph.relations)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    ["a wooden pole with two signs attached", "a man with his hands on his hips", "a man with a blue shirt"],
+)
+def test_no_state_after_with_when_the_word_joins_or_relates(parser, caption):
+    graph = parser.parse(caption)
+    assert not [value for _, value in graph.attributes if value in ("attached", "on", "blue shirt")]
+    assert not [name for name, value in graph.attributes if name in ("signs", "hands") and value != "2"]
+
+
+@pytest.mark.parametrize(
     ("caption", "noun", "colours"),
     [
         # The parser coordinates the noun before the head with the colours (white -conj-> stripe).
