@@ -366,6 +366,21 @@ def copula_attributes(state: ParseState, complement) -> None:
             add_attribute(state, subjects, *_adjective_tokens(state, adjective))
 
 
+def ready_attribute(state: ParseState, adjective) -> None:
+    """ "baseball player ready to swing the bat", "a man getting ready to eat a pizza" -> (player, ready): the one
+    adjective before "to <verb>" FACTUAL keeps as the subject's attribute (train: 18 of the 26 captions with "ready
+    to"; no other word before "to <verb>" has it more than 3 times). The subject is the one the verb after it
+    gets, however the parser hangs "ready" (root, amod, acomp of "getting"). Attribute F1, train sample 2000/8+:
+    85.69 -> 85.77 (exact 56.70 -> 56.80%); length_dev 84.44 -> 84.54, long_dev 75.10 -> 75.12; random_dev
+    unchanged."""
+    if adjective.lower_ != "ready" or adjective.tag_ != "JJ":
+        return
+    for verb in state.kids(adjective):
+        if verb.dep_ == "xcomp" and verb.tag_ in ("VB", "VBP"):
+            add_attribute(state, subjects_of(state, verb), [adjective])
+            return
+
+
 def colour_noun_attributes(state: ParseState, colour) -> None:
     """ "a clock that is gold and white": the tagger makes the colour a noun (attr of the copula).
     A material is an attribute the same way: "the fence is wood", "the cage is green metal" (FACTUAL

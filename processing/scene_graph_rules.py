@@ -24,6 +24,7 @@ from .scene_graph_attributes import (
     part_adjective_attributes,
     partitive_attributes,
     phrase_attribute,
+    ready_attribute,
     shortened_name_attribute,
     state_attributes,
     with_part_state,
@@ -118,6 +119,8 @@ def _attribute_phase(state: ParseState) -> None:
             state_attributes(state, token)
         if token.i in state.graph.name_overrides:
             part_adjective_attributes(state, token)
+        if token.lower_ == "ready":
+            ready_attribute(state, token)
         if token.lower_ == "with" and token.dep_ == "prep":
             with_part_state(state, token)
         if is_node(state, token):

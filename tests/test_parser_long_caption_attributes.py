@@ -269,6 +269,18 @@ def test_a_state_word_after_the_object_of_with_is_its_state(parser, caption, par
 
 
 @pytest.mark.parametrize(
+    ("caption", "subject"),
+    [
+        ("baseball player ready to swing the bat .", "baseball player"),
+        ("a man getting ready to eat a pizza", "man"),
+        ("a batter is ready to hit the ball", "batter"),
+    ],
+)
+def test_ready_to_do_something_is_the_subjects_attribute(parser, caption, subject):
+    assert (subject, "ready") in parser.parse(caption).attributes
+
+
+@pytest.mark.parametrize(
     "caption",
     ["a wooden pole with two signs attached", "a man with his hands on his hips", "a man with a blue shirt"],
 )
