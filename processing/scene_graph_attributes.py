@@ -11,6 +11,7 @@ from .scene_graph_conventions import NODE_NAMES, PARTITIVE_ATTRIBUTES, PHRASE_AT
 from .scene_graph_coordination import is_garment
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS
 from .scene_graph_lexicon import (
+    ADJECTIVE_PASSING_PARTITIVES,
     COLOUR_WORDS,
     COLOURED_WORDS,
     INTENSIFIERS,
@@ -587,6 +588,8 @@ def partitive_attributes(state: ParseState, partitive) -> None:
     if target.i != partitive.i:
         add_attribute(state, [target], [partitive], value)
     _partitive_count(state, partitive)
+    if partitive.lower_ in ADJECTIVE_PASSING_PARTITIVES:
+        _partitive_adjectives(state, partitive)
 
 
 def _plural_partitive_attribute(state: ParseState, partitive) -> str | None:
@@ -608,6 +611,22 @@ def _partitive_count(state: ParseState, partitive) -> None:
     for child in state.lefts(partitive):
         if child.dep_ == "nummod" and NUMBER_WORDS.get(child.lower_, child.lower_) != "1":
             add_attribute(state, [target], [child], NUMBER_WORDS.get(child.lower_, child.lower_))
+
+
+def _partitive_adjectives(state: ParseState, partitive) -> None:
+    """ "small patches of grass", "circular patch of grass" -> (grass, small), (grass, circular): the patch is no
+    node, its adjectives describe the grass (ADJECTIVE_PASSING_PARTITIVES). Train sample 2000/8+: attribute F1
+    85.57 -> 85.67, long_dev 75.04 -> 75.10, length_dev 84.44 -> 84.64, measured with benchmarks/parser_quality.py
+    --train_sample 2000 --train_sample_min_words 8."""
+    target = resolve(state, partitive)
+    if target.i == partitive.i:
+        return
+    for child in state.lefts(partitive):
+        if child.dep_ != "amod" or child.tag_ == "CD" or child.i in state.graph.fused:
+            continue
+        for adjective in state.conjuncts(child):
+            if adjective.lower_ not in QUANTIFYING_ADJECTIVES:
+                add_attribute(state, [target], *_adjective_tokens(state, adjective))
 
 
 def part_adjective_attributes(state: ParseState, part) -> None:

@@ -20,6 +20,11 @@ NUMBER_WORDS = {
     "dozen": "12",
 }
 
+# Partitive heads whose adjectives FACTUAL gives the noun they look through to: "small patches of grass" ->
+# (grass, small). FACTUAL train: 5 of 5 captions "ADJ patch(es) of N" (for "part", "body", "set", "piece" and
+# the collective heads the adjective goes with the head or is dropped about as often, so they are left out).
+ADJECTIVE_PASSING_PARTITIVES = {"patch", "patches"}
+
 # Partitive / collective heads: "a bunch of birds" is about the birds, so the head is skipped.
 PARTITIVE_NOUNS = {
     "bunch",

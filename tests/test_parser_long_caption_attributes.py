@@ -168,6 +168,21 @@ def test_a_plural_partitive_keeps_its_singulars_attribute(parser):
 
 
 @pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("small patches of grass growing on the ground .", ("grass", "small")),
+        ("circular patch of a grass with a sign stuck in it", ("grass", "circular")),
+    ],
+)
+def test_the_adjective_of_a_patch_goes_to_its_noun(parser, caption, attribute):
+    assert attribute in parser.parse(caption).attributes
+
+
+def test_the_adjective_of_a_group_stays_with_the_group(parser):
+    assert ("people", "large") not in parser.parse("a large group of people watching the kites .").attributes
+
+
+@pytest.mark.parametrize(
     ("caption", "noun", "colours"),
     [
         ("red white and blue circle logo on the tail end of the first white plane.", "logo", {"white", "blue"}),
