@@ -86,6 +86,8 @@ def relate_preposition(state: ParseState, prep) -> None:
         add_relation(state, wearers, "wear", objects)
     elif state.nominal(head) and (wearers := _dressed_wearers(state, prep, head)):
         add_relation(state, wearers, predicate_words, objects)
+    elif state.nominal(head) and _is_subject_place_after_object(state, prep, head):
+        add_relation(state, subjects_of(state, head.head), predicate_words, objects)
     elif state.nominal(head):
         _relate_noun_preposition(state, prep, head, words, predicate_words, objects)
     elif predicate_words == "wear" and head.tag_ in VERB_TAGS:
@@ -323,6 +325,16 @@ def _is_subject_place(state: ParseState, prep, verb) -> bool:
     pair = f"{verb_predicate(state, verb)} {prep.lower_}"
     # the preposition's entry was counted on verbs with a subject ("stop sign at an intersection" has none)
     return pair in SUBJECT_PLACES or (prep.lower_ in SUBJECT_PLACE_PREPOSITIONS and bool(subjects_of(state, verb)))
+
+
+def _is_subject_place_after_object(state: ParseState, prep, noun) -> bool:
+    """ "a young boy eating pizza at a pizzeria", "boys playing frisbee in the park": the parser hangs the place
+    phrase on the verb's object, but for these verb-preposition pairs it locates the subject, as when it hangs
+    it on the verb (_is_placed_subject), (boy, at, pizzeria). Train sample 2000/8+: relation F1 71.00 -> 71.04,
+    exact 56.70 -> 56.75%; the dev splits unchanged, measured with benchmarks/parser_quality.py --train_sample
+    2000 --train_sample_min_words 8."""
+    verb = noun.head
+    return noun.dep_ == "dobj" and verb.tag_ in VERB_TAGS and _is_placed_subject(state, prep, verb)
 
 
 def _object_before(state: ParseState, prep, verb):

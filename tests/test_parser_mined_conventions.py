@@ -339,6 +339,15 @@ def test_subject_place_prepositions_decide_for_unlisted_verbs_with_a_subject(par
 
 
 @needs_model
+def test_subject_places_hold_when_the_parser_hangs_the_place_on_the_object(parser, monkeypatch):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "SUBJECT_PLACES", {"ride in"})
+    relations = parser.parse("the boy rides a skateboard in the road").relations
+    assert ("boy", "in", "road") in relations and ("skateboard", "in", "road") not in relations
+
+
+@needs_model
 def test_bare_place_nouns_are_no_objects(parser, monkeypatch):
     from processing import scene_graph_nodes
 
