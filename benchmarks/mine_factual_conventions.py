@@ -809,9 +809,10 @@ def main() -> None:
         table.clear()
     captions, golds = read_factual(args.data_dir / "factual" / "train.csv")
     parser = SceneGraphParser()
+    parsed_texts = [clean_caption(caption).text for caption in captions]  # what `recording_node_heads` is keyed by
     with recording_node_heads() as recorded:
         graphs = parser.parse_batch(captions)
-    first_pass_heads = [recorded.get(clean_caption(caption).text, []) for caption in captions]
+    first_pass_heads = [recorded.get(text, []) for text in parsed_texts]
     norm = Normaliser()
     docs = list(tagged_docs(parser, captions))
     for bucket, counter in sorted(count_body_part_predicates_by_length(captions, golds, BODY_PARTS).items()):
@@ -996,7 +997,7 @@ def main() -> None:
     scene_graph_nodes.KEEP_CAPTION_NUMBER = True
     with recording_node_heads() as recorded:
         parser.parse_batch(captions)
-    node_heads = [recorded.get(clean_caption(caption).text, []) for caption in captions]
+    node_heads = [recorded.get(text, []) for text in parsed_texts]
     non_node_table = (
         "head words FACTUAL hardly ever makes a node when they make a node's name alone",
         non_nodes(golds, first_pass_heads, node_heads, norm, respelled),

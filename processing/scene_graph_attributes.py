@@ -61,6 +61,8 @@ _ONE_EACH_PREDICATES = {"wear", "hold", "ride", "use", "walk", "carry", "with"}
 # "a pole with signs attached": the participle says what the noun is joined to, not a state it is in
 # (FACTUAL train: no attribute in the 9 captions with "with <noun> attached/connected")
 _JOINING_PARTICIPLES = {"attached", "connected"}
+# Particles that close a state phrase after a participle ("pulled back", "turned on")
+_STATE_PARTICLES = POSITION_STATE_WORDS | {"on", "off"}
 _PASSIVE_STATE_DEPS = {"nsubjpass", "auxpass", "neg", "punct", "cc", "conj", "mark"}
 
 
@@ -374,7 +376,7 @@ def ready_attribute(state: ParseState, adjective) -> None:
     gets, however the parser hangs "ready" (root, amod, acomp of "getting"). Attribute F1, train sample 2000/8+:
     85.69 -> 85.77 (exact 56.70 -> 56.80%); length_dev 84.44 -> 84.54, long_dev 75.10 -> 75.12; random_dev
     unchanged."""
-    if adjective.lower_ != "ready" or adjective.tag_ != "JJ":
+    if adjective.tag_ != "JJ":  # the attribute phase calls it for "ready" only
         return
     for verb in state.kids(adjective):
         if verb.dep_ == "xcomp" and verb.tag_ in ("VB", "VBP"):
@@ -561,7 +563,7 @@ def _is_state_particle(state: ParseState, index: int) -> bool:
     if index >= len(state.tokens):
         return False
     particle = state.tokens[index]
-    if particle.lower_ not in POSITION_STATE_WORDS | {"on", "off"}:
+    if particle.lower_ not in _STATE_PARTICLES:
         return False
     return index + 1 == len(state.tokens) or not state.tokens[index + 1].is_alpha or particle.dep_ == "prt"
 

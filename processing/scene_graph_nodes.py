@@ -267,17 +267,22 @@ def _is_verb_tagged_conjunct(state: ParseState, token) -> bool:
     return not any(child.dep_ in _CLAUSE_DEPS | {"compound"} for child in state.kids(token))
 
 
+def _word_before_known_name_head(state: ParseState, head):
+    """The word before `head` when the two are a two-word name FACTUAL keeps whole (COMPOUND_NAMES, mined), else
+    None: the split-name repairs below differ only in how the parser split it."""
+    if head.i == 0 or not COMPOUND_NAMES:
+        return None
+    first = state.tokens[head.i - 1]
+    return first if f"{first.lower_} {state.noun_lemma(head.lower_)}" in COMPOUND_NAMES else None
+
+
 def _is_split_compound_name(state: ParseState, head) -> bool:
     """ "a brown teddy bear with a shirt on" (teddy the subject of the verb "bear"), "a brown tree stump a man is
     sitting on" (tree the subject of stump), "light bulb turned on" (light an adjective): the parser splits a
     two-word name FACTUAL keeps whole (COMPOUND_NAMES, mined) by hanging the first word on the second with
     another label."""
-    if head.i == 0 or not COMPOUND_NAMES:
-        return False
-    first = state.tokens[head.i - 1]
-    if first.head.i != head.i or first.dep_ == "compound" or first.dep_ not in ("nsubj", "amod", "nmod"):
-        return False
-    return f"{first.lower_} {state.noun_lemma(head.lower_)}" in COMPOUND_NAMES
+    first = _word_before_known_name_head(state, head)
+    return first is not None and first.head.i == head.i and first.dep_ in ("nsubj", "amod", "nmod")
 
 
 def _repair_split_compound_name(state: ParseState, head) -> None:
@@ -293,12 +298,10 @@ def _is_modal_split_compound_name(state: ParseState, head) -> bool:
     ("trash can"), gold keeps the name whole in all 16. Train sample attribute F1 85.51 -> 85.57, object F1
     94.81 -> 94.82 (relation 70.77 -> 70.76: "a white trash can beside a bag of trash", where gold looks through
     the bag); the dev splits have no such caption."""
-    if head.i == 0 or head.tag_ != "MD" or not COMPOUND_NAMES:
+    if head.tag_ != "MD":
         return False
-    first = state.tokens[head.i - 1]
-    if first.tag_ not in NOUN_TAGS or first.head.i != head.head.i:
-        return False
-    return f"{first.lower_} {state.noun_lemma(head.lower_)}" in COMPOUND_NAMES
+    first = _word_before_known_name_head(state, head)
+    return first is not None and first.tag_ in NOUN_TAGS and first.head.i == head.head.i
 
 
 def _repair_modal_split_compound_name(state: ParseState, head) -> None:
@@ -315,12 +318,10 @@ def _is_verb_split_compound_name(state: ParseState, head) -> bool:
     "stop" that way, gold keeps "stop sign" whole in all 23 captions. Train sample (2,000, 8+ words) relation F1
     70.76 -> 70.82, object F1 94.82 -> 94.87; length_dev relation F1 81.57 -> 81.61; long_dev, whose gold splits the
     name, relation F1 54.00 -> 53.98, object F1 89.32 -> 89.30: we follow train."""
-    if head.i == 0 or head.dep_ != "dobj" or not COMPOUND_NAMES:
+    if head.dep_ != "dobj":
         return False
-    first = state.tokens[head.i - 1]
-    if first.tag_ != "VB" or head.head is not first:
-        return False
-    return f"{first.lower_} {state.noun_lemma(head.lower_)}" in COMPOUND_NAMES
+    first = _word_before_known_name_head(state, head)
+    return first is not None and first.tag_ == "VB" and head.head is first
 
 
 def _repair_verb_split_compound_name(state: ParseState, head) -> None:

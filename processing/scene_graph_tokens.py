@@ -42,16 +42,6 @@ class Word:
     def subtree(self):
         return (self.words[token.i] for token in self.spacy_token.subtree)
 
-    @property
-    def is_sent_start(self):
-        return self.spacy_token.is_sent_start
-
-    def __len__(self) -> int:
-        return len(self.text)
-
-    def __lt__(self, other: Word) -> bool:
-        return self.i < other.i
-
     def __repr__(self) -> str:
         return self.text
 
