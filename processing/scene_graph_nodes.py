@@ -267,7 +267,7 @@ def _is_verb_tagged_conjunct(state: ParseState, token) -> bool:
     return not any(child.dep_ in _CLAUSE_DEPS | {"compound"} for child in state.kids(token))
 
 
-def _word_before_known_name_head(state: ParseState, head):
+def word_before_known_name_head(state: ParseState, head):
     """The word before `head` when the two are a two-word name FACTUAL keeps whole (COMPOUND_NAMES, mined), else
     None: the split-name repairs below differ only in how the parser split it."""
     if head.i == 0 or not COMPOUND_NAMES:
@@ -281,7 +281,7 @@ def _is_split_compound_name(state: ParseState, head) -> bool:
     sitting on" (tree the subject of stump), "light bulb turned on" (light an adjective): the parser splits a
     two-word name FACTUAL keeps whole (COMPOUND_NAMES, mined) by hanging the first word on the second with
     another label."""
-    first = _word_before_known_name_head(state, head)
+    first = word_before_known_name_head(state, head)
     return first is not None and first.head.i == head.i and first.dep_ in ("nsubj", "amod", "nmod")
 
 
@@ -300,7 +300,7 @@ def _is_modal_split_compound_name(state: ParseState, head) -> bool:
     the bag); the dev splits have no such caption."""
     if head.tag_ != "MD":
         return False
-    first = _word_before_known_name_head(state, head)
+    first = word_before_known_name_head(state, head)
     return first is not None and first.tag_ in NOUN_TAGS and first.head.i == head.head.i
 
 
@@ -320,7 +320,7 @@ def _is_verb_split_compound_name(state: ParseState, head) -> bool:
     name, relation F1 54.00 -> 53.98, object F1 89.32 -> 89.30: we follow train."""
     if head.dep_ != "dobj":
         return False
-    first = _word_before_known_name_head(state, head)
+    first = word_before_known_name_head(state, head)
     return first is not None and first.tag_ == "VB" and head.head is first
 
 

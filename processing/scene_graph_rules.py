@@ -29,7 +29,7 @@ from .scene_graph_attributes import (
     state_attributes,
     with_part_state,
 )
-from .scene_graph_clauses import relate_gapped_clause
+from .scene_graph_clauses import relate_gapped_clause, relate_stranded_preposition_clause
 from .scene_graph_conventions import ATTRIBUTE_VALUES, NON_ATTRIBUTES, NON_PREDICATES, REVERSED_PREDICATES
 from .scene_graph_coordination import (
     is_stray_object,
@@ -72,8 +72,9 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
             if state.nominal(token):
                 resolve(state, token)
+        relate_stranded_preposition_clause(state)
         for token in state.tokens:
-            if token.dep_ in ("relcl", "ccomp", "ROOT"):
+            if token.dep_ in ("relcl", "ccomp", "ROOT") and token.i not in state.graph.verbs_with_relation:
                 relate_gapped_clause(state, token)
         _relation_phase(state)
         _attribute_phase(state)

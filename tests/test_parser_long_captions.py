@@ -692,3 +692,36 @@ def test_his_or_her_points_to_a_person_above_a_thing(parser):
 def test_a_place_phrase_after_a_passive_agent_locates_the_agent(parser):
     found = relations(parser, "black and white shoe worn by boy on skateboard")
     assert triple("boy", "on", "skateboard") in found and triple("shoe", "wear on", "skateboard") not in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        # the parser finds no gap: a passive subject, a first noun read as a verb or as a compound
+        ("the pole the street sign is attached to", ("street sign", "attach to", "pole")),
+        ("sidewalk the luggage is on", ("luggage", "on", "sidewalk")),
+        ("striped couch man is sitting on", ("man", "sit on", "couch")),
+        ("the counter the person is standing in front of .", ("person", "stand in front of", "counter")),
+        ("couch man and dog are sitting on", ("dog", "sit on", "couch")),
+        ("wire traffic lights are hanging from", ("traffic light", "hang from", "wire")),
+    ],
+)
+def test_caption_ending_in_a_stranded_preposition_relates_the_first_noun_phrase(parser, caption, expected):
+    graph = parser.parse(caption)
+    assert triple(*expected) in relations(parser, caption)
+    spans = [span for pair in graph.relation_spans for span in pair]
+    assert all(
+        end <= start2 or end2 <= start
+        for start, end in spans
+        for start2, end2 in spans
+        if (start, end) != (start2, end2)
+    )
+
+
+@pytest.mark.parametrize(
+    "caption", ["the man is currently in", "baby zebra tail turned up", "the tv is on", "a man with blue jeans on"]
+)
+def test_stranded_preposition_rule_needs_two_noun_phrases_and_a_place(parser, caption):
+    found = relations(parser, caption)
+    assert not any(predicate.startswith(("currently", "turn up", "tune up")) for _, predicate, _ in found)
+    assert ("tv", "on", "tv") not in found
