@@ -139,7 +139,9 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
     where = ["in"] if any(c.lower_ == "where" for c in children) else []  # "the house where they live"
     if stranded or not has_other_preps:
         words = [c.lower_ for c in stranded] or where
-        predicate = join_predicate(state.lemma(verb.text, verb.tag_), *words)
+        lemma = state.lemma(verb.text, verb.tag_)
+        # "the shadows the person is in": a copula adds no word to the place (FACTUAL writes `in`)
+        predicate = join_predicate(*words) if lemma == "be" and words else join_predicate(lemma, *words)
         state.graph.consumed_preps.update(c.i for c in stranded)
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), predicate, nominal_conjuncts(state, target))

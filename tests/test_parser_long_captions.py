@@ -725,3 +725,19 @@ def test_stranded_preposition_rule_needs_two_noun_phrases_and_a_place(parser, ca
     found = relations(parser, caption)
     assert not any(predicate.startswith(("currently", "turn up", "tune up")) for _, predicate, _ in found)
     assert ("tv", "on", "tv") not in found
+
+
+@pytest.mark.parametrize(
+    "caption, placed, dropped",
+    [
+        ("the pumpkin has a face carved in it .", ("face", "carve in", "pumpkin"), ("pumpkin", "have", "face")),
+        ("the rocks have water running down them", ("water", "run down", "rock"), ("rock", "have", "water")),
+    ],
+)
+def test_have_with_a_participle_placing_the_object_on_the_owner_keeps_only_the_place(parser, caption, placed, dropped):
+    found = relations(parser, caption)
+    assert triple(*placed) in found and triple(*dropped) not in found
+
+
+def test_gapped_clause_with_a_copula_writes_only_the_preposition(parser):
+    assert triple("person", "in", "shadow") in relations(parser, "the shadows the person with frisbee is in")
