@@ -741,3 +741,7 @@ def test_have_with_a_participle_placing_the_object_on_the_owner_keeps_only_the_p
 
 def test_gapped_clause_with_a_copula_writes_only_the_preposition(parser):
     assert triple("person", "in", "shadow") in relations(parser, "the shadows the person with frisbee is in")
+
+
+def test_noun_tagged_participle_with_its_subject_as_nsubj_is_the_verb(parser):
+    assert triple("giraffe", "stand in", "grass") in relations(parser, "a brown and white giraffe standing in grass")
