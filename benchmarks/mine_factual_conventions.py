@@ -30,6 +30,9 @@ for the same pair of nodes, the choice becomes a table entry:
 - NAME_MODIFIERS: "a plaid shirt" -> shirt with the attribute plaid: first words of two-word node
   names that FACTUAL writes as an attribute of the head. (A first word FACTUAL just leaves out is
   often a possessor the parse merged, "elephant trunk"; dropping it would lose the owner.)
+- DETERMINED_NON_NODES: "facing the same direction", "train makes its way along the track": nouns FACTUAL makes no
+  node after a determiner other than an article (the lexicon's NON_ARTICLE_DETERMINERS), counted per occurrence on the
+  tagger's parse at the loaded non-node thresholds ("a door way", "a sign giving directions" stay nodes).
 - OF_PARTITIVES: heads of "H of X" that FACTUAL looks through like a partitive ("a view of the
   ocean", "a section of a building" are about the ocean, the building).
 - SUBJECT_PLACES: "a man playing frisbee in a field" -> (man, in, field), not (frisbee, in, field):
@@ -430,6 +433,25 @@ def count_adverb_tagged_nodes(docs, golds, norm) -> dict:
     return by_word
 
 
+def count_determined_nouns(docs, golds, norm, lemmatizer, determiners: set[str]) -> dict:
+    """Per noun lemma, for each noun with a determiner other than an article or a comparing adjective
+    (`determiners`: "the same direction", "its way"): is the noun a word of a gold node name of the same caption
+    ("node") or not ("no node")? Counted on the tagger's parse, so no rule changes the count."""
+    by_lemma: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for doc, (gold_objects, gold_attributes, gold_relations) in zip(docs, golds, strict=True):
+        nodes = gold_node_names(gold_objects, gold_attributes, gold_relations, norm)
+        gold_words = {word for name in nodes for word in name.split()}
+        for token in doc:
+            if token.tag_ not in ("NN", "NNS") or not any(
+                child.lower_ in determiners and child.dep_ in ("det", "predet", "poss", "amod")
+                for child in token.children
+            ):
+                continue
+            lemma = lemmatizer.lemma(token.lower_, token.tag_)
+            by_lemma[lemma]["node" if {norm(lemma), norm(token.lower_)} & gold_words else "no node"] += 1
+    return by_lemma
+
+
 def count_ing_nodes(docs, golds, norm, ing_nouns: set[str]) -> dict:
     """Per -ing word the tagger tags as a noun (not in the lexicon's ING_NOUNS): is it a gold node of the same caption
     ("node") or not ("no node")?"""
@@ -769,6 +791,7 @@ def main() -> None:
         BODY_PARTS,
         GARMENTS,
         ING_NOUNS,
+        NON_ARTICLE_DETERMINERS,
         PARTITIVE_NOUNS,
         POSITIONAL_MODIFIERS,
         PURPOSE_GERUNDS,
@@ -783,6 +806,7 @@ def main() -> None:
     scene_graph_conventions.NAME_MODIFIERS.clear()
     scene_graph_conventions.NON_NODES.clear()
     scene_graph_conventions.OF_PARTITIVES.clear()
+    scene_graph_conventions.DETERMINED_NON_NODES.clear()
     scene_graph_conventions.SUBJECT_PLACES.clear()
     scene_graph_conventions.SUBJECT_PLACE_PREPOSITIONS.clear()
     scene_graph_conventions.COMPOUND_NAMES.clear()
@@ -884,6 +908,17 @@ def main() -> None:
         "NAME_MODIFIERS": (
             "first words of two-word node names that FACTUAL writes as an attribute of the head",
             name_modifiers,
+        ),
+        "DETERMINED_NON_NODES": (
+            "nouns FACTUAL hardly ever makes a node after a determiner other than an article ('the same direction',"
+            " 'its way')",
+            sorted(
+                non_node_words(
+                    count_determined_nouns(docs, golds, norm, parser.lemmatizer, NON_ARTICLE_DETERMINERS),
+                    LOADED_NON_NODE_MIN_COUNT,
+                    LOADED_NON_NODE_SHARE,
+                )
+            ),
         ),
         "OF_PARTITIVES": (
             "heads of 'H of X' FACTUAL looks through to X (besides the lexicon's partitives)",

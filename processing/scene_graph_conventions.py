@@ -266,6 +266,9 @@ NON_NODES = {
     "yellow",
 }
 
+# nouns FACTUAL hardly ever makes a node after a determiner other than an article ('the same direction', 'its way')
+DETERMINED_NON_NODES = {"direction", "kind", "side", "type", "way"}
+
 # heads of 'H of X' FACTUAL looks through to X (besides the lexicon's partitives)
 OF_PARTITIVES = {
     "apart",

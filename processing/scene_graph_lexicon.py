@@ -232,6 +232,37 @@ INTENSIFIERS = {"very", "really", "so", "too", "quite", "extremely", "pretty", "
 
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
 
+# Determiners other than the articles, and the adjectives that compare ("the same direction", "the other way",
+# "either way", "its way"): a direction or manner is picked out with them. The miner counts the nouns FACTUAL makes no
+# node after one of these (DETERMINED_NON_NODES); with the articles "way" would count "a door way", a gold node.
+NON_ARTICLE_DETERMINERS = {
+    "all",
+    "another",
+    "any",
+    "both",
+    "different",
+    "each",
+    "either",
+    "every",
+    "her",
+    "his",
+    "its",
+    "my",
+    "neither",
+    "opposite",
+    "other",
+    "our",
+    "same",
+    "some",
+    "such",
+    "that",
+    "their",
+    "these",
+    "this",
+    "those",
+    "your",
+}
+
 # Verbs that mean possession are normalised to FACTUAL's `have`.
 POSSESSION_VERBS = {"have", "has", "had", "having", "own", "owns"}
 # Adverbs and particles that state how a part is held after "with" ("a woman with her head down", "a man

@@ -532,6 +532,23 @@ def test_what_a_thing_looks_like_is_no_node(parser, caption, objects):
     assert parser.parse(caption).objects == objects
 
 
+@pytest.mark.parametrize(
+    "caption, objects",
+    [
+        ("all of the elephants are facing the same direction .", ["elephants"]),
+        ("horse is near the fence and facing the other way", ["horse", "fence"]),
+        ("a sign giving directions", ["sign", "directions"]),
+        ("the man is standing in a door way .", ["man", "door way"]),
+    ],
+)
+def test_a_direction_or_manner_after_a_non_article_determiner_is_no_node(parser, caption, objects):
+    assert parser.parse(caption).objects == objects
+
+
+def test_the_place_phrases_of_a_manner_noun_go_to_its_verb(parser):
+    assert parser.parse("A train winds its way down a mountain track.").relations == [("train", "wind down", "track")]
+
+
 def test_tiled_names_the_tile_on_its_noun_which_keeps_its_adjectives(parser):
     graph = parser.parse("flat tiled roof over red pole")
     assert ("tile", "on", "roof") in graph.relations
