@@ -41,6 +41,14 @@ for the same pair of nodes, the choice becomes a table entry:
   on the table" -> (head, on, table)).
 - SUBJECT_PLACE_PREPOSITIONS: the same by preposition, for the verbs SUBJECT_PLACES does not list
   ("a woman using a phone at the beach": at).
+- SECOND_PLACES: "a cow stands in water near a boat" -> (cow, stand near, boat), not (water, near, boat): the
+  prepositions of a second place phrase, right after a first one, that locates what the first one locates
+  (the parser hangs it on the first place's noun; the rules otherwise keep it there, "a man sitting on a bench in
+  a park" -> (bench, in, park)).
+- BARE_SECOND_PLACES: "a person surfing on a surfboard in the ocean" -> (person, in, ocean), not (person, surf in,
+  ocean): the prepositions of such a second place phrase, re-hung on the verb, that FACTUAL writes without the verb.
+- AFTER_PLACE_NOUNS: the same by the first place's noun, "on the ground", "on a surfboard": nouns after which a
+  second place phrase locates what the first one locates, whatever its preposition.
 - COMPOUND_NAMES: multi-word node names ("tennis player", "fire hydrant") that FACTUAL keeps whole in
   at least half the captions where the rules give them; any other multi-word name is shortened to its
   longest kept tail ("gatorade cups" -> cup). Names the rules give but FACTUAL never writes elsewhere
@@ -264,6 +272,51 @@ def count_placed_locus(golds, graphs, norm, locatives) -> dict:
                 elif (norm(subject), norm(place)) in gold_pairs:
                     by_verb[f"{verb} {preposition}"]["subject"] += 1
     return by_verb
+
+
+def count_second_places(golds, graphs, norm, locatives) -> tuple[dict, dict]:
+    """For (S, [V] L1, O) and (O, L2, P) in our graph, L1 and L2 locative (a second place phrase hung on the first
+    place's noun): does gold locate O ("object") or S ("subject") at P? Counted by L2 and by O's name."""
+    by_preposition: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    by_first_place: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (_, _, gold_relations), graph in zip(golds, graphs, strict=False):
+        gold_pairs = {(norm(s), norm(o)) for s, _, o in gold_relations}
+        for subject, first, obj in graph.relations:
+            words = first.split(" ")
+            if words[-1] not in locatives or (len(words) > 1 and words[0] in locatives):
+                continue  # not "on" or "sit on" ("in front of" ends in "of"; "on top of" starts with "on")
+            for located, second, place in graph.relations:
+                if located != obj or second not in locatives or place in (subject, obj):
+                    continue
+                if (norm(obj), norm(place)) in gold_pairs:
+                    choice = "object"
+                elif (norm(subject), norm(place)) in gold_pairs:
+                    choice = "subject"
+                else:
+                    choice = None
+                by_preposition[second][choice] += 1
+                by_first_place[obj][choice] += 1
+    return by_preposition, by_first_place
+
+
+def count_second_place_predicates(golds, graphs, norm, locatives) -> dict:
+    """For (S, V L1, O) and (O, L2, P) in our graph where gold locates S at P: does gold write the bare preposition,
+    (S, L2, P) ("bare"), or with the verb, (S, V L2, P) ("verb")? Counted by L2."""
+    by_preposition: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (_, _, gold_relations), graph in zip(golds, graphs, strict=False):
+        for subject, first, obj in graph.relations:
+            words = first.split(" ")
+            if len(words) < 2 or words[-1] not in locatives or words[0] in locatives:
+                continue
+            for located, second, place in graph.relations:
+                if located != obj or second not in locatives or place in (subject, obj):
+                    continue
+                written = {p for s, p, o in gold_relations if (norm(s), norm(o)) == (norm(subject), norm(place))}
+                if second in written:
+                    by_preposition[second]["bare"] += 1
+                elif any(predicate.endswith(f" {second}") for predicate in written):
+                    by_preposition[second]["verb"] += 1
+    return by_preposition
 
 
 def by_preposition(by_verb_preposition: dict, listed: set) -> dict:
@@ -809,6 +862,9 @@ def main() -> None:
     scene_graph_conventions.DETERMINED_NON_NODES.clear()
     scene_graph_conventions.SUBJECT_PLACES.clear()
     scene_graph_conventions.SUBJECT_PLACE_PREPOSITIONS.clear()
+    scene_graph_conventions.SECOND_PLACES.clear()
+    scene_graph_conventions.AFTER_PLACE_NOUNS.clear()
+    scene_graph_conventions.BARE_SECOND_PLACES.clear()
     scene_graph_conventions.COMPOUND_NAMES.clear()
     scene_graph_conventions.BARE_PLACE_NOUNS.clear()
     scene_graph_conventions.ATTRIBUTE_NAMES.clear()  # empty: every multi-word name is kept
@@ -860,6 +916,15 @@ def main() -> None:
     with_predicates = consistent_choices(count_with_predicates(captions, golds, graphs, norm))
     placed_locus = count_placed_locus(golds, graphs, norm, LOCATIVE_PREPOSITIONS)
     subject_places = keys_choosing(placed_locus, "subject")
+    second_places, second_place_nouns = count_second_places(golds, graphs, norm, LOCATIVE_PREPOSITIONS)
+    for preposition, counter in sorted(second_places.items()):
+        logger.info("second place phrase, %s: %s", preposition, dict(counter))
+    second_place_predicates = count_second_place_predicates(golds, graphs, norm, LOCATIVE_PREPOSITIONS)
+    for preposition, counter in sorted(second_place_predicates.items()):
+        logger.info("second place phrase predicate, %s: %s", preposition, dict(counter))
+    for noun, counter in sorted(second_place_nouns.items()):
+        if counter["subject"] >= MIN_COUNT:
+            logger.info("second place phrase after %s: %s", noun, dict(counter))
     kept_names = kept_compound_names(golds, graphs, norm)
     name_modifiers = keys_choosing(count_name_modifiers(golds, graphs, norm), "attribute")
     attribute_names = majority_except(count_attribute_names(golds, graphs, norm), "attribute")
@@ -944,6 +1009,21 @@ def main() -> None:
             "prepositions whose place phrase after a verb's object locates the subject for the other verbs"
             " ('a woman using a phone at the beach')",
             keys_choosing(by_preposition(placed_locus, set(subject_places)), "subject"),
+        ),
+        "SECOND_PLACES": (
+            "prepositions of a second place phrase, right after a first one, that locates what the first one"
+            " locates ('a cow stands in water near a boat' -> (cow, stand near, boat))",
+            keys_choosing(second_places, "subject"),
+        ),
+        "BARE_SECOND_PLACES": (
+            "prepositions of a second place phrase that locates a verb's subject that FACTUAL writes without the verb"
+            " ('a person surfing on a surfboard in the ocean' -> (person, in, ocean))",
+            keys_choosing(second_place_predicates, "bare"),
+        ),
+        "AFTER_PLACE_NOUNS": (
+            "first place nouns after which a second place phrase locates what the first one locates ('a ski pole"
+            " lying on the ground in the snow' -> (pole, in, snow))",
+            keys_choosing(second_place_nouns, "subject"),
         ),
         "COMPOUND_NAMES": (
             "multi-word node names FACTUAL keeps whole (others are shortened to their longest kept tail)",

@@ -325,6 +325,15 @@ SUBJECT_PLACES = {"eat at", "fly at", "fly in", "fly on", "play in", "play on", 
 # prepositions whose place phrase after a verb's object locates the subject for the other verbs ('a woman using a phone at the beach')
 SUBJECT_PLACE_PREPOSITIONS = {"at"}
 
+# prepositions of a second place phrase, right after a first one, that locates what the first one locates ('a cow stands in water near a boat' -> (cow, stand near, boat))
+SECOND_PLACES = {"above", "at", "near", "under"}
+
+# prepositions of a second place phrase that locates a verb's subject that FACTUAL writes without the verb ('a person surfing on a surfboard in the ocean' -> (person, in, ocean))
+BARE_SECOND_PLACES = {"in"}
+
+# first place nouns after which a second place phrase locates what the first one locates ('a ski pole lying on the ground in the snow' -> (pole, in, snow))
+AFTER_PLACE_NOUNS = {"back", "background", "ground", "surfboard"}
+
 # multi-word node names FACTUAL keeps whole (others are shortened to their longest kept tail)
 COMPOUND_NAMES = {
     "action figure",

@@ -10,9 +10,12 @@ from __future__ import annotations
 from .scene_graph_attributes import add_attribute
 from .scene_graph_clauses import subjects_of
 from .scene_graph_conventions import (
+    AFTER_PLACE_NOUNS,
+    BARE_SECOND_PLACES,
     NODE_NAMES,
     OWNED_PART_HEADS,
     PLACE_PHRASES,
+    SECOND_PLACES,
     SUBJECT_PLACE_PREPOSITIONS,
     SUBJECT_PLACES,
     UNOWNED_OF_HEADS,
@@ -96,6 +99,8 @@ def relate_preposition(state: ParseState, prep) -> None:
         add_relation(state, subjects_of(state, head), predicate_words, objects)  # "a girl wearing pink in the sand"
     elif _describes_the_object(state, prep, head):
         _relate_object_description(state, prep, head, objects)
+    elif head.tag_ in VERB_TAGS and _is_bare_second_place(state, prep):
+        add_relation(state, subjects_of(state, head), predicate_words, objects)
     elif head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
         add_relation(state, nominal_conjuncts(state, _placed_object(state, prep, head)), predicate_words, objects)
     elif _is_placed_subject(state, prep, head):
@@ -236,6 +241,8 @@ def _nearest_noun_attachment(state: ParseState, prep):
         return held
     if prep.lower_ not in LOCATIVE_PREPOSITIONS:
         return _passive_agent_before(state, prep, head) or head
+    if (first_place := _first_place_before(state, prep)) is not None:
+        return first_place.head
     for sibling in state.kids(head):
         if sibling.dep_ in ("prep", "agent") and sibling.i < prep.i:
             for pobj in state.kids(sibling):
@@ -244,6 +251,51 @@ def _nearest_noun_attachment(state: ParseState, prep):
                     if head.tag_ in VERB_TAGS or place is not pobj or _is_stacked(state, sibling, prep):
                         return place
     return head
+
+
+def _first_place_before(state: ParseState, prep):
+    """ "a cow stands in water near a boat", "a ski pole is lying on the ground in the snow": a second place phrase
+    right after a first one locates what the first one locates, (cow, stand near, boat), (pole, in, snow), for the
+    prepositions (SECOND_PLACES) and first place nouns (AFTER_PLACE_NOUNS) where FACTUAL's training split does so;
+    otherwise the second phrase stays with the first place's noun ("a man sitting on a bench in a park" -> (bench,
+    in, park)). Returns the first place's preposition, whose head the second phrase then locates. Train sample
+    2000/8+: relation F1 71.04 -> 71.20, exact 57.00 -> 57.20%; long_dev 54.13 -> 54.31, exact 26.16 -> 26.29%
+    (with _is_bare_second_place); random_dev and length_dev unchanged, measured with benchmarks/parser_quality.py
+    --train_sample 2000 --train_sample_min_words 8."""
+    if prep.lower_ not in LOCATIVE_PREPOSITIONS:
+        return None
+    head = prep.head
+    if state.nominal(head) and head.dep_ == "pobj" and _first_after(state, head, prep):
+        first = head.head
+        if first.dep_ == "prep" and first.head.i < first.i and _is_second_place(state, first, head, prep):
+            return first
+        return None
+    for sibling in state.kids(head):
+        if sibling.dep_ == "prep" and sibling.i < prep.i:
+            for pobj in state.kids(sibling):
+                if pobj.dep_ == "pobj" and pobj.right_edge.i == prep.i - 1 and state.nominal(pobj):
+                    return sibling if _is_second_place(state, sibling, pobj, prep) else None
+    return None
+
+
+def _is_second_place(state: ParseState, first, place, second) -> bool:
+    """Whether the place phrase `second`, right after `first` <place>, locates what `first` locates."""
+    if first.lower_ not in LOCATIVE_PREPOSITIONS or not is_node(state, place):
+        return False
+    return second.lower_ in SECOND_PLACES or node_name(state, place) in AFTER_PLACE_NOUNS
+
+
+def _is_bare_second_place(state: ParseState, prep) -> bool:
+    """ "three people floating on surfboards in the ocean": a second place phrase that locates the verb's subject
+    (_first_place_before) is written without the verb for the prepositions where FACTUAL's training split does so
+    (BARE_SECOND_PLACES), (people, in, ocean), not (people, float in, ocean). Long_dev relation F1 54.24 -> 54.31,
+    exact 26.16 -> 26.29%; random_dev 79.39 -> 79.48 (back to where it was without these rules)."""
+    return prep.lower_ in BARE_SECOND_PLACES and _first_place_before(state, prep) is not None
+
+
+def _first_after(state: ParseState, noun, prep) -> bool:
+    """The preposition hangs on the noun and directly follows its phrase ("a road near a house")."""
+    return all(child.i < noun.i or child.i >= prep.i for child in state.kids(noun))
 
 
 def _part_owner(state: ParseState, place):

@@ -349,6 +349,46 @@ def test_subject_places_hold_when_the_parser_hangs_the_place_on_the_object(parse
 
 
 @needs_model
+@pytest.mark.parametrize(
+    "second_places, after_place_nouns, caption, expected, replaced",
+    [
+        ({"near"}, set(), "green truck sitting on a road near a house", ("truck", "sit near", "house"), "road"),
+        ({"above"}, set(), "a street sign on a pole above a mirror", ("street sign", "above", "mirror"), "pole"),
+        (set(), {"ground"}, "a dog lying on the ground in the snow", ("dog", "lie in", "snow"), "ground"),
+    ],
+)
+def test_a_second_place_phrase_locates_what_the_first_one_locates(
+    parser, monkeypatch, second_places, after_place_nouns, caption, expected, replaced
+):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "SECOND_PLACES", second_places)
+    monkeypatch.setattr(scene_graph_relations, "AFTER_PLACE_NOUNS", after_place_nouns)
+    monkeypatch.setattr(scene_graph_relations, "BARE_SECOND_PLACES", set())
+    relations = parser.parse(caption).relations
+    assert expected in relations and not any((s, o) == (replaced, expected[2]) for s, _, o in relations)
+
+
+@needs_model
+def test_a_second_place_phrase_stays_with_the_first_place_by_default(parser, monkeypatch):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "SECOND_PLACES", {"near"})
+    monkeypatch.setattr(scene_graph_relations, "AFTER_PLACE_NOUNS", set())
+    assert ("bench", "in", "park") in parser.parse("a man sitting on a bench in a park").relations
+
+
+@needs_model
+def test_a_bare_second_place_drops_the_verb(parser, monkeypatch):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "AFTER_PLACE_NOUNS", {"surfboard"})
+    monkeypatch.setattr(scene_graph_relations, "BARE_SECOND_PLACES", {"in"})
+    relations = parser.parse("three people floating on surfboards in the ocean").relations
+    assert ("people", "in", "ocean") in relations and ("surfboards", "in", "ocean") not in relations
+
+
+@needs_model
 def test_bare_place_nouns_are_no_objects(parser, monkeypatch):
     from processing import scene_graph_nodes
 
