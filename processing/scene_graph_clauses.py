@@ -40,6 +40,9 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
         return nominal_conjuncts(state, first_nominal_conjunct(state, verb.head))
     head = verb.head
     if verb.dep_ in _SUBJECT_INHERITING_DEPS and head.tag_ in VERB_TAGS and head.i != verb.i:
+        owner = _owner_of_reduced_clause(state, head) if verb.tag_ == "VBG" else None
+        if owner is not None:
+            return nominal_conjuncts(state, owner)
         return subjects_of(state, head, depth + 1)
     if verb.dep_ == "xcomp" and head.dep_ == "acomp":
         return subjects_of(state, head.head, depth + 1)  # "a player is about to hit the ball"
@@ -91,6 +94,16 @@ def _reduced_clause_subject(state: ParseState, verb, subject):
                 if obj.dep_ == "pobj" and state.nominal(obj):
                     return obj
     return subject
+
+
+def _owner_of_reduced_clause(state: ParseState, verb):
+    """ "a man with his arms crossed standing next to a sign": the parser makes "crossed" the main verb and
+    the participle after it its complement; the participle describes the man, not the arms that
+    `_reduced_clause_subject` gives "crossed". The man (the parser's subject), or None."""
+    for child in state.kids(verb):
+        if child.dep_ == "nsubj" and _reduced_clause_subject(state, verb, child) is not child:
+            return child
+    return None
 
 
 _NUMBER_OF_FINITE_VERB = {"VBZ": "NN", "VBP": "NNS"}  # "is" goes with a singular noun, "are" with a plural

@@ -762,3 +762,9 @@ def test_gapped_clause_with_a_copula_writes_only_the_preposition(parser):
 
 def test_noun_tagged_participle_with_its_subject_as_nsubj_is_the_verb(parser):
     assert triple("giraffe", "stand in", "grass") in relations(parser, "a brown and white giraffe standing in grass")
+
+
+def test_participle_after_a_with_part_state_belongs_to_the_owner(parser):
+    found = relations(parser, "a man with his arms crossed standing next to a sign")
+    assert triple("man", "stand next to", "sign") in found
+    assert triple("arm", "stand next to", "sign") not in found
