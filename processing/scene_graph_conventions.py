@@ -14,7 +14,6 @@ PREDICATES = {
     "at top of": "on top of",
     "atop": "on top of",
     "be": "on",
-    "be on": "on",
     "below": "under",
     "beneath": "under",
     "besides": "beside",

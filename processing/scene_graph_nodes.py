@@ -18,6 +18,7 @@ from .scene_graph_conventions import (
     NODE_NAMES,
     NON_NODES,
     OF_PARTITIVES,
+    WEARERS,
 )
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
@@ -80,10 +81,14 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_adverb_tagged_noun(state, token)
         elif _is_adjective_tagged_place(state, token):
             _repair_adjective_tagged_place(state, token)
-        elif _is_verb_tagged_conjunct(state, token):
+        elif _is_verb_tagged_conjunct(state, token) or _is_verb_tagged_listed_garment(state, token):
             state.relabel(token, tag="NN")
         elif _is_adjective_tagged_garment(state, token):
             _repair_adjective_tagged_garment(state, token)
+        elif _is_participle_read_as_worn(state, token):
+            _repair_participle_read_as_worn(state, token)
+        elif (wearer := _wearer_before_garment_participle(state, token)) is not None:
+            state.reattach(token, wearer, dep="acl")
         if _is_split_compound_name(state, token):
             _repair_split_compound_name(state, token)
         elif _is_modal_split_compound_name(state, token):
@@ -263,6 +268,75 @@ def _repair_adjective_tagged_garment(state: ParseState, garment) -> None:
     state.reattach(last, garment, dep="conj")
 
 
+def _is_participle_read_as_worn(state: ParseState, token) -> bool:
+    """ "girl in long dress standing between men", "a man wearing a white jacket skiing", "a man wearing black
+    sleeping on a bed", "a woman wearing a red shirt laying on bed": the parser makes the wearer's participle the
+    object of "in"/"wearing", the garment (or colour) before it a modifier of it, or a second object. FACTUAL
+    train, re-parsed with and without this repair: 17 of 36,137 graphs change, 16 gold relations gained
+    ((girl, stand between, man), (woman, wear, shirt)), 3 wrong ones added (2 where gold writes "in" for the
+    garment), none lost, 18 wrong ones removed ((boy, in, texting)); length_dev and long_dev gain one graph each."""
+    governor = token.head
+    if token.dep_ not in ("pobj", "dobj") or token.tag_ not in ("NN", "VBG") or not token.lower_.endswith("ing"):
+        return False
+    if token.lower_ in ING_NOUNS or token.lower_ in ING_NODE_WORDS or token.i == 0:
+        return False
+    if token.dep_ == "pobj" and governor.lower_ != "in":
+        return False
+    if token.dep_ == "dobj" and (
+        governor.tag_ not in VERB_TAGS or state.lemma(governor.text, governor.tag_) != "wear"
+    ):
+        return False
+    before = state.tokens[token.i - 1]
+    if token.tag_ == "VBG" and token.dep_ == "dobj" and before.dep_ == "dobj" and _is_worn_word(state, before):
+        return True  # "wearing a red shirt laying on bed": a second object
+    return before.head.i == token.i and before.dep_ in ("compound", "amod", "nmod") and _is_worn_word(state, before)
+
+
+def _is_worn_word(state: ParseState, token) -> bool:
+    lower = token.lower_
+    return lower in GARMENTS or state.noun_lemma(lower) in GARMENTS or lower in COLOUR_WORDS
+
+
+def _repair_participle_read_as_worn(state: ParseState, participle) -> None:
+    """The garment takes the participle's place with the words before it; the participle describes the wearer."""
+    governor = participle.head
+    worn = state.tokens[participle.i - 1]
+    if worn.head.i == participle.i:
+        if worn.lower_ not in COLOUR_WORDS:
+            state.relabel(worn, tag="NN")
+        for child in [child for child in state.lefts(participle) if child.i < worn.i]:
+            state.reattach(child, worn, dep="compound" if child.tag_ in NOUN_TAGS else child.dep_)
+        state.reattach(worn, governor, dep=participle.dep_)
+    wearer = governor.head if governor.dep_ in ("prep", "acl") or governor.tag_ == "IN" else governor
+    if governor.lower_ == "in" and governor.head.tag_ in VERB_TAGS and governor.head.dep_ == "acl":
+        wearer = governor.head.head  # "man dressed in black skiing down slope"
+    state.relabel(participle, tag="VBG")
+    hosts = [governor, governor.head] if wearer.i != governor.head.i else [governor]
+    for child in [child for host in hosts for child in state.kids(host) if child.i > participle.i]:
+        if child.dep_ == "prep":  # "wearing black sleeping on a bed", "dressed in black skiing down slope"
+            state.reattach(child, participle, dep="prep")
+    state.reattach(participle, wearer, dep="acl" if state.nominal(wearer) else "advcl")
+    for child in state.kids(wearer):
+        if child.dep_ == "appos" and child.left_edge.i == participle.i + 1 and child.tag_ in NOUN_TAGS:
+            state.reattach(child, participle, dep="dobj")  # "person in a helmet riding a horse": what is ridden
+            break
+
+
+def _wearer_before_garment_participle(state: ParseState, participle):
+    """ "burgundy hat on man standing with a woman", "black long shorts on surfer walking on sand": the parser
+    hangs the participle on the garment, yet the wearer named between them acts (FACTUAL train: both such
+    captions relate the wearer, 2 gold relations gained, none lost). Returns that wearer, or None."""
+    garment = participle.head
+    if participle.dep_ != "acl" or participle.tag_ != "VBG" or not _is_worn_word(state, garment):
+        return None
+    for prep in state.kids(garment):
+        if prep.dep_ == "prep" and prep.lower_ == "on" and prep.i < participle.i:
+            for wearer in state.kids(prep):
+                if wearer.dep_ == "pobj" and wearer.tag_ in NOUN_TAGS and wearer.right_edge.i == participle.i - 1:
+                    return wearer if state.noun_lemma(wearer.lower_) in WEARERS else None
+    return None
+
+
 def _is_verb_tagged_conjunct(state: ParseState, token) -> bool:
     """ "a sink, mirror and shower in a bathroom": the tagger reads the last noun of a list as a verb; a base
     verb with no subject, object or auxiliary of its own cannot be coordinated with a noun."""
@@ -270,6 +344,19 @@ def _is_verb_tagged_conjunct(state: ParseState, token) -> bool:
         return False
     # "meat, carrots, and a roll sit on a plate": with a compound before it, it is the list's verb
     return not any(child.dep_ in _CLAUSE_DEPS | {"compound"} for child in state.kids(token))
+
+
+def _is_verb_tagged_listed_garment(state: ParseState, token) -> bool:
+    """ "the man is wearing a suit and tie", "man in gray suit with purple shirt and tie": the tagger reads a
+    garment after "and" as a verb (coordinated with "wearing", or the root) though a garment comes right before
+    the coordinator; it is the list's next garment. FACTUAL train, re-parsed with and without this repair: 5 graphs
+    change, 5 gold objects and 3 gold relations gained, 1 wrong relation added ((man, with, tie)), none lost."""
+    if token.tag_ not in _BASE_VERB_TAGS - {"VBZ"} or token.lower_ not in GARMENTS or token.i < 2:
+        return False
+    coordinator, before = state.tokens[token.i - 1], state.tokens[token.i - 2]
+    if coordinator.lower_ not in ("and", "or", "&") or before.tag_ not in NOUN_TAGS:
+        return False
+    return before.lower_ in GARMENTS or state.noun_lemma(before.lower_) in GARMENTS
 
 
 def word_before_known_name_head(state: ParseState, head):

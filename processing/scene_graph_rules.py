@@ -33,11 +33,13 @@ from .scene_graph_clauses import relate_gapped_clause, relate_stranded_prepositi
 from .scene_graph_conventions import ATTRIBUTE_VALUES, NON_ATTRIBUTES, NON_PREDICATES, REVERSED_PREDICATES
 from .scene_graph_coordination import (
     is_stray_object,
+    repair_adjective_conjunct,
     repair_colour_list_compound,
     repair_conjunction_attachment,
     repair_dangling_conjunct,
     repair_garment_apposition,
     repair_list_attachment,
+    repair_worn_colour_list,
 )
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_nodes import factual_name, is_line_particle, is_node, node_span, repair_word_classes, resolve
@@ -67,6 +69,8 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_list_attachment(state)
         repair_garment_apposition(state)
         repair_conjunction_attachment(state)
+        repair_adjective_conjunct(state)
+        repair_worn_colour_list(state)
         repair_dangling_conjunct(state)
         repair_trick_places(state)
         for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere

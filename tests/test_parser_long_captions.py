@@ -768,3 +768,39 @@ def test_participle_after_a_with_part_state_belongs_to_the_owner(parser):
     found = relations(parser, "a man with his arms crossed standing next to a sign")
     assert triple("man", "stand next to", "sign") in found
     assert triple("arm", "stand next to", "sign") not in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        # an adjective the parser coordinates with the first garment describes the next one
+        ("man wearing a white tank top and red shorts", ("man", "wear", "shorts")),
+        # a garment after "and" the parser makes a number of the wearer, a verb or a second subject
+        ("a man wearing black shorts and green top", ("man", "wear", "top")),
+        ("the man is wearing a suit and tie", ("man", "wear", "tie")),
+        (
+            "a woman wearing high tops, blue jeans, and a purple shirt is watching the cowboy on the bull",
+            ("woman", "wear", "shirt"),
+        ),
+        # the first of a list of colours made the object of "in"
+        ("man in brown and green striped shirt .", ("man", "wear", "shirt")),
+    ],
+)
+def test_broken_garment_lists_are_worn(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        ("girl in long dress standing between men", ("girl", "stand between", "men"), ("girl", "in", "standing")),
+        ("a woman wearing a red shirt laying on bed", ("woman", "lay on", "bed"), ("woman", "wear", "laying")),
+        ("a man wearing black sleeping on a bed", ("man", "sleep on", "bed"), ("man", "wear", "sleeping")),
+        ("person in a helmet riding a horse", ("person", "ride", "horse"), ("person", "in", "riding")),
+        # a participle hung on a garment after its "on <wearer>": the wearer acts
+        ("burgundy hat on man standing with a woman", ("man", "stand with", "woman"), ("hat", "stand with", "woman")),
+    ],
+)
+def test_the_wearers_participle_read_as_a_garment_object(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and triple(*unexpected) not in found
