@@ -63,7 +63,7 @@ _ONE_EACH_PREDICATES = {"wear", "hold", "ride", "use", "walk", "carry", "with"}
 _JOINING_PARTICIPLES = {"attached", "connected"}
 # Particles that close a state phrase after a participle ("pulled back", "turned on")
 _STATE_PARTICLES = POSITION_STATE_WORDS | {"on", "off"}
-_PASSIVE_STATE_DEPS = {"nsubjpass", "auxpass", "neg", "punct", "cc", "conj", "mark"}
+_PASSIVE_STATE_DEPS = {"nsubjpass", "auxpass", "neg", "punct", "cc", "conj", "mark", "prt"}
 
 
 def add_attribute(state: ParseState, nodes, tokens, text: str | None = None) -> None:
@@ -447,6 +447,18 @@ def state_attributes(state: ParseState, verb) -> None:
     add_attribute(state, subjects_of(state, verb), [verb])
 
 
+def _verb_with_particle(state: ParseState, verb) -> list:
+    """ "the lamp is turned on", "the cat's ears are perked up" -> (lamp, turned on), (ear, perked up): a passive
+    state keeps its particle. All of train.csv: 5 attributes gained, 1 lost; train sample 2000/8+ attribute F1
+    85.91 -> 85.98, exact 57.05 -> 57.10%; the dev splits unchanged. (Also for progressive states, "a man is
+    sitting down": 99 gained, 61 lost on train, but random_dev 84.96 -> 84.79; FACTUAL writes "sit down" and
+    "sit" about equally often.)"""
+    following = state.tokens[verb.i + 1] if verb.i + 1 < len(state.tokens) else None
+    if following is not None and following.dep_ == "prt" and following.head.i == verb.i:
+        return [verb, following]
+    return [verb]
+
+
 def _is_following_action(state: ParseState, verb, child) -> bool:
     """ "a man sitting and watching a game", "a woman standing wearing a black jacket" -> (man, sitting): the first
     of two participles is the subject's state when the second takes an object; so also before a clause of its
@@ -527,7 +539,7 @@ def _passive_state_attribute(state: ParseState, verb) -> None:
         return  # "parked next to the curb", "painted white", "cut by a knife"
     if state.lemma(verb.text, verb.tag_) in _DEPICTION_VERBS:
         return  # "buses are pictured": about the picture, not the buses
-    add_attribute(state, subjects_of(state, verb), [verb])
+    add_attribute(state, subjects_of(state, verb), _verb_with_particle(state, verb))
 
 
 def _possessed_part_state(state: ParseState, verb) -> None:
