@@ -19,6 +19,7 @@ from .scene_graph_lexicon import (
     MATERIAL_AND_COLOUR_NOUNS,
     NUMBER_WORDS,
     PAIRED_BODY_PARTS,
+    PARTITIVE_NOUNS,
     POSITION_STATE_WORDS,
     POSSESSION_VERBS,
     QUANTIFYING_ADJECTIVES,
@@ -615,7 +616,11 @@ def _is_part_state_word(state: ParseState, word) -> bool:
 
 
 def partitive_attributes(state: ParseState, partitive) -> None:
-    """ "a group of sheep" -> (sheep, "group of"): the partitives FACTUAL keeps (mined from its train split)."""
+    """ "a group of sheep" -> (sheep, "group of"): the partitives FACTUAL keeps (mined from its train split).
+    The colour of a partitive head is its noun's ("a white piece of paper" -> (paper, white); FACTUAL train: 3
+    of 3 captions with a colour before a partitive noun of the lexicon; before a looked-through part noun, "white
+    top of the toilet", the part keeps it in 4 of 10). Train sample 2000/8+ attribute F1 85.98 -> 86.04; the
+    dev splits unchanged."""
     value = PARTITIVE_ATTRIBUTES.get(partitive.lower_) or _plural_partitive_attribute(state, partitive)
     target = resolve(state, partitive) if value else partitive
     if target.i != partitive.i:
@@ -623,6 +628,8 @@ def partitive_attributes(state: ParseState, partitive) -> None:
     _partitive_count(state, partitive)
     if partitive.lower_ in ADJECTIVE_PASSING_PARTITIVES:
         _partitive_adjectives(state, partitive)
+    elif partitive.lower_ in PARTITIVE_NOUNS:
+        _partitive_adjectives(state, partitive, colours_only=True)
 
 
 def _plural_partitive_attribute(state: ParseState, partitive) -> str | None:
@@ -646,7 +653,7 @@ def _partitive_count(state: ParseState, partitive) -> None:
             add_attribute(state, [target], [child], NUMBER_WORDS.get(child.lower_, child.lower_))
 
 
-def _partitive_adjectives(state: ParseState, partitive) -> None:
+def _partitive_adjectives(state: ParseState, partitive, colours_only: bool = False) -> None:
     """ "small patches of grass", "circular patch of grass" -> (grass, small), (grass, circular): the patch is no
     node, its adjectives describe the grass (ADJECTIVE_PASSING_PARTITIVES). Train sample 2000/8+: attribute F1
     85.57 -> 85.67, long_dev 75.04 -> 75.10, length_dev 84.44 -> 84.64, measured with benchmarks/parser_quality.py
@@ -658,6 +665,8 @@ def _partitive_adjectives(state: ParseState, partitive) -> None:
         if child.dep_ != "amod" or child.tag_ == "CD" or child.i in state.graph.fused:
             continue
         for adjective in state.conjuncts(child):
+            if colours_only and adjective.lower_ not in COLOUR_WORDS:
+                continue
             if adjective.lower_ not in QUANTIFYING_ADJECTIVES:
                 add_attribute(state, [target], *_adjective_tokens(state, adjective))
 
