@@ -182,6 +182,30 @@ def test_the_adjective_of_a_group_stays_with_the_group(parser):
     assert ("people", "large") not in parser.parse("a large group of people watching the kites .").attributes
 
 
+def test_the_colour_of_a_partitive_goes_to_its_noun(parser):
+    graph = parser.parse("a white piece of paper in the drawer")
+    assert ("paper", "white") in graph.attributes and "piece" not in graph.objects
+
+
+@pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("a man sitting and watching a baseball game", ("man", "sitting")),
+        ("woman standing wearing black jacket and gray skirt", ("woman", "standing")),
+    ],
+)
+def test_the_first_of_two_participles_is_a_state_when_the_second_takes_an_object(parser, caption, attribute):
+    assert attribute in parser.parse(caption).attributes
+
+
+def test_the_first_of_two_participles_is_no_state_before_a_place_phrase(parser):
+    assert ("people", "sitting") not in parser.parse("people sitting and laying on brown floor").attributes
+
+
+def test_a_passive_state_keeps_its_particle(parser):
+    assert ("street lamp", "turned on") in parser.parse("street lamp above the road is turned on").attributes
+
+
 @pytest.mark.parametrize(
     ("caption", "noun", "colours"),
     [
