@@ -268,6 +268,29 @@ POSSESSION_VERBS = {"have", "has", "had", "having", "own", "owns"}
 # Adverbs and particles that state how a part is held after "with" ("a woman with her head down", "a man
 # with his hands up", "with her arms out"): FACTUAL train writes them as the part's attribute.
 POSITION_STATE_WORDS = {"up", "down", "out", "back", "open", "apart", "together", "shut"}
+# Direction words a progressive state keeps ("looking down", "facing left", "sitting down": FACTUAL writes "look
+# down", "face leave", "sit down"); "on" and "in" are left out: after a verb they are mostly a stranded preposition.
+DIRECTION_ADVERBS = {
+    "up",
+    "down",
+    "out",
+    "back",
+    "left",
+    "right",
+    "sideways",
+    "upward",
+    "upwards",
+    "downward",
+    "downwards",
+    "away",
+    "forward",
+    "ahead",
+    "around",
+    "over",
+    "off",
+}
+# ... but not after walking ("a man walking away" -> (man, walking); FACTUAL train: 3 of 3 such captions).
+WALKING_VERBS = {"walk"}
 
 # "-ing" words that captions use as nouns; a fragment like "awning on the building" gets them tagged
 # as a verb root.

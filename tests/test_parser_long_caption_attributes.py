@@ -202,6 +202,18 @@ def test_the_first_of_two_participles_is_no_state_before_a_place_phrase(parser):
     assert ("people", "sitting") not in parser.parse("people sitting and laying on brown floor").attributes
 
 
+@pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("a light brown haired boy looking down .", ("boy", "looking down")),
+        ("the cow is facing left .", ("cow", "facing left")),
+        ("black hair on the back of a guy walking away .", ("person", "walking")),
+    ],
+)
+def test_a_progressive_state_keeps_its_direction_word(parser, caption, attribute):
+    assert attribute in parser.parse(caption).attributes
+
+
 def test_a_passive_state_keeps_its_particle(parser):
     assert ("street lamp", "turned on") in parser.parse("street lamp above the road is turned on").attributes
 
