@@ -522,8 +522,10 @@ QUANTIFYING_ADJECTIVES = {
     "all",
 }
 
-# FACTUAL writes a material noun modifier in its adjective form ("wood table" -> wooden).
-MATERIAL_ADJECTIVE_FORM = {"wood": "wooden", "gold": "golden"}
+# FACTUAL writes a material noun modifier in its adjective form ("wood table" -> wooden); not "gold" ("a gold tie"
+# -> gold in all 29 train captions with "gold" and no "golden"; all of train.csv: 28 attributes gained, 0 lost, train
+# sample 2000/8+ attribute F1 86.21 -> 86.27, the dev splits unchanged).
+MATERIAL_ADJECTIVE_FORM = {"wood": "wooden"}
 
 # Nouns whose plural is the singular: FACTUAL writes "sheep" for a caption's "sheeps" (its training split: 7 of 8
 # captions).

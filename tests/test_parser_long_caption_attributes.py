@@ -214,6 +214,10 @@ def test_a_progressive_state_keeps_its_direction_word(parser, caption, attribute
     assert attribute in parser.parse(caption).attributes
 
 
+def test_gold_stays_gold(parser):
+    assert ("tie", "gold") in parser.parse("a gold tie on a man").attributes
+
+
 def test_a_passive_state_keeps_its_particle(parser):
     assert ("street lamp", "turned on") in parser.parse("street lamp above the road is turned on").attributes
 
