@@ -44,8 +44,17 @@ from .scene_graph_state import ParseState
 
 
 # Words before "colored" that FACTUAL keeps with it (its training split: "light colored shirt",
-# "dark colored jacket", "multi colored kite" -> "multi-colored"); a value replaces the caption's text.
-COLOURED_SHADES = {"dark": "", "darker": "", "light": "", "lighter": "", "bright": "", "multi": "multi-colored"}
+# "dark colored jacket", "multi colored kite" -> "multi-colored", "different colored apples" -> "multi-colored"
+# in 4 of 4 such captions); a value replaces the caption's text.
+COLOURED_SHADES = {
+    "dark": "",
+    "darker": "",
+    "light": "",
+    "lighter": "",
+    "bright": "",
+    "multi": "multi-colored",
+    "different": "multi-colored",
+}
 
 # A progressive verb with only these dependents relates to nothing: it is a state ("is smiling").
 _STATE_VERB_DEPS = {"nsubj", "aux", "auxpass", "advmod", "punct", "neg", "prt", "cc", "mark"}
@@ -298,6 +307,15 @@ def _adjective_tokens(state: ParseState, adjective):
         # "dark colored", "multi colored": FACTUAL keeps the pair, and writes "multi-colored" as one word
         state.graph.fused.add(previous.i)
         return [previous, adjective], COLOURED_SHADES[previous.lower_] or None
+    if adjective.lower_ in COLOURED_WORDS and previous is not None and previous.tag_ in ("NN", "NNS"):
+        # "olive colored jeans", "wood colored surfboard" -> (jeans, olive colored): a noun naming the colour stays
+        # with "colored", as FACTUAL writes it, and is no node; "different colored" is multi-colored
+        # (COLOURED_SHADES). All of train.csv: 22 attributes gained, 0 lost (2 misspelt colours stay wrong);
+        # train sample 2000/8+ attribute F1 86.27 -> 86.33, long_dev 75.44 -> 75.53 (object 89.31 -> 89.33),
+        # length_dev object 96.07 -> 96.09, exact 72.60 -> 72.70%.
+        state.graph.fused.add(previous.i)
+        state.graph.hidden.add(previous.i)
+        return [previous, adjective], None
     start = adjective.i
     while start > 0:
         previous = doc[start - 1]

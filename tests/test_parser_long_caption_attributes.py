@@ -214,6 +214,19 @@ def test_a_progressive_state_keeps_its_direction_word(parser, caption, attribute
     assert attribute in parser.parse(caption).attributes
 
 
+@pytest.mark.parametrize(
+    ("caption", "noun", "value"),
+    [
+        ("olive colored jeans with back pockets", "jeans", "olive colored"),
+        ("different colored apples laying on a table", "apples", "multi-colored"),
+    ],
+)
+def test_the_word_before_colored_stays_with_it(parser, caption, noun, value):
+    graph = parser.parse(caption)
+    assert attribute_values(graph, noun) == {value}
+    assert "olive" not in graph.objects
+
+
 def test_gold_stays_gold(parser):
     assert ("tie", "gold") in parser.parse("a gold tie on a man").attributes
 
