@@ -156,7 +156,14 @@ def modifier_attributes(state: ParseState, node) -> None:
         elif child.dep_ == "compound" and child.lower_ in MATERIAL_AND_COLOUR_NOUNS:
             add_attribute(state, [node], [child], MATERIAL_ADJECTIVE_FORM.get(child.lower_))
             _stacked_adjective_attributes(state, node, child)
-        elif child.head.i == node.i and is_attribute_in_name(child) and _name_is_two_words(state, node):
+        elif (
+            child.head.i == node.i
+            and is_attribute_in_name(child)
+            and (_name_is_two_words(state, node) or not state.nominal(child))
+        ):
+            # "a black round clock": the parser labels "round" a compound but tags it an adjective, so no name takes
+            # it. All of train.csv: 11 attributes gained, 0 lost; train sample 2000/8+ attribute F1 86.33 -> 86.37,
+            # exact 57.25 -> 57.30%; long_dev 75.53 -> 75.58, exact 26.29 -> 26.43%; random_dev, length_dev unchanged
             add_attribute(state, [node], [child])
         elif child.dep_ == "amod" or _is_colour_name_modifier(child):
             for adjective in state.conjuncts(child):

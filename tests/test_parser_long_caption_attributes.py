@@ -227,6 +227,10 @@ def test_the_word_before_colored_stays_with_it(parser, caption, noun, value):
     assert "olive" not in graph.objects
 
 
+def test_a_name_modifier_tagged_adjective_is_an_attribute(parser):
+    assert ("clock", "round") in parser.parse("a black round clock with a man and autograph on it").attributes
+
+
 def test_gold_stays_gold(parser):
     assert ("tie", "gold") in parser.parse("a gold tie on a man").attributes
 
