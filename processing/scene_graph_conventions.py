@@ -1441,7 +1441,6 @@ WEARERS = {
 PHRASE_ATTRIBUTES = {
     "black color",
     "chain link",
-    "cream colored",
     "double decker",
     "king size",
     "old fashioned",
