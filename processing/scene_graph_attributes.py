@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from .scene_graph_clauses import subjects_of
 from .scene_graph_conventions import NODE_NAMES, PARTITIVE_ATTRIBUTES, PHRASE_ATTRIBUTES, SHORTENED_NAME_HEADS
-from .scene_graph_coordination import is_garment
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS
 from .scene_graph_lexicon import (
     ADJECTIVE_PASSING_PARTITIVES,
@@ -32,6 +31,7 @@ from .scene_graph_nodes import (
     adjective_list_head,
     is_adjective_like,
     is_attribute_in_name,
+    is_garment,
     is_name_modifier,
     is_node,
     known_compound,

@@ -6,11 +6,11 @@ or relative clause takes the noun it modifies ("a man riding a horse", "the bag 
 
 from __future__ import annotations
 
-from .scene_graph_coordination import first_nominal_conjunct, is_garment, nominal_conjuncts
+from .scene_graph_coordination import first_nominal_conjunct, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import VERB_TAGS
 from .scene_graph_lexicon import BODY_PARTS, GARMENTS, LOCATIVE_PASSIVE_VERBS, RELATIVE_PRONOUNS
-from .scene_graph_nodes import is_node, resolve, word_before_known_name_head
+from .scene_graph_nodes import is_garment, is_node, resolve, word_before_known_name_head
 from .scene_graph_predicates import join_predicate
 from .scene_graph_state import ParseState
 

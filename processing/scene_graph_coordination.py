@@ -6,8 +6,8 @@ spaCy attaches a shared modifier or argument to one conjunct only; these rules f
 from __future__ import annotations
 
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
-from .scene_graph_lexicon import COLOUR_WORDS, GARMENTS, LOCATIVE_PREPOSITIONS, MATERIAL_AND_COLOUR_NOUNS
-from .scene_graph_nodes import resolve
+from .scene_graph_lexicon import COLOUR_WORDS, LOCATIVE_PREPOSITIONS, MATERIAL_AND_COLOUR_NOUNS
+from .scene_graph_nodes import is_garment, is_worn_slot, resolve
 from .scene_graph_state import ParseState
 
 
@@ -127,14 +127,8 @@ def repair_worn_colour_list(state: ParseState) -> None:
         governor = colour.head
         if (
             colour.lower_ not in COLOUR_WORDS
-            or colour.dep_ not in ("pobj", "dobj")
             or colour.tag_ not in NOUN_TAGS | ADJECTIVE_TAGS
-        ):
-            continue
-        if colour.dep_ == "pobj" and governor.lower_ != "in":
-            continue
-        if colour.dep_ == "dobj" and (
-            governor.tag_ not in VERB_TAGS or state.lemma(governor.text, governor.tag_) != "wear"
+            or not is_worn_slot(state, colour)
         ):
             continue
         garment = _garment_after_modifiers(state, colour)
@@ -233,11 +227,6 @@ def _list_object(state: ParseState, head):
                 if prep.lower_ != "in" or is_garment(state, obj):
                     return obj
     return None
-
-
-def is_garment(state: ParseState, token) -> bool:
-    """A garment word, singular or plural ("shirts")."""
-    return token.lower_ in GARMENTS or state.noun_lemma(token.lower_) in GARMENTS
 
 
 def _is_bare(state: ParseState, token) -> bool:

@@ -275,16 +275,9 @@ def _is_participle_read_as_worn(state: ParseState, token) -> bool:
     train, re-parsed with and without this repair: 17 of 36,137 graphs change, 16 gold relations gained
     ((girl, stand between, man), (woman, wear, shirt)), 3 wrong ones added (2 where gold writes "in" for the
     garment), none lost, 18 wrong ones removed ((boy, in, texting)); length_dev and long_dev gain one graph each."""
-    governor = token.head
-    if token.dep_ not in ("pobj", "dobj") or token.tag_ not in ("NN", "VBG") or not token.lower_.endswith("ing"):
+    if token.tag_ not in ("NN", "VBG") or not token.lower_.endswith("ing") or not is_worn_slot(state, token):
         return False
     if token.lower_ in ING_NOUNS or token.lower_ in ING_NODE_WORDS or token.i == 0:
-        return False
-    if token.dep_ == "pobj" and governor.lower_ != "in":
-        return False
-    if token.dep_ == "dobj" and (
-        governor.tag_ not in VERB_TAGS or state.lemma(governor.text, governor.tag_) != "wear"
-    ):
         return False
     before = state.tokens[token.i - 1]
     if token.tag_ == "VBG" and token.dep_ == "dobj" and before.dep_ == "dobj" and _is_worn_word(state, before):
@@ -292,9 +285,21 @@ def _is_participle_read_as_worn(state: ParseState, token) -> bool:
     return before.head.i == token.i and before.dep_ in ("compound", "amod", "nmod") and _is_worn_word(state, before)
 
 
+def is_garment(state: ParseState, token) -> bool:
+    """A garment word, singular or plural ("shirts")."""
+    return token.lower_ in GARMENTS or state.noun_lemma(token.lower_) in GARMENTS
+
+
+def is_worn_slot(state: ParseState, token) -> bool:
+    """Whether the token stands where the worn thing goes: the object of "in" or of a form of "wear"."""
+    governor = token.head
+    if token.dep_ == "pobj":
+        return governor.lower_ == "in"
+    return token.dep_ == "dobj" and governor.tag_ in VERB_TAGS and state.lemma(governor.text, governor.tag_) == "wear"
+
+
 def _is_worn_word(state: ParseState, token) -> bool:
-    lower = token.lower_
-    return lower in GARMENTS or state.noun_lemma(lower) in GARMENTS or lower in COLOUR_WORDS
+    return is_garment(state, token) or token.lower_ in COLOUR_WORDS
 
 
 def _repair_participle_read_as_worn(state: ParseState, participle) -> None:
@@ -356,7 +361,7 @@ def _is_verb_tagged_listed_garment(state: ParseState, token) -> bool:
     coordinator, before = state.tokens[token.i - 1], state.tokens[token.i - 2]
     if coordinator.lower_ not in ("and", "or", "&") or before.tag_ not in NOUN_TAGS:
         return False
-    return before.lower_ in GARMENTS or state.noun_lemma(before.lower_) in GARMENTS
+    return is_garment(state, before)
 
 
 def word_before_known_name_head(state: ParseState, head):

@@ -22,7 +22,7 @@ from .scene_graph_conventions import (
     WEARERS,
     WITH_PREDICATES,
 )
-from .scene_graph_coordination import distributed_conjuncts, first_nominal_conjunct, is_garment, nominal_conjuncts
+from .scene_graph_coordination import distributed_conjuncts, first_nominal_conjunct, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
@@ -38,7 +38,15 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
     RELATIVE_PRONOUNS,
 )
-from .scene_graph_nodes import COVERING_ADJECTIVES, factual_name, is_attribute_in_name, is_node, node_name, resolve
+from .scene_graph_nodes import (
+    COVERING_ADJECTIVES,
+    factual_name,
+    is_attribute_in_name,
+    is_garment,
+    is_node,
+    node_name,
+    resolve,
+)
 from .scene_graph_predicates import is_photo_taken, join_predicate, preposition_phrase, trick_object, verb_predicate
 from .scene_graph_references import antecedent, is_object_pronoun, is_reciprocal
 from .scene_graph_state import ParseState
@@ -780,9 +788,6 @@ def _places_on_itself(state: ParseState, verb, obj) -> bool:
     )
 
 
-_POSSESSIVE_PRONOUN_WORDS = {"its", "his", "her", "their"}
-
-
 def _participle_places_on_owner(state: ParseState, participle) -> bool:
     """ "the pumpkin has a face carved in it", "the bird has a feather sticking out from its head": the
     participle places the object on the subject (or a part of it) and FACTUAL writes only that place. Of the
@@ -795,7 +800,7 @@ def _participle_places_on_owner(state: ParseState, participle) -> bool:
             if target.dep_ != "pobj":
                 continue
             if is_object_pronoun(target) or any(
-                kid.dep_ == "poss" and kid.lower_ in _POSSESSIVE_PRONOUN_WORDS for kid in state.kids(target)
+                kid.dep_ == "poss" and kid.lower_ in _POSSESSIVE_PRONOUNS for kid in state.kids(target)
             ):
                 return True
     return False
