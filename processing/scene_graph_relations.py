@@ -34,6 +34,7 @@ from .scene_graph_lexicon import (
     LOCATIVE_PASSIVE_VERBS,
     LOCATIVE_PREPOSITIONS,
     MATERIAL_AND_COLOUR_NOUNS,
+    POSITIONAL_MODIFIERS,
     POSSESSED_BODY_PARTS,
     POSSESSION_VERBS,
     RELATIVE_PRONOUNS,
@@ -703,6 +704,8 @@ def relate_direct_object(state: ParseState, obj) -> None:
     if verb.tag_ not in VERB_TAGS or not state.nominal(obj):
         return
     subjects = subjects_of(state, verb)
+    if not subjects and verb.dep_ == "aux" and verb.lower_ in POSSESSION_VERBS:
+        subjects = subjects_of(state, verb.head)  # "man has hand raised": the tagger's `has` is the participle's
     if subjects:
         state.graph.verbs_with_relation.add(verb.i)
     if obj == trick_object(state, verb):
@@ -716,6 +719,10 @@ def relate_direct_object(state: ParseState, obj) -> None:
         if child.dep_ == "prep" and verb.i < child.i < obj.i and not state.kids(child)
     ]
     predicate = " ".join([verb_predicate(state, verb), *dangling]).strip()
+    if _is_possession_misread_as_tense(state, verb, obj):
+        predicate = "have"
+        if verb.i < obj.i and verb.lower_ not in POSITIONAL_MODIFIERS:
+            add_attribute(state, [obj], [verb])  # "zebras have striped fur" -> (fur, striped)
     if predicate == "have" and _places_on_itself(state, verb, obj):
         return  # "the plate has food on it": FACTUAL writes only (food, on, plate)
     if predicate == "have" and (part_place := _bare_part_place(state, verb, obj)) is not None:
@@ -727,6 +734,26 @@ def relate_direct_object(state: ParseState, obj) -> None:
         # hangs "wearing" on a thing; the wearer above it wears (8+-word train sample relation F1 70.19 -> 70.26)
         subjects = _wearer_above(state, verb.head) or subjects
     add_relation(state, subjects, predicate, nominal_conjuncts(state, obj))
+
+
+def _is_possession_misread_as_tense(state: ParseState, verb, obj) -> bool:
+    """ "zebras have striped fur", "the bus has tinted windows", "man has hand raised": the tagger reads `has`
+    as the auxiliary of a participle (or of an adjective it tags as a verb, "cat has orange tail"), but the
+    caption says what the subject has, (zebra, have, fur). Either the participle comes right after `has` and
+    right before the object's phrase (no article: "has passed the bridge" is a tense), or the object sits
+    between `has` and the participle. (FACTUAL train, all captions: the rule changes 20 graphs, 13 gold `have`
+    triples gained, 7 wrong ones added ("has checked shirt" is worn), 18 wrong verb relations dropped, none
+    correct lost; 11 gold attributes gained, 5 wrong added.)"""
+    auxiliaries = [child for child in state.kids(verb) if child.dep_ == "aux" and child.lower_ in POSSESSION_VERBS]
+    if not auxiliaries or any(child.dep_ == "prep" and child.i > obj.i for child in state.kids(verb)):
+        return False
+    auxiliary = auxiliaries[0]
+    if auxiliary.i < obj.i < verb.i:
+        return True
+    if auxiliary.i != verb.i - 1 or obj.i < verb.i:
+        return False
+    between = state.tokens[verb.i + 1 : obj.i]
+    return all(token.head.i == obj.i and token.dep_ in ("amod", "compound", "nummod") for token in between)
 
 
 def _bare_part_place(state: ParseState, verb, obj):
@@ -857,6 +884,24 @@ def relate_possession_auxiliary(state: ParseState, noun) -> None:
         subjects = [child for child in state.kids(noun) if child.dep_ == "nsubj" and state.nominal(child)]
         if subjects and not _places_on_itself(state, noun, noun):
             add_relation(state, nominal_conjuncts(state, subjects[0]), "have", nominal_conjuncts(state, noun))
+
+
+def relate_possessed_state(state: ParseState, clause) -> None:
+    """ "the elephant has its mouth open", "man has arms extended" -> (elephant, have, mouth): the tagger makes
+    the state a clause of `have` with the part as its subject, and FACTUAL writes the part as owned. Objects
+    placed by the clause ("rocks strewn about", "lines painted on it") keep only their place. (FACTUAL train,
+    all captions: the rule adds 12 `have` triples, all 12 gold's.)"""
+    verb = clause.head
+    if verb.lower_ not in POSSESSION_VERBS or clause.tag_ not in ("JJ", "VBN", "VBD") or clause.i < verb.i:
+        return
+    if any(child.dep_ in ("prt", "advmod") or _points_back(state, child) for child in state.kids(clause)):
+        return  # "the ground has gravel spread out", "the road has lines painted on it"
+    if any(child.dep_ == "prep" and not state.kids(child) for child in state.kids(clause)):
+        return  # "the shore has rocks strewn about"
+    owners = subjects_of(state, verb)
+    for part in state.kids(clause):
+        if part.dep_ in ("nsubj", "nsubjpass") and state.nominal(part) and part.i > verb.i:
+            add_relation(state, owners, "have", nominal_conjuncts(state, part))
 
 
 def relate_possessive(state: ParseState, owner) -> None:

@@ -52,6 +52,7 @@ from .scene_graph_relations import (
     relate_line_of,
     relate_part_adjective,
     relate_passive_agent,
+    relate_possessed_state,
     relate_possession_auxiliary,
     relate_possessive,
     relate_preposition,
@@ -103,6 +104,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_possessive(state, token)
         elif dep == "compound":
             relate_compound_owner(state, token)
+        elif dep == "ccomp":
+            relate_possessed_state(state, token)
         if state.nominal(token):
             relate_possession_auxiliary(state, token)
         if token.i in state.graph.lines:

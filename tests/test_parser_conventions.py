@@ -364,3 +364,31 @@ def test_taking_a_picture_names_the_act_not_the_picture(parser, caption, relatio
     assert "picture" not in graph.objects and "photos" not in graph.objects
     assert graph.relations == relations
     assert set(attributes) <= set(graph.attributes)
+
+
+@pytest.mark.parametrize(
+    "caption, relation, attribute",
+    [
+        ("the elephant has its mouth open", ("elephant", "have", "mouth"), None),
+        ("a man has his arms crossed", ("man", "have", "arms"), None),
+        ("man has hand raised", ("man", "have", "hand"), ("hand", "raised")),
+        ("zebras have striped fur", ("zebras", "have", "fur"), ("fur", "striped")),
+        ("the bus has tinted windows", ("bus", "have", "windows"), ("windows", "tinted")),
+    ],
+)
+def test_a_state_or_participle_after_has_is_possession(parser, caption, relation, attribute):
+    graph = parser.parse(caption)
+    assert relation in graph.relations
+    assert attribute is None or attribute in graph.attributes
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("the train has passed the bridge", ("train", "pass", "bridge")),
+        ("the road has white lines painted on it", ("lines", "paint on", "road")),
+    ],
+)
+def test_a_perfect_tense_or_placed_object_is_no_possession(parser, caption, relation):
+    relations = parser.parse(caption).relations
+    assert relation in relations and not [r for r in relations if r[1] == "have"]
