@@ -60,6 +60,9 @@ for the same pair of nodes, the choice becomes a table entry:
   where the rules shorten the name, by head (per first word over all names it was wrong more often than right).
 - OWNED_PART_HEADS: "bare tree branches" -> (tree, have, branch): heads whose compound noun FACTUAL
   writes as a node of its own that owns the head (when the compound is not kept in the name).
+- OWNED_PART_PAIRS: "a laptop screen" -> (laptop, have, screen), "the oven door": "owner head" word pairs, the
+  owner a compound (or a noun the tagger reads as an adjective) right before the head, that FACTUAL writes as a
+  node owning the head, for heads it does not write so in general (not in OWNED_PART_HEADS).
 - ADVERB_TAGGED_NOUNS: "man riding skateboard", "balcony on a building": words the tagger tags RB that FACTUAL
   makes a node of (the rules retag them as nouns).
 - ING_NODE_WORDS: "a fence with fencing", "her earring": -ing words the tagger tags as nouns that FACTUAL makes a node
@@ -611,6 +614,23 @@ def count_compound_owners(golds, graphs, norm, name_modifiers, kept_names) -> di
     return by_head
 
 
+def count_compound_owner_pairs(docs, golds, norm) -> dict:
+    """For a word right before a noun that modifies it as a compound or an adjective ("laptop screen", "oven
+    door"): does gold write it as the noun's owner, (laptop, have, screen), by the pair "owner head"."""
+    by_pair: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for doc, (_, _, gold_relations) in zip(docs, golds, strict=True):
+        gold_owned = {(norm(s), norm(o)) for s, p, o in gold_relations if p == "have"}
+        for token in doc:
+            head = token.head
+            if head.i != token.i + 1 or token.dep_ not in ("compound", "amod") or head.tag_ not in ("NN", "NNS"):
+                continue
+            if token.tag_ not in ("NN", "NNS", "JJ"):
+                continue
+            owner, part = norm(token.lower_), norm(head.lower_)
+            by_pair[f"{owner} {part}"]["owner" if (owner, part) in gold_owned else None] += 1
+    return by_pair
+
+
 _OF_PHRASE = re.compile(r"\b([a-z]+) of (?:the |a |an |some )?([a-z]+)")
 
 
@@ -869,6 +889,7 @@ def main() -> None:
     scene_graph_conventions.BARE_PLACE_NOUNS.clear()
     scene_graph_conventions.ATTRIBUTE_NAMES.clear()  # empty: every multi-word name is kept
     scene_graph_conventions.OWNED_PART_HEADS.clear()
+    scene_graph_conventions.OWNED_PART_PAIRS.clear()
     scene_graph_conventions.UNOWNED_OF_HEADS.clear()
     scene_graph_conventions.NON_ATTRIBUTES.clear()
     scene_graph_conventions.NON_PREDICATES.clear()
@@ -929,6 +950,12 @@ def main() -> None:
     name_modifiers = keys_choosing(count_name_modifiers(golds, graphs, norm), "attribute")
     attribute_names = majority_except(count_attribute_names(golds, graphs, norm), "attribute")
     kept = set(kept_names)
+    owned_part_heads = set(
+        consistent_choices(
+            count_compound_owners(golds, graphs, norm, POSITIONAL_MODIFIERS | PURPOSE_GERUNDS, kept),
+            keep_same=True,
+        )
+    )
     shortened_names = {
         name
         for graph in graphs
@@ -1048,13 +1075,14 @@ def main() -> None:
         ),
         "OWNED_PART_HEADS": (
             "heads whose compound noun FACTUAL writes as their owner ('tree branches' -> (tree, have, branch))",
+            sorted(owned_part_heads),
+        ),
+        "OWNED_PART_PAIRS": (
+            "'owner head' compounds FACTUAL writes as (owner, have, head) ('laptop screen'), heads not in OWNED_PART_HEADS",
             sorted(
-                consistent_choices(
-                    count_compound_owners(
-                        golds, graphs, norm, POSITIONAL_MODIFIERS | PURPOSE_GERUNDS, set(kept_names)
-                    ),
-                    keep_same=True,
-                )
+                pair
+                for pair in consistent_choices(count_compound_owner_pairs(docs, golds, norm), keep_same=True)
+                if pair.split(" ")[-1] not in owned_part_heads
             ),
         ),
         "UNOWNED_OF_HEADS": (

@@ -103,6 +103,8 @@ def shortened_name_attribute(state: ParseState, node) -> None:
     if known_compound(name) == name:  # kept whole (COMPOUND_NAMES, ATTRIBUTE_NAMES)
         return
     first = state.tokens[node.i - 1]
+    if first.i in state.graph.owners:
+        return  # "a laptop screen": the owner is a node of its own (relate_compound_owner)
     # Only a noun compound ("passenger jet"): adjectives and positional words ("left shoe") are not what was mined.
     if first.lower_ == words[0] and first.dep_ == "compound" and first.tag_ in NOUN_TAGS:
         add_attribute(state, [node], [first])
@@ -141,6 +143,7 @@ def modifier_attributes(state: ParseState, node) -> None:
             or is_name_modifier(child)
             or child.i in graph.fused
             or child.i in graph.name_overrides
+            or child.i in graph.owners  # "a laptop screen": a node of its own, (laptop, have, screen)
             or named_by_attribute(state, child)
         ):
             continue

@@ -1347,6 +1347,20 @@ OWNED_PART_HEADS = {
     "wing",
 }
 
+# 'owner head' compounds FACTUAL writes as (owner, have, head) ('laptop screen'), heads not in OWNED_PART_HEADS
+OWNED_PART_PAIRS = {
+    "cabinet door",
+    "clock face",
+    "desk chair",
+    "laptop screen",
+    "oven door",
+    "oven handle",
+    "train window",
+    "tv screen",
+    "tv stand",
+    "window curtain",
+}
+
 # heads H of 'H of X' that FACTUAL does not write as X's ('a picture of a woman': no (woman, have, picture))
 UNOWNED_OF_HEADS = {
     "area",

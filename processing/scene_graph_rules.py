@@ -102,7 +102,7 @@ def _relation_phase(state: ParseState) -> None:
             relate_passive_agent(state, token)
         elif dep == "poss":
             relate_possessive(state, token)
-        elif dep == "compound":
+        elif dep in ("compound", "amod"):
             relate_compound_owner(state, token)
         elif dep == "ccomp":
             relate_possessed_state(state, token)

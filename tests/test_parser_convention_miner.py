@@ -279,3 +279,22 @@ def test_single_word_node_heads_are_the_nodes_named_by_their_head_alone(miner, p
     heads = recorded["two guys with blurry faces"]
     assert [(lemma, word) for lemma, word, _ in heads] == [("guy", "guys"), ("face", "faces")]
     assert heads[0][2] != "guy"  # the written name is respelled (NODE_NAMES)
+
+
+def test_compound_owner_pairs_count_whether_gold_writes_the_owner(miner):
+    def word(i, text, tag, dep, head):
+        return SimpleNamespace(i=i, lower_=text, tag_=tag, dep_=dep, head_i=head)
+
+    def doc(*words):
+        for token in words:
+            token.head = words[token.head_i]
+        return list(words)
+
+    docs = [
+        doc(word(0, "laptop", "NN", "compound", 1), word(1, "screen", "NN", "ROOT", 1)),
+        doc(word(0, "oven", "JJ", "amod", 1), word(1, "door", "NN", "ROOT", 1)),
+        doc(word(0, "computer", "NN", "compound", 1), word(1, "screen", "NN", "ROOT", 1)),
+    ]
+    golds = [([], [], [("laptop", "have", "screen")]), ([], [], [("oven", "have", "door")]), ([], [], [])]
+    counts = miner.count_compound_owner_pairs(docs, golds, str)
+    assert counts == {"laptop screen": {"owner": 1}, "oven door": {"owner": 1}, "computer screen": {None: 1}}

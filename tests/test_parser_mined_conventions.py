@@ -432,3 +432,19 @@ def test_a_shortened_name_of_a_listed_head_keeps_its_first_word_as_an_attribute(
     assert ("player", "polo") in parser.parse("a polo player on a horse").attributes
     monkeypatch.setattr(scene_graph_attributes, "SHORTENED_NAME_HEADS", set())
     assert ("player", "polo") not in parser.parse("a polo player on a horse").attributes
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "caption, owner, part",
+    [("a laptop screen", "laptop", "screen"), ("the towels hanging from the oven door .", "oven", "door")],
+)
+def test_owned_part_pairs_make_the_compound_the_owner(parser, monkeypatch, caption, owner, part):
+    from processing import scene_graph_relations
+
+    monkeypatch.setattr(scene_graph_relations, "OWNED_PART_PAIRS", {f"{owner} {part}"})
+    graph = parser.parse(caption)
+    assert (owner, "have", part) in graph.relations and owner in graph.objects
+    assert not [attribute for attribute in graph.attributes if attribute[1] == owner]
+    monkeypatch.setattr(scene_graph_relations, "OWNED_PART_PAIRS", set())
+    assert owner not in parser.parse(caption).objects
