@@ -392,3 +392,14 @@ def test_a_state_or_participle_after_has_is_possession(parser, caption, relation
 def test_a_perfect_tense_or_placed_object_is_no_possession(parser, caption, relation):
     relations = parser.parse(caption).relations
     assert relation in relations and not [r for r in relations if r[1] == "have"]
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a white cat sleeping on dogs paw", ("dogs", "have", "paw")),
+        ("ski pole in skiers hand", ("skiers", "have", "hand")),
+    ],
+)
+def test_a_plural_compound_before_a_body_part_is_its_owner(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
