@@ -905,6 +905,11 @@ def relate_possessed_state(state: ParseState, clause) -> None:
             add_relation(state, owners, "have", nominal_conjuncts(state, part))
 
 
+def relate_unmarked_possessive(state: ParseState, owner) -> None:
+    """ "black hat on mans head" -> (man, have, head) (scene_graph_nodes._is_unmarked_possessive_place)."""
+    add_relation(state, [owner], "have", [state.graph.owned_parts[owner.i]])
+
+
 def relate_possessive(state: ParseState, owner) -> None:
     """ "the man's hat" -> (man, have, hat); in long captions "holding a cup in his hand" -> (man, have, hand).
     In long captions a garment after a possessive noun is worn, "rider's royal blue jacket zipped up to protect

@@ -56,6 +56,7 @@ from .scene_graph_relations import (
     relate_possession_auxiliary,
     relate_possessive,
     relate_preposition,
+    relate_unmarked_possessive,
 )
 from .scene_graph_state import ParseState
 
@@ -110,6 +111,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_possession_auxiliary(state, token)
         if token.i in state.graph.lines:
             relate_line_of(state, token)
+        if token.i in state.graph.owned_parts:
+            relate_unmarked_possessive(state, token)
         if token.i in state.graph.name_overrides:
             if is_line_particle(state, token):
                 relate_line_member(state, token)

@@ -403,3 +403,15 @@ def test_a_perfect_tense_or_placed_object_is_no_possession(parser, caption, rela
 )
 def test_a_plural_compound_before_a_body_part_is_its_owner(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, relations",
+    [
+        ("black hat on mans head", [("hat", "on", "head"), ("mans", "have", "head")]),
+        ("a green mask on the horses face .", [("mask", "on", "face"), ("horses", "have", "face")]),
+    ],
+)
+def test_a_place_that_lost_its_apostrophe_is_the_owners_part(parser, caption, relations):
+    graph = parser.parse(caption)
+    assert set(relations) <= set(graph.relations)
