@@ -129,7 +129,41 @@ def test_a_plus_sign_between_words_is_and():
     assert caption[slice(*cleaned.original_span((mom, mom + 3)))] == "mom"
 
 
+@pytest.mark.parametrize(
+    "caption, text",
+    [
+        ("a man in front a door", "a man in front of a door"),
+        ("a sign on top the store", "a sign on top of the store"),
+        ("a bench on side a road", "a bench on side of a road"),
+        ("a curtain infront of a window", "a curtain in front of a window"),
+        ("a cat ontop a car", "a cat on top of a car"),
+        # a following word that only starts like an article, or a phrase with its "of", is left alone
+        ("a man in front and a dog on top", "a man in front and a dog on top"),
+        ("a dog on top of the car", "a dog on top of the car"),
+    ],
+)
+def test_a_place_phrase_missing_its_of_is_completed(caption, text):
+    cleaned = clean_caption(caption)
+    assert cleaned.text == text
+    last = text.rsplit(" ", 1)[-1]
+    start = cleaned.text.rindex(last)
+    assert caption[slice(*cleaned.original_span((start, start + len(last))))] == last
+
+
 # -------------------------------------------------------------------------------- parser
+@needs_model
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a group of people in front a building", ("people", "in front of", "building")),
+        ("a dish on top a wood table", ("dish", "on top of", "table")),
+        ("a black sheep standing infront of a white sheep", ("sheep", "stand in front of", "sheep")),
+    ],
+)
+def test_a_place_phrase_missing_its_of_places(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
 @needs_model
 def test_no_relation_across_a_blank_line(parser):
     graph = parser.parse("a man riding a horse\n\na woman holding a cat")
