@@ -634,12 +634,34 @@ def _relate_modifier_preposition(state: ParseState, modifier, predicate_words: s
     if modifier.lower_ in COLOUR_WORDS:
         return  # "white on the bottom": where the colour is, an attribute (FACTUAL: (window, is, white))
     state.graph.relational_modifiers.add(modifier.i)
-    predicate = f"{modifier.lower_} {predicate_words}"
+    predicate = f"{_stranded_place_preposition(state, modifier)}{modifier.lower_} {predicate_words}"
     owner = modifier.head
     if state.nominal(owner) and modifier.dep_ in ("amod", "advmod"):
         add_relation(state, nominal_conjuncts(state, owner), predicate, objects)
     elif owner.tag_ in VERB_TAGS:
         _relate_verb_preposition(state, owner, predicate, objects)
+
+
+# "sitting on back of truck": the tagger reads "back" as an adverb and leaves "on" without an object.
+_PART_ADVERBS = {"back"}
+_STRANDED_PLACE_PREPOSITIONS = {"on", "in"}
+
+
+def _stranded_place_preposition(state: ParseState, modifier) -> str:
+    """ "people sitting on back of truck" -> (people, sit on back of, truck), not "sit back of": the objectless
+    preposition right before an adverb-tagged part noun opens its phrase ("on"/"in " + "back of"; FACTUAL train:
+    6 of the 8 such relations keep the caption's preposition, the other two write "on" for "along" and "in")."""
+    if modifier.lower_ not in _PART_ADVERBS or modifier.i == 0:
+        return ""
+    previous = state.tokens[modifier.i - 1]
+    if (
+        previous.lower_ not in _STRANDED_PLACE_PREPOSITIONS
+        or previous.dep_ not in ("prep", "advmod")
+        or state.kids(previous)
+    ):
+        return ""
+    state.graph.consumed_preps.add(previous.i)
+    return f"{previous.lower_} "
 
 
 def _relate_reciprocal_object(state: ParseState, verb) -> None:

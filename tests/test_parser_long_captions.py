@@ -804,3 +804,15 @@ def test_broken_garment_lists_are_worn(parser, caption, expected):
 def test_the_wearers_participle_read_as_a_garment_object(parser, caption, expected, unexpected):
     found = relations(parser, caption)
     assert triple(*expected) in found and triple(*unexpected) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("people sitting on back of truck", ("people", "sit on back of", "truck")),
+        ("dog sitting in back of car", ("dog", "sit in back of", "car")),
+        ("white wall in back of the room", ("wall", "in back of", "room")),
+    ],
+)
+def test_preposition_before_an_adverb_tagged_back_opens_the_place_phrase(parser, caption, relation):
+    assert triple(*relation) in relations(parser, caption)
