@@ -6,11 +6,14 @@ FACTUAL writes the noun, not the pronoun: "a couch with a man sitting on it" -> 
 
 from __future__ import annotations
 
-from .scene_graph_nodes import is_line_particle, is_node
+from .scene_graph_nodes import can_wear, is_line_particle, is_node
 from .scene_graph_state import ParseState
 
 
 OBJECT_PRONOUNS = {"it", "them", "him", "her"}
+# "a woman on a bench with a dog beside her": "him"/"her" stand for the nearest person or animal before them, not
+# the nearest thing (the bench); with none, the nearest node.
+PERSONAL_OBJECT_PRONOUNS = {"him", "her"}
 
 
 def is_object_pronoun(token) -> bool:
@@ -31,10 +34,13 @@ def antecedent(state: ParseState, pronoun, subjects):
     ("toiletries lined up on it"), so no pronoun points back to it."""
     excluded = {subject.i for subject in subjects}
     tokens = state.tokens
+    nearest = None
     for index in range(pronoun.i - 1, -1, -1):
         token = tokens[index]
         if token.tag_ == ".":
             break
         if index not in excluded and is_node(state, token) and not is_line_particle(state, token):
-            return token
-    return None
+            if pronoun.lower_ not in PERSONAL_OBJECT_PRONOUNS or can_wear(state, token):
+                return token
+            nearest = nearest or token
+    return nearest

@@ -12,7 +12,6 @@ from .scene_graph_clauses import subjects_of
 from .scene_graph_conventions import (
     AFTER_PLACE_NOUNS,
     BARE_SECOND_PLACES,
-    NODE_NAMES,
     OWNED_PART_HEADS,
     OWNED_PART_PAIRS,
     PLACE_PHRASES,
@@ -20,7 +19,6 @@ from .scene_graph_conventions import (
     SUBJECT_PLACE_PREPOSITIONS,
     SUBJECT_PLACES,
     UNOWNED_OF_HEADS,
-    WEARERS,
     WITH_PREDICATES,
 )
 from .scene_graph_coordination import distributed_conjuncts, first_nominal_conjunct, nominal_conjuncts
@@ -42,6 +40,7 @@ from .scene_graph_lexicon import (
 )
 from .scene_graph_nodes import (
     COVERING_ADJECTIVES,
+    can_wear,
     factual_name,
     is_attribute_in_name,
     is_garment,
@@ -173,10 +172,10 @@ def _garment_wearers(state: ParseState, prep, head) -> list:
     nearest one above it that can (a noun, or a verb's subject; WEARERS is mined from FACTUAL train). An empty
     list keeps the parser's reading. Relation F1 on the 8+-word train sample 70.11 -> 70.26, long_dev 52.84 ->
     53.16 (benchmarks/parser_quality.py --train_sample 2000 --train_sample_min_words 8; on all of train.csv 80.78 -> 80.79 with the wearer rules together)."""
-    if state.nominal(head) and _can_wear(state, head):
+    if state.nominal(head) and can_wear(state, head):
         return []
     before = state.tokens[prep.i - 1]
-    if before.i != head.i and state.nominal(before) and _can_wear(state, before):
+    if before.i != head.i and state.nominal(before) and can_wear(state, before):
         return nominal_conjuncts(state, before)
     return _wearer_above(state, prep.head)
 
@@ -190,23 +189,14 @@ def _wearer_above(state: ParseState, token) -> list:
         for noun in nouns:
             owners = [obj for prep in state.kids(noun) if prep.lower_ == "of" for obj in state.kids(prep)]
             wearers = [
-                candidate for candidate in [noun, *owners] if state.nominal(candidate) and _can_wear(state, candidate)
+                candidate for candidate in [noun, *owners] if state.nominal(candidate) and can_wear(state, candidate)
             ]
             if wearers:
-                return [conjunct for conjunct in nominal_conjuncts(state, wearers[0]) if _can_wear(state, conjunct)]
+                return [conjunct for conjunct in nominal_conjuncts(state, wearers[0]) if can_wear(state, conjunct)]
         if token.head.i == token.i:
             break
         token, steps = token.head, steps + 1
     return []
-
-
-def _can_wear(state: ParseState, token) -> bool:
-    """A person or animal FACTUAL writes as wearing things (WEARERS, by head word: "polo player"; "guy" is a person)."""
-    resolved = resolve(state, token)
-    if not is_node(state, resolved):
-        return False
-    name = node_name(state, resolved)
-    return NODE_NAMES.get(name, name).split(" ")[-1] in WEARERS
 
 
 def _described_by_root_adjective(state: ParseState, head):
@@ -523,7 +513,7 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
         elif convention == "with" and _wears_in_long_caption(state, subjects, obj):
             # "a white head band with a black jacket": a thing the parser hangs the garment on wears nothing, the
             # wearer above it does (long_dev relation F1 53.10 -> 53.16)
-            wearers = subjects if any(_can_wear(state, s) for s in subjects) else _wearer_above(state, head)
+            wearers = subjects if any(can_wear(state, s) for s in subjects) else _wearer_above(state, head)
             add_relation(state, wearers or subjects, "wear", [obj])
         else:
             add_relation(state, subjects, convention, [obj])
@@ -752,7 +742,7 @@ def relate_direct_object(state: ParseState, obj) -> None:
         state.graph.consumed_preps.add(part_place.i)
         add_relation(state, nominal_conjuncts(state, obj), _container_predicate(state, part_place), subjects)
         return
-    if predicate == "wear" and verb.dep_ == "acl" and not any(_can_wear(state, subject) for subject in subjects):
+    if predicate == "wear" and verb.dep_ == "acl" and not any(can_wear(state, subject) for subject in subjects):
         # "drawing of woman riding a bomb wearing a top hat", "the eyes of man wearing a black tie": the parser
         # hangs "wearing" on a thing; the wearer above it wears (8+-word train sample relation F1 70.19 -> 70.26)
         subjects = _wearer_above(state, verb.head) or subjects
@@ -993,7 +983,7 @@ def _pronoun_owner(state: ParseState, pronoun, part):
     if pronoun.lower_ in ("his", "her"):
         # "a blue cup a man is holding with his left hand": his/her points to a person above a thing (long_dev:
         # one wrong (cup, have, hand) less)
-        owners = [owner for owner in owners if _can_wear(state, owner)] or owners
+        owners = [owner for owner in owners if can_wear(state, owner)] or owners
     return owners[-1] if owners else None
 
 

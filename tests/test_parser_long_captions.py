@@ -816,3 +816,16 @@ def test_the_wearers_participle_read_as_a_garment_object(parser, caption, expect
 )
 def test_preposition_before_an_adverb_tagged_back_opens_the_place_phrase(parser, caption, relation):
     assert triple(*relation) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a woman sitting on a bench with a dog beside her", ("dog", "beside", "woman")),
+        ("man laying in bed with nine cats around him", ("cats", "around", "man")),
+        # "it" still stands for the nearest thing
+        ("a couch with a man sitting on it", ("man", "sit on", "couch")),
+    ],
+)
+def test_him_or_her_stands_for_the_nearest_person_or_animal(parser, caption, relation):
+    assert triple(*relation) in relations(parser, caption)
