@@ -829,3 +829,22 @@ def test_preposition_before_an_adverb_tagged_back_opens_the_place_phrase(parser,
 )
 def test_him_or_her_stands_for_the_nearest_person_or_animal(parser, caption, relation):
     assert triple(*relation) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, relation, misread",
+    [
+        (
+            "a man at a table talking to the woman next to him",
+            ("woman", "next to", "man"),
+            ("man", "talk next to", "woman"),
+        ),
+        ("man watching man next to him", ("man", "next to", "man"), ("man", "watch next to", "man")),
+        ("a man looking at a sign above him", ("sign", "above", "man"), ("man", "look above", "sign")),
+    ],
+)
+def test_him_after_the_verbs_object_is_the_subject_and_the_place_locates_the_object(
+    parser, caption, relation, misread
+):
+    found = relations(parser, caption)
+    assert triple(*relation) in found and triple(*misread) not in found
