@@ -848,3 +848,17 @@ def test_him_after_the_verbs_object_is_the_subject_and_the_place_locates_the_obj
 ):
     found = relations(parser, caption)
     assert triple(*relation) in found and triple(*misread) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        ("man with bag walking down the street", ("man", "walk down", "street"), ("bag", "walk down", "street")),
+        ("kid with a dog sitting on folding chair", ("kid", "sit on", "chair"), ("dog", "sit on", "chair")),
+        # a pronoun pointing back: the with-object acts
+        ("dark blue suitcase with cat sitting on it", ("cat", "sit on", "suitcase"), ("suitcase", "sit on", "cat")),
+    ],
+)
+def test_participle_after_a_with_object_going_elsewhere_belongs_to_the_holder(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and triple(*unexpected) not in found
