@@ -317,6 +317,15 @@ def is_garment(state: ParseState, token) -> bool:
     return token.lower_ in GARMENTS or state.noun_lemma(token.lower_) in GARMENTS
 
 
+def can_wear(state: ParseState, token) -> bool:
+    """A person or animal FACTUAL writes as wearing things (WEARERS, by head word: "polo player"; "guy" is a person)."""
+    resolved = resolve(state, token)
+    if not is_node(state, resolved):
+        return False
+    name = node_name(state, resolved)
+    return NODE_NAMES.get(name, name).split(" ")[-1] in WEARERS
+
+
 def is_worn_slot(state: ParseState, token) -> bool:
     """Whether the token stands where the worn thing goes: the object of "in" or of a form of "wear"."""
     governor = token.head

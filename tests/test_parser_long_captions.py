@@ -862,3 +862,17 @@ def test_him_after_the_verbs_object_is_the_subject_and_the_place_locates_the_obj
 def test_participle_after_a_with_object_going_elsewhere_belongs_to_the_holder(parser, caption, expected, unexpected):
     found = relations(parser, caption)
     assert triple(*expected) in found and triple(*unexpected) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        ("a woman on a cellphone crossing the road .", ("woman", "cross", "road"), ("cellphone", "cross", "road")),
+        ("cat on a ledge looking out the window", ("cat", "look out", "window"), ("ledge", "look out", "window")),
+        # a garment on a person: the person acts
+        ("red jacket on person flying a kite", ("person", "fly", "kite"), ("jacket", "fly", "kite")),
+    ],
+)
+def test_participle_after_the_place_of_a_person_belongs_to_the_person(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and triple(*unexpected) not in found
