@@ -9,7 +9,14 @@ from __future__ import annotations
 from .scene_graph_coordination import first_nominal_conjunct, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import VERB_TAGS
-from .scene_graph_lexicon import BODY_PARTS, GARMENTS, LOCATIVE_PASSIVE_VERBS, RELATIVE_PRONOUNS
+from .scene_graph_lexicon import (
+    BODY_PARTS,
+    DEPICTION_NOUNS,
+    DISPLAY_VERBS,
+    GARMENTS,
+    LOCATIVE_PASSIVE_VERBS,
+    RELATIVE_PRONOUNS,
+)
 from .scene_graph_nodes import can_wear, is_garment, is_node, resolve, word_before_known_name_head
 from .scene_graph_predicates import join_predicate
 from .scene_graph_state import ParseState
@@ -24,6 +31,9 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
     """Subject tokens of a verb (conjuncts expanded), looking through relative and chained clauses."""
     if depth > _MAX_CLAUSE_DEPTH:
         return []
+    picture = _displayed_depiction(state, verb)
+    if picture is not None:
+        return nominal_conjuncts(state, picture)
     explicit = _explicit_subjects(state, verb)
     if explicit is not None:
         return explicit
@@ -391,6 +401,24 @@ def _participle_carrier(state: ParseState, verb, depth: int = 0):
     if _after_place_of_participle(state, verb, noun):
         return subjects_of(state, noun.head.head, depth + 1)
     return None
+
+
+def _displayed_depiction(state: ParseState, verb):
+    """ "picture of a flower hanging on the wall", "a picture of a dinosaur hanging on the wall" (the parser
+    makes the dinosaur the subject of "hanging"): what hangs or is printed is the picture, not what it shows
+    (FACTUAL train: 4 of 4 such captions; but "picture of woman playing tennis": the woman plays). The
+    picture, or None."""
+    if verb.tag_ not in ("VBG", "VBN") or state.lemma(verb.text, verb.tag_) not in DISPLAY_VERBS:
+        return None
+    of = verb.head
+    if verb.dep_ == "acl" and of.dep_ == "pobj":
+        of = of.head
+    elif verb.dep_ != "pcomp":
+        return None
+    picture = of.head
+    if of.lower_ != "of" or not state.nominal(picture) or state.noun_lemma(picture.lower_) not in DEPICTION_NOUNS:
+        return None
+    return picture
 
 
 def _acts_away_from_with_object(state: ParseState, verb) -> bool:

@@ -618,3 +618,8 @@ POSSESSED_BODY_PARTS = {"back", "lap", "torso", "knee", "hip", "waist", "chest"}
 # Body parts a person or an animal has two of (and the pockets of a pair of trousers), by lemma: "his hands"
 # means both (FACTUAL train, "his/her/its" + one of these in the plural: (part, 2) in 34 of 58 captions).
 PAIRED_BODY_PARTS = {"arm", "ear", "eye", "foot", "hand", "knee", "leg", "paw", "pocket"}
+
+# Pictures of things: "a picture of a dinosaur hanging on the wall" hangs the picture, not the dinosaur.
+DEPICTION_NOUNS = {"picture", "photo", "photograph", "painting", "image", "poster", "drawing", "portrait", "print"}
+# Verbs that put a picture somewhere (lemmas).
+DISPLAY_VERBS = {"hang", "print", "paint", "mount", "frame", "display", "post", "tape", "pin", "place", "attach"}

@@ -876,3 +876,21 @@ def test_participle_after_a_with_object_going_elsewhere_belongs_to_the_holder(pa
 def test_participle_after_the_place_of_a_person_belongs_to_the_person(parser, caption, expected, unexpected):
     found = relations(parser, caption)
     assert triple(*expected) in found and triple(*unexpected) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        ("picture of a flower hanging on the wall", ("picture", "hang on", "wall"), ("flower", "hang on", "wall")),
+        (
+            "a picture of a dinosaur hanging on the wall .",
+            ("picture", "hang on", "wall"),
+            ("dinosaur", "hang on", "wall"),
+        ),
+        # what the picture shows still acts
+        ("picture of woman playing tennis .", ("woman", "play", "tennis"), ("picture", "play", "tennis")),
+    ],
+)
+def test_a_hanging_picture_is_the_picture_not_what_it_shows(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and triple(*unexpected) not in found
