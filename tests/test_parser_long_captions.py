@@ -894,3 +894,20 @@ def test_participle_after_the_place_of_a_person_belongs_to_the_person(parser, ca
 def test_a_hanging_picture_is_the_picture_not_what_it_shows(parser, caption, expected, unexpected):
     found = relations(parser, caption)
     assert triple(*expected) in found and triple(*unexpected) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        (
+            "a dog with colorful life vest who is wearing a lei is surfing on blue surfboard.",
+            ("dog", "wear", "lei"),
+            ("vest", "wear", "lei"),
+        ),
+        ("a man who is riding a horse", ("man", "ride", "horse"), None),
+    ],
+)
+def test_who_clause_belongs_to_a_person_or_animal(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found
+    assert unexpected is None or triple(*unexpected) not in found
