@@ -13,6 +13,8 @@ from .scene_graph_lexicon import (
     CANONICALISED_PREPOSITIONS,
     PART_NOUN_PREPOSITION,
     POSSESSION_VERBS,
+    POSTURE_PARTICLES,
+    POSTURE_VERBS,
 )
 from .scene_graph_nodes import has_pronoun_of, is_line_particle, of_object
 from .scene_graph_references import is_reciprocal
@@ -113,6 +115,8 @@ def factual_predicate(predicate: str) -> str:
     if predicate in PREDICATES:
         return PREDICATES[predicate]
     words = predicate.split(" ")
+    if len(words) > 2 and words[0] in POSTURE_VERBS and words[1] in POSTURE_PARTICLES:
+        return factual_predicate(" ".join([words[0], *words[2:]]))
     for start in range(1, len(words)):
         tail = " ".join(words[start:])
         if words[start] in _PLACE_PHRASE_OPENERS and tail in PREDICATES:

@@ -415,3 +415,15 @@ def test_a_plural_compound_before_a_body_part_is_its_owner(parser, caption, rela
 def test_a_place_that_lost_its_apostrophe_is_the_owners_part(parser, caption, relations):
     graph = parser.parse(caption)
     assert set(relations) <= set(graph.relations)
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a dog lying down in the sand", ("dog", "lie in", "sand")),
+        ("the little girl is sitting up in bed .", ("girl", "sit in", "bed")),
+        ("catcher squatting down behind home plate .", ("catcher", "squat behind", "home plate")),
+    ],
+)
+def test_posture_verbs_drop_down_and_up_before_a_place(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
