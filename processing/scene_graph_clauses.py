@@ -34,6 +34,9 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
     picture = _displayed_depiction(state, verb)
     if picture is not None:
         return nominal_conjuncts(state, picture)
+    depicted = _depicted_actor(state, verb)
+    if depicted is not None:
+        return nominal_conjuncts(state, depicted)
     explicit = _explicit_subjects(state, verb)
     if explicit is not None:
         return explicit
@@ -435,6 +438,30 @@ def _displayed_depiction(state: ParseState, verb):
     if of.lower_ != "of" or not state.nominal(picture) or state.noun_lemma(picture.lower_) not in DEPICTION_NOUNS:
         return None
     return picture
+
+
+def _depicted_actor(state: ParseState, verb):
+    """ "photograph of man standing against a brick wall", "picture of woman holding surfboard": the parser
+    makes the picture the subject of the participle (or hangs it on the picture); the one shown acts (FACTUAL
+    train: 4 of 4 such captions give the action to the one shown; a picture that hangs or is printed:
+    `_displayed_depiction`). The one shown, or None."""
+    if verb.tag_ != "VBG" or state.lemma(verb.text, verb.tag_) in DISPLAY_VERBS:
+        return None
+    if verb.dep_ == "acl":
+        picture = verb.head
+    else:
+        subjects = [child for child in state.kids(verb) if child.dep_ == "nsubj"]
+        if not subjects:
+            return None
+        picture = subjects[0]
+    if not state.nominal(picture) or state.noun_lemma(picture.lower_) not in DEPICTION_NOUNS:
+        return None
+    for of in state.kids(picture):
+        if of.dep_ == "prep" and of.lower_ == "of" and of.i < verb.i:
+            for shown in state.kids(of):
+                if shown.dep_ == "pobj" and state.nominal(shown):
+                    return shown
+    return None
 
 
 def _acts_away_from_with_object(state: ParseState, verb) -> bool:

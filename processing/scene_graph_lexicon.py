@@ -620,7 +620,19 @@ POSSESSED_BODY_PARTS = {"back", "lap", "torso", "knee", "hip", "waist", "chest"}
 PAIRED_BODY_PARTS = {"arm", "ear", "eye", "foot", "hand", "knee", "leg", "paw", "pocket"}
 
 # Pictures of things: "a picture of a dinosaur hanging on the wall" hangs the picture, not the dinosaur.
-DEPICTION_NOUNS = {"picture", "photo", "photograph", "painting", "image", "poster", "drawing", "portrait", "print"}
+DEPICTION_NOUNS = {
+    "picture",
+    "photo",
+    "photograph",
+    "painting",
+    "image",
+    "poster",
+    "drawing",
+    "portrait",
+    "print",
+    "cartoon",
+    "sketch",
+}
 # Verbs that put a picture somewhere (lemmas).
 DISPLAY_VERBS = {"hang", "print", "paint", "mount", "frame", "display", "post", "tape", "pin", "place", "attach"}
 

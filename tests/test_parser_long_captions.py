@@ -887,13 +887,16 @@ def test_participle_after_the_place_of_a_person_belongs_to_the_person(parser, ca
             ("picture", "hang on", "wall"),
             ("dinosaur", "hang on", "wall"),
         ),
-        # what the picture shows still acts
+        # what the picture shows still acts, also where the parser makes the picture its subject
         ("picture of woman playing tennis .", ("woman", "play", "tennis"), ("picture", "play", "tennis")),
+        ("photograph of man standing against a brick wall", ("man", "stand against", "wall"), None),
+        ("picture of woman holding surfboard .", ("woman", "hold", "surfboard"), ("picture", "hold", "surfboard")),
     ],
 )
 def test_a_hanging_picture_is_the_picture_not_what_it_shows(parser, caption, expected, unexpected):
     found = relations(parser, caption)
-    assert triple(*expected) in found and triple(*unexpected) not in found
+    assert triple(*expected) in found
+    assert unexpected is None or triple(*unexpected) not in found
 
 
 @pytest.mark.parametrize(
