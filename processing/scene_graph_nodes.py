@@ -114,6 +114,8 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_participle_read_as_worn(state, token)
         elif (wearer := _wearer_before_garment_participle(state, token)) is not None:
             state.reattach(token, wearer, dep="acl")
+        elif _is_participle_with_compound_subject(state, token):
+            _repair_participle_with_compound_subject(state, token)
         if _is_unmarked_possessive_place(state, token):
             _repair_unmarked_possessive_place(state, token)
         if _is_split_compound_name(state, token):
@@ -376,6 +378,40 @@ def _wearer_before_garment_participle(state: ParseState, participle):
                 if wearer.dep_ == "pobj" and wearer.tag_ in NOUN_TAGS and wearer.right_edge.i == participle.i - 1:
                     return wearer if state.noun_lemma(wearer.lower_) in WEARERS else None
     return None
+
+
+def _is_participle_with_compound_subject(state: ParseState, token) -> bool:
+    """ "an arm pointing left", "train crossing over paved road", "a long tree leaf hanging": the tagger reads the
+    -ing verb as a noun and its subject as that noun's compound, so the rules named one node "arm pointing" (written
+    "pointing"). FACTUAL makes the noun before it the node and the -ing word its verb; a kept two-word name
+    ("railroad crossing", COMPOUND_NAMES) and the -ing words that name things (ING_NOUNS: "building"; mined
+    ING_NODE_WORDS: "earring") stay nouns. On all of FACTUAL's train.csv the repair changes 43 graphs, 34 closer to
+    gold and 5 further; object F1 96.07 -> 96.11, relation F1 81.59 -> 81.63."""
+    if token.tag_ != "NN" or not token.lower_.endswith("ing") or token.i == 0 or token.dep_ == "compound":
+        return False  # "silver cooking tray": a compound -ing word names a kind
+    subject = state.tokens[token.i - 1]
+    word = token.lower_
+    return (
+        subject.dep_ == "compound"
+        and subject.head is token
+        and subject.tag_ in NOUN_TAGS
+        and word not in ING_NOUNS
+        and word not in ING_NODE_WORDS
+        and state.is_verb(token.text, "VBG")
+        and word_before_known_name_head(state, token) is None
+    )
+
+
+def _repair_participle_with_compound_subject(state: ParseState, participle) -> None:
+    """The compound takes the -ing word's place and its left modifiers ("a long tree"); the -ing word is its
+    clause, with the place phrases after it ("hanging from the wall")."""
+    subject = state.tokens[participle.i - 1]
+    for child in state.kids(participle):
+        if child.i < subject.i:
+            state.reattach(child, subject, dep=child.dep_)
+    state.reattach(subject, subject if participle.head is participle else participle.head, dep=participle.dep_)
+    state.reattach(participle, subject, dep="acl")
+    state.relabel(participle, tag="VBG")
 
 
 def _is_verb_tagged_conjunct(state: ParseState, token) -> bool:

@@ -914,3 +914,21 @@ def test_who_clause_belongs_to_a_person_or_animal(parser, caption, expected, une
     found = relations(parser, caption)
     assert triple(*expected) in found
     assert unexpected is None or triple(*unexpected) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, node, relation",
+    [
+        ("striped zebra standing in the grass", "zebra", ("zebra", "stand in", "grass")),
+        ("pictures and disk hanging from upper wall", "disk", ("disk", "hang from", "wall")),
+        ("smoke from airplane flying", "airplane", ("smoke", "from", "airplane")),
+    ],
+)
+def test_a_noun_before_an_ing_word_read_as_its_compound_is_the_verb_subject(parser, caption, node, relation):
+    graph = parser.parse(caption)
+    assert node in graph.objects and triple(*relation) in relations(parser, caption)
+    assert not any(name.endswith("ing") for name in graph.objects)
+
+
+def test_a_kept_two_word_ing_name_stays_a_node(parser):
+    assert "railroad crossing" in parser.parse("suv on a road waiting at a railroad crossing").objects
