@@ -537,7 +537,9 @@ def _classify_nouns(state: ParseState) -> None:
     its training split), which stay inside a longer name ("side mirror"). NON_NODES counts word occurrences, on the
     parse with the other mined tables: counted per node name with those tables off, long_dev relation / object F1 was
     53.92 / 89.10 (now 54.10 / 89.15) and the train sample 2000/8+ 70.62 / 94.73 (now 70.82 / 94.85;
-    benchmarks/parser_quality.py --train_sample 2000 --train_sample_min_words 8)."""
+    benchmarks/parser_quality.py --train_sample 2000 --train_sample_min_words 8). A noun-tagged word without a
+    letter or digit ("counter-top" split as counter / - / top) is never a node: FACTUAL train.csv has 12 such
+    nodes ('-'), none in gold."""
     for token in state.tokens:
         if not state.nominal(token):
             continue
@@ -555,6 +557,8 @@ def _classify_nouns(state: ParseState) -> None:
             _hand_places_to_verb(state, token)
         elif _is_negated(state, token) or _is_likeness(token) or _is_noun_tagged_verb_form(state, token):
             state.graph.hidden.add(token.i)
+        elif not any(character.isalnum() for character in token.text):
+            state.graph.hidden.add(token.i)  # "counter-top", "v-neck sweater": a hyphen the tagger calls a noun
 
 
 def _is_noun_tagged_verb_form(state: ParseState, token) -> bool:

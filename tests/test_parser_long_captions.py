@@ -932,3 +932,8 @@ def test_a_noun_before_an_ing_word_read_as_its_compound_is_the_verb_subject(pars
 
 def test_a_kept_two_word_ing_name_stays_a_node(parser):
     assert "railroad crossing" in parser.parse("suv on a road waiting at a railroad crossing").objects
+
+
+@pytest.mark.parametrize("caption", ["counter-top reflected in mirror", "person wearing black v-neck sweater"])
+def test_a_hyphen_is_never_a_node(parser, caption):
+    assert "-" not in parser.parse(caption).objects
