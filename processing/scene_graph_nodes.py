@@ -124,6 +124,8 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_modal_split_compound_name(state, token)
         elif _is_verb_split_compound_name(state, token):
             _repair_verb_split_compound_name(state, token)
+        elif _is_detached_compound_name(state, token):
+            _repair_detached_compound_name(state, token)
     state.nominal_overrides = _find_nominal_overrides(state)
     # The reverse slip: "a cake cut by a knife" tags `cut` NN, yet a word with a passive agent
     # ("by a knife") is a participle, never an object.
@@ -503,6 +505,55 @@ def _repair_verb_split_compound_name(state: ParseState, head) -> None:
     state.reattach(first, head, dep="compound")
     state.relabel(head, tag="NN")
     state.relabel(first, tag="NN")
+
+
+def _is_detached_compound_name(state: ParseState, head) -> bool:
+    """ "the sky above the stop sign" (sign the root), "man standing near door way" (way an npadvmod), "a cat sitting
+    on a bathroom toilet": the parser ends the phrase at the first word of a two-word name FACTUAL keeps whole
+    (COMPOUND_NAMES, mined) and hangs the second word elsewhere, with neither word the head of the other. On all of
+    FACTUAL's train.csv the repair changes 29 graphs, all closer to gold (object F1 96.12 -> 96.17, relation F1
+    81.63 -> 81.68, exact graphs +20)."""
+    if head.tag_ not in NOUN_TAGS or head.dep_ not in _DETACHED_HEAD_DEPS:
+        return False
+    first = word_before_known_name_head(state, head)
+    return (
+        first is not None
+        and first.tag_ in NOUN_TAGS
+        and first.dep_ in _ARGUMENT_DEPS | {"conj", "attr", "appos"}
+        and first.head is not head
+        and head.head is not first
+        and not any(child.dep_ == "compound" for child in state.kids(first))  # "stop sign post": sign is named
+    )
+
+
+# labels the parser gives the detached second word of a name
+_DETACHED_HEAD_DEPS = {"ROOT", "npadvmod", "appos", "advcl", "acl", "attr", "punct", "dep"}
+
+
+def _repair_detached_compound_name(state: ParseState, head) -> None:
+    """The second word takes the first word's place, with its modifiers; the first is its compound. Where the
+    second word was above the first in the tree ("sky" under the root "sign"), the word between takes its place."""
+    first = state.tokens[head.i - 1]
+    below = _child_towards(head, first)
+    if below is not None:
+        state.reattach(below, below if head.head is head else head.head, dep=head.dep_)
+    state.reattach(head, head if first.head is first else first.head, dep=first.dep_)
+    for child in state.kids(first):
+        if child.i < first.i:
+            state.reattach(child, head, dep=child.dep_)
+    state.reattach(first, head, dep="compound")
+
+
+def _child_towards(ancestor, token):
+    """The child of `ancestor` on the path up from `token`, or None when `ancestor` is not above `token`."""
+    step = token
+    for _ in range(64):
+        if step.head is step:
+            return None
+        if step.head is ancestor:
+            return step
+        step = step.head
+    return None
 
 
 def _is_verb_tagged_subject(state: ParseState, token) -> bool:

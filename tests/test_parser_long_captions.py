@@ -937,3 +937,19 @@ def test_a_kept_two_word_ing_name_stays_a_node(parser):
 @pytest.mark.parametrize("caption", ["counter-top reflected in mirror", "person wearing black v-neck sweater"])
 def test_a_hyphen_is_never_a_node(parser, caption):
     assert "-" not in parser.parse(caption).objects
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("the sky above the stop sign", ("sky", "above", "stop sign")),  # sign: the root
+        ("man standing near door way", ("man", "stand near", "door way")),  # way: an npadvmod
+        ("a cat sitting on a bathroom toilet", ("cat", "sit on", "bathroom toilet")),
+    ],
+)
+def test_a_known_two_word_name_the_parser_detaches_stays_whole(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+def test_a_named_first_word_keeps_its_name(parser):
+    assert "sign post" not in parser.parse("green leaves attached to a stop sign post").objects
