@@ -953,3 +953,17 @@ def test_a_known_two_word_name_the_parser_detaches_stays_whole(parser, caption, 
 
 def test_a_named_first_word_keeps_its_name(parser):
     assert "sign post" not in parser.parse("green leaves attached to a stop sign post").objects
+
+
+@pytest.mark.parametrize(
+    "caption, node, relation",
+    [
+        ("quartered lemon slices are on the dish", "lemon", ("lemon", "on", "dish")),
+        ("snow patch in front of rocks", "snow", ("snow", "in front of", "rocks")),
+        ("mushrooms on pizza slice", "pizza", ("mushrooms", "on", "pizza")),  # respelled name
+    ],
+)
+def test_a_portion_head_after_a_compound_is_named_by_the_compound(parser, caption, node, relation):
+    graph = parser.parse(caption)
+    assert node in graph.objects and relation in graph.relations
+    assert not {"slices", "patch", "slice"} & set(graph.objects)
