@@ -52,7 +52,9 @@ for the same pair of nodes, the choice becomes a table entry:
 - COMPOUND_NAMES: multi-word node names ("tennis player", "fire hydrant") that FACTUAL keeps whole in
   at least half the captions where the rules give them; any other multi-word name is shortened to its
   longest kept tail ("gatorade cups" -> cup). Names the rules give but FACTUAL never writes elsewhere
-  are kept whole in only about a quarter of their captions; the head alone matches more often.
+  are kept whole in only about a quarter of their captions; the head alone matches more often. Names the parser
+  always splits ("garbage can" with "can" a modal, "stop light") join them when gold keeps them whole in at least
+  SPLIT_NAME_MIN_COUNT captions, as often as not (`count_split_parse_names`).
 - ATTRIBUTE_NAMES: "hot dogs", "a polar bear", "a wet suit": an adjective or material the rules
   would make an attribute, but FACTUAL writes as part of the node name (with its spelling: wetsuit).
 - SHORTENED_NAME_HEADS: "a computer monitor" -> (monitor, computer): heads of two-word names the rules shorten
@@ -120,6 +122,8 @@ OUTPUT_PATH = REPO_ROOT / "processing" / "scene_graph_conventions.py"
 MIN_COUNT = 3  # agreeing training examples an entry needs
 MIN_SHARE = 0.6  # share of the examples of its key that must agree
 NON_NODE_MIN_COUNT = 8
+# a name the parser splits is added to COMPOUND_NAMES from this many captions that gold keeps it whole
+SPLIT_NAME_MIN_COUNT = 2
 NON_NODE_SHARE = 0.8
 # Counted per word occurrence on the parse with the other tables loaded (`non_nodes`), non-nodes take MIN_COUNT at
 # 75%. Chosen on train alone: mined on one random half of train.csv and scored on the other (both ways round), the 8+
@@ -375,6 +379,34 @@ def kept_compound_names(golds, graphs, norm) -> list[str]:
         name
         for name, counter in count_compound_names(golds, graphs, norm).items()
         if counter["keep"] >= 1 and counter["keep"] >= counter["split"]
+    )
+
+
+def count_split_parse_names(docs, golds, norm) -> dict:
+    """Per two-word name the parser splits, so that the rules never give it ("garbage can" with "can" a modal, "the
+    sky above the stop sign" with "sign" the root): a noun right before a noun or modal that is not its head. Is the
+    name (first word as written, second word's lemma) a gold node of the same caption ("keep") or not ("split")?
+    Counted on the tagger's parse."""
+    by_name: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for doc, (gold_objects, gold_attributes, gold_relations) in zip(docs, golds, strict=True):
+        gold_nodes = gold_node_names(gold_objects, gold_attributes, gold_relations, norm)
+        for first, second in zip(doc, doc[1:], strict=False):
+            if first.tag_ not in ("NN", "NNS") or second.tag_ not in ("NN", "NNS", "MD") or first.head.i == second.i:
+                continue
+            if not (first.is_alpha and second.is_alpha) or second.head.i == first.i:
+                continue
+            name = f"{first.lower_} {norm(second.lower_)}"
+            by_name[name]["keep" if norm(name) in gold_nodes else "split"] += 1
+    return by_name
+
+
+def kept_split_parse_names(docs, golds, norm) -> list[str]:
+    """Split-parse names (`count_split_parse_names`) gold keeps whole in at least SPLIT_NAME_MIN_COUNT captions and
+    at least as often as not."""
+    return sorted(
+        name
+        for name, counter in count_split_parse_names(docs, golds, norm).items()
+        if counter["keep"] >= SPLIT_NAME_MIN_COUNT and counter["keep"] >= counter["split"]
     )
 
 
@@ -946,7 +978,7 @@ def main() -> None:
     for noun, counter in sorted(second_place_nouns.items()):
         if counter["subject"] >= MIN_COUNT:
             logger.info("second place phrase after %s: %s", noun, dict(counter))
-    kept_names = kept_compound_names(golds, graphs, norm)
+    kept_names = sorted(set(kept_compound_names(golds, graphs, norm)) | set(kept_split_parse_names(docs, golds, norm)))
     name_modifiers = keys_choosing(count_name_modifiers(golds, graphs, norm), "attribute")
     attribute_names = majority_except(count_attribute_names(golds, graphs, norm), "attribute")
     kept = set(kept_names)

@@ -298,3 +298,24 @@ def test_compound_owner_pairs_count_whether_gold_writes_the_owner(miner):
     golds = [([], [], [("laptop", "have", "screen")]), ([], [], [("oven", "have", "door")]), ([], [], [])]
     counts = miner.count_compound_owner_pairs(docs, golds, str)
     assert counts == {"laptop screen": {"owner": 1}, "oven door": {"owner": 1}, "computer screen": {None: 1}}
+
+
+def test_split_parse_names_are_adjacent_nouns_or_a_modal_neither_heading_the_other(miner):
+    def doc(*tagged):
+        """(word, tag, head index) triples."""
+        tokens = [
+            SimpleNamespace(lower_=word, tag_=tag, i=i, is_alpha=True) for i, (word, tag, _) in enumerate(tagged)
+        ]
+        for token, (_, _, head) in zip(tokens, tagged, strict=True):
+            token.head = tokens[head]
+        return tokens
+
+    docs = [
+        doc(("garbage", "NN", 0), ("can", "MD", 0), ("tied", "VBN", 1)),  # "can" hangs on garbage: no split name
+        doc(("garbage", "NN", 2), ("can", "MD", 2), ("sits", "VBZ", 2)),
+        doc(("tennis", "NN", 1), ("racket", "NN", 1)),  # a compound: not split
+        doc(("at", "IN", 0), ("stop", "NN", 0), ("light", "NN", 3), ("cars", "NNS", 3)),
+    ]
+    golds = [(["garbage can"], [], []), (["garbage can"], [], []), (["tennis racket"], [], []), (["stop"], [], [])]
+    counts = miner.count_split_parse_names(docs, golds, str)
+    assert counts == {"garbage can": {"keep": 1}, "stop light": {"split": 1}}

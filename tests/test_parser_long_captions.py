@@ -967,3 +967,11 @@ def test_a_portion_head_after_a_compound_is_named_by_the_compound(parser, captio
     graph = parser.parse(caption)
     assert node in graph.objects and relation in graph.relations
     assert not {"slices", "patch", "slice"} & set(graph.objects)
+
+
+@pytest.mark.parametrize(
+    "caption, name",
+    [("a garbage can next to the building", "garbage can"), ("cars waiting at stop light", "stop light")],
+)
+def test_a_name_the_parser_always_splits_is_mined_and_kept_whole(parser, caption, name):
+    assert name in parser.parse(caption).objects
