@@ -75,14 +75,18 @@ def _is_unmarked_possessive_place(state: ParseState, owner) -> bool:
     """ "black hat on mans head", "a green mask on the horses face": a plural-looking place noun right before
     a body part is a possessive that lost its apostrophe; the parser makes the part the root (or tags "face" a
     verb) and the owner the place. FACTUAL train: the part is the place and the owner has it, (man, have,
-    head), in 23 of the 25 such captions."""
-    if owner.dep_ != "pobj" or owner.tag_ not in ("NNS", "NNPS") or owner.i + 1 >= len(state.tokens):
+    head), in 23 of the 25 such captions. As the part's subject ("horses head is over the fence", "a giraffes
+    face in front of trees") the same reading gains 10 gold triples and 9 gold nodes on all of train.csv and
+    adds 5 wrong triples ("two elephants face to face")."""
+    if owner.dep_ not in ("pobj", "nsubj") or owner.tag_ not in ("NNS", "NNPS") or owner.i + 1 >= len(state.tokens):
         return False
     if not owner.lower_.endswith("s") or owner.lower_.endswith("ss") or is_garment(state, owner):
         return False
     part = state.tokens[owner.i + 1]
     if part.tag_ not in ("NN", "NNS", "NNP", "VBP") or part.head.i == owner.i:
         return False
+    if owner.dep_ == "nsubj" and owner.head.i != part.i:
+        return False  # "the dogs head on the pillow", "a giraffes face in front of trees": the part's subject
     if any(child.dep_ == "dobj" for child in state.kids(part)):
         return False  # "a building with many windows faces the camera"
     return part.lower_ in BODY_PARTS or state.noun_lemma(part.lower_) in BODY_PARTS

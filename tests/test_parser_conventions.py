@@ -410,6 +410,7 @@ def test_a_plural_compound_before_a_body_part_is_its_owner(parser, caption, rela
     [
         ("black hat on mans head", [("hat", "on", "head"), ("mans", "have", "head")]),
         ("a green mask on the horses face .", [("mask", "on", "face"), ("horses", "have", "face")]),
+        ("horses head is over the fence", [("head", "over", "fence"), ("horses", "have", "head")]),
     ],
 )
 def test_a_place_that_lost_its_apostrophe_is_the_owners_part(parser, caption, relations):
