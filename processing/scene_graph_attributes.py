@@ -287,7 +287,8 @@ def _left_modifiers(state: ParseState, node) -> list:
         for child in state.lefts(current):
             modifiers.append(child)
             if child.dep_ == "compound" and state.nominal(child) and child.lower_ not in MATERIAL_AND_COLOUR_NOUNS:
-                stack.append(child)
+                if child.i not in state.graph.head_parts:  # "a short sleeve shirt": the sleeve is short
+                    stack.append(child)
     return modifiers
 
 

@@ -1058,6 +1058,19 @@ def relate_compound_owner(state: ParseState, owner) -> None:
     add_relation(state, [owner], "have", [part])
 
 
+def relate_compound_sleeve(state: ParseState, sleeve) -> None:
+    """ "a short sleeve shirt" -> (shirt, have, sleeve), (sleeve, short): FACTUAL makes the sleeve a node of the
+    garment, as for "long sleeved" (PART_ADJECTIVES), and the length is the sleeve's. (FACTUAL train, "short/long
+    sleeve <garment>": (garment, have, sleeve) in all 19 such captions; on all of train.csv the rule gains 13 gold
+    triples, 13 gold nodes and 13 gold attributes, dropping 13 wrong ones, none wrong added.)"""
+    garment = sleeve.head
+    if garment.i != sleeve.i + 1 or not is_garment(state, garment) or not is_node(state, garment):
+        return
+    state.graph.owners.add(sleeve.i)
+    state.graph.head_parts.add(sleeve.i)
+    add_relation(state, [garment], "have", [sleeve])
+
+
 def _is_unmarked_possessive(state: ParseState, owner, part) -> bool:
     """ "a white cat sleeping on dogs paw", "ski pole in skiers hand": a plural-looking compound before a
     singular body part is a possessive that lost its apostrophe, (dog, have, paw). (FACTUAL train, all

@@ -47,6 +47,7 @@ from .scene_graph_predicates import factual_predicate, is_particle_with_object, 
 from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
 from .scene_graph_relations import (
     relate_compound_owner,
+    relate_compound_sleeve,
     relate_direct_object,
     relate_line_member,
     relate_line_of,
@@ -105,6 +106,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_possessive(state, token)
         elif dep in ("compound", "amod"):
             relate_compound_owner(state, token)
+            if token.lower_ in ("sleeve", "sleeves"):
+                relate_compound_sleeve(state, token)
         elif dep == "ccomp":
             relate_possessed_state(state, token)
         if state.nominal(token):

@@ -28,6 +28,7 @@ class GraphUnderConstruction:
     fused: set = field(default_factory=set)  # shade words already part of a colour attribute
     owners: set = field(default_factory=set)  # compounds that own their head ("tree branches"): nodes
     lines: set = field(default_factory=set)  # looked-through heads that stay a node ("a line of trees"): in it
+    head_parts: set = field(default_factory=set)  # compounds that are a part of their head ("short sleeve shirt")
     owned_parts: dict = field(default_factory=dict)  # owner token id -> its part ("on mans head"): the place
 
 

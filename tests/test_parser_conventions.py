@@ -428,3 +428,9 @@ def test_a_place_that_lost_its_apostrophe_is_the_owners_part(parser, caption, re
 )
 def test_posture_verbs_drop_down_and_up_before_a_place(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+def test_a_sleeve_compound_is_the_garments_part(parser):
+    graph = parser.parse("man wearing a short sleeve shirt")
+    assert ("shirt", "have", "sleeve") in graph.relations and ("man", "wear", "shirt") in graph.relations
+    assert ("sleeve", "short") in graph.attributes and ("shirt", "short") not in graph.attributes
