@@ -476,6 +476,8 @@ def _is_place_phrase(state: ParseState, prep, noun) -> bool:
 
 def _relate_noun_preposition(state: ParseState, prep, head, words, predicate_words: str, objects) -> None:
     subjects = distributed_conjuncts(state, head, prep) if words != ["of"] else nominal_conjuncts(state, head)
+    if prep.lower_ in LOCATIVE_PREPOSITIONS and (cast_by := _shadow_cast_by(state, head)) is not None:
+        subjects = nominal_conjuncts(state, cast_by)
     if words == ["with"]:
         _relate_with(state, head, subjects, objects)
     elif words != ["of"]:
@@ -491,6 +493,19 @@ def _relate_noun_preposition(state: ParseState, prep, head, words, predicate_wor
                 continue
             owners = [owner for owner in objects if not is_amount_of(state, owned, owner)]
             add_relation(state, owners, "have", [owned])
+
+
+# "a shadow of a bike on the ground": the place phrase the parser hangs on the bike places the shadow.
+_CAST_NOUNS = {"shadow", "shadows"}
+
+
+def _shadow_cast_by(state: ParseState, noun):
+    """The shadow whose "of" has `noun` for its object, or None: FACTUAL train writes (shadow, on, ground) for "shadow
+    of X on the ground" in 6 of its 7 captions, the parser's (X, on, ground) in 1."""
+    of = noun.head
+    if noun.dep_ != "pobj" or of.lower_ != "of" or of.head.lower_ not in _CAST_NOUNS or not is_node(state, of.head):
+        return None
+    return of.head
 
 
 def _container_preposition(state: ParseState, head) -> str | None:

@@ -975,3 +975,19 @@ def test_a_portion_head_after_a_compound_is_named_by_the_compound(parser, captio
 )
 def test_a_name_the_parser_always_splits_is_mined_and_kept_whole(parser, caption, name):
     assert name in parser.parse(caption).objects
+
+
+@pytest.mark.parametrize(
+    "caption, relation, misread",
+    [
+        ("shadow of a bike on the ground .", ("shadow", "on", "ground"), ("bike", "on", "ground")),
+        ("shadow of trees on asphalt", ("shadow", "on", "asphalt"), ("trees", "on", "asphalt")),
+    ],
+)
+def test_place_after_the_of_object_of_a_shadow_places_the_shadow(parser, caption, relation, misread):
+    found = relations(parser, caption)
+    assert triple(*relation) in found and triple(*misread) not in found
+
+
+def test_a_with_phrase_after_the_of_object_of_a_shadow_stays_with_it(parser):
+    assert triple("man", "with", "bat") in relations(parser, "the shadow of a man with a bat on the grass")
