@@ -136,6 +136,17 @@ CANONICALISED_PREPOSITIONS = {
 # "to the left of" keeps its article: it is how both FACTUAL-style and ARO relations spell it.
 ARTICLE_KEPT_PART_NOUNS = {"left", "right"}
 
+# "fence on right of road", "bus on the right of another bus", "man walking to right of a truck": other spellings of
+# "to the right of", which FACTUAL writes "on the right side of" ("at the left of" for the left; FACTUAL train: all 5
+# captions with one of these spellings write the mined phrase).
+SIDE_PHRASE_SPELLINGS = {
+    f"{preposition}{article} {side} of": f"to the {side} of"
+    for preposition in ("on", "to")
+    for article in ("", " the")
+    for side in ("left", "right")
+    if (preposition, article) != ("to", " the")
+}
+
 # Adverb / adjective heads of complex prepositions ("next to", "close to", "out of").
 ADVERBIAL_PREPOSITION_HEADS = {
     "next",

@@ -15,6 +15,7 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
     POSTURE_PARTICLES,
     POSTURE_VERBS,
+    SIDE_PHRASE_SPELLINGS,
 )
 from .scene_graph_nodes import has_pronoun_of, is_line_particle, of_object
 from .scene_graph_references import is_reciprocal
@@ -117,6 +118,11 @@ def factual_predicate(predicate: str) -> str:
     words = predicate.split(" ")
     if len(words) > 2 and words[0] in POSTURE_VERBS and words[1] in POSTURE_PARTICLES:
         return factual_predicate(" ".join([words[0], *words[2:]]))
+    for start in range(len(words)):
+        tail = " ".join(words[start:])
+        if tail in SIDE_PHRASE_SPELLINGS:
+            spelled = SIDE_PHRASE_SPELLINGS[tail]
+            return " ".join([*words[:start], PREDICATES.get(spelled, spelled)])
     for start in range(1, len(words)):
         tail = " ".join(words[start:])
         if words[start] in _PLACE_PHRASE_OPENERS and tail in PREDICATES:

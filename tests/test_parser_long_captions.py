@@ -991,3 +991,16 @@ def test_place_after_the_of_object_of_a_shadow_places_the_shadow(parser, caption
 
 def test_a_with_phrase_after_the_of_object_of_a_shadow_stays_with_it(parser):
     assert triple("man", "with", "bat") in relations(parser, "the shadow of a man with a bat on the grass")
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("fence on right of road", ("fence", "on the right side of", "road")),
+        ("double decker bus on the right of another bus", ("bus", "on the right side of", "bus")),
+        ("man walking to right of white truck", ("man", "walk on the right side of", "truck")),
+        ("the bananas on the left of the sign", ("bananas", "at the left of", "sign")),
+    ],
+)
+def test_other_spellings_of_to_the_right_of_are_factuals_phrase(parser, caption, relation):
+    assert triple(*relation) in relations(parser, caption)
