@@ -136,15 +136,21 @@ CANONICALISED_PREPOSITIONS = {
 # "to the left of" keeps its article: it is how both FACTUAL-style and ARO relations spell it.
 ARTICLE_KEPT_PART_NOUNS = {"left", "right"}
 
-# "fence on right of road", "bus on the right of another bus", "man walking to right of a truck": other spellings of
-# "to the right of", which FACTUAL writes "on the right side of" ("at the left of" for the left; FACTUAL train: all 5
-# captions with one of these spellings write the mined phrase).
-SIDE_PHRASE_SPELLINGS = {
-    f"{preposition}{article} {side} of": f"to the {side} of"
-    for preposition in ("on", "to")
-    for article in ("", " the")
-    for side in ("left", "right")
-    if (preposition, article) != ("to", " the")
+# Other spellings of a place phrase, rewritten before FACTUAL's mined predicates apply. "fence on right of road",
+# "bus on the right of another bus", "walking to right of a truck": "to the right of", which FACTUAL writes "on the
+# right side of" ("at the left of" for the left; FACTUAL train: all 5 captions with one of these spellings). "bushes
+# before buildings": "in front of" (train: 3 of the 3 captions with a noun after a place "before"). "a valley
+# inbetween two mountains": "between" (train: 2 of 3).
+PLACE_PHRASE_SPELLINGS = {
+    **{
+        f"{preposition}{article} {side} of": f"to the {side} of"
+        for preposition in ("on", "to")
+        for article in ("", " the")
+        for side in ("left", "right")
+        if (preposition, article) != ("to", " the")
+    },
+    "before": "in front of",
+    "inbetween": "in between",
 }
 
 # Adverb / adjective heads of complex prepositions ("next to", "close to", "out of").

@@ -12,10 +12,10 @@ from .scene_graph_lexicon import (
     ARTICLE_KEPT_PART_NOUNS,
     CANONICALISED_PREPOSITIONS,
     PART_NOUN_PREPOSITION,
+    PLACE_PHRASE_SPELLINGS,
     POSSESSION_VERBS,
     POSTURE_PARTICLES,
     POSTURE_VERBS,
-    SIDE_PHRASE_SPELLINGS,
 )
 from .scene_graph_nodes import has_pronoun_of, is_line_particle, of_object
 from .scene_graph_references import is_reciprocal
@@ -120,8 +120,8 @@ def factual_predicate(predicate: str) -> str:
         return factual_predicate(" ".join([words[0], *words[2:]]))
     for start in range(len(words)):
         tail = " ".join(words[start:])
-        if tail in SIDE_PHRASE_SPELLINGS:
-            spelled = SIDE_PHRASE_SPELLINGS[tail]
+        if tail in PLACE_PHRASE_SPELLINGS:
+            spelled = PLACE_PHRASE_SPELLINGS[tail]
             return " ".join([*words[:start], PREDICATES.get(spelled, spelled)])
     for start in range(1, len(words)):
         tail = " ".join(words[start:])

@@ -1000,7 +1000,9 @@ def test_a_with_phrase_after_the_of_object_of_a_shadow_stays_with_it(parser):
         ("double decker bus on the right of another bus", ("bus", "on the right side of", "bus")),
         ("man walking to right of white truck", ("man", "walk on the right side of", "truck")),
         ("the bananas on the left of the sign", ("bananas", "at the left of", "sign")),
+        ("bushes before buildings", ("bushes", "in front of", "buildings")),
+        ("a valley inbetween two snow capped mountains", ("valley", "between", "mountains")),
     ],
 )
-def test_other_spellings_of_to_the_right_of_are_factuals_phrase(parser, caption, relation):
+def test_other_spellings_of_a_place_phrase_are_factuals_phrase(parser, caption, relation):
     assert triple(*relation) in relations(parser, caption)
