@@ -120,7 +120,7 @@ def relate_preposition(state: ParseState, prep) -> None:
         _relate_verb_preposition(state, head, predicate_words, objects)
     elif (described := _described_by_root_adjective(state, head)) is not None:
         add_relation(state, nominal_conjuncts(state, described), predicate_words, objects)
-    elif head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS:
+    elif head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS or _is_preposition_tagged_head(head):
         _relate_modifier_preposition(state, head, predicate_words, objects)
 
 
@@ -662,6 +662,14 @@ def _relate_verb_preposition(state: ParseState, verb, predicate_words: str, obje
     if subjects:
         state.graph.verbs_with_relation.add(verb.i)
     add_relation(state, subjects, predicate, objects)
+
+
+def _is_preposition_tagged_head(head) -> bool:
+    """ "trees outside of the fence", "tv is across from couch", "white egg next to bacon": the tagger tags the first
+    word a preposition modifying the noun (or verb) and hangs the rest of the phrase on it; it heads the predicate as
+    an adverb would, (tree, outside, fence) (FACTUAL train: 'outside' in 21 of the 21 captions with "outside of",
+    which the rules related in 8; the rule changes 17 train captions, 15 for the better)."""
+    return head.tag_ == "IN" and head.dep_ == "advmod" and head.lower_ in ADVERBIAL_PREPOSITION_HEADS
 
 
 def _relate_modifier_preposition(state: ParseState, modifier, predicate_words: str, objects) -> None:

@@ -1006,3 +1006,16 @@ def test_a_with_phrase_after_the_of_object_of_a_shadow_stays_with_it(parser):
 )
 def test_other_spellings_of_a_place_phrase_are_factuals_phrase(parser, caption, relation):
     assert triple(*relation) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("trees outside of the fence .", ("trees", "outside", "fence")),
+        ("baby inside of bag", ("baby", "inside", "bag")),
+        ("tv is across from couch", ("tv", "across from", "couch")),
+        ("white egg next to bacon", ("egg", "next to", "bacon")),
+    ],
+)
+def test_a_preposition_tagged_first_word_heads_the_place_phrase(parser, caption, relation):
+    assert triple(*relation) in relations(parser, caption)
