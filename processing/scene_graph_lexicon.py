@@ -140,7 +140,8 @@ ARTICLE_KEPT_PART_NOUNS = {"left", "right"}
 # "bus on the right of another bus", "walking to right of a truck": "to the right of", which FACTUAL writes "on the
 # right side of" ("at the left of" for the left; FACTUAL train: all 5 captions with one of these spellings). "bushes
 # before buildings": "in front of" (train: 3 of the 3 captions with a noun after a place "before"). "a valley
-# inbetween two mountains": "between" (train: 2 of 3).
+# inbetween two mountains": "between" (train: 2 of 3). "walking in to water", "amongst the waves", "running thru the
+# street", "tree beside of road": "into" (4 of 4), "among" (4 of 4), "through" (3 of 4), "beside" (2 of 2).
 PLACE_PHRASE_SPELLINGS = {
     **{
         f"{preposition}{article} {side} of": f"to the {side} of"
@@ -151,6 +152,11 @@ PLACE_PHRASE_SPELLINGS = {
     },
     "before": "in front of",
     "inbetween": "in between",
+    "in to": "into",
+    "amongst": "among",
+    "amoung": "among",
+    "thru": "through",
+    "beside of": "beside",
 }
 
 # Adverb / adjective heads of complex prepositions ("next to", "close to", "out of").

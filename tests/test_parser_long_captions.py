@@ -1002,6 +1002,10 @@ def test_a_with_phrase_after_the_of_object_of_a_shadow_stays_with_it(parser):
         ("the bananas on the left of the sign", ("bananas", "at the left of", "sign")),
         ("bushes before buildings", ("bushes", "in front of", "buildings")),
         ("a valley inbetween two snow capped mountains", ("valley", "between", "mountains")),
+        ("herd of zebras walking in to water .", ("zebras", "walk into", "water")),
+        ("brown branches amongst green shrubs", ("branches", "among", "shrubs")),
+        ("bus driving thru tunnel .", ("bus", "drive through", "tunnel")),
+        ("large green tree beside of road", ("tree", "beside", "road")),
     ],
 )
 def test_other_spellings_of_a_place_phrase_are_factuals_phrase(parser, caption, relation):
