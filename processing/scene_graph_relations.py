@@ -388,10 +388,17 @@ def _with_object_placed(state: ParseState, prep):
 
 def _placed_object(state: ParseState, prep, verb):
     """ "a dog resting his head on the table": FACTUAL locates the verb's object, (head, on, table),
-    rather than (dog, rest on, table) (FACTUAL train, 12,000 captions: 44 against 13)."""
-    if prep.lower_ not in LOCATIVE_PREPOSITIONS or _is_subject_place(state, prep, verb):
+    rather than (dog, rest on, table) (FACTUAL train, 12,000 captions: 44 against 13). "Out of" after the object
+    too: "a woman pulling pizza out of the oven" -> (pizza, out of, oven) (FACTUAL train: 6 of the 7 captions with a
+    direct object before "out of"; "a giraffe eating hay out of the basket" is the other)."""
+    if not (prep.lower_ in LOCATIVE_PREPOSITIONS or _is_out_of(state, prep)) or _is_subject_place(state, prep, verb):
         return None
     return _object_before(state, prep, verb)
+
+
+def _is_out_of(state: ParseState, prep) -> bool:
+    following = state.tokens[prep.i + 1] if prep.i + 1 < len(state.tokens) else None
+    return prep.lower_ == "out" and following is not None and following.lower_ == "of" and following.head is prep
 
 
 def _is_placed_subject(state: ParseState, prep, verb) -> bool:

@@ -1023,3 +1023,23 @@ def test_other_spellings_of_a_place_phrase_are_factuals_phrase(parser, caption, 
 )
 def test_a_preposition_tagged_first_word_heads_the_place_phrase(parser, caption, relation):
     assert triple(*relation) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, relation, misread",
+    [
+        ("woman pulling pizza out of oven", ("pizza", "out of", "oven"), ("woman", "pull out of", "oven")),
+        (
+            "a child getting a bottle out of the fridge",
+            ("bottle", "out of", "fridge"),
+            ("child", "get out of", "fridge"),
+        ),
+    ],
+)
+def test_out_of_after_the_verbs_object_places_the_object(parser, caption, relation, misread):
+    found = relations(parser, caption)
+    assert triple(*relation) in found and triple(*misread) not in found
+
+
+def test_out_of_without_an_object_places_the_subject(parser):
+    assert triple("man", "come out of", "building") in relations(parser, "a man coming out of a building")
