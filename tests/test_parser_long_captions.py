@@ -1043,3 +1043,24 @@ def test_out_of_after_the_verbs_object_places_the_object(parser, caption, relati
 
 def test_out_of_without_an_object_places_the_subject(parser):
     assert triple("man", "come out of", "building") in relations(parser, "a man coming out of a building")
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        (
+            "person walking in the rain with an umbrella",
+            ("person", "with", "umbrella"),
+            ("person", "walk with", "umbrella"),
+        ),
+        ("man seated at table with laptop", ("man", "with", "laptop"), ("man", "seat with", "laptop")),
+        # a companion keeps the verb
+        ("man lying on floor with dogs .", ("man", "lie with", "dog"), ("man", "with", "dog")),
+        # no place phrase before it: the verb stays
+        ("people playing with a frisbee", ("people", "play with", "frisbee"), None),
+    ],
+)
+def test_with_after_the_place_of_a_verb_leaves_the_verb_out(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found
+    assert unexpected is None or triple(*unexpected) not in found
