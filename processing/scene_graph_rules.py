@@ -46,6 +46,7 @@ from .scene_graph_nodes import factual_name, is_line_particle, is_node, node_spa
 from .scene_graph_predicates import factual_predicate, is_particle_with_object, repair_trick_places
 from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
 from .scene_graph_relations import (
+    is_side_by_side,
     relate_compound_owner,
     relate_compound_sleeve,
     relate_direct_object,
@@ -58,6 +59,7 @@ from .scene_graph_relations import (
     relate_possessive,
     relate_preposition,
     relate_unmarked_possessive,
+    relate_side_by_side,
 )
 from .scene_graph_state import ParseState
 
@@ -94,7 +96,9 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
 def _relation_phase(state: ParseState) -> None:
     for token in state.tokens:
         dep = token.dep_
-        if dep == "prep" or is_particle_with_object(state, token):
+        if is_side_by_side(state, token):
+            relate_side_by_side(state, token)
+        elif dep == "prep" or is_particle_with_object(state, token):
             relate_preposition(state, token)
         elif token.i in state.quoted_text:
             relate_quoted_text(state, token)

@@ -434,3 +434,17 @@ def test_a_sleeve_compound_is_the_garments_part(parser):
     graph = parser.parse("man wearing a short sleeve shirt")
     assert ("shirt", "have", "sleeve") in graph.relations and ("man", "wear", "shirt") in graph.relations
     assert ("sleeve", "short") in graph.attributes and ("shirt", "short") not in graph.attributes
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("two motorcycles side by side", ("motorcycles", "side by side with", "motorcycles")),
+        ("two giraffes standing side by side", ("giraffes", "stand side by side with", "giraffes")),
+        ("the plates are side by side", ("plates", "side by side with", "plates")),
+    ],
+)
+def test_side_by_side_relates_the_things_to_themselves(parser, caption, relation):
+    graph = parser.parse(caption)
+    assert relation in graph.relations
+    assert "side" not in graph.objects
