@@ -1064,3 +1064,14 @@ def test_with_after_the_place_of_a_verb_leaves_the_verb_out(parser, caption, exp
     found = relations(parser, caption)
     assert triple(*expected) in found
     assert unexpected is None or triple(*unexpected) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("white wall where picture is hanging", ("picture", "hang on", "wall")),
+        ("the grass area where the older person and boy are playing .", ("boy", "play on", "area")),
+    ],
+)
+def test_a_where_clause_places_its_subject_on_the_place(parser, caption, relation):
+    assert triple(*relation) in relations(parser, caption)
