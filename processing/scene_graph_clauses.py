@@ -163,9 +163,14 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
     if verb.tag_ not in VERB_TAGS or _relate_worn_before_wearer(state, verb):
         return
     children = state.kids(verb)
-    subjects = [c for c in children if c.dep_ == "nsubj" and state.nominal(c)]
+    where_clause = any(c.lower_ == "where" for c in children)
+    # "the pole where the traffic lights are mounted": in a where-clause a passive subject is placed too
+    subject_deps = ("nsubj", "nsubjpass") if where_clause else ("nsubj",)
+    subjects = [c for c in children if c.dep_ in subject_deps and state.nominal(c)]
     if verb.dep_ in ("relcl", "ccomp") and state.nominal(verb.head):
         target = verb.head
+    elif where_clause and verb.dep_ == "advcl" and (place := _noun_before_where(state, children)) is not None:
+        target = place  # "hanging over the chair where the kid is sitting": the parser hangs it on the verb
     elif len(subjects) >= 2:
         target, subjects = subjects[0], subjects[1:]
     else:
@@ -180,7 +185,7 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
     has_other_preps = any(c.dep_ == "prep" and state.kids(c) for c in children)
     # "white wall where picture is hanging" -> (picture, hang on, wall): FACTUAL train writes no `in` for such
     # a "where" clause (0 of the 10 the rules read), a surface word in 7 ("hang on", "lie on", "stand on top of")
-    where = ["on"] if any(c.lower_ == "where" for c in children) else []
+    where = ["on"] if where_clause else []
     if stranded or not has_other_preps:
         words = [c.lower_ for c in stranded] or where
         lemma = state.lemma(verb.text, verb.tag_)
@@ -189,6 +194,15 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         state.graph.consumed_preps.update(c.i for c in stranded)
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), predicate, nominal_conjuncts(state, target))
+
+
+def _noun_before_where(state: ParseState, children):
+    """The noun right before a clause's "where", or None."""
+    where = next(c for c in children if c.lower_ == "where")
+    if where.i == 0:
+        return None
+    before = state.tokens[where.i - 1]
+    return before if state.nominal(before) else None
 
 
 _BE_FORMS = {"is", "are", "was", "were"}

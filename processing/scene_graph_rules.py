@@ -83,7 +83,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
                 resolve(state, token)
         relate_stranded_preposition_clause(state)
         for token in state.tokens:
-            if token.dep_ in ("relcl", "ccomp", "ROOT") and token.i not in state.graph.verbs_with_relation:
+            if token.dep_ in ("relcl", "ccomp", "advcl", "ROOT") and token.i not in state.graph.verbs_with_relation:
                 relate_gapped_clause(state, token)
         _relation_phase(state)
         _attribute_phase(state)

@@ -1071,6 +1071,12 @@ def test_with_after_the_place_of_a_verb_leaves_the_verb_out(parser, caption, exp
     [
         ("white wall where picture is hanging", ("picture", "hang on", "wall")),
         ("the grass area where the older person and boy are playing .", ("boy", "play on", "area")),
+        # a passive subject, and a where-clause the parser hangs on the main verb
+        ("table where pizza is being served", ("pizza", "serve on", "table")),
+        (
+            "the blue jacket with the black hood hanging over the chair where the kid is sitting.",
+            ("kid", "sit on", "chair"),
+        ),
     ],
 )
 def test_a_where_clause_places_its_subject_on_the_place(parser, caption, relation):
