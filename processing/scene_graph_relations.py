@@ -36,6 +36,7 @@ from .scene_graph_lexicon import (
     POSITIONAL_MODIFIERS,
     POSSESSED_BODY_PARTS,
     POSSESSION_VERBS,
+    POSTURE_VERBS,
     RELATIVE_PRONOUNS,
 )
 from .scene_graph_nodes import (
@@ -974,7 +975,7 @@ def _points_back(state: ParseState, prep) -> bool:
 def relate_passive_agent(state: ParseState, agent) -> None:
     """ "the ball is thrown by the man" -> (man, throw, ball)."""
     verb = agent.head
-    if state.lemma(verb.text, verb.tag_) in LOCATIVE_PASSIVE_VERBS:
+    if state.lemma(verb.text, verb.tag_) in LOCATIVE_PASSIVE_VERBS or _is_posture_beside(state, verb):
         # "cars parked by the building": a place, not an agent.
         words, obj = preposition_phrase(state, agent)
         if obj is not None:
@@ -993,6 +994,16 @@ def relate_passive_agent(state: ParseState, agent) -> None:
                 verb_predicate(state, verb),
                 nominal_conjuncts(state, patient),
             )
+
+
+def _is_posture_beside(state: ParseState, verb) -> bool:
+    """ "man sitting down by wall", "a boat sitting in the water by the dock": the parser reads the "by" of an
+    active posture verb as a passive agent; it is a place (FACTUAL train: `sit by` in both such captions)."""
+    return (
+        verb.tag_ == "VBG"
+        and state.lemma(verb.text, verb.tag_) in POSTURE_VERBS
+        and not any(child.dep_ == "auxpass" for child in state.kids(verb))
+    )
 
 
 def _is_reduced_or_relative_passive(state: ParseState, verb) -> bool:

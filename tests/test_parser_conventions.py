@@ -448,3 +448,14 @@ def test_side_by_side_relates_the_things_to_themselves(parser, caption, relation
     graph = parser.parse(caption)
     assert relation in graph.relations
     assert "side" not in graph.objects
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("man sitting down by wall", ("man", "sit by", "wall")),
+        ("a boat sitting in the water by the dock", ("boat", "sit by", "dock")),
+    ],
+)
+def test_by_after_an_active_posture_verb_is_a_place(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
