@@ -194,6 +194,16 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         state.graph.consumed_preps.update(c.i for c in stranded)
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), predicate, nominal_conjuncts(state, target))
+    elif state.lemma(verb.text, verb.tag_) in _GAP_OBJECT_VERBS and verb.dep_ == "relcl" and not where_clause:
+        # "a blue cup a man is holding with his left hand": a place or means phrase does not fill the object
+        state.graph.verbs_with_relation.add(verb.i)
+        lemma = state.lemma(verb.text, verb.tag_)
+        add_relation(state, nominal_conjuncts(state, subjects[0]), lemma, nominal_conjuncts(state, target))
+
+
+# Verbs whose gap in "the N the man is V-ing ..." is their object even with a phrase after them: FACTUAL train
+# writes them bare, with their object, in 3,522 of 3,549 relations (wear 2,315 of 2,321, hold 1,077 of 1,096).
+_GAP_OBJECT_VERBS = {"hold", "wear", "carry"}
 
 
 def _noun_before_where(state: ParseState, children):

@@ -1081,3 +1081,14 @@ def test_with_after_the_place_of_a_verb_leaves_the_verb_out(parser, caption, exp
 )
 def test_a_where_clause_places_its_subject_on_the_place(parser, caption, relation):
     assert triple(*relation) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a blue cup a man is holding with his left hand", ("man", "hold", "cup")),
+        ("blue undershirt the man is wearing under his green t-shirt .", ("man", "wear", "undershirt")),
+    ],
+)
+def test_held_or_worn_thing_before_a_clause_with_a_phrase_is_its_object(parser, caption, relation):
+    assert triple(*relation) in relations(parser, caption)
