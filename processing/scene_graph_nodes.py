@@ -738,7 +738,8 @@ def _find_nominal_overrides(state: ParseState) -> set:
     tokens = state.tokens
     for token in tokens:
         if token.lower_ in PRONOUN_NODES and token.dep_ in ("nsubj", "nsubjpass") and not _refers_back(state, token):
-            overrides.add(token.i)
+            if not _is_named_by_predicate_noun(state, token):
+                overrides.add(token.i)
         if token.dep_ in _ARGUMENT_DEPS and token.tag_ in ADJECTIVE_TAGS and token.lower_ not in _NOT_NOUNS:
             overrides.add(token.i)  # "a flock of geese": a tagger slip in an argument slot
         if token.lower_ in ING_NOUNS and token.dep_ in _ARGUMENT_DEPS | {"pcomp"}:
@@ -751,6 +752,12 @@ def _find_nominal_overrides(state: ParseState) -> set:
                 overrides.add(token.i)
         phrase_start = phrase_start and token.tag_ in ("DT", "JJ", "CD", "PRP$")
     return overrides
+
+
+def _is_named_by_predicate_noun(state: ParseState, pronoun) -> bool:
+    """ "they are three horses", "he is a customer at this shop": the copula's noun names the subject, and FACTUAL
+    makes no people or man node of the pronoun (its training split: 1 of 1; random_dev 1 of 1)."""
+    return any(child.dep_ == "attr" and child.tag_ in NOUN_TAGS for child in state.kids(pronoun.head))
 
 
 def _refers_back(state: ParseState, pronoun) -> bool:

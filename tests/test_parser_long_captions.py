@@ -1092,3 +1092,19 @@ def test_a_where_clause_places_its_subject_on_the_place(parser, caption, relatio
 )
 def test_held_or_worn_thing_before_a_clause_with_a_phrase_is_its_object(parser, caption, relation):
     assert triple(*relation) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("they are walking on the platform", ("people", "walk on", "platform")),
+        ("they are in a park", ("people", "in", "park")),
+    ],
+)
+def test_an_opening_they_is_people(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize("caption", ["person balancing as they ski", "they are three horses"])
+def test_a_they_that_stands_for_a_noun_is_no_people_node(parser, caption):
+    assert "people" not in parser.parse(caption).objects
