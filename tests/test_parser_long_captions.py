@@ -1108,3 +1108,18 @@ def test_an_opening_they_is_people(parser, caption, relation):
 @pytest.mark.parametrize("caption", ["person balancing as they ski", "they are three horses"])
 def test_a_they_that_stands_for_a_noun_is_no_people_node(parser, caption):
     assert "people" not in parser.parse(caption).objects
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("someone is sitting on the bench .", ("person", "sit on", "bench")),
+        ("someone catching a frisbee", ("person", "catch", "frisbee")),
+    ],
+)
+def test_someone_is_a_person(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+def test_someone_as_a_possessor_is_no_person(parser):
+    assert "person" not in parser.parse("the food on someone 's white plate").objects
