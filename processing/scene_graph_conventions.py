@@ -253,7 +253,6 @@ NON_NODES = {
     "shot",
     "side",
     "silver",
-    "someone",
     "spray",
     "trick",
     "view",

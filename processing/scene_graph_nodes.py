@@ -604,7 +604,9 @@ def _classify_nouns(state: ParseState) -> None:
             state.partitives.add(token.i)  # "rows of bicycles": a non-node with "of" is looked through
         if _is_line_of(state, token):
             state.graph.lines.add(token.i)
-        if token.i in state.nominal_overrides and token.lower_ in PRONOUN_NODES:
+        if token.lower_ in PRONOUN_NODES or lemma in PRONOUN_NODES:
+            if token.i not in state.nominal_overrides:  # "someone 's plate": no person node (`_is_pronoun_slot`)
+                state.graph.hidden.add(token.i)
             continue  # "someone is sitting on the bench": a subject pronoun names a person
         if lemma in NON_NODES and name_start(state, token) == token.i and not _has_of_phrase(state, token):
             state.graph.hidden.add(token.i)
