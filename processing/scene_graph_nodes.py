@@ -458,11 +458,25 @@ def _is_split_compound_name(state: ParseState, head) -> bool:
     two-word name FACTUAL keeps whole (COMPOUND_NAMES, mined) by hanging the first word on the second with
     another label."""
     first = word_before_known_name_head(state, head)
-    return first is not None and first.head.i == head.i and first.dep_ in ("nsubj", "amod", "nmod")
+    if first is None or first.head.i != head.i:
+        return False
+    return first.dep_ in ("nsubj", "amod", "nmod") or _is_verb_tagged_name_head(head, first)
+
+
+def _is_verb_tagged_name_head(head, first) -> bool:
+    """ "man holding tennis racquet", "person watching tennis match": the second word tagged a verb, the first its
+    compound, the pair a verb's clausal complement (object of the participle). FACTUAL train.csv: 2 graphs change,
+    both to gold; a possessive "someones" is no node either ("a ski pole in someones left hand")."""
+    return first.dep_ == "compound" and head.tag_ in VERB_TAGS and head.dep_ in _VERB_TAGGED_HEAD_DEPS
+
+
+_VERB_TAGGED_HEAD_DEPS = {"ccomp", "xcomp"}
 
 
 def _repair_split_compound_name(state: ParseState, head) -> None:
     first = state.tokens[head.i - 1]
+    if head.dep_ in _VERB_TAGGED_HEAD_DEPS and head.tag_ in VERB_TAGS:
+        state.relabel(head, dep="dobj")
     state.relabel(first, tag="NN", dep="compound")
     if head.tag_ not in NOUN_TAGS:
         state.relabel(head, tag="NNS" if head.tag_ == "VBZ" else "NN")

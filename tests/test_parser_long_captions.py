@@ -1123,3 +1123,14 @@ def test_someone_is_a_person(parser, caption, relation):
 
 def test_someone_as_a_possessor_is_no_person(parser):
     assert "person" not in parser.parse("the food on someone 's white plate").objects
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("man holding tennis racquet .", ("man", "hold", "tennis racquet")),
+        ("person watching tennis match", ("person", "watch", "tennis match")),
+    ],
+)
+def test_a_known_name_whose_second_word_is_tagged_a_verb_is_the_object(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
