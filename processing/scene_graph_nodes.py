@@ -1000,12 +1000,3 @@ def node_span(state: ParseState, token) -> tuple[int, int]:
     while start < token.i and state.tokens[start].is_space:
         start += 1  # leading whitespace (or blanked markup) is no part of the phrase
     return state.tokens[start].idx, token.idx + len(token.text)
-
-
-def can_wear(state: ParseState, token) -> bool:
-    """A person or animal FACTUAL writes as wearing things (WEARERS, by head word: "polo player"; "guy" is a person)."""
-    resolved = resolve(state, token)
-    if not is_node(state, resolved):
-        return False
-    name = node_name(state, resolved)
-    return NODE_NAMES.get(name, name).split(" ")[-1] in WEARERS

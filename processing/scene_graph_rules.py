@@ -58,8 +58,8 @@ from .scene_graph_relations import (
     relate_possession_auxiliary,
     relate_possessive,
     relate_preposition,
-    relate_unmarked_possessive,
     relate_side_by_side,
+    relate_unmarked_possessive,
 )
 from .scene_graph_state import ParseState
 
