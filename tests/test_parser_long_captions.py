@@ -1134,3 +1134,21 @@ def test_someone_as_a_possessor_is_no_person(parser):
 )
 def test_a_known_name_whose_second_word_is_tagged_a_verb_is_the_object(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("toilet with things sitting on top", ("things", "sit on top of", "toilet")),
+        ("an orange with light reflecting on the side", ("light", "reflect on side of", "orange")),
+    ],
+)
+def test_participle_of_a_with_object_on_a_bare_part_places_it_on_the_holder(parser, caption, relation):
+    found = relations(parser, caption)
+    assert triple(*relation) in found and not any(predicate == "with" for _, predicate, _ in found)
+
+
+def test_a_body_part_with_a_participle_on_a_bare_part_is_not_placed_on_its_owner(parser):
+    assert triple("beak", "perch on side of", "bird") not in relations(
+        parser, "a black bird with a yellow beak perched on the side."
+    )
