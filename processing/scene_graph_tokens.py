@@ -88,6 +88,8 @@ class TokenTable:
             for kids in table:
                 if token in kids:
                     kids.remove(token)
+        if head.i == token.i:
+            return  # the token is the root now
         self.children_table[head.i].append(token)
         self.children_table[head.i].sort(key=lambda kid: kid.i)
         if token.i < head.i:

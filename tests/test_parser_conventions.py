@@ -459,3 +459,15 @@ def test_side_by_side_relates_the_things_to_themselves(parser, caption, relation
 )
 def test_by_after_an_active_posture_verb_is_a_place(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a giraffe eating grass .", ("giraffe", "eat", "grass")),
+        ("metallic pole holding wires", ("pole", "hold", "wires")),
+        ("batter holding bat over plate", ("batter", "hold", "bat")),
+    ],
+)
+def test_participle_read_as_an_adjective_of_its_object_relates_subject_and_object(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
