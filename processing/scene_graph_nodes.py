@@ -449,7 +449,9 @@ def _repair_participle_with_compound_subject(state: ParseState, participle) -> N
         if child.i < subject.i:
             state.reattach(child, subject, dep=child.dep_)
     state.reattach(subject, subject if participle.head is participle else participle.head, dep=participle.dep_)
-    state.reattach(participle, subject, dep="acl")
+    # a bare -ing word ("a man with frying pan cooking") often tells what an earlier noun does: no attribute then
+    clause = any(child.i > participle.i for child in state.kids(participle))
+    state.reattach(participle, subject, dep="acl" if clause else "dep")
     state.relabel(participle, tag="VBG")
 
 

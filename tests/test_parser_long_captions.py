@@ -1152,3 +1152,8 @@ def test_a_body_part_with_a_participle_on_a_bare_part_is_not_placed_on_its_owner
     assert triple("beak", "perch on side of", "bird") not in relations(
         parser, "a black bird with a yellow beak perched on the side."
     )
+
+
+def test_a_bare_ing_word_after_its_repaired_noun_gives_it_no_attribute(parser):
+    graph = parser.parse("man with frying pan cooking")
+    assert not any(value in ("cooking", "cook") for node, value in graph.attributes if node != "man")
