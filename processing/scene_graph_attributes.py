@@ -20,6 +20,7 @@ from .scene_graph_lexicon import (
     NUMBER_WORDS,
     PAIRED_BODY_PARTS,
     PARTITIVE_NOUNS,
+    PORTION_ATTRIBUTE_HEADS,
     POSITION_STATE_WORDS,
     POSSESSION_VERBS,
     QUANTIFYING_ADJECTIVES,
@@ -29,8 +30,10 @@ from .scene_graph_lexicon import (
 from .scene_graph_nodes import (
     COVERING_ADJECTIVES,
     adjective_list_head,
+    head_lemma,
     is_adjective_like,
     is_attribute_in_name,
+    is_compound_named_head,
     is_garment,
     is_name_modifier,
     is_node,
@@ -108,6 +111,14 @@ def shortened_name_attribute(state: ParseState, node) -> None:
     # Only a noun compound ("passenger jet"): adjectives and positional words ("left shoe") are not what was mined.
     if first.lower_ == words[0] and first.dep_ == "compound" and first.tag_ in NOUN_TAGS:
         add_attribute(state, [node], [first])
+
+
+def portion_attribute(state: ParseState, node) -> None:
+    """ "quartered lemon slices" -> (lemon, slice): a portion head the node's name leaves out
+    (scene_graph_nodes.is_compound_named_head) is the compound's attribute (PORTION_ATTRIBUTE_HEADS)."""
+    lemma = head_lemma(state, node)
+    if lemma in PORTION_ATTRIBUTE_HEADS and is_compound_named_head(state, node, node_name(state, node)):
+        add_attribute(state, [node], [node], text=lemma)
 
 
 def phrase_attribute(state: ParseState, node) -> None:

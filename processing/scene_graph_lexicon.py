@@ -31,6 +31,9 @@ ADJECTIVE_PASSING_PARTITIVES = {"patch", "patches"}
 # compound and not the head for slice 7 of 7 (besides "pizza slice", already respelled), piece 6 of 7, reflection 4
 # of 4, patch 4 of 5, pile 3 of 3. Not "scene" (14 of 17, but long captions keep "a pastoral nature scene").
 COMPOUND_NAMED_HEADS = {"slice", "piece", "reflection", "patch", "pile"}
+# ... and the heads it then writes as the compound's attribute ("lemon slices" -> (lemon, slice)): in its training
+# split slice 10 of 10 such captions (pizza slice included), piece 7 of 7, patch 4 of 4, pile 3 of 3; reflection 0 of 4.
+PORTION_ATTRIBUTE_HEADS = {"slice", "piece", "patch", "pile"}
 
 PARTITIVE_NOUNS = {
     "bunch",

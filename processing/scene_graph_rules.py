@@ -24,6 +24,7 @@ from .scene_graph_attributes import (
     part_adjective_attributes,
     partitive_attributes,
     phrase_attribute,
+    portion_attribute,
     ready_attribute,
     shortened_name_attribute,
     state_attributes,
@@ -145,6 +146,7 @@ def _attribute_phase(state: ParseState) -> None:
             modifier_attributes(state, token)
             paired_part_count(state, token)
             shortened_name_attribute(state, token)
+            portion_attribute(state, token)
             phrase_attribute(state, token)
         elif token.i in state.graph.hidden:
             partitive_attributes(state, token)

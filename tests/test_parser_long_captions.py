@@ -970,6 +970,19 @@ def test_a_portion_head_after_a_compound_is_named_by_the_compound(parser, captio
 
 
 @pytest.mark.parametrize(
+    "caption, attribute",
+    [("quartered lemon slices are on the dish", ("lemon", "slice")), ("truck near hay pile .", ("hay", "pile"))],
+)
+def test_the_left_out_portion_head_is_the_compounds_attribute(parser, caption, attribute):
+    assert attribute in parser.parse(caption).attributes
+
+
+def test_a_reflection_gives_no_attribute(parser):
+    graph = parser.parse("camera reflection in mirror")
+    assert "camera" in graph.objects and not graph.attributes
+
+
+@pytest.mark.parametrize(
     "caption, name",
     [("a garbage can next to the building", "garbage can"), ("cars waiting at stop light", "stop light")],
 )
