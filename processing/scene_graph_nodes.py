@@ -123,6 +123,8 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_participle_with_compound_subject(state, token)
         elif _is_participle_read_as_modifier(state, token):
             _repair_participle_read_as_modifier(state, token)
+        elif (particle := _particle_before_adverbial_noun(state, token)) is not None:
+            state.reattach(token, particle, dep="pobj")
         if _is_unmarked_possessive_place(state, token):
             _repair_unmarked_possessive_place(state, token)
         if _is_split_compound_name(state, token):
@@ -239,6 +241,21 @@ def _repair_participle_read_as_modifier(state: ParseState, participle) -> None:
     state.reattach(subject, subject if root else obj.head, dep=obj.dep_)
     state.reattach(participle, subject, dep="acl")
     state.reattach(obj, participle, dep="dobj")
+
+
+def _particle_before_adverbial_noun(state: ParseState, token):
+    """ "person walking down sidewalk", "skier going down a slope": the parser makes "down" a particle and the
+    place an adverbial noun of the verb; the place is the particle's object, (person, walk down, sidewalk)
+    (FACTUAL train: 16 of the 20 such captions have that relation, the rules found none). The particle, or None."""
+    if token.dep_ != "npadvmod" or token.head.tag_ not in VERB_TAGS or token.tag_ not in NOUN_TAGS:
+        return None
+    if _has_of_phrase(state, token):
+        return None  # "staircase going up side of building": "upside", no particle
+    start = token.left_edge.i
+    for child in state.kids(token.head):
+        if child.dep_ == "prt" and child.i == start - 1:
+            return child
+    return None
 
 
 _SINGULAR_DETERMINERS = {"a", "an", "one", "this", "that", "each", "every", "another"}

@@ -471,3 +471,14 @@ def test_by_after_an_active_posture_verb_is_a_place(parser, caption, relation):
 )
 def test_participle_read_as_an_adjective_of_its_object_relates_subject_and_object(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("person walking down sidewalk", ("person", "walk down", "sidewalk")),
+        ("skier going down a slope", ("skier", "go down", "slope")),
+    ],
+)
+def test_place_read_as_an_adverbial_noun_after_a_particle_is_its_object(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
