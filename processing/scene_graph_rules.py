@@ -61,6 +61,7 @@ from .scene_graph_relations import (
     relate_preposition,
     relate_side_by_side,
     relate_unmarked_possessive,
+    relate_small_clause_object,
 )
 from .scene_graph_state import ParseState
 
@@ -117,6 +118,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_possessed_state(state, token)
         if state.nominal(token):
             relate_possession_auxiliary(state, token)
+        elif token.tag_ in VERB_TAGS:
+            relate_small_clause_object(state, token)
         if token.i in state.graph.lines:
             relate_line_of(state, token)
         if token.i in state.graph.owned_parts:

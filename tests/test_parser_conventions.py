@@ -482,3 +482,19 @@ def test_participle_read_as_an_adjective_of_its_object_relates_subject_and_objec
 )
 def test_place_read_as_an_adverbial_noun_after_a_particle_is_its_object(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("man watching people parasailing", ("man", "watch", "people")),
+        ("the adult helping the boy brush his teeth", ("adult", "help", "boy")),
+        ("woman has her eyes closed", ("woman", "have", "eyes")),
+    ],
+)
+def test_the_subject_of_a_small_clause_after_watch_help_or_have_is_the_object(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+def test_have_with_a_participle_placing_on_the_owner_writes_only_the_place(parser):
+    assert ("road", "have", "lines") not in parser.parse("the road has white lines painted on it").relations
