@@ -57,6 +57,7 @@ from .scene_graph_relations import (
     relate_passive_agent,
     relate_possessed_state,
     relate_possession_auxiliary,
+    relate_possession_auxiliary_of_word,
     relate_possessive,
     relate_preposition,
     relate_side_by_side,
@@ -120,6 +121,7 @@ def _relation_phase(state: ParseState) -> None:
             relate_possession_auxiliary(state, token)
         elif token.tag_ in VERB_TAGS:
             relate_small_clause_object(state, token)
+            relate_possession_auxiliary_of_word(state, token)
         if token.i in state.graph.lines:
             relate_line_of(state, token)
         if token.i in state.graph.owned_parts:

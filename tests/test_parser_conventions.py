@@ -498,3 +498,19 @@ def test_the_subject_of_a_small_clause_after_watch_help_or_have_is_the_object(pa
 
 def test_have_with_a_participle_placing_on_the_owner_writes_only_the_place(parser):
     assert ("road", "have", "lines") not in parser.parse("the road has white lines painted on it").relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("building has arched entrance .", ("building", "have", "entrance")),
+        ("the plate has pancakes", ("plate", "have", "pancakes")),
+    ],
+)
+def test_has_read_as_an_auxiliary_of_a_modifier_or_noun_still_possesses(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+def test_a_real_perfect_has_is_no_possession(parser):
+    relations = parser.parse("skateboard dude has just used the ramp").relations
+    assert not any(predicate == "have" for _, predicate, _ in relations)
