@@ -61,8 +61,8 @@ from .scene_graph_relations import (
     relate_possessive,
     relate_preposition,
     relate_side_by_side,
-    relate_unmarked_possessive,
     relate_small_clause_object,
+    relate_unmarked_possessive,
 )
 from .scene_graph_state import ParseState
 
