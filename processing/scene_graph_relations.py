@@ -1113,6 +1113,8 @@ def relate_possession_auxiliary_of_word(state: ParseState, word) -> None:
     if not objects and not state.is_verb(word.text, word.tag_) and word.tag_ not in ADJECTIVE_TAGS:
         state.nominal_overrides.add(word.i)
         objects = [word]
+    if objects and objects[0] is not word and _is_possession_misread_as_tense(state, word, objects[0]):
+        return  # "zebras have striped fur": relate_direct_object writes the `have` and keeps the modifier
     if objects and (objects[0] is word or objects[0].i > word.i):
         if objects[0] is not word:
             state.relabel(word, tag="JJ")  # "arched", "stringy": a modifier of what is had, no act
