@@ -19,6 +19,7 @@ from .scene_graph_lexicon import (
 )
 from .scene_graph_nodes import can_wear, is_garment, is_node, resolve, word_before_known_name_head
 from .scene_graph_predicates import join_predicate
+from .scene_graph_references import subject_antecedent
 from .scene_graph_state import ParseState
 
 
@@ -91,6 +92,8 @@ def _explicit_subjects(state: ParseState, verb):
                 if child.lower_ == "who" and not can_wear(state, antecedent):
                     antecedent = _person_before(state, child) or antecedent
                 return nominal_conjuncts(state, antecedent)
+            if (referent := subject_antecedent(state, child)) is not None:
+                return nominal_conjuncts(state, referent)
             return nominal_conjuncts(state, _reduced_clause_subject(state, verb, child))
     if any(child.dep_ == "expl" for child in state.kids(verb)):
         for child in state.kids(verb):

@@ -6,7 +6,9 @@ FACTUAL writes the noun, not the pronoun: "a couch with a man sitting on it" -> 
 
 from __future__ import annotations
 
-from .scene_graph_nodes import can_wear, is_line_particle, is_node
+from .scene_graph_conventions import NODE_NAMES, WEARERS
+from .scene_graph_lexicon import BODY_PARTS
+from .scene_graph_nodes import can_wear, is_garment, is_line_particle, is_node, node_name
 from .scene_graph_state import ParseState
 
 
@@ -44,3 +46,40 @@ def antecedent(state: ParseState, pronoun, subjects):
                 return token
             nearest = nearest or token
     return nearest
+
+
+# Nouns a gendered subject pronoun cannot refer to.
+_OTHER_GENDER = {
+    "he": {"woman", "girl", "lady", "mother", "mom", "wife", "daughter", "sister", "queen", "actress"},
+    "she": {"man", "boy", "guy", "gentleman", "father", "dad", "husband", "son", "brother", "king", "actor"},
+    "they": set(),
+}
+
+
+def subject_antecedent(state: ParseState, pronoun):
+    """ "hay hanging out of zebra 's mouth as he eats it" -> (zebra, eat, hay), "teammates hang their arms over
+    the railing as they watch the action" -> (teammate, watch, action): a he, she or they that refers back (no
+    node of its own) stands for the nearest person or animal before it in its sentence (a WEARERS noun, or an
+    owner: "zebra 's"); "they" also for the nearest clause subject ("these rings are calamari; why they are on a
+    pizza"). None if there is none, or for any other pronoun."""
+    if pronoun.lower_ not in _OTHER_GENDER or pronoun.i in state.nominal_overrides:
+        return None
+    excluded = _OTHER_GENDER.get(pronoun.lower_, set())
+    tokens = state.tokens
+    for index in range(pronoun.i - 1, -1, -1):
+        token = tokens[index]
+        if token.tag_ == ".":
+            break
+        if not is_node(state, token) or is_garment(state, token):
+            continue
+        name = node_name(state, token)
+        head = NODE_NAMES.get(name, name).split(" ")[-1]
+        if head in BODY_PARTS or head in excluded:
+            continue
+        if (
+            head in WEARERS
+            or token.dep_ == "poss"
+            or (pronoun.lower_ == "they" and token.dep_ in ("nsubj", "nsubjpass"))
+        ):
+            return token
+    return None

@@ -494,6 +494,19 @@ def test_a_pronoun_after_lined_up_points_past_the_line_node(parser):
     assert triple("cup", "on", "shelf") in found and triple("cup", "on", "line") not in found
 
 
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("teammates hang their arms over the railing as they watch the action", ("teammates", "watch", "action")),
+        ("a person's head looking down as they walk through the water", ("person", "walk through", "water")),
+        # an owner is a person or animal; the body part is not
+        ("a cat 's paw on the table while he sleeps on the bed", ("cat", "sleep on", "bed")),
+    ],
+)
+def test_a_subject_pronoun_that_refers_back_acts_as_its_antecedent(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
+
+
 def test_a_subject_pronoun_after_other_nouns_makes_no_person_node(parser):
     assert "man" not in parser.parse("hay hanging out of the zebra 's mouth as he eats it").objects
     assert parser.parse("he is sitting on a bench").objects == ["man", "bench"]
