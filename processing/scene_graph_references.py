@@ -83,3 +83,24 @@ def subject_antecedent(state: ParseState, pronoun):
         ):
             return token
     return None
+
+
+def object_antecedent(state: ParseState, pronoun, subjects):
+    """ "picking up a frisbee and throwing it", "hay hanging out of zebra 's mouth as he eats it" -> (zebra, eat,
+    hay): a verb's "it" or "them" stands for the nearest thing before it in its sentence that is not the verb's
+    subject, a body part or a person or animal (WEARERS). None if there is none."""
+    if pronoun.tag_ != "PRP" or pronoun.lower_ not in ("it", "them"):
+        return None
+    excluded = {subject.i for subject in subjects}
+    tokens = state.tokens
+    for index in range(pronoun.i - 1, -1, -1):
+        token = tokens[index]
+        if token.tag_ == ".":
+            break
+        if index in excluded or not is_node(state, token) or is_line_particle(state, token):
+            continue
+        name = node_name(state, token)
+        head = NODE_NAMES.get(name, name).split(" ")[-1]
+        if head not in BODY_PARTS and head not in WEARERS:
+            return token
+    return None

@@ -50,7 +50,13 @@ from .scene_graph_nodes import (
     resolve,
 )
 from .scene_graph_predicates import is_photo_taken, join_predicate, preposition_phrase, trick_object, verb_predicate
-from .scene_graph_references import PERSONAL_OBJECT_PRONOUNS, antecedent, is_object_pronoun, is_reciprocal
+from .scene_graph_references import (
+    PERSONAL_OBJECT_PRONOUNS,
+    antecedent,
+    is_object_pronoun,
+    is_reciprocal,
+    object_antecedent,
+)
 from .scene_graph_state import ParseState
 
 
@@ -900,6 +906,8 @@ def relate_direct_object(state: ParseState, obj) -> None:
     if verb.tag_ in VERB_TAGS and is_reciprocal(state, obj):
         _relate_reciprocal_object(state, verb)
         return
+    if verb.tag_ in VERB_TAGS and obj.tag_ == "PRP":
+        obj = object_antecedent(state, obj, subjects_of(state, verb)) or obj
     if verb.tag_ not in VERB_TAGS or not state.nominal(obj):
         return
     subjects = subjects_of(state, verb)

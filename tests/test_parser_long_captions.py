@@ -507,6 +507,19 @@ def test_a_subject_pronoun_that_refers_back_acts_as_its_antecedent(parser, capti
     assert triple(*expected) in relations(parser, caption)
 
 
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("a man picking up a frisbee and throwing it", ("man", "throw", "frisbee")),
+        ("tennis racket with a woman holding it", ("woman", "hold", "tennis racket")),
+        # not the body part, not the eater
+        ("hay hanging out of zebra 's mouth as he eats it", ("zebra", "eat", "hay")),
+    ],
+)
+def test_an_object_it_stands_for_the_nearest_thing_before_it(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
+
+
 def test_a_subject_pronoun_after_other_nouns_makes_no_person_node(parser):
     assert "man" not in parser.parse("hay hanging out of the zebra 's mouth as he eats it").objects
     assert parser.parse("he is sitting on a bench").objects == ["man", "bench"]
