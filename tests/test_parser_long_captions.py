@@ -520,6 +520,20 @@ def test_an_object_it_stands_for_the_nearest_thing_before_it(parser, caption, ex
     assert triple(*expected) in relations(parser, caption)
 
 
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("the horse has it 's head down", ("horse", "have", "head")),
+        ("a dog is shaking it's head", ("dog", "shake", "head")),
+        ("the paw of the cat by it 's mouth", ("paw", "by", "mouth")),
+        # a caption that opens with "it 's" keeps "it is"
+        ("it 's a ground with gray stone bricks", ("ground", "with", "bricks")),
+    ],
+)
+def test_a_misspelt_its_after_a_preposition_or_verb_is_its(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
+
+
 def test_a_subject_pronoun_after_other_nouns_makes_no_person_node(parser):
     assert "man" not in parser.parse("hay hanging out of the zebra 's mouth as he eats it").objects
     assert parser.parse("he is sitting on a bench").objects == ["man", "bench"]
