@@ -61,7 +61,8 @@ WRITING_NOUNS = frozenset(
 # touching a ball with it 's trunk"): FACTUAL train, 13 of the 14 captions with "it 's" (the other opens the
 # caption: "it 's a ground with ..."). spaCy reads it as "it is" and loses the owner's part.
 _ITS_AFTER = ("with", "has", "have", "in", "on", "by", "at", "from", "under", "over", "into", "inside", "of", "ing")
-_MISSPELT_ITS = "(?:" + "|".join(f"(?<={word} )" for word in _ITS_AFTER) + r")it ?'s(?= [a-z])"
+_MISSPELT_ITS = "(?:" + "|".join(rf"(?<={word} )" if word == "ing" else rf"(?<=\b{word} )" for word in _ITS_AFTER)
+_MISSPELT_ITS += r")it ?'s(?= [a-z])"
 _QUOTE_MAX_CHARS = 60
 # A quote opens after no word character and closes before none: `a 12" pizza` has an inch mark, no quote.
 _INLINE_QUOTE = rf"(?<!\w)(?:``|\"|\u201c)[^`\"\u201c\u201d\n]{{1,{_QUOTE_MAX_CHARS}}}?(?:''|\"|\u201d)(?!\w)"
