@@ -90,6 +90,12 @@ def relate_preposition(state: ParseState, prep) -> None:
         subjects = nominal_conjuncts(state, head) if state.nominal(head) else subjects_of(state, head)
         if head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
             subjects = nominal_conjuncts(state, _placed_object(state, prep, head))  # "has a blanket on it"
+        elif (carrier := _participle_before_pronoun_carrier(state, head, subjects)) is not None:
+            target = antecedent(state, obj, [carrier])
+            state.graph.verbs_with_relation.add(head.i)
+            predicate = join_predicate(verb_predicate(state, head), " ".join(words))
+            add_relation(state, nominal_conjuncts(state, carrier), predicate, [target] if target is not None else [])
+            return
         obj = _owner_of_possessed(state, head) or antecedent(state, obj, subjects)
         if obj is None:
             return
@@ -423,6 +429,22 @@ def _with_object_placed(state: ParseState, prep):
     return None
 
 
+def _participle_before_pronoun_carrier(state: ParseState, verb, subjects):
+    """ "rusty fence with bird sitting on it" -> (bird, sit on, fence), "the bicycle has a red umbrella strapped to
+    it" -> (umbrella, strap to, bicycle): the parser hangs the participle on the first noun, which the pronoun
+    names; the participle is about the with- or has-object right before it. That object, or None."""
+    if verb.tag_ not in ("VBG", "VBN") or verb.dep_ not in ("acl", "advcl") or verb.i == 0:
+        return None
+    before = state.tokens[verb.i - 1]
+    if not is_node(state, before) or before in subjects or not subjects:
+        return None
+    if before.dep_ == "pobj" and before.head.lower_ == "with" and before.head.head in subjects:
+        return before
+    if before.dep_ == "dobj" and before.head.lower_ in POSSESSION_VERBS and before.head == verb.head:
+        return before
+    return None
+
+
 def _placed_object(state: ParseState, prep, verb):
     """ "a dog resting his head on the table": FACTUAL locates the verb's object, (head, on, table),
     rather than (dog, rest on, table) (FACTUAL train, 12,000 captions: 44 against 13). "Out of" after the object
@@ -653,6 +675,12 @@ def _participle_points_back(state: ParseState, head, obj) -> bool:
     clauses = [child for child in state.kids(obj) if child.dep_ == "acl" and child.tag_ in ("VBN", "VBG")]
     if head.dep_ == "nsubj" and head.head.tag_ in ("VBN", "VBD") and head.head.i == obj.right_edge.i + 1:
         clauses.append(head.head)
+    # "rusty fence with bird sitting on it": the parser hangs the object's participle on the head noun
+    clauses.extend(
+        child
+        for child in state.kids(head)
+        if child.dep_ == "acl" and child.tag_ in ("VBN", "VBG") and child.i == obj.right_edge.i + 1
+    )
     return any(
         prep.dep_ == "prep"
         and any(

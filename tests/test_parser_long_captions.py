@@ -534,6 +534,23 @@ def test_a_misspelt_its_after_a_preposition_or_verb_is_its(parser, caption, expe
     assert triple(*expected) in relations(parser, caption)
 
 
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        ("rusty fence with bird sitting on it", ("bird", "sit on", "fence"), ("fence", "sit on", "bird")),
+        ("apple with eyes drawn on it", ("eye", "draw on", "apple"), ("apple", "with", "eye")),
+        (
+            "the bicycle has a red umbrella strapped to it",
+            ("umbrella", "strap to", "bicycle"),
+            ("bicycle", "strap to", "umbrella"),
+        ),
+    ],
+)
+def test_a_participle_after_the_object_points_back_to_the_head_noun(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and triple(*unexpected) not in found
+
+
 def test_a_subject_pronoun_after_other_nouns_makes_no_person_node(parser):
     assert "man" not in parser.parse("hay hanging out of the zebra 's mouth as he eats it").objects
     assert parser.parse("he is sitting on a bench").objects == ["man", "bench"]
