@@ -5,7 +5,7 @@ Each entry had at least 3 agreeing training examples and a 60% majority.
 """
 
 # object name -> FACTUAL predicate of 'S with O' ('reverse P': (O, P, S))
-WITH_PREDICATES = {"ear": "have", "glass": "wear", "shirt": "wear"}
+WITH_PREDICATES = {"ear": "have", "foot": "have", "glass": "wear", "shirt": "wear"}
 
 # predicate the rules give -> FACTUAL's, for the same pair, when it only drops words or FACTUAL never writes the rules' predicate ('beneath' -> 'under')
 PREDICATES = {
@@ -31,8 +31,6 @@ PREDICATES = {
     "hold with": "have",
     "in between": "between",
     "inside of": "inside",
-    "lay down in": "lay in",
-    "lay down on": "lay on",
     "look down at": "look at",
     "make up of": "make of",
     "on left side of": "at the left of",
@@ -47,8 +45,6 @@ PREDICATES = {
     "seat at": "sit at",
     "seat on": "sit on",
     "see behind": "behind",
-    "sit down in": "sit in",
-    "sit down on": "sit on",
     "sit underneath": "sit under",
     "site on": "sit on",
     "sitte on": "sit on",
@@ -123,6 +119,7 @@ NODE_NAMES = {
     "shower curtain": "curtain",
     "side walk": "sidewalk",
     "skiier": "skier",
+    "sleeve shirt": "shirt",
     "snow board": "snowboard",
     "steering wheel": "wheel",
     "streetlight": "street light",
@@ -240,7 +237,6 @@ NON_NODES = {
     "metal",
     "middle",
     "multi",
-    "ontop",
     "part",
     "playing",
     "raquet",
@@ -1378,7 +1374,6 @@ UNOWNED_OF_HEADS = {
     "image",
     "inside",
     "name",
-    "ontop",
     "pad",
     "part",
     "photo",
