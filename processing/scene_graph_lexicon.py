@@ -680,3 +680,8 @@ DISPLAY_VERBS = {"hang", "print", "paint", "mount", "frame", "display", "post", 
 # (train: 53 of the 63 captions with one of these verbs, the particle and a preposition in a gold predicate).
 POSTURE_VERBS = {"sit", "lie", "lay", "stand", "squat", "kneel"}
 POSTURE_PARTICLES = {"down", "up"}
+
+# Kept two-word names whose head word names a wearer (WEARERS, by head word) but which name a thing: no one wears
+# anything in "a hot dog", and no "he" or "she" refers to one ("a boy is eating a hot dog and he is smiling"; "they"
+# may: "two teddy bears ... look like they are playing instruments").
+THING_NAMES_WITH_WEARER_HEADS = {"action figure", "dvd player", "hot dog", "music player", "teddy bear", "toy bear"}

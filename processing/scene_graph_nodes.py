@@ -36,6 +36,7 @@ from .scene_graph_lexicon import (
     PRONOUN_NODES,
     PURPOSE_GERUNDS,
     QUANTIFYING_ADJECTIVES,
+    THING_NAMES_WITH_WEARER_HEADS,
 )
 from .scene_graph_state import ParseState
 from .scene_graph_text import QUOTED_TEXT_NAME
@@ -380,8 +381,8 @@ def can_wear(state: ParseState, token) -> bool:
     resolved = resolve(state, token)
     if not is_node(state, resolved):
         return False
-    name = node_name(state, resolved)
-    return NODE_NAMES.get(name, name).split(" ")[-1] in WEARERS
+    name = NODE_NAMES.get(node_name(state, resolved), node_name(state, resolved))
+    return name.split(" ")[-1] in WEARERS and name not in THING_NAMES_WITH_WEARER_HEADS
 
 
 def is_worn_slot(state: ParseState, token) -> bool:

@@ -7,7 +7,7 @@ FACTUAL writes the noun, not the pronoun: "a couch with a man sitting on it" -> 
 from __future__ import annotations
 
 from .scene_graph_conventions import NODE_NAMES, WEARERS
-from .scene_graph_lexicon import BODY_PARTS
+from .scene_graph_lexicon import BODY_PARTS, THING_NAMES_WITH_WEARER_HEADS
 from .scene_graph_nodes import can_wear, is_garment, is_line_particle, is_node, node_name
 from .scene_graph_state import ParseState
 
@@ -73,8 +73,11 @@ def subject_antecedent(state: ParseState, pronoun):
         if not is_node(state, token) or is_garment(state, token):
             continue
         name = node_name(state, token)
-        head = NODE_NAMES.get(name, name).split(" ")[-1]
+        full_name = NODE_NAMES.get(name, name)
+        head = full_name.split(" ")[-1]
         if head in BODY_PARTS or head in excluded:
+            continue
+        if pronoun.lower_ != "they" and full_name in THING_NAMES_WITH_WEARER_HEADS:  # toys may be "they"
             continue
         if (
             head in WEARERS

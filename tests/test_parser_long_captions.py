@@ -1227,3 +1227,11 @@ def test_a_body_part_with_a_participle_on_a_bare_part_is_not_placed_on_its_owner
 def test_a_bare_ing_word_after_its_repaired_noun_gives_it_no_attribute(parser):
     graph = parser.parse("man with frying pan cooking")
     assert not any(value in ("cooking", "cook") for node, value in graph.attributes if node != "man")
+
+
+def test_a_thing_named_like_a_wearer_is_no_person(parser):
+    """ "hot dog", "teddy bear": kept names whose head word names an animal name things (THING_NAMES_WITH_WEARER_HEADS)."""
+    graph = parser.parse("a boy is eating a hot dog and he is smiling")
+    assert ("boy", "smiling") in graph.attributes and ("hot dog", "smiling") not in graph.attributes
+    found = relations(parser, "A girl holds a teddy bear while an adult stands behind her.")
+    assert triple("adult", "stand behind", "girl") in found and triple("adult", "stand behind", "bear") not in found
