@@ -685,3 +685,11 @@ POSTURE_PARTICLES = {"down", "up"}
 # anything in "a hot dog", and no "he" or "she" refers to one ("a boy is eating a hot dog and he is smiling"; "they"
 # may: "two teddy bears ... look like they are playing instruments").
 THING_NAMES_WITH_WEARER_HEADS = {"action figure", "dvd player", "hot dog", "music player", "teddy bear", "toy bear"}
+
+# Nouns for women and for men: a pronoun of the other gender cannot refer to them ("his"/"he" not to a woman).
+FEMALE_PERSON_NOUNS = frozenset(
+    {"woman", "girl", "lady", "mother", "mom", "wife", "daughter", "sister", "queen", "actress"}
+)
+MALE_PERSON_NOUNS = frozenset(
+    {"man", "boy", "guy", "gentleman", "father", "dad", "husband", "son", "brother", "king", "actor"}
+)

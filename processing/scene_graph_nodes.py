@@ -381,8 +381,14 @@ def can_wear(state: ParseState, token) -> bool:
     resolved = resolve(state, token)
     if not is_node(state, resolved):
         return False
-    name = NODE_NAMES.get(node_name(state, resolved), node_name(state, resolved))
+    name = kept_name(state, resolved)
     return name.split(" ")[-1] in WEARERS and name not in THING_NAMES_WITH_WEARER_HEADS
+
+
+def kept_name(state: ParseState, token) -> str:
+    """The node's name as FACTUAL keeps it (NODE_NAMES: "skiier" -> skier), whose last word is its head."""
+    name = node_name(state, token)
+    return NODE_NAMES.get(name, name)
 
 
 def is_worn_slot(state: ParseState, token) -> bool:

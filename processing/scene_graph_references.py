@@ -6,9 +6,9 @@ FACTUAL writes the noun, not the pronoun: "a couch with a man sitting on it" -> 
 
 from __future__ import annotations
 
-from .scene_graph_conventions import NODE_NAMES, WEARERS
-from .scene_graph_lexicon import BODY_PARTS, THING_NAMES_WITH_WEARER_HEADS
-from .scene_graph_nodes import can_wear, is_garment, is_line_particle, is_node, node_name
+from .scene_graph_conventions import WEARERS
+from .scene_graph_lexicon import BODY_PARTS, FEMALE_PERSON_NOUNS, MALE_PERSON_NOUNS, THING_NAMES_WITH_WEARER_HEADS
+from .scene_graph_nodes import can_wear, is_garment, is_line_particle, is_node, kept_name
 from .scene_graph_state import ParseState
 
 
@@ -35,25 +35,26 @@ def antecedent(state: ParseState, pronoun, subjects):
     (a relation never relates a node to itself), or None. The "up" of "lined up" is a node no word names
     ("toiletries lined up on it"), so no pronoun points back to it."""
     excluded = {subject.i for subject in subjects}
-    tokens = state.tokens
     nearest = None
-    for index in range(pronoun.i - 1, -1, -1):
-        token = tokens[index]
-        if token.tag_ == ".":
-            break
-        if index not in excluded and is_node(state, token) and not is_line_particle(state, token):
+    for token in _nodes_before(state, pronoun):
+        if token.i not in excluded and not is_line_particle(state, token):
             if pronoun.lower_ not in PERSONAL_OBJECT_PRONOUNS or can_wear(state, token):
                 return token
             nearest = nearest or token
     return nearest
 
 
+def _nodes_before(state: ParseState, pronoun):
+    """The nodes before the pronoun in its sentence, nearest first: where a pronoun's referent is looked for."""
+    for token in reversed(state.tokens[: pronoun.i]):
+        if token.tag_ == ".":
+            return
+        if is_node(state, token):
+            yield token
+
+
 # Nouns a gendered subject pronoun cannot refer to.
-_OTHER_GENDER = {
-    "he": {"woman", "girl", "lady", "mother", "mom", "wife", "daughter", "sister", "queen", "actress"},
-    "she": {"man", "boy", "guy", "gentleman", "father", "dad", "husband", "son", "brother", "king", "actor"},
-    "they": set(),
-}
+_OTHER_GENDER = {"he": FEMALE_PERSON_NOUNS, "she": MALE_PERSON_NOUNS, "they": frozenset()}
 
 
 def subject_antecedent(state: ParseState, pronoun):
@@ -64,16 +65,11 @@ def subject_antecedent(state: ParseState, pronoun):
     pizza"). None if there is none, or for any other pronoun."""
     if pronoun.lower_ not in _OTHER_GENDER or pronoun.i in state.nominal_overrides:
         return None
-    excluded = _OTHER_GENDER.get(pronoun.lower_, set())
-    tokens = state.tokens
-    for index in range(pronoun.i - 1, -1, -1):
-        token = tokens[index]
-        if token.tag_ == ".":
-            break
-        if not is_node(state, token) or is_garment(state, token):
+    excluded = _OTHER_GENDER[pronoun.lower_]
+    for token in _nodes_before(state, pronoun):
+        if is_garment(state, token):
             continue
-        name = node_name(state, token)
-        full_name = NODE_NAMES.get(name, name)
+        full_name = kept_name(state, token)
         head = full_name.split(" ")[-1]
         if head in BODY_PARTS or head in excluded:
             continue
@@ -95,15 +91,10 @@ def object_antecedent(state: ParseState, pronoun, subjects):
     if pronoun.tag_ != "PRP" or pronoun.lower_ not in ("it", "them"):
         return None
     excluded = {subject.i for subject in subjects}
-    tokens = state.tokens
-    for index in range(pronoun.i - 1, -1, -1):
-        token = tokens[index]
-        if token.tag_ == ".":
-            break
-        if index in excluded or not is_node(state, token) or is_line_particle(state, token):
+    for token in _nodes_before(state, pronoun):
+        if token.i in excluded or is_line_particle(state, token):
             continue
-        name = node_name(state, token)
-        head = NODE_NAMES.get(name, name).split(" ")[-1]
+        head = kept_name(state, token).split(" ")[-1]
         if head not in BODY_PARTS and head not in WEARERS:
             return token
     return None

@@ -29,9 +29,11 @@ from .scene_graph_lexicon import (
     BODY_PARTS,
     COLOUR_WORDS,
     CONTAINER_PREPOSITION,
+    FEMALE_PERSON_NOUNS,
     GARMENTS,
     LOCATIVE_PASSIVE_VERBS,
     LOCATIVE_PREPOSITIONS,
+    MALE_PERSON_NOUNS,
     MATERIAL_AND_COLOUR_NOUNS,
     POSITIONAL_MODIFIERS,
     POSSESSED_BODY_PARTS,
@@ -1203,12 +1205,7 @@ def relate_possessive(state: ParseState, owner) -> None:
 
 
 # Possessive pronouns, and the owner nouns each cannot refer to.
-_POSSESSIVE_PRONOUNS = {
-    "his": {"woman", "girl", "lady", "mother", "mom", "wife", "daughter", "sister", "queen", "actress"},
-    "her": {"man", "boy", "guy", "gentleman", "father", "dad", "husband", "son", "brother", "king", "actor"},
-    "its": set(),
-    "their": set(),
-}
+_POSSESSIVE_PRONOUNS = {"his": FEMALE_PERSON_NOUNS, "her": MALE_PERSON_NOUNS, "its": frozenset(), "their": frozenset()}
 
 
 def _relate_pronoun_owned_part(state: ParseState, pronoun) -> None:
