@@ -229,6 +229,8 @@ def speed(captions, baseline_sample: int, skip_baseline: bool, parser_name: str 
         "ours_cpu_seconds": ours_seconds,
         "ours_captions_per_cpu_second": len(captions) / ours_seconds,
     }
+    if hasattr(parser, "nlp"):
+        result.update(spacy_alone(parser, captions, ours_seconds))
     if not skip_baseline:
         baseline = BaselineParser()
         sample = random.Random(0).sample(captions, min(baseline_sample, len(captions)))
@@ -246,6 +248,28 @@ def speed(captions, baseline_sample: int, skip_baseline: bool, parser_name: str 
         )
         result["speedup"] = result["ours_captions_per_cpu_second"] / result["baseline_captions_per_cpu_second"]
     return result
+
+
+def spacy_alone(parser, captions, parser_seconds: float) -> dict:
+    """The rule parser's floor: spaCy's tagger and dependency parser over the same cleaned captions, with the
+    parser's pipes and CPU settings, and no rules. What is left of the parser's time is cleaning and rules."""
+    from processing.deferred_gc import deferred_full_collections
+    from processing.scene_graph_parser import UNUSED_PIPES
+    from processing.scene_graph_text import clean_caption
+    from processing.spacy_cpu_speed import single_blas_thread
+
+    disable = [pipe for pipe in UNUSED_PIPES if pipe in parser.nlp.pipe_names]
+    texts = [clean_caption(caption).text for caption in captions]
+    with single_blas_thread(), deferred_full_collections():
+        start = time.process_time()
+        for _ in parser.nlp.pipe(texts, batch_size=256, disable=disable):
+            pass
+        seconds = time.process_time() - start
+    return {
+        "spacy_alone_cpu_seconds": seconds,
+        "spacy_alone_captions_per_cpu_second": len(captions) / seconds,
+        "cleaning_and_rules_share_percent": 100 * max(parser_seconds - seconds, 0.0) / parser_seconds,
+    }
 
 
 # ---------------------------------------------------------------------------- reporting
