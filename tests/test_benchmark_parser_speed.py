@@ -22,3 +22,25 @@ def test_speed_reports_spacy_alone_next_to_the_rule_parser(parser_quality):
     assert result["spacy_alone_cpu_seconds"] > 0
     assert 0.0 <= result["cleaning_and_rules_share_percent"] < 100.0
     assert "baseline_cpu_seconds" not in result
+
+
+@pytest.fixture(scope="module")
+def parser_stage_speed():
+    with benchmark_modules("parser_stage_speed") as module:
+        yield module
+
+
+def test_stage_report_divides_each_stage_by_the_full_parser(parser_stage_speed):
+    seconds = {"clean": 0.1, "spacy": 6.0, "token_table": 0.3, "rules": 3.0, "full_parser": 10.0}
+    result = parser_stage_speed.report(seconds, captions=10_000)
+    assert result["microseconds_per_caption"]["spacy"] == pytest.approx(600.0)
+    assert result["share_of_full_parser"]["rules"] == pytest.approx(0.3)
+    assert result["full_parser_captions_per_cpu_second"] == pytest.approx(1000.0)
+    assert result["spacy_alone_captions_per_cpu_second"] == pytest.approx(10_000 / 6.0)
+
+
+def test_stage_speed_times_every_stage(parser_stage_speed):
+    captions = ["a man riding a horse on a beach", "a cat sleeping on a red couch"] * 5
+    seconds = parser_stage_speed.stage_seconds(captions, repeats=1)
+    assert set(seconds) == {"clean", "spacy", "token_table", "rules", "full_parser"}
+    assert all(value >= 0.0 for value in seconds.values())
