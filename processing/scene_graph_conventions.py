@@ -61,6 +61,9 @@ PREDICATES = {
     "wait in": "in",
 }
 
+# first words of the rules' predicates that FACTUAL leaves out ('visible in' -> 'in')
+DROPPED_PREDICATE_WORDS = {"arrange", "high", "open", "overcast", "visible"}
+
 # predicate the rules give -> FACTUAL's predicate for the reversed pair ('cover in' -> (O, cover, S))
 REVERSED_PREDICATES = {
     "cover in": "cover",

@@ -6,7 +6,7 @@ Verb and preposition merge ("sit on"); multi-word prepositions stay whole ("in f
 
 from __future__ import annotations
 
-from .scene_graph_conventions import ADVERB_TAGGED_NOUNS, PART_NOUN_PREDICATES, PREDICATES
+from .scene_graph_conventions import ADVERB_TAGGED_NOUNS, DROPPED_PREDICATE_WORDS, PART_NOUN_PREDICATES, PREDICATES
 from .scene_graph_lemmas import NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ARTICLE_KEPT_PART_NOUNS,
@@ -112,10 +112,13 @@ _PLACE_PHRASE_OPENERS = {
 
 
 def factual_predicate(predicate: str) -> str:
-    """The predicate in FACTUAL's words (mined PREDICATES), for the whole predicate or its place phrase."""
+    """The predicate in FACTUAL's words (mined PREDICATES), for the whole predicate or its place phrase; a first
+    word FACTUAL leaves out before any preposition (mined DROPPED_PREDICATE_WORDS: "visible on" -> "on") goes."""
     if predicate in PREDICATES:
         return PREDICATES[predicate]
     words = predicate.split(" ")
+    if len(words) > 1 and words[0] in DROPPED_PREDICATE_WORDS:
+        return factual_predicate(" ".join(words[1:]))
     if len(words) > 2 and words[0] in POSTURE_VERBS and words[1] in POSTURE_PARTICLES:
         return factual_predicate(" ".join([words[0], *words[2:]]))
     for start in range(len(words)):

@@ -33,6 +33,7 @@ def test_tables_map_names_to_names():
         scene_graph_conventions.NON_NODES,
         scene_graph_conventions.OF_PARTITIVES,
         scene_graph_conventions.BARE_PLACE_NOUNS,
+        scene_graph_conventions.DROPPED_PREDICATE_WORDS,
     ):
         assert words and all(isinstance(word, str) and word and " " not in word for word in words)
     assert all(" " in name and name == name.lower() for name in scene_graph_conventions.COMPOUND_NAMES)
@@ -71,6 +72,29 @@ def test_predicates_are_rewritten(parser, monkeypatch):
     assert parser.parse("a man climbing up on a rock").relations == [("man", "climb on", "rock")]
     monkeypatch.setattr(scene_graph_predicates, "PREDICATES", {})
     assert parser.parse("a man climbing up on a rock").relations == [("man", "climb up on", "rock")]
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("eight players are visible on the field", ("players", "on", "field")),
+        ("a roof is visible behind the stone wall", ("roof", "behind", "wall")),
+        ("a meal arranged on a table", ("meal", "on", "table")),
+    ],
+)
+def test_a_dropped_first_word_leaves_the_rest_of_the_predicate(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+@needs_model
+def test_dropped_predicate_words_are_read_from_the_table(parser, monkeypatch):
+    from processing import scene_graph_predicates
+
+    monkeypatch.setattr(scene_graph_predicates, "DROPPED_PREDICATE_WORDS", set())
+    assert parser.parse("a meal arranged on a table").relations == [("meal", "arrange on", "table")]
+    monkeypatch.setattr(scene_graph_predicates, "DROPPED_PREDICATE_WORDS", {"arrange"})
+    assert parser.parse("a meal arranged on a table").relations == [("meal", "on", "table")]
 
 
 @needs_model
