@@ -190,7 +190,7 @@ def _gerund_compound(state: ParseState, prep):
 
 def _part_noun_phrase(state: ParseState, words, pobj):
     """ "on the top of the table" -> (["on", "top", "of"], table); any other object stays as it is."""
-    part = pobj.lower_
+    part = _part_noun(state, pobj)
     mined = _mined_part_noun_predicate(state, words, pobj)  # plural part nouns too ("on both sides of")
     part_of = of_object(state, pobj) if part in PART_NOUN_PREPOSITION or mined else None
     if part_of is None and part in PART_NOUN_PREPOSITION:
@@ -210,6 +210,18 @@ def _part_noun_phrase(state: ParseState, words, pobj):
     if part in ARTICLE_KEPT_PART_NOUNS:
         modifiers = [child.lower_ for child in state.lefts(pobj) if child.dep_ in ("det", "amod", "compound")]
     return [*words, *modifiers, part, "of"], part_of
+
+
+def _part_noun(state: ParseState, pobj) -> str:
+    """The part noun as the lexicon lists it: "windows on sides of the plane" -> (window, on side of, plane). FACTUAL
+    train writes a plural part noun singular unless "both"/"either" comes before it ("on sides of", "on the sides of",
+    "at ends of": the singular in 8 of 8 captions with the part in gold; mined PART_NOUN_PREDICATES keeps "on both
+    sides of")."""
+    if pobj.tag_ == "NNS" and pobj.lower_ not in PART_NOUN_PREPOSITION:
+        singular = state.noun_lemma(pobj.lower_)
+        if singular in PART_NOUN_PREPOSITION:
+            return singular
+    return pobj.lower_
 
 
 def _reciprocal_of(state: ParseState, part):
