@@ -29,12 +29,15 @@ from .scene_graph_lexicon import (
     BODY_PARTS,
     COLOUR_WORDS,
     CONTAINER_PREPOSITION,
+    FASTENING_VERBS,
     FEMALE_PERSON_NOUNS,
     GARMENTS,
     LOCATIVE_PASSIVE_VERBS,
     LOCATIVE_PREPOSITIONS,
     MALE_PERSON_NOUNS,
     MATERIAL_AND_COLOUR_NOUNS,
+    MOVED_OBJECT_PREPOSITIONS,
+    MOVED_OBJECT_VERBS,
     POSITIONAL_MODIFIERS,
     POSSESSED_BODY_PARTS,
     POSSESSION_VERBS,
@@ -131,6 +134,10 @@ def relate_preposition(state: ParseState, prep) -> None:
         add_relation(state, subjects_of(state, head), predicate_words, objects)
     elif head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
         add_relation(state, nominal_conjuncts(state, _placed_object(state, prep, head)), predicate_words, objects)
+    elif head.tag_ in VERB_TAGS and (moved := _moved_object(state, prep, head)) is not None:
+        add_relation(state, nominal_conjuncts(state, moved), _moved_predicate(state, head, predicate_words), objects)
+        if any(child.dep_ == "poss" for obj in objects for child in state.kids(obj)):
+            _relate_verb_preposition(state, head, predicate_words, objects)  # "to his ear": also (man, have, ear)
     elif _is_placed_subject(state, prep, head):
         add_relation(state, subjects_of(state, head), predicate_words, objects)
     elif head.tag_ in VERB_TAGS and _is_with_after_place(state, prep, head):
@@ -455,6 +462,27 @@ def _placed_object(state: ParseState, prep, verb):
     if not (prep.lower_ in LOCATIVE_PREPOSITIONS or _is_out_of(state, prep)) or _is_subject_place(state, prep, verb):
         return None
     return _object_before(state, prep, verb)
+
+
+def _moved_object(state: ParseState, prep, verb):
+    """ "a giraffe eating leaves from a tree" -> (leave, from, tree), "a bolt attaching a toilet to the floor" ->
+    (toilet, attach to, floor): the verb's object is what comes from or goes to the place (MOVED_OBJECT_PREPOSITIONS;
+    "to" after FASTENING_VERBS), not its subject. FACTUAL train, a direct object before these prepositions: 26 of
+    36 captions locate the object."""
+    word = prep.lower_
+    if word not in MOVED_OBJECT_PREPOSITIONS and not (word == "to" and _verb_lemma(state, verb) in FASTENING_VERBS):
+        return None
+    return _object_before(state, prep, verb)
+
+
+def _moved_predicate(state: ParseState, verb, predicate_words: str) -> str:
+    if _verb_lemma(state, verb) in MOVED_OBJECT_VERBS:
+        return join_predicate(verb_predicate(state, verb), predicate_words)
+    return predicate_words
+
+
+def _verb_lemma(state: ParseState, verb) -> str:
+    return state.lemma(verb.text, verb.tag_)
 
 
 def _is_out_of(state: ParseState, prep) -> bool:

@@ -1235,3 +1235,26 @@ def test_a_thing_named_like_a_wearer_is_no_person(parser):
     assert ("boy", "smiling") in graph.attributes and ("hot dog", "smiling") not in graph.attributes
     found = relations(parser, "A girl holds a teddy bear while an adult stands behind her.")
     assert triple("adult", "stand behind", "girl") in found and triple("adult", "stand behind", "bear") not in found
+
+
+@pytest.mark.parametrize(
+    "caption, moved, subject_relation",
+    [
+        ("a giraffe eating leaves from a tree", ("leaves", "from", "tree"), ("giraffe", "eat from", "tree")),
+        ("man putting a pizza into the oven", ("pizza", "into", "oven"), ("man", "put into", "oven")),
+        ("a bolt attaching a toilet to the floor", ("toilet", "attach to", "floor"), ("bolt", "attach to", "floor")),
+        (
+            "fence separating runways from water",
+            ("runways", "separate from", "water"),
+            ("fence", "separate from", "water"),
+        ),
+        ("rusted clamp holds pipe to the wall", ("pipe", "to", "wall"), ("clamp", "hold to", "wall")),
+    ],
+)
+def test_a_place_the_verbs_object_comes_from_or_goes_to_locates_the_object(parser, caption, moved, subject_relation):
+    found = relations(parser, caption)
+    assert triple(*moved) in found and triple(*subject_relation) not in found
+
+
+def test_to_after_a_verb_that_gives_names_a_recipient(parser):
+    assert triple("woman", "feed to", "dog") in relations(parser, "a woman feeding a donut to a dog")
