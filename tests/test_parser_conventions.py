@@ -480,6 +480,22 @@ def test_participle_read_as_an_adjective_of_its_object_relates_subject_and_objec
 @pytest.mark.parametrize(
     "caption, relation",
     [
+        ("a giraffe drinking water .", ("giraffe", "drink", "water")),
+        ("brown horse chasing calf", ("horse", "chase", "calf")),
+        ("man in maroon shirt with black baseball cap shielding candles", ("man", "shield", "candles")),
+    ],
+)
+def test_participle_read_as_a_compound_of_its_object_relates_subject_and_object(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+def test_an_ing_word_of_a_kept_name_stays_a_noun(parser):
+    assert "cooking tray" in parser.parse("silver cooking tray under pizza").objects
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
         ("person walking down sidewalk", ("person", "walk down", "sidewalk")),
         ("skier going down a slope", ("skier", "go down", "slope")),
     ],
