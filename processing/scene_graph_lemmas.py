@@ -88,6 +88,11 @@ class TagLemmatizer:
         """Whether the word, read with this verb tag, is an English verb (spaCy's `lemma_index`)."""
         return self._lemma(word, tag) in self._index.get("verb", ())
 
+    def is_noun_only(self, word: str) -> bool:
+        """Whether the word is an English noun and no adjective ("skater", not "white" or "female")."""
+        lower = word.lower()
+        return lower in self._index.get("noun", ()) and lower not in self._index.get("adj", ())
+
     def noun_lemma(self, word: str) -> str:
         """Lemma of a word the tagger mis-tagged but that stands in a noun slot ("geese" as JJ)."""
         lower = word.lower()

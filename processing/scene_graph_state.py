@@ -45,6 +45,7 @@ class ParseState:
         self.lemma = lemmatizer.lemma
         self.noun_lemma = lemmatizer.noun_lemma
         self.is_verb = lemmatizer.is_verb
+        self.is_noun_only = lemmatizer.is_noun_only
         # Tagger repairs (scene_graph_nodes.repair_word_classes fills them before any rule runs).
         self.nominal_overrides: set[int] = set()  # tokens that act as nouns whatever their tag
         self.verbal_overrides: set[int] = set()  # noun-tagged tokens that are participles

@@ -489,6 +489,22 @@ def test_participle_read_as_a_compound_of_its_object_relates_subject_and_object(
     assert relation in parser.parse(caption).relations
 
 
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("skater balancing on the wall", ("skater", "balance on", "wall")),
+        ("ornament hanging on a refrigerator", ("ornament", "hang on", "refrigerator")),
+        ("a zebra sitting in the grass .", ("zebra", "sit in", "grass")),
+    ],
+)
+def test_noun_tagged_participle_after_its_subject_relates_it(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+def test_an_ing_noun_after_an_adjective_stays_a_node(parser):
+    assert "carving" in parser.parse("wooden carving on the table").objects
+
+
 def test_an_ing_word_of_a_kept_name_stays_a_noun(parser):
     assert "cooking tray" in parser.parse("silver cooking tray under pizza").objects
 
