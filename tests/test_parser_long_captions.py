@@ -1258,3 +1258,24 @@ def test_a_place_the_verbs_object_comes_from_or_goes_to_locates_the_object(parse
 
 def test_to_after_a_verb_that_gives_names_a_recipient(parser):
     assert triple("woman", "feed to", "dog") in relations(parser, "a woman feeding a donut to a dog")
+
+
+@pytest.mark.parametrize(
+    "caption, located, path_noun_placed",
+    [
+        ("person going down hill on snowboard", ("person", "on", "snowboard"), ("hill", "on", "snowboard")),
+        ("cars moving down street in traffic .", ("cars", "in", "traffic"), ("street", "in", "traffic")),
+    ],
+)
+def test_a_place_after_a_path_phrase_locates_the_subject(parser, caption, located, path_noun_placed):
+    found = relations(parser, caption)
+    assert triple(*located) in found and triple(*path_noun_placed) not in found
+
+
+def test_a_place_after_a_passive_path_phrase_locates_the_path_noun(parser):
+    assert triple("chair", "in", "bedroom") in relations(parser, "white sweater draped over chair in bedroom")
+
+
+def test_a_place_of_several_words_after_a_path_phrase_keeps_the_verb(parser):
+    found = relations(parser, "man walking down a city street in front of some shops")
+    assert triple("man", "walk in front of", "shops") in found
