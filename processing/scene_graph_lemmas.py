@@ -46,6 +46,7 @@ class TagLemmatizer:
             self._exceptions = lookups.get_table("lemma_exc", {})
             self._rules = lookups.get_table("lemma_rules", {})
         self.lemma = lru_cache(maxsize=65536)(self._lemma)
+        self.noun_lemma = lru_cache(maxsize=65536)(self._noun_lemma)  # ~17 calls per caption, few distinct words
 
     def _lemma(self, word: str, tag: str) -> str:
         lower = word.lower()
@@ -93,7 +94,7 @@ class TagLemmatizer:
         lower = word.lower()
         return lower in self._index.get("noun", ()) and lower not in self._index.get("adj", ())
 
-    def noun_lemma(self, word: str) -> str:
+    def _noun_lemma(self, word: str) -> str:
         """Lemma of a word the tagger mis-tagged but that stands in a noun slot ("geese" as JJ)."""
         lower = word.lower()
         if lower in self._exceptions.get("noun", {}) or lower.endswith("s"):

@@ -100,9 +100,16 @@ def _repair_unmarked_possessive_place(state: ParseState, owner) -> None:
     state.graph.owned_parts[owner.i] = part
 
 
+# The tags the word-class checks of `repair_word_classes` start from: each check returns False at once for any
+# other tag, so the chain skips other tokens. A new check that accepts another tag must add it here.
+_WORD_CLASS_REPAIR_TAGS = NOUN_TAGS | VERB_TAGS | ADJECTIVE_TAGS | {"RB"}
+
+
 def repair_word_classes(state: ParseState) -> None:
     for token in state.tokens:
-        if _is_noun_tagged_participle(state, token):
+        if token.tag_ not in _WORD_CLASS_REPAIR_TAGS:
+            pass  # determiners, prepositions, punctuation...: no check of this chain accepts them
+        elif _is_noun_tagged_participle(state, token):
             _repair_participle(state, token)
         elif _is_participle_after_adjective_tagged_subject(state, token):
             state.relabel(state.tokens[token.i - 1], tag="NN", dep="nsubj")
@@ -136,7 +143,9 @@ def repair_word_classes(state: ParseState) -> None:
             state.reattach(token, particle, dep="pobj")
         if _is_unmarked_possessive_place(state, token):
             _repair_unmarked_possessive_place(state, token)
-        if _is_split_compound_name(state, token):
+        if word_before_known_name_head(state, token) is None:
+            pass  # each split-name check below starts from that word
+        elif _is_split_compound_name(state, token):
             _repair_split_compound_name(state, token)
         elif _is_modal_split_compound_name(state, token):
             _repair_modal_split_compound_name(state, token)
