@@ -44,3 +44,21 @@ def test_stage_speed_times_every_stage(parser_stage_speed):
     seconds = parser_stage_speed.stage_seconds(captions, repeats=1)
     assert set(seconds) == {"clean", "spacy", "token_table", "rules", "full_parser"}
     assert all(value >= 0.0 for value in seconds.values())
+
+
+@pytest.fixture(scope="module")
+def parser_speed_against():
+    with benchmark_modules("parser_speed_against") as module:
+        yield module
+
+
+def test_speed_against_a_checkout_times_both_versions_side_by_side(parser_speed_against, tmp_path):
+    checkout = parser_speed_against.REPO_ROOT
+    modules = parser_speed_against.load_side_by_side({"this_checkout": checkout, "baseline": checkout}, tmp_path)
+    assert modules["this_checkout"]["rules"] is not modules["baseline"]["rules"]  # two copies, not one module
+    captions = ["a man riding a horse on a beach", "a cat sleeping on a red couch"] * 5
+    result = parser_speed_against.compare(captions, modules, repeats=1)
+    for measure in ("rules", "full_parser"):
+        assert set(result[measure]["microseconds_per_caption"]) == {"this_checkout", "baseline"}
+        assert result[measure]["time_ratio_this_over_baseline"] > 0
+    assert result["parser_versions"]["this_checkout"] == result["parser_versions"]["baseline"]
