@@ -63,6 +63,7 @@ from .scene_graph_relations import (
     relate_side_by_side,
     relate_small_clause_object,
     relate_unmarked_possessive,
+    relate_unparsed_next_to,
 )
 from .scene_graph_state import ParseState
 
@@ -89,6 +90,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
             if token.dep_ in ("relcl", "ccomp", "advcl", "ROOT") and token.i not in state.graph.verbs_with_relation:
                 relate_gapped_clause(state, token)
         _relation_phase(state)
+        relate_unparsed_next_to(state)
         _attribute_phase(state)
         distributed_count_attributes(state)
         return to_scene_graph(state)

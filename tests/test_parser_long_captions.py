@@ -1279,3 +1279,17 @@ def test_a_place_after_a_passive_path_phrase_locates_the_path_noun(parser):
 def test_a_place_of_several_words_after_a_path_phrase_keeps_the_verb(parser):
     found = relations(parser, "man walking down a city street in front of some shops")
     assert triple("man", "walk in front of", "shops") in found
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a trash can next to the stove", ("trash can", "next to", "stove")),
+        ("big tree next to road", ("tree", "next to", "road")),
+        ("fork is next to plate", ("fork", "next to", "plate")),
+        ("man standing next to wall", ("man", "stand next to", "wall")),
+        ("cat on blanket next to keyboard", ("cat", "next to", "keyboard")),
+    ],
+)
+def test_a_next_to_phrase_the_tagger_leaves_unattached_relates_the_nouns_around_it(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
