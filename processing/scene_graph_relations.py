@@ -148,8 +148,18 @@ def relate_preposition(state: ParseState, prep) -> None:
         _relate_verb_preposition(state, head, predicate_words, objects)
     elif (described := _described_by_root_adjective(state, head)) is not None:
         add_relation(state, nominal_conjuncts(state, described), predicate_words, objects)
+    elif _is_copula_adjective_with(head, predicate_words):
+        add_relation(state, subjects_of(state, head.head), predicate_words, objects)
     elif head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS or _is_preposition_tagged_head(head):
         _relate_modifier_preposition(state, head, predicate_words, objects)
+
+
+def _is_copula_adjective_with(head, predicate_words: str) -> bool:
+    """ "the sky is blue with white clouds" -> (sky, with, cloud), "the tree is tall with green leaves" ->
+    (tree, with, leave): after a copula's adjective, "with" says what the subject has, and FACTUAL leaves
+    the adjective to the attributes (train, an adjective complement with a "with" object: `with` in 24 of
+    36, `have` in 7, nothing in 5; the rule changes 37 train graphs, 24 for the better, 10 for the worse)."""
+    return predicate_words == "with" and head.dep_ == "acomp" and head.tag_ == "JJ"
 
 
 def _relate_participle_on_holders_part(state: ParseState, prep, part) -> bool:

@@ -1293,3 +1293,14 @@ def test_a_place_of_several_words_after_a_path_phrase_keeps_the_verb(parser):
 )
 def test_a_next_to_phrase_the_tagger_leaves_unattached_relates_the_nouns_around_it(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("the sky is blue with white clouds .", ("sky", "with", "clouds")),
+        ("the tree is tall with green leaves", ("tree", "with", "leaves")),
+    ],
+)
+def test_with_after_a_copula_adjective_relates_the_subject(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
