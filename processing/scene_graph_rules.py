@@ -50,6 +50,7 @@ from .scene_graph_relations import (
     is_side_by_side,
     relate_compound_owner,
     relate_compound_sleeve,
+    relate_covering_participle,
     relate_direct_object,
     relate_line_member,
     relate_line_of,
@@ -117,6 +118,7 @@ def _relation_phase(state: ParseState) -> None:
             relate_compound_owner(state, token)
             if token.lower_ in ("sleeve", "sleeves"):
                 relate_compound_sleeve(state, token)
+            relate_covering_participle(state, token)
         elif dep == "ccomp":
             relate_possessed_state(state, token)
         if state.nominal(token):

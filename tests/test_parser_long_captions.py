@@ -1304,3 +1304,15 @@ def test_a_next_to_phrase_the_tagger_leaves_unattached_relates_the_nouns_around_
 )
 def test_with_after_a_copula_adjective_relates_the_subject(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a grass covered hillside", ("grass", "cover", "hillside")),
+        ("seven zebras standing in a grass covered field .", ("grass", "cover", "field")),
+    ],
+)
+def test_the_noun_before_covered_covers_the_participles_noun(parser, caption, relation):
+    graph = parser.parse(caption)
+    assert relation in graph.relations and not any("covered" in value for _, value in graph.attributes)
