@@ -58,6 +58,7 @@ from .scene_graph_relations import (
     relate_passive_agent,
     relate_possessed_state,
     relate_possession_auxiliary,
+    relate_possession_auxiliary_of_modifier,
     relate_possession_auxiliary_of_word,
     relate_possessive,
     relate_preposition,
@@ -126,6 +127,7 @@ def _relation_phase(state: ParseState) -> None:
         elif token.tag_ in VERB_TAGS:
             relate_small_clause_object(state, token)
             relate_possession_auxiliary_of_word(state, token)
+            relate_possession_auxiliary_of_modifier(state, token)
         if token.i in state.graph.lines:
             relate_line_of(state, token)
         if token.i in state.graph.owned_parts:

@@ -1316,3 +1316,14 @@ def test_with_after_a_copula_adjective_relates_the_subject(parser, caption, rela
 def test_the_noun_before_covered_covers_the_participles_noun(parser, caption, relation):
     graph = parser.parse(caption)
     assert relation in graph.relations and not any("covered" in value for _, value in graph.attributes)
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("girl has pink shirt", ("girl", "have", "shirt")),
+        ("the elephant has dry skin", ("elephant", "have", "skin")),
+    ],
+)
+def test_has_hung_on_the_adjective_of_the_noun_had_still_relates_it(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
