@@ -23,6 +23,7 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse
 import gc
 import importlib
+import importlib.util
 import json
 import logging
 import shutil
@@ -49,16 +50,18 @@ def load_side_by_side(checkouts: dict[str, Path], workdir: Path) -> dict[str, di
     """Each checkout's `processing/` copied under its own package name and imported: the parser module, the
     rules module and the text cleaner of each version."""
     modules = {}
-    sys.path.insert(0, str(workdir))
-    try:  # the path entry is needed only to import the packages; their own imports are relative
-        for name, checkout in checkouts.items():
-            package = f"processing_{name}"
-            shutil.copytree(checkout / "processing", workdir / package)
-            modules[name] = {
-                part: importlib.import_module(f"{package}.scene_graph_{part}") for part in ("parser", "rules", "text")
-            }
-    finally:
-        sys.path.remove(str(workdir))
+    for name, checkout in checkouts.items():
+        package = f"processing_{name}"
+        shutil.copytree(checkout / "processing", workdir / package)
+        # Imported from its folder by location, without touching the import path: its own imports are relative.
+        spec = importlib.util.spec_from_file_location(
+            package, workdir / package / "__init__.py", submodule_search_locations=[str(workdir / package)]
+        )
+        sys.modules[package] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[package])
+        modules[name] = {
+            part: importlib.import_module(f"{package}.scene_graph_{part}") for part in ("parser", "rules", "text")
+        }
     return modules
 
 
