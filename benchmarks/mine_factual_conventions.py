@@ -17,6 +17,9 @@ for the same pair of nodes, the choice becomes a table entry:
   pair FACTUAL writes the other way round, with the predicate it writes then (a passive it inverts).
 - NODE_NAMES: the name FACTUAL writes for a node the rules name otherwise ("cell phone" ->
   "cellphone"); not a plural ("leaf" -> "leaves"): the rules write a plural head as the caption does.
+- NODE_WORDS: the head words (singular) of gold node names in at least MIN_COUNT training captions, English words
+  only. A head that is no English word and one typing slip away from exactly one of them is written as that word
+  ("giraffee" -> giraffe, "tonue" -> tongue): FACTUAL corrects such slips in node names.
 - NON_NODES: nouns FACTUAL hardly ever makes a node ("view", "side", "distance"): the rules skip them. Counted per
   word occurrence, by head lemma: is the word of a single-word node of ours part of a gold node name in the same
   caption ("teddy" of "teddy bear")? A second parse, with every other mined table loaded, counts where the rule acts;
@@ -382,6 +385,25 @@ def gold_node_names(gold_objects, gold_attributes, gold_relations, norm) -> set[
     """Every node a gold graph names, normalised: its objects, attribute holders and relation ends."""
     nodes = {norm(x) for x in gold_objects} | {norm(x) for s, _, o in gold_relations for x in (s, o)}
     return nodes | {norm(o) for o, _ in gold_attributes}
+
+
+def node_word(lemmatizer, word: str) -> str:
+    """The singular the rules read for a noun of a gold node name: the plural rule's lemma where it is an English word
+    ("giraffes" -> giraffe), else the word ("bus", "glass")."""
+    lemma = lemmatizer.lemma(word, "NNS")
+    return lemma if lemma != word and lemmatizer.is_word(lemma) else word
+
+
+def node_words(golds, lemmatizer) -> list[str]:
+    """Head words (singular, `node_word`) of gold node names in at least MIN_COUNT captions that are English words
+    (gold's own slips such as "skiis" are no target for a correction)."""
+    counts: collections.Counter = collections.Counter()
+    for gold_objects, gold_attributes, gold_relations in golds:
+        names = {*gold_objects, *(node for node, _ in gold_attributes)}
+        names |= {node for subject, _, obj in gold_relations for node in (subject, obj)}
+        heads = {name.strip().lower().split(" ")[-1] for name in names if name.strip()}
+        counts.update({node_word(lemmatizer, head) for head in heads if head.isalpha()})
+    return sorted(word for word, count in counts.items() if count >= MIN_COUNT and lemmatizer.is_word(word))
 
 
 def count_compound_names(golds, graphs, norm) -> dict:
@@ -941,6 +963,7 @@ def main() -> None:
     scene_graph_conventions.AFTER_PLACE_NOUNS.clear()
     scene_graph_conventions.BARE_SECOND_PLACES.clear()
     scene_graph_conventions.COMPOUND_NAMES.clear()
+    scene_graph_conventions.NODE_WORDS.clear()
     scene_graph_conventions.BARE_PLACE_NOUNS.clear()
     scene_graph_conventions.ATTRIBUTE_NAMES.clear()  # empty: every multi-word name is kept
     scene_graph_conventions.OWNED_PART_HEADS.clear()
@@ -1046,6 +1069,11 @@ def main() -> None:
         "NODE_NAMES": (
             "node name the rules give -> the name FACTUAL writes",
             without_plural_respellings(respelled, parser.lemmatizer),
+        ),
+        "NODE_WORDS": (
+            "head words (singular) of FACTUAL node names: a head one typing slip away from exactly one of them is"
+            " written as it ('giraffee' -> giraffe)",
+            node_words(golds, parser.lemmatizer),
         ),
         "PART_NOUN_PREDICATES": (
             "'<preposition> [modifier] <part noun> of' in a caption -> FACTUAL's predicate ('in back of')",

@@ -94,6 +94,12 @@ class TagLemmatizer:
         lower = word.lower()
         return lower in self._index.get("noun", ()) and lower not in self._index.get("adj", ())
 
+    def is_word(self, word: str) -> bool:
+        """Whether a lower-case word is an English lemma or inflected form (spaCy's `lemma_index`, `lemma_exc`)."""
+        return any(word in index for index in self._index.values()) or any(
+            word in exceptions for exceptions in self._exceptions.values()
+        )
+
     def _noun_lemma(self, word: str) -> str:
         """Lemma of a word the tagger mis-tagged but that stands in a noun slot ("geese" as JJ)."""
         lower = word.lower()

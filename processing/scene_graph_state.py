@@ -46,6 +46,7 @@ class ParseState:
         self.noun_lemma = lemmatizer.noun_lemma
         self.is_verb = lemmatizer.is_verb
         self.is_noun_only = lemmatizer.is_noun_only
+        self.is_word = lemmatizer.is_word
         # Tagger repairs (scene_graph_nodes.repair_word_classes fills them before any rule runs).
         self.nominal_overrides: set[int] = set()  # tokens that act as nouns whatever their tag
         self.verbal_overrides: set[int] = set()  # noun-tagged tokens that are participles

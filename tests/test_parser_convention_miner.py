@@ -180,6 +180,18 @@ def test_wearers_are_the_singular_heads_of_gold_wear_subjects_with_enough_exampl
     assert miner.wearers(golds, lemmatizer, {"shirt"}) == ["horse", "man", "player"]
 
 
+def test_node_words_are_the_english_singular_heads_of_gold_names_in_enough_captions(miner):
+    golds = (
+        [(["giraffes"], [("tennis ball", "yellow")], [("man", "hold", "bus")])] * 3
+        + [(["skiis", "giraffe"], [], [])] * 3
+        + [(["lamp"], [], [])] * 2
+    )
+    english = {"giraffe", "giraffes", "ball", "man", "bus", "lamp", "ski"}
+    lemmatizer = SimpleNamespace(lemma=lambda word, tag: word.removesuffix("s"), is_word=lambda word: word in english)
+    # "bus" stays "bus" ("bu" is no word); "skiis" (gold's own slip) is no target; "lamp" is in 2 captions only
+    assert miner.node_words(golds, lemmatizer) == ["ball", "bus", "giraffe", "man"]
+
+
 def test_phrase_attributes_count_two_word_modifiers_inside_the_nouns_phrase(miner):
     def doc(*tagged, left_edge=0):
         tokens = [SimpleNamespace(i=i, lower_=word, tag_=tag, pos_=pos) for i, (word, tag, pos) in enumerate(tagged)]

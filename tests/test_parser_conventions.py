@@ -550,3 +550,26 @@ def test_has_read_as_an_auxiliary_of_a_modifier_or_noun_still_possesses(parser, 
 def test_a_real_perfect_has_is_no_possession(parser):
     relations = parser.parse("skateboard dude has just used the ramp").relations
     assert not any(predicate == "have" for _, predicate, _ in relations)
+
+
+@pytest.mark.parametrize(
+    "caption, objects",
+    [
+        ("a red tonue coming out of a dogs mouth", {"tongue"}),
+        ("two girafees and a giraffee", {"giraffes", "giraffe"}),  # the caption's number is kept
+    ],
+)
+def test_a_head_one_typing_slip_from_a_factual_node_word_is_respelled(parser, caption, objects):
+    assert objects <= set(parser.parse(caption).objects)
+
+
+@pytest.mark.parametrize(
+    "caption, kept",
+    [
+        ("a man in a tshirt", "t-shirt"),  # a mined respelling wins over the slip ("shirt")
+        ("the street is full of people", "street"),  # a word of the vocabulary is no slip
+        ("skis attached to ski boots", "ski boots"),  # nor an English plural the tagger calls a proper noun
+    ],
+)
+def test_english_words_and_mined_respellings_are_not_respelled(parser, caption, kept):
+    assert kept in parser.parse(caption).objects
