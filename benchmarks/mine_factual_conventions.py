@@ -71,6 +71,8 @@ for the same pair of nodes, the choice becomes a table entry:
 - OWNED_PART_PAIRS: "a laptop screen" -> (laptop, have, screen), "the oven door": "owner head" word pairs, the
   owner a compound (or a noun the tagger reads as an adjective) right before the head, that FACTUAL writes as a
   node owning the head, for heads it does not write so in general (not in OWNED_PART_HEADS).
+- COMPOUND_PAIR_PREDICATES: "a train station" -> (station, for, train), "a wire fence" -> (fence, make of, wire):
+  noun compounds whose compound FACTUAL writes as a node of its own, related to the noun by this predicate.
 - ADVERB_TAGGED_NOUNS: "man riding skateboard", "balcony on a building": words the tagger tags RB that FACTUAL
   makes a node of (the rules retag them as nouns).
 - ING_NODE_WORDS: "a fence with fencing", "her earring": -ing words the tagger tags as nouns that FACTUAL makes a node
@@ -708,6 +710,22 @@ def count_compound_owner_pairs(docs, golds, norm) -> dict:
     return by_pair
 
 
+def count_compound_pair_predicates(docs, golds, norm) -> dict:
+    """For a noun compound right before its noun ("train station", "wire fence"): the predicate of gold's relation
+    from the noun to the compound, (station, for, train), by the pair "compound noun"; None where gold relates them
+    otherwise or not at all. (`have` from the compound is OWNED_PART_PAIRS.)"""
+    by_pair: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for doc, (_, _, gold_relations) in zip(docs, golds, strict=True):
+        predicates = {(norm(s), norm(o)): p for s, p, o in gold_relations}
+        for token in doc:
+            head = token.head
+            if head.i != token.i + 1 or token.dep_ != "compound" or {token.tag_, head.tag_} - {"NN", "NNS"}:
+                continue
+            noun = norm(head.lower_)
+            by_pair[f"{token.lower_} {noun}"][predicates.get((noun, norm(token.lower_)))] += 1
+    return by_pair
+
+
 _OF_PHRASE = re.compile(r"\b([a-z]+) of (?:the |a |an |some )?([a-z]+)")
 
 
@@ -968,6 +986,7 @@ def main() -> None:
     scene_graph_conventions.ATTRIBUTE_NAMES.clear()  # empty: every multi-word name is kept
     scene_graph_conventions.OWNED_PART_HEADS.clear()
     scene_graph_conventions.OWNED_PART_PAIRS.clear()
+    scene_graph_conventions.COMPOUND_PAIR_PREDICATES.clear()
     scene_graph_conventions.UNOWNED_OF_HEADS.clear()
     scene_graph_conventions.NON_ATTRIBUTES.clear()
     scene_graph_conventions.NON_PREDICATES.clear()
@@ -1172,6 +1191,15 @@ def main() -> None:
                 for pair in consistent_choices(count_compound_owner_pairs(docs, golds, norm), keep_same=True)
                 if pair.split(" ")[-1] not in owned_part_heads
             ),
+        ),
+        "COMPOUND_PAIR_PREDICATES": (
+            "'compound noun' pairs FACTUAL writes as (noun, predicate, compound) ('train station' -> (station, for,"
+            " train)), names it does not keep whole",
+            {
+                pair: predicate
+                for pair, predicate in consistent_choices(count_compound_pair_predicates(docs, golds, norm)).items()
+                if pair not in kept
+            },
         ),
         "UNOWNED_OF_HEADS": (
             "heads H of 'H of X' that FACTUAL does not write as X's ('a picture of a woman': no (woman, have, picture))",

@@ -2343,6 +2343,22 @@ OWNED_PART_PAIRS = {
     "window curtain",
 }
 
+# 'compound noun' pairs FACTUAL writes as (noun, predicate, compound) ('train station' -> (station, for, train)), names it does not keep whole
+COMPOUND_PAIR_PREDICATES = {
+    "bathroom floor": "in",
+    "bathroom sink": "in",
+    "building wall": "on",
+    "computer screen": "on",
+    "floor tile": "on",
+    "kitchen floor": "in",
+    "kitchen sink": "in",
+    "screen tv": "have",
+    "sleeve shirt": "have",
+    "table plate": "sit on",
+    "train station": "for",
+    "wire fence": "make of",
+}
+
 # heads H of 'H of X' that FACTUAL does not write as X's ('a picture of a woman': no (woman, have, picture))
 UNOWNED_OF_HEADS = {
     "area",

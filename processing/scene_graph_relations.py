@@ -12,6 +12,7 @@ from .scene_graph_clauses import subjects_of
 from .scene_graph_conventions import (
     AFTER_PLACE_NOUNS,
     BARE_SECOND_PLACES,
+    COMPOUND_PAIR_PREDICATES,
     OWNED_PART_HEADS,
     OWNED_PART_PAIRS,
     PLACE_PHRASES,
@@ -1369,6 +1370,21 @@ def relate_compound_owner(state: ParseState, owner) -> None:
         state.nominal_overrides.add(owner.i)  # "the oven door": the tagger's adjective is the owner noun
     state.graph.owners.add(owner.i)
     add_relation(state, [owner], "have", [part])
+
+
+def relate_compound_pair(state: ParseState, compound) -> None:
+    """ "a train station" -> (station, for, train), "a wire fence" -> (fence, make of, wire): a noun compound the
+    node name leaves out that FACTUAL writes as a node of its own, related to the noun (COMPOUND_PAIR_PREDICATES,
+    mined from its training split: train station 33 of 48 captions, wire fence 9 of 12, computer screen 6 of 8).
+    "for" is then dropped with the other NON_PREDICATES relations; the node stays."""
+    noun = compound.head
+    if noun.i != compound.i + 1 or compound.i in state.graph.owners or not is_node(state, noun):
+        return
+    predicate = COMPOUND_PAIR_PREDICATES.get(f"{compound.lower_} {state.noun_lemma(noun.lower_)}")
+    if predicate is None or compound.lower_ in factual_name(state, noun).split():
+        return
+    state.graph.owners.add(compound.i)
+    add_relation(state, [noun], predicate, [compound])
 
 
 def relate_compound_sleeve(state: ParseState, sleeve) -> None:

@@ -49,6 +49,7 @@ from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
 from .scene_graph_relations import (
     is_side_by_side,
     relate_compound_owner,
+    relate_compound_pair,
     relate_compound_sleeve,
     relate_covering_participle,
     relate_direct_object,
@@ -117,6 +118,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_possessive(state, token)
         elif dep in ("compound", "amod"):
             relate_compound_owner(state, token)
+            if dep == "compound":
+                relate_compound_pair(state, token)
             if token.lower_ in ("sleeve", "sleeves"):
                 relate_compound_sleeve(state, token)
             relate_covering_participle(state, token)

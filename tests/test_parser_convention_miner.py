@@ -192,6 +192,20 @@ def test_node_words_are_the_english_singular_heads_of_gold_names_in_enough_capti
     assert miner.node_words(golds, lemmatizer) == ["ball", "bus", "giraffe", "man"]
 
 
+def test_compound_pair_predicates_count_the_gold_predicate_from_the_noun_to_the_compound(miner):
+    def doc(*words):
+        tokens = [SimpleNamespace(lower_=w, tag_=t, dep_=d, i=i) for i, (w, t, d, _) in enumerate(words)]
+        for token, (_, _, _, head) in zip(tokens, words, strict=True):
+            token.head = tokens[head]
+        return tokens
+
+    station = doc(("train", "NN", "compound", 1), ("station", "NN", "ROOT", 1))
+    golds = [([], [], [("station", "for", "train")]), ([], [], [("train", "at", "station")])]
+    norm = lambda text: text  # noqa: E731
+    counts = miner.count_compound_pair_predicates([station, station], golds, norm)
+    assert counts["train station"] == {"for": 1, None: 1}
+
+
 def test_phrase_attributes_count_two_word_modifiers_inside_the_nouns_phrase(miner):
     def doc(*tagged, left_edge=0):
         tokens = [SimpleNamespace(i=i, lower_=word, tag_=tag, pos_=pos) for i, (word, tag, pos) in enumerate(tagged)]

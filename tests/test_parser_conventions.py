@@ -573,3 +573,15 @@ def test_a_head_one_typing_slip_from_a_factual_node_word_is_respelled(parser, ca
 )
 def test_english_words_and_mined_respellings_are_not_respelled(parser, caption, kept):
     assert kept in parser.parse(caption).objects
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a wire fence around a field", ("fence", "make of", "wire")),
+        ("a man looking at a computer screen", ("screen", "on", "computer")),
+    ],
+)
+def test_a_mined_compound_pair_is_two_related_nodes(parser, caption, relation):
+    graph = parser.parse(caption)
+    assert relation in graph.relations and {relation[0], relation[2]} <= set(graph.objects)
