@@ -47,6 +47,7 @@ class TagLemmatizer:
             self._rules = lookups.get_table("lemma_rules", {})
         self.lemma = lru_cache(maxsize=65536)(self._lemma)
         self.noun_lemma = lru_cache(maxsize=65536)(self._noun_lemma)  # ~17 calls per caption, few distinct words
+        self.is_word = lru_cache(maxsize=65536)(self._is_word)
 
     def _lemma(self, word: str, tag: str) -> str:
         lower = word.lower()
@@ -94,7 +95,7 @@ class TagLemmatizer:
         lower = word.lower()
         return lower in self._index.get("noun", ()) and lower not in self._index.get("adj", ())
 
-    def is_word(self, word: str) -> bool:
+    def _is_word(self, word: str) -> bool:
         """Whether a lower-case word is an English lemma or inflected form (spaCy's `lemma_index`, `lemma_exc`)."""
         return any(word in index for index in self._index.values()) or any(
             word in exceptions for exceptions in self._exceptions.values()
