@@ -433,13 +433,16 @@ GARMENTS = {
     "trousers",
 }
 
-# Containers: "a plate of food" is food on a plate, "a glass of wine" wine in a glass.
+# Containers: "a plate of food" is food on a plate, "a glass of wine" wine in a glass; "have" writes the
+# container owning its contents, "a bowl of soup" -> (bowl, have, soup). FACTUAL train, "N of X": bowl has X
+# in 14 of 29 captions (X in it in none, inside or within it in 6), tray 5 of 8 (X on it in 1), container 4
+# of 7 (X in it in 1), bucket 2 of 2.
 CONTAINER_PREPOSITION = {
     "plate": "on",
-    "tray": "on",
+    "tray": "have",
     "platter": "on",
     "dish": "on",
-    "bowl": "in",
+    "bowl": "have",
     "cup": "in",
     "glass": "in",
     "glasses": "in",
@@ -448,7 +451,7 @@ CONTAINER_PREPOSITION = {
     "bottle": "in",
     "jar": "in",
     "bag": "in",
-    "bucket": "in",
+    "bucket": "have",
     "pot": "in",
     "vase": "in",
     "mug": "in",
@@ -457,7 +460,7 @@ CONTAINER_PREPOSITION = {
     "bin": "in",
     "pan": "in",
     "can": "in",
-    "container": "in",
+    "container": "have",
     "cart": "in",
     "barrel": "in",
 }

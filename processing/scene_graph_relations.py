@@ -618,6 +618,9 @@ def _relate_noun_preposition(state: ParseState, prep, head, words, predicate_wor
         _relate_with(state, head, subjects, objects)
     elif words != ["of"]:
         add_relation(state, subjects, predicate_words, objects)
+    elif _container_preposition(state, head) == "have":
+        # "a bowl of soup" -> (bowl, have, soup)
+        add_relation(state, subjects, "have", objects)
     elif _container_preposition(state, head) is not None:
         # "a plate of food" -> (food, on, plate); "bottles of wine" -> (wine, in, bottles)
         add_relation(state, objects, _container_preposition(state, head), subjects)

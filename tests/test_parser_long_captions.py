@@ -1327,3 +1327,16 @@ def test_the_noun_before_covered_covers_the_participles_noun(parser, caption, re
 )
 def test_has_hung_on_the_adjective_of_the_noun_had_still_relates_it(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, owned",
+    [
+        ("a bowl of soup on a table", ("bowl", "have", "soup")),
+        ("a boy carrying a tray of cups", ("tray", "have", "cups")),
+        ("small containers of paint sitting on a table", ("containers", "have", "paint")),
+    ],
+)
+def test_a_bowl_tray_or_container_of_something_has_it(parser, caption, owned):
+    found = relations(parser, caption)
+    assert triple(*owned) in found and triple(owned[2], "in", owned[0]) not in found
