@@ -1340,3 +1340,9 @@ def test_has_hung_on_the_adjective_of_the_noun_had_still_relates_it(parser, capt
 def test_a_bowl_tray_or_container_of_something_has_it(parser, caption, owned):
     found = relations(parser, caption)
     assert triple(*owned) in found and triple(owned[2], "in", owned[0]) not in found
+
+
+def test_a_place_pointing_back_after_the_last_with_object_places_them_all(parser):
+    found = relations(parser, "a table with cake and plates on it")
+    assert {triple("cake", "on", "table"), triple("plates", "on", "table")} <= found
+    assert triple("table", "with", "cake") not in found
