@@ -841,10 +841,30 @@ def _is_with_after_place(state: ParseState, prep, verb) -> bool:
 
 def _relate_verb_preposition(state: ParseState, verb, predicate_words: str, objects) -> None:
     subjects = subjects_of(state, verb)
+    if _is_held_in_hand(state, verb, predicate_words, objects):
+        state.graph.verbs_with_relation.add(verb.i)
+        add_relation(state, objects, "hold", subjects)
+        return
     predicate = join_predicate(verb_predicate(state, verb), predicate_words)
     if subjects:
         state.graph.verbs_with_relation.add(verb.i)
     add_relation(state, subjects, predicate, objects)
+
+
+_HOLDING_PARTS = {"hand", "hands", "arm", "arms"}
+
+
+def _is_held_in_hand(state: ParseState, verb, predicate_words: str, objects) -> bool:
+    """ "a frog held in a hand" -> (hand, hold, frog): the hand holding it is the passive's agent. FACTUAL
+    train, "X held in (a/the) hand/arm": (hand, hold, X) in 8 of the 9 captions with gold relating the two,
+    (X, hold in, hand) in 1 ("baseball bat being held in a guy's hands")."""
+    return (
+        verb.tag_ == "VBN"
+        and predicate_words == "in"
+        and state.lemma(verb.text, verb.tag_) == "hold"
+        and bool(objects)
+        and all(obj.lower_ in _HOLDING_PARTS for obj in objects)
+    )
 
 
 def _is_preposition_tagged_head(head) -> bool:

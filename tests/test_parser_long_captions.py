@@ -1346,3 +1346,15 @@ def test_a_place_pointing_back_after_the_last_with_object_places_them_all(parser
     found = relations(parser, "a table with cake and plates on it")
     assert {triple("cake", "on", "table"), triple("plates", "on", "table")} <= found
     assert triple("table", "with", "cake") not in found
+
+
+@pytest.mark.parametrize(
+    "caption, held",
+    [
+        ("frog held in a hand", ("hand", "hold", "frog")),
+        ("the controller is held in a left hand .", ("left hand", "hold", "controller")),
+    ],
+)
+def test_a_thing_held_in_a_hand_is_held_by_the_hand(parser, caption, held):
+    found = relations(parser, caption)
+    assert triple(*held) in found and triple(held[2], "hold in", held[0]) not in found
