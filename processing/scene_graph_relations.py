@@ -1070,7 +1070,15 @@ def relate_direct_object(state: ParseState, obj) -> None:
         # "drawing of woman riding a bomb wearing a top hat", "the eyes of man wearing a black tie": the parser
         # hangs "wearing" on a thing; the wearer above it wears (8+-word train sample relation F1 70.19 -> 70.26)
         subjects = _wearer_above(state, verb.head) or subjects
+    if predicate == "reflect" and subjects and all(subject.lower_ in _MIRRORS for subject in subjects):
+        add_relation(state, nominal_conjuncts(state, obj), "reflect in", subjects)
+        return
     add_relation(state, subjects, predicate, nominal_conjuncts(state, obj))
+
+
+# "a mirror reflecting a cat" -> (cat, reflect in, mirror). FACTUAL train, "mirror reflecting X": (X, reflect in,
+# mirror) in 6 of 9 captions, (mirror, reflect, X) in 3; water and windows keep `reflect` (5 of 8 for water).
+_MIRRORS = {"mirror", "mirrors"}
 
 
 def _is_possession_misread_as_tense(state: ParseState, verb, obj) -> bool:

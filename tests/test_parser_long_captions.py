@@ -1358,3 +1358,9 @@ def test_a_place_pointing_back_after_the_last_with_object_places_them_all(parser
 def test_a_thing_held_in_a_hand_is_held_by_the_hand(parser, caption, held):
     found = relations(parser, caption)
     assert triple(*held) in found and triple(held[2], "hold in", held[0]) not in found
+
+
+def test_what_a_mirror_reflects_is_reflected_in_it(parser):
+    found = relations(parser, "a mirror reflecting a cat")
+    assert triple("cat", "reflect in", "mirror") in found and triple("mirror", "reflect", "cat") not in found
+    assert triple("water", "reflect", "sky") in relations(parser, "water reflecting the sky")
