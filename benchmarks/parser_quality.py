@@ -19,6 +19,11 @@ their quality is quoted from FACTUAL's README (exact set match on its random *te
 small 78.18, SPICE/Stanford parser 19.30), not measured here; run this script with `--parser` where the
 checkpoint is cached or saved locally to measure them on the dev splits below.
 
+Speed: the 25,010 COCO Karpathy test captions, batched, in captions per CPU-second; for the rule parser also
+spaCy's tagger and parser alone on the same captions (the floor the rules add to) and the share of CPU time left to
+cleaning and rules. `benchmarks/parser_stage_speed.py` splits that time by stage and
+`benchmarks/parser_speed_against.py` times this checkout against another version in one process.
+
 Matching (issue 3): lower-case; number words one..ten -> digits; every token lemmatised through
 spaCy's context-free English lookup table (spacy-lookups-data `lemma_lookup`), identically on gold
 and prediction; exact set match per caption, micro-averaged P/R/F1.
