@@ -32,18 +32,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from parser_quality import read_coco_captions  # sibling script: the same COCO caption reader
+
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 VERSIONS = ("this_checkout", "baseline")
 
 logger = logging.getLogger("parser_speed_against")
-
-
-def read_coco_captions(data_dir: Path) -> list[str]:
-    path = data_dir / "coco_captions" / "coco_karpathy_test_captions.tsv"
-    with open(path, encoding="utf-8") as handle:
-        return [line.rstrip("\n").split("\t")[2] for line in handle if line.count("\t") >= 2]
 
 
 def load_side_by_side(checkouts: dict[str, Path], workdir: Path) -> dict[str, dict]:

@@ -28,17 +28,13 @@ import logging
 import time
 from pathlib import Path
 
+from parser_quality import read_coco_captions  # sibling script: the same COCO caption reader
+
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 
 logger = logging.getLogger("parser_stage_speed")
-
-
-def read_coco_captions(data_dir: Path) -> list[str]:
-    path = data_dir / "coco_captions" / "coco_karpathy_test_captions.tsv"
-    with open(path, encoding="utf-8") as handle:
-        return [line.rstrip("\n").split("\t")[2] for line in handle if line.count("\t") >= 2]
 
 
 def best_cpu_seconds(run, repeats: int) -> float:

@@ -26,7 +26,7 @@ def test_speed_reports_spacy_alone_next_to_the_rule_parser(parser_quality):
 
 @pytest.fixture(scope="module")
 def parser_stage_speed():
-    with benchmark_modules("parser_stage_speed") as module:
+    with benchmark_modules("parser_quality", "parser_stage_speed") as module:
         yield module
 
 
@@ -48,7 +48,7 @@ def test_stage_speed_times_every_stage(parser_stage_speed):
 
 @pytest.fixture(scope="module")
 def parser_speed_against():
-    with benchmark_modules("parser_speed_against") as module:
+    with benchmark_modules("parser_quality", "parser_speed_against") as module:
         yield module
 
 
