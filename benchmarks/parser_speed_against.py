@@ -23,13 +23,13 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse
 import gc
 import importlib
-import importlib.util
 import json
 import logging
 import shutil
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 from parser_quality import read_coco_captions  # sibling script: the same COCO caption reader
@@ -49,12 +49,11 @@ def load_side_by_side(checkouts: dict[str, Path], workdir: Path) -> dict[str, di
     for name, checkout in checkouts.items():
         package = f"processing_{name}"
         shutil.copytree(checkout / "processing", workdir / package)
-        # Imported from its folder by location, without touching the import path: its own imports are relative.
-        spec = importlib.util.spec_from_file_location(
-            package, workdir / package / "__init__.py", submodule_search_locations=[str(workdir / package)]
-        )
-        sys.modules[package] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[package])
+        # A bare package object over the copied folder: its submodules import relative to it, and its __init__
+        # (which registers the processor with the Auto classes) never runs, nor is anything put on the import path.
+        bare_package = types.ModuleType(package)
+        bare_package.__path__ = [str(workdir / package)]
+        sys.modules[package] = bare_package
         modules[name] = {
             part: importlib.import_module(f"{package}.scene_graph_{part}") for part in ("parser", "rules", "text")
         }

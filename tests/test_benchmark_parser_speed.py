@@ -1,5 +1,7 @@
 """The speed section of benchmarks/parser_quality.py: the rule parser's time next to spaCy's alone."""
 
+import sys
+
 import pytest
 
 from tests.benchmark_modules import benchmark_modules
@@ -62,3 +64,5 @@ def test_speed_against_a_checkout_times_both_versions_side_by_side(parser_speed_
         assert set(result[measure]["microseconds_per_caption"]) == {"this_checkout", "baseline"}
         assert result[measure]["time_ratio_this_over_baseline"] > 0
     assert result["parser_versions"]["this_checkout"] == result["parser_versions"]["baseline"]
+    for name in [name for name in sys.modules if name.startswith(("processing_this_checkout", "processing_baseline"))]:
+        del sys.modules[name]
