@@ -1535,18 +1535,38 @@ def _placed_noun(state: ParseState, noun):
 
 _COVERER_DEPS = {"npadvmod", "nmod", "amod", "compound", "nsubj"}
 
+# FACTUAL's predicate for "N <participle> M" and whether N (False) or M (True) is its subject.
+_COVERING_PARTICIPLES = {
+    "cover": ("cover", False),
+    "cap": ("cap", False),
+    "line": ("line", False),
+    "fill": ("fill with", True),
+}
+
 
 def relate_covering_participle(state: ParseState, participle) -> None:
-    """ "a snow covered mountain range", "a grass covered hillside": the noun before "covered" covers the thing
-    the participle describes, (snow, cover, mountain range), and "grass covered" is no attribute (FACTUAL train,
-    "N covered N": the relation in 86 of 91 captions; the rules had missed it in 28, reading "covered" as an
-    adjective of the object; the rule changes 16 train graphs, all for the better)."""
-    if participle.lower_ != "covered" or participle.tag_ != "VBN" or participle.i == 0:
+    """ "a snow covered mountain range", "a grass covered hillside", "brick-covered sidewalk": the noun before
+    "covered" covers the thing the participle describes, (snow, cover, mountain range), and "grass covered" is no
+    attribute (FACTUAL train, "N covered N": the relation in 86 of 91 captions; the rules had missed it in 28,
+    reading "covered" as an adjective of the object; the rule changes 16 train graphs, all for the better).
+    "snow capped mountains" -> (snow, cap, mountains) (2 of 3 such "capped"); "a water filled glass" is the other
+    way round, (glass, fill with, water) (5 of 6 such "filled")."""
+    if participle.tag_ not in ("VBN", "VBD") or participle.i == 0:
         return
-    coverer, covered = state.tokens[participle.i - 1], participle.head
+    convention = _COVERING_PARTICIPLES.get(state.lemma(participle.text, participle.tag_))
+    if convention is None:
+        return
+    coverer_i = participle.i - 2 if state.tokens[participle.i - 1].text == "-" else participle.i - 1
+    if coverer_i < 0:
+        return
+    coverer, covered = state.tokens[coverer_i], participle.head
     if coverer.dep_ not in _COVERER_DEPS or coverer.head.i not in (participle.i, covered.i):
         return
     if covered.i < participle.i or not is_node(state, coverer) or not state.nominal(covered):
         return
     state.graph.relational_modifiers.add(participle.i)
-    add_relation(state, [resolve(state, coverer)], "cover", nominal_conjuncts(state, covered))
+    predicate, reversed_ = convention
+    if reversed_:
+        add_relation(state, nominal_conjuncts(state, covered), predicate, [resolve(state, coverer)])
+    else:
+        add_relation(state, [resolve(state, coverer)], predicate, nominal_conjuncts(state, covered))

@@ -1311,11 +1311,17 @@ def test_with_after_a_copula_adjective_relates_the_subject(parser, caption, rela
     [
         ("a grass covered hillside", ("grass", "cover", "hillside")),
         ("seven zebras standing in a grass covered field .", ("grass", "cover", "field")),
+        ("an oil covered road .", ("oil", "cover", "road")),
+        ("woman walking on brick-covered sidewalk", ("brick", "cover", "sidewalk")),
+        ("a valley inbetween two snow capped mountains", ("snow", "cap", "mountains")),
+        ("a water filled glass", ("glass", "fill with", "water")),
     ],
 )
 def test_the_noun_before_covered_covers_the_participles_noun(parser, caption, relation):
     graph = parser.parse(caption)
-    assert relation in graph.relations and not any("covered" in value for _, value in graph.attributes)
+    participles = ("covered", "capped", "filled")
+    assert relation in graph.relations
+    assert not any(word in value for _, value in graph.attributes for word in participles)
 
 
 @pytest.mark.parametrize(
