@@ -1370,3 +1370,15 @@ def test_what_a_mirror_reflects_is_reflected_in_it(parser):
     found = relations(parser, "a mirror reflecting a cat")
     assert triple("cat", "reflect in", "mirror") in found and triple("mirror", "reflect", "cat") not in found
     assert triple("water", "reflect", "sky") in relations(parser, "water reflecting the sky")
+
+
+@pytest.mark.parametrize(
+    "caption, listed",
+    [
+        ("the person is using a knife and fork", ("person", "use", "fork")),
+        ("brown tile surrounding tub and shower", ("tile", "surround", "shower")),
+        ("large grey elephant with white designs painted on his ear and face", ("designs", "paint on", "face")),
+    ],
+)
+def test_a_verb_tagged_last_item_after_a_noun_is_that_nouns_conjunct(parser, caption, listed):
+    assert triple(*listed) in relations(parser, caption)
