@@ -62,7 +62,7 @@ PREDICATES = {
 }
 
 # first words of the rules' predicates that FACTUAL leaves out ('visible in' -> 'in')
-DROPPED_PREDICATE_WORDS = {"arrange", "high", "open", "overcast", "visible"}
+DROPPED_PREDICATE_WORDS = {"arrange", "high", "open", "visible"}
 
 # predicate the rules give -> FACTUAL's predicate for the reversed pair ('cover in' -> (O, cover, S))
 REVERSED_PREDICATES = {
@@ -1215,7 +1215,6 @@ NON_NODES = {
     "grey",
     "group",
     "half",
-    "hanging",
     "image",
     "layer",
     "leafy",
@@ -1224,7 +1223,6 @@ NON_NODES = {
     "middle",
     "multi",
     "part",
-    "playing",
     "raquet",
     "rear",
     "red",
@@ -2317,6 +2315,7 @@ OWNED_PART_HEADS = {
     "branch",
     "ear",
     "engine",
+    "eye",
     "foot",
     "frame",
     "head",
@@ -2368,7 +2367,6 @@ UNOWNED_OF_HEADS = {
     "design",
     "drawing",
     "edge",
-    "end",
     "field",
     "foreground",
     "half",
@@ -2400,7 +2398,7 @@ ATTRIBUTE_VALUES = {
 }
 
 # attribute values the rules give that FACTUAL never writes and no other value replaces (dropped: the stricter non-node thresholds)
-NON_ATTRIBUTES = {"fenced", "multi", "next", "oven", "polar", "riding", "skateboard", "snow covered", "snowy", "tile"}
+NON_ATTRIBUTES = {"fenced", "multi", "next", "oven", "polar", "riding", "skateboard", "snowy", "tile"}
 
 # predicates the rules give whose pair FACTUAL leaves unrelated, dropped ('a machine for making donuts'; the stricter non-node thresholds)
 NON_PREDICATES = {"for"}
