@@ -221,6 +221,25 @@ def read_coco_captions(data_dir: Path) -> list[str]:
         return [line.rstrip("\n").split("\t")[2] for line in handle if line.count("\t") >= 2]
 
 
+def add_timing_arguments(parser: argparse.ArgumentParser, repeats_help: str) -> None:
+    """The arguments of the speed scripts that time the parser on the first COCO captions (parser_stage_speed.py,
+    parser_speed_against.py)."""
+    parser.add_argument("--data_dir", type=Path, default=DEFAULT_DATA_DIR, help="the shared data folder")
+    parser.add_argument("--captions", type=int, default=4000, help="how many COCO captions (from the start)")
+    parser.add_argument("--repeats", type=int, default=5, help=repeats_help)
+    parser.add_argument("--output_json", type=Path, default=None, help="also write the report here")
+
+
+def timed_coco_captions(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
+    """The first `--captions` COCO captions, after checking the arguments of `add_timing_arguments`."""
+    if args.captions < 1 or args.repeats < 1:
+        parser.error("--captions and --repeats must be at least 1")
+    coco = args.data_dir / "coco_captions" / "coco_karpathy_test_captions.tsv"
+    if not coco.exists():
+        parser.error(f"{coco} not found: pass --data_dir, the folder holding coco_captions/")
+    return read_coco_captions(args.data_dir)[: args.captions]
+
+
 def speed(captions, baseline_sample: int, skip_baseline: bool, parser_name: str = "rules") -> dict:
     from processing.scene_graph_backends import cached_parser
 

@@ -32,11 +32,10 @@ import time
 import types
 from pathlib import Path
 
-from parser_quality import read_coco_captions  # sibling script: the same COCO caption reader
+from parser_quality import add_timing_arguments, timed_coco_captions  # sibling script: shared COCO reading
 
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 VERSIONS = ("this_checkout", "baseline")
 
 logger = logging.getLogger("parser_speed_against")
@@ -110,20 +109,12 @@ def compare(captions: list[str], modules: dict[str, dict], repeats: int) -> dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline_checkout", type=Path, required=True, help="repo root of the other version")
-    parser.add_argument("--data_dir", type=Path, default=DEFAULT_DATA_DIR, help="the shared data folder")
-    parser.add_argument("--captions", type=int, default=4000, help="how many COCO captions (from the start)")
-    parser.add_argument("--repeats", type=int, default=5, help="alternating passes; the fastest of each counts")
-    parser.add_argument("--output_json", type=Path, default=None, help="also write the report here")
+    add_timing_arguments(parser, repeats_help="alternating passes; the fastest of each counts")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if args.captions < 1 or args.repeats < 1:
-        parser.error("--captions and --repeats must be at least 1")
     if not (args.baseline_checkout / "processing" / "scene_graph_rules.py").exists():
         parser.error(f"{args.baseline_checkout} holds no processing/scene_graph_rules.py: pass a checkout's root")
-    coco = args.data_dir / "coco_captions" / "coco_karpathy_test_captions.tsv"
-    if not coco.exists():
-        parser.error(f"{coco} not found: pass --data_dir, the folder holding coco_captions/")
-    captions = read_coco_captions(args.data_dir)[: args.captions]
+    captions = timed_coco_captions(parser, args)
     with tempfile.TemporaryDirectory() as workdir:
         modules = load_side_by_side({"this_checkout": REPO_ROOT, "baseline": args.baseline_checkout}, Path(workdir))
         result = compare(captions, modules, args.repeats)

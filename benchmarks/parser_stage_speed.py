@@ -26,13 +26,9 @@ import argparse
 import json
 import logging
 import time
-from pathlib import Path
 
-from parser_quality import read_coco_captions  # sibling script: the same COCO caption reader
+from parser_quality import add_timing_arguments, timed_coco_captions  # sibling script: shared COCO reading
 
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 
 logger = logging.getLogger("parser_stage_speed")
 
@@ -101,18 +97,10 @@ def report(seconds: dict[str, float], captions: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data_dir", type=Path, default=DEFAULT_DATA_DIR, help="the shared data folder")
-    parser.add_argument("--captions", type=int, default=4000, help="how many COCO captions (from the start)")
-    parser.add_argument("--repeats", type=int, default=5, help="passes per stage; the fastest counts")
-    parser.add_argument("--output_json", type=Path, default=None, help="also write the report here")
+    add_timing_arguments(parser, repeats_help="passes per stage; the fastest counts")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if args.captions < 1 or args.repeats < 1:
-        parser.error("--captions and --repeats must be at least 1")
-    coco = args.data_dir / "coco_captions" / "coco_karpathy_test_captions.tsv"
-    if not coco.exists():
-        parser.error(f"{coco} not found: pass --data_dir, the folder holding coco_captions/")
-    captions = read_coco_captions(args.data_dir)[: args.captions]
+    captions = timed_coco_captions(parser, args)
     result = report(stage_seconds(captions, args.repeats), len(captions))
     for stage, micros in result["microseconds_per_caption"].items():
         share = result["share_of_full_parser"][stage]

@@ -186,21 +186,20 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         return
     stranded = [c for c in children if c.dep_ in ("prep", "prt") and c.i > verb.i and not state.kids(c)]
     has_other_preps = any(c.dep_ == "prep" and state.kids(c) for c in children)
+    lemma = state.lemma(verb.text, verb.tag_)
     # "white wall where picture is hanging" -> (picture, hang on, wall): FACTUAL train writes no `in` for such
     # a "where" clause (0 of the 10 the rules read), a surface word in 7 ("hang on", "lie on", "stand on top of")
     where = ["on"] if where_clause else []
     if stranded or not has_other_preps:
         words = [c.lower_ for c in stranded] or where
-        lemma = state.lemma(verb.text, verb.tag_)
         # "the shadows the person is in": a copula adds no word to the place (FACTUAL writes `in`)
         predicate = join_predicate(*words) if lemma == "be" and words else join_predicate(lemma, *words)
         state.graph.consumed_preps.update(c.i for c in stranded)
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), predicate, nominal_conjuncts(state, target))
-    elif state.lemma(verb.text, verb.tag_) in _GAP_OBJECT_VERBS and verb.dep_ == "relcl" and not where_clause:
+    elif lemma in _GAP_OBJECT_VERBS and verb.dep_ == "relcl" and not where_clause:
         # "a blue cup a man is holding with his left hand": a place or means phrase does not fill the object
         state.graph.verbs_with_relation.add(verb.i)
-        lemma = state.lemma(verb.text, verb.tag_)
         add_relation(state, nominal_conjuncts(state, subjects[0]), lemma, nominal_conjuncts(state, target))
 
 
