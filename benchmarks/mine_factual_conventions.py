@@ -13,6 +13,9 @@ for the same pair of nodes, the choice becomes a table entry:
 - DROPPED_PREDICATE_WORDS: "players visible on the field" -> (player, on, field), "a meal arranged on a table" ->
   (meal, on, table): first words of the rules' predicates that FACTUAL leaves out before the rest, whatever the rest
   is (PREDICATES needs examples of each whole predicate; these words come with many prepositions, few each).
+- PLACE_PREDICATE_VERBS: "a glass door found in a kitchen" -> (door, in, kitchen): the first words of FACTUAL's
+  predicates of two words or more ("sit on", "hang from"), as written and normalised. Read from gold alone: a verb
+  not among them, not an -ing form, is left out before its place phrase (scene_graph_predicates.verb_place_predicate).
 - REVERSED_PREDICATES: "a hill covered in snow" -> (snow, cover, hill): predicates the rules give whose
   pair FACTUAL writes the other way round, with the predicate it writes then (a passive it inverts).
 - NODE_NAMES: the name FACTUAL writes for a node the rules name otherwise ("cell phone" ->
@@ -198,6 +201,18 @@ def count_dropped_first_words(golds, graphs, norm) -> dict:
                 choice = {norm(predicate): "keep", norm(" ".join(words[1:])): "drop"}.get(gold, "other")
                 by_word[words[0]][choice] += 1
     return by_word
+
+
+def place_predicate_verbs(golds, norm) -> list[str]:
+    """First words of gold predicates of two words or more, as written and normalised ("laying on" and "lie on"
+    both count: the rules' lemma may be either). Mined on one half of FACTUAL train and applied to the other (both
+    ways round), leaving out the other verbs gained 56 gold triples and lost 24, with 33 fewer wrong ones."""
+    words = set()
+    for _, _, relations in golds:
+        for _, predicate, _ in relations:
+            if len(predicate.split()) > 1:
+                words.update((predicate.lower().split()[0], norm(predicate).split()[0]))
+    return sorted(words)
 
 
 def related_pairs_only(by_predicate: dict, never_written) -> dict:
@@ -998,6 +1013,7 @@ def main() -> None:
         scene_graph_conventions.WITH_PREDICATES,
         scene_graph_conventions.PREDICATES,
         scene_graph_conventions.DROPPED_PREDICATE_WORDS,
+        scene_graph_conventions.PLACE_PREDICATE_VERBS,  # empty: the rules keep every verb
         scene_graph_conventions.REVERSED_PREDICATES,
         scene_graph_conventions.NODE_NAMES,
         scene_graph_conventions.PARTITIVE_ATTRIBUTES,
@@ -1080,6 +1096,11 @@ def main() -> None:
         "DROPPED_PREDICATE_WORDS": (
             "first words of the rules' predicates that FACTUAL leaves out ('visible in' -> 'in')",
             keys_choosing(count_dropped_first_words(golds, graphs, norm), "drop"),
+        ),
+        "PLACE_PREDICATE_VERBS": (
+            "first words of FACTUAL's predicates of two words or more ('sit on'): another verb before a place phrase"
+            " is left out ('found in' -> 'in')",
+            place_predicate_verbs(golds, norm),
         ),
         "REVERSED_PREDICATES": (
             "predicate the rules give -> FACTUAL's predicate for the reversed pair ('cover in' -> (O, cover, S))",

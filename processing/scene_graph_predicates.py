@@ -6,7 +6,14 @@ Verb and preposition merge ("sit on"); multi-word prepositions stay whole ("in f
 
 from __future__ import annotations
 
-from .scene_graph_conventions import ADVERB_TAGGED_NOUNS, DROPPED_PREDICATE_WORDS, PART_NOUN_PREDICATES, PREDICATES
+from .scene_graph_conventions import (
+    ADVERB_TAGGED_NOUNS,
+    DROPPED_PREDICATE_WORDS,
+    PART_NOUN_PREDICATES,
+    PLACE_PREDICATE_VERBS,
+    PREDICATES,
+    REVERSED_PREDICATES,
+)
 from .scene_graph_lemmas import NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ARTICLE_KEPT_PART_NOUNS,
@@ -38,6 +45,47 @@ def verb_predicate(state: ParseState, verb) -> str:
         child.lower_ for child in state.kids(verb) if child.dep_ == "prt" and not is_particle_with_object(state, child)
     ]
     return " ".join([lemma, *particles])
+
+
+def _verb_respellings(predicates: dict[str, str]) -> dict[str, str]:
+    """Verbs a mined rewrite replaces whatever its preposition: "seat at" -> "sit at" and "speak on" -> "talk on"
+    make "seated in" (sit in) and "speaks into" (talk into)."""
+    respellings = {}
+    for predicate, choice in predicates.items():
+        words, chosen = predicate.split(" "), choice.split(" ")
+        if len(words) > 1 and words[1:] == chosen[1:] and words[0] != chosen[0]:
+            respellings[words[0]] = chosen[0]
+    return respellings
+
+
+_VERB_RESPELLINGS = _verb_respellings(PREDICATES)
+
+
+def verb_place_predicate(state: ParseState, verb, place_words: str) -> str:
+    """The predicate of a verb and its place phrase, "sit on". FACTUAL writes a verb before a place from a closed
+    set (PLACE_PREDICATE_VERBS, mined): another verb is left out unless the caption gives it as an -ing form, "a
+    glass door found in a kitchen" -> (door, in, kitchen), "a clock positioned on the front of the building" ->
+    (clock, on front of, building). A rewrite mined for the whole predicate wins ("dusted with" -> cover), and one
+    that only swaps the verb holds for every preposition ("seated in" -> "sit in"). Table mined on one half of
+    FACTUAL train and applied to the other (both ways round): 56 gold triples gained, 24 lost ("tucked into",
+    "carved in"), 33 fewer wrong ones, 8 more graphs exact; -ing forms keep the verb more often than not
+    ("crawling under", "relaxing on"). An empty table (while mining) keeps every verb."""
+    verb_words = verb_predicate(state, verb)
+    verb_words = _VERB_RESPELLINGS.get(verb_words, verb_words)
+    predicate = join_predicate(verb_words, place_words)
+    if (
+        PLACE_PREDICATE_VERBS
+        and verb.tag_ in VERB_TAGS
+        and verb.tag_ != "VBG"
+        and verb_words
+        and " " not in verb_words
+        and verb_words not in PLACE_PREDICATE_VERBS
+        and verb.lower_ not in PLACE_PREDICATE_VERBS
+        and predicate not in PREDICATES
+        and predicate not in REVERSED_PREDICATES
+    ):
+        return place_words
+    return predicate
 
 
 # "doing a trick on a skateboard" -> (man, trick on, skateboard): FACTUAL names the act by its noun (train: 21

@@ -55,7 +55,14 @@ from .scene_graph_nodes import (
     node_name,
     resolve,
 )
-from .scene_graph_predicates import is_photo_taken, join_predicate, preposition_phrase, trick_object, verb_predicate
+from .scene_graph_predicates import (
+    is_photo_taken,
+    join_predicate,
+    preposition_phrase,
+    trick_object,
+    verb_place_predicate,
+    verb_predicate,
+)
 from .scene_graph_references import (
     PERSONAL_OBJECT_PRONOUNS,
     antecedent,
@@ -845,7 +852,7 @@ def _relate_verb_preposition(state: ParseState, verb, predicate_words: str, obje
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, objects, "hold", subjects)
         return
-    predicate = join_predicate(verb_predicate(state, verb), predicate_words)
+    predicate = verb_place_predicate(state, verb, predicate_words)
     if subjects:
         state.graph.verbs_with_relation.add(verb.i)
     add_relation(state, subjects, predicate, objects)

@@ -56,6 +56,21 @@ def test_relations(parser, caption, relation):
 
 
 @pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("glass door found in a kitchen", ("door", "in", "kitchen")),  # FACTUAL writes no "find <place>"
+        ("a white faced clock is positioned on the front of the building", ("clock", "on front of", "building")),
+        ("a sign posted on a pole", ("sign", "post on", "pole")),  # "post on" is FACTUAL's
+        ("a cat crawling under a bed", ("cat", "crawl under", "bed")),  # an -ing form keeps its verb
+        ("man seated at a table", ("man", "sit at", "table")),  # the mined rewrite of "seat at" wins
+        ("man seated in a chair", ("man", "sit in", "chair")),  # ... and swaps the verb before "in" too
+    ],
+)
+def test_verb_factual_never_writes_before_a_place_is_left_out(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
     "caption, attribute",
     [
         ("the cat is black", ("cat", "black")),  # copula + adjective

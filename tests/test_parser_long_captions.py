@@ -555,7 +555,7 @@ def test_a_subject_pronoun_after_other_nouns_makes_no_person_node(parser):
     assert "man" not in parser.parse("hay hanging out of the zebra 's mouth as he eats it").objects
     assert parser.parse("he is sitting on a bench").objects == ["man", "bench"]
     found = relations(parser, "a woman using scissors as she speaks into a microphone")
-    assert triple("woman", "speak into", "microphone") in found
+    assert triple("woman", "talk into", "microphone") in found  # "speak on" is mined as "talk on"
 
 
 @pytest.mark.parametrize(
