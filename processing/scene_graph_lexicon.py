@@ -712,6 +712,11 @@ DISPLAY_VERBS = {"hang", "print", "paint", "mount", "frame", "display", "post", 
 POSTURE_VERBS = {"sit", "lie", "lay", "stand", "squat", "kneel"}
 POSTURE_PARTICLES = {"down", "up"}
 
+# Particles between a verb and its place phrase that FACTUAL mostly leaves out: "jumping up in the air" -> (man,
+# jump in, air), "an arm extends out from the crane" -> (arm, extend from, crane); it keeps the ones its predicates
+# have (mined PARTICLE_PREDICATES: "stick out of", "lead up to").
+PLACE_VERB_PARTICLES = {"up", "down", "out", "off", "over", "back", "away"}
+
 # Kept two-word names whose head word names a wearer (WEARERS, by head word) but which name a thing: no one wears
 # anything in "a hot dog", and no "he" or "she" refers to one ("a boy is eating a hot dog and he is smiling"; "they"
 # may: "two teddy bears ... look like they are playing instruments").

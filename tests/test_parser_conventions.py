@@ -71,6 +71,19 @@ def test_verb_factual_never_writes_before_a_place_is_left_out(parser, caption, r
 
 
 @pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("a man jumping up in the air", ("man", "jump in", "air")),
+        ("long arm extends out from crane", ("arm", "extend from", "crane")),
+        ("black socks sticking out of white shoes", ("socks", "stick out of", "shoes")),  # FACTUAL's own
+        ("cement steps leading up to building", ("steps", "lead up to", "building")),
+    ],
+)
+def test_particle_factual_never_writes_before_a_place_is_left_out(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
     "caption, attribute",
     [
         ("the cat is black", ("cat", "black")),  # copula + adjective
