@@ -717,6 +717,10 @@ POSTURE_PARTICLES = {"down", "up"}
 # have (mined PARTICLE_PREDICATES: "stick out of", "lead up to").
 PLACE_VERB_PARTICLES = {"up", "down", "out", "off", "over", "back", "away"}
 
+# Verbs whose "for" FACTUAL keeps ("zebras looking for food": "look for" in 2 train pairs, "look" alone in none);
+# after other verbs it writes the verb alone ("waiting for the train" -> wait).
+FOR_KEEPING_VERBS = {"look"}
+
 # Kept two-word names whose head word names a wearer (WEARERS, by head word) but which name a thing: no one wears
 # anything in "a hot dog", and no "he" or "she" refers to one ("a boy is eating a hot dog and he is smiling"; "they"
 # may: "two teddy bears ... look like they are playing instruments").
