@@ -114,6 +114,8 @@ def _is_unwritten_particle(words: list[str], verb_words: str) -> bool:
         and words[0] == verb_words.split(" ")[0]
         and words[0] in PLACE_PREDICATE_VERBS
         and words[1] in PLACE_VERB_PARTICLES
+        and words[2] != "of"  # "out of" is one preposition
+        and words[2] not in PART_NOUN_PREPOSITION  # "draped over the side of": "over" is the preposition
         and " ".join(words) not in PARTICLE_PREDICATES
     )
 

@@ -77,6 +77,7 @@ def test_verb_factual_never_writes_before_a_place_is_left_out(parser, caption, r
         ("long arm extends out from crane", ("arm", "extend from", "crane")),
         ("black socks sticking out of white shoes", ("socks", "stick out of", "shoes")),  # FACTUAL's own
         ("cement steps leading up to building", ("steps", "lead up to", "building")),
+        ("a man looking out of the window", ("man", "look out of", "window")),  # "out of" is one preposition
         ("people waiting for the train", ("people", "wait", "train")),  # "for" after a verb goes
         ("zebras looking for food", ("zebras", "look for", "food")),
     ],

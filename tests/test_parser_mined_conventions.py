@@ -68,6 +68,7 @@ def test_predicates_are_rewritten(parser, monkeypatch):
     from processing import scene_graph_predicates
 
     # not a posture verb: "sit down on" loses its particle by rule, whatever the table says
+    monkeypatch.setattr(scene_graph_predicates, "PLACE_PREDICATE_VERBS", set())  # empty: every verb and particle kept
     monkeypatch.setattr(scene_graph_predicates, "PREDICATES", {"climb up on": "climb on"})
     assert parser.parse("a man climbing up on a rock").relations == [("man", "climb on", "rock")]
     monkeypatch.setattr(scene_graph_predicates, "PREDICATES", {})
@@ -91,6 +92,7 @@ def test_a_dropped_first_word_leaves_the_rest_of_the_predicate(parser, caption, 
 def test_dropped_predicate_words_are_read_from_the_table(parser, monkeypatch):
     from processing import scene_graph_predicates
 
+    monkeypatch.setattr(scene_graph_predicates, "PLACE_PREDICATE_VERBS", set())  # empty: every verb kept
     monkeypatch.setattr(scene_graph_predicates, "DROPPED_PREDICATE_WORDS", set())
     assert parser.parse("a meal arranged on a table").relations == [("meal", "arrange on", "table")]
     monkeypatch.setattr(scene_graph_predicates, "DROPPED_PREDICATE_WORDS", {"arrange"})
