@@ -14,6 +14,7 @@ from .scene_graph_lexicon import (
     COLOUR_WORDS,
     COLOURED_WORDS,
     DIRECTION_ADVERBS,
+    GEOMETRIC_SHAPES,
     INTENSIFIERS,
     MATERIAL_ADJECTIVE_FORM,
     MATERIAL_AND_COLOUR_NOUNS,
@@ -42,6 +43,7 @@ from .scene_graph_nodes import (
     named_by_attribute,
     node_name,
     resolve,
+    shaped_after,
 )
 from .scene_graph_state import ParseState
 
@@ -410,6 +412,75 @@ def copula_attributes(state: ParseState, complement) -> None:
     for adjective in state.conjuncts(complement):
         if adjective.tag_ in ADJECTIVE_TAGS or adjective.tag_ == "VBN":
             add_attribute(state, subjects, *_adjective_tokens(state, adjective))
+
+
+def shape_attributes(state: ParseState) -> None:
+    """ "a heart shaped sticker", "a diamond-shaped sign", "boat shaped like an elephant" -> (sticker, heart shaped),
+    (sign, diamond shaped), (boat, elephant shaped): FACTUAL writes the shape and "shaped" as one attribute of the
+    shaped thing ("oval shaped plate" -> oval: GEOMETRIC_SHAPES) and makes no node of what gives the shape. The
+    parser reads these phrases many ways ("heart" the subject of a verb "shaped", "pretzel" an adjective beside
+    it), so the attributes the other rules gave the words are replaced. FACTUAL's training split: the pair (or the
+    bare geometric shape) is the gold attribute in 19 of the 20 captions with a noun or adjective before "shaped" or
+    a "shaped like" (the other misspells "square"); the rules had it in 3. On all of train 19 graphs change, 15
+    become exact, none gets worse (13 wrong nodes, 12 wrong attributes and 5 wrong relations go, 13 gold
+    attributes come)."""
+    for shaped in state.tokens:
+        if shaped.lower_ != "shaped" or shaped.i == 0:
+            continue
+        shape = _shape_words(state, shaped)
+        if shape is None:
+            continue
+        tokens, text = shape
+        things = [thing for thing in _shaped_things(state, shaped, tokens[0]) if is_node(state, thing)]
+        if not things:
+            continue
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        state.graph.attributes = [
+            (node, value, span)
+            for node, value, span in state.graph.attributes
+            if not (start <= span[0] and span[1] <= end)
+        ]
+        state.graph.relations = [  # "people sitting on motorcycle shaped chairs": "shaped" read as their verb
+            (subject, predicate, obj)
+            for subject, predicate, obj in state.graph.relations
+            if not (predicate == "shape" and obj in things)
+        ]
+        add_attribute(state, things, tokens, text)
+
+
+def _shape_words(state: ParseState, shaped):
+    """(tokens, text) of the shape attribute: "heart shaped" (over a hyphen, "diamond-shaped"), "oval", "tree branch
+    shaped" for "shaped like a tree branch"; None for an adverb ("oddly shaped" stays as _adjective_tokens has it)."""
+    before = state.tokens[shaped.i - 1]
+    if before.text == "-" and shaped.i >= 2:
+        before = state.tokens[shaped.i - 2]
+    if shaped_after(state, before) is shaped and (before.tag_ in NOUN_TAGS or before.tag_ in ADJECTIVE_TAGS):
+        if before.lower_ in GEOMETRIC_SHAPES:
+            return [before, shaped], before.lower_
+        return [before, shaped], f"{before.lower_} shaped"
+    for child in state.kids(shaped):
+        if child.dep_ == "prep" and child.lower_ == "like":
+            model = next((kid for kid in state.kids(child) if kid.dep_ == "pobj" and state.nominal(kid)), None)
+            if model is not None:
+                words = [*(kid for kid in state.lefts(model) if kid.dep_ == "compound"), model]
+                return [shaped, model], " ".join(word.lower_ for word in words) + " shaped"
+    return None
+
+
+def _shaped_things(state: ParseState, shaped, first) -> list:
+    """What is shaped: the noun "shaped" modifies, its object where the parser made it a verb ("a heart shaped
+    sticker": heart its subject), the noun the shape word hangs on ("pretzel shaped felt decoration"), else the
+    subject ("the building is dome shaped", "a boat shaped like an elephant")."""
+    if shaped.dep_ == "amod" and state.nominal(shaped.head):
+        return [shaped.head]
+    shaped_object = next((kid for kid in state.kids(shaped) if kid.dep_ == "dobj" and state.nominal(kid)), None)
+    if shaped_object is not None:
+        return [shaped_object]
+    if first.i < shaped.i and first.head.i > shaped.i and state.nominal(first.head):
+        return [first.head]
+    if shaped.dep_ == "acomp":
+        return subjects_of(state, shaped.head)
+    return subjects_of(state, shaped)
 
 
 def ready_attribute(state: ParseState, adjective) -> None:

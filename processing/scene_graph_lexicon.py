@@ -259,6 +259,21 @@ MATERIAL_AND_COLOUR_NOUNS = {
     "aqua",
 }
 
+# Geometric shapes FACTUAL writes without "shaped" ("oval shaped plate" -> (plate, oval); its training split: oval,
+# square, circular, rectangular before "shaped", the bare word in 5 of 5 captions). Any other shape keeps the pair
+# ("heart shaped sticker" -> (sticker, heart shaped): scene_graph_attributes.shape_attributes).
+GEOMETRIC_SHAPES = {
+    "circle",
+    "circular",
+    "oval",
+    "rectangle",
+    "rectangular",
+    "round",
+    "square",
+    "triangle",
+    "triangular",
+}
+
 # Degree adverbs carry no visual fact of their own ("very large" -> large).
 INTENSIFIERS = {"very", "really", "so", "too", "quite", "extremely", "pretty", "fairly", "rather", "somewhat"}
 

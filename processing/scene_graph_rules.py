@@ -26,6 +26,7 @@ from .scene_graph_attributes import (
     phrase_attribute,
     portion_attribute,
     ready_attribute,
+    shape_attributes,
     shortened_name_attribute,
     state_attributes,
     with_part_state,
@@ -95,6 +96,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         _relation_phase(state)
         relate_unparsed_next_to(state)
         _attribute_phase(state)
+        shape_attributes(state)
         distributed_count_attributes(state)
         return to_scene_graph(state)
     finally:

@@ -495,3 +495,22 @@ def test_a_name_read_as_verb_and_object_keeps_the_verbs_place_and_dependents(par
     graph = parser.parse("stop sign and no parking sign on a pole")
     assert graph.objects[0] == "stop sign"
     assert ("stop sign", "on", "pole") in graph.relations
+
+
+@pytest.mark.parametrize(
+    "caption, thing, value, not_nodes",
+    [
+        ("a heart shaped sticker on window", "sticker", "heart shaped", {"heart"}),  # "shaped" parsed as a verb
+        ("yellow diamond-shaped sign .", "sign", "diamond shaped", {"diamond"}),
+        ("pretzel shaped felt decoration", "decoration", "pretzel shaped", {"pretzel"}),
+        ("the building is dome shaped", "building", "dome shaped", {"dome"}),
+        ("oval shaped plate on the table .", "plate", "oval", {"oval"}),  # a geometric shape stands alone
+        ("boat shaped like an elephant", "boat", "elephant shaped", {"elephant"}),
+        ("the support of the bench is shaped like a tree branch", "support", "tree branch shaped", {"branch"}),
+    ],
+)
+def test_a_shape_is_one_attribute_of_the_shaped_thing_and_no_node(parser, caption, thing, value, not_nodes):
+    graph = parser.parse(caption)
+    assert (thing, value) in graph.attributes
+    assert not not_nodes & set(graph.objects)
+    assert not any(predicate == "shape" for _, predicate, _ in graph.relations)
