@@ -30,6 +30,7 @@ from .scene_graph_lexicon import (
 )
 from .scene_graph_nodes import (
     COVERING_ADJECTIVES,
+    SHAPING_PARTICIPLES,
     adjective_list_head,
     head_lemma,
     is_adjective_like,
@@ -425,7 +426,7 @@ def shape_attributes(state: ParseState) -> None:
     become exact, none gets worse (13 wrong nodes, 12 wrong attributes and 5 wrong relations go, 13 gold
     attributes come)."""
     for shaped in state.tokens:
-        if shaped.lower_ != "shaped" or shaped.i == 0:
+        if shaped.lower_ not in SHAPING_PARTICIPLES or shaped.i == 0:
             continue
         shape = _shape_words(state, shaped)
         if shape is None:
@@ -455,15 +456,17 @@ def _shape_words(state: ParseState, shaped):
     if before.text == "-" and shaped.i >= 2:
         before = state.tokens[shaped.i - 2]
     if shaped_after(state, before) is shaped and (before.tag_ in NOUN_TAGS or before.tag_ in ADJECTIVE_TAGS):
-        if before.lower_ in GEOMETRIC_SHAPES:
+        if before.lower_ in COLOUR_WORDS:
+            return None  # "brown patterned placemat": two attributes (_colour_before_adjective)
+        if before.lower_ in GEOMETRIC_SHAPES and shaped.lower_ == "shaped":
             return [before, shaped], before.lower_
-        return [before, shaped], f"{before.lower_} shaped"
+        return [before, shaped], f"{before.lower_} {shaped.lower_}"
     for child in state.kids(shaped):
         if child.dep_ == "prep" and child.lower_ == "like":
             model = next((kid for kid in state.kids(child) if kid.dep_ == "pobj" and state.nominal(kid)), None)
             if model is not None:
                 words = [*(kid for kid in state.lefts(model) if kid.dep_ == "compound"), model]
-                return [shaped, model], " ".join(word.lower_ for word in words) + " shaped"
+                return [shaped, model], " ".join(word.lower_ for word in words) + f" {shaped.lower_}"
     return None
 
 

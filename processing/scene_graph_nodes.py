@@ -835,6 +835,12 @@ def _is_likeness(token) -> bool:
     return token.dep_ == "pobj" and token.head.lower_ == "like" and token.head.head.tag_ in VERB_TAGS
 
 
+# participles whose word before them names a look, not a thing: "heart shaped", "zebra patterned" (FACTUAL train,
+# a noun before "patterned": no node and the pair as the attribute in 3 of 3 captions; an adjective: the pair in 2
+# of 4, "floral patterned")
+SHAPING_PARTICIPLES = {"shaped", "patterned"}
+
+
 def shaped_after(state: ParseState, token):
     """The "shaped" right after a word, over a hyphen ("a heart shaped sticker", "a diamond-shaped sign"), or None.
     The word names the shape, not a thing in the picture: FACTUAL's training split has no node for it in 13 of the
@@ -843,7 +849,7 @@ def shaped_after(state: ParseState, token):
     following = token.i + 1
     if following < len(state.tokens) and state.tokens[following].text == "-":
         following += 1
-    if following == len(state.tokens) or state.tokens[following].lower_ != "shaped":
+    if following == len(state.tokens) or state.tokens[following].lower_ not in SHAPING_PARTICIPLES:
         return None
     shaped = state.tokens[following]
     if shaped.head.i == token.i or any(kid.lower_ == "like" for kid in state.kids(shaped)):

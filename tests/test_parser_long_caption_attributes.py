@@ -514,3 +514,15 @@ def test_a_shape_is_one_attribute_of_the_shaped_thing_and_no_node(parser, captio
     assert (thing, value) in graph.attributes
     assert not not_nodes & set(graph.objects)
     assert not any(predicate == "shape" for _, predicate, _ in graph.relations)
+
+
+@pytest.mark.parametrize(
+    "caption, thing, value, not_node",
+    [
+        ("zebra patterned rug on the floor", "rug", "zebra patterned", "zebra"),
+        ("baseball player behind square patterned fencing", "fencing", "square patterned", "square"),
+    ],
+)
+def test_a_pattern_named_after_a_thing_is_one_attribute_and_no_node(parser, caption, thing, value, not_node):
+    graph = parser.parse(caption)
+    assert (thing, value) in graph.attributes and not_node not in graph.objects
