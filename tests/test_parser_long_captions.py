@@ -1382,3 +1382,16 @@ def test_what_a_mirror_reflects_is_reflected_in_it(parser):
 )
 def test_a_verb_tagged_last_item_after_a_noun_is_that_nouns_conjunct(parser, caption, listed):
     assert triple(*listed) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, kept, relation",
+    [
+        ("a woman grabbing something on her messy desk", {"woman", "desk"}, ("woman", "grab on", "desk")),
+        ("a child watching something through the fence .", {"child", "fence"}, ("child", "watch through", "fence")),
+        ("something hanging on the wall", {"something", "wall"}, ("something", "hang on", "wall")),  # a subject
+    ],
+)
+def test_an_unnamed_object_is_no_node_and_its_place_goes_to_the_verb(parser, caption, kept, relation):
+    graph = parser.parse(caption)
+    assert set(graph.objects) == kept and relation in graph.relations
