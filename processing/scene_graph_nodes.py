@@ -759,7 +759,7 @@ def _classify_nouns(state: ParseState) -> None:
     for token in state.tokens:
         if not state.nominal(token):
             continue
-        lemma = head_lemma(state, token)
+        lemma = AMERICAN_SPELLINGS.get(head_lemma(state, token), head_lemma(state, token))
         if token.lower_ in PARTITIVE_NOUNS or lemma in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or lemma in NON_NODES:
             state.partitives.add(token.i)  # "rows of bicycles": a non-node with "of" is looked through
         if _is_line_of(state, token):
@@ -836,6 +836,11 @@ def _is_likeness(token) -> bool:
     """ "a kite that looks like a dragon", "boat shaped like an elephant": what a thing looks like is not in
     the picture. FACTUAL's training split: no gold node for 5 of 5 objects of "like" after a verb."""
     return token.dep_ == "pobj" and token.head.lower_ == "like" and token.head.head.tag_ in VERB_TAGS
+
+
+# British spellings of nouns the mined tables list in their American spelling: FACTUAL train writes no "colour"
+# node in any of its 3 captions with the word, as for "color" (NON_NODES). Only the look-up: a node keeps its spelling.
+AMERICAN_SPELLINGS = {"colour": "color"}
 
 
 # participles whose word before them names a look, not a thing: "heart shaped", "zebra patterned" (FACTUAL train,

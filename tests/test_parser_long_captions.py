@@ -1395,3 +1395,10 @@ def test_a_verb_tagged_last_item_after_a_noun_is_that_nouns_conjunct(parser, cap
 def test_an_unnamed_object_is_no_node_and_its_place_goes_to_the_verb(parser, caption, kept, relation):
     graph = parser.parse(caption)
     assert set(graph.objects) == kept and relation in graph.relations
+
+
+def test_a_british_colour_is_no_node_like_color(parser):
+    graph = parser.parse(
+        "woman driving truck is wearing an army jacket, or at least a carhartt type that's khaki colour"
+    )
+    assert "colour" not in graph.objects
