@@ -26,6 +26,7 @@ from .scene_graph_conventions import (
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     BODY_PARTS,
+    CLASSIFIER_NOUNS,
     COLOUR_WORDS,
     COMPOUND_NAMED_HEADS,
     GARMENTS,
@@ -775,6 +776,8 @@ def _classify_nouns(state: ParseState) -> None:
         elif lemma in DETERMINED_NON_NODES and _is_determined_manner(state, token):
             state.graph.hidden.add(token.i)
             _hand_places_to_verb(state, token)
+        elif lemma in CLASSIFIER_NOUNS:
+            state.graph.hidden.add(token.i)  # "some kind of wii game", "a carhartt type": a class, no thing
         elif _is_indefinite_object(state, token):
             state.graph.hidden.add(token.i)
             _hand_places_to_verb(state, token)

@@ -1402,3 +1402,15 @@ def test_a_british_colour_is_no_node_like_color(parser):
         "woman driving truck is wearing an army jacket, or at least a carhartt type that's khaki colour"
     )
     assert "colour" not in graph.objects
+
+
+@pytest.mark.parametrize(
+    "caption, objects",
+    [
+        ("a table is displaying objects of various kinds .", {"table", "objects"}),
+        ("pastry of some sort .", {"pastry"}),
+        ("the man is playing some kind of wii game", {"man", "game"}),
+    ],
+)
+def test_a_classifier_noun_is_no_node(parser, caption, objects):
+    assert set(parser.parse(caption).objects) == objects
