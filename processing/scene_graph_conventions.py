@@ -1636,6 +1636,7 @@ OF_PARTITIVES = {
     "part",
     "portion",
     "right",
+    "roll",
     "side",
     "some",
     "statue",

@@ -69,6 +69,16 @@ def test_a_captions_on_or_in_is_never_rewritten(miner, phrase, choice, kept):
     assert miner.keeps_a_place_preposition(phrase, choice) is kept
 
 
+def test_of_heads_count_a_look_through_to_the_first_word_of_a_gold_name(miner):
+    captions = ["roll of toilet paper hanging on a dispenser", "a roll of tape on a table", "a bread roll of sorts"]
+    golds = [
+        ([], [], [("toilet paper", "hang on", "dispenser")]),
+        ([], [], [("tape", "on", "table")]),
+        (["roll"], [], []),
+    ]
+    assert miner.count_of_heads(captions, golds, str) == {"roll": {"partitive": 2, "node": 1}}
+
+
 def test_of_possessions_count_whether_gold_writes_the_owner(miner):
     captions = ["a picture of a woman", "the tail of a horse", "the tail of a dog", "a man with a tail"]
     golds = [([], [], []), ([], [], [("horse", "have", "tail")]), ([], [], [("tail", "on", "dog")]), ([], [], [])]
