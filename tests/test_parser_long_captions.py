@@ -1414,3 +1414,17 @@ def test_a_british_colour_is_no_node_like_color(parser):
 )
 def test_a_classifier_noun_is_no_node(parser, caption, objects):
     assert set(parser.parse(caption).objects) == objects
+
+
+@pytest.mark.parametrize(
+    "caption, expected, hidden",
+    [
+        ("the lamb is standing next to the bales of hay", ("lamb", "stand next to", "hay"), "bales"),
+        ("expanse of water in front of the patio", ("water", "in front of", "patio"), "expanse"),
+        ("people walking on a thin layer of white snow", ("people", "walk on", "snow"), "layer"),
+        ("tuft of green grass under a metal bike rack", ("grass", "under", "rack"), "tuft"),
+    ],
+)
+def test_a_shape_or_measure_of_a_mass_is_looked_through(parser, caption, expected, hidden):
+    assert triple(*expected) in relations(parser, caption)
+    assert hidden not in parser.parse(caption).objects
