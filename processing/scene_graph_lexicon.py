@@ -99,6 +99,11 @@ PARTITIVE_NOUNS = {
     "stretch",
     "bale",
     "streak",
+    # collectives ("a family of giraffes", "trio of elephants", "a gang of pedestrians"): FACTUAL train names only
+    # the members in 5 of 5 captions
+    "family",
+    "trio",
+    "gang",
 }
 
 # Relational part nouns that turn "P the N of Y" into one multi-word predicate ("on top of").

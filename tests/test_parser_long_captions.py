@@ -1423,8 +1423,10 @@ def test_a_classifier_noun_is_no_node(parser, caption, objects):
         ("expanse of water in front of the patio", ("water", "in front of", "patio"), "expanse"),
         ("people walking on a thin layer of white snow", ("people", "walk on", "snow"), "layer"),
         ("tuft of green grass under a metal bike rack", ("grass", "under", "rack"), "tuft"),
+        ("family of giraffes on the grass", ("giraffes", "on", "grass"), "family"),
+        ("trio of elephants snacking on oranges", ("elephants", "snack on", "oranges"), "trio"),
     ],
 )
-def test_a_shape_or_measure_of_a_mass_is_looked_through(parser, caption, expected, hidden):
+def test_a_shape_or_measure_of_a_mass_or_a_collective_is_looked_through(parser, caption, expected, hidden):
     assert triple(*expected) in relations(parser, caption)
     assert hidden not in parser.parse(caption).objects
