@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .scene_graph_clauses import subjects_of
 from .scene_graph_conventions import NODE_NAMES, PARTITIVE_ATTRIBUTES, PHRASE_ATTRIBUTES, SHORTENED_NAME_HEADS
-from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS
+from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ADJECTIVE_PASSING_PARTITIVES,
     COLOUR_WORDS,
@@ -82,6 +82,8 @@ _JOINING_PARTICIPLES = {"attached", "connected"}
 # Particles that close a state phrase after a participle ("pulled back", "turned on")
 _STATE_PARTICLES = POSITION_STATE_WORDS | {"on", "off"}
 _PASSIVE_STATE_DEPS = {"nsubjpass", "auxpass", "neg", "punct", "cc", "conj", "mark", "prt"}
+# Adverbs of a verb that FACTUAL writes as its subject's attribute ("a man standing outside" -> (man, outside))
+SUBJECT_ADVERBS = {"outside", "alone"}
 
 
 def add_attribute(state: ParseState, nodes, tokens, text: str | None = None) -> None:
@@ -535,6 +537,20 @@ def _colour_noun_of_copula(state: ParseState, noun) -> bool:
         state.graph.fused.add(colour.i)  # the colour describes the subject, not the color noun
     state.graph.hidden.add(noun.i)
     return True
+
+
+def subject_adverb_attribute(state: ParseState, adverb) -> None:
+    """ "a person riding a bike outside", "a lamb sitting alone in grass" -> (person, outside), (lamb, alone): a
+    bare "outside" or "alone" on a verb describes the verb's subject (SUBJECT_ADVERBS). FACTUAL train, such a
+    childless adverb: the subject's attribute in 25 of 27 captions with "outside" and 8 of 8 with "alone" (not
+    "outside the building", a place phrase, nor "outdoors": 1 of 8). After "look" it is where the look goes
+    ("a door looking outside to a deck")."""
+    verb = adverb.head
+    if adverb.dep_ != "advmod" or verb.tag_ not in VERB_TAGS or state.kids(adverb):
+        return
+    if state.lemma(verb.text, verb.tag_) == "look":
+        return
+    add_attribute(state, subjects_of(state, verb), [adverb])
 
 
 def _is_in_colour(state: ParseState, prep) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .scene_graph import SceneGraph
 from .scene_graph_attributes import (
+    SUBJECT_ADVERBS,
     colour_noun_attributes,
     copula_attributes,
     distributed_count_attributes,
@@ -29,6 +30,7 @@ from .scene_graph_attributes import (
     shape_attributes,
     shortened_name_attribute,
     state_attributes,
+    subject_adverb_attribute,
     with_part_state,
 )
 from .scene_graph_clauses import relate_gapped_clause, relate_stranded_preposition_clause
@@ -156,6 +158,8 @@ def _attribute_phase(state: ParseState) -> None:
             part_adjective_attributes(state, token)
         if token.lower_ == "ready":
             ready_attribute(state, token)
+        elif token.lower_ in SUBJECT_ADVERBS:
+            subject_adverb_attribute(state, token)
         if token.lower_ == "with" and token.dep_ == "prep":
             with_part_state(state, token)
         if is_node(state, token):

@@ -526,3 +526,23 @@ def test_a_shape_is_one_attribute_of_the_shaped_thing_and_no_node(parser, captio
 def test_a_pattern_named_after_a_thing_is_one_attribute_and_no_node(parser, caption, thing, value, not_node):
     graph = parser.parse(caption)
     assert (thing, value) in graph.attributes and not_node not in graph.objects
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "value"),
+    [
+        ("a person riding a bike outside", "person", "outside"),
+        ("people are outside in the snow .", "people", "outside"),
+        ("woman seated alone on bench", "woman", "alone"),
+    ],
+)
+def test_a_bare_outside_or_alone_describes_the_subject(parser, caption, noun, value):
+    assert value in attribute_values(parser.parse(caption), noun)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    ["man standing outside the building .", "glass door found in a kitchen and looking outside to a deck"],
+)
+def test_outside_with_an_object_or_after_look_is_no_attribute(parser, caption):
+    assert all(value != "outside" for _, value in parser.parse(caption).attributes)
