@@ -830,16 +830,26 @@ def part_adjective_attributes(state: ParseState, part) -> None:
         return
     tokens = state.tokens
     first = part.i
-    while first > 0 and (
-        tokens[first - 1].text == "-"
-        or tokens[first - 1].tag_ in ADJECTIVE_TAGS
-        or tokens[first - 1].lower_ in COLOUR_WORDS
-    ):
-        first -= 1
+    if first > 0 and _is_length_adverb(tokens[first - 1], part):
+        first -= 1  # "a white long sleeved shirt": the words before the length are the garment's
+    else:
+        while first > 0 and (
+            tokens[first - 1].text == "-"
+            or tokens[first - 1].tag_ in ADJECTIVE_TAGS
+            or tokens[first - 1].lower_ in COLOUR_WORDS
+        ):
+            first -= 1
     words = [token for token in tokens[first : part.i] if token.text != "-"]
     if words:
         state.graph.fused.update(token.i for token in words)
         add_attribute(state, [part], words)
+
+
+def _is_length_adverb(word, part) -> bool:
+    """ "a long sleeved shirt": the tagger reads the length as an adverb of the participle; FACTUAL writes it as the
+    sleeve's attribute (train: (sleeve, long/short) in all 34 "long/short sleeve(d)" captions; 10 of them have
+    the length tagged an adverb)."""
+    return word.lower_ in ("long", "short") and word.dep_ == "advmod" and word.head.i == part.i
 
 
 def distributed_count_attributes(state: ParseState) -> None:

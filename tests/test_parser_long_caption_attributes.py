@@ -546,3 +546,17 @@ def test_a_bare_outside_or_alone_describes_the_subject(parser, caption, noun, va
 )
 def test_outside_with_an_object_or_after_look_is_no_attribute(parser, caption):
     assert all(value != "outside" for _, value in parser.parse(caption).attributes)
+
+
+@pytest.mark.parametrize(
+    ("caption", "sleeve", "garment"),
+    [
+        ("man wearing long sleeved shirt", {"long"}, set()),
+        ("the white short sleeved shirt on the boy", {"short"}, {"white"}),
+        ("a man wearing a brown long sleeved shirt", {"long"}, {"brown"}),
+    ],
+)
+def test_a_length_tagged_as_adverb_is_the_sleeves(parser, caption, sleeve, garment):
+    graph = parser.parse(caption)
+    assert attribute_values(graph, "sleeve") == sleeve
+    assert attribute_values(graph, "shirt") == garment
