@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .scene_graph import SceneGraph
 from .scene_graph_attributes import (
+    STATES_BEFORE_PLACE,
     SUBJECT_ADVERBS,
     colour_noun_attributes,
     copula_attributes,
@@ -30,6 +31,7 @@ from .scene_graph_attributes import (
     shape_attributes,
     shortened_name_attribute,
     state_attributes,
+    state_before_place_attribute,
     subject_adverb_attribute,
     with_part_state,
 )
@@ -160,6 +162,8 @@ def _attribute_phase(state: ParseState) -> None:
             ready_attribute(state, token)
         elif token.lower_ in SUBJECT_ADVERBS:
             subject_adverb_attribute(state, token)
+        elif token.lower_ in STATES_BEFORE_PLACE:
+            state_before_place_attribute(state, token)
         if token.lower_ == "with" and token.dep_ == "prep":
             with_part_state(state, token)
         if is_node(state, token):

@@ -560,3 +560,16 @@ def test_a_length_tagged_as_adverb_is_the_sleeves(parser, caption, sleeve, garme
     graph = parser.parse(caption)
     assert attribute_values(graph, "sleeve") == sleeve
     assert attribute_values(graph, "shirt") == garment
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "place"),
+    [
+        ("a laptop is open on the desk .", "laptop", ("laptop", "on", "desk")),
+        ("windows open in house", "windows", ("windows", "in", "house")),
+    ],
+)
+def test_open_before_a_place_phrase_stays_an_attribute(parser, caption, noun, place):
+    graph = parser.parse(caption)
+    assert "open" in attribute_values(graph, noun)
+    assert place in graph.relations
