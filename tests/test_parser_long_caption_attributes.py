@@ -573,3 +573,21 @@ def test_open_before_a_place_phrase_stays_an_attribute(parser, caption, noun, pl
     graph = parser.parse(caption)
     assert "open" in attribute_values(graph, noun)
     assert place in graph.relations
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "value", "place"),
+    [
+        ("striped rug on floor", "rug", "striped", ("rug", "on", "floor")),
+        ("arched window on building", "window", "arched", ("window", "on", "building")),
+        ("parked black car beside a building", "car", "parked", ("car", "beside", "building")),
+    ],
+)
+def test_a_first_word_read_as_past_verb_is_its_nouns_adjective(parser, caption, noun, value, place):
+    graph = parser.parse(caption)
+    assert value in attribute_values(graph, noun)
+    assert place in graph.relations
+
+
+def test_a_first_word_left_is_no_attribute(parser):
+    assert not parser.parse("left hand holding glasses .").attributes
