@@ -143,6 +143,9 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_participle_with_compound_subject(state, token)
         elif _is_participle_read_as_modifier(state, token):
             _repair_participle_read_as_modifier(state, token)
+        elif _is_adjective_tagged_participle_read_as_modifier(state, token):
+            state.relabel(token, tag="VBG")
+            _repair_participle_read_as_modifier(state, token)
         elif _is_participle_read_as_compound(state, token):
             state.relabel(token, tag="VBG")
             _repair_participle_read_as_modifier(state, token)
@@ -284,6 +287,19 @@ def _is_participle_read_as_modifier(state: ParseState, token) -> bool:
     if subject.head.i not in (token.i, obj.i) or obj.i <= token.i or not state.nominal(obj):
         return False
     return f"{token.lower_} {state.noun_lemma(obj.lower_)}" not in COMPOUND_NAMES
+
+
+def _is_adjective_tagged_participle_read_as_modifier(state: ParseState, token) -> bool:
+    """ "clouds touching mountains", "thumb touching pizza": the same misreading with the -ing verb tagged an
+    adjective."""
+    if token.tag_ != "JJ" or token.dep_ != "amod" or not token.lower_.endswith("ing"):
+        return False
+    if not state.is_verb(token.text, "VBG"):
+        return False
+    state.relabel(token, tag="VBG")
+    readable = _is_participle_read_as_modifier(state, token)
+    state.relabel(token, tag="JJ")
+    return readable
 
 
 def _is_participle_read_as_compound(state: ParseState, token) -> bool:

@@ -1430,3 +1430,16 @@ def test_a_classifier_noun_is_no_node(parser, caption, objects):
 def test_a_shape_or_measure_of_a_mass_or_a_collective_is_looked_through(parser, caption, expected, hidden):
     assert triple(*expected) in relations(parser, caption)
     assert hidden not in parser.parse(caption).objects
+
+
+@pytest.mark.parametrize(
+    "caption, related",
+    [
+        ("clouds touching mountains", ("clouds", "touch", "mountains")),
+        ("thumb touching pizza", ("thumb", "touch", "pizza")),
+    ],
+)
+def test_an_adjective_tagged_participle_between_two_nouns_relates_them(parser, caption, related):
+    graph = parser.parse(caption)
+    assert triple(*related) in relations(parser, caption)
+    assert not graph.attributes
