@@ -591,3 +591,14 @@ def test_a_first_word_read_as_past_verb_is_its_nouns_adjective(parser, caption, 
 
 def test_a_first_word_left_is_no_attribute(parser):
     assert not parser.parse("left hand holding glasses .").attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "noun", "adjectives"),
+    [
+        ("scary looking clouds in the sky .", "clouds", {"scary"}),
+        ("the trees have white looking leaves", "leaves", {"white"}),
+    ],
+)
+def test_looking_after_an_adjective_is_no_attribute(parser, caption, noun, adjectives):
+    assert attribute_values(parser.parse(caption), noun) == adjectives
