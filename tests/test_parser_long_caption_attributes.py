@@ -602,3 +602,9 @@ def test_a_first_word_left_is_no_attribute(parser):
 )
 def test_looking_after_an_adjective_is_no_attribute(parser, caption, noun, adjectives):
     assert attribute_values(parser.parse(caption), noun) == adjectives
+
+
+def test_single_is_no_attribute(parser):
+    graph = parser.parse("single elephant on green grass")
+    assert attribute_values(graph, "elephant") == set()
+    assert attribute_values(graph, "grass") == {"green"}
