@@ -693,7 +693,9 @@ def count_name_modifiers(golds, graphs, norm) -> dict:
 
 def count_shortened_name_attributes(golds, graphs, norm, shortened: set[str]) -> dict:
     """Per head H of a two-word node name "M H" that the rules shorten to H (`shortened`: not kept whole, not
-    respelled, M not already an attribute by NAME_MODIFIERS): does gold write (H, is, M) in that caption?
+    respelled but to H itself, "computer desk" -> desk, M not already an attribute by NAME_MODIFIERS): does gold
+    write (H, is, M) in that caption? (With the names respelled to their head counted, "desk" joins: on all of
+    train.csv 9 graphs become exact, none lost.)
     Counted only where the rule fires, by head: per first word over all names, "baseball", "tennis" and
     "computer" were written as attributes of some heads and dropped from others; per whole name, the
     shortened names are too rare to reach the count (one name in train)."""
@@ -1101,7 +1103,7 @@ def main() -> None:
         for graph in graphs
         for name in graph.objects
         if name not in kept
-        and name not in respelled
+        and (name not in respelled or respelled[name] == name.split()[-1])  # "computer desk" -> desk
         and name not in attribute_names
         and name.split()[0] not in name_modifiers
     }

@@ -108,8 +108,10 @@ def shortened_name_attribute(state: ParseState, node) -> None:
     wrong attributes on train.)"""
     name = node_name(state, node)
     words = name.split(" ")
-    if node.i == 0 or len(words) != 2 or words[1] not in SHORTENED_NAME_HEADS or name in NODE_NAMES:
+    if node.i == 0 or len(words) != 2 or words[1] not in SHORTENED_NAME_HEADS:
         return
+    if NODE_NAMES.get(name, words[1]) != words[1]:
+        return  # respelled otherwise than to its head
     if known_compound(name) == name:  # kept whole (COMPOUND_NAMES, ATTRIBUTE_NAMES)
         return
     first = state.tokens[node.i - 1]

@@ -2670,7 +2670,7 @@ ATTRIBUTE_NAMES = {
 }
 
 # heads of two-word names the rules shorten to the head whose first word FACTUAL writes as the head's attribute ('passenger jet' -> (jet, passenger))
-SHORTENED_NAME_HEADS = {"monitor"}
+SHORTENED_NAME_HEADS = {"desk", "monitor"}
 
 # heads whose compound noun FACTUAL writes as their owner ('tree branches' -> (tree, have, branch))
 OWNED_PART_HEADS = {

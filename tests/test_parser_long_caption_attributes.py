@@ -608,3 +608,9 @@ def test_single_is_no_attribute(parser):
     graph = parser.parse("single elephant on green grass")
     assert attribute_values(graph, "elephant") == set()
     assert attribute_values(graph, "grass") == {"green"}
+
+
+def test_a_name_respelled_to_its_head_keeps_its_first_word_as_attribute(parser):
+    graph = parser.parse("woman sitting at computer desk")
+    assert "desk" in graph.objects
+    assert attribute_values(graph, "desk") == {"computer"}
