@@ -616,3 +616,22 @@ def test_english_words_and_mined_respellings_are_not_respelled(parser, caption, 
 def test_a_mined_compound_pair_is_two_related_nodes(parser, caption, relation):
     graph = parser.parse(caption)
     assert relation in graph.relations and {relation[0], relation[2]} <= set(graph.objects)
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("the skier is dressed in red", ("skier", "wear", "red")),
+        ("a man dressed in all black", ("man", "wear", "black")),
+        ("tennis player dressed all in white", ("tennis player", "wear", "white")),
+        ("a man wearing blue", ("man", "wear", "blue")),
+        ("man dressed in black skiing down slope", ("man", "wear", "black")),
+    ],
+)
+def test_bare_colour_worn_as_clothing(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+def test_colour_cut_off_its_garment_is_not_worn(parser):
+    graph = parser.parse("a tennis player wearing white wristbands")
+    assert ("tennis player", "wear", "white") not in graph.relations
