@@ -71,6 +71,7 @@ from .scene_graph_relations import (
     relate_side_by_side,
     relate_small_clause_object,
     relate_unmarked_possessive,
+    relate_unnamed_camera,
     relate_unparsed_next_to,
 )
 from .scene_graph_state import ParseState
@@ -99,6 +100,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
                 relate_gapped_clause(state, token)
         _relation_phase(state)
         relate_unparsed_next_to(state)
+        relate_unnamed_camera(state)
         _attribute_phase(state)
         shape_attributes(state)
         distributed_count_attributes(state)

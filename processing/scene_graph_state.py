@@ -30,6 +30,7 @@ class GraphUnderConstruction:
     lines: set = field(default_factory=set)  # looked-through heads that stay a node ("a line of trees"): in it
     head_parts: set = field(default_factory=set)  # compounds that are a part of their head ("short sleeve shirt")
     owned_parts: dict = field(default_factory=dict)  # owner token id -> its part ("on mans head"): the place
+    unnamed_cameras: list = field(default_factory=list)  # (takers, picture token): "taking a photo" -> camera
 
 
 class ParseState:
