@@ -663,3 +663,11 @@ def test_photo_taker_holds_an_unnamed_camera(parser, caption, held):
 
 def test_photo_taker_keeps_the_place_of_the_picture(parser):
     assert ("man", "in", "mirror") in parser.parse("man is taking picture in mirror").relations
+
+
+@pytest.mark.parametrize(
+    "caption",
+    ["something like a small town on the horizon", "cot like hospital bed in room", "green forest like trees"],
+)
+def test_a_likeness_is_no_relation(parser, caption):
+    assert not any("like" in predicate.split() for _, predicate, _ in parser.parse(caption).relations)
