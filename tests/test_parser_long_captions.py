@@ -1076,6 +1076,8 @@ def test_a_with_phrase_after_the_of_object_of_a_shadow_stays_with_it(parser):
         ("brown branches amongst green shrubs", ("branches", "among", "shrubs")),
         ("bus driving thru tunnel .", ("bus", "drive through", "tunnel")),
         ("large green tree beside of road", ("tree", "beside", "road")),
+        ("herd of elephants walking toward water", ("elephants", "walk towards", "water")),
+        ("wood walkway toward the chairs", ("walkway", "towards", "chairs")),
     ],
 )
 def test_other_spellings_of_a_place_phrase_are_factuals_phrase(parser, caption, relation):
