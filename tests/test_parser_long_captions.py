@@ -1445,3 +1445,14 @@ def test_an_adjective_tagged_participle_between_two_nouns_relates_them(parser, c
     graph = parser.parse(caption)
     assert triple(*related) in relations(parser, caption)
     assert not graph.attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("a fire hydrant on the lawn", ("fire hydrant", "on", "lawn")),
+        ("white fire hydrant on street", ("fire hydrant", "on", "street")),
+    ],
+)
+def test_name_split_by_an_adjective_tag_keeps_its_place(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
