@@ -19,6 +19,7 @@ from .scene_graph_lemmas import NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ARTICLE_KEPT_PART_NOUNS,
     CANONICALISED_PREPOSITIONS,
+    FACTUAL_VERBS,
     FOR_KEEPING_VERBS,
     PART_NOUN_PREPOSITION,
     PLACE_PHRASE_SPELLINGS,
@@ -197,6 +198,8 @@ def factual_predicate(predicate: str) -> str:
     if predicate in PREDICATES:
         return PREDICATES[predicate]
     words = predicate.split(" ")
+    if words[0] in FACTUAL_VERBS:
+        return factual_predicate(" ".join([FACTUAL_VERBS[words[0]], *words[1:]]))
     if len(words) > 1 and words[0] in DROPPED_PREDICATE_WORDS:
         return factual_predicate(" ".join(words[1:]))
     if len(words) > 2 and words[0] in POSTURE_VERBS and words[1] in POSTURE_PARTICLES:

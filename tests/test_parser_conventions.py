@@ -671,3 +671,15 @@ def test_photo_taker_keeps_the_place_of_the_picture(parser):
 )
 def test_a_likeness_is_no_relation(parser, caption):
     assert not any("like" in predicate.split() for _, predicate, _ in parser.parse(caption).relations)
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("a man seated in a chair", ("man", "sit in", "chair")),
+        ("a boy tossing a frisbee", ("boy", "throw", "frisbee")),
+        ("lights strung across the street", ("lights", "hang across", "street")),
+    ],
+)
+def test_verbs_factual_writes_with_a_commoner_word(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
