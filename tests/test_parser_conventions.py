@@ -679,6 +679,9 @@ def test_a_likeness_is_no_relation(parser, caption):
         ("a man seated in a chair", ("man", "sit in", "chair")),
         ("a boy tossing a frisbee", ("boy", "throw", "frisbee")),
         ("lights strung across the street", ("lights", "hang across", "street")),
+        ("a cat asleep on the couch", ("cat", "sleep on", "couch")),
+        ("a man rowing a boat", ("man", "paddle", "boat")),
+        ("a woman photographing a bird", ("woman", "take photo of", "bird")),
     ],
 )
 def test_verbs_factual_writes_with_a_commoner_word(parser, caption, relation):
