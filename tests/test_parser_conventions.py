@@ -667,10 +667,16 @@ def test_photo_taker_keeps_the_place_of_the_picture(parser):
 
 @pytest.mark.parametrize(
     "caption",
-    ["something like a small town on the horizon", "cot like hospital bed in room", "green forest like trees"],
+    [
+        "something like a small town on the horizon",
+        "cot like hospital bed in room",
+        "green forest like trees",
+        "shelves holding various items including a bottle",
+    ],
 )
-def test_a_likeness_is_no_relation(parser, caption):
-    assert not any("like" in predicate.split() for _, predicate, _ in parser.parse(caption).relations)
+def test_a_likeness_or_a_list_is_no_relation(parser, caption):
+    predicates = [predicate.split() for _, predicate, _ in parser.parse(caption).relations]
+    assert not any("like" in words or "including" in words for words in predicates)
 
 
 @pytest.mark.parametrize(
