@@ -168,6 +168,12 @@ def test_quantifying_adjectives_are_not_attributes(parser):
         ("women", "NNS", "woman"),
         ("is", "VBZ", "be"),
         ("has", "VBZ", "have"),
+        # verbs spaCy does not know, by English spelling
+        ("texting", "VBG", "text"),
+        ("parasailing", "VBG", "parasail"),
+        ("kiteboarding", "VBG", "kiteboard"),
+        ("facetiming", "VBG", "facetime"),
+        ("eatting", "VBG", "eat"),
     ],
 )
 def test_tag_lemmatizer(parser, word, tag, lemma):
