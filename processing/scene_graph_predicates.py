@@ -62,7 +62,12 @@ def _verb_respellings(predicates: dict[str, str]) -> dict[str, str]:
     return respellings
 
 
-_VERB_RESPELLINGS = _verb_respellings(PREDICATES)
+# The lexicon's single-word verb swaps hold before a place too ("seated at" -> sit at) and keep the verb there,
+# whether or not a rerun of the miner still lists the whole predicate.
+_VERB_RESPELLINGS = {
+    **_verb_respellings(PREDICATES),
+    **{verb: common for verb, common in FACTUAL_VERBS.items() if " " not in common},
+}
 
 
 def verb_place_predicate(state: ParseState, verb, place_words: str) -> str:
