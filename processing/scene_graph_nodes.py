@@ -828,7 +828,8 @@ def _classify_nouns(state: ParseState) -> None:
     for token in state.tokens:
         if not state.nominal(token):
             continue
-        lemma = AMERICAN_SPELLINGS.get(head_lemma(state, token), head_lemma(state, token))
+        lemma = head_lemma(state, token)
+        lemma = AMERICAN_SPELLINGS.get(lemma, lemma)
         if token.lower_ in PARTITIVE_NOUNS or lemma in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or lemma in NON_NODES:
             state.partitives.add(token.i)  # "rows of bicycles": a non-node with "of" is looked through
         if _is_line_of(state, token):

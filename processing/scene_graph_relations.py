@@ -1137,7 +1137,8 @@ def _relate_photo_taking(state: ParseState, verb, obj) -> None:
     """ "a person taking a picture of a man" -> (person, take photo of, man); "a man taking a picture" ->
     (man, taking photo). FACTUAL train, "take a picture/photo/photograph(s)/selfie": with "of X", the
     relation `take photo of` in 8 of 9 captions; without, the attribute `taking photo` in 21 of 27; the
-    picture is no node in either, but names the camera its taker holds when no device is named (relate_unnamed_camera). (A place of the verb drops it: scene_graph_predicates.verb_predicate.)"""
+    picture is no node in either, but names the camera its taker holds when no device is named
+    (relate_unnamed_camera). (A place of the verb drops it: scene_graph_predicates.verb_predicate.)"""
     state.graph.hidden.add(obj.i)
     subjects = subjects_of(state, verb)
     state.graph.verbs_with_relation.add(verb.i)
