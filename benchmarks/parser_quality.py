@@ -19,6 +19,9 @@ their quality is quoted from FACTUAL's README (exact set match on its random *te
 small 78.18, SPICE/Stanford parser 19.30), not measured here; run this script with `--parser` where the
 checkpoint is cached or saved locally to measure them on the dev splits below.
 
+A second table splits each split's scores by caption length (1-5, 6-7, 8-9, 10-11, 12-14, 15+ words): the
+splits mix lengths in different proportions, and quality falls with length on every one of them.
+
 Speed: the 25,010 COCO Karpathy test captions, batched, in captions per CPU-second; for the rule parser also
 spaCy's tagger and parser alone on the same captions (the floor the rules add to) and the share of CPU time left to
 cleaning and rules. `benchmarks/parser_stage_speed.py` splits that time by stage and
@@ -187,6 +190,35 @@ def score(predictions, golds, norm: Normaliser) -> dict:
     return result
 
 
+# Word-count bands of the by-length report: the dev splits' short captions, train's longest (8-9 words; it has
+# almost none of 10+) and long_dev's three thirds or so (10-11, 12-14, 15+ words).
+LENGTH_BANDS = ((1, 5), (6, 7), (8, 9), (10, 11), (12, 14), (15, None))
+
+
+def length_band(caption: str) -> str:
+    words = len(caption.split())
+    for low, high in LENGTH_BANDS:
+        if high is None or words <= high:
+            return f"{low}+" if high is None else f"{low}-{high}"
+    raise AssertionError("the last band is open-ended")
+
+
+def score_by_length(captions, predictions, golds, norm: Normaliser) -> dict:
+    """`score` per word-count band (bands without captions left out), so that quality can be read against
+    caption length: a split's average mixes lengths in its own proportions."""
+    bands: dict[str, list[int]] = {}
+    for index, caption in enumerate(captions):
+        bands.setdefault(length_band(caption), []).append(index)
+    result = {}
+    for low, high in LENGTH_BANDS:
+        name = f"{low}+" if high is None else f"{low}-{high}"
+        if name in bands:
+            indices = bands[name]
+            result[name] = score([predictions[i] for i in indices], [golds[i] for i in indices], norm)
+            result[name]["captions"] = len(indices)
+    return result
+
+
 def aro_templates(parse_batch, norm: Normaliser, data_dir: Path) -> dict:
     names = json.loads((data_dir / "aro" / "vg_relation_dropped_157.json").read_text())
     relations = list(dict.fromkeys(names + list(ARO_EXTRA_RELATIONS.values())))
@@ -311,6 +343,33 @@ def quality_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def length_table(results: dict) -> str:
+    lines = [
+        "| split | parser | words | captions | rel F1 | attr F1 | obj F1 | exact % |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for split, by_parser in results.items():
+        for name, bands in by_parser.items():
+            for band, r in bands.items():
+                cells = [f"{r[k]['f1']:.1f}" for k in ("relations", "attributes", "objects")]
+                lines.append(
+                    f"| {split} | {name} | {band} | {r['captions']} | "
+                    + " | ".join(cells)
+                    + f" | {r['graph_exact_match']:.1f} |"
+                )
+    return "\n".join(lines)
+
+
+def score_split(parsers: dict, captions, golds, norm: Normaliser) -> tuple[dict, dict]:
+    """Each parser's scores on a split, overall and by caption length (one parse per caption)."""
+    overall, by_length = {}, {}
+    for name, parse_batch in parsers.items():
+        predictions = parse_batch(captions)
+        overall[name] = score(predictions, golds, norm)
+        by_length[name] = score_by_length(captions, predictions, golds, norm)
+    return overall, by_length
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data_dir", type=Path, default=DEFAULT_DATA_DIR, help="the shared data folder")
@@ -336,16 +395,19 @@ def main() -> None:
     parsers = {ours_name: lambda captions: ours_parse_batch(captions, args.parser)}
     if not args.skip_baseline:
         parsers["SceneGraphParser 0.1.0"] = BaselineParser().parse_batch
-    report: dict = {"quality": {}}
+    report: dict = {"quality": {}, "quality_by_length": {}}
     for split in args.splits:
         captions, golds = read_factual(args.data_dir / "factual" / f"{split}.csv")
-        report["quality"][split] = {name: score(fn(captions), golds, norm) for name, fn in parsers.items()}
+        report["quality"][split], report["quality_by_length"][split] = score_split(parsers, captions, golds, norm)
     if args.train_sample:
         train = args.data_dir / "factual" / "train.csv"
         captions, golds = sample_factual(train, args.train_sample, args.train_sample_seed, args.train_sample_min_words)
         sample_name = f"train sample ({len(captions)}, {args.train_sample_min_words}+ words)"
-        report["quality"][sample_name] = {name: score(fn(captions), golds, norm) for name, fn in parsers.items()}
+        report["quality"][sample_name], report["quality_by_length"][sample_name] = score_split(
+            parsers, captions, golds, norm
+        )
     logger.info("FACTUAL quality (lemmatised exact set match, micro P/R/F1):\n%s", quality_table(report["quality"]))
+    logger.info("By caption length (words split on spaces):\n%s", length_table(report["quality_by_length"]))
     if not args.skip_aro:
         report["aro_templates"] = {name: aro_templates(fn, norm, args.data_dir) for name, fn in parsers.items()}
         for name, r in report["aro_templates"].items():
