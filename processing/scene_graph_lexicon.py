@@ -773,6 +773,13 @@ POSTURE_PARTICLES = {"down", "up"}
 # have (mined PARTICLE_PREDICATES: "stick out of", "lead up to").
 PLACE_VERB_PARTICLES = {"up", "down", "out", "off", "over", "back", "away"}
 
+# An adverb-like first word before a place preposition, with no verb: "boats out in water", "pillars on the outside
+# of a building", "a shirt on under a jacket". FACTUAL writes the place preposition alone (train, the rules' such
+# predicates that FACTUAL never writes: the second preposition alone in 14 pairs, the first word alone in 3). Not
+# "against": "pillows up against the wall" keeps "up against" (5 of 8), a predicate FACTUAL writes.
+LEADING_PLACE_ADVERBS = {"up", "down", "out", "on", "in", "from", "outside"}
+LEADING_ADVERB_PLACES = {"in", "on", "at", "under", "behind", "above", "below", "inside", "outside", "near", "beside"}
+
 # Verbs whose "for" FACTUAL keeps ("zebras looking for food": "look for" in 2 train pairs, "look" alone in none);
 # after other verbs it writes the verb alone ("waiting for the train" -> wait).
 FOR_KEEPING_VERBS = {"look"}

@@ -87,6 +87,19 @@ def test_particle_factual_never_writes_before_a_place_is_left_out(parser, captio
 
 
 @pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("planes up in the sky", ("planes", "in", "sky")),
+        ("boats out in water", ("boats", "in", "water")),
+        ("this woman has a red shirt on under a gray jacket", ("shirt", "under", "jacket")),
+        ("pillows up against the walls", ("pillows", "up against", "walls")),  # FACTUAL's own
+    ],
+)
+def test_adverb_before_a_place_preposition_without_a_verb_is_left_out(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
     "caption, attribute",
     [
         ("the cat is black", ("cat", "black")),  # copula + adjective
