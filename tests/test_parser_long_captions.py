@@ -1309,6 +1309,26 @@ def test_with_after_a_copula_adjective_relates_the_subject(parser, caption, rela
 
 
 @pytest.mark.parametrize(
+    "caption, relation, unexpected",
+    [
+        ("the grass is green on the field", ("grass", "on", "field"), None),
+        ("the bowl is black on the table", ("bowl", "on", "table"), None),
+        ("the sun is bright in the sky", ("sun", "in", "sky"), ("sun", "bright in", "sky")),
+        ("sky is overcast over ocean", ("sky", "over", "ocean"), ("sky", "overcast over", "ocean")),
+        ("fork is next to plate", ("fork", "next to", "plate"), ("fork", "to", "plate")),
+    ],
+)
+def test_a_place_after_a_copula_adjective_locates_the_subject(parser, caption, relation, unexpected):
+    found = parser.parse(caption).relations
+    assert relation in found and unexpected not in found
+
+
+def test_a_part_after_a_copula_colour_says_where_the_colour_is(parser):
+    graph = parser.parse("the zebra 's leg is white on the underside")
+    assert not any(predicate == "on" for _, predicate, _ in graph.relations)
+
+
+@pytest.mark.parametrize(
     "caption, relation",
     [
         ("a grass covered hillside", ("grass", "cover", "hillside")),
