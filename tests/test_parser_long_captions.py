@@ -1476,3 +1476,16 @@ def test_an_adjective_tagged_participle_between_two_nouns_relates_them(parser, c
 )
 def test_name_split_by_an_adjective_tag_keeps_its_place(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation, unexpected",
+    [
+        ("man holding a hot dog with his right hand", ("right hand", "hold", "hot dog"), ("man", "hold", "hot dog")),
+        ("man catches frisbee with both hands", ("hands", "catch", "frisbee"), ("man", "with", "hands")),
+        ("man throws frisbee with his left hand", ("man", "throw", "frisbee"), ("left hand", "throw", "frisbee")),
+    ],
+)
+def test_the_hand_a_thing_is_held_with_holds_it(parser, caption, relation, unexpected):
+    found = parser.parse(caption).relations
+    assert relation in found and unexpected not in found
