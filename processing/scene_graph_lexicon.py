@@ -154,6 +154,10 @@ CANONICALISED_PREPOSITIONS = {
 # "to the left of" keeps its article: it is how both FACTUAL-style and ARO relations spell it.
 ARTICLE_KEPT_PART_NOUNS = {"left", "right"}
 
+# Part nouns that FACTUAL keeps as the part of its whole when "PART of X" is all the caption says, or all it says
+# before a copula and an adjective ("the back of a motorcycle", "top of train is black" -> (train, have, top)).
+LONE_PART_FRAME_NOUNS = {"back", "bottom", "edge", "end", "side", "top"}
+
 # Other spellings of a place phrase, rewritten before FACTUAL's mined predicates apply. "fence on right of road",
 # "bus on the right of another bus", "walking to right of a truck": "to the right of", which FACTUAL writes "on the
 # right side of" ("at the left of" for the left; FACTUAL train: all 5 captions with one of these spellings). "bushes

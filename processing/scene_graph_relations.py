@@ -52,6 +52,7 @@ from .scene_graph_nodes import (
     factual_name,
     is_attribute_in_name,
     is_garment,
+    is_lone_part_frame,
     is_node,
     node_name,
     resolve,
@@ -656,9 +657,11 @@ def _relate_noun_preposition(state: ParseState, prep, head, words, predicate_wor
         # "the tail of the horse" -> (horse, have, tail): FACTUAL's possession; not for a head it does not
         # write as owned ("a picture of a woman", mined UNOWNED_OF_HEADS).
         for owned in subjects:
-            if node_name(state, owned).split(" ")[-1] in UNOWNED_OF_HEADS:
+            head_word = node_name(state, owned).split(" ")[-1]
+            lone_part = is_lone_part_frame(state, owned, head_word)  # "the back of two monitors"
+            if head_word in UNOWNED_OF_HEADS and not lone_part:
                 continue
-            owners = [owner for owner in objects if not is_amount_of(state, owned, owner)]
+            owners = [owner for owner in objects if lone_part or not is_amount_of(state, owned, owner)]
             add_relation(state, owners, "have", [owned])
 
 

@@ -711,3 +711,24 @@ def test_a_likeness_or_a_list_is_no_relation(parser, caption):
 )
 def test_verbs_factual_writes_with_a_commoner_word(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    ("caption", "relations", "attributes"),
+    [
+        ("the back of a motorcycle", [("motorcycle", "have", "back")], []),
+        ("edge of the pavement", [("pavement", "have", "edge")], []),
+        ("the back of two monitors", [("monitors", "have", "back")], [("monitors", "2")]),
+        ("top of train is black", [("train", "have", "top")], [("top", "black")]),
+        # with a place or a verb after the whole, the part is looked through as before
+        ("top of a bag hanging from table", [("bag", "hang from", "table")], []),
+        ("a cat on the back of the couch", [("cat", "on back of", "couch")], []),
+        # a compound before the part makes it a place phrase; a comparison is no plain adjective
+        ("brown fence side of road", [], []),
+        ("the top of the hydrant is lighter in color than the rest", [], []),
+    ],
+)
+def test_a_lone_part_of_a_whole_is_its_part(parser, caption, relations, attributes):
+    graph = parser.parse(caption)
+    assert graph.relations == relations
+    assert set(attributes) <= set(graph.attributes)
