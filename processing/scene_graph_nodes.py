@@ -831,9 +831,9 @@ def _classify_nouns(state: ParseState) -> None:
             continue
         lemma = head_lemma(state, token)
         lemma = AMERICAN_SPELLINGS.get(lemma, lemma)
-        if token.lower_ in PARTITIVE_NOUNS or lemma in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or lemma in NON_NODES:
-            if is_lone_part_frame(state, token, lemma):
-                continue  # "the back of a motorcycle": the part is the caption's node, owned by its whole
+        if (
+            token.lower_ in PARTITIVE_NOUNS or lemma in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or lemma in NON_NODES
+        ) and not is_lone_part_frame(state, token, lemma):  # "the back of a motorcycle": the part is the node
             state.partitives.add(token.i)  # "rows of bicycles": a non-node with "of" is looked through
         if _is_line_of(state, token):
             state.graph.lines.add(token.i)
