@@ -61,8 +61,11 @@ _ADJECTIVE_LIST_GLUE = {",", "and", "or", "&", "/", "-"}
 PART_ADJECTIVES = {"haired": "hair", "framed": "frame", "sleeved": "sleeve"}
 # "a tiled roof" -> (tile, on, roof): an adjective naming what covers its noun. FACTUAL train: "tiled" before a
 # noun gives (tile, on, noun) in 17 of 18 captions (the other: (tile, in, bathroom)); after a copula ("the wall
-# behind the toilet is tiled") (tile, on, subject) in 2 of 2.
-COVERING_ADJECTIVES = {"tiled": "tile"}
+# behind the toilet is tiled") (tile, on, subject) in 2 of 2. "a man climbing a snowy hill" -> (snow, on, hill):
+# "snowy" before a noun gives (snow, on, noun) in 17 of 18 captions (the other relates snow otherwise) and is never
+# an attribute; "grassy", "sandy", "rocky", "cloudy" stay attributes (56, 14, 11 and 22 captions, none as a node).
+# Re-parsing train.csv with "snowy": 18 graphs change, 13 gold triples gained, none lost, 9 more exact graphs.
+COVERING_ADJECTIVES = {"tiled": "tile", "snowy": "snow"}
 # "the word litter on the sign": FACTUAL's node is the word, never the text it introduces. Its training split,
 # "word(s)" before an unquoted word: gold has a word node in 27 of 28 captions (the rules named 9 of them
 # by the text, "litter").
@@ -185,6 +188,7 @@ def repair_word_classes(state: ParseState) -> None:
                 state.graph.hidden.add(listed.i)  # "grey and black sneakers": grey is no object
         if token.lower_ in COLOUR_WORDS and token.dep_ in ("conj", "npadvmod") and _describes(token.head):
             state.graph.hidden.add(token.i)  # "black and orange uniform", "orange led letters": a colour
+        _repair_covering_adjective(state, token)
         if _is_part_adjective(state, token):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = (PART_ADJECTIVES | COVERING_ADJECTIVES)[token.lower_]
@@ -193,6 +197,14 @@ def repair_word_classes(state: ParseState) -> None:
         if is_line_particle(state, token):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = LINE_PARTICLE_NAME
+
+
+def _repair_covering_adjective(state: ParseState, token) -> None:
+    """ "a snowy hill", "snowy mountains": the tagger often takes "snowy" for a name (FW, NNP) compounded with its
+    noun; it is that noun's adjective."""
+    if token.lower_ in COVERING_ADJECTIVES and token.dep_ == "compound" and token.head.i > token.i:
+        if state.nominal(token.head):
+            state.relabel(token, tag="JJ", dep="amod")
 
 
 def _is_part_adjective(state: ParseState, token) -> bool:

@@ -612,6 +612,20 @@ def test_tiled_names_the_tile_on_its_noun_which_keeps_its_adjectives(parser):
     assert ("roof", "flat") in graph.attributes
 
 
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("a man climbing a snowy hill", ("snow", "on", "hill")),  # "snowy" tagged as a name compounded with "hill"
+        ("snowy mountains with trees", ("snow", "on", "mountains")),
+        ("skiers on a snowy slope", ("snow", "on", "slope")),
+    ],
+)
+def test_snowy_names_the_snow_on_its_noun(parser, caption, relation):
+    graph = parser.parse(caption)
+    assert relation in graph.relations
+    assert "snowy" not in graph.objects
+
+
 def test_a_tiled_copula_puts_a_tile_node_on_its_subject(parser):
     graph = parser.parse("wall behind the toilet is tiled")
     assert ("tile", "on", "wall") in graph.relations
