@@ -626,6 +626,19 @@ def test_snowy_names_the_snow_on_its_noun(parser, caption, relation):
     assert "snowy" not in graph.objects
 
 
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("silver car next to sidewalk", ("car", "next to", "sidewalk")),
+        ("an rv parked next to sidewalk", ("rv", "park next to", "sidewalk")),
+        ("tall green tree next to train", ("tree", "next to", "train")),
+        ("green plants next to train track", ("plants", "next to", "train track")),  # a name's first word
+    ],
+)
+def test_a_verb_tagged_noun_after_next_to_is_the_place(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
 def test_a_tiled_copula_puts_a_tile_node_on_its_subject(parser):
     graph = parser.parse("wall behind the toilet is tiled")
     assert ("tile", "on", "wall") in graph.relations
