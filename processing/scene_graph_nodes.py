@@ -138,6 +138,8 @@ def repair_word_classes(state: ParseState) -> None:
             or _is_verb_tagged_place_after_next_to(state, token)
         ):
             state.relabel(token, tag="NN")
+        elif _is_verb_tagged_place_after_participle(state, token):
+            _repair_verb_tagged_place_after_participle(state, token)
         elif (listed_after := _noun_before_verb_tagged_last_item(state, token)) is not None:
             state.relabel(token, tag="NN")
             state.reattach(token, listed_after, dep="conj")
@@ -649,6 +651,33 @@ def _is_verb_tagged_place_after_next_to(state: ParseState, token) -> bool:
     if following is not None and following.tag_ in NOUN_TAGS:
         return False  # "next to train track", "next to stop sign": the first word of a name the rules already join
     return state.tokens[token.i - 1].lower_ == "to" and state.tokens[token.i - 2].lower_ == "next"
+
+
+def _is_verb_tagged_place_after_participle(state: ParseState, token) -> bool:
+    """ "a rope tied to handle", "clock affixed to wall": with no article after "to" the parser reads "to" as the
+    infinitive marker and the noun as the participle's base-verb complement. FACTUAL train, a base verb that is a
+    head word of its node names (NODE_WORDS, mined), without an object of its own and before no noun or "of", right
+    after "to" after a past participle: a gold node in all 19 captions (attached 11, tied 3, ...), where the rules
+    had made no node. Re-parsing train.csv: 19 graphs change, 16 gold triples gained, 1 lost ("bench strapped to
+    elephant across river": the place now goes to the elephant), 15 more exact graphs."""
+    if token.tag_ != "VB" or token.i < 2 or token.lower_ not in NODE_WORDS or token.dep_ not in ("xcomp", "advcl"):
+        return False
+    marker, participle = state.tokens[token.i - 1], state.tokens[token.i - 2]
+    if marker.lower_ != "to" or marker.head is not token or participle.tag_ != "VBN" or token.head is not participle:
+        return False
+    if any(child.dep_ == "dobj" for child in state.kids(token)):
+        return False  # "being used to cover the guy": a verb with its object
+    following = state.tokens[token.i + 1] if token.i + 1 < len(state.tokens) else None
+    return following is None or (following.tag_ not in NOUN_TAGS and following.lower_ != "of")
+
+
+def _repair_verb_tagged_place_after_participle(state: ParseState, token) -> None:
+    """The reading of "a rope tied to the handle": "to" a preposition of the participle, the noun its object."""
+    marker, participle = state.tokens[token.i - 1], state.tokens[token.i - 2]
+    state.relabel(token, tag="NN")
+    state.relabel(marker, tag="IN")
+    state.reattach(marker, participle, dep="prep")
+    state.reattach(token, marker, dep="pobj")
 
 
 def _noun_before_verb_tagged_last_item(state: ParseState, token):

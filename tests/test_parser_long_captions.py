@@ -639,6 +639,22 @@ def test_a_verb_tagged_noun_after_next_to_is_the_place(parser, caption, relation
     assert relation in parser.parse(caption).relations
 
 
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("a rope tied to handle", ("rope", "tie to", "handle")),
+        ("petal is attached to plant", ("petal", "attach to", "plant")),
+        ("huge round clock affixed to wall", ("clock", "affix to", "wall")),
+    ],
+)
+def test_a_verb_tagged_noun_after_a_participle_and_to_is_its_place(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+def test_a_verb_after_used_to_stays_a_verb(parser):
+    assert "cover" not in parser.parse("comforter being used to cover the guy sleeping .").objects
+
+
 def test_a_tiled_copula_puts_a_tile_node_on_its_subject(parser):
     graph = parser.parse("wall behind the toilet is tiled")
     assert ("tile", "on", "wall") in graph.relations
