@@ -618,12 +618,14 @@ def test_tiled_names_the_tile_on_its_noun_which_keeps_its_adjectives(parser):
         ("a man climbing a snowy hill", ("snow", "on", "hill")),  # "snowy" tagged as a name compounded with "hill"
         ("snowy mountains with trees", ("snow", "on", "mountains")),
         ("skiers on a snowy slope", ("snow", "on", "slope")),
+        ("shoes sitting on tile floor", ("tile", "on", "floor")),  # the noun "tile" before what it covers
+        ("a round brick building with a tile roof .", ("tile", "on", "roof")),
     ],
 )
-def test_snowy_names_the_snow_on_its_noun(parser, caption, relation):
+def test_snowy_and_tile_name_what_covers_their_noun(parser, caption, relation):
     graph = parser.parse(caption)
     assert relation in graph.relations
-    assert "snowy" not in graph.objects
+    assert "snowy" not in graph.objects and "tile floor" not in graph.objects
 
 
 @pytest.mark.parametrize(
