@@ -48,6 +48,7 @@ from .scene_graph_lexicon import (
 )
 from .scene_graph_nodes import (
     COVERING_ADJECTIVES,
+    COVERING_PREDICATES,
     can_wear,
     factual_name,
     is_attribute_in_name,
@@ -1559,7 +1560,7 @@ def relate_part_adjective(state: ParseState, part) -> None:
     """ "a dark haired man" -> (man, have, hair); "a tiled roof" -> (tile, on, roof) (COVERING_ADJECTIVES)."""
     if part.lower_ in COVERING_ADJECTIVES:
         covered = nominal_conjuncts(state, part.head) if part.dep_ == "amod" else subjects_of(state, part)
-        add_relation(state, [part], "on", covered)
+        add_relation(state, [part], COVERING_PREDICATES.get(part.lower_, "on"), covered)
     else:
         add_relation(state, nominal_conjuncts(state, part.head), "have", [part])
 

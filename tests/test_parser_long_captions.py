@@ -620,6 +620,8 @@ def test_tiled_names_the_tile_on_its_noun_which_keeps_its_adjectives(parser):
         ("skiers on a snowy slope", ("snow", "on", "slope")),
         ("shoes sitting on tile floor", ("tile", "on", "floor")),  # the noun "tile" before what it covers
         ("a round brick building with a tile roof .", ("tile", "on", "roof")),
+        ("zebra in a fenced yard .", ("fence", "around", "yard")),  # a fence is around what it closes in
+        ("the area is fenced", ("fence", "around", "area")),
     ],
 )
 def test_snowy_and_tile_name_what_covers_their_noun(parser, caption, relation):
