@@ -14,6 +14,7 @@ from .scene_graph_conventions import (
     ATTRIBUTE_NAMES,
     BARE_PLACE_NOUNS,
     COMPOUND_NAMES,
+    COMPOUND_PAIR_PREDICATES,
     DETERMINED_NON_NODES,
     ING_NODE_WORDS,
     NAME_MODIFIERS,
@@ -183,6 +184,8 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_verb_split_compound_name(state, token)
         elif _is_detached_compound_name(state, token):
             _repair_detached_compound_name(state, token)
+        if _is_verb_tagged_compound_pair_head(state, token):
+            _repair_split_compound_name(state, token)
     state.nominal_overrides = _find_nominal_overrides(state)
     # The reverse slip: "a cake cut by a knife" tags `cut` NN, yet a word with a passive agent
     # ("by a knife") is a participle, never an object.
@@ -749,6 +752,19 @@ def _repair_split_compound_name(state: ParseState, head) -> None:
     state.relabel(first, tag="NN", dep="compound")
     if head.tag_ not in NOUN_TAGS:
         state.relabel(head, tag="NNS" if head.tag_ == "VBZ" else "NN")
+
+
+def _is_verb_tagged_compound_pair_head(state: ParseState, head) -> bool:
+    """ "bathroom sink on wall", "a bathroom sink under a mirror": the tagger makes the second noun of a compound
+    FACTUAL writes as two related nodes (COMPOUND_PAIR_PREDICATES, mined: (sink, in, bathroom)) a verb with the first
+    as its subject; then there was no sink node at all. Re-parsing FACTUAL train.csv: 6 graphs change (all "bathroom
+    sink"), 10 gold triples gained, none lost, 4 more exact graphs."""
+    if head.tag_ not in ("VB", "VBP", "VBZ") or head.i == 0 or not COMPOUND_PAIR_PREDICATES:
+        return False
+    first = state.tokens[head.i - 1]
+    if first.dep_ != "nsubj" or first.head is not head or first.tag_ not in NOUN_TAGS:
+        return False
+    return f"{first.lower_} {state.noun_lemma(head.lower_)}" in COMPOUND_PAIR_PREDICATES
 
 
 def _is_modal_split_compound_name(state: ParseState, head) -> bool:

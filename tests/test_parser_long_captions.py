@@ -659,6 +659,11 @@ def test_a_verb_after_used_to_stays_a_verb(parser):
     assert "cover" not in parser.parse("comforter being used to cover the guy sleeping .").objects
 
 
+def test_a_verb_tagged_head_of_a_mined_compound_pair_is_a_noun(parser):
+    graph = parser.parse("bathroom sink on wall")
+    assert set(graph.relations) == {("sink", "in", "bathroom"), ("sink", "on", "wall")}
+
+
 def test_a_tiled_copula_puts_a_tile_node_on_its_subject(parser):
     graph = parser.parse("wall behind the toilet is tiled")
     assert ("tile", "on", "wall") in graph.relations
