@@ -141,10 +141,10 @@ def repair_word_classes(state: ParseState) -> None:
         elif (
             _is_verb_tagged_conjunct(state, token)
             or _is_verb_tagged_listed_garment(state, token)
-            or _is_verb_tagged_place_after_next_to(state, token)
+            or (token.tag_ == "VB" and _is_verb_tagged_place_after_next_to(state, token))
         ):
             state.relabel(token, tag="NN")
-        elif _is_verb_tagged_place_after_participle(state, token):
+        elif token.tag_ == "VB" and _is_verb_tagged_place_after_participle(state, token):
             _repair_verb_tagged_place_after_participle(state, token)
         elif (listed_after := _noun_before_verb_tagged_last_item(state, token)) is not None:
             state.relabel(token, tag="NN")
@@ -172,7 +172,8 @@ def repair_word_classes(state: ParseState) -> None:
         if _is_unmarked_possessive_place(state, token):
             _repair_unmarked_possessive_place(state, token)
         if word_before_known_name_head(state, token) is None:
-            pass  # each split-name check below starts from that word
+            if token.tag_ in _PAIR_HEAD_VERB_TAGS and _is_verb_tagged_compound_pair_head(state, token):
+                _repair_split_compound_name(state, token)  # each split-name check below starts from that word
         elif _is_split_compound_name(state, token):
             _repair_split_compound_name(state, token)
         elif _is_modal_split_compound_name(state, token):
@@ -184,8 +185,6 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_verb_split_compound_name(state, token)
         elif _is_detached_compound_name(state, token):
             _repair_detached_compound_name(state, token)
-        if _is_verb_tagged_compound_pair_head(state, token):
-            _repair_split_compound_name(state, token)
     state.nominal_overrides = _find_nominal_overrides(state)
     # The reverse slip: "a cake cut by a knife" tags `cut` NN, yet a word with a passive agent
     # ("by a knife") is a participle, never an object.
@@ -202,7 +201,8 @@ def repair_word_classes(state: ParseState) -> None:
                 state.graph.hidden.add(listed.i)  # "grey and black sneakers": grey is no object
         if token.lower_ in COLOUR_WORDS and token.dep_ in ("conj", "npadvmod") and _describes(token.head):
             state.graph.hidden.add(token.i)  # "black and orange uniform", "orange led letters": a colour
-        _repair_covering_adjective(state, token)
+        if token.lower_ in COVERING_ADJECTIVES:
+            _repair_covering_adjective(state, token)
         if _is_part_adjective(state, token):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = (PART_ADJECTIVES | COVERING_ADJECTIVES)[token.lower_]
@@ -216,7 +216,7 @@ def repair_word_classes(state: ParseState) -> None:
 def _repair_covering_adjective(state: ParseState, token) -> None:
     """ "a snowy hill", "snowy mountains": the tagger often takes "snowy" for a name (FW, NNP) compounded with its
     noun; it is that noun's adjective, as the noun "tile" of "tile floor" is read."""
-    if token.lower_ in COVERING_ADJECTIVES and token.dep_ == "compound" and token.head.i > token.i:
+    if token.dep_ == "compound" and token.head.i > token.i:
         if state.nominal(token.head):
             state.relabel(token, tag="JJ", dep="amod")
 
@@ -754,12 +754,15 @@ def _repair_split_compound_name(state: ParseState, head) -> None:
         state.relabel(head, tag="NNS" if head.tag_ == "VBZ" else "NN")
 
 
+_PAIR_HEAD_VERB_TAGS = {"VB", "VBP", "VBZ"}
+
+
 def _is_verb_tagged_compound_pair_head(state: ParseState, head) -> bool:
     """ "bathroom sink on wall", "a bathroom sink under a mirror": the tagger makes the second noun of a compound
     FACTUAL writes as two related nodes (COMPOUND_PAIR_PREDICATES, mined: (sink, in, bathroom)) a verb with the first
     as its subject; then there was no sink node at all. Re-parsing FACTUAL train.csv: 6 graphs change (all "bathroom
     sink"), 10 gold triples gained, none lost, 4 more exact graphs."""
-    if head.tag_ not in ("VB", "VBP", "VBZ") or head.i == 0 or not COMPOUND_PAIR_PREDICATES:
+    if head.tag_ not in _PAIR_HEAD_VERB_TAGS or head.i == 0 or not COMPOUND_PAIR_PREDICATES:
         return False
     first = state.tokens[head.i - 1]
     if first.dep_ != "nsubj" or first.head is not head or first.tag_ not in NOUN_TAGS:
