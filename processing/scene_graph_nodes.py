@@ -144,6 +144,8 @@ def repair_word_classes(state: ParseState) -> None:
             or (token.tag_ == "VB" and _is_verb_tagged_place_after_next_to(state, token))
         ):
             state.relabel(token, tag="NN")
+        elif token.tag_ == "VB" and _is_verb_tagged_first_word_subject(state, token):
+            state.relabel(token, tag="NN", dep="nsubj" if token.dep_ == "csubj" else None)
         elif token.tag_ == "VB" and _is_verb_tagged_place_after_participle(state, token):
             _repair_verb_tagged_place_after_participle(state, token)
         elif (listed_after := _noun_before_verb_tagged_last_item(state, token)) is not None:
@@ -659,6 +661,18 @@ def _is_verb_tagged_place_after_next_to(state: ParseState, token) -> bool:
     if following is not None and following.tag_ in NOUN_TAGS:
         return False  # "next to train track", "next to stop sign": the first word of a name the rules already join
     return state.tokens[token.i - 1].lower_ == "to" and state.tokens[token.i - 2].lower_ == "next"
+
+
+def _is_verb_tagged_first_word_subject(state: ParseState, token) -> bool:
+    """ "watch is on man's arm", "menu hanging above counter", "fork under food is silver": a caption's first word
+    that the tagger reads as a base verb yet the parser makes the subject is the noun it names. FACTUAL train, such a
+    first word that is a head word of its node names (NODE_WORDS, mined) and has no object: a gold node in all 17
+    captions, where the rules had made none in 15. Re-parsing train.csv: 15 graphs change, 12 gold triples gained,
+    none lost, 10 more exact graphs."""
+    if token.i != 0 or token.dep_ not in ("nsubj", "nsubjpass", "csubj") or token.lower_ not in NODE_WORDS:
+        return False
+    # "paddle the man is holding": an object of its own makes it the clause the parser read
+    return not any(child.dep_ == "dobj" for child in state.kids(token))
 
 
 def _is_verb_tagged_place_after_participle(state: ParseState, token) -> bool:

@@ -664,6 +664,18 @@ def test_a_verb_tagged_head_of_a_mined_compound_pair_is_a_noun(parser):
     assert set(graph.relations) == {("sink", "in", "bathroom"), ("sink", "on", "wall")}
 
 
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("watch is on man 's arm", ("watch", "on", "arm")),
+        ("menu hanging above counter .", ("menu", "hang above", "counter")),
+        ("fork under food is silver", ("fork", "under", "food")),
+    ],
+)
+def test_a_verb_tagged_first_word_subject_is_a_noun(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
 def test_a_tiled_copula_puts_a_tile_node_on_its_subject(parser):
     graph = parser.parse("wall behind the toilet is tiled")
     assert ("tile", "on", "wall") in graph.relations
