@@ -1553,3 +1553,23 @@ def test_name_split_by_an_adjective_tag_keeps_its_place(parser, caption, relatio
 def test_the_hand_a_thing_is_held_with_holds_it(parser, caption, relation, unexpected):
     found = parser.parse(caption).relations
     assert relation in found and unexpected not in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        ("a woman with long hair and holding an umbrella", ("woman", "hold", "umbrella"), None),
+        ("man in white shirt and wearing a cap", ("man", "wear", "cap"), None),
+        ("the person is holding a fork and eating food", ("person", "eat", "food"), ("fork", "eat", "food")),
+        # a thing's list: "cutting board" is a noun, not a second action of the counter
+        (
+            "a counter with vegetables, knife and cutting board on it",
+            ("knife", "on", "counter"),
+            ("counter", "cut", "board"),
+        ),
+    ],
+)
+def test_participle_after_and_continues_the_verb_phrase_not_the_noun_before_it(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found
+    assert unexpected is None or triple(*unexpected) not in found
