@@ -902,7 +902,20 @@ def _is_verb_tagged_subject(state: ParseState, token) -> bool:
         if previous.tag_ not in _PHRASE_START_TAGS:
             return False
     clause = [child for child in state.kids(token) if child.dep_ in _CLAUSE_DEPS | {"attr", "acomp", "advcl"}]
-    return len(clause) == 1 and clause[0].dep_ == "xcomp" and clause[0].tag_ == "VBG" and clause[0].i > token.i
+    return bool(clause) and all(_is_participle_complement(child, token) for child in clause)
+
+
+def _is_participle_complement(child, root) -> bool:
+    """ "rug hanging on the wall", "frog with big smile sitting on toothbrush": the parser makes the participle
+    after a verb-tagged first noun its complement or an adverbial clause (one or more of them). Counting the
+    adverbial clause too, re-parsing FACTUAL train changes 5 of 36,137 graphs: 3 gold triples and 3 exact graphs
+    gained, 3 wrong triples added (two for the misspelt "gut sitting on the bench looking at the camera", whose
+    gold writes person), none lost; of the 25,010 COCO Karpathy test captions 3 change, each gaining the
+    participle's relation ("Cow with green tag in ear standing in stream" -> (cow, stand in, stream))."""
+    return child.dep_ in _PARTICIPLE_COMPLEMENT_DEPS and child.tag_ == "VBG" and child.i > root.i
+
+
+_PARTICIPLE_COMPLEMENT_DEPS = {"xcomp", "advcl"}
 
 
 def _repair_subject(state: ParseState, noun) -> None:
@@ -910,7 +923,7 @@ def _repair_subject(state: ParseState, noun) -> None:
     reading of "a man riding a horse"."""
     state.relabel(noun, tag="NNS" if noun.tag_ == "VBZ" else "NN")
     for child in state.kids(noun):
-        if child.dep_ == "xcomp":
+        if child.dep_ in _PARTICIPLE_COMPLEMENT_DEPS:
             state.relabel(child, dep="acl")
 
 

@@ -1573,3 +1573,15 @@ def test_participle_after_and_continues_the_verb_phrase_not_the_noun_before_it(p
     found = relations(parser, caption)
     assert triple(*expected) in found
     assert unexpected is None or triple(*unexpected) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("rug hanging on the wall", ("rug", "hang on", "wall")),
+        ("frog with big smile sitting on toothbrush", ("frog", "sit on", "toothbrush")),
+        ("cow with green tag in ear standing in stream", ("cow", "stand in", "stream")),
+    ],
+)
+def test_verb_tagged_first_noun_with_an_adverbial_participle_is_its_subject(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
