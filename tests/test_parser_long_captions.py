@@ -1585,3 +1585,18 @@ def test_participle_after_and_continues_the_verb_phrase_not_the_noun_before_it(p
 )
 def test_verb_tagged_first_noun_with_an_adverbial_participle_is_its_subject(parser, caption, expected):
     assert triple(*expected) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("pole next to sign", ("pole", "next to", "sign")),
+        ("red truck next to bus", ("truck", "next to", "bus")),
+        ("car parked next to sidewalk", ("car", "park next to", "sidewalk")),
+        # a modifier read as the verb, its noun as the object
+        ("bush next to grey pole", ("bush", "next to", "pole")),
+        ("yellow fruit next to orange fruit", ("fruit", "next to", "fruit")),
+    ],
+)
+def test_verb_tagged_noun_after_next_to_is_placed(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
