@@ -344,3 +344,29 @@ def _names_the_amount(own_phrase, place_phrase) -> bool:
     to the place in 310 of 390 captions; both captions "X and Y of Z <place> W" place X and Y; the rule
     changes 1 train graph ("statue of horses and a man in a carriage"), adding a gold triple."""
     return own_phrase.lower_ == "of" and place_phrase.lower_ in LOCATIVE_PREPOSITIONS
+
+
+_NOUN_MODIFIER_TAGS = {"DT", "JJ", "JJR", "JJS", "PRP$", "CD", "NN", "NNS"}
+# Nouns that are a verb's adverbial, not its object ("standing half way in the refrigerator", "walking home").
+_ADVERBIAL_NOUNS = {"way", "home", "time", "distance", "today", "tonight"}
+
+
+def repair_participle_object(state: ParseState) -> None:
+    """ "small girl holding large donut", "a white horse touching other horse": the parser makes the
+    participle's object an adverbial noun of it. A noun right after an -ing verb (past its own modifiers
+    only) that hangs on it so is its object. FACTUAL train, re-parsed with and without this repair: 4 of 36,137
+    graphs change, each gaining its gold triple and becoming exact, nothing wrong added; of the 25,010 COCO
+    Karpathy test captions none change."""
+    for token in state.tokens:
+        verb = token.head
+        if token.dep_ != "npadvmod" or verb.tag_ != "VBG" or verb.i >= token.i:
+            continue
+        if not state.nominal(token) or token.lower_ in _ADVERBIAL_NOUNS:
+            continue
+        if any(kid.dep_ == "dobj" for kid in state.kids(verb)):
+            continue
+        if token.i + 1 < len(state.tokens) and state.tokens[token.i + 1].text == "-":
+            continue  # "touching face-to-face": an adverb written with hyphens
+        between = state.tokens[verb.i + 1 : token.i]
+        if all(word.tag_ in _NOUN_MODIFIER_TAGS and word.head is token for word in between):
+            state.relabel(token, dep="dobj")

@@ -1600,3 +1600,18 @@ def test_verb_tagged_first_noun_with_an_adverbial_participle_is_its_subject(pars
 )
 def test_verb_tagged_noun_after_next_to_is_placed(parser, caption, expected):
     assert triple(*expected) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("small girl holding large donut", ("girl", "hold", "donut")),
+        ("a white horse touching other horse", ("horse", "touch", "horse")),
+    ],
+)
+def test_noun_after_participle_read_as_adverbial_is_its_object(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
+
+
+def test_adverbial_way_after_participle_is_no_object(parser):
+    assert triple("man", "stand", "way") not in relations(parser, "the man is standing half way in the refrigerator")
