@@ -28,7 +28,6 @@ PREDICATES = {
     "hold onto": "hold",
     "hold to": "have",
     "hold up": "hold",
-    "hold with": "have",
     "in between": "between",
     "inside of": "inside",
     "look down at": "look at",
@@ -36,8 +35,6 @@ PREDICATES = {
     "on left side of": "at the left of",
     "on other side of": "on side of",
     "on right side of": "on the right side of",
-    "open on": "on",
-    "out on": "on",
     "outside of": "outside",
     "overhang": "hang over",
     "run after": "run behind",
@@ -58,7 +55,7 @@ PREDICATES = {
 }
 
 # first words of the rules' predicates that FACTUAL leaves out ('visible in' -> 'in')
-DROPPED_PREDICATE_WORDS = {"arrange", "high", "open", "visible"}
+DROPPED_PREDICATE_WORDS = {"arrange", "fold", "high", "visible"}
 
 # first words of FACTUAL's predicates of two words or more ('sit on'): another verb before a place phrase is left out ('found in' -> 'in')
 PLACE_PREDICATE_VERBS = {
@@ -2658,6 +2655,7 @@ ATTRIBUTE_NAMES = {
     "semi truck": "semi truck",
     "ski pole": "ski pole",
     "surf board": "surfboard",
+    "train track": "train track",
     "ultimate frisbee": "ultimate frisbee",
     "uniform pant": "uniform pant",
     "wet suit": "wetsuit",
@@ -2720,7 +2718,6 @@ COMPOUND_PAIR_PREDICATES = {
 # heads H of 'H of X' that FACTUAL does not write as X's ('a picture of a woman': no (woman, have, picture))
 UNOWNED_OF_HEADS = {
     "area",
-    "back",
     "background",
     "body",
     "design",
@@ -2758,7 +2755,7 @@ ATTRIBUTE_VALUES = {
 }
 
 # attribute values the rules give that FACTUAL never writes and no other value replaces (dropped: the stricter non-node thresholds)
-NON_ATTRIBUTES = {"fenced", "multi", "next", "oven", "polar", "riding", "skateboard", "snowy", "tile"}
+NON_ATTRIBUTES = {"multi", "next", "oven", "polar", "riding", "skateboard"}
 
 # predicates the rules give whose pair FACTUAL leaves unrelated, dropped ('a machine for making donuts'; the stricter non-node thresholds)
 NON_PREDICATES = {"for"}
