@@ -82,8 +82,6 @@ _JOINING_PARTICIPLES = {"attached", "connected"}
 # Particles that close a state phrase after a participle ("pulled back", "turned on")
 _STATE_PARTICLES = POSITION_STATE_WORDS | {"on", "off"}
 _PASSIVE_STATE_DEPS = {"nsubjpass", "auxpass", "neg", "punct", "cc", "conj", "mark", "prt"}
-# Adjectives FACTUAL keeps as the subject's attribute before a place phrase ("a laptop is open on the desk")
-STATES_BEFORE_PLACE = {"open"}
 # Adverbs of a verb that FACTUAL writes as its subject's attribute ("a man standing outside" -> (man, outside))
 SUBJECT_ADVERBS = {"outside", "alone"}
 

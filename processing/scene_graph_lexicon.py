@@ -800,3 +800,7 @@ FEMALE_PERSON_NOUNS = frozenset(
 MALE_PERSON_NOUNS = frozenset(
     {"man", "boy", "guy", "gentleman", "father", "dad", "husband", "son", "brother", "king", "actor"}
 )
+
+# Adjectives FACTUAL keeps as the subject's attribute before a place phrase ("a laptop is open on the desk"), so the
+# place predicate is the preposition alone ("windows open in house" -> (window, open), (window, in, house)).
+STATES_BEFORE_PLACE = {"open"}

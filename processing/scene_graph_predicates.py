@@ -29,6 +29,7 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
     POSTURE_PARTICLES,
     POSTURE_VERBS,
+    STATES_BEFORE_PLACE,
 )
 from .scene_graph_nodes import has_pronoun_of, is_line_particle, of_object
 from .scene_graph_references import is_reciprocal
@@ -201,13 +202,14 @@ _PLACE_PHRASE_OPENERS = {
 
 def factual_predicate(predicate: str) -> str:
     """The predicate in FACTUAL's words (mined PREDICATES), for the whole predicate or its place phrase; a first
-    word FACTUAL leaves out before any preposition (mined DROPPED_PREDICATE_WORDS: "visible on" -> "on") goes."""
+    word FACTUAL leaves out before any preposition (mined DROPPED_PREDICATE_WORDS: "visible on" -> "on") goes, and so
+    does a state FACTUAL writes as an attribute instead (STATES_BEFORE_PLACE: "windows open in house" -> in)."""
     if predicate in PREDICATES:
         return PREDICATES[predicate]
     words = predicate.split(" ")
     if words[0] in FACTUAL_VERBS:
         return factual_predicate(" ".join([FACTUAL_VERBS[words[0]], *words[1:]]))
-    if len(words) > 1 and words[0] in DROPPED_PREDICATE_WORDS:
+    if len(words) > 1 and (words[0] in DROPPED_PREDICATE_WORDS or words[0] in STATES_BEFORE_PLACE):
         return factual_predicate(" ".join(words[1:]))
     if _has_leading_place_adverb(words):
         return factual_predicate(" ".join(words[1:]))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from .scene_graph import SceneGraph
 from .scene_graph_attributes import (
-    STATES_BEFORE_PLACE,
     SUBJECT_ADVERBS,
     colour_noun_attributes,
     copula_attributes,
@@ -50,6 +49,7 @@ from .scene_graph_coordination import (
     repair_worn_colour_list,
 )
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
+from .scene_graph_lexicon import STATES_BEFORE_PLACE
 from .scene_graph_nodes import factual_name, is_line_particle, is_node, node_span, repair_word_classes, resolve
 from .scene_graph_predicates import factual_predicate, is_particle_with_object, repair_trick_places
 from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
