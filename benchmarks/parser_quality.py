@@ -195,25 +195,24 @@ def score(predictions, golds, norm: Normaliser) -> dict:
 LENGTH_BANDS = ((1, 5), (6, 7), (8, 9), (10, 11), (12, 14), (15, None))
 
 
+def _band_name(low: int, high: int | None) -> str:
+    return f"{low}+" if high is None else f"{low}-{high}"
+
+
 def length_band(caption: str) -> str:
     words = len(caption.split())
-    for low, high in LENGTH_BANDS:
-        if high is None or words <= high:
-            return f"{low}+" if high is None else f"{low}-{high}"
-    raise AssertionError("the last band is open-ended")
+    return next(_band_name(low, high) for low, high in LENGTH_BANDS if high is None or words <= high)
 
 
 def score_by_length(captions, predictions, golds, norm: Normaliser) -> dict:
     """`score` per word-count band (bands without captions left out), so that quality can be read against
     caption length: a split's average mixes lengths in its own proportions."""
-    bands: dict[str, list[int]] = {}
+    bands: dict[str, list[int]] = {_band_name(low, high): [] for low, high in LENGTH_BANDS}  # in band order
     for index, caption in enumerate(captions):
-        bands.setdefault(length_band(caption), []).append(index)
+        bands[length_band(caption)].append(index)
     result = {}
-    for low, high in LENGTH_BANDS:
-        name = f"{low}+" if high is None else f"{low}-{high}"
-        if name in bands:
-            indices = bands[name]
+    for name, indices in bands.items():
+        if indices:
             result[name] = score([predictions[i] for i in indices], [golds[i] for i in indices], norm)
             result[name]["captions"] = len(indices)
     return result

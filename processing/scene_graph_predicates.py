@@ -209,9 +209,7 @@ def factual_predicate(predicate: str) -> str:
     words = predicate.split(" ")
     if words[0] in FACTUAL_VERBS:
         return factual_predicate(" ".join([FACTUAL_VERBS[words[0]], *words[1:]]))
-    if len(words) > 1 and (words[0] in DROPPED_PREDICATE_WORDS or words[0] in STATES_BEFORE_PLACE):
-        return factual_predicate(" ".join(words[1:]))
-    if _has_leading_place_adverb(words):
+    if _drops_first_word(words):
         return factual_predicate(" ".join(words[1:]))
     if len(words) > 2 and words[0] in POSTURE_VERBS and words[1] in POSTURE_PARTICLES:
         return factual_predicate(" ".join([words[0], *words[2:]]))
@@ -227,11 +225,17 @@ def factual_predicate(predicate: str) -> str:
     return predicate
 
 
-def _has_leading_place_adverb(words: list[str]) -> bool:
-    """ "out in", "on under", "up on": a predicate with no verb that opens with an adverb-like word before a place
-    preposition; FACTUAL writes the place preposition alone ("boats out in water" -> (boat, in, water); train: 14
-    such pairs against 3 with the first word alone)."""
-    return len(words) > 1 and words[0] in LEADING_PLACE_ADVERBS and words[1] in LEADING_ADVERB_PLACES
+def _drops_first_word(words: list[str]) -> bool:
+    """Whether FACTUAL writes the predicate without its first word: a word it leaves out before any preposition
+    (mined DROPPED_PREDICATE_WORDS), a state it writes as an attribute (STATES_BEFORE_PLACE), or an adverb-like word
+    before a place preposition with no verb ("out in", "on under", "up on": "boats out in water" -> (boat, in, water);
+    train: 14 such pairs against 3 with the first word alone)."""
+    if len(words) < 2:
+        return False
+    first = words[0]
+    if first in DROPPED_PREDICATE_WORDS or first in STATES_BEFORE_PLACE:
+        return True
+    return first in LEADING_PLACE_ADVERBS and words[1] in LEADING_ADVERB_PLACES
 
 
 def join_predicate(*parts: str) -> str:
