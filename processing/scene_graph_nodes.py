@@ -1354,9 +1354,12 @@ def node_name(state: ParseState, token) -> str:
     if first == token.i - 1 and is_attribute_in_name(state.tokens[first]):
         first = token.i
     prefix = " ".join(state.graph.name_prefixes.get(token.i, []))
-    modifiers = state.text[state.tokens[first].idx : token.idx].lower()
     head = head_lemma(state, token)
-    name = " ".join(part for part in (prefix, " ".join(modifiers.split()), head) if part)
+    if first == token.i and not prefix:
+        name = head  # most names are the head alone: no text between the first word and the head to tidy
+    else:
+        modifiers = state.text[state.tokens[first].idx : token.idx].lower()
+        name = " ".join(filter(None, (prefix, " ".join(modifiers.split()), head)))
     return name.replace(" - ", "-").replace("- ", "-")
 
 

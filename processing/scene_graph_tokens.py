@@ -8,6 +8,8 @@ and the tables below keep children and left children, so the rules run on Python
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 
 class Word:
     """One token as the rules see it: spaCy's labels copied once, repaired in place (`ParseState.relabel`)
@@ -43,6 +45,7 @@ class Word:
 _SPELLINGS: dict[int, tuple[str, str, bool, bool]] = {}
 _LABELS: dict[int, str] = {}
 _MAX_REMEMBERED_SPELLINGS = 200_000
+_position = attrgetter("i")
 
 
 def _remember_spelling(token) -> tuple[str, str, bool, bool]:
@@ -122,8 +125,10 @@ class TokenTable:
         while stack:
             current = stack.pop()
             result.append(current)
-            stack.extend(child for child in self.kids(current) if child.dep_ == "conj" or self._is_listed(child))
-        return sorted(result, key=lambda tok: tok.i)
+            for child in self.children_table[current.i]:
+                if child.dep_ == "conj" or self._is_listed(child):
+                    stack.append(child)
+        return result if len(result) == 1 else sorted(result, key=_position)
 
     def _is_listed(self, token) -> bool:
         return token.dep_ == "appos" and any(child.dep_ == "conj" for child in self.kids(token))
