@@ -1232,7 +1232,13 @@ def is_adjective_like(token) -> bool:
 
 
 def head_lemma(state: ParseState, token) -> str:
-    return state.lemma(token.text, token.tag_) if token.tag_ in NOUN_TAGS else state.noun_lemma(token.text)
+    """The lemma of a word as a node's head. Kept on the word for its tag: naming one node asks for its head's
+    lemma several times (110,000 calls per 4,000 COCO captions), and a repaired tag asks anew."""
+    if token.node_lemma_tag != token.tag_:
+        tag = token.tag_
+        token.node_lemma = state.lemma(token.text, tag) if tag in NOUN_TAGS else state.noun_lemma(token.text)
+        token.node_lemma_tag = tag
+    return token.node_lemma
 
 
 def _find_nominal_overrides(state: ParseState) -> set:

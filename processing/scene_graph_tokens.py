@@ -18,7 +18,21 @@ class Word:
     heads `ParseState.reattach` keeps in step. `TokenTable` fills the slots (`head` once every word of the doc
     exists)."""
 
-    __slots__ = ("i", "idx", "text", "lower_", "tag_", "dep_", "head", "is_alpha", "is_space", "spacy_token", "words")
+    __slots__ = (
+        "i",
+        "idx",
+        "text",
+        "lower_",
+        "tag_",
+        "dep_",
+        "head",
+        "is_alpha",
+        "is_space",
+        "spacy_token",
+        "words",
+        "node_lemma",  # scene_graph_nodes.head_lemma's answer, for the tag in node_lemma_tag
+        "node_lemma_tag",
+    )
 
     @property
     def left_edge(self) -> Word:
@@ -69,6 +83,7 @@ class TokenTable:
         for token in doc:
             word = object.__new__(Word)
             word.i, word.idx, word.spacy_token, word.words = token.i, token.idx, token, words
+            word.node_lemma = word.node_lemma_tag = None
             spelling = spellings.get(token.orth) or _remember_spelling(token)
             word.text, word.lower_, word.is_alpha, word.is_space = spelling
             word.tag_ = labels.get(token.tag) or _remember_label(token.tag, vocab)
