@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 from collections.abc import Iterable
 
 from transformers.utils.logging import tqdm  # honours transformers' disable_progress_bar()
@@ -37,6 +38,10 @@ REQUIRED_PIPES = ("tagger", "parser")
 MAX_PARSED_CHARS = 100_000
 # Smaller calls (a processor batch, one datasets.map chunk) stay quiet by default.
 PROGRESS_BAR_MIN_CAPTIONS = 10_000
+
+# `[^\W_]` matches exactly the chars for which str.isalnum() holds (checked over every code point): one regex scan
+# per caption instead of a generator, about 0.3 instead of 0.8 us per caption (timeit, a COCO caption).
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 _PIPELINES: dict[str, object] = {}
 
@@ -112,7 +117,7 @@ class SceneGraphParser:
         captions = [_validate_caption(caption) for caption in captions]
         graphs: list[SceneGraph | None] = [None] * len(captions)
         # Blank and punctuation-only captions get an empty graph without touching spaCy.
-        to_parse = [i for i, caption in enumerate(captions) if any(ch.isalnum() for ch in caption)]
+        to_parse = [i for i, caption in enumerate(captions) if _LETTER_OR_DIGIT.search(caption)]
         for i in set(range(len(captions))) - set(to_parse):
             graphs[i] = SceneGraph(caption=captions[i], attribute_spans=[], relation_spans=[])
         disable = [pipe for pipe in UNUSED_PIPES if pipe in self.nlp.pipe_names]

@@ -139,6 +139,8 @@ def _unshouted(text: str) -> str:
     """An all-capitals caption ("THERE IS A ZEBRA EATING GRASS", 194 of the 25,010 COCO Karpathy test captions) is
     parsed in lower case: spaCy's small English tagger reads capitalised words as proper nouns. Only when lower
     case keeps every char offset, so spans still index the caption as given."""
+    if text[1:].islower():
+        return text  # at most one capital ("A man ..."): one C scan instead of a Python loop over every char
     letters = [char for char in text if char.isalpha()]
     if len(letters) < 8 or sum(char.isupper() for char in letters) < 0.8 * len(letters):
         return text

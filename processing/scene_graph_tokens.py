@@ -8,27 +8,31 @@ and the tables below keep children and left children, so the rules run on Python
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 
 class Word:
     """One token as the rules see it: spaCy's labels copied once, repaired in place (`ParseState.relabel`)
     without touching the caller's doc. One `Word` per position, so identity is equality.
     Spans of the parse tree (`left_edge`, `right_edge`, `subtree`) are read from spaCy's token, whose
-    heads `ParseState.reattach` keeps in step."""
+    heads `ParseState.reattach` keeps in step. `TokenTable` fills the slots (`head` once every word of the doc
+    exists)."""
 
-    __slots__ = ("i", "idx", "text", "lower_", "tag_", "dep_", "head", "is_alpha", "is_space", "spacy_token", "words")
-
-    def __init__(self, token, words: list):
-        self.i = token.i
-        self.idx = token.idx
-        self.text = token.text
-        self.lower_ = token.lower_
-        self.tag_ = token.tag_
-        self.dep_ = token.dep_
-        self.is_alpha = token.is_alpha
-        self.is_space = token.is_space
-        self.spacy_token = token
-        self.words = words
-        self.head = None  # set once every word of the doc exists
+    __slots__ = (
+        "i",
+        "idx",
+        "text",
+        "lower_",
+        "tag_",
+        "dep_",
+        "head",
+        "is_alpha",
+        "is_space",
+        "spacy_token",
+        "words",
+        "node_lemma",  # scene_graph_nodes.head_lemma's answer, for the tag in node_lemma_tag
+        "node_lemma_tag",
+    )
 
     @property
     def left_edge(self) -> Word:
@@ -46,24 +50,56 @@ class Word:
         return self.text
 
 
+# What the rules read of a spelling (text, lower_, is_alpha, is_space), by spaCy's orth id, and label strings by
+# id: spaCy derives these from the spelling alone, yet decodes each from its string store on every read. Read
+# once per spelling (and without a call per word or a second pass for `doc.text`), a doc's table costs 18
+# instead of 25 microseconds (the token_table stage of benchmarks/parser_stage_speed.py, 4,000 COCO captions);
+# benchmarks/parser_speed_against.py against 2.13: rules 0.976 of its time. Cleared when large, so a long run's
+# vocabulary cannot grow them without bound.
+_SPELLINGS: dict[int, tuple[str, str, bool, bool]] = {}
+_LABELS: dict[int, str] = {}
+_MAX_REMEMBERED_SPELLINGS = 200_000
+_position = attrgetter("i")
+
+
+def _remember_spelling(token) -> tuple[str, str, bool, bool]:
+    if len(_SPELLINGS) >= _MAX_REMEMBERED_SPELLINGS:
+        _SPELLINGS.clear()
+    spelling = _SPELLINGS[token.orth] = (token.text, token.lower_, token.is_alpha, token.is_space)
+    return spelling
+
+
+def _remember_label(label_id: int, vocab) -> str:
+    label = _LABELS[label_id] = vocab.strings[label_id]
+    return label
+
+
 class TokenTable:
     def __init__(self, doc):
         self.doc = doc
-        self.text = doc.text
         self.tokens: list[Word] = []
-        spacy_tokens = list(doc)
-        for token in spacy_tokens:
-            self.tokens.append(Word(token, self.tokens))
-        for word, token in zip(self.tokens, spacy_tokens, strict=True):
-            word.head = self.tokens[token.head.i]
-        self.children_table: list[list] = [[] for _ in self.tokens]
-        self.lefts_table: list[list] = [[] for _ in self.tokens]
-        for token in self.tokens:
-            index, head = token.i, token.head.i
-            if head != index:
-                self.children_table[head].append(token)
-                if index < head:
-                    self.lefts_table[head].append(token)
+        words, heads, text_pieces = self.tokens, [], []
+        spellings, labels, vocab = _SPELLINGS, _LABELS, doc.vocab
+        for token in doc:
+            word = object.__new__(Word)
+            word.i, word.idx, word.spacy_token, word.words = token.i, token.idx, token, words
+            word.node_lemma = word.node_lemma_tag = None
+            spelling = spellings.get(token.orth) or _remember_spelling(token)
+            word.text, word.lower_, word.is_alpha, word.is_space = spelling
+            word.tag_ = labels.get(token.tag) or _remember_label(token.tag, vocab)
+            word.dep_ = labels.get(token.dep) or _remember_label(token.dep, vocab)
+            words.append(word)
+            heads.append(token.head.i)
+            text_pieces += (word.text, token.whitespace_)
+        self.text = "".join(text_pieces)  # `doc.text`, without a second pass over spaCy's tokens
+        self.children_table: list[list] = [[] for _ in words]
+        self.lefts_table: list[list] = [[] for _ in words]
+        for word, head in zip(words, heads, strict=True):
+            word.head = words[head]
+            if head != word.i:
+                self.children_table[head].append(word)
+                if word.i < head:
+                    self.lefts_table[head].append(word)
 
     def kids(self, token) -> list:
         """Children of a token in sentence order (same as `Token.children`)."""
@@ -104,8 +140,10 @@ class TokenTable:
         while stack:
             current = stack.pop()
             result.append(current)
-            stack.extend(child for child in self.kids(current) if child.dep_ == "conj" or self._is_listed(child))
-        return sorted(result, key=lambda tok: tok.i)
+            for child in self.children_table[current.i]:
+                if child.dep_ == "conj" or self._is_listed(child):
+                    stack.append(child)
+        return result if len(result) == 1 else sorted(result, key=_position)
 
     def _is_listed(self, token) -> bool:
         return token.dep_ == "appos" and any(child.dep_ == "conj" for child in self.kids(token))
