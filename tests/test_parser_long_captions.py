@@ -1615,3 +1615,21 @@ def test_noun_after_participle_read_as_adverbial_is_its_object(parser, caption, 
 
 def test_adverbial_way_after_participle_is_no_object(parser):
     assert triple("man", "stand", "way") not in relations(parser, "the man is standing half way in the refrigerator")
+
+
+@pytest.mark.parametrize(
+    "caption, placed, misplaced",
+    [
+        (
+            "man with sunglasses on top of his head",
+            ("sunglasses", "on top of", "head"),
+            ("sunglasses", "on top of", "man"),
+        ),
+        ("man with dog on top of mountain", ("dog", "on top of", "mountain"), ("dog", "on top of", "man")),
+        # a bare part, or one that points back, is still the accompanied noun's
+        ("a cake with candles on top of it", ("candles", "on top of", "cake"), ("cake", "with", "candles")),
+    ],
+)
+def test_part_of_another_noun_after_with_object_is_no_bare_part(parser, caption, placed, misplaced):
+    found = relations(parser, caption)
+    assert triple(*placed) in found and triple(*misplaced) not in found
