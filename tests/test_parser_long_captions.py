@@ -1633,3 +1633,8 @@ def test_adverbial_way_after_participle_is_no_object(parser):
 def test_part_of_another_noun_after_with_object_is_no_bare_part(parser, caption, placed, misplaced):
     found = relations(parser, caption)
     assert triple(*placed) in found and triple(*misplaced) not in found
+
+
+def test_part_phrase_of_a_pronoun_still_places_the_with_object_by_its_holder(parser):
+    found = relations(parser, "A man in the waves with a surfboard in front of him.")
+    assert triple("surfboard", "in front of", "man") in found
