@@ -1638,3 +1638,25 @@ def test_part_of_another_noun_after_with_object_is_no_bare_part(parser, caption,
 def test_part_phrase_of_a_pronoun_still_places_the_with_object_by_its_holder(parser):
     found = relations(parser, "A man in the waves with a surfboard in front of him.")
     assert triple("surfboard", "in front of", "man") in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        (
+            "man in red coat with grey hood, a black hat on his head and brown pants standing in the snow",
+            ("man", "stand in", "snow"),
+            ("hat", "stand in", "snow"),
+        ),
+        (
+            "a man standing with black shoes on and a striped shirt looking at a man",
+            ("man", "look at", "man"),
+            ("shirt", "look at", "man"),
+        ),
+        # a garment may still sit or hang somewhere
+        ("a red shirt hanging on a chair", ("shirt", "hang on", "chair"), ("chair", "hang on", "chair")),
+    ],
+)
+def test_participle_hung_on_a_garment_is_done_by_its_wearer(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and triple(*unexpected) not in found
