@@ -1660,3 +1660,19 @@ def test_part_phrase_of_a_pronoun_still_places_the_with_object_by_its_holder(par
 def test_participle_hung_on_a_garment_is_done_by_its_wearer(parser, caption, expected, unexpected):
     found = relations(parser, caption)
     assert triple(*expected) in found and triple(*unexpected) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, placed, dropped",
+    [
+        ("a white plate with a slice of cake on it", ("cake", "on", "plate"), ("plate", "with", "cake")),
+        (
+            "black pole with lots of street signs on it",
+            ("street signs", "on", "pole"),
+            ("pole", "with", "street signs"),
+        ),
+    ],
+)
+def test_container_phrase_on_a_partitive_with_object_places_it(parser, caption, placed, dropped):
+    found = relations(parser, caption)
+    assert triple(*placed) in found and triple(*dropped) not in found
