@@ -1676,3 +1676,18 @@ def test_participle_hung_on_a_garment_is_done_by_its_wearer(parser, caption, exp
 def test_container_phrase_on_a_partitive_with_object_places_it(parser, caption, placed, dropped):
     found = relations(parser, caption)
     assert triple(*placed) in found and triple(*dropped) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, owned",
+    [
+        ("painting of a brown deer looking at the golden deer", ("deer", "have", "painting")),
+        ("cartoon of man swinging a bat", ("man", "have", "cartoon")),
+    ],
+)
+def test_what_a_depiction_shows_does_not_own_it(parser, caption, owned):
+    assert triple(*owned) not in relations(parser, caption)
+
+
+def test_part_of_a_whole_is_still_owned(parser):
+    assert triple("bus", "have", "back") in relations(parser, "the back of a bus")
