@@ -1691,3 +1691,15 @@ def test_what_a_depiction_shows_does_not_own_it(parser, caption, owned):
 
 def test_part_of_a_whole_is_still_owned(parser):
     assert triple("bus", "have", "back") in relations(parser, "the back of a bus")
+
+
+@pytest.mark.parametrize(
+    "caption, kept",
+    [
+        ("several skiers on the slope during a sunny day .", ("skier", "on", "slope")),
+        ("two surfers relaxing on the beach during daylight .", ("surfer", "relax on", "beach")),
+    ],
+)
+def test_a_time_phrase_is_no_relation(parser, caption, kept):
+    found = relations(parser, caption)
+    assert triple(*kept) in found and not any("during" in predicate for _, predicate, _ in found)
