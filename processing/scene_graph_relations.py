@@ -30,6 +30,7 @@ from .scene_graph_lexicon import (
     BODY_PARTS,
     COLOUR_WORDS,
     CONTAINER_PREPOSITION,
+    DEPICTION_NOUNS,
     FASTENING_VERBS,
     FEMALE_PERSON_NOUNS,
     GARMENTS,
@@ -660,10 +661,18 @@ def _relate_noun_preposition(state: ParseState, prep, head, words, predicate_wor
         for owned in subjects:
             head_word = node_name(state, owned).split(" ")[-1]
             lone_part = is_lone_part_frame(state, owned, head_word)  # "the back of two monitors"
-            if head_word in UNOWNED_OF_HEADS and not lone_part:
+            if (head_word in UNOWNED_OF_HEADS or _is_depiction(state, owned)) and not lone_part:
                 continue
             owners = [owner for owner in objects if lone_part or not is_amount_of(state, owned, owner)]
             add_relation(state, owners, "have", [owned])
+
+
+def _is_depiction(state: ParseState, noun) -> bool:
+    """ "painting of sun on wall", "cartoon of man swinging a bat", "poster of a train": what a depiction shows does
+    not own it, as with the mined UNOWNED_OF_HEADS ("picture", "drawing"), which miss the rarer depiction words.
+    FACTUAL train: of the 4 captions "painting/cartoon/poster of X", gold writes (X, have, depiction) in none, the
+    rules did in all 4; long_dev: 1 of 1 ("painting of a brown deer")."""
+    return state.noun_lemma(noun.lower_) in DEPICTION_NOUNS or noun.lower_ in DEPICTION_NOUNS
 
 
 # "a shadow of a bike on the ground": the place phrase the parser hangs on the bike places the shadow.
@@ -711,6 +720,7 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
         # "on it" hangs on the accompanied noun or, as often, on the container itself
         holders = [head, head.head] if head.dep_ == "dobj" else [head]  # "carrying a tray with cups on it"
         candidates = state.kids(obj) + [child for holder in holders for child in state.kids(holder) if child.i > obj.i]
+        candidates += _partitive_kids(state, obj)
         candidates += _last_conjuncts_place(state, obj, objects)
         container_preps = [
             child
@@ -736,6 +746,17 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
             add_relation(state, wearers or subjects, "wear", [obj])
         else:
             add_relation(state, subjects, convention, [obj])
+
+
+def _partitive_kids(state: ParseState, obj) -> list:
+    """ "a white plate with a slice of cake on it", "black pole with lots of street signs on it": the parser hangs
+    "on it" on the partitive the with-object was looked through, so the container phrase is searched there too;
+    else the plate got both (plate, with, cake) and (cake, on, plate). FACTUAL train: 1 graph changes, dropping
+    the wrong (pole, with, street sign) and becoming exact; long_dev: 1, dropping (plate, with, cake)."""
+    partitive = obj.head.head if obj.dep_ == "pobj" and obj.head.lower_ == "of" else None
+    if partitive is None or partitive.i not in state.partitives:
+        return []
+    return [child for child in state.kids(partitive) if child.i > obj.i]
 
 
 def _last_conjuncts_place(state: ParseState, obj, objects) -> list:
@@ -853,8 +874,23 @@ def _names_the_container(state: ParseState, prep) -> bool:
         if target.lower_ in ("it", "them"):
             return True
         if target.dep_ == "pobj" and target.lower_ in _BARE_PART_NOUNS and len(state.kids(target)) <= 1:
+            if _names_another_whole(state, target):
+                return False
             state.graph.hidden.add(target.i)
             return True
+    return False
+
+
+def _names_another_whole(state: ParseState, part) -> bool:
+    """ "a man with sunglasses on top of his head", "snowy mountain with trees in front of a lake": a part noun whose
+    "of" names another noun is that noun's part (or a complex preposition), not a bare part of the accompanied noun,
+    so (sunglasses, on top of, head) and no (sunglasses, on top of, man); "on top of it", "in front of him" still
+    point back.
+    Re-parsing FACTUAL train.csv: 5 graphs change, each gaining a gold triple, no gold one lost ("child with kite on
+    top of head" -> (kite, on top of, head)); long_dev relation F1 +0.14 (3 gold triples gained, none lost)."""
+    for of in state.kids(part):
+        if of.dep_ == "prep" and of.lower_ == "of":
+            return any(obj.dep_ == "pobj" and obj.tag_ != "PRP" for obj in state.kids(of))
     return False
 
 

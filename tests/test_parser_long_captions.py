@@ -1615,3 +1615,91 @@ def test_noun_after_participle_read_as_adverbial_is_its_object(parser, caption, 
 
 def test_adverbial_way_after_participle_is_no_object(parser):
     assert triple("man", "stand", "way") not in relations(parser, "the man is standing half way in the refrigerator")
+
+
+@pytest.mark.parametrize(
+    "caption, placed, misplaced",
+    [
+        (
+            "man with sunglasses on top of his head",
+            ("sunglasses", "on top of", "head"),
+            ("sunglasses", "on top of", "man"),
+        ),
+        ("man with dog on top of mountain", ("dog", "on top of", "mountain"), ("dog", "on top of", "man")),
+        # a bare part, or one that points back, is still the accompanied noun's
+        ("a cake with candles on top of it", ("candles", "on top of", "cake"), ("cake", "with", "candles")),
+    ],
+)
+def test_part_of_another_noun_after_with_object_is_no_bare_part(parser, caption, placed, misplaced):
+    found = relations(parser, caption)
+    assert triple(*placed) in found and triple(*misplaced) not in found
+
+
+def test_part_phrase_of_a_pronoun_still_places_the_with_object_by_its_holder(parser):
+    found = relations(parser, "A man in the waves with a surfboard in front of him.")
+    assert triple("surfboard", "in front of", "man") in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        (
+            "man in red coat with grey hood, a black hat on his head and brown pants standing in the snow",
+            ("man", "stand in", "snow"),
+            ("hat", "stand in", "snow"),
+        ),
+        (
+            "a man standing with black shoes on and a striped shirt looking at a man",
+            ("man", "look at", "man"),
+            ("shirt", "look at", "man"),
+        ),
+        # a garment may still sit or hang somewhere
+        ("a red shirt hanging on a chair", ("shirt", "hang on", "chair"), ("chair", "hang on", "chair")),
+    ],
+)
+def test_participle_hung_on_a_garment_is_done_by_its_wearer(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and triple(*unexpected) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, placed, dropped",
+    [
+        ("a white plate with a slice of cake on it", ("cake", "on", "plate"), ("plate", "with", "cake")),
+        (
+            "black pole with lots of street signs on it",
+            ("street signs", "on", "pole"),
+            ("pole", "with", "street signs"),
+        ),
+    ],
+)
+def test_container_phrase_on_a_partitive_with_object_places_it(parser, caption, placed, dropped):
+    found = relations(parser, caption)
+    assert triple(*placed) in found and triple(*dropped) not in found
+
+
+@pytest.mark.parametrize(
+    "caption, owned",
+    [
+        ("painting of a brown deer looking at the golden deer", ("deer", "have", "painting")),
+        ("cartoon of man swinging a bat", ("man", "have", "cartoon")),
+    ],
+)
+def test_what_a_depiction_shows_does_not_own_it(parser, caption, owned):
+    assert triple(*owned) not in relations(parser, caption)
+
+
+def test_part_of_a_whole_is_still_owned(parser):
+    assert triple("bus", "have", "back") in relations(parser, "the back of a bus")
+
+
+@pytest.mark.parametrize(
+    "caption, kept",
+    [
+        ("several skiers on the slope during a sunny day .", ("skier", "on", "slope")),
+        ("two surfers relaxing on the beach during daylight .", ("surfer", "relax on", "beach")),
+    ],
+)
+def test_a_time_phrase_is_no_relation(parser, caption, kept):
+    found = relations(parser, caption)
+    assert triple(*kept) in found and not any("during" in predicate for _, predicate, _ in found)
