@@ -204,10 +204,10 @@ def repair_dangling_conjunct(state: ParseState) -> None:
     repair: 16 of 36,137 captions change, each gaining a gold triple (16 added, no wrong one added or gold
     one lost)."""
     for token in state.tokens:
-        if not state.nominal(token) or any(child.dep_ == "conj" for child in state.kids(token)):
-            continue
-        coordinators = [child for child in state.kids(token) if child.dep_ == "cc" and child.i > token.i]
-        if not coordinators:
+        kids = state.kids(token)
+        # the coordinator first: few tokens have one, and this runs for every token
+        coordinators = [child for child in kids if child.dep_ == "cc" and child.i > token.i]
+        if not coordinators or not state.nominal(token) or any(child.dep_ == "conj" for child in kids):
             continue
         partner = _phrase_head_after(state, coordinators[-1])
         if partner is None or (
@@ -295,7 +295,7 @@ def _resolved(state: ParseState, nouns) -> list:
             targets.append(target)
         else:
             targets.extend(resolve(state, tok) for tok in state.conjuncts(target) if state.nominal(tok))
-    return list(dict.fromkeys(targets))
+    return targets if len(targets) < 2 else list(dict.fromkeys(targets))  # most lists hold one noun
 
 
 def first_nominal_conjunct(state: ParseState, token):

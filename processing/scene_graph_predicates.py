@@ -349,6 +349,8 @@ def _mined_part_noun_predicate(state: ParseState, words, pobj):
     """ "in the back of the truck" -> "in back of", "at the bottom of" -> "on bottom of", "on the right side of"
     keeps its article: FACTUAL's predicate for the caption's phrase (PART_NOUN_PREDICATES, mined from its training split: "in the back of" is
     "in back of" in 23 of 32 captions, where the lexicon's canonical preposition gives "on back of")."""
+    if pobj.lower_ not in _MINED_PART_NOUNS:
+        return None  # no key can match: skips building one for every preposition's object
     modifiers = [
         child.lower_
         for child in state.lefts(pobj)
@@ -356,3 +358,7 @@ def _mined_part_noun_predicate(state: ParseState, words, pobj):
     ]
     mined = PART_NOUN_PREDICATES.get(" ".join([*words, *modifiers, pobj.lower_, "of"]))
     return mined.split() if mined else None
+
+
+# The part nouns of PART_NOUN_PREDICATES' keys ("in the back of" -> back), each the word before the closing "of".
+_MINED_PART_NOUNS = {phrase.split(" ")[-2] for phrase in PART_NOUN_PREDICATES if phrase.endswith(" of")}

@@ -145,8 +145,8 @@ def relate_preposition(state: ParseState, prep) -> None:
         _is_bare_second_place(state, prep) or _is_bare_place_after_path(state, prep, words)
     ):
         add_relation(state, subjects_of(state, head), predicate_words, objects)
-    elif head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
-        add_relation(state, nominal_conjuncts(state, _placed_object(state, prep, head)), predicate_words, objects)
+    elif head.tag_ in VERB_TAGS and (placed := _placed_object(state, prep, head)) is not None:
+        add_relation(state, nominal_conjuncts(state, placed), predicate_words, objects)
     elif head.tag_ in VERB_TAGS and (moved := _moved_object(state, prep, head)) is not None:
         add_relation(state, nominal_conjuncts(state, moved), _moved_predicate(state, head, predicate_words), objects)
         if any(child.dep_ == "poss" for obj in objects for child in state.kids(obj)):
@@ -495,13 +495,13 @@ def _with_object_placed(state: ParseState, prep):
     if prep.lower_ not in LOCATIVE_PREPOSITIONS and prep.lower_ not in ("around", "over"):
         return None
     targets = state.kids(prep)
-    possessed_place = any(child.dep_ == "poss" for target in targets for child in state.kids(target))
-    worn = any(is_garment(state, target) for target in targets)  # "a man with red hair in a suit" wears it
     for sibling in state.kids(prep.head):
         if sibling.dep_ == "prep" and sibling.lower_ == "with" and sibling.right_edge.i == prep.i - 1:
             for pobj in state.kids(sibling):
                 if pobj.dep_ == "pobj" and state.nominal(pobj):
                     placed = [c for c in state.conjuncts(pobj) if c.i < prep.i][-1]
+                    possessed_place = any(child.dep_ == "poss" for target in targets for child in state.kids(target))
+                    worn = any(is_garment(state, target) for target in targets)  # "a man with red hair in a suit"
                     # "roses with leaves in a pot": a place of its own locates the roses, but not a body part's
                     if possessed_place or (node_name(state, placed) in BODY_PARTS and not worn):
                         return placed
