@@ -46,8 +46,8 @@ def repair_list_attachment(state: ParseState) -> None:
     may also be an apposition of the head ("one bored woman in purple jacket, green sweater"; FACTUAL
     long_dev: 1 gold (woman, wear, sweater) gained; the train split has no such caption)."""
     for head in state.tokens:
-        if not state.nominal(head):
-            continue
+        if not state.kids(head) or not state.nominal(head):
+            continue  # (a leaf first: this runs for every token)
         listed = _list_object(state, head)
         if listed is None:
             continue
@@ -205,9 +205,10 @@ def repair_dangling_conjunct(state: ParseState) -> None:
     one lost)."""
     for token in state.tokens:
         kids = state.kids(token)
-        # the coordinator first: few tokens have one, and this runs for every token
+        if not kids or not state.nominal(token):
+            continue  # (a leaf first: this runs for every token)
         coordinators = [child for child in kids if child.dep_ == "cc" and child.i > token.i]
-        if not coordinators or not state.nominal(token) or any(child.dep_ == "conj" for child in kids):
+        if not coordinators or any(child.dep_ == "conj" for child in kids):
             continue
         partner = _phrase_head_after(state, coordinators[-1])
         if partner is None or (

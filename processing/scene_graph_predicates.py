@@ -149,6 +149,8 @@ def repair_trick_places(state: ParseState) -> None:
     """ "performs a trick on a skateboard": the parser hangs the place on the trick, which is no node; it is
     where the act happens. A board before it ("a skateboard trick") is the act's object and a node."""
     for verb in state.tokens:
+        if verb.tag_ not in VERB_TAGS:
+            continue  # (trick_object asks too; asked here, the call is saved for the other tokens)
         trick = trick_object(state, verb)
         if trick is None:
             continue

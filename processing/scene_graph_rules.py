@@ -114,15 +114,17 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
 
 
 def _relation_phase(state: ParseState) -> None:
+    # The word or label each test needs comes first ("by", "prt", "conj"): the tests then run for the few tokens
+    # they can hold for, not for every token.
     for token in state.tokens:
         dep = token.dep_
-        if is_side_by_side(state, token):
+        if token.lower_ == "by" and is_side_by_side(state, token):
             relate_side_by_side(state, token)
-        elif dep == "prep" or is_particle_with_object(state, token):
+        elif dep == "prep" or (dep == "prt" and is_particle_with_object(state, token)):
             relate_preposition(state, token)
         elif token.i in state.quoted_text:
             relate_quoted_text(state, token)
-        elif dep == "dobj" or is_stray_object(state, token):
+        elif dep == "dobj" or (dep == "conj" and is_stray_object(state, token)):
             relate_direct_object(state, token)
         elif dep == "agent":
             relate_passive_agent(state, token)
