@@ -90,7 +90,7 @@ def add_attribute(state: ParseState, nodes, tokens, text: str | None = None) -> 
     """(node, value) for every node token; the value is the tokens' caption text unless given."""
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     value = text if text is not None else state.text[start:end].lower()
-    if not any(ch.isalnum() for ch in value):
+    if not (value.isalpha() or any(ch.isalnum() for ch in value)):  # (most values are one plain word)
         return
     for node in nodes:
         if is_node(state, node):

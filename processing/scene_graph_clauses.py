@@ -82,11 +82,8 @@ def _verbless_clause_subjects(state: ParseState, head) -> list:
 
 def _explicit_subjects(state: ParseState, verb):
     """The verb's own nsubj (or agent-free nsubjpass, or expletive "there is" attribute); None if none."""
-    agent_free_passive = state.lemma(verb.text, verb.tag_) in LOCATIVE_PASSIVE_VERBS or not any(
-        child.dep_ == "agent" for child in state.kids(verb)
-    )
     for child in state.kids(verb):
-        if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and agent_free_passive):
+        if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and _is_agent_free_passive(state, verb)):
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 antecedent = _agreeing_antecedent(state, verb)
                 if child.lower_ == "who" and not can_wear(state, antecedent):
@@ -100,6 +97,14 @@ def _explicit_subjects(state: ParseState, verb):
             if child.dep_ == "attr" and state.nominal(child):
                 return nominal_conjuncts(state, child)
     return None
+
+
+def _is_agent_free_passive(state: ParseState, verb) -> bool:
+    """A passive whose subject is its own: no "by" agent, or a verb of place ("parked by the road"). Asked only of a
+    verb with a passive subject (asked of every verb, its any(...) was 7,000 calls per 4,000 COCO captions)."""
+    return state.lemma(verb.text, verb.tag_) in LOCATIVE_PASSIVE_VERBS or not any(
+        child.dep_ == "agent" for child in state.kids(verb)
+    )
 
 
 def _person_before(state: ParseState, pronoun):

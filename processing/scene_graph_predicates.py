@@ -39,19 +39,18 @@ from .scene_graph_state import ParseState
 def verb_predicate(state: ParseState, verb) -> str:
     """Lemma plus particles ("pick up"); "" for a copula; `have` for possession verbs."""
     lemma = state.lemma(verb.text, verb.tag_)
-    if lemma == "be" or (lemma == "take" and any(is_photo_taken(state, verb, child) for child in state.kids(verb))):
+    kids = state.kids(verb)
+    if lemma == "be" or (lemma == "take" and any(is_photo_taken(state, verb, child) for child in kids)):
         return ""  # "man is taking picture in mirror" -> (man, in, mirror) (FACTUAL train)
     if verb.lower_ in POSSESSION_VERBS:
         return "have"
-    if any(is_line_particle(state, child) for child in state.kids(verb)):
+    particles = [child for child in kids if child.dep_ == "prt"]  # (a line particle is one too)
+    if particles and any(is_line_particle(state, child) for child in particles):
         return ""  # "pots lined up on a shelf" -> (pot, on, shelf): FACTUAL train, 11 of 11 such place phrases
     if trick_object(state, verb) is not None:
         return "trick"
     # a "particle" with an object is the preposition of its own relation ("walking down the street")
-    particles = [
-        child.lower_ for child in state.kids(verb) if child.dep_ == "prt" and not is_particle_with_object(state, child)
-    ]
-    return " ".join([lemma, *particles])
+    return " ".join([lemma, *(child.lower_ for child in particles if not is_particle_with_object(state, child))])
 
 
 def _verb_respellings(predicates: dict[str, str]) -> dict[str, str]:
@@ -351,8 +350,6 @@ def _mined_part_noun_predicate(state: ParseState, words, pobj):
     """ "in the back of the truck" -> "in back of", "at the bottom of" -> "on bottom of", "on the right side of"
     keeps its article: FACTUAL's predicate for the caption's phrase (PART_NOUN_PREDICATES, mined from its training split: "in the back of" is
     "in back of" in 23 of 32 captions, where the lexicon's canonical preposition gives "on back of")."""
-    if pobj.lower_ not in _MINED_PART_NOUNS:
-        return None  # no key can match: skips building one for every preposition's object
     modifiers = [
         child.lower_
         for child in state.lefts(pobj)
@@ -360,7 +357,3 @@ def _mined_part_noun_predicate(state: ParseState, words, pobj):
     ]
     mined = PART_NOUN_PREDICATES.get(" ".join([*words, *modifiers, pobj.lower_, "of"]))
     return mined.split() if mined else None
-
-
-# The part nouns of PART_NOUN_PREDICATES' keys ("in the back of" -> back), each the word before the closing "of".
-_MINED_PART_NOUNS = {phrase.split(" ")[-2] for phrase in PART_NOUN_PREDICATES if phrase.endswith(" of")}
