@@ -327,6 +327,8 @@ def distributed_conjuncts(state: ParseState, head, phrase) -> list:
     and only its own head when another conjunct has a phrase of its own."""
     first = first_nominal_conjunct(state, head)
     before = [conjunct for conjunct in state.conjuncts(first) if conjunct.i < phrase.i]
+    if len(before) == 1 and before[0].i == head.i:  # the head alone (most phrases): no other conjunct to test
+        return _resolved(state, before) if state.nominal(head) else []
     has_own_phrase = any(
         child.dep_ in _POST_MODIFIER_DEPS and child.i > conjunct.i and not _names_the_amount(child, phrase)
         for conjunct in before
