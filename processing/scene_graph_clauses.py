@@ -261,6 +261,9 @@ def relate_stranded_preposition_clause(state: ParseState) -> None:
     parser_quality.py --train_sample 2000 --train_sample_min_words 8): random_dev 79.48 / 71.70% -> 79.83 /
     72.30%, length_dev 81.65 / 72.40% -> 81.70 / 72.50%, long_dev 54.13 / 26.16% -> 54.19 / 26.29%, train
     sample 71.04 / 57.00% -> 71.25 / 57.40%."""
+    last_word = next((token for token in reversed(state.tokens) if token.is_alpha), None)
+    if last_word is None or last_word.tag_ not in ("IN", "RP"):
+        return  # most captions end in a noun: no word list to build (words[-1] below is this word)
     words = [token for token in state.tokens if not token.is_space]
     while words and not words[-1].is_alpha:
         words.pop()

@@ -100,9 +100,10 @@ def relate_preposition(state: ParseState, prep) -> None:
     head = _nearest_noun_attachment(state, prep)
     if obj.lower_ in RELATIVE_PRONOUNS and head.dep_ == "relcl" and state.nominal(head.head):
         obj = head.head  # "sand on which a girl is walking" -> (girl, walk on, sand)
-    if is_object_pronoun(obj) and _relate_object_near_the_subject(state, prep, head, obj, " ".join(words)):
+    pronoun = is_object_pronoun(obj)
+    if pronoun and _relate_object_near_the_subject(state, prep, head, obj, " ".join(words)):
         return
-    if is_object_pronoun(obj):
+    if pronoun:
         subjects = nominal_conjuncts(state, head) if state.nominal(head) else subjects_of(state, head)
         if head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
             subjects = nominal_conjuncts(state, _placed_object(state, prep, head))  # "has a blanket on it"
@@ -200,8 +201,8 @@ def _relate_participle_on_holders_part(state: ParseState, prep, part) -> bool:
     participle = prep.head
     holder_with = participle.head.head
     if (
-        not _is_holders_part(state, part)
-        or participle.dep_ != "acl"
+        participle.dep_ != "acl"  # (the labels before the part noun's children: this runs for every preposition)
+        or not _is_holders_part(state, part)
         or participle.tag_ not in ("VBG", "VBN")
         or participle.head.dep_ != "pobj"
         or holder_with.lower_ != "with"
