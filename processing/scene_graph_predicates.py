@@ -264,9 +264,9 @@ def preposition_phrase(state: ParseState, prep):
         state.graph.consumed_preps.add(previous.i)
     current = prep
     for _ in range(4):
-        objects = [child for child in state.kids(current) if child.dep_ == "pobj"]
-        if objects:
-            return _part_noun_phrase(state, words, objects[0])
+        for child in state.kids(current):  # the first object (a loop, not a list: this runs for every preposition)
+            if child.dep_ == "pobj":
+                return _part_noun_phrase(state, words, child)
         gerund_object = _gerund_compound(state, current)
         if gerund_object is not None:
             return words, gerund_object
