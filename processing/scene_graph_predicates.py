@@ -39,19 +39,18 @@ from .scene_graph_state import ParseState
 def verb_predicate(state: ParseState, verb) -> str:
     """Lemma plus particles ("pick up"); "" for a copula; `have` for possession verbs."""
     lemma = state.lemma(verb.text, verb.tag_)
-    if lemma == "be" or (lemma == "take" and any(is_photo_taken(state, verb, child) for child in state.kids(verb))):
+    kids = state.kids(verb)
+    if lemma == "be" or (lemma == "take" and any(is_photo_taken(state, verb, child) for child in kids)):
         return ""  # "man is taking picture in mirror" -> (man, in, mirror) (FACTUAL train)
     if verb.lower_ in POSSESSION_VERBS:
         return "have"
-    if any(is_line_particle(state, child) for child in state.kids(verb)):
+    particles = [child for child in kids if child.dep_ == "prt"]  # (a line particle is one too)
+    if particles and any(is_line_particle(state, child) for child in particles):
         return ""  # "pots lined up on a shelf" -> (pot, on, shelf): FACTUAL train, 11 of 11 such place phrases
     if trick_object(state, verb) is not None:
         return "trick"
     # a "particle" with an object is the preposition of its own relation ("walking down the street")
-    particles = [
-        child.lower_ for child in state.kids(verb) if child.dep_ == "prt" and not is_particle_with_object(state, child)
-    ]
-    return " ".join([lemma, *particles])
+    return " ".join([lemma, *(child.lower_ for child in particles if not is_particle_with_object(state, child))])
 
 
 def _verb_respellings(predicates: dict[str, str]) -> dict[str, str]:
@@ -149,6 +148,8 @@ def repair_trick_places(state: ParseState) -> None:
     """ "performs a trick on a skateboard": the parser hangs the place on the trick, which is no node; it is
     where the act happens. A board before it ("a skateboard trick") is the act's object and a node."""
     for verb in state.tokens:
+        if verb.tag_ not in VERB_TAGS:
+            continue  # (trick_object asks too; asked here, the call is saved for the other tokens)
         trick = trick_object(state, verb)
         if trick is None:
             continue
@@ -263,9 +264,9 @@ def preposition_phrase(state: ParseState, prep):
         state.graph.consumed_preps.add(previous.i)
     current = prep
     for _ in range(4):
-        objects = [child for child in state.kids(current) if child.dep_ == "pobj"]
-        if objects:
-            return _part_noun_phrase(state, words, objects[0])
+        for child in state.kids(current):  # the first object (a loop, not a list: this runs for every preposition)
+            if child.dep_ == "pobj":
+                return _part_noun_phrase(state, words, child)
         gerund_object = _gerund_compound(state, current)
         if gerund_object is not None:
             return words, gerund_object

@@ -101,9 +101,10 @@ def relate_preposition(state: ParseState, prep) -> None:
     head = _nearest_noun_attachment(state, prep)
     if obj.lower_ in RELATIVE_PRONOUNS and head.dep_ == "relcl" and state.nominal(head.head):
         obj = head.head  # "sand on which a girl is walking" -> (girl, walk on, sand)
-    if is_object_pronoun(obj) and _relate_object_near_the_subject(state, prep, head, obj, " ".join(words)):
+    pronoun = is_object_pronoun(obj)
+    if pronoun and _relate_object_near_the_subject(state, prep, head, obj, " ".join(words)):
         return
-    if is_object_pronoun(obj):
+    if pronoun:
         subjects = nominal_conjuncts(state, head) if state.nominal(head) else subjects_of(state, head)
         if head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
             subjects = nominal_conjuncts(state, _placed_object(state, prep, head))  # "has a blanket on it"
@@ -117,12 +118,13 @@ def relate_preposition(state: ParseState, prep) -> None:
         if obj is None:
             return
     objects = nominal_conjuncts(state, obj)
+    noun_head, verb_head = state.nominal(head), head.tag_ in VERB_TAGS  # (no rule below relabels the head)
     if words == ["with"] and _has_it_on(state, prep):
         # "two men on the back of a bicycle with black helmets on": the wearer, not the bicycle (long_dev
         # relation F1 53.08 -> 53.16)
         wearers = _garment_wearers(state, prep, head) if is_garment(state, obj) else []
         if not wearers:
-            wearers = nominal_conjuncts(state, head) if state.nominal(head) else subjects_of(state, head)
+            wearers = nominal_conjuncts(state, head) if noun_head else subjects_of(state, head)
         add_relation(state, wearers, "wear", objects)
         return
     predicate_words = " ".join(words)
@@ -130,33 +132,31 @@ def relate_preposition(state: ParseState, prep) -> None:
         predicate_words = "wear"  # "a girl in a pink shirt", "men dressed in costumes": (girl, wear, shirt)
     if predicate_words == "wear" and (wearers := _garment_wearers(state, prep, head)):
         add_relation(state, wearers, "wear", objects)
-    elif state.nominal(head) and (wearers := _dressed_wearers(state, prep, head)):
+    elif noun_head and (wearers := _dressed_wearers(state, prep, head)):
         add_relation(state, wearers, predicate_words, objects)
-    elif state.nominal(head) and _is_subject_place_after_object(state, prep, head):
+    elif noun_head and _is_subject_place_after_object(state, prep, head):
         add_relation(state, subjects_of(state, head.head), predicate_words, objects)
-    elif state.nominal(head):
+    elif noun_head:
         _relate_noun_preposition(state, prep, head, words, predicate_words, objects)
-    elif predicate_words == "wear" and head.tag_ in VERB_TAGS:
+    elif predicate_words == "wear" and verb_head:
         add_relation(state, subjects_of(state, head), "wear", objects)
     elif _is_worn_before(state, prep, head):
         add_relation(state, subjects_of(state, head), predicate_words, objects)  # "a girl wearing pink in the sand"
     elif _describes_the_object(state, prep, head):
         _relate_object_description(state, prep, head, objects)
-    elif head.tag_ in VERB_TAGS and (
-        _is_bare_second_place(state, prep) or _is_bare_place_after_path(state, prep, words)
-    ):
+    elif verb_head and (_is_bare_second_place(state, prep) or _is_bare_place_after_path(state, prep, words)):
         add_relation(state, subjects_of(state, head), predicate_words, objects)
-    elif head.tag_ in VERB_TAGS and _placed_object(state, prep, head) is not None:
-        add_relation(state, nominal_conjuncts(state, _placed_object(state, prep, head)), predicate_words, objects)
-    elif head.tag_ in VERB_TAGS and (moved := _moved_object(state, prep, head)) is not None:
+    elif verb_head and (placed := _placed_object(state, prep, head)) is not None:
+        add_relation(state, nominal_conjuncts(state, placed), predicate_words, objects)
+    elif verb_head and (moved := _moved_object(state, prep, head)) is not None:
         add_relation(state, nominal_conjuncts(state, moved), _moved_predicate(state, head, predicate_words), objects)
         if any(child.dep_ == "poss" for obj in objects for child in state.kids(obj)):
             _relate_verb_preposition(state, head, predicate_words, objects)  # "to his ear": also (man, have, ear)
     elif _is_placed_subject(state, prep, head):
         add_relation(state, subjects_of(state, head), predicate_words, objects)
-    elif head.tag_ in VERB_TAGS and _is_with_after_place(state, prep, head):
+    elif verb_head and _is_with_after_place(state, prep, head):
         add_relation(state, subjects_of(state, head), predicate_words, objects)
-    elif head.tag_ in VERB_TAGS:
+    elif verb_head:
         _relate_verb_preposition(state, head, predicate_words, objects)
     elif (described := _described_by_root_adjective(state, head)) is not None:
         add_relation(state, nominal_conjuncts(state, described), predicate_words, objects)
@@ -202,8 +202,8 @@ def _relate_participle_on_holders_part(state: ParseState, prep, part) -> bool:
     participle = prep.head
     holder_with = participle.head.head
     if (
-        not _is_holders_part(state, part)
-        or participle.dep_ != "acl"
+        participle.dep_ != "acl"  # (the labels before the part noun's children: this runs for every preposition)
+        or not _is_holders_part(state, part)
         or participle.tag_ not in ("VBG", "VBN")
         or participle.head.dep_ != "pobj"
         or holder_with.lower_ != "with"
@@ -496,13 +496,13 @@ def _with_object_placed(state: ParseState, prep):
     if prep.lower_ not in LOCATIVE_PREPOSITIONS and prep.lower_ not in ("around", "over"):
         return None
     targets = state.kids(prep)
-    possessed_place = any(child.dep_ == "poss" for target in targets for child in state.kids(target))
-    worn = any(is_garment(state, target) for target in targets)  # "a man with red hair in a suit" wears it
     for sibling in state.kids(prep.head):
         if sibling.dep_ == "prep" and sibling.lower_ == "with" and sibling.right_edge.i == prep.i - 1:
             for pobj in state.kids(sibling):
                 if pobj.dep_ == "pobj" and state.nominal(pobj):
                     placed = [c for c in state.conjuncts(pobj) if c.i < prep.i][-1]
+                    possessed_place = any(child.dep_ == "poss" for target in targets for child in state.kids(target))
+                    worn = any(is_garment(state, target) for target in targets)  # "a man with red hair in a suit"
                     # "roses with leaves in a pot": a place of its own locates the roses, but not a body part's
                     if possessed_place or (node_name(state, placed) in BODY_PARTS and not worn):
                         return placed
@@ -530,9 +530,11 @@ def _placed_object(state: ParseState, prep, verb):
     rather than (dog, rest on, table) (FACTUAL train, 12,000 captions: 44 against 13). "Out of" after the object
     too: "a woman pulling pizza out of the oven" -> (pizza, out of, oven) (FACTUAL train: 6 of the 7 captions with a
     direct object before "out of"; "a giraffe eating hay out of the basket" is the other)."""
-    if not (prep.lower_ in LOCATIVE_PREPOSITIONS or _is_out_of(state, prep)) or _is_subject_place(state, prep, verb):
+    if not (prep.lower_ in LOCATIVE_PREPOSITIONS or _is_out_of(state, prep)):
         return None
-    return _object_before(state, prep, verb)
+    # the object first: most verbs have none, and _is_subject_place builds the verb's predicate and subjects
+    placed = _object_before(state, prep, verb)
+    return None if placed is None or _is_subject_place(state, prep, verb) else placed
 
 
 def _moved_object(state: ParseState, prep, verb):
@@ -567,8 +569,8 @@ def _is_placed_subject(state: ParseState, prep, verb) -> bool:
     SUBJECT_PLACE_PREPOSITIONS: the prepositions where it does for the other verbs, "using a phone at the beach")."""
     return (
         verb.tag_ in VERB_TAGS
-        and _is_subject_place(state, prep, verb)
         and _object_before(state, prep, verb) is not None
+        and _is_subject_place(state, prep, verb)  # (the costlier test last)
     )
 
 
@@ -1040,10 +1042,10 @@ def relate_small_clause_object(state: ParseState, verb) -> None:
     """ "man watching people parasailing" -> (man, watch, people); "the man has two arms raised" -> (man,
     have, arm): a state participle after "have" (FACTUAL train: 13 of the 20 "has N V-ed/V-ing" captions, the
     other 7 an "-ing ... on it" place the rules already write)."""
-    if any(child.dep_ == "dobj" for child in state.kids(verb)):
-        return
     lemma = state.lemma(verb.text, verb.tag_)
     if lemma not in _SMALL_CLAUSE_VERBS and verb.lower_ not in POSSESSION_VERBS:
+        return  # (the word before the children: this runs for every verb)
+    if any(child.dep_ == "dobj" for child in state.kids(verb)):
         return
     for clause in state.kids(verb):
         if clause.dep_ not in ("ccomp", "xcomp"):
@@ -1356,9 +1358,7 @@ def relate_possession_auxiliary_of_word(state: ParseState, word) -> None:
     no English verb has that form ("pancakes/VBZ"). (FACTUAL train: 47 captions with `has` an auxiliary of a
     non-noun root have the gold `have`, the rules wrote none; this rule writes 14 of them, no wrong graph
     loses a gold triple.)"""
-    if word.dep_ != "ROOT" or not any(
-        child.dep_ == "aux" and child.lower_ in POSSESSION_VERBS for child in state.kids(word)
-    ):
+    if word.dep_ != "ROOT" or not _has_possession_auxiliary(state, word):
         return
     subjects = [child for child in state.kids(word) if child.dep_ == "nsubj" and state.nominal(child)]
     if not subjects:
@@ -1386,10 +1386,19 @@ def relate_possession_auxiliary_of_word(state: ParseState, word) -> None:
 
 def relate_possession_auxiliary(state: ParseState, noun) -> None:
     """ "the bird has beak": the tagger makes `has` an auxiliary of the noun."""
-    if any(child.dep_ == "aux" and child.lower_ in POSSESSION_VERBS for child in state.kids(noun)):
+    if _has_possession_auxiliary(state, noun):
         subjects = [child for child in state.kids(noun) if child.dep_ == "nsubj" and state.nominal(child)]
         if subjects and not _places_on_itself(state, noun, noun):
             add_relation(state, nominal_conjuncts(state, subjects[0]), "have", nominal_conjuncts(state, noun))
+
+
+def _has_possession_auxiliary(state: ParseState, word) -> bool:
+    """Whether `has` hangs on the word as its auxiliary. A loop rather than any(...) over a generator: this runs for
+    every noun, and a generator costs about 0.45 us a call on its own (timeit, three children)."""
+    for child in state.kids(word):
+        if child.dep_ == "aux" and child.lower_ in POSSESSION_VERBS:
+            return True
+    return False
 
 
 def relate_possession_auxiliary_of_modifier(state: ParseState, verb) -> None:

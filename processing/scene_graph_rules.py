@@ -114,15 +114,18 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
 
 
 def _relation_phase(state: ParseState) -> None:
+    # The word or label each test needs comes first ("by", "prt", "conj"): the tests then run for the few tokens
+    # they can hold for, not for every token.
+    graph = state.graph
     for token in state.tokens:
         dep = token.dep_
-        if is_side_by_side(state, token):
+        if token.lower_ == "by" and is_side_by_side(state, token):
             relate_side_by_side(state, token)
-        elif dep == "prep" or is_particle_with_object(state, token):
+        elif dep == "prep" or (dep == "prt" and is_particle_with_object(state, token)):
             relate_preposition(state, token)
         elif token.i in state.quoted_text:
             relate_quoted_text(state, token)
-        elif dep == "dobj" or is_stray_object(state, token):
+        elif dep == "dobj" or (dep == "conj" and is_stray_object(state, token)):
             relate_direct_object(state, token)
         elif dep == "agent":
             relate_passive_agent(state, token)
@@ -143,11 +146,11 @@ def _relation_phase(state: ParseState) -> None:
             relate_small_clause_object(state, token)
             relate_possession_auxiliary_of_word(state, token)
             relate_possession_auxiliary_of_modifier(state, token)
-        if token.i in state.graph.lines:
+        if token.i in graph.lines:
             relate_line_of(state, token)
-        if token.i in state.graph.owned_parts:
+        if token.i in graph.owned_parts:
             relate_unmarked_possessive(state, token)
-        if token.i in state.graph.name_overrides:
+        if token.i in graph.name_overrides:
             if is_line_particle(state, token):
                 relate_line_member(state, token)
             else:
@@ -155,22 +158,24 @@ def _relation_phase(state: ParseState) -> None:
 
 
 def _attribute_phase(state: ParseState) -> None:
+    graph = state.graph
     for token in state.tokens:
+        word = token.lower_
         if token.dep_ == "acomp":
             copula_attributes(state, token)
         elif token.dep_ == "attr":
             colour_noun_attributes(state, token)
-        elif token.tag_ in VERB_TAGS and token.i not in state.graph.name_overrides:  # "is tiled": a tile node
+        elif token.tag_ in VERB_TAGS and token.i not in graph.name_overrides:  # "is tiled": a tile node
             state_attributes(state, token)
-        if token.i in state.graph.name_overrides:
+        if token.i in graph.name_overrides:
             part_adjective_attributes(state, token)
-        if token.lower_ == "ready":
+        if word == "ready":
             ready_attribute(state, token)
-        elif token.lower_ in SUBJECT_ADVERBS:
+        elif word in SUBJECT_ADVERBS:
             subject_adverb_attribute(state, token)
-        elif token.lower_ in STATES_BEFORE_PLACE:
+        elif word in STATES_BEFORE_PLACE:
             state_before_place_attribute(state, token)
-        if token.lower_ == "with" and token.dep_ == "prep":
+        if word == "with" and token.dep_ == "prep":
             with_part_state(state, token)
         if is_node(state, token):
             modifier_attributes(state, token)
@@ -178,7 +183,7 @@ def _attribute_phase(state: ParseState) -> None:
             shortened_name_attribute(state, token)
             portion_attribute(state, token)
             phrase_attribute(state, token)
-        elif token.i in state.graph.hidden:
+        elif token.i in graph.hidden:
             partitive_attributes(state, token)
 
 
