@@ -1210,6 +1210,7 @@ def _find_nominal_overrides(state: ParseState) -> set:
     """Region descriptions are often fragments ("awning on the building") whose first noun the
     tagger takes for a verb; such a subjectless, objectless verb root is a noun."""
     overrides, phrase_start = set(), True  # phrase_start: only DT/JJ/CD seen since the sentence began
+    modified_start = True  # ... or singular noun compounds too ("a tall metal railing")
     tokens = state.tokens
     for token in tokens:
         if _is_pronoun_slot(state, token) and not _refers_back(state, token):
@@ -1220,13 +1221,29 @@ def _find_nominal_overrides(state: ParseState) -> set:
         if token.lower_ in ING_NOUNS and token.dep_ in _ARGUMENT_DEPS | {"pcomp"}:
             overrides.add(token.i)  # "hanging from building"
         if token.i > 0 and tokens[token.i - 1].tag_ == ".":
-            phrase_start = True  # (token.is_sent_start would rescan the whole doc per call)
-        if phrase_start and token.tag_ in VERB_TAGS and token.dep_ == "ROOT":
+            phrase_start = modified_start = True  # (token.is_sent_start would rescan the whole doc per call)
+        if token.tag_ in VERB_TAGS and token.dep_ == "ROOT" and (phrase_start or modified_start):
             is_noun_like = token.tag_ in ("VB", "VBP", "VBZ") or token.lower_ in ING_NOUNS
+            if not phrase_start:
+                is_noun_like = _is_noun_after_compound(token)
             if is_noun_like and not any(child.dep_ in _CLAUSE_DEPS for child in state.kids(token)):
                 overrides.add(token.i)
-        phrase_start = phrase_start and token.tag_ in ("DT", "JJ", "CD", "PRP$")
+        phrase_start = phrase_start and token.tag_ in _PHRASE_START_TAGS
+        modified_start = modified_start and (token.tag_ in _PHRASE_START_TAGS or _is_singular_compound(token))
     return overrides
+
+
+def _is_singular_compound(token) -> bool:
+    return token.dep_ == "compound" and token.tag_ in ("NN", "NNP")
+
+
+def _is_noun_after_compound(token) -> bool:
+    """ "a tall metal railing on the side of a boat": after a noun compound the tagger still takes an -ing noun
+    (ING_NOUNS) for the verb root. Re-parsing FACTUAL train: 5 graphs change, 4 gain the gold rail node and its
+    relation ("black metal railing beside train"), one loses its subject ("a grey elephant painting with it 's
+    trunk"). Every verb-tagged root after a compound would change 24 graphs, 11 more exact and 5 fewer ("cars
+    park on side walk", "vehicle drives alongside biker")."""
+    return token.lower_ in ING_NOUNS
 
 
 def _is_pronoun_slot(state: ParseState, token) -> bool:

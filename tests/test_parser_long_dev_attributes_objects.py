@@ -28,3 +28,9 @@ def test_a_purpose_gerund_before_a_person_is_a_state(parser, caption, attribute)
 def test_a_purpose_gerund_before_a_thing_stays_in_the_name(parser):
     graph = parser.parse("a sitting area with two chairs")
     assert not any(value == "sitting" for _, value in graph.attributes)
+
+
+def test_an_ing_noun_after_a_compound_is_a_noun(parser):
+    graph = parser.parse("a tall metal railing on the side of a boat")
+    assert "railing" in graph.objects
+    assert {("railing", "tall"), ("railing", "metal")} <= set(graph.attributes)
