@@ -20,6 +20,7 @@ from .scene_graph_attributes import (
     colour_noun_attributes,
     copula_attributes,
     distributed_count_attributes,
+    material_before_modifier_attribute,
     modifier_attributes,
     paired_part_count,
     part_adjective_attributes,
@@ -174,6 +175,7 @@ def _attribute_phase(state: ParseState) -> None:
             with_part_state(state, token)
         if is_node(state, token):
             modifier_attributes(state, token)
+            material_before_modifier_attribute(state, token)
             paired_part_count(state, token)
             shortened_name_attribute(state, token)
             portion_attribute(state, token)

@@ -34,3 +34,14 @@ def test_an_ing_noun_after_a_compound_is_a_noun(parser):
     graph = parser.parse("a tall metal railing on the side of a boat")
     assert "railing" in graph.objects
     assert {("railing", "tall"), ("railing", "metal")} <= set(graph.attributes)
+
+
+@pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("a metal yellow cage protects the truck", ("cage", "metal")),
+        ("a large metal serving spoon", ("serving spoon", "metal")),
+    ],
+)
+def test_a_material_hung_on_the_next_modifier_describes_the_noun(parser, caption, attribute):
+    assert attribute in parser.parse(caption).attributes
