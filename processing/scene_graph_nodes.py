@@ -128,6 +128,10 @@ def repair_word_classes(state: ParseState) -> None:
         elif _is_participle_after_adjective_tagged_subject(state, token):
             state.relabel(state.tokens[token.i - 1], tag="NN", dep="nsubj")
             _repair_participle(state, token)
+        elif token.tag_ == "VBG" and _is_participle_after_modifier_tagged_subject(state, token):
+            subject = state.tokens[token.i - 1]
+            state.relabel(subject, tag="NN", dep="nsubj")
+            state.table.hand_over_lefts(token, subject)
         elif _is_noun_tagged_participle_clause(state, token):
             state.relabel(token, tag="VBG")
         elif _is_noun_tagged_finite_verb(state, token):
@@ -289,6 +293,23 @@ def _is_participle_after_adjective_tagged_subject(state: ParseState, token) -> b
     if subject.tag_ not in NOUN_TAGS and not (subject.tag_ == "JJ" and state.is_noun_only(subject.text)):
         return False
     return any(child.i > token.i and child.dep_ in _VERB_DEPENDENT_DEPS for child in state.kids(token))
+
+
+def _is_participle_after_modifier_tagged_subject(state: ParseState, participle) -> bool:
+    """ "seagull standing on sand", "a surfboard laying on the grass", "skateboarder doing tricks": the fragment's
+    participle is tagged right, but its subject, the first word (or the one after the article), is read as a
+    modifier of it (JJ or NNP; amod, advmod or npadvmod), so no node is made. A word that can only be a noun
+    (TagLemmatizer.is_noun_only) is the subject. FACTUAL train and dev: the word is a gold node in 16 of the 17
+    such captions; re-parsing train, 12 graphs change, 10 more exact and none fewer (12 gold relations gained,
+    1 wrong: "skateboard riding on the rim of a bowl", where gold keeps "on rim of")."""
+    if participle.dep_ != "ROOT" or participle.i == 0:
+        return False
+    subject = state.tokens[participle.i - 1]
+    if subject.head.i != participle.i or subject.dep_ not in ("amod", "advmod", "npadvmod"):
+        return False
+    if subject.tag_ not in ("JJ", "RB", "NNP") or (subject.i > 0 and state.tokens[subject.i - 1].tag_ != "DT"):
+        return False
+    return state.is_noun_only(subject.text)
 
 
 def _is_noun_tagged_participle_clause(state: ParseState, token) -> bool:

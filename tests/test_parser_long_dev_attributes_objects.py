@@ -45,3 +45,19 @@ def test_an_ing_noun_after_a_compound_is_a_noun(parser):
 )
 def test_a_material_hung_on_the_next_modifier_describes_the_noun(parser, caption, attribute):
     assert attribute in parser.parse(caption).attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "relation"),
+    [
+        ("seagull standing on sand", ("seagull", "stand on", "sand")),
+        ("a surfboard laying on the grass .", ("surfboard", "lay on", "grass")),
+    ],
+)
+def test_a_noun_read_as_the_participles_modifier_is_its_subject(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
+
+
+def test_a_noun_read_as_an_adverb_before_a_participle_is_a_node(parser):
+    graph = parser.parse("skateboarder doing tricks while being watched by a crowd of people.")
+    assert "skateboarder" in graph.objects
