@@ -536,6 +536,34 @@ def ready_attribute(state: ParseState, adjective) -> None:
             return
 
 
+def likeness_attribute(state: ParseState, like) -> None:
+    """ "two animals that look like deer", "a giraffe feeder made to look like a tree" -> (animal, like deer),
+    (feeder, like tree): what a thing is made or said to look like is its attribute, "like" plus the name (no
+    node of its own, scene_graph_nodes._is_likeness). FACTUAL train and dev: 5 of the 6 captions with "that
+    look(s) like N" or "made/painted to look like N" write it so; the other, "a kite that looks like a dragon",
+    has (kite, dragon shaped). A main-clause "the stuff looks like sauce" is left alone (no gold likeness)."""
+    verb = like.head
+    if like.dep_ != "prep" or state.lemma(verb.text, verb.tag_) != "look":
+        return
+    obj = next((child for child in state.kids(like) if child.dep_ == "pobj"), None)
+    described = _likeness_holder(state, verb)
+    if obj is None or described is None or obj.tag_ not in ("NN", "NNS"):
+        return
+    add_attribute(state, [resolve(state, described)], [like, obj], f"like {node_name(state, obj)}")
+
+
+def _likeness_holder(state: ParseState, look):
+    """The noun of "N that looks like", "N made to look like" (the participle's noun or subject), else None."""
+    if look.dep_ == "relcl":
+        return look.head
+    made = look.head
+    if look.dep_ not in ("xcomp", "advcl") or made.tag_ not in ("VBN", "VBD"):
+        return None
+    if made.dep_ == "acl":
+        return made.head
+    return next((child for child in state.kids(made) if child.dep_ in ("nsubj", "nsubjpass")), None)
+
+
 def colour_noun_attributes(state: ParseState, colour) -> None:
     """ "a clock that is gold and white": the tagger makes the colour a noun (attr of the copula).
     A material is an attribute the same way: "the fence is wood", "the cage is green metal" (FACTUAL

@@ -20,6 +20,7 @@ from .scene_graph_attributes import (
     colour_noun_attributes,
     copula_attributes,
     distributed_count_attributes,
+    likeness_attribute,
     material_before_modifier_attribute,
     modifier_attributes,
     paired_part_count,
@@ -173,6 +174,8 @@ def _attribute_phase(state: ParseState) -> None:
             state_before_place_attribute(state, token)
         if token.lower_ == "with" and token.dep_ == "prep":
             with_part_state(state, token)
+        elif token.lower_ == "like":
+            likeness_attribute(state, token)
         if is_node(state, token):
             modifier_attributes(state, token)
             material_before_modifier_attribute(state, token)

@@ -61,3 +61,20 @@ def test_a_noun_read_as_the_participles_modifier_is_its_subject(parser, caption,
 def test_a_noun_read_as_an_adverb_before_a_participle_is_a_node(parser):
     graph = parser.parse("skateboarder doing tricks while being watched by a crowd of people.")
     assert "skateboarder" in graph.objects
+
+
+@pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("a scoop of rice that looks like mashed potatoes but probably isnt", ("rice", "like potato")),
+        ("a few branches hang on a giraffe feeder made to look like a tree .", ("feeder", "like tree")),
+    ],
+)
+def test_what_a_thing_looks_like_is_its_attribute(parser, caption, attribute):
+    graph = parser.parse(caption)
+    assert attribute in graph.attributes and attribute[1].split(" ")[-1] not in graph.objects
+
+
+def test_a_main_clause_likeness_gives_no_attribute(parser):
+    graph = parser.parse("the yellow stuff looks like bechamel sauce")
+    assert not any(value.startswith("like") for _, value in graph.attributes)
