@@ -78,3 +78,8 @@ def test_what_a_thing_looks_like_is_its_attribute(parser, caption, attribute):
 def test_a_main_clause_likeness_gives_no_attribute(parser):
     graph = parser.parse("the yellow stuff looks like bechamel sauce")
     assert not any(value.startswith("like") for _, value in graph.attributes)
+
+
+def test_an_ing_noun_after_a_name_tagged_adjective_is_a_noun(parser):
+    graph = parser.parse("white railing beside the tracks .")
+    assert "railing" in graph.objects and ("railing", "white") in graph.attributes
