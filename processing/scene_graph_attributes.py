@@ -40,6 +40,7 @@ from .scene_graph_nodes import (
     is_name_modifier,
     is_node,
     known_compound,
+    misspelt_colour,
     name_start,
     named_by_attribute,
     node_name,
@@ -177,6 +178,8 @@ def modifier_attributes(state: ParseState, node) -> None:
         elif child.dep_ == "compound" and child.lower_ in MATERIAL_AND_COLOUR_NOUNS:
             add_attribute(state, [node], [child], MATERIAL_ADJECTIVE_FORM.get(child.lower_))
             _stacked_adjective_attributes(state, node, child)
+        elif child.dep_ == "compound" and (colour := misspelt_colour(state, child)) is not None:
+            add_attribute(state, [node], [child], colour)
         elif (
             child.head.i == node.i
             and is_attribute_in_name(child)

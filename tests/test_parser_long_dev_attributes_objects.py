@@ -83,3 +83,15 @@ def test_a_main_clause_likeness_gives_no_attribute(parser):
 def test_an_ing_noun_after_a_name_tagged_adjective_is_a_noun(parser):
     graph = parser.parse("white railing beside the tracks .")
     assert "railing" in graph.objects and ("railing", "white") in graph.attributes
+
+
+@pytest.mark.parametrize(
+    ("caption", "attribute"),
+    [
+        ("white color bus and meroon color car are parked in the road", ("car", "maroon")),
+        ("woman with a purpl shirt holding a white remote", ("shirt", "purple")),
+    ],
+)
+def test_a_colour_one_typing_slip_away_is_that_colour(parser, caption, attribute):
+    graph = parser.parse(caption)
+    assert attribute in graph.attributes and attribute[0] in graph.objects
