@@ -1445,9 +1445,12 @@ def misspelt_colour(state: ParseState, token) -> str | None:
     dev splits, 8 graphs gain a colour, gold's in 7 ("puple outdfit", "blakc pole", "meroon color car"); the other
     is gold's "gray" for "grery"."""
     word = token.lower_
-    if len(word) < _MIN_COLOUR_SLIP_LETTERS or word in COLOUR_WORDS or not word.isalpha() or state.is_word(word):
+    if len(word) < _MIN_COLOUR_SLIP_LETTERS:
         return None
-    return colour_one_slip_away(word)
+    colour = colour_one_slip_away(word)  # cached per word, and None for nearly every word: tested first
+    if colour is None or word in COLOUR_WORDS or not word.isalpha() or state.is_word(word):
+        return None
+    return colour
 
 
 _MIN_COLOUR_SLIP_LETTERS = 4  # "tam" is no misspelt "tan"

@@ -176,9 +176,10 @@ def _attribute_phase(state: ParseState) -> None:
             with_part_state(state, token)
         elif token.lower_ == "like":
             likeness_attribute(state, token)
+        elif token.dep_ == "npadvmod":
+            material_before_modifier_attribute(state, token)
         if is_node(state, token):
             modifier_attributes(state, token)
-            material_before_modifier_attribute(state, token)
             paired_part_count(state, token)
             shortened_name_attribute(state, token)
             portion_attribute(state, token)
