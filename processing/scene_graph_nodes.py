@@ -1243,7 +1243,7 @@ def _find_nominal_overrides(state: ParseState) -> set:
             overrides.add(token.i)  # "hanging from building"
         if token.i > 0 and tokens[token.i - 1].tag_ == ".":
             phrase_start = modified_start = True  # (token.is_sent_start would rescan the whole doc per call)
-        if token.tag_ in VERB_TAGS and token.dep_ == "ROOT" and (phrase_start or modified_start):
+        if (phrase_start or modified_start) and token.tag_ in VERB_TAGS and token.dep_ == "ROOT":
             is_noun_like = token.tag_ in ("VB", "VBP", "VBZ") or token.lower_ in ING_NOUNS
             if not phrase_start:
                 is_noun_like = _is_noun_after_compound(token)
