@@ -20,6 +20,8 @@ from .scene_graph_attributes import (
     colour_noun_attributes,
     copula_attributes,
     distributed_count_attributes,
+    likeness_attribute,
+    material_before_modifier_attribute,
     modifier_attributes,
     paired_part_count,
     part_adjective_attributes,
@@ -177,6 +179,10 @@ def _attribute_phase(state: ParseState) -> None:
             state_before_place_attribute(state, token)
         if word == "with" and token.dep_ == "prep":
             with_part_state(state, token)
+        elif token.lower_ == "like":
+            likeness_attribute(state, token)
+        elif token.dep_ == "npadvmod":
+            material_before_modifier_attribute(state, token)
         if is_node(state, token):
             modifier_attributes(state, token)
             paired_part_count(state, token)
