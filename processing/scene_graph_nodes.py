@@ -186,22 +186,25 @@ def _find_verbal_overrides(state: ParseState) -> set:
 
 def _repair_noun_tagged_word(state: ParseState, token) -> None:
     """The word-class checks that accept a noun tag (NN, NNS, NNP, NNPS)."""
-    if _is_noun_tagged_participle(state, token):
+    # Five of the checks hold for "-ing" words only (each tests the ending first); asked once here, a noun without
+    # it skips their calls (14,700 nouns run this chain per 4,000 COCO captions).
+    ing = token.lower_.endswith("ing")
+    if ing and _is_noun_tagged_participle(state, token):
         _repair_participle(state, token)
     elif _is_participle_after_adjective_tagged_subject(state, token):
         state.relabel(state.tokens[token.i - 1], tag="NN", dep="nsubj")
         _repair_participle(state, token)
-    elif _is_noun_tagged_participle_clause(state, token):
+    elif ing and _is_noun_tagged_participle_clause(state, token):
         state.relabel(token, tag="VBG")
     elif _is_noun_tagged_finite_verb(state, token):
         _repair_finite_verb(state, token)
     elif _is_adjective_tagged_place(state, token):
         _repair_adjective_tagged_place(state, token)
-    elif _is_participle_read_as_worn(state, token):
+    elif ing and _is_participle_read_as_worn(state, token):
         _repair_participle_read_as_worn(state, token)
-    elif _is_participle_with_compound_subject(state, token):
+    elif ing and _is_participle_with_compound_subject(state, token):
         _repair_participle_with_compound_subject(state, token)
-    elif _is_participle_read_as_compound(state, token):
+    elif ing and _is_participle_read_as_compound(state, token):
         state.relabel(token, tag="VBG")
         _repair_participle_read_as_modifier(state, token)
     elif (particle := _particle_before_adverbial_noun(state, token)) is not None:
@@ -1338,7 +1341,12 @@ def of_object(state: ParseState, token):
 
 # ----------------------------------------------------------------------- node tokens
 def is_node(state: ParseState, token) -> bool:
-    if not state.nominal(token) or token.i in state.graph.hidden:
+    # `state.nominal(token)` written out, its tag test first: most words are no noun, and the rules ask this of
+    # every word several times per caption (117,000 calls on 4,000 COCO captions).
+    i = token.i
+    if (token.tag_ not in NOUN_TAGS and i not in state.nominal_overrides) or i in state.verbal_overrides:
+        return False
+    if i in state.graph.hidden:
         return False
     # Kind-naming compounds join the head ("tennis player"); material/colour ones become
     # attributes (scene_graph_attributes.modifier_attributes). Either way no node of its own, unless
