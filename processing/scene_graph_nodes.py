@@ -1119,12 +1119,15 @@ def _is_negated(state: ParseState, token) -> bool:
     """ "a tree with no leaves", "blue sky without clouds": a thing the caption says is not there is no node.
     FACTUAL's training split: no gold node for 25 of 27 nouns with the determiner "no" (and no compound:
     "no parking sign" is a sign) and for 5 of 5 objects of "without"."""
-    kids = state.kids(token)
     if token.dep_ == "pobj" and token.head.lower_ == "without":
         return True
-    return any(kid.dep_ == "det" and kid.lower_ == "no" for kid in kids) and not any(
-        kid.dep_ == "compound" for kid in kids
-    )
+    # One loop over the children, not two `any` generators: this runs for every noun (14,500 per 4,000 COCO captions).
+    negated = False
+    for kid in state.kids(token):
+        if kid.dep_ == "compound":
+            return False
+        negated = negated or (kid.dep_ == "det" and kid.lower_ == "no")
+    return negated
 
 
 def _is_likeness(token) -> bool:
@@ -1367,14 +1370,15 @@ def node_name(state: ParseState, token) -> str:
     first = name_start(state, token)
     if first == token.i - 1 and is_attribute_in_name(state.tokens[first]):
         first = token.i
-    prefix = " ".join(state.graph.name_prefixes.get(token.i, []))
+    prefixes = state.graph.name_prefixes.get(token.i)
     head = head_lemma(state, token)
-    if first == token.i and not prefix:
+    if first == token.i and not prefixes:
         name = head  # most names are the head alone: no text between the first word and the head to tidy
     else:
+        prefix = " ".join(prefixes) if prefixes else ""
         modifiers = state.text[state.tokens[first].idx : token.idx].lower()
         name = " ".join(filter(None, (prefix, " ".join(modifiers.split()), head)))
-    return name.replace(" - ", "-").replace("- ", "-")
+    return name.replace(" - ", "-").replace("- ", "-") if "-" in name else name
 
 
 def factual_name(state: ParseState, token) -> str:
