@@ -294,7 +294,9 @@ def _resolved(state: ParseState, nouns) -> list:
     (rubble, in, road)) and 1 adding a wrong one ("pathway between row of bushes and fencing")."""
     targets = []
     for noun in nouns:
-        target = resolve(state, noun)
+        # `resolve` leaves a noun that is no partitive as it is; asked here, most nouns skip the call (21,000 calls
+        # per 4,000 COCO captions).
+        target = resolve(state, noun) if noun.i in state.partitives else noun
         if target.i == noun.i:
             targets.append(target)
         else:

@@ -186,22 +186,25 @@ def _find_verbal_overrides(state: ParseState) -> set:
 
 def _repair_noun_tagged_word(state: ParseState, token) -> None:
     """The word-class checks that accept a noun tag (NN, NNS, NNP, NNPS)."""
-    if _is_noun_tagged_participle(state, token):
+    # Five of the checks hold for "-ing" words only (each tests the ending first); asked once here, a noun without
+    # it skips their calls (14,700 nouns run this chain per 4,000 COCO captions).
+    ing = token.lower_.endswith("ing")
+    if ing and _is_noun_tagged_participle(state, token):
         _repair_participle(state, token)
     elif _is_participle_after_adjective_tagged_subject(state, token):
         state.relabel(state.tokens[token.i - 1], tag="NN", dep="nsubj")
         _repair_participle(state, token)
-    elif _is_noun_tagged_participle_clause(state, token):
+    elif ing and _is_noun_tagged_participle_clause(state, token):
         state.relabel(token, tag="VBG")
     elif _is_noun_tagged_finite_verb(state, token):
         _repair_finite_verb(state, token)
     elif _is_adjective_tagged_place(state, token):
         _repair_adjective_tagged_place(state, token)
-    elif _is_participle_read_as_worn(state, token):
+    elif ing and _is_participle_read_as_worn(state, token):
         _repair_participle_read_as_worn(state, token)
-    elif _is_participle_with_compound_subject(state, token):
+    elif ing and _is_participle_with_compound_subject(state, token):
         _repair_participle_with_compound_subject(state, token)
-    elif _is_participle_read_as_compound(state, token):
+    elif ing and _is_participle_read_as_compound(state, token):
         state.relabel(token, tag="VBG")
         _repair_participle_read_as_modifier(state, token)
     elif (particle := _particle_before_adverbial_noun(state, token)) is not None:
@@ -1137,12 +1140,15 @@ def _is_negated(state: ParseState, token) -> bool:
     """ "a tree with no leaves", "blue sky without clouds": a thing the caption says is not there is no node.
     FACTUAL's training split: no gold node for 25 of 27 nouns with the determiner "no" (and no compound:
     "no parking sign" is a sign) and for 5 of 5 objects of "without"."""
-    kids = state.kids(token)
     if token.dep_ == "pobj" and token.head.lower_ == "without":
         return True
-    return any(kid.dep_ == "det" and kid.lower_ == "no" for kid in kids) and not any(
-        kid.dep_ == "compound" for kid in kids
-    )
+    # One loop over the children, not two `any` generators: this runs for every noun (14,500 per 4,000 COCO captions).
+    negated = False
+    for kid in state.kids(token):
+        if kid.dep_ == "compound":
+            return False
+        negated = negated or (kid.dep_ == "det" and kid.lower_ == "no")
+    return negated
 
 
 def _is_likeness(token) -> bool:
@@ -1378,7 +1384,12 @@ def of_object(state: ParseState, token):
 
 # ----------------------------------------------------------------------- node tokens
 def is_node(state: ParseState, token) -> bool:
-    if not state.nominal(token) or token.i in state.graph.hidden:
+    # `state.nominal(token)` written out, its tag test first: most words are no noun, and the rules ask this of
+    # every word several times per caption (117,000 calls on 4,000 COCO captions).
+    i = token.i
+    if (token.tag_ not in NOUN_TAGS and i not in state.nominal_overrides) or i in state.verbal_overrides:
+        return False
+    if i in state.graph.hidden:
         return False
     # Kind-naming compounds join the head ("tennis player"); material/colour ones become
     # attributes (scene_graph_attributes.modifier_attributes). Either way no node of its own, unless
@@ -1399,14 +1410,15 @@ def node_name(state: ParseState, token) -> str:
     first = name_start(state, token)
     if first == token.i - 1 and is_attribute_in_name(state.tokens[first]):
         first = token.i
-    prefix = " ".join(state.graph.name_prefixes.get(token.i, []))
+    prefixes = state.graph.name_prefixes.get(token.i)
     head = head_lemma(state, token)
-    if first == token.i and not prefix:
+    if first == token.i and not prefixes:
         name = head  # most names are the head alone: no text between the first word and the head to tidy
     else:
+        prefix = " ".join(prefixes) if prefixes else ""
         modifiers = state.text[state.tokens[first].idx : token.idx].lower()
         name = " ".join(filter(None, (prefix, " ".join(modifiers.split()), head)))
-    return name.replace(" - ", "-").replace("- ", "-")
+    return name.replace(" - ", "-").replace("- ", "-") if "-" in name else name
 
 
 def factual_name(state: ParseState, token) -> str:

@@ -141,7 +141,7 @@ class TokenTable:
             current = stack.pop()
             result.append(current)
             for child in self.children_table[current.i]:
-                if child.dep_ == "conj" or self._is_listed(child):
+                if child.dep_ == "conj" or (child.dep_ == "appos" and self._is_listed(child)):  # (no call per child)
                     stack.append(child)
         return result if len(result) == 1 else sorted(result, key=_position)
 
