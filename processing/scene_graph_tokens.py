@@ -8,8 +8,6 @@ and the tables below keep children and left children, so the rules run on Python
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 
 class Word:
     """One token as the rules see it: spaCy's labels copied once, repaired in place (`ParseState.relabel`)
@@ -59,7 +57,10 @@ class Word:
 _SPELLINGS: dict[int, tuple[str, str, bool, bool]] = {}
 _LABELS: dict[int, str] = {}
 _MAX_REMEMBERED_SPELLINGS = 200_000
-_position = attrgetter("i")
+
+
+def _word_position(word) -> int:
+    return word.i
 
 
 def _remember_spelling(token) -> tuple[str, str, bool, bool]:
@@ -81,7 +82,7 @@ class TokenTable:
         words, heads, text_pieces = self.tokens, [], []
         spellings, labels, vocab = _SPELLINGS, _LABELS, doc.vocab
         for token in doc:
-            word = object.__new__(Word)
+            word = Word()
             word.i, word.idx, word.spacy_token, word.words = token.i, token.idx, token, words
             word.node_lemma = word.node_lemma_tag = None
             spelling = spellings.get(token.orth) or _remember_spelling(token)
@@ -143,7 +144,7 @@ class TokenTable:
             for child in self.children_table[current.i]:
                 if child.dep_ == "conj" or (child.dep_ == "appos" and self._is_listed(child)):  # (no call per child)
                     stack.append(child)
-        return result if len(result) == 1 else sorted(result, key=_position)
+        return result if len(result) == 1 else sorted(result, key=_word_position)
 
     def _is_listed(self, token) -> bool:
         return token.dep_ == "appos" and any(child.dep_ == "conj" for child in self.kids(token))
