@@ -1285,8 +1285,9 @@ def _find_nominal_overrides(state: ParseState) -> set:
         if token.i > 0 and tokens[token.i - 1].tag_ == ".":
             phrase_start = modified_start = True  # (token.is_sent_start would rescan the whole doc per call)
         if (phrase_start or modified_start) and token.tag_ in VERB_TAGS and token.dep_ == "ROOT":
-            is_noun_like = token.tag_ in ("VB", "VBP", "VBZ") or token.lower_ in ING_NOUNS
-            if not phrase_start:
+            if phrase_start:
+                is_noun_like = token.tag_ in ("VB", "VBP", "VBZ") or token.lower_ in ING_NOUNS
+            else:
                 is_noun_like = _is_noun_after_compound(token)
             if is_noun_like and not any(child.dep_ in _CLAUSE_DEPS for child in state.kids(token)):
                 overrides.add(token.i)

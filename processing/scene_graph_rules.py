@@ -179,7 +179,7 @@ def _attribute_phase(state: ParseState) -> None:
             state_before_place_attribute(state, token)
         if word == "with" and token.dep_ == "prep":
             with_part_state(state, token)
-        elif token.lower_ == "like":
+        elif word == "like":
             likeness_attribute(state, token)
         elif token.dep_ == "npadvmod":
             material_before_modifier_attribute(state, token)
@@ -193,24 +193,18 @@ def _attribute_phase(state: ParseState) -> None:
             partitive_attributes(state, token)
 
 
-# Words that make a predicate no scene relation (see `is_likeness_predicate`).
-_NON_SCENE_PREDICATE_WORDS = {"like", "including"}
+# Words that make a predicate no scene relation (see `is_non_scene_predicate`).
+_NON_SCENE_PREDICATE_WORDS = {"like", "including", "during"}
 
 
-def is_likeness_predicate(predicate: str) -> bool:
+def is_non_scene_predicate(predicate: str) -> bool:
     """ "something like a small town", "cot like hospital bed": a likeness relates nothing in the scene, nor does a
-    list's "including" ("various items including a bottle"). No predicate of FACTUAL's train or dev graphs has
-    "like" or "include" in it; re-parsing train.csv, the rules wrote 4 "like" and 3 "including" relations, none
-    gold's."""
+    list's "including" ("various items including a bottle"), nor a time phrase ("three men wearing their helmets
+    during the day"). No predicate of FACTUAL's train or dev graphs has "like" or "include" in it; re-parsing
+    train.csv, the rules wrote 4 "like" and 3 "including" relations, none gold's. FACTUAL train has 11 captions with
+    "during" and no predicate with it; the rules wrote a "during" relation in 10 of them, none gold's (long_dev: 1 of
+    1, "skiers on the slope during a sunny day")."""
     return not _NON_SCENE_PREDICATE_WORDS.isdisjoint(predicate.split(" "))
-
-
-def is_time_predicate(predicate: str) -> bool:
-    """ "three men wearing their helmets during the day", "people sitting in chairs during a baseball game": a time
-    phrase places nothing in the scene. FACTUAL train has 11 captions with "during" and no predicate with it; the
-    rules wrote a "during" relation in 10 of them, none gold's (long_dev: 1 of 1, "skiers on the slope during a
-    sunny day")."""
-    return "during" in predicate  # no other predicate word contains it
 
 
 def to_scene_graph(state: ParseState) -> SceneGraph:
@@ -223,17 +217,18 @@ def to_scene_graph(state: ParseState) -> SceneGraph:
     for subject, predicate, obj in state.graph.relations:
         if subject.i not in names or obj.i not in names:
             continue  # a token hidden after the relation was found (e.g. a part noun)
-        if predicate in NON_PREDICATES or is_likeness_predicate(predicate) or is_time_predicate(predicate):
-            continue  # FACTUAL leaves "a machine for making donuts" (mined) or a likeness unrelated (both stay nodes)
+        if predicate in NON_PREDICATES or is_non_scene_predicate(predicate):
+            continue  # FACTUAL leaves "a machine for making donuts" (mined), a likeness or a time unrelated (all stay nodes)
         if predicate in REVERSED_PREDICATES:  # "a hill covered in snow": FACTUAL writes (snow, cover, hill)
             subject, predicate, obj = obj, REVERSED_PREDICATES[predicate], subject
         predicate = factual_predicate(predicate)  # FACTUAL's wording ("sit down on" -> "sit on")
         if (subject.i, predicate, obj.i) not in seen:
             seen.add((subject.i, predicate, obj.i))
             relations.append((names[subject.i], predicate, names[obj.i]))
-            subject_span = spans.get(subject.i) or spans.setdefault(subject.i, node_span(state, subject))
-            object_span = spans.get(obj.i) or spans.setdefault(obj.i, node_span(state, obj))
-            relation_spans.append((subject_span, object_span))
+            for node in (subject, obj):
+                if node.i not in spans:
+                    spans[node.i] = node_span(state, node)
+            relation_spans.append((spans[subject.i], spans[obj.i]))
     attributes, attribute_spans, seen_attributes = [], [], set()
     for node, value, span in state.graph.attributes:
         # FACTUAL's attribute vocabulary (mined): "blond" -> blonde; no "tile" or "snowy" attribute at all.
