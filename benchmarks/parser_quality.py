@@ -320,7 +320,10 @@ def spacy_alone(parser, captions, parser_seconds: float) -> dict:
         for _ in parser.nlp.pipe(texts, batch_size=256, disable=disable):
             pass
         seconds = time.process_time() - start
+    import spacy
+
     return {
+        "spacy_version": spacy.__version__,  # 3.8.7+ builds parse slower (processing/spacy_cpu_speed.py)
         "spacy_alone_cpu_seconds": seconds,
         "spacy_alone_captions_per_cpu_second": len(captions) / seconds,
         "cleaning_and_rules_share_percent": 100 * max(parser_seconds - seconds, 0.0) / parser_seconds,

@@ -85,9 +85,12 @@ def stage_seconds(captions: list[str], repeats: int) -> dict[str, float]:
 
 
 def report(seconds: dict[str, float], captions: int) -> dict:
+    import spacy
+
     full = seconds["full_parser"]
     return {
         "captions": captions,
+        "spacy_version": spacy.__version__,  # 3.8.7+ builds parse slower (processing/spacy_cpu_speed.py)
         "microseconds_per_caption": {stage: 1e6 * value / captions for stage, value in seconds.items()},
         "share_of_full_parser": {stage: value / full for stage, value in seconds.items()},
         "full_parser_captions_per_cpu_second": captions / full,

@@ -7,7 +7,7 @@ import pytest
 from tests.benchmark_modules import benchmark_modules
 
 
-pytest.importorskip("spacy")
+spacy = pytest.importorskip("spacy")
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +22,7 @@ def test_speed_reports_spacy_alone_next_to_the_rule_parser(parser_quality):
     assert result["captions"] == 40
     assert result["spacy_alone_captions_per_cpu_second"] > 0
     assert result["spacy_alone_cpu_seconds"] > 0
+    assert result["spacy_version"] == spacy.__version__  # speed depends on the build
     assert 0.0 <= result["cleaning_and_rules_share_percent"] < 100.0
     assert "baseline_cpu_seconds" not in result
 
@@ -39,6 +40,7 @@ def test_stage_report_divides_each_stage_by_the_full_parser(parser_stage_speed):
     assert result["share_of_full_parser"]["rules"] == pytest.approx(0.3)
     assert result["full_parser_captions_per_cpu_second"] == pytest.approx(1000.0)
     assert result["spacy_alone_captions_per_cpu_second"] == pytest.approx(10_000 / 6.0)
+    assert result["spacy_version"] == spacy.__version__
 
 
 def test_stage_speed_times_every_stage(parser_stage_speed):

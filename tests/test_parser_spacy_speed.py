@@ -1,10 +1,13 @@
-"""spacy_cpu_speed: numpy matmul and one BLAS thread must leave every parse exactly as blis gives it."""
+"""spacy_cpu_speed: numpy matmul and one BLAS thread must leave every parse exactly as blis gives it, and the
+requirements must keep Python 3.12 and older on spaCy builds whose parser loop does not take the GIL."""
 
 import csv
 import importlib.util
+from pathlib import Path
 
 import numpy
 import pytest
+import tomllib
 
 from processing import spacy_cpu_speed
 from processing.scene_graph_parser import PREFERRED_SPACY_MODELS, UNUSED_PIPES, load_spacy_pipeline
@@ -82,3 +85,38 @@ def test_worker_processes_parse_exactly_like_the_main_process(parser):
     in_process = [graph.to_json() for graph in parser.parse_batch(captions, batch_size=4)]
     assert any(graph["relations"] for graph in in_process)
     assert [graph.to_json() for graph in parser.parse_batch(captions, batch_size=4, n_process=2)] == in_process
+
+
+@pytest.mark.parametrize(
+    ("version", "takes_the_gil"),
+    [("3.7.5", False), ("3.8.2", False), ("3.8.6", False), ("3.8.7", True), ("3.8.18", True), ("3.9.0.dev1", True)],
+)
+def test_parser_loop_takes_the_gil_from_the_first_cython3_build(version, takes_the_gil):
+    assert spacy_cpu_speed.parser_loop_takes_the_gil(version) is takes_the_gil
+
+
+def test_pyproject_and_hub_requirements_ask_for_the_same_spacy_builds():
+    from structure_clip.hub.export import _endpoint_requirements
+    from structure_clip.hub.space import space_requirements
+
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    if not pyproject.is_file():
+        pytest.skip("pyproject.toml is not beside the tests (installed package)")
+    dependencies = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    assert [line for line in dependencies if line.startswith("spacy")] == list(spacy_cpu_speed.SPACY_REQUIREMENTS)
+    for requirements in (_endpoint_requirements(), space_requirements("rules")):
+        spacy_lines = [line for line in requirements.splitlines() if line.startswith("spacy")]
+        assert spacy_lines == list(spacy_cpu_speed.SPACY_REQUIREMENTS)
+
+
+def test_the_requirement_keeps_python_312_and_older_on_a_build_without_the_gil_in_the_loop():
+    from packaging.requirements import Requirement
+
+    for line in spacy_cpu_speed.SPACY_REQUIREMENTS:
+        requirement = Requirement(line)
+        for python_version in ("3.10", "3.11", "3.12", "3.13", "3.14"):
+            if not requirement.marker.evaluate({"python_version": python_version}):
+                continue
+            allowed = [version for version in ("3.8.6", "3.8.7", "3.8.18") if requirement.specifier.contains(version)]
+            slow_allowed = [version for version in allowed if spacy_cpu_speed.parser_loop_takes_the_gil(version)]
+            assert bool(slow_allowed) is (python_version >= "3.13"), (python_version, allowed)

@@ -44,6 +44,7 @@ import logging
 import shutil
 from pathlib import Path
 
+from processing.spacy_cpu_speed import SPACY_REQUIREMENTS
 from structure_clip.hub.folder_files import folder_digest, list_files
 from structure_clip.hub.space import check_space_folder, push_space, write_space
 from structure_clip.hub.verification import VerificationError, VerificationReport, verify_folder
@@ -55,7 +56,7 @@ logger = logging.getLogger(__name__)
 ENDPOINT_REQUIREMENTS = """\
 # Inference Endpoints: extra packages for handler.py (torch comes with the endpoint image).
 transformers>={transformers_floor},<6
-spacy>=3.7,<4
+{spacy_requirements}
 threadpoolctl>=3
 en_core_web_sm @ https://github.com/explosion/spacy-models/releases/download/en_core_web_sm-3.8.0/en_core_web_sm-3.8.0-py3-none-any.whl
 pillow>=10
@@ -96,7 +97,9 @@ def _endpoint_requirements(needs_sentencepiece: bool = False) -> str:
     # The remote code's own minimum (it refuses older versions at import with a one-line message).
     from modeling_structure_clip import MIN_TRANSFORMERS_VERSION
 
-    requirements = ENDPOINT_REQUIREMENTS.format(transformers_floor=MIN_TRANSFORMERS_VERSION)
+    requirements = ENDPOINT_REQUIREMENTS.format(
+        transformers_floor=MIN_TRANSFORMERS_VERSION, spacy_requirements="\n".join(SPACY_REQUIREMENTS)
+    )
     # transformers' SiglipTokenizer is a sentencepiece backend: it imports sentencepiece to read spiece.model.
     return requirements + ("sentencepiece>=0.2\n" if needs_sentencepiece else "")
 

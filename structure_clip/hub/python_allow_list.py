@@ -154,7 +154,7 @@ ALLOWED_MODULES: dict[str, ModuleRule] = {
     "transformers.utils.output_capturing": ModuleRule(_names("capture_outputs")),
     "huggingface_hub": ModuleRule(_names("is_offline_mode", "snapshot_download")),  # not hf_hub_download
     "huggingface_hub.dataclasses": ModuleRule(_names("strict", "validated_field")),
-    "spacy": ModuleRule(_names("load"), lazy_only=True),
+    "spacy": ModuleRule(_names("__version__", "load"), lazy_only=True),
     "thinc.api": ModuleRule(_names("NumpyOps"), lazy_only=True),  # comes with spaCy
     "threadpoolctl": ModuleRule(_names("ThreadpoolController"), lazy_only=True),  # optional speed-up
 }

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 from huggingface_hub import SpaceCardData
 
+from processing.spacy_cpu_speed import SPACY_REQUIREMENTS
 from structure_clip.hub.folder_files import list_files
 
 
@@ -38,7 +39,7 @@ SPACE_REQUIREMENTS = """\
 torch>=2.3
 torchvision  # the fast CLIP image processor; resolved with torch, so the two match
 transformers>={transformers_floor},<6
-spacy>=3.7,<4
+{spacy_requirements}
 threadpoolctl>=3
 en_core_web_sm @ https://github.com/explosion/spacy-models/releases/download/en_core_web_sm-3.8.0/en_core_web_sm-3.8.0-py3-none-any.whl
 pillow>=10
@@ -123,7 +124,9 @@ def space_requirements(scene_graph_parser: str) -> str:
     import transformers
 
     major, minor = transformers.__version__.split(".")[:2]
-    requirements = SPACE_REQUIREMENTS.format(transformers_floor=f"{major}.{minor}")
+    requirements = SPACE_REQUIREMENTS.format(
+        transformers_floor=f"{major}.{minor}", spacy_requirements="\n".join(SPACY_REQUIREMENTS)
+    )
     return requirements + ("" if scene_graph_parser == "rules" else SEQ2SEQ_PARSER_REQUIREMENTS)
 
 
