@@ -53,7 +53,12 @@ from .scene_graph_coordination import (
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
 from .scene_graph_lexicon import STATES_BEFORE_PLACE
 from .scene_graph_nodes import factual_name, is_line_particle, is_node, node_span, repair_word_classes, resolve
-from .scene_graph_predicates import factual_predicate, is_particle_with_object, repair_trick_places
+from .scene_graph_predicates import (
+    factual_predicate,
+    is_particle_with_object,
+    repair_possessed_with_phrase,
+    repair_trick_places,
+)
 from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
 from .scene_graph_relations import (
     is_side_by_side,
@@ -97,6 +102,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_worn_colour_list(state)
         repair_dangling_conjunct(state)
         repair_trick_places(state)
+        repair_possessed_with_phrase(state)
         for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
             if token.i in state.partitives and state.nominal(token):  # `resolve` follows partitives only
                 resolve(state, token)

@@ -1703,3 +1703,19 @@ def test_part_of_a_whole_is_still_owned(parser):
 def test_a_time_phrase_is_no_relation(parser, caption, kept):
     found = relations(parser, caption)
     assert triple(*kept) in found and not any("during" in predicate for _, predicate, _ in found)
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        (
+            "outdoor cat has a largely black body with a small red tinge here & there, & a clever face",
+            ("body", "with", "tinge"),
+            ("cat", "have with", "tinge"),
+        ),
+        ("the man has a plate with a sandwich", ("plate", "with", "sandwich"), ("man", "have with", "sandwich")),
+    ],
+)
+def test_with_phrase_after_the_thing_had_describes_it(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and triple(*unexpected) not in found
