@@ -1719,3 +1719,8 @@ def test_a_time_phrase_is_no_relation(parser, caption, kept):
 def test_with_phrase_after_the_thing_had_describes_it(parser, caption, expected, unexpected):
     found = relations(parser, caption)
     assert triple(*expected) in found and triple(*unexpected) not in found
+
+
+def test_wearer_participle_hung_on_the_garment_still_wears_it(parser):
+    found = relations(parser, "the black shirt the lady sitting next to the man is wearing.")
+    assert triple("lady", "wear", "shirt") in found and triple("lady", "sit next to", "man") in found
