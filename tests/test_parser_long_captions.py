@@ -1724,3 +1724,20 @@ def test_with_phrase_after_the_thing_had_describes_it(parser, caption, expected,
 def test_wearer_participle_hung_on_the_garment_still_wears_it(parser):
     found = relations(parser, "the black shirt the lady sitting next to the man is wearing.")
     assert triple("lady", "wear", "shirt") in found and triple("lady", "sit next to", "man") in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("a man riding a horse while being watched by a crowd", ("crowd", "watch", "man")),
+        ("skateboarder doing tricks while being watched by a crowd of people.", ("people", "watch", "skateboarder")),
+    ],
+)
+def test_passive_adverbial_clause_takes_the_main_subject_as_patient(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
+
+
+def test_negated_passive_adverbial_clause_gives_no_relation(parser):
+    assert not any(
+        p == "hit" for _, p, _ in relations(parser, "a batter leaning back so they don't get hit by a ball")
+    )
