@@ -57,6 +57,20 @@ def test_with_object_whose_participle_points_back_is_placed_on_the_holder(parser
     assert triple(*expected) in found and triple(*unexpected) not in found
 
 
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        ("huge white plane with red leaf painted on rear wing", ("plane", "have", "wing"), ("plane", "with", "leaf")),
+        ("girl with sweater tied around her waist", ("sweater", "tie around", "waist"), ("girl", "with", "sweater")),
+    ],
+)
+def test_with_object_a_passive_participle_places_on_the_holders_part_is_not_with(
+    parser, caption, expected, unexpected
+):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and triple(*unexpected) not in found
+
+
 def test_participle_read_as_the_main_verb_describes_the_with_object(parser):
     found = relations(parser, "an old vehicle with a surfboard mounted on its roof")
     assert triple("surfboard", "mount on", "roof") in found
