@@ -737,7 +737,7 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
         owned_parts = _participle_places_on_owned_part(state, head, obj)
         if owned_parts:  # "his ear": the pronoun's owner has it already (_relate_pronoun_owned_part)
             add_relation(
-                state, subjects, "have", [part for part in owned_parts if not _has_possessive_pronoun(state, part)]
+                state, subjects, "have", [part for part in owned_parts if not _is_pronoun_owned_body_part(state, part)]
             )
             continue
         if container_preps:
@@ -843,10 +843,11 @@ def _participle_places_on_owned_part(state: ParseState, head, obj) -> list:
     """ "huge white plane with red leaf painted on rear wing", "an old fashioned vehicle with a surfboard mounted
     on its roof": when the with-object's participle places it on a part of the holder, FACTUAL relates the holder
     to that part, (plane, have, wing), and the object only by the participle, (leaf, paint on, wing), with no
-    (plane, with, leaf). FACTUAL train and dev splits, "X with Y <participle> <place> <X's part>": the holder has
-    the part and (X, with, Y) is not gold in 5 of 6 captions (train: "girl with sweater tied around her waist"
-    agrees, "a man with a rope tied to his foot" does not; long_dev: 4 of 4). Passive participles only: an active
-    one places its own object ("holding something in her right hand"). The parts, or []."""
+    (plane, with, leaf); "its roof" is the holder's too, (vehicle, have, roof). FACTUAL train and dev splits,
+    "X with Y <participle> <place> <X's part>": the holder has the part and (X, with, Y) is not gold in 5 of 6
+    captions (train: "girl with sweater tied around her waist" agrees, "a man with a rope tied to his foot" does
+    not; long_dev: 4 of 4). Passive participles only: an active one places its own object ("holding something in
+    her right hand"). The parts, or []."""
     return [
         part
         for clause in _with_object_participles(state, head, obj)
@@ -870,6 +871,13 @@ def _is_owned_part(state: ParseState, token) -> bool:
 
 def _has_possessive_pronoun(state: ParseState, token) -> bool:
     return any(child.dep_ == "poss" and child.lower_ in _POSSESSIVE_PRONOUNS for child in state.kids(token))
+
+
+def _is_pronoun_owned_body_part(state: ParseState, token) -> bool:
+    """A part _relate_pronoun_owned_part gives its owner ("his ear"), where "its roof" has none."""
+    return _has_possessive_pronoun(state, token) and node_name(state, token).split(" ")[-1] in (
+        BODY_PARTS | POSSESSED_BODY_PARTS
+    )
 
 
 def _is_holders_part(state: ParseState, target) -> bool:

@@ -62,6 +62,11 @@ def test_with_object_whose_participle_points_back_is_placed_on_the_holder(parser
     [
         ("huge white plane with red leaf painted on rear wing", ("plane", "have", "wing"), ("plane", "with", "leaf")),
         ("girl with sweater tied around her waist", ("sweater", "tie around", "waist"), ("girl", "with", "sweater")),
+        (
+            "an old fashioned vehicle with a surfboard mounted on its roof",
+            ("vehicle", "have", "roof"),
+            ("vehicle", "with", "surfboard"),
+        ),
     ],
 )
 def test_with_object_a_passive_participle_places_on_the_holders_part_is_not_with(
