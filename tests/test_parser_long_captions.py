@@ -76,6 +76,18 @@ def test_with_object_a_passive_participle_places_on_the_holders_part_is_not_with
     assert triple(*expected) in found and triple(*unexpected) not in found
 
 
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        ("a watch inside a jacket sleeve", ("jacket", "have", "sleeve"), None),
+        ("the man 's shirt sleeves are slightly rolled up .", ("shirt", "have", "sleeve"), ("man", "have", "sleeve")),
+    ],
+)
+def test_a_garment_compounded_with_its_sleeve_or_collar_has_it(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and (unexpected is None or triple(*unexpected) not in found)
+
+
 def test_participle_read_as_the_main_verb_describes_the_with_object(parser):
     found = relations(parser, "an old vehicle with a surfboard mounted on its roof")
     assert triple("surfboard", "mount on", "roof") in found
