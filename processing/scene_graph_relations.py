@@ -86,6 +86,9 @@ _BARE_PART_NOUNS = {"top", "inside", "front", "bottom", "side", "back"}
 
 # ---------------------------------------------------------------------- prepositions
 def relate_preposition(state: ParseState, prep) -> None:
+    if _is_copular_part_of(state, prep):
+        _relate_copular_part_of(state, prep)
+        return
     if prep.i in state.graph.consumed_preps:
         return
     words, obj = preposition_phrase(state, prep)
@@ -166,6 +169,27 @@ def relate_preposition(state: ParseState, prep) -> None:
         add_relation(state, subjects_of(state, head.head), predicate_words, objects)
     elif head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS or _is_preposition_tagged_head(head):
         _relate_modifier_preposition(state, head, predicate_words, objects)
+
+
+def _is_copular_part_of(state: ParseState, prep) -> bool:
+    """ "a large tower is part of the big building": FACTUAL writes the copula's "part of" as the predicate,
+    (tower, part of, building) (all 3 "X is/are part of Y" captions of its train and dev splits: 2 on train, 1 on
+    long_dev); the parser looks through "part" as a partitive and relates nothing."""
+    part = prep.head
+    return (
+        prep.lower_ == "of"
+        and part.lower_ == "part"
+        and part.dep_ == "attr"
+        and part.head.lower_ in ("is", "are", "was", "were")
+        and not any(child.dep_ == "det" for child in state.kids(part))
+    )
+
+
+def _relate_copular_part_of(state: ParseState, prep) -> None:
+    """The copula's subjects are part of the whole; the partitive reading already consumed the phrase."""
+    wholes = [child for child in state.kids(prep) if child.dep_ == "pobj" and state.nominal(child)]
+    if wholes:
+        add_relation(state, subjects_of(state, prep.head.head), "part of", nominal_conjuncts(state, wholes[0]))
 
 
 def _is_copula_adjective_with(head, predicate_words: str) -> bool:

@@ -1734,3 +1734,14 @@ def test_part_of_a_whole_is_still_owned(parser):
 def test_a_time_phrase_is_no_relation(parser, caption, kept):
     found = relations(parser, caption)
     assert triple(*kept) in found and not any("during" in predicate for _, predicate, _ in found)
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a large tower is part of the big building .", ("tower", "part of", "building")),
+        ("broccoli is part of this meal", ("broccoli", "part of", "meal")),
+    ],
+)
+def test_being_part_of_a_whole_is_the_predicate(parser, caption, relation):
+    assert triple(*relation) in relations(parser, caption)
