@@ -759,10 +759,8 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
         if _participle_points_back(state, head, obj):
             continue  # "a pole with a sign hanging off it": the participle gives (sign, hang off, pole)
         owned_parts = _participle_places_on_owned_part(state, head, obj)
-        if owned_parts:  # "his ear": the pronoun's owner has it already (_relate_pronoun_owned_part)
-            add_relation(
-                state, subjects, "have", [part for part in owned_parts if not _is_pronoun_owned_body_part(state, part)]
-            )
+        if owned_parts:
+            add_relation(state, subjects, "have", _holders_parts(state, subjects, owned_parts))
             continue
         if container_preps:
             state.graph.consumed_preps.update(child.i for child in container_preps)
@@ -877,12 +875,20 @@ def _participle_places_on_owned_part(state: ParseState, head, obj) -> list:
         for clause in _with_object_participles(state, head, obj)
         if clause.tag_ == "VBN"
         for prep in state.kids(clause)
-        if prep.dep_ == "prep"
+        if prep.dep_ == "prep" and prep.lower_ not in ("with", "by")  # "covered with tree branches"
         for target in state.kids(prep)
         if target.dep_ == "pobj"
         for part in nominal_conjuncts(state, target)
-        if _is_owned_part(state, part)
+        if is_node(state, part) and _is_owned_part(state, part)
     ]
+
+
+def _holders_parts(state: ParseState, holders, parts) -> list:
+    """The parts the holders own: "a shirt with a sweater draped over his shoulders" gives the shirt no
+    shoulders, a body part that a possessive pronoun marks is a person's or an animal's ("a dog with a frisbee
+    wrapped around its head")."""
+    wearer = any(can_wear(state, holder) for holder in holders)
+    return [part for part in parts if wearer or not _is_pronoun_owned_body_part(state, part)]
 
 
 def _is_owned_part(state: ParseState, token) -> bool:

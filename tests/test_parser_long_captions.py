@@ -76,6 +76,13 @@ def test_with_object_a_passive_participle_places_on_the_holders_part_is_not_with
     assert triple(*expected) in found and triple(*unexpected) not in found
 
 
+def test_a_with_objects_participle_covered_with_something_places_nothing_on_a_part(parser):
+    # "covered with tree branches": no place phrase, and the branches are the tree's, not the path's
+    assert triple("path", "have", "branches") not in relations(
+        parser, "a narrow path with a bench covered with tree branches"
+    )
+
+
 @pytest.mark.parametrize(
     "caption, expected, unexpected",
     [
