@@ -57,6 +57,44 @@ def test_with_object_whose_participle_points_back_is_placed_on_the_holder(parser
     assert triple(*expected) in found and triple(*unexpected) not in found
 
 
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        ("huge white plane with red leaf painted on rear wing", ("plane", "have", "wing"), ("plane", "with", "leaf")),
+        ("girl with sweater tied around her waist", ("sweater", "tie around", "waist"), ("girl", "with", "sweater")),
+        (
+            "an old fashioned vehicle with a surfboard mounted on its roof",
+            ("vehicle", "have", "roof"),
+            ("vehicle", "with", "surfboard"),
+        ),
+    ],
+)
+def test_with_object_a_passive_participle_places_on_the_holders_part_is_not_with(
+    parser, caption, expected, unexpected
+):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and triple(*unexpected) not in found
+
+
+def test_a_with_objects_participle_covered_with_something_places_nothing_on_a_part(parser):
+    # "covered with tree branches": no place phrase, and the branches are the tree's, not the path's
+    assert triple("path", "have", "branches") not in relations(
+        parser, "a narrow path with a bench covered with tree branches"
+    )
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected",
+    [
+        ("a watch inside a jacket sleeve", ("jacket", "have", "sleeve"), None),
+        ("the man 's shirt sleeves are slightly rolled up .", ("shirt", "have", "sleeve"), ("man", "have", "sleeve")),
+    ],
+)
+def test_a_garment_compounded_with_its_sleeve_or_collar_has_it(parser, caption, expected, unexpected):
+    found = relations(parser, caption)
+    assert triple(*expected) in found and (unexpected is None or triple(*unexpected) not in found)
+
+
 def test_participle_read_as_the_main_verb_describes_the_with_object(parser):
     found = relations(parser, "an old vehicle with a surfboard mounted on its roof")
     assert triple("surfboard", "mount on", "roof") in found
@@ -1741,3 +1779,14 @@ def test_negated_passive_adverbial_clause_gives_no_relation(parser):
     assert not any(
         p == "hit" for _, p, _ in relations(parser, "a batter leaning back so they don't get hit by a ball")
     )
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a large tower is part of the big building .", ("tower", "part of", "building")),
+        ("broccoli is part of this meal", ("broccoli", "part of", "meal")),
+    ],
+)
+def test_being_part_of_a_whole_is_the_predicate(parser, caption, relation):
+    assert triple(*relation) in relations(parser, caption)
