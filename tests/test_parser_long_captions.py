@@ -377,12 +377,23 @@ def test_a_verb_root_with_a_clause_of_its_own_stays_a_verb(parser):
         ("a small airplane flies in the sky", ("airplane", "fly in", "sky"), ("airplane", "small")),
         # "cows graze": a plural noun before a singular-tagged head
         ("several cows graze in the countryside", ("cows", "graze in", "countryside"), None),
+        # no determiner: a plural that heads no FACTUAL node name
+        ("remote control rests on couch", ("remote control", "rest on", "couch"), None),
+        ("the bridge spans across the water .", ("bridge", "span across", "water"), None),
     ],
 )
 def test_a_verb_the_tagger_reads_as_a_compound_head_gets_its_subject_back(parser, caption, relation, attribute):
     graph = parser.parse(caption)
     assert triple(*relation) in relations(parser, caption)
     assert attribute is None or attribute in graph.attributes
+
+
+@pytest.mark.parametrize(
+    "caption, noun",
+    [("street signs on a pole", "street signs"), ("6 dessert treats in a white cardboard box.", "treats")],
+)
+def test_a_plural_naming_a_thing_or_counted_stays_a_noun(parser, caption, noun):
+    assert noun in parser.parse(caption).objects
 
 
 @pytest.mark.parametrize("caption", ["a plastic starbucks cup with a lid", "a fruit stand with bananas"])
