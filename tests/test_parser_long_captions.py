@@ -1703,3 +1703,15 @@ def test_part_of_a_whole_is_still_owned(parser):
 def test_a_time_phrase_is_no_relation(parser, caption, kept):
     found = relations(parser, caption)
     assert triple(*kept) in found and not any("during" in predicate for _, predicate, _ in found)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("a tennis player in the air after hitting the ball", ("tennis player", "hit", "ball")),
+        ("male athlete after hitting tennis ball with racket .", ("athlete", "hit", "tennis ball")),
+        ("a man jumps after throwing a frisbee", ("man", "throw", "frisbee")),
+    ],
+)
+def test_a_gerund_after_a_time_word_is_done_by_what_the_phrase_is_about(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
