@@ -1058,6 +1058,22 @@ def relate_small_clause_object(state: ParseState, verb) -> None:
                 add_relation(state, subjects_of(state, verb), predicate, nominal_conjuncts(state, obj))
 
 
+def relate_copula_part(state: ParseState, part) -> None:
+    """ "a large tower is part of the big building" -> (tower, part of, building), "broccoli is part of this meal"
+    -> (broccoli, part of, meal): FACTUAL writes what the subject is part of as a relation, not the partitive's
+    attribute (building, part) (is_copula_part). FACTUAL train: 2 of 2 captions with "is part of" (long_dev 1 of
+    1)."""
+    wholes = [
+        whole
+        for of in state.kids(part)
+        if of.dep_ == "prep" and of.lower_ == "of"
+        for whole in state.kids(of)
+        if whole.dep_ == "pobj" and state.nominal(whole)
+    ]
+    if wholes:
+        add_relation(state, subjects_of(state, part.head), "part of", nominal_conjuncts(state, wholes[0]))
+
+
 def is_side_by_side(state: ParseState, by) -> bool:
     """The "by" of "side by side"."""
     tokens = state.tokens

@@ -20,6 +20,7 @@ from .scene_graph_attributes import (
     colour_noun_attributes,
     copula_attributes,
     distributed_count_attributes,
+    is_copula_part,
     likeness_attribute,
     material_before_modifier_attribute,
     modifier_attributes,
@@ -60,6 +61,7 @@ from .scene_graph_relations import (
     relate_compound_owner,
     relate_compound_pair,
     relate_compound_sleeve,
+    relate_copula_part,
     relate_covering_participle,
     relate_direct_object,
     relate_line_member,
@@ -142,6 +144,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_covering_participle(state, token)
         elif dep == "ccomp":
             relate_possessed_state(state, token)
+        elif dep == "attr" and is_copula_part(state, token):
+            relate_copula_part(state, token)
         if state.nominal(token):
             relate_possession_auxiliary(state, token)
         elif token.tag_ in VERB_TAGS:

@@ -1715,3 +1715,20 @@ def test_a_time_phrase_is_no_relation(parser, caption, kept):
 )
 def test_a_gerund_after_a_time_word_is_done_by_what_the_phrase_is_about(parser, caption, expected):
     assert triple(*expected) in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected, unexpected_attribute",
+    [
+        ("a large tower is part of the big building .", ("tower", "part of", "building"), ("building", "part")),
+        ("broccoli is part of this meal", ("broccoli", "part of", "meal"), ("meal", "part")),
+    ],
+)
+def test_what_a_subject_is_part_of_is_a_relation(parser, caption, expected, unexpected_attribute):
+    graph = parser.parse(caption)
+    assert triple(*expected) in relations(parser, caption)
+    assert unexpected_attribute not in graph.attributes
+
+
+def test_a_part_of_phrase_keeps_its_attribute(parser):
+    assert ("bike", "part") in parser.parse("a part of the bike").attributes
