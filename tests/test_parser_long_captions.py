@@ -1732,3 +1732,8 @@ def test_what_a_subject_is_part_of_is_a_relation(parser, caption, expected, unex
 
 def test_a_part_of_phrase_keeps_its_attribute(parser):
     assert ("bike", "part") in parser.parse("a part of the bike").attributes
+
+
+def test_an_ordinal_before_a_place_phrase_is_no_part_of_the_predicate(parser):
+    found = relations(parser, "the balding man with the moustache , second in line")
+    assert triple("man", "in", "line") in found and triple("man", "second in", "line") not in found
