@@ -163,7 +163,7 @@ def relate_preposition(state: ParseState, prep) -> None:
     elif _is_copula_adjective_with(head, predicate_words) or _is_copula_adjective_place(
         state, head, predicate_words, obj
     ):
-        add_relation(state, subjects_of(state, head.head), predicate_words, objects)
+        add_relation(state, subjects_of(state, _copula_of(head)), predicate_words, objects)
     elif head.tag_ in ADJECTIVE_TAGS or head.tag_ in ADVERB_TAGS or _is_preposition_tagged_head(head):
         _relate_modifier_preposition(state, head, predicate_words, objects)
 
@@ -172,8 +172,20 @@ def _is_copula_adjective_with(head, predicate_words: str) -> bool:
     """ "the sky is blue with white clouds" -> (sky, with, cloud), "the tree is tall with green leaves" ->
     (tree, with, leave): after a copula's adjective, "with" says what the subject has, and FACTUAL leaves
     the adjective to the attributes (train, an adjective complement with a "with" object: `with` in 24 of
-    36, `have` in 7, nothing in 5; the rule changes 37 train graphs, 24 for the better, 10 for the worse)."""
-    return predicate_words == "with" and head.dep_ == "acomp" and head.tag_ == "JJ"
+    36, `have` in 7, nothing in 5; the rule changes 37 train graphs, 24 for the better, 10 for the worse).
+    The last of coordinated adjectives too, "mane of zebra is white and black with brown borders" -> (mane,
+    with, border) (long_dev 1 of 1; train has no such caption)."""
+    return predicate_words == "with" and _is_copula_adjective(head) and head.tag_ == "JJ"
+
+
+def _is_copula_adjective(head) -> bool:
+    """A copula's adjective complement, or an adjective coordinated with it ("is white and black")."""
+    return head.dep_ == "acomp" or (head.dep_ == "conj" and head.head.dep_ == "acomp")
+
+
+def _copula_of(adjective):
+    """The copula of an adjective complement, through a coordination ("is white and black")."""
+    return adjective.head.head if adjective.dep_ == "conj" else adjective.head
 
 
 def _is_copula_adjective_place(state: ParseState, head, predicate_words: str, obj) -> bool:

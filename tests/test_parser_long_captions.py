@@ -1737,3 +1737,14 @@ def test_a_part_of_phrase_keeps_its_attribute(parser):
 def test_an_ordinal_before_a_place_phrase_is_no_part_of_the_predicate(parser):
     found = relations(parser, "the balding man with the moustache , second in line")
     assert triple("man", "in", "line") in found and triple("man", "second in", "line") not in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("mane of zebra is white and black with brown borders", ("mane", "with", "border")),
+        ("the sky is blue and clear with white clouds", ("sky", "with", "cloud")),
+    ],
+)
+def test_with_after_coordinated_copula_adjectives_is_what_the_subject_has(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
