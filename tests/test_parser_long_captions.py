@@ -1748,3 +1748,8 @@ def test_an_ordinal_before_a_place_phrase_is_no_part_of_the_predicate(parser):
 )
 def test_with_after_coordinated_copula_adjectives_is_what_the_subject_has(parser, caption, expected):
     assert triple(*expected) in relations(parser, caption)
+
+
+def test_whose_owns_its_noun_for_the_noun_the_clause_hangs_on(parser):
+    caption = "woman's head is covered by the dog whose head is covered by a peculiar hat"
+    assert triple("dog", "have", "head") in relations(parser, caption)
