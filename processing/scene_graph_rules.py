@@ -49,6 +49,7 @@ from .scene_graph_coordination import (
     repair_list_attachment,
     repair_participle_conjunct,
     repair_participle_object,
+    repair_stranded_preposition_object,
     repair_worn_colour_list,
 )
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
@@ -93,6 +94,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_list_attachment(state)
         repair_participle_conjunct(state)
         repair_participle_object(state)
+        repair_stranded_preposition_object(state)
         repair_garment_apposition(state)
         repair_conjunction_attachment(state)
         repair_adjective_conjunct(state)

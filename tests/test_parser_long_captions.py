@@ -1753,3 +1753,14 @@ def test_with_after_coordinated_copula_adjectives_is_what_the_subject_has(parser
 def test_whose_owns_its_noun_for_the_noun_the_clause_hangs_on(parser):
     caption = "woman's head is covered by the dog whose head is covered by a peculiar hat"
     assert triple("dog", "have", "head") in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("hand on a bottle of milk reflected in the mirror", ("hand", "on", "bottle")),
+        ("necklace around woman 's neck .", ("necklace", "around", "neck")),
+    ],
+)
+def test_a_noun_parsed_as_the_object_of_a_noun_is_the_stranded_prepositions_object(parser, caption, expected):
+    assert triple(*expected) in relations(parser, caption)
