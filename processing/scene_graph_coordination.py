@@ -378,3 +378,16 @@ def repair_participle_object(state: ParseState) -> None:
         between = state.tokens[verb.i + 1 : token.i]
         if all(word.tag_ in _NOUN_MODIFIER_TAGS and word.head is token for word in between):
             state.relabel(token, dep="dobj")
+
+
+def repair_stranded_preposition_object(state: ParseState) -> None:
+    """ "hand on a bottle of milk reflected in the mirror", "necklace around woman 's neck": the parser leaves the
+    preposition without an object and makes the noun after it a direct object of the noun before, as if that noun
+    were a verb. The noun is the preposition's object. FACTUAL train: 1 caption parsed so, and gold relates the
+    preposition's head to the noun (long_dev 1 of 1)."""
+    for token in state.tokens:
+        if token.dep_ != "dobj" or token.head.tag_ not in NOUN_TAGS:
+            continue
+        preps = [kid for kid in state.kids(token.head) if kid.dep_ == "prep" and kid.i < token.i]
+        if preps and not state.kids(preps[-1]):
+            state.reattach(token, preps[-1], "pobj")

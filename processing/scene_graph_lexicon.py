@@ -317,8 +317,9 @@ GEOMETRIC_SHAPES = {
 # node name (the rules made 4 such nodes).
 CLASSIFIER_NOUNS = {"kind", "sort", "type", "style", "variety"}
 
-# Degree adverbs carry no visual fact of their own ("very large" -> large).
-INTENSIFIERS = {"very", "really", "so", "too", "quite", "extremely", "pretty", "fairly", "rather", "somewhat"}
+# Degree adverbs carry no visual fact of their own ("very large" -> large). A comparative's "more" neither: "two
+# more complicated wires" -> (wire, complicated); none of FACTUAL train's 20,927 gold attributes starts with "more".
+INTENSIFIERS = {"very", "really", "so", "too", "quite", "extremely", "pretty", "fairly", "rather", "somewhat", "more"}
 
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
 

@@ -20,6 +20,7 @@ from .scene_graph_attributes import (
     colour_noun_attributes,
     copula_attributes,
     distributed_count_attributes,
+    is_copula_part,
     likeness_attribute,
     material_before_modifier_attribute,
     modifier_attributes,
@@ -48,6 +49,7 @@ from .scene_graph_coordination import (
     repair_list_attachment,
     repair_participle_conjunct,
     repair_participle_object,
+    repair_stranded_preposition_object,
     repair_worn_colour_list,
 )
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
@@ -65,6 +67,7 @@ from .scene_graph_relations import (
     relate_compound_owner,
     relate_compound_pair,
     relate_compound_sleeve,
+    relate_copula_part,
     relate_covering_participle,
     relate_direct_object,
     relate_line_member,
@@ -96,6 +99,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_list_attachment(state)
         repair_participle_conjunct(state)
         repair_participle_object(state)
+        repair_stranded_preposition_object(state)
         repair_garment_apposition(state)
         repair_conjunction_attachment(state)
         repair_adjective_conjunct(state)
@@ -148,6 +152,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_covering_participle(state, token)
         elif dep == "ccomp":
             relate_possessed_state(state, token)
+        elif dep == "attr" and is_copula_part(state, token):
+            relate_copula_part(state, token)
         if state.nominal(token):
             relate_possession_auxiliary(state, token)
         elif token.tag_ in VERB_TAGS:

@@ -614,3 +614,15 @@ def test_a_name_respelled_to_its_head_keeps_its_first_word_as_attribute(parser):
     graph = parser.parse("woman sitting at computer desk")
     assert "desk" in graph.objects
     assert attribute_values(graph, "desk") == {"computer"}
+
+
+@pytest.mark.parametrize(
+    "caption, noun, value",
+    [
+        ("two complicated wires attached to two more complicated wires", "wires", "complicated"),
+        ("the sky is more cloudy today", "sky", "cloudy"),
+    ],
+)
+def test_a_comparative_more_is_no_part_of_the_attribute(parser, caption, noun, value):
+    values = attribute_values(parser.parse(caption), noun)
+    assert value in values and f"more {value}" not in values
