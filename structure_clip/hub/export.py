@@ -44,7 +44,6 @@ import logging
 import shutil
 from pathlib import Path
 
-from processing.spacy_cpu_speed import SPACY_REQUIREMENTS
 from structure_clip.hub.folder_files import folder_digest, list_files
 from structure_clip.hub.space import check_space_folder, push_space, write_space
 from structure_clip.hub.verification import VerificationError, VerificationReport, verify_folder
@@ -96,6 +95,7 @@ def check_output_folder(output_dir: str | Path) -> Path:
 def _endpoint_requirements(needs_sentencepiece: bool = False) -> str:
     # The remote code's own minimum (it refuses older versions at import with a one-line message).
     from modeling_structure_clip import MIN_TRANSFORMERS_VERSION
+    from processing.spacy_cpu_speed import SPACY_REQUIREMENTS  # lazy: `processing` imports torch
 
     requirements = ENDPOINT_REQUIREMENTS.format(
         transformers_floor=MIN_TRANSFORMERS_VERSION, spacy_requirements="\n".join(SPACY_REQUIREMENTS)

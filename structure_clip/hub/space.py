@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 from huggingface_hub import SpaceCardData
 
-from processing.spacy_cpu_speed import SPACY_REQUIREMENTS
 from structure_clip.hub.folder_files import list_files
 
 
@@ -124,6 +123,8 @@ def space_requirements(scene_graph_parser: str) -> str:
     import transformers
 
     major, minor = transformers.__version__.split(".")[:2]
+    from processing.spacy_cpu_speed import SPACY_REQUIREMENTS  # lazy: `processing` imports torch
+
     requirements = SPACE_REQUIREMENTS.format(
         transformers_floor=f"{major}.{minor}", spacy_requirements="\n".join(SPACY_REQUIREMENTS)
     )
