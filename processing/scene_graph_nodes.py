@@ -497,11 +497,11 @@ def _is_noun_tagged_finite_verb(state: ParseState, token) -> bool:
     before = [child for child in state.lefts(token) if child.i < subject.i]
     singular = any(child.lower_ in _SINGULAR_DETERMINERS and child.dep_ == "det" for child in before)
     if token.tag_ == "NNS":
-        return (singular or _names_no_thing(state, token, before)) and state.is_verb(token.text, "VBZ")
+        return (singular or _names_no_thing(state, token, subject, before)) and state.is_verb(token.text, "VBZ")
     return subject.tag_ == "NNS" and not singular and state.is_verb(token.text, "VBP")
 
 
-def _names_no_thing(state: ParseState, token, before: list) -> bool:
+def _names_no_thing(state: ParseState, token, subject, before: list) -> bool:
     """ "remote control rests on couch", "train moves under powerlines": with no determiner the number test above
     cannot tell, yet a plural whose singular heads no FACTUAL node name (NODE_WORDS, mined) is the verb; "street
     signs on a pole", "bike racks by a road" keep their nouns. A count ("6 dessert treats", "two bear cubs") or a
@@ -512,7 +512,6 @@ def _names_no_thing(state: ParseState, token, before: list) -> bool:
     compound that can be read as a verb ("bunk beds", "snow flakes") would lose its name from what is mined."""
     if not NODE_WORDS:
         return False
-    subject = state.tokens[token.i - 1]
     if any(child.dep_ == "nummod" for child in before + list(state.kids(subject))):
         return False
     singular = state.noun_lemma(token.lower_)

@@ -163,6 +163,9 @@ def repair_trick_places(state: ParseState) -> None:
                 state.graph.owners.add(board.i)
 
 
+_FINITE_VERB_TAGS = {"VBZ", "VBP", "VBD"}
+
+
 def repair_possessed_with_phrase(state: ParseState) -> None:
     """ "cat has a black body with a red tinge", "rider has a helmet with a stripe down the middle": the parser
     may hang the "with" phrase on "has" instead of on the thing had, giving a (cat, have with, tinge) that no
@@ -178,9 +181,6 @@ def repair_possessed_with_phrase(state: ParseState) -> None:
         had = [kid for kid in state.kids(verb) if kid.dep_ == "dobj" and kid.i < prep.i and state.nominal(kid)]
         if had:
             state.reattach(prep, had[-1], dep="prep")
-
-
-_FINITE_VERB_TAGS = {"VBZ", "VBP", "VBD"}
 
 
 # "taking a picture": FACTUAL names the act, not the picture (scene_graph_relations._relate_photo_taking).

@@ -806,8 +806,7 @@ def _owned_by_pronoun(state: ParseState, obj) -> bool:
     captions a with-object its own possessive pronoun marks is owned, body part or not. (FACTUAL, "with
     his/her/its/their X": long_dev (10+ words) have in 9 of 13 gold relations; train, have in 13 of 29 for
     8-9 words, 17 of 61 for up to 7. long_dev relation F1 53.10 -> 53.16.)"""
-    owned = any(child.dep_ == "poss" and child.lower_ in _POSSESSIVE_PRONOUNS for child in state.kids(obj))
-    return owned and not is_garment(state, obj) and _is_long_caption(state)
+    return _has_possessive_pronoun(state, obj) and not is_garment(state, obj) and _is_long_caption(state)
 
 
 def _wears_in_long_caption(state: ParseState, subjects, obj) -> bool:
@@ -1382,9 +1381,7 @@ def _participle_places_on_owner(state: ParseState, participle) -> bool:
         for target in state.kids(prep):
             if target.dep_ != "pobj":
                 continue
-            if is_object_pronoun(target) or any(
-                kid.dep_ == "poss" and kid.lower_ in _POSSESSIVE_PRONOUNS for kid in state.kids(target)
-            ):
+            if is_object_pronoun(target) or _has_possessive_pronoun(state, target):
                 return True
     return False
 
