@@ -584,6 +584,25 @@ LOCATIVE_PREPOSITIONS = {
     "against",
 }
 
+# Times of day. "a plane flying in the sky on a cloudy day": a phrase naming one dates what the sentence is about,
+# never the place before it, so (plane, fly on, day), not (sky, on, day) (FACTUAL train writes (man, surf on, day),
+# (tower, at, night), (surfer, at, sunset) and never relates a place to a time).
+TIME_OF_DAY_NOUNS = {
+    "day",
+    "daylight",
+    "daytime",
+    "dawn",
+    "dusk",
+    "evening",
+    "morning",
+    "afternoon",
+    "night",
+    "nighttime",
+    "sunrise",
+    "sunset",
+    "twilight",
+}
+
 # "a giraffe eating leaves from a tree", "a man putting a pizza into the oven": after a verb's object these
 # prepositions say where the object comes from or goes, (leave, from, tree) (FACTUAL train: 26 of 36 captions
 # with a direct object before them locate the object, 10 the subject); "to" only after verbs that hold or fasten

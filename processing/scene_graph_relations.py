@@ -46,6 +46,7 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
     POSTURE_VERBS,
     RELATIVE_PRONOUNS,
+    TIME_OF_DAY_NOUNS,
 )
 from .scene_graph_nodes import (
     COVERING_ADJECTIVES,
@@ -424,7 +425,12 @@ def _is_second_place(state: ParseState, first, place, second) -> bool:
     """Whether the place phrase `second`, right after `first` <place>, locates what `first` locates."""
     if first.lower_ not in LOCATIVE_PREPOSITIONS or not is_node(state, place):
         return False
-    return second.lower_ in SECOND_PLACES or node_name(state, place) in AFTER_PLACE_NOUNS
+    return second.lower_ in SECOND_PLACES or node_name(state, place) in AFTER_PLACE_NOUNS or _dates(state, second)
+
+
+def _dates(state: ParseState, prep) -> bool:
+    """ "on a cloudy day", "at night": the preposition's noun is a time of day (TIME_OF_DAY_NOUNS)."""
+    return any(pobj.dep_ == "pobj" and pobj.lower_ in TIME_OF_DAY_NOUNS for pobj in state.kids(prep))
 
 
 def _is_bare_second_place(state: ParseState, prep) -> bool:
