@@ -61,3 +61,14 @@ def test_part_noun_object_after_path_particle(parser):
     # the tagger reads "down" as a particle and "side" as the object: the part's canonical preposition replaces it
     graph = relations(parser, "a group of people skiing down the side of a snow covered mountain")
     assert ("people", "ski on side of", "mountain") in graph
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("large rectangular mirror fastened to a wall", ("mirror", "attach to", "wall")),
+        ("sign nailed to a tree", ("sign", "attach to", "tree")),
+    ],
+)
+def test_fastening_verbs_are_attach(parser, caption, expected):
+    assert expected in relations(parser, caption)
