@@ -72,3 +72,14 @@ def test_part_noun_object_after_path_particle(parser):
 )
 def test_fastening_verbs_are_attach(parser, caption, expected):
     assert expected in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("a man standing near to a car", ("man", "stand near", "car")),
+        ("a boat nearer to the shore", ("boat", "near", "shore")),
+    ],
+)
+def test_near_to_is_near(parser, caption, expected):
+    assert expected in relations(parser, caption)
