@@ -29,6 +29,7 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
     POSTURE_PARTICLES,
     POSTURE_VERBS,
+    SEEN_PLACE_PREPOSITIONS,
     STATES_BEFORE_PLACE,
 )
 from .scene_graph_nodes import has_pronoun_of, is_line_particle, of_object
@@ -91,6 +92,8 @@ def verb_place_predicate(state: ParseState, verb, place_words: str) -> str:
         return predicate
     if place_words == "for" and verb_words not in FOR_KEEPING_VERBS:
         return verb_words  # "people waiting for the train" -> (people, wait, train)
+    if verb_words == "see" and verb.tag_ == "VBN" and place_words.split(" ")[0] in SEEN_PLACE_PREPOSITIONS:
+        return place_words  # "clouds are seen in the sky" -> (cloud, in, sky)
     if _is_unwritten_place_verb(verb, verb_words):
         return place_words
     words = predicate.split(" ")

@@ -83,3 +83,16 @@ def test_fastening_verbs_are_attach(parser, caption, expected):
 )
 def test_near_to_is_near(parser, caption, expected):
     assert expected in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("few clouds are seen in the blue sky", ("clouds", "in", "sky")),
+        ("passengers can be seen on the bus", ("passengers", "on", "bus")),
+        # a view's path keeps the verb
+        ("trees seen through a window", ("trees", "see through", "window")),
+    ],
+)
+def test_seen_place_drops_the_verb(parser, caption, expected):
+    assert expected in relations(parser, caption)
