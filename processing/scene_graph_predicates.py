@@ -21,6 +21,7 @@ from .scene_graph_lexicon import (
     CANONICALISED_PREPOSITIONS,
     FACTUAL_VERBS,
     FOR_KEEPING_VERBS,
+    FROM_PLACE_PREPOSITIONS,
     LEADING_ADVERB_PLACES,
     LEADING_PLACE_ADVERBS,
     PART_NOUN_PREPOSITION,
@@ -237,6 +238,8 @@ def factual_predicate(predicate: str) -> str:
         return factual_predicate(" ".join(words[1:]))
     if len(words) > 2 and words[0] in POSTURE_VERBS and words[1] in POSTURE_PARTICLES:
         return factual_predicate(" ".join([words[0], *words[2:]]))
+    if "from" in words[:-1] and words[words.index("from") + 1] in FROM_PLACE_PREPOSITIONS:
+        return factual_predicate(_without_from(words))
     for start in range(len(words)):
         tail = " ".join(words[start:])
         if tail in PLACE_PHRASE_SPELLINGS:
@@ -247,6 +250,21 @@ def factual_predicate(predicate: str) -> str:
         if words[start] in _PLACE_PHRASE_OPENERS and tail in PREDICATES:
             return " ".join([*words[:start], PREDICATES[tail]])
     return predicate
+
+
+# "woman looking at cows from inside a car" -> (woman, inside, car): after a verb of looking, "from <place>" says
+# where the looker is, and "look inside" would say where she looks (FACTUAL train: 1 of 1).
+_LOOKING_VERBS = {"look", "watch", "stare", "gaze"}
+
+
+def _without_from(words: list[str]) -> str:
+    """ "peek out from under" -> "peek under" (FROM_PLACE_PREPOSITIONS); "look from inside" -> "inside"."""
+    start = words.index("from")
+    place = words[start + 1 :]
+    if words[0] in _LOOKING_VERBS:
+        return " ".join(place)
+    start -= start > 0 and words[start - 1] == "out"
+    return " ".join([*words[:start], *place])
 
 
 def _drops_first_word(words: list[str]) -> bool:

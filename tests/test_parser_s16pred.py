@@ -96,3 +96,16 @@ def test_near_to_is_near(parser, caption, expected):
 )
 def test_seen_place_drops_the_verb(parser, caption, expected):
     assert expected in relations(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("cat peeking out from under table .", ("cat", "peek under", "table")),
+        ("a zebra is peeking from behind the tree", ("zebra", "peek behind", "tree")),
+        # after a verb of looking, where the looker is
+        ("woman looking at cows from inside a car", ("woman", "inside", "car")),
+    ],
+)
+def test_from_before_place_preposition(parser, caption, expected):
+    assert expected in relations(parser, caption)
