@@ -30,6 +30,7 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
     POSTURE_PARTICLES,
     POSTURE_VERBS,
+    PURSUIT_VERBS,
     SEEN_PLACE_PREPOSITIONS,
     STATES_BEFORE_PLACE,
 )
@@ -238,6 +239,8 @@ def factual_predicate(predicate: str) -> str:
         return factual_predicate(" ".join(words[1:]))
     if len(words) > 2 and words[0] in POSTURE_VERBS and words[1] in POSTURE_PARTICLES:
         return factual_predicate(" ".join([words[0], *words[2:]]))
+    if len(words) == 2 and words[1] == "after" and words[0] in PURSUIT_VERBS:
+        return f"{words[0]} behind"  # "chasing after the ball" -> chase behind
     if "from" in words[:-1] and words[words.index("from") + 1] in FROM_PLACE_PREPOSITIONS:
         return factual_predicate(_without_from(words))
     for start in range(len(words)):

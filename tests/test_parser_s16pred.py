@@ -109,3 +109,7 @@ def test_seen_place_drops_the_verb(parser, caption, expected):
 )
 def test_from_before_place_preposition(parser, caption, expected):
     assert expected in relations(parser, caption)
+
+
+def test_pursuit_after_is_behind(parser):
+    assert ("tennis player", "chase behind", "ball") in relations(parser, "tennis player chasing after the ball")
