@@ -113,3 +113,8 @@ def test_from_before_place_preposition(parser, caption, expected):
 
 def test_pursuit_after_is_behind(parser):
     assert ("tennis player", "chase behind", "ball") in relations(parser, "tennis player chasing after the ball")
+
+
+def test_away_adverb_before_from(parser):
+    graph = relations(parser, "a green trolley pulling away from a station")
+    assert ("trolley", "pull away from", "station") in graph
