@@ -1285,11 +1285,18 @@ def _part_object_predicate(state: ParseState, verb, obj, predicate: str, part_pl
     return join_predicate(predicate, part_place)
 
 
+# Verbs whose object is seen or held as a whole, not touched at its part: "a lens shows the corner of a street",
+# "room containing corner of entertainment equipment" keep the verb alone.
+_VIEWING_VERBS = {"show", "contain", "include", "display", "depict", "feature", "see", "view", "watch", "overlook"}
+
+
 def _object_part_place(state: ParseState, obj) -> str:
     """ "on top of" for the object "the top of the girl 's head"; "on both sides of" for "both sides of the street";
     "" when the object is no part noun looked through to its whole (or its part noun keeps the caption's
     preposition, which an object has none of)."""
-    if obj.i not in state.partitives:
+    if obj.i not in state.partitives or len(state.conjuncts(obj)) > 1:
+        return ""  # "corner of equipment and a bicycle": the bicycle is no part
+    if state.lemma(obj.head.text, obj.head.tag_) in _VIEWING_VERBS:
         return ""
     part = state.noun_lemma(obj.lower_) if obj.tag_ == "NNS" else obj.lower_
     preposition = PART_NOUN_PREPOSITION.get(part)

@@ -118,3 +118,8 @@ def test_pursuit_after_is_behind(parser):
 def test_away_adverb_before_from(parser):
     graph = relations(parser, "a green trolley pulling away from a station")
     assert ("trolley", "pull away from", "station") in graph
+
+
+def test_part_noun_object_of_a_viewing_verb_keeps_the_verb(parser):
+    graph = relations(parser, "a lens shows the corner of a busy city street")
+    assert ("lens", "show", "city street") in graph
