@@ -25,6 +25,7 @@ from .scene_graph_lexicon import (
     LEADING_ADVERB_PLACES,
     LEADING_PLACE_ADVERBS,
     PART_NOUN_PREPOSITION,
+    PARTICLE_PLACE_SPELLINGS,
     PLACE_PHRASE_SPELLINGS,
     PLACE_VERB_PARTICLES,
     POSSESSION_VERBS,
@@ -90,6 +91,7 @@ def verb_place_predicate(state: ParseState, verb, place_words: str) -> str:
         return join_predicate(verb_words, place_words)
     verb_words = _VERB_RESPELLINGS.get(verb_words, verb_words)
     predicate = join_predicate(verb_words, place_words)
+    predicate = PARTICLE_PLACE_SPELLINGS.get(predicate, predicate)  # "sticking out from" -> stick out of
     if not verb_words or predicate in PREDICATES or predicate in REVERSED_PREDICATES:
         return predicate
     if place_words == "for" and verb_words not in FOR_KEEPING_VERBS:
@@ -232,6 +234,8 @@ def factual_predicate(predicate: str) -> str:
     does a state FACTUAL writes as an attribute instead (STATES_BEFORE_PLACE: "windows open in house" -> in)."""
     if predicate in PREDICATES:
         return PREDICATES[predicate]
+    if predicate in PARTICLE_PLACE_SPELLINGS:
+        return PARTICLE_PLACE_SPELLINGS[predicate]  # "the pole the signs are sticking out from"
     words = predicate.split(" ")
     if words[0] in FACTUAL_VERBS:
         return factual_predicate(" ".join([FACTUAL_VERBS[words[0]], *words[1:]]))

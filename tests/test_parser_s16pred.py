@@ -123,3 +123,14 @@ def test_away_adverb_before_from(parser):
 def test_part_noun_object_of_a_viewing_verb_keeps_the_verb(parser):
     graph = relations(parser, "a lens shows the corner of a busy city street")
     assert ("lens", "show", "city street") in graph
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("the bird has a feather sticking out from its head .", ("feather", "stick out of", "head")),
+        ("the metal pole the signs are sticking out from", ("signs", "stick out of", "pole")),
+    ],
+)
+def test_sticking_out_from_is_out_of(parser, caption, expected):
+    assert expected in relations(parser, caption)
