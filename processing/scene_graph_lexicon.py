@@ -845,8 +845,9 @@ LEADING_ADVERB_PLACES = {"in", "on", "at", "under", "behind", "above", "below", 
 
 # A verb, particle and place FACTUAL writes with another preposition: "a feather sticking out from its head" -> stick
 # out of (FACTUAL train: 63 of the 63 captions with "sticking out of" or "sticking out from" write "stick out of",
-# where gold relates the pair; "out" would otherwise go as a particle FACTUAL leaves out, "stick from").
-PARTICLE_PLACE_SPELLINGS = {"stick out from": "stick out of"}
+# where gold relates the pair; "out" would otherwise go as a particle FACTUAL leaves out, "stick from"). "seaweed washed
+# up on a beach": wash upon (train: 4 of the 4 captions with "washed up on" or "washes up on").
+PARTICLE_PLACE_SPELLINGS = {"stick out from": "stick out of", "wash up on": "wash upon"}
 
 # Verbs whose "for" FACTUAL keeps ("zebras looking for food": "look for" in 2 train pairs, "look" alone in none);
 # after other verbs it writes the verb alone ("waiting for the train" -> wait).

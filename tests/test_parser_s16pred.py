@@ -130,7 +130,8 @@ def test_part_noun_object_of_a_viewing_verb_keeps_the_verb(parser):
     [
         ("the bird has a feather sticking out from its head .", ("feather", "stick out of", "head")),
         ("the metal pole the signs are sticking out from", ("signs", "stick out of", "pole")),
+        ("trash has washed up on the beach", ("trash", "wash upon", "beach")),
     ],
 )
-def test_sticking_out_from_is_out_of(parser, caption, expected):
+def test_particle_place_spellings(parser, caption, expected):
     assert expected in relations(parser, caption)
