@@ -135,3 +135,7 @@ def test_part_noun_object_of_a_viewing_verb_keeps_the_verb(parser):
 )
 def test_particle_place_spellings(parser, caption, expected):
     assert expected in relations(parser, caption)
+
+
+def test_in_between_after_a_verb_is_between(parser):
+    assert ("gravel", "set between", "tracks") in relations(parser, "gravel is set in between the tracks")
