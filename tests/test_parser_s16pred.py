@@ -139,3 +139,8 @@ def test_particle_place_spellings(parser, caption, expected):
 
 def test_in_between_after_a_verb_is_between(parser):
     assert ("gravel", "set between", "tracks") in relations(parser, "gravel is set in between the tracks")
+
+
+def test_garment_after_verb_particle_is_worn(parser):
+    graph = relations(parser, "man turned around in black , silver and yellow clothes .")
+    assert ("man", "wear", "clothes") in graph
