@@ -179,6 +179,8 @@ def _only_particles_before(state: ParseState, prep, words) -> bool:
     "man bending over in surf shorts": the clothes are worn, FACTUAL train 1 of 1, long_dev 1 of 1)."""
     if len(words) == 1:
         return True
+    if any(kid.dep_ == "dobj" for kid in state.kids(prep.head)):
+        return False  # "has dressed her dog up in a hat": the object wears it
     return len(words) == 2 and prep.i > 0 and state.tokens[prep.i - 1].dep_ == "prt"
 
 

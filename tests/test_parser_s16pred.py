@@ -144,3 +144,8 @@ def test_in_between_after_a_verb_is_between(parser):
 def test_garment_after_verb_particle_is_worn(parser):
     graph = relations(parser, "man turned around in black , silver and yellow clothes .")
     assert ("man", "wear", "clothes") in graph
+
+
+def test_garment_after_particle_and_object_is_not_the_subjects(parser):
+    graph = relations(parser, "woman who has dressed her dog up in a birthday hat")
+    assert ("woman", "wear", "hat") not in graph
