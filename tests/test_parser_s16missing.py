@@ -46,3 +46,25 @@ def test_participle_read_as_modifier_of_its_object(parser, caption, expected):
 def test_participle_after_a_place_does_not_take_the_place_as_object(parser):
     found = relations(parser, "boy sitting on a gray chair eating pizza")
     assert ("boy", "sit", "pizza") not in found and ("boy", "sit on", "chair") in found
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("electrical wire attached to roof", ("wire", "attach to", "roof")),
+        ("bag hooked to chair", ("bag", "hook to", "chair")),
+        ("white cord to blender", ("cord", "to", "blender")),
+        ("skate park close to beach", ("park", "close to", "beach")),
+        # a noun read as the infinitive's object is the place's head
+        ("white tag attached to suitcase handle", ("tag", "attach to", "handle")),
+    ],
+)
+def test_to_read_as_infinitive_marker_before_a_noun(parser, caption, expected):
+    assert expected in relations(parser, caption)
+
+
+def test_participle_read_as_modifier_keeps_an_object_with_an_odd_lemma(parser):
+    # the lemmatizer's noun lemma of "grass" is no word; the word itself is
+    assert ("zebra", "eat", "gras") in relations(
+        parser, "A group of zebra eating grass in a field near a couple of giraffe."
+    )
