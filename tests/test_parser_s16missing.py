@@ -68,3 +68,18 @@ def test_participle_read_as_modifier_keeps_an_object_with_an_odd_lemma(parser):
     assert ("zebra", "eat", "gras") in relations(
         parser, "A group of zebra eating grass in a field near a couple of giraffe."
     )
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        # the last word, the participle's object, read as the root
+        ("a man holding a can", ("man", "hold", "can")),
+        ("a giraffe eating leaves", ("giraffe", "eat", "leave")),
+        # the last word, a verb's object, tagged a verb
+        ("spectators watching tennis match", ("spectator", "watch", "match")),
+        ("fans watching the tennis match", ("fan", "watch", "match")),
+    ],
+)
+def test_participle_object_misread_as_a_verb(parser, caption, expected):
+    assert expected in relations(parser, caption)
