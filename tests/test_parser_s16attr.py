@@ -47,3 +47,26 @@ def test_reciprocal_subject_placed_elsewhere_keeps_its_count(parser, caption, ex
 @pytest.mark.parametrize("caption", ["two women facing each other", "two dogs smelling each other"])
 def test_reciprocal_subject_alone_has_no_count(parser, caption):
     assert not any(value.isdigit() for _, value in attributes(parser, caption))
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("man holds a laptop with both hands", ("hand", "2")),
+        ("both giraffes have brown spots", ("giraffe", "2")),
+    ],
+)
+def test_both_counts_two(parser, caption, expected):
+    assert expected in attributes(parser, caption)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "An old man and a boy both holding bats",
+        "Elephants, both adults and their young, eating in a field.",
+        "cow is chocolatey dark brown on both ends with a big cream stripe in the centre",
+    ],
+)
+def test_both_that_counts_no_node_adds_no_count(parser, caption):
+    assert not any(value == "2" for _, value in attributes(parser, caption))
