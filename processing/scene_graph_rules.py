@@ -21,6 +21,7 @@ from .scene_graph_attributes import (
     colour_noun_attributes,
     copula_attributes,
     distributed_count_attributes,
+    ing_modifier_attribute,
     is_copula_part,
     likeness_attribute,
     material_before_modifier_attribute,
@@ -202,6 +203,7 @@ def _attribute_phase(state: ParseState) -> None:
             both_count(state, token)
             shortened_name_attribute(state, token)
             portion_attribute(state, token)
+            ing_modifier_attribute(state, token)
             phrase_attribute(state, token)
         elif token.i in graph.hidden:
             partitive_attributes(state, token)

@@ -70,3 +70,20 @@ def test_both_counts_two(parser, caption, expected):
 )
 def test_both_that_counts_no_node_adds_no_count(parser, caption):
     assert not any(value == "2" for _, value in attributes(parser, caption))
+
+
+@pytest.mark.parametrize(
+    "caption, expected",
+    [
+        ("large tree branch with green leaves over the moving train .", ("train", "moving")),
+        ("a kneeling man holding a tennis racquet", ("man", "kneeling")),
+        ("a no parking sign is hanging off a pole .", ("sign", "no parking")),
+    ],
+)
+def test_ing_compound_dropped_from_the_name_is_an_attribute(parser, caption, expected):
+    assert expected in attributes(parser, caption)
+
+
+def test_playing_before_a_noun_is_no_attribute(parser):
+    caption = "a female tennis player in a black top playing tennis"
+    assert not any(value == "playing" for _, value in attributes(parser, caption))
