@@ -999,6 +999,8 @@ def _partitive_adjectives(state: ParseState, partitive, colours_only: bool = Fal
         for adjective in state.conjuncts(child):
             if colours_only and adjective.lower_ not in COLOUR_WORDS:
                 continue
+            if _is_looking_after_adjective(state, adjective):
+                continue  # "a tasty looking slice of pizza": the adjective before it is the attribute
             if adjective.lower_ not in QUANTIFYING_ADJECTIVES:
                 add_attribute(state, [target], *_adjective_tokens(state, adjective))
 

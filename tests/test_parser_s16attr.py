@@ -87,3 +87,8 @@ def test_ing_compound_dropped_from_the_name_is_an_attribute(parser, caption, exp
 def test_playing_before_a_noun_is_no_attribute(parser):
     caption = "a female tennis player in a black top playing tennis"
     assert not any(value == "playing" for _, value in attributes(parser, caption))
+
+
+def test_looking_after_adjective_of_portion_head_is_no_attribute(parser):
+    found = attributes(parser, "A tasty looking slice of pizza with some toppings.")
+    assert ("pizza", "tasty") in found and ("pizza", "looking") not in found
