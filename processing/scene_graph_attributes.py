@@ -17,6 +17,7 @@ from .scene_graph_conventions import (
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ADJECTIVE_PASSING_PARTITIVES,
+    BRAND_ATTRIBUTE_HEADS,
     COLOUR_WORDS,
     COLOURED_WORDS,
     DIRECTION_ADVERBS,
@@ -125,7 +126,7 @@ def shortened_name_attribute(state: ParseState, node) -> None:
         return  # "a laptop screen": the owner is a node of its own (relate_compound_owner)
     name = node_name(state, node)
     words = name.split(" ")
-    if len(words) != 2 or words[1] not in SHORTENED_NAME_HEADS:
+    if len(words) != 2 or (words[1] not in SHORTENED_NAME_HEADS and words[1] not in BRAND_ATTRIBUTE_HEADS):
         return
     if NODE_NAMES.get(name, words[1]) != words[1]:
         return  # respelled otherwise than to its head

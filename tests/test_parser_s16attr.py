@@ -92,3 +92,8 @@ def test_playing_before_a_noun_is_no_attribute(parser):
 def test_looking_after_adjective_of_portion_head_is_no_attribute(parser):
     found = attributes(parser, "A tasty looking slice of pizza with some toppings.")
     assert ("pizza", "tasty") in found and ("pizza", "looking") not in found
+
+
+def test_brand_before_logo_is_its_attribute(parser):
+    caption = "a teddy bear, wearing a green apron with the starbucks logo on it, in front of a computer monitor"
+    assert ("logo", "starbucks") in attributes(parser, caption)
