@@ -17,9 +17,11 @@ from __future__ import annotations
 from .scene_graph import SceneGraph
 from .scene_graph_attributes import (
     SUBJECT_ADVERBS,
+    both_count,
     colour_noun_attributes,
     copula_attributes,
     distributed_count_attributes,
+    ing_modifier_attribute,
     is_copula_part,
     likeness_attribute,
     material_before_modifier_attribute,
@@ -198,8 +200,10 @@ def _attribute_phase(state: ParseState) -> None:
         if is_node(state, token):
             modifier_attributes(state, token)
             paired_part_count(state, token)
+            both_count(state, token)
             shortened_name_attribute(state, token)
             portion_attribute(state, token)
+            ing_modifier_attribute(state, token)
             phrase_attribute(state, token)
         elif token.i in graph.hidden:
             partitive_attributes(state, token)
