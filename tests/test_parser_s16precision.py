@@ -55,3 +55,16 @@ def test_idiom_noun_named_as_a_place_stays(parser):
 )
 def test_place_after_a_phrase_naming_no_place_locates_the_subject(parser, caption, relation):
     assert relation in parser.parse(caption).relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation",
+    [
+        ("banana in the shape of a face on a bread", ("banana", "in shape of", "face")),
+        ("a kite in the shape of a lizard flying above a park", ("kite", "in shape of", "lizard")),
+    ],
+)
+def test_in_the_shape_of_is_one_predicate(parser, caption, relation):
+    graph = parser.parse(caption)
+    assert relation in graph.relations
+    assert "shape" not in graph.objects
