@@ -68,3 +68,19 @@ def test_in_the_shape_of_is_one_predicate(parser, caption, relation):
     graph = parser.parse(caption)
     assert relation in graph.relations
     assert "shape" not in graph.objects
+
+
+@pytest.mark.parametrize(
+    "caption, wrong",
+    [
+        ("a table with a cup of coffee, a plate and a fork", ("coffee", "in", "plate")),
+        ("a plate of food and a fork on a table.", ("food", "on", "fork")),
+        ("a box of donuts and a cup of coffee.", ("donuts", "in", "cup")),
+    ],
+)
+def test_of_phrase_belongs_to_no_noun_listed_after_it(parser, caption, wrong):
+    assert wrong not in parser.parse(caption).relations
+
+
+def test_of_phrase_still_makes_its_relation(parser):
+    assert ("coffee", "in", "cup") in parser.parse("a table with a cup of coffee, a plate and a fork").relations
