@@ -84,3 +84,22 @@ def test_of_phrase_belongs_to_no_noun_listed_after_it(parser, caption, wrong):
 
 def test_of_phrase_still_makes_its_relation(parser):
     assert ("coffee", "in", "cup") in parser.parse("a table with a cup of coffee, a plate and a fork").relations
+
+
+@pytest.mark.parametrize(
+    "caption, right, wrong",
+    [
+        ("a desk that has a keyboard and a cup on it", ("cup", "on", "desk"), ("cup", "on", "keyboard")),
+        ("a bowl that has soup and a spoon in it.", ("spoon", "in", "bowl"), ("spoon", "in", "soup")),
+        ("the bathroom has a sink, toilet and shower in it.", ("sink", "in", "bathroom"), ("sink", "in", "toilet")),
+    ],
+)
+def test_it_after_a_list_is_not_a_listed_noun(parser, caption, right, wrong):
+    relations = parser.parse(caption).relations
+    assert right in relations
+    assert wrong not in relations
+
+
+def test_her_after_a_list_may_be_a_listed_person(parser):
+    relations = parser.parse("a girl holding a racket and a boy behind her holding a tennis ball.").relations
+    assert ("boy", "behind", "girl") in relations
