@@ -103,3 +103,29 @@ def test_it_after_a_list_is_not_a_listed_noun(parser, caption, right, wrong):
 def test_her_after_a_list_may_be_a_listed_person(parser):
     relations = parser.parse("a girl holding a racket and a boy behind her holding a tennis ball.").relations
     assert ("boy", "behind", "girl") in relations
+
+
+@pytest.mark.parametrize(
+    "caption, right, wrong",
+    [
+        (
+            "a happy woman wearing sunglasses and a wide brimmed white hat.",
+            ("woman", "wear", "hat"),
+            ("hat", "wear", "sunglasses"),
+        ),
+        (
+            "woman holding cigarettes and a cellphone",
+            ("woman", "hold", "cellphone"),
+            ("cellphone", "hold", "cigarettes"),
+        ),
+        (
+            "a person wearing a collared shirt, a striped tie, and a black suit jacket.",
+            ("person", "wear", "jacket"),
+            ("jacket", "wear", "shirt"),
+        ),
+    ],
+)
+def test_thing_listed_after_a_participle_object_is_its_next_object(parser, caption, right, wrong):
+    relations = parser.parse(caption).relations
+    assert right in relations
+    assert wrong not in relations
