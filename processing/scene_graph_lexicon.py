@@ -619,6 +619,12 @@ ADVERBIAL_IDIOM_NOUNS = {
     "focus": {"in", "of"},
     "war": {"of"},
 }
+# "a bat on right side", "a tree on the left side", "a pole on the back side near the letters": a side picked out
+# by a positional word (POSITIONAL_MODIFIERS) and no of-phrase says where in the picture, not on what; FACTUAL
+# train has no node "side" in any of its 6 such captions ("tennis player with a racket on right side" -> (racket,
+# on the right side of, tennis player)), the rules made one in 5.
+SIDE_NOUNS = {"side"}
+SIDE_PREPOSITIONS = {"on", "in", "at", "to"}
 # the noun whose of-phrase makes "war" part of the name of a game, "tug of war"
 IDIOM_OF_HEADS = {"war": "tug"}
 

@@ -129,3 +129,16 @@ def test_thing_listed_after_a_participle_object_is_its_next_object(parser, capti
     relations = parser.parse(caption).relations
     assert right in relations
     assert wrong not in relations
+
+
+@pytest.mark.parametrize(
+    "caption",
+    ["baseball player holding a bat on right side", "a beautiful green tree on the left side ."],
+)
+def test_side_named_only_by_its_position_is_no_node(parser, caption):
+    assert "side" not in parser.parse(caption).objects
+
+
+def test_side_with_an_of_phrase_still_places(parser):
+    graph = parser.parse("a car on the left side of the road")
+    assert any(obj == "road" for _, _, obj in graph.relations)
