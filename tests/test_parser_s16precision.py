@@ -142,3 +142,21 @@ def test_side_named_only_by_its_position_is_no_node(parser, caption):
 def test_side_with_an_of_phrase_still_places(parser):
     graph = parser.parse("a car on the left side of the road")
     assert any(obj == "road" for _, _, obj in graph.relations)
+
+
+@pytest.mark.parametrize(
+    "caption, subject",
+    [
+        ("skateboarders are doing tricks as a crowd watches.", "skateboarders"),
+        ("a woman stares as a bird flys through the air", "woman"),
+        ("people and boats around a pier as the sun sets.", "pier"),
+    ],
+)
+def test_as_starting_a_clause_relates_nothing(parser, caption, subject):
+    graph = parser.parse(caption)
+    assert not any(predicate.endswith("as") for _, predicate, _ in graph.relations)
+    assert not {"watches", "sets"} & set(graph.objects)
+
+
+def test_as_before_a_noun_phrase_still_relates(parser):
+    assert ("tree trunk", "use as", "fence") in parser.parse("a tree trunk used as a fence").relations
