@@ -160,3 +160,21 @@ def test_as_starting_a_clause_relates_nothing(parser, caption, subject):
 
 def test_as_before_a_noun_phrase_still_relates(parser):
     assert ("tree trunk", "use as", "fence") in parser.parse("a tree trunk used as a fence").relations
+
+
+@pytest.mark.parametrize(
+    "caption, relation, verb_word",
+    [
+        ("a passenger plane flies in the sky over a forest.", ("passenger plane", "fly in", "sky"), "flies"),
+        ("a man in a kitchen smiles towards a camera", ("man", "smile towards", "camera"), "smiles"),
+        ("a flag flies on this building", ("flag", "fly on", "building"), "flies"),
+    ],
+)
+def test_root_read_as_plural_noun_with_a_subject_is_the_verb(parser, caption, relation, verb_word):
+    graph = parser.parse(caption)
+    assert relation in graph.relations
+    assert verb_word not in graph.objects
+
+
+def test_plural_noun_after_a_bare_modifier_stays_a_noun(parser):
+    assert "shorts" in parser.parse("man in red cap and plaid shorts").objects
