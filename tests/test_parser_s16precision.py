@@ -178,3 +178,20 @@ def test_root_read_as_plural_noun_with_a_subject_is_the_verb(parser, caption, re
 
 def test_plural_noun_after_a_bare_modifier_stays_a_noun(parser):
     assert "shorts" in parser.parse("man in red cap and plaid shorts").objects
+
+
+@pytest.mark.parametrize(
+    "caption, relations, verb_word",
+    [
+        (
+            "a man with a tennis racket swings at a tennis ball",
+            {("man", "swing at", "tennis ball"), ("man", "with", "tennis racket")},
+            "swings",
+        ),
+        ("a dog wearing a tie poses for the camera.", {("dog", "wear", "tie")}, "poses"),
+    ],
+)
+def test_verb_read_as_object_head_is_the_verb(parser, caption, relations, verb_word):
+    graph = parser.parse(caption)
+    assert relations <= set(graph.relations)
+    assert verb_word not in graph.objects
