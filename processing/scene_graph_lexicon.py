@@ -622,8 +622,10 @@ ADVERBIAL_IDIOM_NOUNS = {
 # "a bat on right side", "a tree on the left side", "a pole on the back side near the letters": a side picked out
 # by a positional word (POSITIONAL_MODIFIERS) and no of-phrase says where in the picture, not on what; FACTUAL
 # train has no node "side" in any of its 6 such captions ("tennis player with a racket on right side" -> (racket,
-# on the right side of, tennis player)), the rules made one in 5.
-SIDE_NOUNS = {"side"}
+# on the right side of, tennis player)), the rules made one in 5. "brown and crispy on the outside": an inside or
+# outside with no of-phrase is no node either (train: none in its 2 captions, "camera on the inside" of a fence is
+# (camera, inside, fence)).
+SIDE_NOUNS = {"side", "inside", "outside"}
 SIDE_PREPOSITIONS = {"on", "in", "at", "to"}
 # the noun whose of-phrase makes "war" part of the name of a game, "tug of war"
 IDIOM_OF_HEADS = {"war": "tug"}

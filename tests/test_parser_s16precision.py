@@ -195,3 +195,12 @@ def test_verb_read_as_object_head_is_the_verb(parser, caption, relations, verb_w
     graph = parser.parse(caption)
     assert relations <= set(graph.relations)
     assert verb_word not in graph.objects
+
+
+def test_bare_outside_is_no_node(parser):
+    graph = parser.parse("the pastry is brown and crispy on the outside, and light and fluffy on the inside.")
+    assert not {"outside", "inside"} & set(graph.objects)
+
+
+def test_inside_of_a_with_phrase_still_places(parser):
+    assert ("stain", "on", "cup") in parser.parse("a little white cup with a brown stain on the inside").relations
