@@ -49,6 +49,7 @@ from .scene_graph_coordination import (
     repair_dangling_conjunct,
     repair_garment_apposition,
     repair_list_attachment,
+    repair_object_list_read_as_subject,
     repair_participle_conjunct,
     repair_participle_object,
     repair_stranded_preposition_object,
@@ -104,6 +105,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_stranded_preposition_object(state)
         repair_garment_apposition(state)
         repair_conjunction_attachment(state)
+        repair_object_list_read_as_subject(state)
         repair_adjective_conjunct(state)
         repair_worn_colour_list(state)
         repair_dangling_conjunct(state)
