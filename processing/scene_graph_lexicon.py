@@ -603,6 +603,13 @@ TIME_OF_DAY_NOUNS = {
     "twilight",
 }
 
+# Weather and light. "a woman standing on the sidewalk in the rain": like a time of day, a phrase naming one
+# tells the conditions of what the sentence is about, not of the place before it, so (woman, in, rain), not
+# (sidewalk, in, rain) (FACTUAL train: 3 of the 3 captions with such a phrase after a first place phrase relate
+# the subject: "man walking on the beach in the rain", "girl sitting on a bench in the shade"). "snow" is left
+# out: it is mostly a place ("skis in the snow").
+WEATHER_NOUNS = {"rain", "shade", "sun", "sunshine", "sunlight", "fog", "mist", "wind"}
+
 # "a giraffe eating leaves from a tree", "a man putting a pizza into the oven": after a verb's object these
 # prepositions say where the object comes from or goes, (leave, from, tree) (FACTUAL train: 26 of 36 captions
 # with a direct object before them locate the object, 10 the subject); "to" only after verbs that hold or fasten

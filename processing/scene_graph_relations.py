@@ -47,6 +47,7 @@ from .scene_graph_lexicon import (
     POSTURE_VERBS,
     RELATIVE_PRONOUNS,
     TIME_OF_DAY_NOUNS,
+    WEATHER_NOUNS,
 )
 from .scene_graph_nodes import (
     COVERING_ADJECTIVES,
@@ -429,8 +430,12 @@ def _is_second_place(state: ParseState, first, place, second) -> bool:
 
 
 def _dates(state: ParseState, prep) -> bool:
-    """ "on a cloudy day", "at night": the preposition's noun is a time of day (TIME_OF_DAY_NOUNS)."""
-    return any(pobj.dep_ == "pobj" and pobj.lower_ in TIME_OF_DAY_NOUNS for pobj in state.kids(prep))
+    """ "on a cloudy day", "at night", "in the rain": the preposition's noun is a time of day (TIME_OF_DAY_NOUNS) or
+    the weather or light (WEATHER_NOUNS)."""
+    return any(
+        pobj.dep_ == "pobj" and (pobj.lower_ in TIME_OF_DAY_NOUNS or pobj.lower_ in WEATHER_NOUNS)
+        for pobj in state.kids(prep)
+    )
 
 
 def _is_bare_second_place(state: ParseState, prep) -> bool:

