@@ -768,6 +768,10 @@ BODY_PARTS = {
     "wing",
 }
 
+# Body parts a person or an animal lies, leans or kneels on, by node name (lemma): "a cat lying on its back on
+# the sofa" rests on the sofa (scene_graph_relations._rests_on_body_part).
+RESTING_BODY_PARTS = {"back", "belly", "elbow", "hand", "knee", "side", "stomach", "tummy"}
+
 # Body parts that are also ordinary nouns ("the back of the bus", "a laptop on a lap"): owned only where a
 # possessive pronoun marks them, in long captions ("with his back to the camera" -> (man, have, back); FACTUAL
 # long_dev, "his/her/its" + one of these: `have` in all 4 gold relations; train has no long caption with one).

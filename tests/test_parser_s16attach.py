@@ -36,3 +36,17 @@ def test_weather_after_a_place_locates_the_subject(parser, caption, located, mis
     got = relations(parser, caption)
     assert located in got
     assert misplaced not in got
+
+
+@pytest.mark.parametrize(
+    "caption, located, misplaced",
+    [
+        ("woman laying on her belly on a board", ("woman", "lay on", "board"), ("belly", "on", "board")),
+        ("woman leaning on elbow on bed", ("woman", "lean on", "bed"), ("elbow", "on", "bed")),
+    ],
+)
+def test_place_after_the_body_part_rested_on_locates_the_subject(parser, caption, located, misplaced):
+    """ "lying on her belly on a board": the body part says how she lies, the board where."""
+    got = relations(parser, caption)
+    assert located in got
+    assert misplaced not in got
