@@ -35,6 +35,40 @@ COMPOUND_NAMED_HEADS = {"slice", "piece", "reflection", "patch", "pile"}
 # split slice 10 of 10 such captions (pizza slice included), piece 7 of 7, patch 4 of 4, pile 3 of 3; reflection 0 of 4.
 PORTION_ATTRIBUTE_HEADS = {"slice", "piece", "patch", "pile"}
 
+# "an elephant statue", "horse figurines": a likeness named by the person or animal it shows. FACTUAL names the node
+# by the compound and writes the head as its attribute, (elephant, statue): its training split, a person or animal
+# noun right before one of these heads, 5 of 6 captions (elephant statue twice, bear statue, horse statues, kangaroo
+# sculpture; not "owl figurine"); other compounds keep the head ("red sox statue", "cement log statue").
+LIKENESS_HEADS = {"statue", "sculpture", "figurine", "statuette"}
+# ... the person and animal words such a compound names (by lemma), besides the mined WEARERS.
+DEPICTED_BEINGS = {
+    "bear",
+    "bird",
+    "buddha",
+    "cat",
+    "cow",
+    "deer",
+    "dinosaur",
+    "dog",
+    "duck",
+    "eagle",
+    "elephant",
+    "frog",
+    "giraffe",
+    "goat",
+    "hippo",
+    "horse",
+    "kangaroo",
+    "lion",
+    "monkey",
+    "owl",
+    "pig",
+    "rhino",
+    "sheep",
+    "tiger",
+    "zebra",
+}
+
 PARTITIVE_NOUNS = {
     "bunch",
     "group",

@@ -50,3 +50,35 @@ def test_place_after_the_body_part_rested_on_locates_the_subject(parser, caption
     got = relations(parser, caption)
     assert located in got
     assert misplaced not in got
+
+
+@pytest.mark.parametrize(
+    "caption, related, attribute, unrelated",
+    [
+        (
+            "the woman is standing next to an elephant statue .",
+            ("woman", "stand next to", "elephant"),
+            ("elephant", "statue"),
+            ("woman", "stand next to", "statue"),
+        ),
+        (
+            "a large hippo figurine on the corner of the table",
+            ("hippo", "in corner of", "table"),
+            ("hippo", "figurine"),
+            ("figurine", "in corner of", "table"),
+        ),
+    ],
+)
+def test_likeness_of_an_animal_is_named_by_the_animal(parser, caption, related, attribute, unrelated):
+    """ "an elephant statue": FACTUAL names the node elephant and writes statue as its attribute."""
+    graph = parser.parse(caption)
+    got = relations(parser, caption)
+    assert related in got
+    assert unrelated not in got
+    assert attribute in {tuple(pair) for pair in graph.attributes}
+
+
+def test_likeness_named_by_another_compound_keeps_its_head(parser):
+    """ "art sculpture": no person or animal, the sculpture stays the node."""
+    got = relations(parser, "art sculpture hanging above the door")
+    assert ("sculpture", "hang above", "door") in got
