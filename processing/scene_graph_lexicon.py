@@ -815,6 +815,10 @@ POSSESSED_BODY_PARTS = {"back", "lap", "torso", "knee", "hip", "waist", "chest"}
 # means both (FACTUAL train, "his/her/its" + one of these in the plural: (part, 2) in 34 of 58 captions).
 PAIRED_BODY_PARTS = {"arm", "ear", "eye", "foot", "hand", "knee", "leg", "paw", "pocket"}
 
+# Markings on a surface, by lemma: "a sign with red letters on the side of a road" places the sign
+# (scene_graph_relations._marked_carrier).
+MARKING_NOUNS = {"letter", "lettering", "writing", "word", "number", "logo", "text", "design", "print", "graffiti"}
+
 # Pictures of things: "a picture of a dinosaur hanging on the wall" hangs the picture, not the dinosaur.
 DEPICTION_NOUNS = {
     "picture",

@@ -82,3 +82,30 @@ def test_likeness_named_by_another_compound_keeps_its_head(parser):
     """ "art sculpture": no person or animal, the sculpture stays the node."""
     got = relations(parser, "art sculpture hanging above the door")
     assert ("sculpture", "hang above", "door") in got
+
+
+@pytest.mark.parametrize(
+    "caption, located, misplaced",
+    [
+        (
+            "yellow sign with red letters on the side of a road .",
+            ("sign", "on side of", "road"),
+            ("letter", "on side of", "road"),
+        ),
+        (
+            "a black sign with orange led letters on the upper left windshield of a train.",
+            ("sign", "on", "windshield"),
+            ("letter", "on", "windshield"),
+        ),
+    ],
+)
+def test_place_after_markings_locates_their_carrier(parser, caption, located, misplaced):
+    """ "a sign with red letters on the side of a road": the letters are on the sign, the sign by the road."""
+    got = relations(parser, caption)
+    assert located in got
+    assert misplaced not in got
+
+
+def test_markings_on_a_pronoun_stay_on_it(parser):
+    got = relations(parser, "black car with letters on it")
+    assert ("letter", "on", "car") in got
