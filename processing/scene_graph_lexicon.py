@@ -820,6 +820,10 @@ POSSESSED_BODY_PARTS = {"back", "lap", "torso", "knee", "hip", "waist", "chest"}
 # means both (FACTUAL train, "his/her/its" + one of these in the plural: (part, 2) in 34 of 58 captions).
 PAIRED_BODY_PARTS = {"arm", "ear", "eye", "foot", "hand", "knee", "leg", "paw", "pocket"}
 
+# Eating and serving utensils, by lemma: "a bowl of food with a serving spoon" -> the bowl has the spoon, not the food
+# (scene_graph_relations._contents_before).
+UTENSILS = {"spoon", "fork", "knife", "chopstick", "straw", "ladle", "spatula", "utensil", "napkin"}
+
 # Markings on a surface, by lemma: "a sign with red letters on the side of a road" places the sign
 # (scene_graph_relations._marked_carrier).
 MARKING_NOUNS = {"letter", "lettering", "writing", "word", "number", "logo", "text", "design", "print", "graffiti"}

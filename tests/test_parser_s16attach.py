@@ -124,3 +124,23 @@ def test_measure_of_a_solid_is_looked_through(parser, caption, related, partitiv
     subject, predicate, obj = related
     assert (_head(subject), predicate, _head(obj)) in relations(parser, caption)
     assert partitive not in {_head(name) for name in graph.objects}
+
+
+@pytest.mark.parametrize(
+    "caption, described, misdescribed",
+    [
+        ("platter of rice with vegetables", ("rice", "with", "vegetable"), ("platter", "with", "vegetable")),
+        ("cup of water with ice", ("water", "with", "ice"), ("cup", "with", "ice")),
+    ],
+)
+def test_with_after_container_contents_describes_the_contents(parser, caption, described, misdescribed):
+    """ "a platter of rice with vegetables": the rice comes with the vegetables, not the platter."""
+    got = relations(parser, caption)
+    assert described in got
+    assert misdescribed not in got
+
+
+def test_utensil_with_a_container_stays_with_the_container(parser):
+    got = relations(parser, "tall heaping bowl of food with wooden serving spoon")
+    assert ("bowl", "with", "spoon") in got
+    assert ("food", "with", "spoon") not in got
