@@ -820,6 +820,11 @@ POSSESSED_BODY_PARTS = {"back", "lap", "torso", "knee", "hip", "waist", "chest"}
 # means both (FACTUAL train, "his/her/its" + one of these in the plural: (part, 2) in 34 of 58 captions).
 PAIRED_BODY_PARTS = {"arm", "ear", "eye", "foot", "hand", "knee", "leg", "paw", "pocket"}
 
+# What a picture or a reflection is shown on, by node name: "a picture of a boy on the wall" places the picture
+# (scene_graph_relations._depiction_on_display).
+DISPLAY_SURFACES = {"wall", "mirror", "screen", "frame"}
+REFLECTION_NOUNS = {"reflection", "reflections"}
+
 # Eating and serving utensils, by lemma: "a bowl of food with a serving spoon" -> the bowl has the spoon, not the food
 # (scene_graph_relations._contents_before).
 UTENSILS = {"spoon", "fork", "knife", "chopstick", "straw", "ladle", "spatula", "utensil", "napkin"}

@@ -31,6 +31,7 @@ from .scene_graph_lexicon import (
     COLOUR_WORDS,
     CONTAINER_PREPOSITION,
     DEPICTION_NOUNS,
+    DISPLAY_SURFACES,
     FASTENING_VERBS,
     FEMALE_PERSON_NOUNS,
     GARMENTS,
@@ -46,6 +47,7 @@ from .scene_graph_lexicon import (
     POSSESSED_BODY_PARTS,
     POSSESSION_VERBS,
     POSTURE_VERBS,
+    REFLECTION_NOUNS,
     RELATIVE_PRONOUNS,
     RESTING_BODY_PARTS,
     TIME_OF_DAY_NOUNS,
@@ -108,6 +110,8 @@ def relate_preposition(state: ParseState, prep) -> None:
         head = carrier
     elif words == ["with"] and (contents := _contents_before(state, prep, head, obj)) is not None:
         head = contents
+    elif (depiction := _depiction_on_display(state, prep, head, obj)) is not None:
+        head = depiction
     if obj.lower_ in RELATIVE_PRONOUNS and head.dep_ == "relcl" and state.nominal(head.head):
         obj = head.head  # "sand on which a girl is walking" -> (girl, walk on, sand)
     pronoun = is_object_pronoun(obj)
@@ -769,6 +773,22 @@ def _shadow_cast_by(state: ParseState, noun):
     if noun.dep_ != "pobj" or of.lower_ != "of" or of.head.lower_ not in _CAST_NOUNS or not is_node(state, of.head):
         return None
     return of.head
+
+
+def _depiction_on_display(state: ParseState, prep, depicted, place):
+    """ "a picture of a boy on the wall" -> (picture, on, wall), "reflection of a faucet in the mirror" -> (reflection,
+    in, mirror): the parser hangs the place phrase on what the picture shows, but a wall, a mirror, a screen or a
+    frame (DISPLAY_SURFACES) holds the picture itself. FACTUAL train: 7 of the 7 captions "<picture or reflection> of
+    X on/in <display surface>" locate the picture (the rules did for 2); other places may locate what it shows ("a
+    photo of people on a bench"). The picture, or None."""
+    if place is None or not is_node(state, place) or node_name(state, place).split(" ")[-1] not in DISPLAY_SURFACES:
+        return None
+    if prep.lower_ not in LOCATIVE_PREPOSITIONS or depicted.dep_ != "pobj" or depicted.head.lower_ != "of":
+        return None
+    depiction = depicted.head.head
+    if not state.nominal(depiction) or not (_is_depiction(state, depiction) or depiction.lower_ in REFLECTION_NOUNS):
+        return None
+    return depiction
 
 
 def _contents_before(state: ParseState, prep, container, accompanying):

@@ -144,3 +144,17 @@ def test_utensil_with_a_container_stays_with_the_container(parser):
     got = relations(parser, "tall heaping bowl of food with wooden serving spoon")
     assert ("bowl", "with", "spoon") in got
     assert ("food", "with", "spoon") not in got
+
+
+@pytest.mark.parametrize(
+    "caption, located, misplaced",
+    [
+        ("a picture of a boy on the wall", ("picture", "on", "wall"), ("boy", "on", "wall")),
+        ("reflection of man in bathroom mirror", ("reflection", "in", "mirror"), ("man", "in", "mirror")),
+    ],
+)
+def test_display_surface_holds_the_picture(parser, caption, located, misplaced):
+    """ "a picture of a boy on the wall": the picture hangs on the wall, not the boy."""
+    got = relations(parser, caption)
+    assert located in got
+    assert misplaced not in got
