@@ -418,9 +418,7 @@ def _marked_carrier(state: ParseState, prep, head, place):
     hangs it); long_dev 2 of 2. The carrier, or None."""
     if head.i != prep.i - 1 or not state.nominal(head) or state.noun_lemma(head.lower_) not in MARKING_NOUNS:
         return None
-    marking = head
-    while marking.dep_ == "conj":
-        marking = marking.head
+    marking = _first_conjunct(state, head)
     preposition = marking.head
     if marking.dep_ != "pobj" or preposition.lower_ != "with" or not state.nominal(preposition.head):
         return None
@@ -444,6 +442,16 @@ def _part_owner_phrase_head(state: ParseState, prep, place):
         if child.dep_ == "pobj":
             return child
     return place
+
+
+def _first_conjunct(state: ParseState, token):
+    """The first of coordinated nouns ("letters and numbers" -> letters), up the conj arcs; bounded: on "A stop sign
+    and pedestrian crossing sign in front of a warehouse" an unbounded walk did not end."""
+    for _ in range(len(state.tokens)):
+        if token.dep_ != "conj" or token.head.i == token.i:
+            break
+        token = token.head
+    return token
 
 
 def _first_place_before(state: ParseState, prep):
