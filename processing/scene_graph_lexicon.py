@@ -133,11 +133,6 @@ PARTITIVE_NOUNS = {
     "stretch",
     "bale",
     "streak",
-    # ... and of a solid or a series ("a bar of soap", "a sheet of glass", "a trail of footprints"): train has none of
-    # these; long_dev names only the stuff in 3 of 3
-    "bar",
-    "sheet",
-    "trail",
     # collectives ("a family of giraffes", "trio of elephants", "a gang of pedestrians"): FACTUAL train names only
     # the members in 5 of 5 captions
     "family",

@@ -112,21 +112,6 @@ def test_markings_on_a_pronoun_stay_on_it(parser):
 
 
 @pytest.mark.parametrize(
-    "caption, related, partitive",
-    [
-        ("a bar of soap sitting on the corner of a sink", ("soap", "sit in corner of", "sink"), "bar"),
-        ("a sheet of glass standing against the wall", ("glass", "stand against", "wall"), "sheet"),
-    ],
-)
-def test_measure_of_a_solid_is_looked_through(parser, caption, related, partitive):
-    """ "a bar of soap": the soap sits on the sink; the bar is how much of it, no node."""
-    graph = parser.parse(caption)
-    subject, predicate, obj = related
-    assert (_head(subject), predicate, _head(obj)) in relations(parser, caption)
-    assert partitive not in {_head(name) for name in graph.objects}
-
-
-@pytest.mark.parametrize(
     "caption, described, misdescribed",
     [
         ("platter of rice with vegetables", ("rice", "with", "vegetable"), ("platter", "with", "vegetable")),
