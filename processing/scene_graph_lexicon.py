@@ -820,9 +820,26 @@ PAIRED_BODY_PARTS = {"arm", "ear", "eye", "foot", "hand", "knee", "leg", "paw", 
 DISPLAY_SURFACES = {"wall", "mirror", "screen", "frame"}
 REFLECTION_NOUNS = {"reflection", "reflections"}
 
-# Eating and serving utensils, by lemma: "a bowl of food with a serving spoon" -> the bowl has the spoon, not the food
-# (scene_graph_relations._contents_before).
-UTENSILS = {"spoon", "fork", "knife", "chopstick", "straw", "ladle", "spatula", "utensil", "napkin"}
+# Eating and serving utensils and tableware, by lemma: "a bowl of food with a serving spoon", "a plate of food with a
+# carton of milk" -> the bowl or plate has it, not the food (scene_graph_relations._contents_before; the containers of
+# CONTAINER_PREPOSITION too).
+UTENSILS = {
+    "spoon",
+    "fork",
+    "knife",
+    "chopstick",
+    "straw",
+    "ladle",
+    "spatula",
+    "utensil",
+    "napkin",
+    "silverware",
+    "pot",
+    "teapot",
+    "package",
+    "carton",
+    "mug",
+}
 
 # Markings on a surface, by lemma: "a sign with red letters on the side of a road" places the sign
 # (scene_graph_relations._marked_carrier).

@@ -803,11 +803,15 @@ def _contents_before(state: ParseState, prep, container, accompanying):
     """ "a platter of rice with vegetables" -> (rice, with, vegetable), "cup of water with ice" -> (water, with, ice):
     a with-phrase right after "<container> of <contents>" describes the contents, though the parser hangs it on the
     container. FACTUAL train: 3 of the 3 such captions ("a glass of water with ice cubes", hung on the water, too);
-    long_dev 1 of 1 ("a tray of food with a salad"). A utensil (UTENSILS) goes with the container: "bowl of food with
+    long_dev 1 of 1 ("a tray of food with a salad"). A utensil or another container (UTENSILS) goes with the container: "bowl of food with
     wooden serving spoon" -> (bowl, with, serving spoon) (train 1 of 1). The contents, or None."""
     if not state.nominal(container) or _container_preposition(state, container) is None:
         return None
-    if state.noun_lemma(accompanying.lower_) in UTENSILS:
+    if state.noun_lemma(accompanying.lower_) in UTENSILS or _container_preposition(state, accompanying) is not None:
+        return None
+    # "a bowl of food with vegetables in it", "a plate of fish with broccoli on the side": a place phrase after the
+    # with-object that points back at the container (the container rules place it there)
+    if any(is_object_pronoun(token) or token.lower_ in _BARE_PART_NOUNS for token in state.tokens[prep.i + 1 :]):
         return None
     for of in state.kids(container):
         if of.dep_ == "prep" and of.lower_ == "of" and of.i < prep.i:

@@ -143,3 +143,9 @@ def test_display_surface_holds_the_picture(parser, caption, located, misplaced):
     got = relations(parser, caption)
     assert located in got
     assert misplaced not in got
+
+
+def test_with_after_container_pointing_back_stays_with_the_container(parser):
+    """ "a bowl of food with vegetables in it": "in it" names the bowl; the food gets no with-relation."""
+    got = relations(parser, "a bowl of food with a bunch of vegetables in it")
+    assert ("vegetable", "in", "food") not in got
