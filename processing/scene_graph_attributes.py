@@ -46,6 +46,7 @@ from .scene_graph_nodes import (
     is_attribute_in_name,
     is_compound_named_head,
     is_garment,
+    is_likeness_of_being,
     is_name_modifier,
     is_node,
     known_compound,
@@ -171,7 +172,8 @@ def portion_attribute(state: ParseState, node) -> None:
     """ "quartered lemon slices" -> (lemon, slice): a portion head the node's name leaves out
     (scene_graph_nodes.is_compound_named_head) is the compound's attribute (PORTION_ATTRIBUTE_HEADS)."""
     lemma = head_lemma(state, node)
-    if lemma in PORTION_ATTRIBUTE_HEADS and is_compound_named_head(state, node, node_name(state, node)):
+    portion = lemma in PORTION_ATTRIBUTE_HEADS or is_likeness_of_being(state, node)  # "elephant statue"
+    if portion and is_compound_named_head(state, node, node_name(state, node)):
         add_attribute(state, [node], [node], text=lemma)
 
 

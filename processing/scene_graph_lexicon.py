@@ -40,6 +40,40 @@ COMPOUND_NAMED_HEADS = {"slice", "piece", "reflection", "patch", "pile"}
 # split slice 10 of 10 such captions (pizza slice included), piece 7 of 7, patch 4 of 4, pile 3 of 3; reflection 0 of 4.
 PORTION_ATTRIBUTE_HEADS = {"slice", "piece", "patch", "pile"}
 
+# "an elephant statue", "horse figurines": a likeness named by the person or animal it shows. FACTUAL names the node
+# by the compound and writes the head as its attribute, (elephant, statue): its training split, a person or animal
+# noun right before one of these heads, 5 of 6 captions (elephant statue twice, bear statue, horse statues, kangaroo
+# sculpture; not "owl figurine"); other compounds keep the head ("red sox statue", "cement log statue").
+LIKENESS_HEADS = {"statue", "sculpture", "figurine", "statuette"}
+# ... the person and animal words such a compound names (by lemma), besides the mined WEARERS.
+DEPICTED_BEINGS = {
+    "bear",
+    "bird",
+    "buddha",
+    "cat",
+    "cow",
+    "deer",
+    "dinosaur",
+    "dog",
+    "duck",
+    "eagle",
+    "elephant",
+    "frog",
+    "giraffe",
+    "goat",
+    "hippo",
+    "horse",
+    "kangaroo",
+    "lion",
+    "monkey",
+    "owl",
+    "pig",
+    "rhino",
+    "sheep",
+    "tiger",
+    "zebra",
+}
+
 PARTITIVE_NOUNS = {
     "bunch",
     "group",
@@ -678,6 +712,13 @@ SIDE_PREPOSITIONS = {"on", "in", "at", "to"}
 # the noun whose of-phrase makes "war" part of the name of a game, "tug of war"
 IDIOM_OF_HEADS = {"war": "tug"}
 
+# Weather and light. "a woman standing on the sidewalk in the rain": like a time of day, a phrase naming one
+# tells the conditions of what the sentence is about, not of the place before it, so (woman, in, rain), not
+# (sidewalk, in, rain) (FACTUAL train: 3 of the 3 captions with such a phrase after a first place phrase relate
+# the subject: "man walking on the beach in the rain", "girl sitting on a bench in the shade"). "snow" is left
+# out: it is mostly a place ("skis in the snow").
+WEATHER_NOUNS = {"rain", "shade", "sun", "sunshine", "sunlight", "fog", "mist", "wind"}
+
 # "a giraffe eating leaves from a tree", "a man putting a pizza into the oven": after a verb's object these
 # prepositions say where the object comes from or goes, (leave, from, tree) (FACTUAL train: 26 of 36 captions
 # with a direct object before them locate the object, 10 the subject); "to" only after verbs that hold or fasten
@@ -836,6 +877,10 @@ BODY_PARTS = {
     "wing",
 }
 
+# Body parts a person or an animal lies, leans or kneels on, by node name (lemma): "a cat lying on its back on
+# the sofa" rests on the sofa (scene_graph_relations._rests_on_body_part).
+RESTING_BODY_PARTS = {"back", "belly", "elbow", "hand", "knee", "side", "stomach", "tummy"}
+
 # Body parts that are also ordinary nouns ("the back of the bus", "a laptop on a lap"): owned only where a
 # possessive pronoun marks them, in long captions ("with his back to the camera" -> (man, have, back); FACTUAL
 # long_dev, "his/her/its" + one of these: `have` in all 4 gold relations; train has no long caption with one).
@@ -844,6 +889,36 @@ POSSESSED_BODY_PARTS = {"back", "lap", "torso", "knee", "hip", "waist", "chest"}
 # Body parts a person or an animal has two of (and the pockets of a pair of trousers), by lemma: "his hands"
 # means both (FACTUAL train, "his/her/its" + one of these in the plural: (part, 2) in 34 of 58 captions).
 PAIRED_BODY_PARTS = {"arm", "ear", "eye", "foot", "hand", "knee", "leg", "paw", "pocket"}
+
+# What a picture or a reflection is shown on, by node name: "a picture of a boy on the wall" places the picture
+# (scene_graph_relations._depiction_on_display).
+DISPLAY_SURFACES = {"wall", "mirror", "screen", "frame"}
+REFLECTION_NOUNS = {"reflection", "reflections"}
+
+# Eating and serving utensils and tableware, by lemma: "a bowl of food with a serving spoon", "a plate of food with a
+# carton of milk" -> the bowl or plate has it, not the food (scene_graph_relations._contents_before; the containers of
+# CONTAINER_PREPOSITION too).
+UTENSILS = {
+    "spoon",
+    "fork",
+    "knife",
+    "chopstick",
+    "straw",
+    "ladle",
+    "spatula",
+    "utensil",
+    "napkin",
+    "silverware",
+    "pot",
+    "teapot",
+    "package",
+    "carton",
+    "mug",
+}
+
+# Markings on a surface, by lemma: "a sign with red letters on the side of a road" places the sign
+# (scene_graph_relations._marked_carrier).
+MARKING_NOUNS = {"letter", "lettering", "writing", "word", "number", "logo", "text", "design", "print", "graffiti"}
 
 # Pictures of things: "a picture of a dinosaur hanging on the wall" hangs the picture, not the dinosaur.
 DEPICTION_NOUNS = {

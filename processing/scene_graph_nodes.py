@@ -31,10 +31,12 @@ from .scene_graph_lexicon import (
     CLASSIFIER_NOUNS,
     COLOUR_WORDS,
     COMPOUND_NAMED_HEADS,
+    DEPICTED_BEINGS,
     GARMENTS,
     IDIOM_OF_HEADS,
     ING_NOUNS,
     INVARIANT_PLURALS,
+    LIKENESS_HEADS,
     LONE_PART_FRAME_NOUNS,
     MATERIAL_AND_COLOUR_NOUNS,
     NON_ARTICLE_DETERMINERS,
@@ -1800,12 +1802,21 @@ def is_compound_named_head(state: ParseState, token, name: str) -> bool:
     return (
         token.i > 0
         and state.tokens[token.i - 1].dep_ == "compound"
-        and head_lemma(state, token) in COMPOUND_NAMED_HEADS
+        and (head_lemma(state, token) in COMPOUND_NAMED_HEADS or is_likeness_of_being(state, token))
         and " " in name
         and name not in NODE_NAMES
         and name not in COMPOUND_NAMES
         and token.i not in state.graph.name_overrides
     )
+
+
+def is_likeness_of_being(state: ParseState, token) -> bool:
+    """ "an elephant statue", "horse figurines": a likeness (LIKENESS_HEADS) whose compound right before it names a
+    person or animal (DEPICTED_BEINGS, WEARERS); FACTUAL names the node by the compound."""
+    if head_lemma(state, token) not in LIKENESS_HEADS:
+        return False
+    compound = state.noun_lemma(state.tokens[token.i - 1].lower_)
+    return compound in DEPICTED_BEINGS or compound in WEARERS
 
 
 def _in_caption_number(state: ParseState, token, name: str) -> str:

