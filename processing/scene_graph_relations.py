@@ -315,8 +315,9 @@ def _is_worn_before(state: ParseState, prep, verb) -> bool:
 
 
 def _is_put_on(garment) -> bool:
-    """Whether the garment is a verb's object or a with-object ("wearing a cap", "with a hat")."""
-    while garment.dep_ == "conj":
+    """Whether the garment is a verb's object or a with-object ("wearing a cap", "with a hat"). The walk up the
+    conjuncts stops at a word that is its own head: a relabelled root must not loop forever."""
+    while garment.dep_ == "conj" and garment.head.i != garment.i:
         garment = garment.head
     return garment.dep_ == "dobj" or (garment.dep_ == "pobj" and garment.head.lower_ == "with")
 
