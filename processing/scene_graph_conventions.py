@@ -23,12 +23,10 @@ PREDICATES = {
     "fold on": "on",
     "full of": "have",
     "hang down from": "hang from",
-    "hang off of": "hang off",
     "hold on to": "hold",
     "hold onto": "hold",
     "hold to": "have",
     "hold up": "hold",
-    "in between": "between",
     "inside of": "inside",
     "look down at": "look at",
     "make up of": "make of",
@@ -37,7 +35,6 @@ PREDICATES = {
     "on right side of": "on the right side of",
     "outside of": "outside",
     "overhang": "hang over",
-    "run after": "run behind",
     "see behind": "behind",
     "sit underneath": "sit under",
     "site on": "sit on",
@@ -45,7 +42,7 @@ PREDICATES = {
     "speak on": "talk on",
     "stand to": "stand next to",
     "stand underneath": "stand under",
-    "stick out from under": "stick out of",
+    "stick under": "stick out of",
     "strike": "hit",
     "to the left of": "at the left of",
     "to the right of": "on the right side of",
@@ -1664,7 +1661,7 @@ SECOND_PLACES = {"above", "at", "near", "under"}
 BARE_SECOND_PLACES = {"in"}
 
 # first place nouns after which a second place phrase locates what the first one locates ('a ski pole lying on the ground in the snow' -> (pole, in, snow))
-AFTER_PLACE_NOUNS = {"back", "background", "ground", "surfboard"}
+AFTER_PLACE_NOUNS = {"background", "ground", "surfboard"}
 
 # multi-word node names FACTUAL keeps whole (others are shortened to their longest kept tail)
 COMPOUND_NAMES = {
@@ -2675,6 +2672,7 @@ OWNED_PART_HEADS = {
     "eye",
     "foot",
     "frame",
+    "handle",
     "head",
     "leg",
     "mouth",
@@ -2692,7 +2690,6 @@ OWNED_PART_PAIRS = {
     "desk chair",
     "laptop screen",
     "oven door",
-    "oven handle",
     "train window",
     "tv screen",
     "tv stand",
