@@ -7,6 +7,7 @@ import re
 import pytest
 
 from processing import scene_graph_conventions
+from processing.scene_graph_lexicon import PLACE_PHRASE_SPELLINGS
 from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
 
 
@@ -50,7 +51,9 @@ def _drops_words_only(predicate: str, choice: str) -> bool:
 def test_predicate_table_drops_words_or_replaces_a_predicate_factual_never_writes(shared_data_dir):
     table = scene_graph_conventions.PREDICATES
     assert table["look down at"] == "look at" and table["beneath"] == "under" and table["atop"] == "on top of"
-    assert table["in between"] == "between"
+    # "in between" -> "between" left the mined table in 2.16: the rules spell it so themselves (lexicon
+    # PLACE_PHRASE_SPELLINGS), so the miner no longer sees the rules write "in between"
+    assert "in between" not in table and PLACE_PHRASE_SPELLINGS["in between"] == "between"
     with open(shared_data_dir / "factual" / "train.csv", encoding="utf-8") as handle:
         graphs = [row["scene_graph"] for row in csv.DictReader(handle)]
     gold_predicates = {
