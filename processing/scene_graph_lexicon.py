@@ -647,8 +647,19 @@ LOCATIVE_PREPOSITIONS = {
 
 # Place phrases of more than one word that locate the subject after a copula's adjective, as the one-word
 # LOCATIVE_PREPOSITIONS do: "the tree is bare to the right of the man" -> (tree, on the right side of, man), not
-# "bare on the right side of"; "a car that is red in front of the house" -> (car, in front of, house).
-MULTIWORD_LOCATIVE_PHRASES = {"in front of", "to the left of", "to the right of", "on top of", "in back of"}
+# "bare on the right side of"; "a car that is red in front of the house" -> (car, in front of, house). A part
+# noun's phrase with its whole, "the word donuts is pink on the side of the cup" -> (word, on side of, cup), too.
+MULTIWORD_LOCATIVE_PHRASES = {
+    "in front of",
+    "to the left of",
+    "to the right of",
+    "on top of",
+    "in back of",
+    "on side of",
+    "on front of",
+    "on back of",
+    "on bottom of",
+}
 
 # Places after a passive "seen" that FACTUAL writes without the verb: "few clouds are seen in the blue sky" ->
 # (cloud, in, sky), "the plane is seen between two buildings" -> (plane, between, building) (FACTUAL train, "seen"

@@ -32,6 +32,8 @@ def relations(parser, caption: str) -> set:
             ("chair", "empty in front of", "work desk"),
         ),
         ("a car that is red in front of the house", ("car", "in front of", "house"), None),
+        # a part noun's phrase with its whole names where the subject is on the whole
+        ("the word donuts is pink on the side of the cup", ("word", "on side of", "cup"), None),
     ],
 )
 def test_multiword_place_after_copula_adjective(parser, caption, expected, unexpected):
