@@ -46,6 +46,8 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
             return nominal_conjuncts(state, child)
         if child.dep_ == "amod" and child.tag_ in ("NN", "NNS") and verb.dep_ == "ROOT":
             return nominal_conjuncts(state, child)  # "skateboarder doing tricks": the subject tagged a modifier
+    if (likened := _likened(state, verb)) is not None:
+        return nominal_conjuncts(state, likened) if state.nominal(likened) else subjects_of(state, likened, depth + 1)
     if verb.dep_ in ("acl", "relcl") and state.nominal(verb.head):
         carrier = _participle_carrier(state, verb) if verb.dep_ == "acl" else None
         if carrier is not None:
@@ -65,6 +67,21 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
     if verb.dep_ == "xcomp" and head.tag_ not in VERB_TAGS:
         return _verbless_clause_subjects(state, head)
     return []
+
+
+def _likened(state: ParseState, verb):
+    """ "man dressed like a woman standing at the back of a bus" -> (man, stand on back of, bus), "a man dressed like
+    a clown holding a balloon" -> (man, hold, balloon): the parser hangs the participle on the noun of the likeness,
+    which names nothing in the scene (see `is_non_scene_predicate`); what acts is what "like" is said of, the noun
+    or the participle's subject before it. None when the verb is no participle on the object of "like". (General
+    grammar: FACTUAL train has no such caption; of the dev and 25,010 COCO graphs it changes only this long_dev one,
+    relation F1 60.15 -> 60.20, exact 33.33 -> 33.47.)"""
+    if verb.dep_ != "acl" or verb.tag_ != "VBG" or verb.head.dep_ != "pobj":
+        return None
+    like = verb.head.head
+    if like.lower_ != "like" or like.head.i == like.i:
+        return None
+    return like.head
 
 
 # prepositions of time whose gerund ("after hitting the ball") is done by what the phrase hangs on

@@ -44,3 +44,10 @@ def test_multiword_place_after_copula_adjective(parser, caption, expected, unexp
 
 def test_next_to_after_copula_adjective(parser):
     assert ("dog", "next to", "car") in relations(parser, "a dog that is white next to the car")
+
+
+def test_participle_after_likeness_acts_for_the_likened(parser):
+    # the parser hangs "standing" on "woman", the noun of the likeness; the man stands
+    found = relations(parser, "man dressed like a woman standing at the back of a bus")
+    assert ("man", "stand on back of", "bus") in found
+    assert ("woman", "stand on back of", "bus") not in found
