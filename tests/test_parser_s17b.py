@@ -51,3 +51,8 @@ def test_participle_after_likeness_acts_for_the_likened(parser):
     found = relations(parser, "man dressed like a woman standing at the back of a bus")
     assert ("man", "stand on back of", "bus") in found
     assert ("woman", "stand on back of", "bus") not in found
+
+
+def test_participle_clausal_subject_does_the_main_verb(parser):
+    # the parser makes "driving" the clausal subject of "wearing" and "woman" its modifier
+    assert ("woman", "wear", "jacket") in relations(parser, "woman driving truck is wearing an army jacket")
