@@ -35,6 +35,7 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
     QUANTIFYING_ADJECTIVES,
     SHADE_WORDS,
+    SHEET_MATERIAL_NOUNS,
     WALKING_VERBS,
 )
 from .scene_graph_nodes import (
@@ -47,6 +48,7 @@ from .scene_graph_nodes import (
     is_compound_named_head,
     is_garment,
     is_likeness_of_being,
+    is_material_modifier,
     is_name_modifier,
     is_node,
     known_compound,
@@ -226,7 +228,7 @@ def modifier_attributes(state: ParseState, node) -> None:
             # FACTUAL counts from 2: "one man" has no count in any of 118 train captions
             if count != "1" and not _is_reciprocal_subject(state, node) and not _is_told_one_by_one(state, node):
                 add_attribute(state, [node], [child], count)
-        elif child.dep_ == "compound" and child.lower_ in MATERIAL_AND_COLOUR_NOUNS:
+        elif child.dep_ == "compound" and is_material_modifier(state, child):
             add_attribute(state, [node], [child], MATERIAL_ADJECTIVE_FORM.get(child.lower_))
             _stacked_adjective_attributes(state, node, child)
         elif child.dep_ == "compound" and (colour := misspelt_colour(state, child)) is not None:
@@ -394,7 +396,10 @@ def _stacked_adjective_attributes(state: ParseState, node, adjective) -> None:
     material; it describes the shirt, the wall (FACTUAL train, an adjective on a material or colour compound:
     the head's attribute in 69 of 92 captions)."""
     for child in state.lefts(adjective):
-        if child.dep_ == "amod" and is_adjective_like(child) and child.i not in state.graph.fused:
+        if adjective.lower_ in SHEET_MATERIAL_NOUNS and child.dep_ == "compound" and child.lower_ in COLOUR_WORDS:
+            # "white linen napkin": the tagger makes the colour a proper-noun compound of the material
+            add_attribute(state, [node], [child])
+        elif child.dep_ == "amod" and is_adjective_like(child) and child.i not in state.graph.fused:
             if child.lower_ not in INTENSIFIERS and not _is_shade_of_next_colour(state, child):
                 add_attribute(state, [node], *_adjective_tokens(state, child))
 
@@ -431,7 +436,7 @@ def _left_modifiers(state: ParseState, node) -> list:
         current = stack.pop()
         for child in state.lefts(current):
             modifiers.append(child)
-            if child.dep_ == "compound" and state.nominal(child) and child.lower_ not in MATERIAL_AND_COLOUR_NOUNS:
+            if child.dep_ == "compound" and state.nominal(child) and not is_material_modifier(state, child):
                 if child.i not in state.graph.head_parts:  # "a short sleeve shirt": the sleeve is short
                     stack.append(child)
     return modifiers
