@@ -43,3 +43,15 @@ def test_sheet_material_name_kept_whole(parser, caption, name):
 def test_material_on_another_compound_is_no_attribute(parser):
     attributes = parser.parse("fancy , printed cloth table cloth").attributes
     assert all(value != "cloth" for _, value in attributes)
+
+
+@pytest.mark.parametrize(
+    "caption, attribute",
+    [
+        ("sandwich sitting on a styrofoam plate", ("plate", "styrofoam")),
+        ("a cobblestone street with many people on it .", ("street", "cobblestone")),
+        ("white wax paper under sandwich", ("paper", "wax")),
+    ],
+)
+def test_other_material_noun_is_attribute(parser, caption, attribute):
+    assert attribute in set(parser.parse(caption).attributes)
