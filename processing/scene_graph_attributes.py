@@ -35,7 +35,6 @@ from .scene_graph_lexicon import (
     POSSESSION_VERBS,
     QUANTIFYING_ADJECTIVES,
     SHADE_WORDS,
-    SHEET_MATERIAL_NOUNS,
     WALKING_VERBS,
 )
 from .scene_graph_nodes import (
@@ -396,8 +395,9 @@ def _stacked_adjective_attributes(state: ParseState, node, adjective) -> None:
     material; it describes the shirt, the wall (FACTUAL train, an adjective on a material or colour compound:
     the head's attribute in 69 of 92 captions)."""
     for child in state.lefts(adjective):
-        if adjective.lower_ in SHEET_MATERIAL_NOUNS and child.dep_ == "compound" and child.lower_ in COLOUR_WORDS:
-            # "white linen napkin": the tagger makes the colour a proper-noun compound of the material
+        if child.dep_ == "compound" and child.lower_ in COLOUR_WORDS:
+            # "white linen napkin", "the red brick house": the tagger makes the colour a compound of the material;
+            # it describes the head too. Train sample (2000, 8+ words) exact +0.05 (one caption), COCO: 2 graphs.
             add_attribute(state, [node], [child])
         elif child.dep_ == "amod" and is_adjective_like(child) and child.i not in state.graph.fused:
             if child.lower_ not in INTENSIFIERS and not _is_shade_of_next_colour(state, child):

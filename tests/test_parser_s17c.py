@@ -55,3 +55,14 @@ def test_material_on_another_compound_is_no_attribute(parser):
 )
 def test_other_material_noun_is_attribute(parser, caption, attribute):
     assert attribute in set(parser.parse(caption).attributes)
+
+
+@pytest.mark.parametrize(
+    "caption, attribute",
+    [
+        ("The motorhome is parked outside the red brick house.", ("house", "red")),
+        ("A grey computer mouse and a silver metal key.", ("key", "silver")),
+    ],
+)
+def test_colour_compound_of_material_describes_head(parser, caption, attribute):
+    assert attribute in set(parser.parse(caption).attributes)
