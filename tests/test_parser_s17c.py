@@ -66,3 +66,11 @@ def test_other_material_noun_is_attribute(parser, caption, attribute):
 )
 def test_colour_compound_of_material_describes_head(parser, caption, attribute):
     assert attribute in set(parser.parse(caption).attributes)
+
+
+def test_material_inside_hyphenated_modifier_is_no_attribute(parser):
+    caption = (
+        "Two-tiered white fondant cake on pedestal with tiers separated by two rows of white and green roses "
+        "covered with a dark wire wide-mesh birdcage top with a bird perched atop for a handle."
+    )
+    assert all(value != "mesh" for _, value in parser.parse(caption).attributes)
