@@ -47,6 +47,7 @@ from .scene_graph_nodes import (
     is_compound_named_head,
     is_garment,
     is_likeness_of_being,
+    is_material_modifier,
     is_name_modifier,
     is_node,
     known_compound,
@@ -226,7 +227,7 @@ def modifier_attributes(state: ParseState, node) -> None:
             # FACTUAL counts from 2: "one man" has no count in any of 118 train captions
             if count != "1" and not _is_reciprocal_subject(state, node) and not _is_told_one_by_one(state, node):
                 add_attribute(state, [node], [child], count)
-        elif child.dep_ == "compound" and child.lower_ in MATERIAL_AND_COLOUR_NOUNS:
+        elif child.dep_ == "compound" and is_material_modifier(state, child):
             add_attribute(state, [node], [child], MATERIAL_ADJECTIVE_FORM.get(child.lower_))
             _stacked_adjective_attributes(state, node, child)
         elif child.dep_ == "compound" and (colour := misspelt_colour(state, child)) is not None:
@@ -394,7 +395,11 @@ def _stacked_adjective_attributes(state: ParseState, node, adjective) -> None:
     material; it describes the shirt, the wall (FACTUAL train, an adjective on a material or colour compound:
     the head's attribute in 69 of 92 captions)."""
     for child in state.lefts(adjective):
-        if child.dep_ == "amod" and is_adjective_like(child) and child.i not in state.graph.fused:
+        if child.dep_ == "compound" and child.lower_ in COLOUR_WORDS:
+            # "white linen napkin", "the red brick house": the tagger makes the colour a compound of the material;
+            # it describes the head too. Train sample (2000, 8+ words) exact +0.05 (one caption), COCO: 2 graphs.
+            add_attribute(state, [node], [child])
+        elif child.dep_ == "amod" and is_adjective_like(child) and child.i not in state.graph.fused:
             if child.lower_ not in INTENSIFIERS and not _is_shade_of_next_colour(state, child):
                 add_attribute(state, [node], *_adjective_tokens(state, child))
 
@@ -431,7 +436,7 @@ def _left_modifiers(state: ParseState, node) -> list:
         current = stack.pop()
         for child in state.lefts(current):
             modifiers.append(child)
-            if child.dep_ == "compound" and state.nominal(child) and child.lower_ not in MATERIAL_AND_COLOUR_NOUNS:
+            if child.dep_ == "compound" and state.nominal(child) and not is_material_modifier(state, child):
                 if child.i not in state.graph.head_parts:  # "a short sleeve shirt": the sleeve is short
                     stack.append(child)
     return modifiers

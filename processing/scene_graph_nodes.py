@@ -46,6 +46,7 @@ from .scene_graph_lexicon import (
     PRONOUN_NODES,
     PURPOSE_GERUNDS,
     QUANTIFYING_ADJECTIVES,
+    SHEET_MATERIAL_NOUNS,
     SIDE_NOUNS,
     SIDE_PREPOSITIONS,
     THING_NAMES_WITH_WEARER_HEADS,
@@ -1850,6 +1851,19 @@ def known_compound(name: str) -> str:
     return NODE_NAMES.get(tail) or ATTRIBUTE_NAMES.get(tail) or tail
 
 
+def is_material_modifier(state: ParseState, child) -> bool:
+    """A noun compound that says what its head is made of or coloured ("metal poles", "a cloth placemat"), not
+    what kind of thing it is; a sheet material only outside the names FACTUAL keeps whole ("tin foil")."""
+    word = child.lower_
+    if word in MATERIAL_AND_COLOUR_NOUNS:
+        return True
+    if word not in SHEET_MATERIAL_NOUNS or child.head.dep_ == "compound":
+        return False  # "printed cloth table cloth": on another compound, not on the thing named
+    if child.i > 0 and state.tokens[child.i - 1].text == "-":
+        return False  # "a wide-mesh birdcage top": part of a hyphenated modifier
+    return f"{word} {state.noun_lemma(child.head.lower_)}" not in COMPOUND_NAMES
+
+
 def name_start(state: ParseState, token) -> int:
     """Index of the first word of the name: contiguous compounds (recursively) and positional
     modifiers; colours, materials and adjectives on those compounds stay out."""
@@ -1863,7 +1877,7 @@ def name_start(state: ParseState, token) -> int:
         is_name_part = (
             child.dep_ == "compound"
             and state.nominal(child)
-            and child.lower_ not in MATERIAL_AND_COLOUR_NOUNS
+            and not is_material_modifier(state, child)
             and misspelt_colour(state, child) is None
         )
         if named_by_attribute(state, child):
