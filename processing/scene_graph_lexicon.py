@@ -556,7 +556,8 @@ GARMENTS = {
 # Containers: "a plate of food" is food on a plate, "a glass of wine" wine in a glass; "have" writes the
 # container owning its contents, "a bowl of soup" -> (bowl, have, soup). FACTUAL train, "N of X": bowl has X
 # in 14 of 29 captions (X in it in none, inside or within it in 6), tray 5 of 8 (X on it in 1), container 4
-# of 7 (X in it in 1), bucket 2 of 2.
+# of 7 (X in it in 1), bucket 2 of 2, vase 3 of 4 ("a vase of flowers on a desk" -> (vase, have, flowers);
+# flowers inside it in 1, in it in none).
 CONTAINER_PREPOSITION = {
     "plate": "on",
     "tray": "have",
@@ -573,7 +574,7 @@ CONTAINER_PREPOSITION = {
     "bag": "in",
     "bucket": "have",
     "pot": "in",
-    "vase": "in",
+    "vase": "have",
     "mug": "in",
     "carton": "in",
     "crate": "in",
