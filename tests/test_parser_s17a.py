@@ -22,3 +22,21 @@ def test_vase_of_flowers_is_a_vase_having_flowers(parser):
     found = relations(parser, "two drinks and vase of flowers on a table .")
     assert ("vase", "have", "flowers") in found
     assert ("flowers", "in", "vase") not in found
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected", "wrong"),
+    [
+        ("a man holding a phone he is talking on", ("man", "talk on", "phone"), ("man", "talk on", "man")),
+        (
+            "woman in jeans and jacket, supporting laptop she is working on.",
+            ("woman", "work on", "laptop"),
+            ("woman", "work on", "woman"),
+        ),
+    ],
+)
+def test_pronoun_subject_of_contact_clause_fills_the_noun_before_it(parser, caption, expected, wrong):
+    # A personal pronoun subject of a contact clause never refers to the noun the clause fills.
+    found = relations(parser, caption)
+    assert expected in found
+    assert wrong not in found
