@@ -40,3 +40,9 @@ def test_pronoun_subject_of_contact_clause_fills_the_noun_before_it(parser, capt
     found = relations(parser, caption)
     assert expected in found
     assert wrong not in found
+
+
+def test_as_phrase_is_no_relation_except_after_a_verb_of_use(parser):
+    # FACTUAL train: of its 10 captions with "as", only "a tree trunk used as a fence" has an "as" predicate.
+    assert not any("as" in p.split() for _, p, _ in relations(parser, "pizza with meat , onion and olives as topping"))
+    assert ("tree trunk", "use as", "fence") in relations(parser, "a tree trunk used as a fence")
