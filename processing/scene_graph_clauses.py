@@ -274,6 +274,7 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         return
     if any(c.lower_ in ("when", "why", "how") for c in children):
         return
+    target = _gapped_noun_before_pronoun(state, subjects[0], target)
     stranded = [c for c in children if c.dep_ in ("prep", "prt") and c.i > verb.i and not state.kids(c)]
     has_other_preps = any(c.dep_ == "prep" and state.kids(c) for c in children)
     lemma = state.lemma(verb.text, verb.tag_)
@@ -291,6 +292,20 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         # "a blue cup a man is holding with his left hand": a place or means phrase does not fill the object
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), lemma, nominal_conjuncts(state, target))
+
+
+def _gapped_noun_before_pronoun(state: ParseState, subject, target):
+    """ "a man holding a phone he is talking on", "woman ..., supporting laptop she is working on": a personal
+    pronoun subject of a contact clause refers back to someone else, never to the noun the clause fills, so
+    that noun is the one right before the pronoun; the parser hangs the clause on the person ("man") or makes
+    the person a second subject, which wrote (man, talk on, man). FACTUAL train has no such caption; its
+    contact clauses with a noun subject fill the noun before it ("the water the bird is standing on")."""
+    if subject.tag_ != "PRP" or subject.i == 0:
+        return target
+    before = state.tokens[subject.i - 1]
+    if before.i > target.i and state.nominal(before):
+        return before
+    return target
 
 
 # Verbs whose gap in "the N the man is V-ing ..." is their object even with a phrase after them: FACTUAL train
