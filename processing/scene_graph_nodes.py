@@ -1857,8 +1857,10 @@ def is_material_modifier(state: ParseState, child) -> bool:
     word = child.lower_
     if word in MATERIAL_AND_COLOUR_NOUNS:
         return True
-    if word not in SHEET_MATERIAL_NOUNS or child.head.dep_ == "compound":
-        return False  # "printed cloth table cloth": on another compound, not on the thing named
+    if word not in SHEET_MATERIAL_NOUNS or child.head.dep_ == "compound" or not COMPOUND_NAMES:
+        # "printed cloth table cloth": on another compound, not on the thing named. Off while the conventions are
+        # mined (empty tables): the miner must see "tin foil" and "mesh fence" as names to keep them whole.
+        return False
     if child.i > 0 and state.tokens[child.i - 1].text == "-":
         return False  # "a wide-mesh birdcage top": part of a hyphenated modifier
     return f"{word} {state.noun_lemma(child.head.lower_)}" not in COMPOUND_NAMES
