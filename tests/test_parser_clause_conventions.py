@@ -1,4 +1,5 @@
-"""SceneGraphParser on relation conventions of 10- and 11-word captions, each counted in FACTUAL train."""
+"""SceneGraphParser on relation conventions of mid-length captions: "vase of X", a pronoun subject of a contact
+clause, "as" phrases; each counted in FACTUAL train where it has captions of the kind."""
 
 import importlib.util
 
