@@ -16,6 +16,8 @@ NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
 VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"}
 ADJECTIVE_TAGS = {"JJ", "JJR", "JJS"}
 ADVERB_TAGS = {"RB", "RBR", "RBS", "WRB"}
+# finite verbs: "is", "are", "was" (a tense of their own, unlike base forms and participles)
+FINITE_VERB_TAGS = {"VBZ", "VBP", "VBD"}
 PRONOUN_TAGS = {"PRP", "PRP$", "WP", "WP$", "EX"}
 
 # Tags whose word already is its lemma (spaCy's `is_base_form` does the same via morphology).

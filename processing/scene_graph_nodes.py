@@ -24,7 +24,7 @@ from .scene_graph_conventions import (
     OF_PARTITIVES,
     WEARERS,
 )
-from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
+from .scene_graph_lemmas import ADJECTIVE_TAGS, FINITE_VERB_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ADVERBIAL_IDIOM_NOUNS,
     BODY_PARTS,
@@ -702,10 +702,8 @@ def _is_verb_read_as_object_head(state: ParseState, token) -> bool:
         return False
     if not any(kid.dep_ in _VERB_DEPENDENT_DEPS for kid in state.kids(token) if kid.i > token.i):
         return False
-    root = token
-    while root.head.i != root.i:
-        root = root.head
-    if root.tag_ not in NOUN_TAGS or any(word.tag_ in ("VBZ", "VBP", "VBD") for word in state.tokens):
+    root = _root_of(token)
+    if root.tag_ not in NOUN_TAGS or any(word.tag_ in FINITE_VERB_TAGS for word in state.tokens):
         return False
     # "a traffic lights with the word", "a picture frames on the wall": a plural naming a thing (mined NODE_WORDS)
     return state.noun_lemma(token.lower_) not in NODE_WORDS and state.is_verb(token.text, "VBZ")
@@ -717,10 +715,14 @@ def _repair_verb_read_as_object_head(state: ParseState, verb) -> None:
     state.relabel(verb, tag="VBZ")
     state.reattach(thing, verb.head, dep=verb.dep_)
     state.table.hand_over_lefts(verb, thing)
-    root = verb
-    while root.head.i != root.i:
-        root = root.head
-    state.reattach(verb, root, dep="acl")
+    state.reattach(verb, _root_of(verb), dep="acl")
+
+
+def _root_of(token):
+    """The root of the token's sentence, up the (repaired) head arcs."""
+    while token.head.i != token.i:
+        token = token.head
+    return token
 
 
 def _names_no_thing(state: ParseState, token, subject, before: list) -> bool:

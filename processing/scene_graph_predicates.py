@@ -15,7 +15,7 @@ from .scene_graph_conventions import (
     PREDICATES,
     REVERSED_PREDICATES,
 )
-from .scene_graph_lemmas import NOUN_TAGS, VERB_TAGS
+from .scene_graph_lemmas import FINITE_VERB_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ARTICLE_KEPT_PART_NOUNS,
     CANONICALISED_PREPOSITIONS,
@@ -170,9 +170,6 @@ def repair_trick_places(state: ParseState) -> None:
                 state.graph.owners.add(board.i)
 
 
-_FINITE_VERB_TAGS = {"VBZ", "VBP", "VBD"}
-
-
 def repair_possessed_with_phrase(state: ParseState) -> None:
     """ "cat has a black body with a red tinge", "rider has a helmet with a stripe down the middle": the parser
     may hang the "with" phrase on "has" instead of on the thing had, giving a (cat, have with, tinge) that no
@@ -181,7 +178,7 @@ def repair_possessed_with_phrase(state: ParseState) -> None:
     1); it is moved onto the verb's object. Only finite "has"/"have": "having fun with balls" is an act."""
     for prep in state.tokens:
         verb = prep.head
-        if prep.lower_ != "with" or prep.dep_ != "prep" or verb.tag_ not in _FINITE_VERB_TAGS:
+        if prep.lower_ != "with" or prep.dep_ != "prep" or verb.tag_ not in FINITE_VERB_TAGS:
             continue
         if state.lemma(verb.text, verb.tag_) != "have":
             continue

@@ -24,7 +24,7 @@ from .scene_graph_conventions import (
 )
 from .scene_graph_coordination import distributed_conjuncts, first_nominal_conjunct, nominal_conjuncts
 from .scene_graph_edges import add_relation
-from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, VERB_TAGS
+from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, FINITE_VERB_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ADVERBIAL_PREPOSITION_HEADS,
     BODY_PARTS,
@@ -401,7 +401,7 @@ def _is_as_clause(state: ParseState, prep) -> bool:
         return False
     obj = objects[0]
     following = obj.right_edge.i + 1
-    if following < len(state.tokens) and state.tokens[following].tag_ in _FINITE_TAGS:
+    if following < len(state.tokens) and state.tokens[following].tag_ in FINITE_VERB_TAGS:
         return True  # "as a bird flys through the air", "as a group of kids watches"
     ends = following >= len(state.tokens) or state.tokens[following].tag_ in (".", ",", "RB")
     kids = state.kids(obj)
@@ -409,9 +409,6 @@ def _is_as_clause(state: ParseState, prep) -> bool:
         state.graph.hidden.add(obj.i)  # "as the sun sets": "sets" is the verb
         return True
     return False
-
-
-_FINITE_TAGS = {"VBZ", "VBP", "VBD"}
 
 
 def _has_it_on(state: ParseState, prep) -> bool:
@@ -474,7 +471,7 @@ def _marked_carrier(state: ParseState, prep, head, place):
     hangs it); long_dev 2 of 2. The carrier, or None."""
     if head.i != prep.i - 1 or not state.nominal(head) or state.noun_lemma(head.lower_) not in MARKING_NOUNS:
         return None
-    marking = _first_conjunct(state, head)
+    marking = first_nominal_conjunct(state, head)
     preposition = marking.head
     if marking.dep_ != "pobj" or preposition.lower_ != "with" or not state.nominal(preposition.head):
         return None
@@ -498,16 +495,6 @@ def _part_owner_phrase_head(state: ParseState, prep, place):
         if child.dep_ == "pobj":
             return child
     return place
-
-
-def _first_conjunct(state: ParseState, token):
-    """The first of coordinated nouns ("letters and numbers" -> letters), up the conj arcs; bounded: on "A stop sign
-    and pedestrian crossing sign in front of a warehouse" an unbounded walk did not end."""
-    for _ in range(len(state.tokens)):
-        if token.dep_ != "conj" or token.head.i == token.i:
-            break
-        token = token.head
-    return token
 
 
 def _first_place_before(state: ParseState, prep):

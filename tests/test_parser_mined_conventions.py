@@ -1,5 +1,6 @@
 """The tables mined from FACTUAL's training split (processing/scene_graph_conventions.py) are applied."""
 
+import contextlib
 import csv
 import importlib.util
 import re
@@ -488,14 +489,9 @@ def test_owned_part_pairs_make_the_compound_the_owner(parser, monkeypatch, capti
     assert owner not in parser.parse(caption).objects
 
 
-@needs_model
-def test_the_plural_verb_repair_is_off_while_the_tables_are_being_mined(parser, monkeypatch):
-    """The miner parses FACTUAL train with every table empty; the plural-verb repair must not then read plural
-    compounds that can be verbs ("bunk beds", "snow flakes") as a subject and its verb, or the names mined from
-    those parses would lose them (they did: 15 compound names)."""
-    from processing import scene_graph_conventions, scene_graph_nodes
-
-    captions = ["silver bunk beds against the wall", "snow flakes in the sky", "shoe strings on shoe"]
+@contextlib.contextmanager
+def _tables_emptied():
+    """Every mined table empty, as while benchmarks/mine_factual_conventions.py parses FACTUAL train; restored after."""
     tables = [
         table
         for name, table in vars(scene_graph_conventions).items()
@@ -505,12 +501,24 @@ def test_the_plural_verb_repair_is_off_while_the_tables_are_being_mined(parser, 
     try:
         for table in tables:
             table.clear()  # in place, as the miner does: the rule modules hold the same objects
-        graphs = parser.parse_batch(captions)
-        monkeypatch.setattr(scene_graph_nodes, "_names_no_thing", lambda *args: False)
-        assert parser.parse_batch(captions) == graphs
+        yield
     finally:
         for table, copy in zip(tables, saved, strict=True):
             table.update(copy)
+
+
+@needs_model
+def test_the_plural_verb_repair_is_off_while_the_tables_are_being_mined(parser, monkeypatch):
+    """The miner parses FACTUAL train with every table empty; the plural-verb repair must not then read plural
+    compounds that can be verbs ("bunk beds", "snow flakes") as a subject and its verb, or the names mined from
+    those parses would lose them (they did: 15 compound names)."""
+    from processing import scene_graph_nodes
+
+    captions = ["silver bunk beds against the wall", "snow flakes in the sky", "shoe strings on shoe"]
+    with _tables_emptied():
+        graphs = parser.parse_batch(captions)
+        monkeypatch.setattr(scene_graph_nodes, "_names_no_thing", lambda *args: False)
+        assert parser.parse_batch(captions) == graphs
 
 
 @needs_model
@@ -518,21 +526,8 @@ def test_the_sheet_material_rule_is_off_while_the_tables_are_being_mined(parser)
     """With every table empty, as the miner parses FACTUAL train, "mesh fence" and "tin foil" stay whole names,
     so re-mining keeps them in COMPOUND_NAMES (without the guard it dropped "mesh fence", "tin foil" and "fabric
     square"); with the tables, a sheet material outside those names is an attribute ("red cloth placemat")."""
-    from processing import scene_graph_conventions
-
     captions = ["a dog behind a mesh fence", "a sandwich wrapped in tin foil"]
-    tables = [
-        table
-        for name, table in vars(scene_graph_conventions).items()
-        if name.isupper() and isinstance(table, (set, dict)) and table
-    ]
-    saved = [table.copy() for table in tables]
-    try:
-        for table in tables:
-            table.clear()  # in place, as the miner does: the rule modules hold the same objects
+    with _tables_emptied():
         graphs = parser.parse_batch(captions)
-    finally:
-        for table, copy in zip(tables, saved, strict=True):
-            table.update(copy)
     assert "mesh fence" in graphs[0].objects and "tin foil" in graphs[1].objects
     assert ("placemat", "cloth") in parser.parse("a red cloth placemat").attributes
