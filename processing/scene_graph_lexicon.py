@@ -1021,3 +1021,44 @@ BRAND_ATTRIBUTE_HEADS = {"logo"}
 # Verbs whose "as" phrase is the role the object plays in the scene ("a tree trunk used as a fence" -> (trunk,
 # use as, fence), FACTUAL train 1 of 1; "this tree serves as a bike rack"); other "as" relations are dropped.
 ROLE_VERBS = {"use", "serve"}
+
+# Places that locate the head of a with-phrase rather than what it is with (scene_graph_relations._with_head_placed):
+# furniture, serving surfaces, rooms and open grounds ("a plate with cake on a wooden table" -> (plate, on, table),
+# "couple with dog on the beach" -> (couple, on, beach)). Not the ground, grass, snow or water, which the with-object
+# may lie on or in apart from its head ("tree with leaves on the ground"), nor the background ("a boy with a sailboat
+# in the background": the sailboat is there).
+WITH_HEAD_FURNITURE = {
+    "table",
+    "counter",
+    "countertop",
+    "desk",
+    "shelf",
+    "stove",
+    "bench",
+    "bed",
+    "couch",
+    "sofa",
+    "floor",
+}
+WITH_HEAD_SERVING_SURFACES = {"plate", "tray", "platter", "placemat"}
+WITH_HEAD_GROUNDS = {
+    "beach",
+    "street",
+    "sidewalk",
+    "road",
+    "field",
+    "park",
+    "court",
+    "shore",
+    "kitchen",
+    "bathroom",
+    "room",
+    "church",
+    "city",
+    "mountain",
+    "hill",
+}
+# Heads that are a scene, a room or an event themselves: their places locate what is in them ("outside scene with a
+# cake on a table", "bathroom with tiles on floor", "bedroom with a laptop on a desk", "a baseball game with a hitter
+# at home plate"); pictures (DEPICTION_NOUNS) are left out the same way.
+SCENE_HEADS = WITH_HEAD_GROUNDS | {"scene", "view", "grass", "area", "office", "game", "match"}
