@@ -40,3 +40,9 @@ def test_furniture_or_ground_after_a_with_phrase_locates_its_head(parser, captio
 )
 def test_with_object_keeps_its_place_after_a_body_part_a_scene_or_furniture(parser, caption, located):
     assert located in relations(parser, caption)
+
+
+def test_place_after_in_a_container_locates_the_container(parser):
+    got = relations(parser, "cantelope in bowl on table")
+    assert ("bowl", "on", "table") in got
+    assert ("cantelope", "on", "table") not in got
