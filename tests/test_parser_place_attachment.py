@@ -46,3 +46,9 @@ def test_place_after_in_a_container_locates_the_container(parser):
     got = relations(parser, "cantelope in bowl on table")
     assert ("bowl", "on", "table") in got
     assert ("cantelope", "on", "table") not in got
+
+
+def test_in_the_air_after_an_on_phrase_locates_what_is_on_it(parser):
+    got = relations(parser, "young man on skateboard in air")
+    assert ("man", "in", "air") in got
+    assert ("skateboard", "in", "air") not in got
