@@ -1021,3 +1021,31 @@ BRAND_ATTRIBUTE_HEADS = {"logo"}
 # Verbs whose "as" phrase is the role the object plays in the scene ("a tree trunk used as a fence" -> (trunk,
 # use as, fence), FACTUAL train 1 of 1; "this tree serves as a bike rack"); other "as" relations are dropped.
 ROLE_VERBS = {"use", "serve"}
+
+# Two-word names whose head word names a garment but which name a thing: nothing wears "a counter top" or "wine
+# glasses" ("a kitchen with wood counter tops" -> (kitchen, with, counter top), not wear). FACTUAL train: "metal
+# sink in a black counter top" -> (sink, in, countertop); no train graph writes `wear` for any of these names.
+# By the modifier right before the garment word and that word's singular.
+THING_NAMES_WITH_GARMENT_HEADS = {
+    "counter top",
+    "stove top",
+    "table top",
+    "desk top",
+    "lap top",
+    "bottle top",
+    "bottle cap",
+    "hub cap",
+    "wine glass",
+    "beer glass",
+    "water glass",
+    "drinking glass",
+    "shot glass",
+    "champagne glass",
+    "martini glass",
+    "fish tank",
+    "gas tank",
+    "fuel tank",
+    "water tank",
+    "tree trunk",
+    "car trunk",
+}

@@ -49,6 +49,7 @@ from .scene_graph_lexicon import (
     SHEET_MATERIAL_NOUNS,
     SIDE_NOUNS,
     SIDE_PREPOSITIONS,
+    THING_NAMES_WITH_GARMENT_HEADS,
     THING_NAMES_WITH_WEARER_HEADS,
 )
 from .scene_graph_state import ParseState
@@ -833,8 +834,21 @@ def _is_participle_read_as_worn(state: ParseState, token) -> bool:
 
 
 def is_garment(state: ParseState, token) -> bool:
-    """A garment word, singular or plural ("shirts")."""
-    return token.lower_ in GARMENTS or state.noun_lemma(token.lower_) in GARMENTS
+    """A garment word, singular or plural ("shirts"), unless the compound before it makes it name a thing
+    ("counter tops", "wine glasses")."""
+    lemma = state.noun_lemma(token.lower_)
+    if token.lower_ not in GARMENTS and lemma not in GARMENTS:
+        return False
+    return not _names_a_thing(state, token, lemma)
+
+
+def _names_a_thing(state: ParseState, garment, lemma: str) -> bool:
+    """ "wood counter tops", "a stove top oven": a garment word after a compound that makes the name a thing's
+    (THING_NAMES_WITH_GARMENT_HEADS), so nothing wears it."""
+    if garment.i == 0:
+        return False
+    before = state.tokens[garment.i - 1]
+    return before.dep_ == "compound" and f"{before.lower_} {lemma}" in THING_NAMES_WITH_GARMENT_HEADS
 
 
 def can_wear(state: ParseState, token) -> bool:
