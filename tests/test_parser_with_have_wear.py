@@ -36,3 +36,10 @@ def test_glasses_held_by_a_thing_are_containers(parser):
     """ "wines in the glasses", "a table with glasses": drinking glasses, not worn ones."""
     assert ("wines", "in", "glasses") in relations(parser, "all the different colored wines in the glasses")
     assert relations(parser, "a table with glasses") == {("table", "with", "glasses")}
+
+
+def test_glasses_after_a_garment_are_its_wearers(parser):
+    """ "a man in a suit with glasses": the suit wears nothing, the man wears both."""
+    got = relations(parser, "a man in a suit with glasses stands in front of a building")
+    assert ("man", "wear", "glasses") in got
+    assert ("suit", "wear", "glasses") not in got
