@@ -43,3 +43,9 @@ def test_glasses_after_a_garment_are_its_wearers(parser):
     got = relations(parser, "a man in a suit with glasses stands in front of a building")
     assert ("man", "wear", "glasses") in got
     assert ("suit", "wear", "glasses") not in got
+
+
+def test_each_bare_colour_listed_after_dressed_in_is_worn(parser):
+    """ "dressed in red and white": the parser hangs "red" on "in" as a modifier; both colours are worn."""
+    got = relations(parser, "a man dressed in red and white")
+    assert got == {("man", "wear", "red"), ("man", "wear", "white")}
