@@ -139,7 +139,7 @@ def relate_preposition(state: ParseState, prep) -> None:
         # relation F1 53.08 -> 53.16)
         wearers = _garment_wearers(state, prep, head) if is_garment(state, obj) else []
         if not wearers:
-            wearers = nominal_conjuncts(state, head) if noun_head else subjects_of(state, head)
+            wearers = _holders_before(state, prep, head) if noun_head else subjects_of(state, head)
         add_relation(state, wearers, "wear", objects)
         return
     predicate_words = " ".join(words)
@@ -420,6 +420,13 @@ def _has_it_on(state: ParseState, prep) -> bool:
         if token.lower_ == "on" and token.dep_ in ("prt", "prep") and not state.kids(token):
             return True
     return False
+
+
+def _holders_before(state: ParseState, prep, head) -> list:
+    """ "a man with an apron on and a woman standing in a kitchen", "guy with cap on and cup in hand": the parser
+    lists what follows "on and" with the holder, yet only the nouns listed before the with-phrase wear its object (the
+    rules wrote (woman, wear, apron), (cup, wear, cap); FACTUAL train has no such caption)."""
+    return [noun for noun in nominal_conjuncts(state, head) if noun.i < prep.i]
 
 
 def _is_switched_on(state: ParseState, head, obj) -> bool:

@@ -49,3 +49,10 @@ def test_each_bare_colour_listed_after_dressed_in_is_worn(parser):
     """ "dressed in red and white": the parser hangs "red" on "in" as a modifier; both colours are worn."""
     got = relations(parser, "a man dressed in red and white")
     assert got == {("man", "wear", "red"), ("man", "wear", "white")}
+
+
+def test_noun_listed_after_with_x_on_does_not_wear_it(parser):
+    """ "a man with an apron on and a woman ...": the woman is listed after the with-phrase; only the man wears it."""
+    got = relations(parser, "A man with an apron on and a woman standing in a messy kitchen.")
+    assert ("man", "wear", "apron") in got
+    assert ("woman", "wear", "apron") not in got
