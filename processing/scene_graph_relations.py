@@ -140,12 +140,12 @@ def relate_preposition(state: ParseState, prep) -> None:
             return
     objects = nominal_conjuncts(state, obj)
     noun_head, verb_head = state.nominal(head), head.tag_ in VERB_TAGS  # (no rule below relabels the head)
-    if words == ["with"] and _has_it_on(state, prep):
+    if words == ["with"] and _has_it_on(state, prep) and not _is_switched_on(state, head, obj):
         # "two men on the back of a bicycle with black helmets on": the wearer, not the bicycle (long_dev
         # relation F1 53.08 -> 53.16)
         wearers = _garment_wearers(state, prep, head) if is_garment(state, obj) else []
         if not wearers:
-            wearers = nominal_conjuncts(state, head) if noun_head else subjects_of(state, head)
+            wearers = _holders_before(state, prep, head) if noun_head else subjects_of(state, head)
         add_relation(state, wearers, "wear", objects)
         return
     predicate_words = " ".join(words)
@@ -153,6 +153,7 @@ def relate_preposition(state: ParseState, prep) -> None:
         words[-1:] == ["in"]
         and _only_particles_before(state, prep, words)
         and (is_garment(state, obj) or _is_dressing(state, head))
+        and not _holds_a_thing(state, prep, head, obj)
     ):
         predicate_words = "wear"  # "a girl in a pink shirt", "men dressed in costumes": (girl, wear, shirt)
     if predicate_words == "wear" and (wearers := _garment_wearers(state, prep, head)):
@@ -425,6 +426,55 @@ def _has_it_on(state: ParseState, prep) -> bool:
         if token.lower_ == "on" and token.dep_ in ("prt", "prep") and not state.kids(token):
             return True
     return False
+
+
+def _holders_before(state: ParseState, prep, head) -> list:
+    """ "a man with an apron on and a woman standing in a kitchen", "guy with cap on and cup in hand": the parser
+    lists what follows "on and" with the holder, yet only the nouns listed before the with-phrase wear its object (the
+    rules wrote (woman, wear, apron), (cup, wear, cap); FACTUAL train has no such caption)."""
+    return [noun for noun in nominal_conjuncts(state, head) if noun.i < prep.i]
+
+
+def _is_switched_on(state: ParseState, head, obj) -> bool:
+    """ "a firetruck with its lights on", "a living room with the television on": a bare `on` after no garment, held
+    by a thing that wears nothing (WEARERS), says the object is switched on or sits on the holder, not that it is
+    worn. FACTUAL train: "a very tall building with the clock on" -> (clock, on, building); no train graph has a
+    thing outside WEARERS wearing a non-garment."""
+    if is_garment(state, obj):
+        return False
+    holders = nominal_conjuncts(state, head) if state.nominal(head) else subjects_of(state, head)
+    return bool(holders) and not any(_is_person_or_animal(state, holder) for holder in holders)
+
+
+def _holds_a_thing(state: ParseState, prep, head, obj) -> bool:
+    """ "all the different colored wines in the glasses": a garment word that also names a container
+    (CONTAINER_PREPOSITION: "glasses") holds what "in" follows unless a person or animal is there to wear it.
+    FACTUAL train: "the glasses have liquid in them" -> (liquid, in, glass); no train graph has a thing outside
+    WEARERS wearing glasses."""
+    if not _is_container_word(state, obj) or _garment_wearers(state, prep, head):
+        return False
+    holders = nominal_conjuncts(state, head) if state.nominal(head) else subjects_of(state, head)
+    return _is_container_of_things(state, holders, obj)
+
+
+def _is_container_of_things(state: ParseState, holders, obj) -> bool:
+    """ "a table with glasses", "a sink with wine glasses": glasses held by a thing (no person, animal or garment)
+    hold drinks (the mined `wear` of "with glasses" comes from people: "a man with glasses")."""
+    return (
+        _is_container_word(state, obj)
+        and bool(holders)
+        and not any(_is_person_or_animal(state, holder) or is_garment(state, holder) for holder in holders)
+    )
+
+
+def _is_container_word(state: ParseState, noun) -> bool:
+    return noun.lower_ in CONTAINER_PREPOSITION or state.noun_lemma(noun.lower_) in CONTAINER_PREPOSITION
+
+
+def _is_person_or_animal(state: ParseState, noun) -> bool:
+    """A mined wearer (WEARERS) or a noun for a woman or a man ("a gentleman with a headband on")."""
+    lemma = state.noun_lemma(noun.lower_)
+    return can_wear(state, noun) or lemma in FEMALE_PERSON_NOUNS or lemma in MALE_PERSON_NOUNS
 
 
 def _is_dressing(state: ParseState, verb) -> bool:
@@ -997,7 +1047,7 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
             if (child.dep_ == "prep" and _names_the_container(state, child)) or _is_bare_inside(state, child, obj)
         ]
         convention = WITH_PREDICATES.get(node_name(state, obj), "with")  # mined: "with a shirt" is worn
-        if convention == "wear" and not _is_worn_with(state, obj):
+        if convention == "wear" and (not _is_worn_with(state, obj) or _is_container_of_things(state, subjects, obj)):
             convention = "with"
         if _participle_points_back(state, head, obj):
             continue  # "a pole with a sign hanging off it": the participle gives (sign, hang off, pole)
@@ -1012,13 +1062,26 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
             add_relation(state, [obj], convention.removeprefix("reverse "), subjects)
         elif convention == "with" and (_owns_body_part(state, obj) or _owned_by_pronoun(state, obj)):
             add_relation(state, subjects, "have", [obj])
-        elif convention == "with" and _wears_in_long_caption(state, subjects, obj):
+        elif (
+            convention == "with"
+            and _wears_in_long_caption(state, subjects, obj)
+            and not _is_container_of_things(state, subjects, obj)
+        ):
             # "a white head band with a black jacket": a thing the parser hangs the garment on wears nothing, the
             # wearer above it does (long_dev relation F1 53.10 -> 53.16)
             wearers = subjects if any(can_wear(state, s) for s in subjects) else _wearer_above(state, head)
             add_relation(state, wearers or subjects, "wear", [obj])
+        elif convention == "wear" and all(is_garment(state, subject) for subject in subjects):
+            add_relation(state, _garment_holders_wearer(state, head) or subjects, "wear", [obj])
         else:
             add_relation(state, subjects, convention, [obj])
+
+
+def _garment_holders_wearer(state: ParseState, garment) -> list:
+    """ "a man in a suit with glasses": a garment the parser hangs the mined worn with-object on wears nothing; the
+    person wearing the garment wears it too (FACTUAL train: "man in plaid shirt with glasses on" -> (man, wear,
+    glasses), 1 of 1; dump_parser_graphs --compare: 2 COCO graphs change, both from (suit, wear, glasses))."""
+    return _wearer_above(state, garment)
 
 
 def _partitive_kids(state: ParseState, obj) -> list:
