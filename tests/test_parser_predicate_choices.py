@@ -21,3 +21,8 @@ def relations(parser, caption: str) -> set:
 def test_along_side_before_an_article_is_alongside(parser):
     # was (street lights, side, road): the tagger read "side" as the verb
     assert ("street lights", "alongside", "road") in relations(parser, "street lights along side the road")
+
+
+def test_misspelt_verb_is_the_verb_one_slip_away(parser):
+    # was (man, wallk on, sidewalk): "wallking" is no English word, one slip from walk
+    assert ("man", "walk on", "sidewalk") in relations(parser, "man wallking on the sidewalk")
