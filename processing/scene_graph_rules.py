@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from .scene_graph import SceneGraph
 from .scene_graph_attributes import (
+    COPULA_POSITION_WORDS,
     SUBJECT_ADVERBS,
     both_count,
     colour_noun_attributes,
     copula_attributes,
+    copula_position_attribute,
     distributed_count_attributes,
     ing_modifier_attribute,
     is_copula_part,
@@ -193,6 +195,8 @@ def _attribute_phase(state: ParseState) -> None:
             subject_adverb_attribute(state, token)
         elif word in STATES_BEFORE_PLACE:
             state_before_place_attribute(state, token)
+        elif word in COPULA_POSITION_WORDS:
+            copula_position_attribute(state, token)
         if word == "with" and token.dep_ == "prep":
             with_part_state(state, token)
         elif word == "like":

@@ -1,4 +1,4 @@
-"""SceneGraphParser attribute conventions of FACTUAL (docs/method.md §3): kinds of garments, ..."""
+"""SceneGraphParser attribute conventions of FACTUAL (docs/method.md §3): kinds of garments, positions after a copula."""
 
 import importlib.util
 
@@ -22,3 +22,9 @@ def test_compound_before_garment_is_its_kind(parser):
     assert ("jacket", "army") in attributes(parser, "woman driving truck is wearing an army jacket")
     assert ("shirt", "sleeve") not in attributes(parser, "a man in shorts and a long sleeve shirt")
     assert ("glasses", "beer") not in attributes(parser, "pizza on a table next to beer glasses")
+
+
+def test_up_or_down_after_copula_is_the_subjects_position(parser):
+    assert ("toilet seat", "down") in attributes(parser, "the toilet seat is down .")
+    assert ("seat", "down") in attributes(parser, "seat is down on the toilet")
+    assert ("people", "up") not in attributes(parser, "the people are up in the mountains")
