@@ -954,6 +954,35 @@ def _possessed_part_state(state: ParseState, verb) -> None:
         add_attribute(state, [noun], [verb])
 
 
+def had_part_state(state: ParseState, verb) -> None:
+    """ "the zebra has its head down", "car has a window down", "the elephant has its mouth open" -> (head, down),
+    (window, down), (mouth, open): an adjective or position word that ends the phrase right after the noun "has"
+    introduces is that noun's state, as after "with" (with_part_state); participles are _possessed_part_state's.
+    FACTUAL train, "has [its/his/her/a] <noun> up/down/out" ending its phrase: (noun, state) in 10 of 13
+    captions ("the zebra has his head up" -> (zebra, have up, head) and "man has arms up" write it in the
+    predicate); "has its mouth open": 2 of 2. Re-parsing all of train: 9 gold attributes gained, 2 wrong added, 8
+    graphs become exact, none stop being exact."""
+    if verb.lower_ not in ("has", "have", "had") or verb.tag_ not in VERB_TAGS:
+        return  # not "having": "people having lunch together" is an activity
+    nouns = [child for child in state.kids(verb) if child.dep_ == "dobj"]
+    for clause in state.kids(verb):
+        if clause.dep_ == "ccomp":  # "the elephant has its mouth open": the state read as a clause on the noun
+            nouns.extend(child for child in state.kids(clause) if child.dep_ == "nsubj" and child.i > verb.i)
+    for noun in nouns:
+        if noun.tag_ not in NOUN_TAGS or not is_node(state, noun):
+            continue
+        following = noun.i + 1
+        if following >= len(state.tokens):
+            return
+        word = state.tokens[following]
+        if word.tag_ in ("VBN", "VBD") or not _is_part_state_word(state, word):
+            return
+        after = state.tokens[following + 1] if following + 1 < len(state.tokens) else None
+        if after is not None and after.dep_ not in ("punct", "cc"):
+            return  # "skate boarder has hands out for balance"
+        add_attribute(state, [noun], [word])
+
+
 def with_part_state(state: ParseState, prep) -> None:
     """ "a man with his arms crossed", "a dog with its mouth open", "a woman with her head down" -> (arms, crossed),
     (mouth, open), (head, down): a state word right after the object of "with" is that object's attribute,

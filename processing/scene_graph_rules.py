@@ -23,6 +23,7 @@ from .scene_graph_attributes import (
     copula_attributes,
     copula_position_attribute,
     distributed_count_attributes,
+    had_part_state,
     ing_modifier_attribute,
     is_copula_part,
     likeness_attribute,
@@ -58,7 +59,7 @@ from .scene_graph_coordination import (
     repair_worn_colour_list,
 )
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
-from .scene_graph_lexicon import ROLE_VERBS, STATES_BEFORE_PLACE
+from .scene_graph_lexicon import POSSESSION_VERBS, ROLE_VERBS, STATES_BEFORE_PLACE
 from .scene_graph_nodes import factual_name, is_line_particle, is_node, node_span, repair_word_classes, resolve
 from .scene_graph_predicates import (
     factual_predicate,
@@ -199,6 +200,8 @@ def _attribute_phase(state: ParseState) -> None:
             copula_position_attribute(state, token)
         if word == "with" and token.dep_ == "prep":
             with_part_state(state, token)
+        elif word in POSSESSION_VERBS:
+            had_part_state(state, token)
         elif word == "like":
             likeness_attribute(state, token)
         elif token.dep_ == "npadvmod":

@@ -1,4 +1,4 @@
-"""SceneGraphParser attribute conventions of FACTUAL (docs/method.md §3): kinds of garments, positions after a copula."""
+"""SceneGraphParser attribute conventions of FACTUAL (docs/method.md §3): kinds of garments, positions after a copula or a had noun."""
 
 import importlib.util
 
@@ -28,3 +28,9 @@ def test_up_or_down_after_copula_is_the_subjects_position(parser):
     assert ("toilet seat", "down") in attributes(parser, "the toilet seat is down .")
     assert ("seat", "down") in attributes(parser, "seat is down on the toilet")
     assert ("people", "up") not in attributes(parser, "the people are up in the mountains")
+
+
+def test_state_word_after_had_noun_is_its_state(parser):
+    assert ("head", "down") in attributes(parser, "the zebra has its head down")
+    assert ("mouth", "open") in attributes(parser, "the elephant has its mouth open")
+    assert ("lunch", "together") not in attributes(parser, "people having lunch together")
