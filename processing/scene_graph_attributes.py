@@ -809,6 +809,7 @@ def state_attributes(state: ParseState, verb) -> None:
     if verb.tag_ == "VBN":
         _passive_state_attribute(state, verb)
         _possessed_part_state(state, verb)
+        _dropped_participle_state(state, verb)
         return
     if verb.tag_ != "VBG" or verb.i in state.graph.verbs_with_relation or verb.i in state.nominal_overrides:
         return
@@ -936,6 +937,23 @@ def _passive_state_attribute(state: ParseState, verb) -> None:
     if state.lemma(verb.text, verb.tag_) in _DEPICTION_VERBS:
         return  # "buses are pictured": about the picture, not the buses
     add_attribute(state, subjects_of(state, verb), _verb_with_particle(state, verb))
+
+
+def _dropped_participle_state(state: ParseState, verb) -> None:
+    """ "towels folded on a shelf", "a blanket is folded on the bed" -> (towel, folded) beside (towel, on, shelf): a
+    participle of the thing's own shape (SHAPE_STATE_PARTICIPLES), which FACTUAL leaves out of the place predicate
+    (mined DROPPED_PREDICATE_WORDS: "fold on" -> on), stays as its subject's state. FACTUAL train, "folded" before
+    a place phrase: the state in 8 of 9 captions; "arranged", also left out of the predicate, says how things are
+    laid out and is no state in any of its 3. Re-parsing all of train: 7 gold attributes gained, 2 wrong added."""
+    if state.lemma(verb.text, verb.tag_) not in SHAPE_STATE_PARTICIPLES:
+        return
+    if not any(child.dep_ == "prep" for child in state.kids(verb)):
+        return
+    add_attribute(state, subjects_of(state, verb), [verb])
+
+
+# Participles of a thing's own shape that FACTUAL keeps as its state before a place phrase ("towels folded on a shelf")
+SHAPE_STATE_PARTICIPLES = {"fold"}
 
 
 def _possessed_part_state(state: ParseState, verb) -> None:

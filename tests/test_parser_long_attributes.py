@@ -1,4 +1,5 @@
-"""SceneGraphParser attribute conventions of FACTUAL (docs/method.md §3): kinds of garments, positions after a copula or a had noun."""
+"""SceneGraphParser attribute conventions of FACTUAL (docs/method.md §3): kinds of garments, positions after a copula or a had noun, "folded"
+before a place."""
 
 import importlib.util
 
@@ -34,3 +35,9 @@ def test_state_word_after_had_noun_is_its_state(parser):
     assert ("head", "down") in attributes(parser, "the zebra has its head down")
     assert ("mouth", "open") in attributes(parser, "the elephant has its mouth open")
     assert ("lunch", "together") not in attributes(parser, "people having lunch together")
+
+
+def test_folded_before_a_place_stays_a_state(parser):
+    graph = parser.parse("towels folded on a shelf")
+    assert ("towels", "folded") in set(graph.attributes)
+    assert ("towels", "on", "shelf") in set(graph.relations)
