@@ -41,3 +41,7 @@ def test_folded_before_a_place_stays_a_state(parser):
     graph = parser.parse("towels folded on a shelf")
     assert ("towels", "folded") in set(graph.attributes)
     assert ("towels", "on", "shelf") in set(graph.relations)
+
+
+def test_whole_is_a_quantity_not_an_attribute(parser):
+    assert ("pizza", "whole") not in attributes(parser, "a whole pizza on the table")
