@@ -1090,3 +1090,8 @@ THING_NAMES_WITH_GARMENT_HEADS = {
     "tree trunk",
     "car trunk",
 }
+
+# Words of totality are quantities like "all", no property of the thing ("a whole pizza on the plate", "the entire
+# train"): FACTUAL train writes "whole" in 2 of the 8 captions the rules gave it and "entire" in none of 4 (all of
+# train re-parsed: 10 wrong attributes removed, 2 gold lost, 7 graphs become exact, 1 stops being exact).
+QUANTIFYING_ADJECTIVES |= {"whole", "entire"}

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from .scene_graph import SceneGraph
 from .scene_graph_attributes import (
+    COPULA_POSITION_WORDS,
     SUBJECT_ADVERBS,
     both_count,
     colour_noun_attributes,
     copula_attributes,
+    copula_position_attribute,
     distributed_count_attributes,
+    had_part_state,
     ing_modifier_attribute,
     is_copula_part,
     likeness_attribute,
@@ -56,7 +59,7 @@ from .scene_graph_coordination import (
     repair_worn_colour_list,
 )
 from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
-from .scene_graph_lexicon import ROLE_VERBS, STATES_BEFORE_PLACE
+from .scene_graph_lexicon import POSSESSION_VERBS, ROLE_VERBS, STATES_BEFORE_PLACE
 from .scene_graph_nodes import factual_name, is_line_particle, is_node, node_span, repair_word_classes, resolve
 from .scene_graph_predicates import (
     factual_predicate,
@@ -193,8 +196,12 @@ def _attribute_phase(state: ParseState) -> None:
             subject_adverb_attribute(state, token)
         elif word in STATES_BEFORE_PLACE:
             state_before_place_attribute(state, token)
+        elif word in COPULA_POSITION_WORDS:
+            copula_position_attribute(state, token)
         if word == "with" and token.dep_ == "prep":
             with_part_state(state, token)
+        elif word in POSSESSION_VERBS:
+            had_part_state(state, token)
         elif word == "like":
             likeness_attribute(state, token)
         elif token.dep_ == "npadvmod":
