@@ -917,7 +917,19 @@ def can_wear(state: ParseState, token) -> bool:
 def kept_name(state: ParseState, token) -> str:
     """The node's name as FACTUAL keeps it (NODE_NAMES: "skiier" -> skier), whose last word is its head."""
     name = node_name(state, token)
-    return NODE_NAMES.get(name, name)
+    return respelled_name(state, name) or name
+
+
+def respelled_name(state: ParseState, name: str) -> str | None:
+    """NODE_NAMES's choice for a name, or None. A choice that only adds words around the name ("fire" -> "fire
+    hydrant", "control" -> "remote control") is mined from captions whose longer name the rules cut short, so it
+    holds only where the caption has that longer name: FACTUAL train writes (chair, face, fire) for "easy chair facing
+    the fire" and (fire, is, lit) for "a lit fire", and "fire" is its own node in every train caption without
+    "fire hydrant" that makes it a node (4 of 4)."""
+    choice = NODE_NAMES.get(name)
+    if choice is None or f" {name} " not in f" {choice} ":
+        return choice
+    return choice if choice in state.text.lower() else None
 
 
 def is_worn_slot(state: ParseState, token) -> bool:
@@ -1785,8 +1797,8 @@ def factual_name(state: ParseState, token) -> str:
         name = respelled_head(state, token, name)
     if is_compound_named_head(state, token, name):
         name = name.rsplit(" ", 1)[0]  # "lemon slices" -> lemon
-    if name in NODE_NAMES or name in ATTRIBUTE_NAMES:
-        name = NODE_NAMES.get(name) or ATTRIBUTE_NAMES[name]
+    if respelled_name(state, name) or name in ATTRIBUTE_NAMES:
+        name = respelled_name(state, name) or ATTRIBUTE_NAMES[name]
     else:
         name = known_compound(name)
     if name in PERSON_WORDS:
