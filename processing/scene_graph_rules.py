@@ -39,7 +39,11 @@ from .scene_graph_attributes import (
     subject_adverb_attribute,
     with_part_state,
 )
-from .scene_graph_clauses import relate_gapped_clause, relate_stranded_preposition_clause
+from .scene_graph_clauses import (
+    relate_gapped_clause,
+    relate_stranded_preposition_clause,
+    repair_participle_read_as_preposition_object,
+)
 from .scene_graph_conventions import ATTRIBUTE_VALUES, NON_ATTRIBUTES, NON_PREDICATES, REVERSED_PREDICATES
 from .scene_graph_coordination import (
     is_stray_object,
@@ -103,6 +107,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_participle_conjunct(state)
         repair_participle_object(state)
         repair_stranded_preposition_object(state)
+        repair_participle_read_as_preposition_object(state)
         repair_garment_apposition(state)
         repair_conjunction_attachment(state)
         repair_object_list_read_as_subject(state)

@@ -1,0 +1,23 @@
+"""Relations the parser missed altogether: constructions whose relation no rule produced (FACTUAL train counts in
+the rules' docstrings)."""
+
+import pytest
+
+from processing.scene_graph_backends import cached_parser
+
+
+@pytest.fixture(scope="module")
+def parse():
+    parser = cached_parser(None, "rules")
+    return lambda caption: parser.parse_batch([caption])[0]
+
+
+def test_participle_read_as_object_of_with(parse):
+    graph = parse("boy with backpack walking down the street")
+    assert set(graph.relations) == {("boy", "with", "backpack"), ("boy", "walk down", "street")}
+
+
+def test_participle_after_with_it(parse):
+    graph = parse("yellow and black train engine with number 8169 on it pulling lots of carts")
+    assert ("train engine", "pull", "carts") in graph.relations
+    assert ("number", "on", "train engine") in graph.relations
