@@ -907,6 +907,7 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
         candidates = state.kids(obj) + [child for holder in holders for child in state.kids(holder) if child.i > obj.i]
         candidates += _partitive_kids(state, obj)
         candidates += _last_conjuncts_place(state, obj, objects)
+        candidates += _pronoun_place_hung_higher(state, obj, candidates)
         container_preps = [
             child
             for child in candidates
@@ -946,6 +947,26 @@ def _partitive_kids(state: ParseState, obj) -> list:
     if partitive is None or partitive.i not in state.partitives:
         return []
     return [child for child in state.kids(partitive) if child.i > obj.i]
+
+
+def _pronoun_place_hung_higher(state: ParseState, obj, candidates) -> list:
+    """ "a man standing in front of a building with a clock on it", "a cat on top of a car with snow on it": the
+    parser hangs "on it" right after the with-object on the verb or the first noun, which then gets the place
+    ((cat, on, car) from "on it") and the with-object none; the pronoun place right after the with-phrase places
+    the with-object on its holder, as when the parser hangs it on either (FACTUAL train writes only the place for
+    "X with Y on it" in 157 of 179 captions). Re-parsing all of train: 5 graphs change, 1 more exact ("a table with
+    vegetables and fruit on it" -> (fruit, on, table)), 2 gold triples gained, 2 lost (`with` and `have` kept by
+    gold against that majority), 3 wrong added, 5 removed; 40 of the 25,010 COCO Karpathy test captions change,
+    nearly all from (X, with, Y) to (Y, on/in, X)."""
+    position = obj.right_edge.i + 1
+    if position >= len(state.tokens):
+        return []
+    prep = state.tokens[position]
+    if prep.dep_ != "prep" or prep in candidates or prep.head.i > obj.i:
+        return []
+    if not any(target.dep_ == "pobj" and is_object_pronoun(target) for target in state.kids(prep)):
+        return []
+    return [prep]
 
 
 def _last_conjuncts_place(state: ParseState, obj, objects) -> list:

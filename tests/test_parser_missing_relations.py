@@ -21,3 +21,8 @@ def test_participle_after_with_it(parse):
     graph = parse("yellow and black train engine with number 8169 on it pulling lots of carts")
     assert ("train engine", "pull", "carts") in graph.relations
     assert ("number", "on", "train engine") in graph.relations
+
+
+def test_pronoun_place_hung_on_the_verb(parse):
+    graph = parse("a man standing in front of a building with a clock on it.")
+    assert set(graph.relations) == {("man", "stand in front of", "building"), ("clock", "on", "building")}
