@@ -26,3 +26,8 @@ def test_participle_after_with_it(parse):
 def test_pronoun_place_hung_on_the_verb(parse):
     graph = parse("a man standing in front of a building with a clock on it.")
     assert set(graph.relations) == {("man", "stand in front of", "building"), ("clock", "on", "building")}
+
+
+def test_adjective_tagged_noun_with_place(parse):
+    graph = parse("white urinal on the wall .")
+    assert graph.relations == [("urinal", "on", "wall")]
