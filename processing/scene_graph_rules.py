@@ -59,7 +59,7 @@ from .scene_graph_coordination import (
     repair_stranded_preposition_object,
     repair_worn_colour_list,
 )
-from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
+from .scene_graph_lemmas import ADJECTIVE_TAGS, VERB_TAGS, TagLemmatizer
 from .scene_graph_lexicon import ROLE_VERBS, STATES_BEFORE_PLACE
 from .scene_graph_nodes import factual_name, is_line_particle, is_node, node_span, repair_word_classes, resolve
 from .scene_graph_predicates import (
@@ -83,6 +83,7 @@ from .scene_graph_relations import (
     relate_passive_agent,
     relate_possessed_state,
     relate_possession_auxiliary,
+    relate_possession_auxiliary_of_adjective,
     relate_possession_auxiliary_of_modifier,
     relate_possession_auxiliary_of_word,
     relate_possessive,
@@ -165,6 +166,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_copula_part(state, token)
         if state.nominal(token):
             relate_possession_auxiliary(state, token)
+        elif dep == "ROOT" and token.tag_ in ADJECTIVE_TAGS:
+            relate_possession_auxiliary_of_adjective(state, token)
         elif token.tag_ in VERB_TAGS:
             relate_small_clause_object(state, token)
             relate_possession_auxiliary_of_word(state, token)

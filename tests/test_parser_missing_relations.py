@@ -31,3 +31,9 @@ def test_pronoun_place_hung_on_the_verb(parse):
 def test_adjective_tagged_noun_with_place(parse):
     graph = parse("white urinal on the wall .")
     assert graph.relations == [("urinal", "on", "wall")]
+
+
+def test_possession_auxiliary_of_adjective_root(parse):
+    graph = parse("dog has white long fur .")
+    assert graph.relations == [("dog", "have", "fur")]
+    assert set(graph.attributes) == {("fur", "white"), ("fur", "long")}
