@@ -1606,6 +1606,32 @@ def _is_adjective_tagged_placed_noun(state: ParseState, token) -> bool:
     return any(child.dep_ == "prep" and any(obj.dep_ == "pobj" for obj in state.kids(child)) for child in kids)
 
 
+def repair_noun_read_as_adjective_object(state: ParseState) -> None:
+    """ "pink umbrella above a girl", "open umbrella in field": the parser makes a fragment's first adjective the
+    root, the noun it describes its object and the place phrase the adjective's, so nothing is placed. The noun heads
+    the fragment: the adjective is its modifier and the phrases hung on the adjective are the noun's. FACTUAL train:
+    an adjective root with a noun object, 18 captions; the rules related nothing in the 6 with a phrase after the
+    noun, whose gold relates the noun. Re-parsing train: 4 graphs change, 3 more exact, 3 gold triples gained, none
+    lost, 1 wrong added; 1 of the 25,010 COCO Karpathy test captions changes."""
+    root = next((token for token in state.tokens if token.dep_ == "ROOT"), None)
+    if root is None or root.tag_ not in ADJECTIVE_TAGS:
+        return
+    if root.i > 1 or (root.i == 1 and state.tokens[0].tag_ != "DT"):
+        return  # the fragment starts with the adjective ("an open umbrella in the field")
+    kids = state.kids(root)
+    if any(kid.dep_ in _CLAUSE_DEPS and kid.dep_ != "dobj" for kid in kids):
+        return
+    nouns = [kid for kid in kids if kid.dep_ == "dobj" and state.nominal(kid) and kid.left_edge.i == root.i + 1]
+    if len(nouns) != 1 or not any(kid.dep_ == "prep" and kid.i > nouns[0].i for kid in kids):
+        return
+    noun = nouns[0]
+    state.reattach(noun, noun, "ROOT")
+    for kid in list(kids):
+        if kid is not noun:
+            state.reattach(kid, noun, kid.dep_)
+    state.reattach(root, noun, "amod")
+
+
 def _is_singular_compound(token) -> bool:
     """A singular noun compound or an adjective however tagged ("white" as NNP in "white railing")."""
     return (token.dep_ == "compound" and token.tag_ in ("NN", "NNP")) or token.dep_ == "amod"

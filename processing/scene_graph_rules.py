@@ -61,7 +61,15 @@ from .scene_graph_coordination import (
 )
 from .scene_graph_lemmas import ADJECTIVE_TAGS, VERB_TAGS, TagLemmatizer
 from .scene_graph_lexicon import ROLE_VERBS, STATES_BEFORE_PLACE
-from .scene_graph_nodes import factual_name, is_line_particle, is_node, node_span, repair_word_classes, resolve
+from .scene_graph_nodes import (
+    factual_name,
+    is_line_particle,
+    is_node,
+    node_span,
+    repair_noun_read_as_adjective_object,
+    repair_word_classes,
+    resolve,
+)
 from .scene_graph_predicates import (
     factual_predicate,
     is_particle_with_object,
@@ -102,6 +110,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
     state = ParseState(doc, lemmatizer, quoted_text)
     try:
         repair_colour_list_compound(state)  # before word classes: they hide coordinated colours
+        repair_noun_read_as_adjective_object(state)
         repair_word_classes(state)
         mark_quoted_text(state)
         repair_list_attachment(state)

@@ -37,3 +37,9 @@ def test_possession_auxiliary_of_adjective_root(parse):
     graph = parse("dog has white long fur .")
     assert graph.relations == [("dog", "have", "fur")]
     assert set(graph.attributes) == {("fur", "white"), ("fur", "long")}
+
+
+def test_noun_read_as_object_of_adjective_root(parse):
+    graph = parse("pink umbrella above a girl .")
+    assert graph.relations == [("umbrella", "above", "girl")]
+    assert graph.attributes == [("umbrella", "pink")]
