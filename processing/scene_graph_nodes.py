@@ -1574,6 +1574,7 @@ def _find_nominal_overrides(state: ParseState) -> set:
                 is_noun_like = token.tag_ in ("VB", "VBP", "VBZ") or token.lower_ in ING_NOUNS
             else:
                 is_noun_like = _is_noun_after_compound(token)
+            is_noun_like = is_noun_like or _is_noun_tagged_past_participle(state, token)
             if is_noun_like and not any(child.dep_ in _CLAUSE_DEPS for child in state.kids(token)):
                 overrides.add(token.i)
         elif (
@@ -1630,6 +1631,17 @@ def repair_noun_read_as_adjective_object(state: ParseState) -> None:
         if kid is not noun:
             state.reattach(kid, noun, kid.dep_)
     state.reattach(root, noun, "amod")
+
+
+def _is_noun_tagged_past_participle(state: ParseState, token) -> bool:
+    """ "white oven with door open", "salad inside of brown bowl": a fragment's first noun the tagger reads as a past
+    form (VBN, VBD) that no English verb has is the noun (a dictionary noun and no adjective). FACTUAL train,
+    such roots: "oven" 4 times, "salad" once, each with its gold place or with-relation and nothing from the rules;
+    re-parsing train: 5 graphs change, 3 more exact, 4 gold triples gained, none lost, 1 wrong added ("countertop"
+    where gold keeps the plural); random_dev gains "oven under the stove", 3 COCO graphs gain their oven node."""
+    return (
+        token.tag_ in ("VBN", "VBD") and not state.is_verb(token.text, token.tag_) and state.is_noun_only(token.lower_)
+    )
 
 
 def _is_singular_compound(token) -> bool:

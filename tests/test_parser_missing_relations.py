@@ -43,3 +43,8 @@ def test_noun_read_as_object_of_adjective_root(parse):
     graph = parse("pink umbrella above a girl .")
     assert graph.relations == [("umbrella", "above", "girl")]
     assert graph.attributes == [("umbrella", "pink")]
+
+
+def test_noun_tagged_past_participle_root(parse):
+    graph = parse("salad inside of brown bowl")
+    assert graph.relations == [("salad", "inside", "bowl")]
