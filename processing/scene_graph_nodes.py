@@ -1589,13 +1589,13 @@ def _find_nominal_overrides(state: ParseState) -> set:
 
 
 def _is_adjective_tagged_placed_noun(state: ParseState, token) -> bool:
-    """ "urinal on the wall", "windscreen on the train", "dark colored jeep on beach": a fragment's first noun the tagger
-    reads as an adjective, with the place phrase hung on it, is the noun the phrase places (FACTUAL train, such an
-    adjective-tagged root with a place phrase and no subject or clause of its own: 32 captions, the rules related
-    nothing in 31; gold places the noun in 28; re-parsing all of train with this check: 14 graphs change, 11 more
-    exact, 12 gold triples gained, none lost, 2 wrong added, `with` where gold writes `have`). Only a word the
-    dictionary knows as a noun and no adjective: "remote" and "human" are both, and so is "large", which the tagger
-    also reads so before a place ("a large in ground swimming pool near tents")."""
+    """ "urinal on the wall", "windscreen on the train", "dark colored jeep on beach": a fragment's first noun the
+    tagger reads as an adjective, with the place phrase hung on it, is the noun the phrase places (FACTUAL train,
+    such an adjective-tagged root with a place phrase and no subject or clause of its own: 32 captions, the rules
+    related nothing in 31; gold places the noun in 28; re-parsing all of train with this check: 14 graphs change,
+    11 more exact, 12 gold triples gained, none lost, 2 wrong added, `with` where gold writes `have`). Only a word
+    the dictionary knows as a noun and no adjective: "remote" and "human" are both, and so is "large", which the
+    tagger also reads so before a place ("a large in ground swimming pool near tents")."""
     word = token.lower_
     if token.tag_ not in ADJECTIVE_TAGS or word in COLOUR_WORDS or word in _NOT_NOUNS:
         return False

@@ -1785,7 +1785,8 @@ def relate_possession_auxiliary_of_adjective(state: ParseState, adjective) -> No
     and the root adjective describes the fur. FACTUAL train: 5 captions parsed so, gold `have` in 4 (the other,
     "this glass has yellow liquid in it", writes only the place, as for "has X in it" elsewhere, and is left alone),
     the rules related nothing in any; re-parsing train: 4 graphs change, 4 gold triples gained, none lost, none
-    wrong added, 2 more exact; of the 25,010 COCO Karpathy test captions 1 changes, "a living room has plush furniture and a fireplace")."""
+    wrong added, 2 more exact; of the 25,010 COCO Karpathy test captions 1 changes, "a living room has plush
+    furniture and a fireplace")."""
     if adjective.dep_ != "ROOT" or adjective.tag_ not in ADJECTIVE_TAGS:
         return
     auxiliaries = [kid for kid in state.kids(adjective) if kid.dep_ == "aux" and kid.lower_ in POSSESSION_VERBS]
