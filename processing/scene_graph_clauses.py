@@ -11,6 +11,7 @@ from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import VERB_TAGS
 from .scene_graph_lexicon import (
     BODY_PARTS,
+    DEPICTED_BEINGS,
     DEPICTION_NOUNS,
     DISPLAY_VERBS,
     GARMENTS,
@@ -674,3 +675,56 @@ def _after_place_of_participle(state: ParseState, verb, noun) -> bool:
     if place.lower_ not in _SURFACE_PREPOSITIONS:
         return False
     return any(child.dep_ == "dobj" for child in state.kids(verb))
+
+
+# Object pronouns the parser makes the subject of a participle after a preposition ("with a fish on it holding ...").
+_PRONOUNS_READ_AS_SUBJECTS = {"it", "them"}
+
+
+def repair_participle_read_as_preposition_object(state: ParseState) -> None:
+    """ "boy with backpack walking down the street", "the wet suit of the kid laying on the surfboard": the
+    parser makes the participle the preposition's object and the noun its subject, so the preposition relates
+    nothing and the noun after "with" does what its holder does. Repaired to the parse spaCy gives "man with bag
+    walking down the street" and "the hat of the man sitting on the bench": the noun is the preposition's object,
+    and the participle a clause on the person or animal holding a thing ("with"; FACTUAL train, "N with X V-ing":
+    gold writes (N, with/have, X) in 16 of 23 captions where N does V, and in 3 of 32 where X does, so a with-object
+    that can act, "a kitchen with pots hanging near the counter", keeps the parse) or on the of-object ("of").
+    "an airplane with an advertisement on it sitting near a building": the pronoun is the object of "on" and the
+    participle the holder's. Re-parsing all of train: 4 graphs change, 6 gold triples gained, none lost, 1 wrong
+    added ((man, with, umbrella) where gold writes `have`) and 4 removed, 2 more exact."""
+    for verb in state.tokens:
+        if verb.dep_ != "pcomp" or verb.tag_ not in ("VBG", "VBN") or verb.head.dep_ != "prep":
+            continue
+        prep = verb.head
+        kids = state.kids(verb)
+        subjects = [kid for kid in kids if kid.dep_ == "nsubj"]
+        if len(subjects) != 1 or any(kid.dep_ in ("aux", "auxpass", "mark") for kid in kids):
+            continue
+        if any(kid.dep_ == "pobj" for kid in state.kids(prep)):
+            continue
+        subject = subjects[0]
+        if subject.lower_ in _PRONOUNS_READ_AS_SUBJECTS and subject.i == prep.i + 1:
+            holder = prep.head
+            if not state.nominal(holder):
+                continue
+            state.reattach(subject, prep, "pobj")
+            state.reattach(verb, holder, "acl")
+        elif state.nominal(subject) and subject.i < verb.i and state.nominal(prep.head):
+            holder = prep.head
+            if prep.lower_ == "of":
+                state.reattach(subject, prep, "pobj")
+                state.reattach(verb, subject, "acl")  # "the wet suit of the kid laying on the surfboard"
+            elif prep.lower_ == "with" and _holder_acts(state, holder, subject):
+                state.reattach(subject, prep, "pobj")
+                state.reattach(verb, holder, "acl")  # "a guy with a backpack walking": the guy walks
+
+
+def _holder_acts(state: ParseState, holder, with_object) -> bool:
+    """ "bird with black beak walking in the dirt", "man with umbrella approaching restaurant": a person or animal
+    with a thing (or a part) is the one who acts; but "a kitchen with pots hanging near the counter", "farm animal
+    with her baby standing in the straw": the with-object does."""
+    return _is_being(state, holder) and not _is_being(state, with_object)
+
+
+def _is_being(state: ParseState, token) -> bool:
+    return can_wear(state, token) or state.noun_lemma(token.lower_) in DEPICTED_BEINGS

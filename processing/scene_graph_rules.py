@@ -42,7 +42,11 @@ from .scene_graph_attributes import (
     subject_adverb_attribute,
     with_part_state,
 )
-from .scene_graph_clauses import relate_gapped_clause, relate_stranded_preposition_clause
+from .scene_graph_clauses import (
+    relate_gapped_clause,
+    relate_stranded_preposition_clause,
+    repair_participle_read_as_preposition_object,
+)
 from .scene_graph_conventions import ATTRIBUTE_VALUES, NON_ATTRIBUTES, NON_PREDICATES, REVERSED_PREDICATES
 from .scene_graph_coordination import (
     is_stray_object,
@@ -58,9 +62,17 @@ from .scene_graph_coordination import (
     repair_stranded_preposition_object,
     repair_worn_colour_list,
 )
-from .scene_graph_lemmas import VERB_TAGS, TagLemmatizer
+from .scene_graph_lemmas import ADJECTIVE_TAGS, VERB_TAGS, TagLemmatizer
 from .scene_graph_lexicon import POSSESSION_VERBS, ROLE_VERBS, STATES_BEFORE_PLACE
-from .scene_graph_nodes import factual_name, is_line_particle, is_node, node_span, repair_word_classes, resolve
+from .scene_graph_nodes import (
+    factual_name,
+    is_line_particle,
+    is_node,
+    node_span,
+    repair_noun_read_as_adjective_object,
+    repair_word_classes,
+    resolve,
+)
 from .scene_graph_predicates import (
     factual_predicate,
     is_particle_with_object,
@@ -82,6 +94,7 @@ from .scene_graph_relations import (
     relate_passive_agent,
     relate_possessed_state,
     relate_possession_auxiliary,
+    relate_possession_auxiliary_of_adjective,
     relate_possession_auxiliary_of_modifier,
     relate_possession_auxiliary_of_word,
     relate_possessive,
@@ -100,12 +113,14 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
     state = ParseState(doc, lemmatizer, quoted_text)
     try:
         repair_colour_list_compound(state)  # before word classes: they hide coordinated colours
+        repair_noun_read_as_adjective_object(state)
         repair_word_classes(state)
         mark_quoted_text(state)
         repair_list_attachment(state)
         repair_participle_conjunct(state)
         repair_participle_object(state)
         repair_stranded_preposition_object(state)
+        repair_participle_read_as_preposition_object(state)
         repair_garment_apposition(state)
         repair_conjunction_attachment(state)
         repair_object_list_read_as_subject(state)
@@ -163,6 +178,8 @@ def _relation_phase(state: ParseState) -> None:
             relate_copula_part(state, token)
         if state.nominal(token):
             relate_possession_auxiliary(state, token)
+        elif dep == "ROOT" and token.tag_ in ADJECTIVE_TAGS:
+            relate_possession_auxiliary_of_adjective(state, token)
         elif token.tag_ in VERB_TAGS:
             relate_small_clause_object(state, token)
             relate_possession_auxiliary_of_word(state, token)
