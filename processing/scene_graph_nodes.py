@@ -178,6 +178,8 @@ def repair_word_classes(state: ParseState) -> None:
             state.graph.name_overrides[token.i] = _PART_NAMING_ADJECTIVES[word]
         if word in TEXT_NOUNS and _names_written_text(state, token):
             state.graph.name_overrides[token.head.i] = word
+        if word in TEXT_NOUNS and (text := _written_text_apposition(state, token)) is not None:
+            _repair_written_text_apposition(state, token, text)
         if word == "up" and is_line_particle(state, token):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = LINE_PARTICLE_NAME
@@ -302,6 +304,26 @@ def _names_written_text(state: ParseState, token) -> bool:
     """ "the word litter": `word` is a compound of the text it introduces; the node is the word."""
     head = token.head
     return token.lower_ in TEXT_NOUNS and token.dep_ == "compound" and head.i == token.i + 1 and state.nominal(head)
+
+
+def _written_text_apposition(state: ParseState, token):
+    """ "the word hotel on a bed", "the word dunkin' is orange": the text the parser hangs on `word` as an apposition
+    right after it, or None. FACTUAL writes the word node, never the text: its training split has 3 such captions
+    ("the word hotel on a bed" -> (word, on, bed); "the word apia", "the word xcel"), none with a text node."""
+    if token.i + 1 >= len(state.tokens):
+        return None
+    text = state.tokens[token.i + 1]
+    if text.dep_ == "appos" and text.head.i == token.i and state.nominal(text):
+        return text
+    return None
+
+
+def _repair_written_text_apposition(state: ParseState, word, text) -> None:
+    """The text is no node; what the parser hung on it ("on a bed") belongs to the word."""
+    for child in list(state.kids(text)):
+        if child.dep_ in ("prep", "acl", "relcl"):
+            state.reattach(child, word, child.dep_)
+    state.graph.hidden.add(text.i)
 
 
 def _is_noun_tagged_participle(state: ParseState, token) -> bool:

