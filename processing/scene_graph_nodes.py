@@ -183,6 +183,8 @@ def repair_word_classes(state: ParseState) -> None:
         if word == "up" and is_line_particle(state, token):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = LINE_PARTICLE_NAME
+        if word in LINE_RESTATING_NOUNS and _restates_line(state, token):
+            _repair_line_restatement(state, token)
 
 
 def _find_verbal_overrides(state: ParseState) -> set:
@@ -304,6 +306,30 @@ def _names_written_text(state: ParseState, token) -> bool:
     """ "the word litter": `word` is a compound of the text it introduces; the node is the word."""
     head = token.head
     return token.lower_ in TEXT_NOUNS and token.dep_ == "compound" and head.i == token.i + 1 and state.nominal(head)
+
+
+# "carts lined up in rows": the row restates the line that "lined up" already makes a node (LINE_PARTICLE_NAME).
+# FACTUAL train: the one caption with "lined up in a row" writes (suitcases, in, line) and no row node.
+LINE_RESTATING_NOUNS = {"row", "rows", "line", "lines"}
+
+
+def _restates_line(state: ParseState, token) -> bool:
+    """Whether `token` is the object of "in" right after "lined up" ("lined up in a row")."""
+    prep = token.head
+    if token.dep_ != "pobj" or prep.lower_ != "in" or prep.i < 2:
+        return False
+    particle = state.tokens[prep.i - 1]
+    return particle.lower_ == "up" and is_line_particle(state, particle) and prep.head.i == particle.head.i
+
+
+def _repair_line_restatement(state: ParseState, row) -> None:
+    """The row is no node; a place phrase the parser hung on it ("in a row along the street") places the lined-up
+    things, as after "lined up" alone ("trees lined up along the road" -> (trees, along, road))."""
+    verb = row.head.head
+    for child in list(state.kids(row)):
+        if child.dep_ == "prep":
+            state.reattach(child, verb, "prep")
+    state.graph.hidden.add(row.i)
 
 
 def _written_text_apposition(state: ParseState, token):

@@ -18,3 +18,10 @@ def test_text_in_apposition_to_word_is_no_node(parser):
     graph = parser.parse("the word hotel on a bed")
     assert sorted(graph.objects) == ["bed", "word"]
     assert graph.relations == [("word", "on", "bed")]
+
+
+def test_row_after_lined_up_is_no_node(parser):
+    graph = parser.parse("cars lined up in a row along the street")
+    assert "row" not in graph.objects
+    assert ("cars", "in", "line") in graph.relations
+    assert ("cars", "along", "street") in graph.relations
