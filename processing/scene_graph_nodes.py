@@ -1933,7 +1933,7 @@ def name_start(state: ParseState, token) -> int:
             and misspelt_colour(state, child) is None
         )
         if named_by_attribute(state, child):
-            first = child.i
+            first = _known_name_start(state, child, token)
         elif is_name_part:
             first = name_start(state, child)
         elif is_name_modifier(child):
@@ -1941,6 +1941,18 @@ def name_start(state: ParseState, token) -> int:
         else:
             break
     return first
+
+
+def _known_name_start(state: ParseState, modifier, head) -> int:
+    """ "the traffic light pole": the first word of a name that an attribute-like modifier ("light pole",
+    ATTRIBUTE_NAMES) starts, taking in the modifier's own compounds where the longer name is one FACTUAL keeps whole
+    (COMPOUND_NAMES, mined: "traffic light pole", gold in 2 of the 2 train captions with it)."""
+    first = name_start(state, modifier)
+    if first == modifier.i:
+        return first
+    words = state.text[state.tokens[first].idx : modifier.idx].lower().split()
+    name = " ".join([*words, modifier.lower_, head_lemma(state, head)])
+    return first if name in COMPOUND_NAMES else modifier.i
 
 
 def named_by_attribute(state: ParseState, modifier) -> bool:

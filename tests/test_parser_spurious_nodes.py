@@ -25,3 +25,8 @@ def test_row_after_lined_up_is_no_node(parser):
     assert "row" not in graph.objects
     assert ("cars", "in", "line") in graph.relations
     assert ("cars", "along", "street") in graph.relations
+
+
+def test_three_word_kept_name_through_attribute_name(parser):
+    graph = parser.parse("the traffic light pole is in the water")
+    assert graph.objects == ["traffic light pole", "water"]
