@@ -30,3 +30,15 @@ def test_row_after_lined_up_is_no_node(parser):
 def test_three_word_kept_name_through_attribute_name(parser):
     graph = parser.parse("the traffic light pole is in the water")
     assert graph.objects == ["traffic light pole", "water"]
+
+
+@pytest.mark.parametrize(
+    "caption, objects",
+    [
+        ("a section of grass in a field .", ["field", "grass"]),
+        ("a stand of trees along a pasture", ["pasture", "trees"]),
+        ("round section of building .", ["building", "section"]),
+    ],
+)
+def test_undescribed_stretch_is_looked_through(parser, caption, objects):
+    assert sorted(parser.parse(caption).objects) == objects
