@@ -1350,8 +1350,10 @@ def _classify_nouns(state: ParseState) -> None:
 # pasture). FACTUAL train: "section(s) of X" with no adjective or compound on "section" names only X in 5 of 6
 # captions (grass, dirt, sand, pavement, "two sections of roof"; kept: "section of a support beam"), while a
 # described section stays a node in 4 of 5 ("round section of building", "a blue section of ocean"); "a stand of
-# trees": only the trees in 2 of 2 ("the stands of a baseball game", plural seats, is no such stand).
-STRETCH_NOUNS = {"section", "stand"}
+# trees": only the trees in 2 of 2 ("the stands of a baseball game", plural seats, is no such stand); "a bed of X"
+# with X bare (food laid on food): only X in 3 of 3 ("the turkey is lying on a bed of broccoli" -> (turkey, lay on,
+# broccoli)), while "the bed of a truck" is the truck's bed (3 of 3 with a determiner or a modifier keep it).
+STRETCH_NOUNS = {"section", "stand", "bed"}
 _UNDESCRIBING_DEPS = {"det", "nummod", "predet"}
 
 
@@ -1366,8 +1368,16 @@ def _is_bare_stretch(state: ParseState, token, lemma: str) -> bool:
         if child.dep_ == "prep" and child.lower_ == "of":
             for obj in state.kids(child):
                 if obj.dep_ == "pobj" and state.nominal(obj):
-                    return lemma == "section" or (token.tag_ == "NN" and obj.tag_ == "NNS")
+                    return _is_stretch_of(state, lemma, token, obj)
     return False
+
+
+def _is_stretch_of(state: ParseState, lemma: str, token, obj) -> bool:
+    if lemma == "section":
+        return True
+    if lemma == "stand":
+        return token.tag_ == "NN" and obj.tag_ == "NNS"
+    return not any(child.dep_ in ("det", "poss") for child in state.lefts(obj))  # "a bed of rice", not "of a truck"
 
 
 # dependents that leave "PART of X" a bare noun phrase: no verb, place or clause of its own

@@ -38,6 +38,8 @@ def test_three_word_kept_name_through_attribute_name(parser):
         ("a section of grass in a field .", ["field", "grass"]),
         ("a stand of trees along a pasture", ["pasture", "trees"]),
         ("round section of building .", ["building", "section"]),
+        ("the turkey is lying on a bed of broccoli", ["broccoli", "turkey"]),
+        ("a dog riding in the bed of a truck", ["bed", "dog", "truck"]),
     ],
 )
 def test_undescribed_stretch_is_looked_through(parser, caption, objects):
