@@ -44,3 +44,9 @@ def test_three_word_kept_name_through_attribute_name(parser):
 )
 def test_undescribed_stretch_is_looked_through(parser, caption, objects):
     assert sorted(parser.parse(caption).objects) == objects
+
+
+def test_selection_of_is_looked_through(parser):
+    graph = parser.parse("selection of pipes coming out of the wall")
+    assert graph.objects == ["pipes", "wall"]
+    assert graph.relations == [("pipes", "come out of", "wall")]
