@@ -1904,6 +1904,9 @@ def relate_compound_pair(state: ParseState, compound) -> None:
     mined from its training split: train station 33 of 48 captions, wire fence 9 of 12, computer screen 6 of 8).
     "for" is then dropped with the other NON_PREDICATES relations; the node stays."""
     noun = compound.head
+    if compound.i in state.graph.fixtures:
+        add_relation(state, [compound], "on", [noun])  # "street light pole" (scene_graph_nodes.SUPPORT_NOUNS)
+        return
     if noun.i != compound.i + 1 or compound.i in state.graph.owners or not is_node(state, noun):
         return
     predicate = COMPOUND_PAIR_PREDICATES.get(f"{compound.lower_} {state.noun_lemma(noun.lower_)}")

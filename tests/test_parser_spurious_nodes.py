@@ -50,3 +50,10 @@ def test_selection_of_is_looked_through(parser):
     graph = parser.parse("selection of pipes coming out of the wall")
     assert graph.objects == ["pipes", "wall"]
     assert graph.relations == [("pipes", "come out of", "wall")]
+
+
+def test_street_light_pole_is_light_on_pole(parser):
+    graph = parser.parse("metal street light pole on sidewalk")
+    assert sorted(graph.objects) == ["pole", "sidewalk", "street light"]
+    assert sorted(graph.relations) == [("pole", "on", "sidewalk"), ("street light", "on", "pole")]
+    assert graph.attributes == [("pole", "metal")]
