@@ -57,3 +57,8 @@ def test_street_light_pole_is_light_on_pole(parser):
     assert sorted(graph.objects) == ["pole", "sidewalk", "street light"]
     assert sorted(graph.relations) == [("pole", "on", "sidewalk"), ("street light", "on", "pole")]
     assert graph.attributes == [("pole", "metal")]
+
+
+def test_lining_a_side_puts_the_things_in_a_line(parser):
+    graph = parser.parse("trees lining the edge of the water")
+    assert sorted(graph.relations) == [("trees", "in", "line"), ("trees", "on edge of", "water")]
