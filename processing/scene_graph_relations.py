@@ -64,6 +64,7 @@ from .scene_graph_lexicon import (
 from .scene_graph_nodes import (
     COVERING_ADJECTIVES,
     COVERING_PREDICATES,
+    LINE_PARTICLE_NAME,
     can_wear,
     factual_name,
     is_attribute_in_name,
@@ -1745,6 +1746,32 @@ def relate_unnamed_camera(state: ParseState) -> None:
         add_relation(state, holders, "hold", [picture])
 
 
+# Finite and -ing forms of "line" whose object is a part noun: "trees lining the edge of the water".
+_LINING_TAGS = {"VBG", "VBZ", "VBP"}
+
+
+def relate_lining_line(state: ParseState) -> None:
+    """ "trees lining the edge of the water" -> (trees, on edge of, water), (trees, in, line): things that line the
+    side or edge of something are in a line, which FACTUAL makes a node, as for "lined up" (LINE_PARTICLE_NAME). The
+    part noun, hidden for the part-noun predicate, stands for it. FACTUAL train: all 10 captions with "line(s) /
+    lining" + a part noun ("the side of", "both sides of", "the edge of", "back of") write (X, in, line). After the
+    attributes, so that the part noun's words ("right side") describe nothing."""
+    for verb in state.tokens:
+        if verb.tag_ not in _LINING_TAGS or state.lemma(verb.text, verb.tag_) != "line":
+            continue
+        for part in state.kids(verb):
+            if (
+                part.dep_ == "dobj"
+                and part.i in state.graph.hidden
+                and state.noun_lemma(part.lower_) in PART_NOUN_PREPOSITION
+            ):
+                subjects = [subject for subject in subjects_of(state, verb) if is_node(state, subject)]
+                if subjects:
+                    state.graph.hidden.discard(part.i)
+                    state.graph.name_overrides[part.i] = LINE_PARTICLE_NAME
+                    add_relation(state, subjects, "in", [part])
+
+
 # What a photo is taken with, when the caption names it ("taking a picture with her phone").
 _REFLEXIVES = {"himself", "herself", "themselves", "itself"}
 _PHOTO_DEVICES = {"camera", "phone", "cellphone", "smartphone", "cell", "ipad", "tablet", "iphone"}
@@ -2101,6 +2128,9 @@ def relate_compound_pair(state: ParseState, compound) -> None:
     mined from its training split: train station 33 of 48 captions, wire fence 9 of 12, computer screen 6 of 8).
     "for" is then dropped with the other NON_PREDICATES relations; the node stays."""
     noun = compound.head
+    if compound.i in state.graph.fixtures:
+        add_relation(state, [compound], "on", [noun])  # "street light pole" (scene_graph_nodes.SUPPORT_NOUNS)
+        return
     if noun.i != compound.i + 1 or compound.i in state.graph.owners or not is_node(state, noun):
         return
     predicate = COMPOUND_PAIR_PREDICATES.get(f"{compound.lower_} {state.noun_lemma(noun.lower_)}")

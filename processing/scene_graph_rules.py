@@ -90,6 +90,7 @@ from .scene_graph_relations import (
     relate_direct_object,
     relate_line_member,
     relate_line_of,
+    relate_lining_line,
     relate_part_adjective,
     relate_passive_agent,
     relate_possessed_state,
@@ -142,6 +143,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         _attribute_phase(state)
         shape_attributes(state)
         distributed_count_attributes(state)
+        relate_lining_line(state)
         return to_scene_graph(state)
     finally:
         state.restore_labels()  # the doc keeps spaCy's labels: the same doc parses the same every time

@@ -31,6 +31,7 @@ class GraphUnderConstruction:
     head_parts: set = field(default_factory=set)  # compounds that are a part of their head ("short sleeve shirt")
     owned_parts: dict = field(default_factory=dict)  # owner token id -> its part ("on mans head"): the place
     unnamed_cameras: list = field(default_factory=list)  # (takers, picture token): "taking a photo" -> camera
+    fixtures: set = field(default_factory=set)  # named things on the pole or post they name ("street light pole")
 
 
 class ParseState:
