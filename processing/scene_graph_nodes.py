@@ -160,6 +160,8 @@ def repair_word_classes(state: ParseState) -> None:
             _repair_verb_split_compound_name(state, token)
         elif _is_detached_compound_name(state, token):
             _repair_detached_compound_name(state, token)
+        elif _is_inverted_compound_name(state, token):
+            _repair_inverted_compound_name(state, token)
     state.nominal_overrides = _find_nominal_overrides(state)
     state.verbal_overrides = _find_verbal_overrides(state)
     _classify_nouns(state)
@@ -1358,6 +1360,32 @@ def _repair_detached_compound_name(state: ParseState, head) -> None:
     state.reattach(head, head if first.head is first else first.head, dep=first.dep_)
     for child in state.kids(first):
         if child.i < first.i:
+            state.reattach(child, head, dep=child.dep_)
+    state.reattach(first, head, dep="compound")
+
+
+def _is_inverted_compound_name(state: ParseState, head) -> bool:
+    """ "a red fire hydrant on a street": the parser makes the first word of a two-word name FACTUAL keeps whole
+    (COMPOUND_NAMES, mined) the phrase's head and hangs the second word on it as its modifier (hydrant an amod of
+    fire), so the phrase's relations leave from "hydrant" while the node is named "fire hydrant". The repair changes
+    21 of the 25,010 COCO Karpathy test graphs ("fire hydrant", "teddy bear", "bathroom stall"), each to the whole
+    name with the phrase's relations, as gold writes the 4 such "fire hydrant" captions of FACTUAL train."""
+    if head.tag_ not in NOUN_TAGS or head.dep_ not in _INVERTED_HEAD_DEPS:
+        return False
+    first = word_before_known_name_head(state, head)
+    return first is not None and first.tag_ in NOUN_TAGS and head.head is first
+
+
+# labels the parser gives the second word of a name it hangs on the first
+_INVERTED_HEAD_DEPS = {"amod", "compound", "appos", "nmod"}
+
+
+def _repair_inverted_compound_name(state: ParseState, head) -> None:
+    """The second word takes the first word's place and all its other dependents; the first is its compound."""
+    first = state.tokens[head.i - 1]
+    state.reattach(head, head if first.head is first else first.head, dep=first.dep_)
+    for child in list(state.kids(first)):
+        if child is not head:
             state.reattach(child, head, dep=child.dep_)
     state.reattach(first, head, dep="compound")
 

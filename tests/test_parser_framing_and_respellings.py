@@ -1,5 +1,6 @@
 """SceneGraphParser: a caption's close-up framing names no thing, and a mined respelling that lengthens a name
-("fire" -> "fire hydrant") holds only where the caption has the longer name (FACTUAL conventions, docs/method.md §3)."""
+("fire" -> "fire hydrant") holds only where the caption has the longer name, which stays one node however spaCy
+splits it (FACTUAL conventions, docs/method.md §3)."""
 
 import importlib.util
 
@@ -48,3 +49,10 @@ def test_fire_without_hydrant_stays_fire(parser, caption):
 
 def test_cut_short_fire_hydrant_is_still_respelled(parser):
     assert "fire hydrant" in parser.parse("a red fire hydrant on a street").objects
+
+
+def test_name_whose_second_word_hangs_on_the_first_is_one_node(parser):
+    graph = parser.parse("a red fire hydrant on a street")
+    assert graph.objects == ["fire hydrant", "street"]
+    assert graph.relations == [("fire hydrant", "on", "street")]
+    assert graph.attributes == [("fire hydrant", "red")]
