@@ -51,6 +51,7 @@ from .scene_graph_lexicon import (
     SIDE_PREPOSITIONS,
     THING_NAMES_WITH_GARMENT_HEADS,
     THING_NAMES_WITH_WEARER_HEADS,
+    UNMARKED_POSSESSIVE_FORMS,
 )
 from .scene_graph_state import ParseState
 from .scene_graph_text import QUOTED_TEXT_NAME
@@ -2131,6 +2132,8 @@ def _in_caption_number(state: ParseState, token, name: str) -> str:
     lemma = head_lemma(state, token)
     if not KEEP_CAPTION_NUMBER or lemma == token.lower_ or token.i in state.graph.name_overrides:
         return name
+    if token.lower_ in UNMARKED_POSSESSIVE_FORMS:
+        return name  # "on mans head": man
     stem = name[: len(name) - len(lemma)]
     if lemma in INVARIANT_PLURALS:
         return name  # "sheeps" -> sheep: long_dev object F1 89.28 -> 89.32

@@ -62,3 +62,8 @@ def test_street_light_pole_is_light_on_pole(parser):
 def test_lining_a_side_puts_the_things_in_a_line(parser):
     graph = parser.parse("trees lining the edge of the water")
     assert sorted(graph.relations) == [("trees", "in", "line"), ("trees", "on edge of", "water")]
+
+
+def test_unmarked_possessive_mans_is_man(parser):
+    graph = parser.parse("black hat on mans head")
+    assert sorted(graph.objects) == ["hat", "head", "man"]
