@@ -875,14 +875,14 @@ def _is_verb_read_as_phrase_head(state: ParseState, token) -> bool:
     verb; a two-word name FACTUAL keeps ("a traffic lights with", COMPOUND_NAMES, mined) stays a noun, and so does a
     counted plural ("a man in a suit with two cats"). FACTUAL train has no caption of this shape; where its
     captions have such a verb before a preposition ("walks near", "poses in", "bends over") 19 of 23 write the
-    subject's verb with the preposition, (girl, walk near, van). Dev and COCO: 11 graphs change, each gaining the
-    worn or held thing and the subject's relation."""
+    subject's verb with the preposition, (girl, walk near, van). Dev and COCO: 13 graphs change, 12 gaining the
+    worn or held thing and the subject's relation, one (all capitals) losing a wrong triple."""
     if token.tag_ != "NNS" or token.dep_ not in ("pobj", "dobj", "conj") or token.i + 1 >= len(state.tokens):
         return False
     thing = state.tokens[token.i - 1]
     if thing.dep_ != "compound" or thing.head.i != token.i or thing.tag_ not in ("NN", "JJ"):
         return False
-    if state.tokens[token.i + 1].tag_ not in ("IN", "RP"):
+    if _phrase_after_verb(state, token) is None:
         return False
     if not any(kid.dep_ == "det" and kid.lower_ in _SINGULAR_DETERMINERS for kid in state.kids(token)):
         return False
@@ -896,7 +896,8 @@ def _is_verb_read_as_phrase_head(state: ParseState, token) -> bool:
 def _repair_verb_read_as_phrase_head(state: ParseState, verb) -> None:
     """As for an object head; the preposition or particle after the verb, wherever the parser hung it, is the
     verb's."""
-    after = state.tokens[verb.i + 1]
+    after = _phrase_after_verb(state, verb)
+    adverb = state.tokens[verb.i + 1] if after.i > verb.i + 1 else None
     thing = state.tokens[verb.i - 1]
     if thing.tag_ == "JJ":
         state.relabel(thing, tag="NN")
@@ -907,8 +908,21 @@ def _repair_verb_read_as_phrase_head(state: ParseState, verb) -> None:
     if listed is not None:  # "a woman with glasses and a scarf skateboards": the scarf is listed with the glasses
         state.reattach(state.tokens[listed.i + 1], listed, dep="cc")
         state.reattach(thing, listed, dep="conj")
-    if after.head.i != verb.i:
+    if adverb is not None and adverb.head.i != verb.i:
+        state.reattach(adverb, verb, dep="advmod")
+    if after.head.i not in (verb.i, verb.i + 1):
         state.reattach(after, verb, dep="prt" if after.tag_ == "RP" else "prep")
+
+
+def _phrase_after_verb(state: ParseState, verb):
+    """The preposition or particle right after a verb read as a noun, or after one adverb ("walks alone in the
+    rain", "poses next to a sign"); None when something else follows."""
+    position = verb.i + 1
+    if position + 1 < len(state.tokens) and state.tokens[position].tag_ == "RB":
+        position += 1
+    if position >= len(state.tokens) or state.tokens[position].tag_ not in ("IN", "RP", "TO"):
+        return None
+    return state.tokens[position]
 
 
 def _list_noun_before_verb_conjunct(state: ParseState, verb):
