@@ -32,6 +32,7 @@ from .scene_graph_lexicon import (
     COLOUR_WORDS,
     COMPOUND_NAMED_HEADS,
     DEPICTED_BEINGS,
+    FRAMING_NON_NODES,
     GARMENTS,
     IDIOM_OF_HEADS,
     ING_NOUNS,
@@ -1528,8 +1529,9 @@ def _classify_nouns(state: ParseState) -> None:
             continue
         lemma = head_lemma(state, token)
         lemma = AMERICAN_SPELLINGS.get(lemma, lemma)
+        non_node = lemma in NON_NODES or lemma in FRAMING_NON_NODES
         if (
-            token.lower_ in PARTITIVE_NOUNS or lemma in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or lemma in NON_NODES
+            token.lower_ in PARTITIVE_NOUNS or lemma in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or non_node
         ) and not is_lone_part_frame(state, token, lemma):  # "the back of a motorcycle": the part is the node
             state.partitives.add(token.i)  # "rows of bicycles": a non-node with "of" is looked through
         elif lemma in STRETCH_NOUNS and _is_bare_stretch(state, token, lemma):
@@ -1540,7 +1542,7 @@ def _classify_nouns(state: ParseState) -> None:
             if token.i not in state.nominal_overrides:  # "someone 's plate": no person node (`_is_pronoun_slot`)
                 state.graph.hidden.add(token.i)
             continue  # "someone is sitting on the bench": a subject pronoun names a person
-        if lemma in NON_NODES and name_start(state, token) == token.i and not _has_of_phrase(state, token):
+        if non_node and name_start(state, token) == token.i and not _has_of_phrase(state, token):
             if _is_worn_colour(state, token):
                 state.nominal_overrides.add(token.i)  # "dressed in red and white": each colour is worn
                 continue

@@ -56,3 +56,8 @@ def test_name_whose_second_word_hangs_on_the_first_is_one_node(parser):
     assert graph.objects == ["fire hydrant", "street"]
     assert graph.relations == [("fire hydrant", "on", "street")]
     assert graph.attributes == [("fire hydrant", "red")]
+
+
+@pytest.mark.parametrize("caption", ["outdoor shot of sky , taken from below .", "two buses are in the shot"])
+def test_a_photographs_shot_is_no_node(parser, caption):
+    assert "shot" not in parser.parse(caption).objects
