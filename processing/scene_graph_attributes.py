@@ -714,6 +714,8 @@ def colour_noun_attributes(state: ParseState, colour) -> None:
     copula = colour.head
     if _colour_noun_of_copula(state, colour):
         return
+    if predicate_noun_attribute(state, colour):
+        return
     if colour.lower_ in MATERIAL_AND_COLOUR_NOUNS and state.lemma(copula.text, copula.tag_) == "be":
         subjects = subjects_of(state, copula)
         for word in state.conjuncts(colour):
@@ -725,6 +727,36 @@ def colour_noun_attributes(state: ParseState, colour) -> None:
                 for child in state.lefts(word):
                     if child.dep_ == "amod" and is_adjective_like(child):
                         add_attribute(state, subjects, *_adjective_tokens(state, child))
+
+
+_FINITE_COPULAS = {"is", "are", "was", "were"}
+# a predicate noun with one of these says more than a name: "a huge sneaker", "part of this meal"
+_OWN_PHRASE_DEPS = {"prep", "conj", "cc", "relcl", "acl", "amod", "poss", "nummod"}
+
+
+def predicate_noun_attribute(state: ParseState, noun) -> bool:
+    """ "the driver is a man", "the sign is a stop sign", "the tree ... is a magnolia" -> (driver, man): a noun
+    after "be" names what its subject is, and FACTUAL writes it as the subject's attribute, not as a second,
+    unlinked object (train, copula with noun subject and noun predicate: (subject, is, predicate) in 28 graphs,
+    the predicate as the only node in 6, mostly framing subjects, "the scene is a beach"). Left alone: a
+    predicate with a phrase of its own ("is part of this meal", "is the shape of a ball"), with conjuncts, or
+    whose subject is no node."""
+    copula = noun.head
+    if copula.lower_ not in _FINITE_COPULAS or noun.tag_ not in NOUN_TAGS or not is_node(state, noun):
+        return False
+    children = state.kids(noun)
+    if noun.lower_ in MATERIAL_AND_COLOUR_NOUNS or any(child.dep_ in _OWN_PHRASE_DEPS for child in children):
+        return False
+    if not any(child.dep_ == "det" and child.lower_ in ("a", "an", "the") for child in children):
+        return False  # "is phone", "is wind surfing": a misspelt "his", a verb read as a noun
+    subjects = [child for child in state.kids(copula) if child.dep_ == "nsubj" and child.i < noun.i]
+    if len(subjects) != 1 or subjects[0].tag_ not in NOUN_TAGS or not is_node(state, subjects[0]):
+        return False
+    if any(child.dep_ in ("prep", "conj", "relcl", "acl") for child in state.kids(copula)):
+        return False  # "A MAN IS ON A MOTORCYCLE IWTH A GIRL": the copula places, the noun is misread
+    add_attribute(state, subjects, [noun], node_name(state, noun))
+    state.graph.hidden.add(noun.i)
+    return True
 
 
 def _colour_noun_of_copula(state: ParseState, noun) -> bool:
