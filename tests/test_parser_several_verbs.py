@@ -18,3 +18,6 @@ def test_second_participle_after_a_thing_is_the_persons(parser):
     relations = set(parser.parse("a woman standing next to a car holding an umbrella").relations)
     assert ("woman", "hold", "umbrella") in relations
     assert ("car", "hold", "umbrella") not in relations
+    assert ("adult", "ride", "skis") in set(
+        parser.parse("a little boy riding skis next to an adult riding skis").relations
+    )
