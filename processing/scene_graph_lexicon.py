@@ -1112,3 +1112,10 @@ UNMARKED_POSSESSIVE_FORMS = {"mans", "womans"}
 # captions where the word is no part of a name ("shot glass" is one). Mined into NON_NODES until close-up framings
 # ("close up shot of ...") were blanked before parsing and its count fell under the miner's threshold.
 FRAMING_NON_NODES = {"shot"}
+
+# Generic heads that name no kind of thing by themselves ("a storage area", "a food container", "the trash
+# receptacle"): FACTUAL keeps the noun compound before them as part of the name even where the pair is new. FACTUAL
+# train, noun compound (no material) right before the head, distinct pairs kept whole vs shortened: area 13 vs 1
+# (grass, also kept whole), room 6 vs 2, container 3 vs 1, space 2 vs 0, item 1 vs 0, device 1 vs 0; receptacle does
+# not occur and goes with container.
+GENERIC_NAME_HEADS = {"area", "room", "container", "space", "item", "device", "receptacle"}

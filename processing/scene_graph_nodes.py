@@ -34,6 +34,7 @@ from .scene_graph_lexicon import (
     DEPICTED_BEINGS,
     FRAMING_NON_NODES,
     GARMENTS,
+    GENERIC_NAME_HEADS,
     IDIOM_OF_HEADS,
     ING_NOUNS,
     INVARIANT_PLURALS,
@@ -2229,8 +2230,18 @@ def known_compound(name: str) -> str:
     words = name.split(" ")[1:]
     while len(words) > 1 and " ".join(words) not in COMPOUND_NAMES and " ".join(words) not in ATTRIBUTE_NAMES:
         words = words[1:]
+    if len(words) == 1 and _names_generic_head(name):
+        return " ".join(name.split(" ")[-2:])
     tail = " ".join(words)
     return NODE_NAMES.get(tail) or ATTRIBUTE_NAMES.get(tail) or tail
+
+
+def _names_generic_head(name: str) -> bool:
+    """ "storage area", "trash receptacle": a head that names no kind of thing by itself (GENERIC_NAME_HEADS) keeps
+    the word before it, as FACTUAL train does for new pairs with such heads (26 distinct pairs kept whole, 4
+    shortened)."""
+    words = name.split(" ")
+    return len(words) == 2 and words[1] in GENERIC_NAME_HEADS and words[0].isalpha()
 
 
 def is_material_modifier(state: ParseState, child) -> bool:
