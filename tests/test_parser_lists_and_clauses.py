@@ -1,0 +1,10 @@
+from processing.scene_graph_backends import cached_parser
+
+
+def _graph(caption):
+    return cached_parser(None, "rules").parse_batch([caption])[0]
+
+
+def test_with_list_before_singular_verb():
+    graph = _graph("a child with colorful braids and a hat is taking a picture.")
+    assert ("child", "wear", "hat") in graph.relations
