@@ -54,7 +54,8 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
         if carrier is not None:
             return carrier
         # FACTUAL expands a participle on coordinated nouns to every conjunct.
-        return _acting_wearers(state, verb, nominal_conjuncts(state, first_nominal_conjunct(state, verb.head)))
+        subjects = nominal_conjuncts(state, first_nominal_conjunct(state, verb.head))
+        return _acting_wearers(state, verb, _without_later_clause_owners(state, verb, subjects))
     head = verb.head
     if _is_gerund_after_time_word(state, verb):
         return _time_phrase_subjects(state, head.head, depth)
@@ -111,6 +112,22 @@ def _time_phrase_subjects(state: ParseState, owner, depth: int) -> list:
 
 # Participles only a person or animal does; a garment may sit, hang or lie somewhere, but it does not do these.
 _ACTING_VERBS = {"stand", "walk", "look", "watch", "stare", "smile", "talk", "hold", "play", "ride", "run", "eat"}
+
+
+def _without_later_clause_owners(state: ParseState, verb, subjects: list) -> list:
+    """ "a man sitting on a bench and a woman standing next to him", "two young women sitting and a man standing": a
+    conjunct after the participle that has a participle or relative clause of its own does what its own clause says,
+    not what the earlier one says. FACTUAL train: in the 1 caption parsed so ("two younge women sitting and a man
+    standing") gold gives the man "standing" only."""
+    if len(subjects) < 2:
+        return subjects
+    kept = [
+        subject
+        for subject in subjects
+        if subject.i < verb.i
+        or not any(kid.dep_ in ("acl", "relcl") and kid.i > subject.i for kid in state.kids(subject))
+    ]
+    return kept or subjects
 
 
 def _acting_wearers(state: ParseState, verb, subjects: list) -> list:

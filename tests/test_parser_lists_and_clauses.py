@@ -8,3 +8,8 @@ def _graph(caption):
 def test_with_list_before_singular_verb():
     graph = _graph("a child with colorful braids and a hat is taking a picture.")
     assert ("child", "wear", "hat") in graph.relations
+
+
+def test_later_conjunct_with_own_participle():
+    graph = _graph("a person looking at a tablet and a baby looking at the tv")
+    assert ("baby", "look at", "tablet") not in graph.relations
