@@ -115,19 +115,31 @@ _ACTING_VERBS = {"stand", "walk", "look", "watch", "stare", "smile", "talk", "ho
 
 
 def _without_later_clause_owners(state: ParseState, verb, subjects: list) -> list:
-    """ "a man sitting on a bench and a woman standing next to him", "two young women sitting and a man standing": a
-    conjunct after the participle that has a participle or relative clause of its own does what its own clause says,
-    not what the earlier one says. FACTUAL train: in the 1 caption parsed so ("two younge women sitting and a man
-    standing") gold gives the man "standing" only."""
+    """ "a man sitting on a bench and a woman standing next to him", "a man holding a surfboard and a woman walking on
+    the beach", "two young women sitting and a man standing": a conjunct that has a participle or relative clause of
+    its own does what its own clause says, not what another conjunct's clause says. FACTUAL train: in the 1 caption
+    parsed so ("two younge women sitting and a man standing") gold gives the women "sitting" and the man "standing"
+    only."""
     if len(subjects) < 2:
         return subjects
-    kept = [
-        subject
-        for subject in subjects
-        if subject.i < verb.i
-        or not any(kid.dep_ in ("acl", "relcl") and kid.i > subject.i for kid in state.kids(subject))
-    ]
+    kept = [subject for subject in subjects if not _has_clause_of_its_own(state, subject, verb)]
     return kept or subjects
+
+
+def _has_clause_of_its_own(state: ParseState, subject, verb) -> bool:
+    """A conjunct after the verb with a clause of its own, or one before the verb's noun whose own clause ends
+    before that noun ("a man holding a surfboard and a woman walking"; not "a man and a woman sitting inside eating
+    salad", where the parser hangs "eating" on the man past the woman's clause)."""
+    owner = verb.head
+    if subject.i == owner.i or owner.i < subject.i < verb.i:
+        return False
+    limit = owner.i if subject.i < owner.i else len(state.tokens)
+    return any(
+        (kid.dep_ == "relcl" or (kid.dep_ == "acl" and kid.tag_ == "VBG"))  # not "a man dressed in blue coveralls"
+        and subject.i < kid.i < limit
+        and kid.i != verb.i
+        for kid in state.kids(subject)
+    )
 
 
 def _acting_wearers(state: ParseState, verb, subjects: list) -> list:

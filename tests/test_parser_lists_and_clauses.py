@@ -13,6 +13,7 @@ def test_with_list_before_singular_verb():
 def test_later_conjunct_with_own_participle():
     graph = _graph("a person looking at a tablet and a baby looking at the tv")
     assert ("baby", "look at", "tablet") not in graph.relations
+    assert ("person", "look at", "tv") not in graph.relations
 
 
 def test_plural_relative_clause_on_a_list():
