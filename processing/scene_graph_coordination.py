@@ -441,3 +441,50 @@ def repair_stranded_preposition_object(state: ParseState) -> None:
         preps = [kid for kid in state.kids(token.head) if kid.dep_ == "prep" and kid.i < token.i]
         if preps and not state.kids(preps[-1]):
             state.reattach(token, preps[-1], "pobj")
+
+
+# A verb form agreeing with one subject only: "a man with a hat and a coat is walking".
+_SINGULAR_VERB_FORMS = {"VBZ"}
+
+
+def repair_with_list_before_singular_verb(state: ParseState) -> None:
+    """ "a man with a hat and a coat is walking", "a duck with orange feet and an orange bill is on the table": the
+    parser coordinates the noun after "and" with the subject (or makes it a second subject) although the verb agrees
+    with one subject only; the noun continues the list of the subject's "with" object. FACTUAL train has no caption
+    "X with A and B is ..." (its captions are short); of its 143 noun phrases "X with A and B", gold relates B to
+    whatever A is related to in 103, and most of the rest are colour lists ("cake with white and yellow topping");
+    a verb in the singular names one subject."""
+    for subject in state.tokens:
+        verb = subject.head
+        if subject.dep_ != "nsubj" or not state.nominal(subject) or not _agrees_in_singular(state, verb):
+            continue
+        listed = _with_object(state, subject)
+        if listed is None:
+            continue
+        for token in state.tokens[listed.i + 1 : verb.i]:
+            stray = (token.dep_ == "conj" and token.head.i == subject.i) or (
+                token.dep_ == "nsubj" and token.head.i == verb.i
+            )
+            if not stray or not state.nominal(token) or can_wear(state, token):
+                continue
+            if state.tokens[token.left_edge.i - 1].lower_ not in ("and", ",", "&"):
+                continue
+            if any(kid.dep_ in _POST_MODIFIER_DEPS for kid in state.kids(token)):
+                continue  # "guy with cap on and cup in hand shows ...": a phrase of its own, not a list item
+            state.reattach(token, listed, dep="conj")
+
+
+def _agrees_in_singular(state: ParseState, verb) -> bool:
+    if verb.tag_ in _SINGULAR_VERB_FORMS:
+        return True
+    return any(kid.dep_ == "aux" and kid.tag_ in _SINGULAR_VERB_FORMS for kid in state.kids(verb))
+
+
+def _with_object(state: ParseState, head):
+    """The object of the head's own "with" phrase when it has no conjuncts yet, else None."""
+    for prep in state.kids(head):
+        if prep.dep_ == "prep" and prep.lower_ == "with" and prep.i > head.i:
+            objects = [kid for kid in state.kids(prep) if kid.dep_ == "pobj" and state.nominal(kid)]
+            if objects and not any(kid.dep_ == "conj" for kid in state.kids(objects[0])):
+                return objects[0]
+    return None
