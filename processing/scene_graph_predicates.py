@@ -35,7 +35,7 @@ from .scene_graph_lexicon import (
     SEEN_PLACE_PREPOSITIONS,
     STATES_BEFORE_PLACE,
 )
-from .scene_graph_nodes import _one_slip_edits, has_pronoun_of, is_line_particle, of_object
+from .scene_graph_nodes import has_pronoun_of, is_line_particle, of_object, one_slip_edits
 from .scene_graph_references import is_reciprocal
 from .scene_graph_state import ParseState
 
@@ -76,8 +76,8 @@ def respelled_verb(state: ParseState, verb, lemma: str) -> str:
         return lemma
     if word.endswith("ied") and state.is_verb(word[:-3] + "y", "VB"):
         return lemma  # "readied": a regular form of "ready" that spaCy's rules do not lemmatise
-    stems = {edit for edit in _one_slip_edits(lemma) if edit in PLACE_PREDICATE_VERBS and state.is_verb(edit, "VB")}
-    forms = {state.lemma(edit, verb.tag_) for edit in _one_slip_edits(word) if state.is_verb(edit, verb.tag_)}
+    stems = {edit for edit in one_slip_edits(lemma) if edit in PLACE_PREDICATE_VERBS and state.is_verb(edit, "VB")}
+    forms = {state.lemma(edit, verb.tag_) for edit in one_slip_edits(word) if state.is_verb(edit, verb.tag_)}
     found = stems | (forms & PLACE_PREDICATE_VERBS)
     return found.pop() if len(found) == 1 else lemma
 

@@ -68,6 +68,7 @@ from .scene_graph_nodes import (
     can_wear,
     factual_name,
     is_attribute_in_name,
+    is_dressing_verb,
     is_garment,
     is_lone_part_frame,
     is_node,
@@ -154,7 +155,7 @@ def relate_preposition(state: ParseState, prep) -> None:
     if (
         words[-1:] == ["in"]
         and _only_particles_before(state, prep, words)
-        and (is_garment(state, obj) or _is_dressing(state, head))
+        and (is_garment(state, obj) or is_dressing_verb(state, head))
         and not _holds_a_thing(state, prep, head, obj)
     ):
         predicate_words = "wear"  # "a girl in a pink shirt", "men dressed in costumes": (girl, wear, shirt)
@@ -479,11 +480,6 @@ def _is_person_or_animal(state: ParseState, noun) -> bool:
     return can_wear(state, noun) or lemma in FEMALE_PERSON_NOUNS or lemma in MALE_PERSON_NOUNS
 
 
-def _is_dressing(state: ParseState, verb) -> bool:
-    """ "dressed in", "clad in": FACTUAL writes `wear` whatever is worn (train: 51 of 56 captions)."""
-    return verb.tag_ in VERB_TAGS and state.lemma(verb.text, verb.tag_) in ("dress", "clothe", "clad")
-
-
 def _nearest_noun_attachment(state: ParseState, prep):
     """ "a man sitting on a bench in the park": the parser hangs both place phrases on the verb;
     FACTUAL reads the second as locating the noun right before it, (bench, in, park). (Measured on
@@ -507,7 +503,7 @@ def _nearest_noun_attachment(state: ParseState, prep):
             for pobj in state.kids(sibling):
                 if pobj.dep_ == "pobj" and pobj.right_edge.i == prep.i - 1 and state.nominal(pobj):
                     place = _part_owner(state, pobj)
-                    if place.i in state.graph.hidden and not _is_dressing(state, head):
+                    if place.i in state.graph.hidden and not is_dressing_verb(state, head):
                         # "a streetlight is lit at night in front of a building", "two cats resting side by side
                         # on a bed": the first phrase names no place, so the second locates the verb's subject
                         # (before, the relation went to the hidden noun and was lost). FACTUAL train, all captions:
