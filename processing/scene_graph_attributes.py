@@ -21,6 +21,7 @@ from .scene_graph_lexicon import (
     BODY_PARTS,
     BRAND_ATTRIBUTE_HEADS,
     CLASSIFIER_NOUNS,
+    COLOUR_PASSING_PARTS,
     COLOUR_WORDS,
     COLOURED_WORDS,
     DIRECTION_ADVERBS,
@@ -1112,7 +1113,7 @@ def partitive_attributes(state: ParseState, partitive) -> None:
     _partitive_count(state, partitive)
     if partitive.lower_ in ADJECTIVE_PASSING_PARTITIVES:
         _partitive_adjectives(state, partitive)
-    elif partitive.lower_ in PARTITIVE_NOUNS:
+    elif partitive.lower_ in PARTITIVE_NOUNS or partitive.lower_ in COLOUR_PASSING_PARTS:
         _partitive_adjectives(state, partitive, colours_only=True)
 
 

@@ -1119,3 +1119,10 @@ FRAMING_NON_NODES = {"shot"}
 # (grass, also kept whole), room 6 vs 2, container 3 vs 1, space 2 vs 0, item 1 vs 0, device 1 vs 0; receptacle does
 # not occur and goes with container.
 GENERIC_NAME_HEADS = {"area", "room", "container", "space", "item", "device", "receptacle"}
+
+# "the white part of the building", "the light blue part of the kite" -> (building, white): "part" is looked through
+# (its noun gets the mined attribute "part"), and a colour before it is the noun's, as before the partitive nouns
+# above. FACTUAL train: the one caption with a colour right before "part of" gives it to the of-noun ("design on top
+# of white part of building"), as does the one with a material ("metal part of the bench"); positions ("top part",
+# "front part") name a part and are no colour, so they stay out.
+COLOUR_PASSING_PARTS = {"part"}
