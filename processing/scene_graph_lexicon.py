@@ -1126,3 +1126,7 @@ GENERIC_NAME_HEADS = {"area", "room", "container", "space", "item", "device", "r
 # of white part of building"), as does the one with a material ("metal part of the bench"); positions ("top part",
 # "front part") name a part and are no colour, so they stay out.
 COLOUR_PASSING_PARTS = {"part"}
+
+# Position words FACTUAL writes as an attribute, never in a node name ("the rear window" -> (window, rear); train: no
+# node name has "rear"), unlike the POSITIONAL_MODIFIERS it keeps in names ("left shoe", "front legs").
+ATTRIBUTE_POSITION_WORDS = {"rear"}

@@ -20,3 +20,8 @@ def attributes(parser, caption: str) -> set:
 
 def test_colour_before_part_of_describes_the_of_noun(parser):
     assert ("kite", "light blue") in attributes(parser, "the light blue part of the kite in the air")
+
+
+def test_rear_is_an_attribute_not_part_of_the_name(parser):
+    graph = parser.parse("a leaf painted on the rear wing")
+    assert ("wing", "rear") in set(graph.attributes)
