@@ -25,3 +25,7 @@ def test_colour_before_part_of_describes_the_of_noun(parser):
 def test_rear_is_an_attribute_not_part_of_the_name(parser):
     graph = parser.parse("a leaf painted on the rear wing")
     assert ("wing", "rear") in set(graph.attributes)
+
+
+def test_first_word_of_hyphened_adjective_is_no_attribute_of_its_own(parser):
+    assert set(parser.parse("a middle-aged woman on a bench").attributes) == {("woman", "middle-aged")}
