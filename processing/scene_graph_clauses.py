@@ -55,6 +55,8 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
             return carrier
         # FACTUAL expands a participle on coordinated nouns to every conjunct.
         subjects = nominal_conjuncts(state, first_nominal_conjunct(state, verb.head))
+        if (listed := _noun_listed_before_by_comma(state, verb, verb.head)) is not None:
+            subjects = [*nominal_conjuncts(state, listed), *subjects]
         subjects = _acting_wearers(state, verb, _without_later_clause_owners(state, verb, subjects))
         return _holders_for_listed_with_objects(state, verb, subjects)
     head = verb.head
@@ -230,6 +232,8 @@ def _explicit_subjects(state: ParseState, verb):
                 return nominal_conjuncts(state, antecedent)
             if (referent := subject_antecedent(state, child)) is not None:
                 return nominal_conjuncts(state, referent)
+            if (listed := _noun_listed_before_by_comma(state, verb, child)) is not None:
+                return [*nominal_conjuncts(state, listed), *nominal_conjuncts(state, child)]
             return nominal_conjuncts(state, _reduced_clause_subject(state, verb, child))
     for child in state.kids(verb):
         if child.dep_ == "csubj" and child.tag_ == "VBG" and child.i < verb.i:
@@ -243,6 +247,23 @@ def _explicit_subjects(state: ParseState, verb):
             if child.dep_ == "attr" and state.nominal(child):
                 return nominal_conjuncts(state, child)
     return None
+
+
+def _noun_listed_before_by_comma(state: ParseState, verb, subject):
+    """ "man, woman standing in water while holding a surfboard", "dog, cat sleeping on a couch": with no "and", the
+    parser makes the second noun the subject of a relative clause on the first, or its apposition with the
+    participle on it; the comma lists them, and FACTUAL gives a participle after a list to
+    every listed noun ("man , woman and dog riding a motorcycle" -> (man, ride, motorcycle), ...; train has no
+    caption listing two bare nouns with a comma alone). The first noun, or None unless the clause's bare subject
+    follows it right after a comma."""
+    head = subject.head if subject.dep_ == "appos" and verb.dep_ == "acl" else verb.head
+    if verb.dep_ not in ("relcl", "acl") or not state.nominal(head) or subject.i != head.i + 2 or subject.i > verb.i:
+        return None
+    if state.tokens[head.i + 1].text != "," or any(kid.i < subject.i for kid in state.kids(subject)):
+        return None
+    if not subject.tag_.startswith("NN") or any(kid.dep_ == "prep" for kid in state.kids(subject)):
+        return None  # "three people, two of which wear red", "motorcycle show, one being displayed"
+    return head
 
 
 def _is_agent_free_passive(state: ParseState, verb) -> bool:

@@ -19,3 +19,10 @@ def test_participle_after_a_listed_with_object_is_its_holders(parser):
     assert ("man", "stand in", "road") in relations
     assert ("woman", "stand in", "road") in relations
     assert ("backpack", "stand in", "road") not in relations
+
+
+def test_bare_nouns_listed_with_a_comma_share_the_participle(parser):
+    """ "man, woman standing ...": the comma lists the two; the parser made "woman" a clause's subject or an apposition."""
+    relations = set(parser.parse("man, woman standing in water while holding a surfboard").relations)
+    assert {("man", "stand in", "water"), ("man", "hold", "surfboard")} <= relations
+    assert ("dog", "sleep on", "couch") in set(parser.parse("dog, cat sleeping on a couch").relations)
