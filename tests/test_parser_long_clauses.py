@@ -26,3 +26,11 @@ def test_bare_nouns_listed_with_a_comma_share_the_participle(parser):
     relations = set(parser.parse("man, woman standing in water while holding a surfboard").relations)
     assert {("man", "stand in", "water"), ("man", "hold", "surfboard")} <= relations
     assert ("dog", "sleep on", "couch") in set(parser.parse("dog, cat sleeping on a couch").relations)
+
+
+def test_state_before_a_place_phrase_stays_an_attribute(parser):
+    """ "that is almost completely bare to the right of ...": the adjective is the tree's state, the phrase its place."""
+    graph = parser.parse("a tree that is bare to the right of the house")
+    assert ("tree", "bare") in set(graph.attributes)
+    assert ("tree", "on the right side of", "house") in set(graph.relations)
+    assert ("sun", "bright") in set(parser.parse("the sun is bright in the sky").attributes)
