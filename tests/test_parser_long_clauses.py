@@ -34,3 +34,10 @@ def test_state_before_a_place_phrase_stays_an_attribute(parser):
     assert ("tree", "bare") in set(graph.attributes)
     assert ("tree", "on the right side of", "house") in set(graph.relations)
     assert ("sun", "bright") in set(parser.parse("the sun is bright in the sky").attributes)
+
+
+def test_plural_noun_heading_a_relative_clause_is_its_verb(parser):
+    """ "where the pole attaches to the wall": the tagger reads "pole attaches" as one plural noun."""
+    graph = parser.parse("the pipe where the pole attaches to the wall")
+    assert ("pole", "attach to", "wall") in set(graph.relations)
+    assert "attaches" not in graph.objects
