@@ -375,7 +375,7 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         return
     target = _gapped_noun_before_pronoun(state, subjects[0], target)
     stranded = [c for c in children if c.dep_ in ("prep", "prt") and c.i > verb.i and not state.kids(c)]
-    has_other_preps = any(c.dep_ == "prep" and state.kids(c) for c in children)
+    has_other_preps = any(c.dep_ == "prep" and state.kids(c) for c in children) or _has_adverb_place(state, children)
     lemma = state.lemma(verb.text, verb.tag_)
     # "white wall where picture is hanging" -> (picture, hang on, wall): FACTUAL train writes no `in` for such
     # a "where" clause (0 of the 10 the rules read), a surface word in 7 ("hang on", "lie on", "stand on top of")
@@ -391,6 +391,17 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         # "a blue cup a man is holding with his left hand": a place or means phrase does not fill the object
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), lemma, nominal_conjuncts(state, target))
+
+
+def _has_adverb_place(state: ParseState, children) -> bool:
+    """ "the wetsuit the man standing next to the dog has on": "next to the dog" (the parser hangs "to" on the
+    adverb "next", as in "close to", "away from") is the clause's own place, so the modified noun is no place of
+    the verb: no (man, stand, wetsuit). (A parse repair: FACTUAL train has no gapped clause with such a place.)"""
+    return any(
+        c.dep_ == "advmod"
+        and any(prep.dep_ == "prep" and any(obj.dep_ == "pobj" for obj in state.kids(prep)) for prep in state.kids(c))
+        for c in children
+    )
 
 
 def _gapped_noun_before_pronoun(state: ParseState, subject, target):

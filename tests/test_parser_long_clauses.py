@@ -41,3 +41,10 @@ def test_plural_noun_heading_a_relative_clause_is_its_verb(parser):
     graph = parser.parse("the pipe where the pole attaches to the wall")
     assert ("pole", "attach to", "wall") in set(graph.relations)
     assert "attaches" not in graph.objects
+
+
+def test_clause_with_its_own_adverb_place_leaves_the_noun_before_it(parser):
+    """ "the wetsuit the man standing next to the dog has on": the man stands next to the dog, not "stands" the suit."""
+    relations = set(parser.parse("the wetsuit the man standing next to the dog has on.").relations)
+    assert ("man", "stand next to", "dog") in relations
+    assert ("man", "stand", "wetsuit") not in relations
