@@ -379,7 +379,7 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
     lemma = state.lemma(verb.text, verb.tag_)
     # "white wall where picture is hanging" -> (picture, hang on, wall): FACTUAL train writes no `in` for such
     # a "where" clause (0 of the 10 the rules read), a surface word in 7 ("hang on", "lie on", "stand on top of")
-    where = ["on"] if where_clause else []
+    where = (_where_particle(state, verb, children) or ["on"]) if where_clause else []
     if stranded or not has_other_preps:
         words = [c.lower_ for c in stranded] or where
         # "the shadows the person is in": a copula adds no word to the place (FACTUAL writes `in`)
@@ -391,6 +391,20 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         # "a blue cup a man is holding with his left hand": a place or means phrase does not fill the object
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), lemma, nominal_conjuncts(state, target))
+
+
+_WHERE_CLAUSE_PARTICLES = {"around", "through", "across", "along", "over", "under", "inside", "past", "into"}
+
+
+def _where_particle(state: ParseState, verb, children) -> list:
+    """ "an area where many people walk around and gather" -> (people, walk around, area): a bare place adverb right
+    after the verb of a where-clause says how the clause's subject is placed, and stands for the place's
+    preposition, as a stranded one does ("the branch the bird is sitting on"). ([] if none; then the default.)"""
+    return [
+        c.lower_
+        for c in children
+        if c.dep_ == "advmod" and c.i == verb.i + 1 and c.lower_ in _WHERE_CLAUSE_PARTICLES and not state.kids(c)
+    ]
 
 
 def _has_adverb_place(state: ParseState, children) -> bool:

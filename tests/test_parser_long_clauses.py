@@ -48,3 +48,8 @@ def test_clause_with_its_own_adverb_place_leaves_the_noun_before_it(parser):
     relations = set(parser.parse("the wetsuit the man standing next to the dog has on.").relations)
     assert ("man", "stand next to", "dog") in relations
     assert ("man", "stand", "wetsuit") not in relations
+
+
+def test_place_adverb_of_a_where_clause_is_its_preposition(parser):
+    """ "a park where people walk around": they walk around the park, not the default "on" it."""
+    assert ("people", "walk around", "park") in set(parser.parse("a park where many people walk around").relations)
