@@ -9,6 +9,7 @@ from __future__ import annotations
 from .scene_graph_clauses import subjects_of
 from .scene_graph_conventions import (
     COMPOUND_NAMES,
+    DROPPED_PREDICATE_WORDS,
     ING_NODE_WORDS,
     NODE_NAMES,
     PARTITIVE_ATTRIBUTES,
@@ -18,6 +19,7 @@ from .scene_graph_conventions import (
 from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ADJECTIVE_PASSING_PARTITIVES,
+    ADVERBIAL_PREPOSITION_HEADS,
     ATTRIBUTE_POSITION_WORDS,
     BODY_PARTS,
     BRAND_ATTRIBUTE_HEADS,
@@ -30,9 +32,11 @@ from .scene_graph_lexicon import (
     GEOMETRIC_SHAPES,
     ING_NOUNS,
     INTENSIFIERS,
+    LOCATIVE_PREPOSITIONS,
     MALE_PERSON_NOUNS,
     MATERIAL_ADJECTIVE_FORM,
     MATERIAL_AND_COLOUR_NOUNS,
+    MULTIWORD_LOCATIVE_PHRASES,
     NUMBER_WORDS,
     PAIRED_BODY_PARTS,
     PART_NOUN_PREPOSITION,
@@ -614,7 +618,11 @@ def copula_attributes(state: ParseState, complement) -> None:
     copula = complement.head
     is_colour = complement.lower_ in COLOUR_WORDS  # "white on the bottom" is still white
     if complement.i in state.graph.relational_modifiers or any(
-        (c.dep_ == "prep" and not (is_colour or _is_in_colour(state, c))) or c.dep_ in ("xcomp", "ccomp")
+        (
+            c.dep_ == "prep"
+            and not (is_colour or _is_in_colour(state, c) or _is_place_after_state(state, complement, c))
+        )
+        or c.dep_ in ("xcomp", "ccomp")
         for c in state.kids(complement)
     ):
         return  # "is full of water" is a relation; "is about to hit" no attribute
@@ -860,6 +868,25 @@ def copula_position_attribute(state: ParseState, adverb) -> None:
 
 # Position words a copula gives its subject as an attribute ("the lid is up")
 COPULA_POSITION_WORDS = {"up", "down"}
+
+
+def _is_place_after_state(state: ParseState, adjective, prep) -> bool:
+    """ "the sun is bright in the sky", "a pine tree that is almost completely bare to the right of the house" ->
+    (sun, bright), (tree, bare): a place phrase after a copula's adjective says where the subject is (the relation
+    rules write the bare preposition), and the adjective is still its state, as a colour is. FACTUAL train, "is/are
+    ADJ PREP Y" with a non-colour adjective: the adjective is the subject's attribute in 19 of 26 captions ("open",
+    "asleep", "steady", "small", "wooden", "chrome", "bright"); of the 7 others 4 are "visible" and 1 "high", words
+    FACTUAL leaves out before a place (mined DROPPED_PREDICATE_WORDS), which stay out here too."""
+    if adjective.lower_ in DROPPED_PREDICATE_WORDS or adjective.lower_ in ADVERBIAL_PREPOSITION_HEADS:
+        return False
+    if prep.lower_ == "to":  # "to the right of" (its object hangs on "of")
+        return " ".join(token.lower_ for token in state.tokens[prep.i : prep.i + 4]) in MULTIWORD_LOCATIVE_PHRASES
+    if prep.lower_ not in LOCATIVE_PREPOSITIONS:
+        return False
+    objects = [obj for obj in state.kids(prep) if obj.dep_ == "pobj"]
+    return any(
+        is_node(state, obj) or f"{prep.lower_} {obj.lower_} of" in MULTIWORD_LOCATIVE_PHRASES for obj in objects
+    )  # "in front of a work desk"
 
 
 def _is_in_colour(state: ParseState, prep) -> bool:

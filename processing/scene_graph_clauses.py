@@ -55,7 +55,10 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
             return carrier
         # FACTUAL expands a participle on coordinated nouns to every conjunct.
         subjects = nominal_conjuncts(state, first_nominal_conjunct(state, verb.head))
-        return _acting_wearers(state, verb, _without_later_clause_owners(state, verb, subjects))
+        if (listed := _noun_listed_before_by_comma(state, verb, verb.head)) is not None:
+            subjects = [*nominal_conjuncts(state, listed), *subjects]
+        subjects = _acting_wearers(state, verb, _without_later_clause_owners(state, verb, subjects))
+        return _holders_for_listed_with_objects(state, verb, subjects)
     head = verb.head
     if _is_gerund_after_time_word(state, verb):
         return _time_phrase_subjects(state, head.head, depth)
@@ -162,6 +165,36 @@ def _acting_wearers(state: ParseState, verb, subjects: list) -> list:
     return kept if any(subject.i == wearer.i for subject in kept) else [*kept, wearer]
 
 
+def _holders_for_listed_with_objects(state: ParseState, verb, subjects: list) -> list:
+    """ "a man with a backpack and a blonde haired woman standing in the road": the parser lists the woman with the
+    with-object and hangs the participle on the woman; FACTUAL gives it to the woman and to the man before "with"
+    ((man, stand in, road), not (backpack, stand in, road)), as for a single "man with bag walking down the street"
+    (`_acts_away_from_with_object`). Only when a being is listed with the thing, so a lifeless with-object after a
+    person or animal stands for its holder, and not with a pronoun in the clause ("a man with a backpack and a cat
+    peeking out from it"). (General grammar: FACTUAL train has no caption parsed so; the one long_dev caption of
+    this kind writes it this way.)"""
+    if len(subjects) < 2 or not any(_is_being(state, subject) for subject in subjects):
+        return subjects
+    if any(token.tag_ in ("PRP", "PRP$") for token in verb.subtree):
+        return subjects
+    result = []
+    for subject in subjects:
+        holder = _being_holding(state, subject)
+        if holder is not None and holder.i not in {kept.i for kept in result}:
+            result.append(holder)
+        elif holder is None:
+            result.append(subject)
+    return result
+
+
+def _being_holding(state: ParseState, thing):
+    """The person or animal before "with" of which a lifeless thing is the object ("a man with a backpack"), or None."""
+    prep = thing.head
+    if _is_being(state, thing) or thing.dep_ != "pobj" or prep.lower_ != "with" or not state.nominal(prep.head):
+        return None
+    return prep.head if _is_being(state, prep.head) else None
+
+
 def _wearer_up(state: ParseState, token):
     """The nearest noun at or above the token, up the parse, that can wear clothes (None if none)."""
     for _ in range(_MAX_CLAUSE_DEPTH):
@@ -199,6 +232,8 @@ def _explicit_subjects(state: ParseState, verb):
                 return nominal_conjuncts(state, antecedent)
             if (referent := subject_antecedent(state, child)) is not None:
                 return nominal_conjuncts(state, referent)
+            if (listed := _noun_listed_before_by_comma(state, verb, child)) is not None:
+                return [*nominal_conjuncts(state, listed), *nominal_conjuncts(state, child)]
             return nominal_conjuncts(state, _reduced_clause_subject(state, verb, child))
     for child in state.kids(verb):
         if child.dep_ == "csubj" and child.tag_ == "VBG" and child.i < verb.i:
@@ -212,6 +247,23 @@ def _explicit_subjects(state: ParseState, verb):
             if child.dep_ == "attr" and state.nominal(child):
                 return nominal_conjuncts(state, child)
     return None
+
+
+def _noun_listed_before_by_comma(state: ParseState, verb, subject):
+    """ "man, woman standing in water while holding a surfboard", "dog, cat sleeping on a couch": with no "and", the
+    parser makes the second noun the subject of a relative clause on the first, or its apposition with the
+    participle on it; the comma lists them, and FACTUAL gives a participle after a list to
+    every listed noun ("man , woman and dog riding a motorcycle" -> (man, ride, motorcycle), ...; train has no
+    caption listing two bare nouns with a comma alone). The first noun, or None unless the clause's bare subject
+    follows it right after a comma."""
+    head = subject.head if subject.dep_ == "appos" and verb.dep_ == "acl" else verb.head
+    if verb.dep_ not in ("relcl", "acl") or not state.nominal(head) or subject.i != head.i + 2 or subject.i > verb.i:
+        return None
+    if state.tokens[head.i + 1].text != "," or any(kid.i < subject.i for kid in state.kids(subject)):
+        return None
+    if not subject.tag_.startswith("NN") or any(kid.dep_ == "prep" for kid in state.kids(subject)):
+        return None  # "three people, two of which wear red", "motorcycle show, one being displayed"
+    return head
 
 
 def _is_agent_free_passive(state: ParseState, verb) -> bool:
@@ -323,11 +375,11 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         return
     target = _gapped_noun_before_pronoun(state, subjects[0], target)
     stranded = [c for c in children if c.dep_ in ("prep", "prt") and c.i > verb.i and not state.kids(c)]
-    has_other_preps = any(c.dep_ == "prep" and state.kids(c) for c in children)
+    has_other_preps = any(c.dep_ == "prep" and state.kids(c) for c in children) or _has_adverb_place(state, children)
     lemma = state.lemma(verb.text, verb.tag_)
     # "white wall where picture is hanging" -> (picture, hang on, wall): FACTUAL train writes no `in` for such
     # a "where" clause (0 of the 10 the rules read), a surface word in 7 ("hang on", "lie on", "stand on top of")
-    where = ["on"] if where_clause else []
+    where = (_where_particle(state, verb, children) or ["on"]) if where_clause else []
     if stranded or not has_other_preps:
         words = [c.lower_ for c in stranded] or where
         # "the shadows the person is in": a copula adds no word to the place (FACTUAL writes `in`)
@@ -339,6 +391,31 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         # "a blue cup a man is holding with his left hand": a place or means phrase does not fill the object
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), lemma, nominal_conjuncts(state, target))
+
+
+_WHERE_CLAUSE_PARTICLES = {"around", "through", "across", "along", "over", "under", "inside", "past", "into"}
+
+
+def _where_particle(state: ParseState, verb, children) -> list:
+    """ "an area where many people walk around and gather" -> (people, walk around, area): a bare place adverb right
+    after the verb of a where-clause says how the clause's subject is placed, and stands for the place's
+    preposition, as a stranded one does ("the branch the bird is sitting on"). ([] if none; then the default.)"""
+    return [
+        c.lower_
+        for c in children
+        if c.dep_ == "advmod" and c.i == verb.i + 1 and c.lower_ in _WHERE_CLAUSE_PARTICLES and not state.kids(c)
+    ]
+
+
+def _has_adverb_place(state: ParseState, children) -> bool:
+    """ "the wetsuit the man standing next to the dog has on": "next to the dog" (the parser hangs "to" on the
+    adverb "next", as in "close to", "away from") is the clause's own place, so the modified noun is no place of
+    the verb: no (man, stand, wetsuit). (A parse repair: FACTUAL train has no gapped clause with such a place.)"""
+    return any(
+        c.dep_ == "advmod"
+        and any(prep.dep_ == "prep" and any(obj.dep_ == "pobj" for obj in state.kids(prep)) for prep in state.kids(c))
+        for c in children
+    )
 
 
 def _gapped_noun_before_pronoun(state: ParseState, subject, target):

@@ -223,6 +223,8 @@ def _repair_noun_tagged_word(state: ParseState, token) -> None:
         state.relabel(token, tag="VBG")
     elif _is_noun_tagged_finite_verb(state, token):
         _repair_finite_verb(state, token)
+    elif _is_noun_tagged_relative_clause_verb(state, token):
+        _repair_relative_clause_verb(state, token)
     elif _is_noun_tagged_root_with_subject(state, token):
         state.relabel(token, tag="VBZ")
     elif _is_verb_read_as_object_head(state, token):
@@ -817,6 +819,33 @@ def _is_noun_tagged_finite_verb(state: ParseState, token) -> bool:
     if token.tag_ == "NNS":
         return (singular or _names_no_thing(state, token, subject, before)) and state.is_verb(token.text, "VBZ")
     return subject.tag_ == "NNS" and not singular and state.is_verb(token.text, "VBP")
+
+
+def _is_noun_tagged_relative_clause_verb(state: ParseState, token) -> bool:
+    """ "the bend in the pipe where the street light pole attaches to the main support pole": the parser heads the
+    relative clause with a plural noun "attaches" and makes its subject a compound of it. A noun heads no clause, so
+    a plural one the parser labels a relative clause, right after its compound noun and before what a verb takes,
+    that reads as a verb and heads no FACTUAL node name, is that verb, as for a root (`_is_noun_tagged_finite_verb`;
+    FACTUAL train has no caption parsed so)."""
+    if token.dep_ != "relcl" or token.tag_ != "NNS" or token.i == 0 or not NODE_WORDS:
+        return False
+    subject = state.tokens[token.i - 1]
+    if subject.head.i != token.i or subject.dep_ != "compound" or subject.tag_ != "NN":
+        return False
+    if not any(child.dep_ in ("prep", "dobj") for child in state.kids(token) if child.i > token.i):
+        return False
+    return state.noun_lemma(token.lower_) not in NODE_WORDS and state.is_verb(token.text, "VBZ")
+
+
+def _repair_relative_clause_verb(state: ParseState, verb) -> None:
+    """Tag it a verb and make the compound its subject, with the words before it but the relative word."""
+    state.relabel(verb, tag="VBZ")
+    subject = state.tokens[verb.i - 1]
+    state.relabel(subject, dep="nsubj")
+    relative = [child for child in state.lefts(verb) if child.tag_ in ("WRB", "WDT", "WP")]
+    state.table.hand_over_lefts(verb, subject)
+    for word in relative:
+        state.reattach(word, verb, dep=word.dep_)
 
 
 def _is_noun_tagged_root_with_subject(state: ParseState, token) -> bool:
