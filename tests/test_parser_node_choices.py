@@ -18,3 +18,9 @@ def test_noun_tagged_adjective_names_no_thing(parser):
     graph = parser.parse("thick white cloud in the sky")
     assert sorted(graph.objects) == ["cloud", "sky"]
     assert ("cloud", "thick") in graph.attributes
+
+
+def test_caption_first_left_keeps_the_side_in_the_name(parser):
+    """ "left hand holding a cup": a first "left" the tagger reads as a past verb is the side of a kept name."""
+    graph = parser.parse("left hand holding a cup")
+    assert ("left hand", "hold", "cup") in graph.relations
