@@ -24,3 +24,10 @@ def test_caption_first_left_keeps_the_side_in_the_name(parser):
     """ "left hand holding a cup": a first "left" the tagger reads as a past verb is the side of a kept name."""
     graph = parser.parse("left hand holding a cup")
     assert ("left hand", "hold", "cup") in graph.relations
+
+
+def test_hyphenated_modifier_is_one_attribute(parser):
+    """ "a horse-drawn carriage": the whole hyphenated word describes the carriage; "horse" names no thing."""
+    graph = parser.parse("a man steering a horse-drawn carriage")
+    assert sorted(graph.objects) == ["carriage", "man"]
+    assert ("carriage", "horse-drawn") in graph.attributes
