@@ -31,3 +31,10 @@ def test_hyphenated_modifier_is_one_attribute(parser):
     graph = parser.parse("a man steering a horse-drawn carriage")
     assert sorted(graph.objects) == ["carriage", "man"]
     assert ("carriage", "horse-drawn") in graph.attributes
+
+
+def test_ing_noun_after_its_doer_is_the_verb(parser):
+    """ "giraffe crossing in front of car": "crossing" can be a noun, but here the giraffe crosses."""
+    graph = parser.parse("giraffe crossing in front of car")
+    assert ("giraffe", "cross in front of", "car") in graph.relations
+    assert "crossing" not in graph.objects
