@@ -70,6 +70,7 @@ from .scene_graph_nodes import (
     is_line_particle,
     is_node,
     node_span,
+    repair_hyphenated_modifier,
     repair_noun_read_as_adjective_object,
     repair_word_classes,
     resolve,
@@ -115,6 +116,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
     state = ParseState(doc, lemmatizer, quoted_text)
     try:
         repair_colour_list_compound(state)  # before word classes: they hide coordinated colours
+        repair_hyphenated_modifier(state)
         repair_noun_read_as_adjective_object(state)
         repair_word_classes(state)
         mark_quoted_text(state)
