@@ -187,11 +187,22 @@ def _participle_object_end(state: ParseState, person):
     for child in state.kids(person):
         if child.dep_ in ("acl", "relcl") and child.tag_ in VERB_TAGS and child.i > person.i:
             objects = [kid for kid in state.kids(child) if kid.dep_ == "dobj" and state.nominal(kid)]
-            if not objects or objects[0].right_edge.i != child.right_edge.i:
+            if not objects or objects[0].right_edge.i != _phrase_end(state, child):
                 continue  # "throwing a ball in the air and a racket in her other hand": no list of objects
             if not any(kid.dep_ == "conj" for kid in state.kids(objects[0])):
-                return child.right_edge.i, objects[0]
+                return objects[0].right_edge.i, objects[0]
     return -1, None
+
+
+def _phrase_end(state: ParseState, verb) -> int:
+    """Index of the last word of the verb's phrase, a trailing "and" or comma left out: "a guy holding a drink and
+    a sandwich" may be parsed with "and" on "holding" and "sandwich" on "guy", so the phrase seems to end at "and".
+    FACTUAL train, re-parsed: 3 graphs change, each becoming exact ("a man holding food and a camera" -> (man, hold,
+    camera) for (camera, hold, food)); no dev or COCO Karpathy test graph changes."""
+    end = verb.right_edge.i
+    while end > verb.i and state.tokens[end].lower_ in _LIST_GLUE:
+        end -= 1
+    return end
 
 
 def repair_adjective_conjunct(state: ParseState) -> None:
