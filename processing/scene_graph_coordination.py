@@ -144,6 +144,54 @@ def repair_conjunction_attachment(state: ParseState) -> None:
             state.table.children_table[partner.i].append(token)
 
 
+def repair_place_object_list(state: ParseState) -> None:
+    """ "snow has fallen on the statue and the trees", "a grey cat resting on shoes and a mat": the parser
+    coordinates the last noun with the verb, which leaves it out of the place phrase. A noun conjunct of a verb
+    right after the object of that verb's preposition, with no phrase of its own, is that object's next list
+    item. FACTUAL train: all 3 such captions give the noun the verb's relation ((snow, fall on, tree), (rope, tie
+    to, dock), (cat, rest on, mat)). Not for a noun with its own quantity, which names more of the scene ("a bird is
+    sitting on a parking meter and some cars"), nor for a bare plural after a finite verb, which is a second verb
+    ("a boy rides on a skateboard and smiles")."""
+    for token in state.tokens:
+        head = token.head
+        if token.dep_ != "conj" or head.tag_ not in VERB_TAGS or head.i > token.i or not state.nominal(token):
+            continue
+        coordinator = token.left_edge.i - 1
+        if coordinator <= head.i or state.tokens[coordinator].dep_ != "cc" or head.dep_ not in _CLAUSE_DEPS:
+            continue  # "a bathroom with a built in tub and a large sink": "built" is no clause's verb
+        if is_stray_object(state, token) or not _is_plain_list_item(state, token, head):
+            continue
+        place_object = _place_object_ending_at(state, head, coordinator - 1)
+        if place_object is not None:
+            state.reattach(token, place_object, dep="conj")
+
+
+_CLAUSE_DEPS = {"ROOT", "acl", "relcl", "conj", "advcl"}
+_QUANTITY_WORDS = {"some", "several", "many", "other", "few", "more"}
+
+
+def _is_plain_list_item(state: ParseState, token, verb) -> bool:
+    """A noun with no phrase, object or quantity of its own, and no verb misread as a plural ("and smiles")."""
+    kids = state.kids(token)
+    if any(kid.dep_ in _POST_MODIFIER_DEPS or kid.dep_ in ("dobj", "prt", "nummod") for kid in kids):
+        return False  # "a cat sitting on a car and a dog lying on the ground": a second clause
+    if any(kid.lower_ in _QUANTITY_WORDS for kid in kids):
+        return False
+    determined = any(kid.dep_ in ("det", "poss") for kid in kids)
+    return determined or not (verb.tag_ in ("VBZ", "VBP") and token.tag_ == "NNS")
+
+
+def _place_object_ending_at(state: ParseState, verb, end: int):
+    """The bare noun object of the verb's preposition that ends at index `end`, when it has no list yet."""
+    for prep in state.kids(verb):
+        if prep.dep_ != "prep" or prep.i > end:
+            continue
+        for obj in state.kids(prep):
+            if obj.dep_ == "pobj" and obj.i == end and state.nominal(obj) and obj.right_edge.i == end:
+                return None if any(kid.dep_ == "conj" for kid in state.kids(obj)) else obj
+    return None
+
+
 def repair_object_list_read_as_subject(state: ParseState) -> None:
     """ "a happy woman wearing sunglasses and a wide brimmed white hat", "a person wearing a collared shirt, a striped
     tie, and a black suit jacket": the parser coordinates the later things with the person, so the hat wore the

@@ -59,6 +59,7 @@ from .scene_graph_coordination import (
     repair_object_list_read_as_subject,
     repair_participle_conjunct,
     repair_participle_object,
+    repair_place_object_list,
     repair_stranded_preposition_object,
     repair_with_list_before_singular_verb,
     repair_worn_colour_list,
@@ -125,6 +126,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_participle_read_as_preposition_object(state)
         repair_garment_apposition(state)
         repair_conjunction_attachment(state)
+        repair_place_object_list(state)
         repair_with_list_before_singular_verb(state)
         repair_object_list_read_as_subject(state)
         repair_adjective_conjunct(state)

@@ -9,3 +9,8 @@ def test_object_list_with_coordinator_on_the_verb():
     graph = _graph("a guy holding a drink and a sandwich")
     assert ("person", "hold", "sandwich") in graph.relations
     assert ("sandwich", "hold", "drink") not in graph.relations
+
+
+def test_noun_coordinated_with_verb_joins_place_object():
+    graph = _graph("snow has fallen on the statue and the trees")
+    assert ("snow", "fall on", "trees") in graph.relations
