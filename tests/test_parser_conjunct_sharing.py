@@ -14,3 +14,9 @@ def test_object_list_with_coordinator_on_the_verb():
 def test_noun_coordinated_with_verb_joins_place_object():
     graph = _graph("snow has fallen on the statue and the trees")
     assert ("snow", "fall on", "trees") in graph.relations
+
+
+def test_person_verb_on_a_with_object_goes_to_its_holder():
+    graph = _graph("a man with a backpack and a blonde haired woman standing in the road .")
+    assert ("man", "stand in", "road") in graph.relations
+    assert ("backpack", "stand in", "road") not in graph.relations
