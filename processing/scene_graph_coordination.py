@@ -34,6 +34,37 @@ def repair_colour_list_compound(state: ParseState) -> None:
             state.reattach(token, head, dep="compound")
 
 
+def repair_material_list(state: ParseState) -> None:
+    """ "a wood and metal bench", "glass and stone skyscraper", "iron and wood table": the parser makes the first
+    material a noun modifier (nmod) of the head with the others coordinated with it, so each became a node of its
+    own. A list of materials ("silver" and "gold" among them) right before its noun says what the noun is made of: every
+    item becomes the noun's compound, read as its material. FACTUAL train: all 7 captions with such a list
+    write each material as the noun's attribute ((bench, wooden), (bench, metal)); 5 of them had lost them."""
+    for token in state.tokens:
+        if token.dep_ != "nmod" or token.lower_ not in _LISTED_MATERIALS:
+            continue
+        head = token.head
+        listed = [kid for kid in state.conjuncts(token) if kid.i != token.i]
+        if not listed or not state.nominal(head) or head.i < token.i:
+            continue
+        if any(kid.lower_ not in _LISTED_MATERIALS or kid.i > head.i for kid in listed):
+            continue
+        last = max(kid.i for kid in listed)
+        if any(state.tokens[between].head.i != head.i for between in range(last + 1, head.i)):
+            continue  # "steel and concrete loading dock" parsed otherwise: only words on the noun may follow
+        state.relabel(token, dep="compound")
+        for kid in listed:
+            state.reattach(kid, head, dep="compound" if state.nominal(kid) else "amod")
+
+
+_LISTED_MATERIALS = (MATERIAL_AND_COLOUR_NOUNS - {"every", "all"} - COLOUR_WORDS) | {
+    "wooden",
+    "silver",
+    "gold",
+    "golden",
+}
+
+
 def _is_colour(token) -> bool:
     return token.lower_ in COLOUR_WORDS or token.lower_ in MATERIAL_AND_COLOUR_NOUNS
 

@@ -56,6 +56,7 @@ from .scene_graph_coordination import (
     repair_dangling_conjunct,
     repair_garment_apposition,
     repair_list_attachment,
+    repair_material_list,
     repair_object_list_read_as_subject,
     repair_participle_conjunct,
     repair_participle_object,
@@ -116,6 +117,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
     state = ParseState(doc, lemmatizer, quoted_text)
     try:
         repair_colour_list_compound(state)  # before word classes: they hide coordinated colours
+        repair_material_list(state)
         repair_noun_read_as_adjective_object(state)
         repair_word_classes(state)
         mark_quoted_text(state)

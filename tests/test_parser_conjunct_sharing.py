@@ -20,3 +20,10 @@ def test_person_verb_on_a_with_object_goes_to_its_holder():
     graph = _graph("a man with a backpack and a blonde haired woman standing in the road .")
     assert ("man", "stand in", "road") in graph.relations
     assert ("backpack", "stand in", "road") not in graph.relations
+
+
+def test_material_list_before_noun():
+    graph = _graph("man sitting on a wood and metal bench")
+    assert ("bench", "wooden") in graph.attributes
+    assert ("bench", "metal") in graph.attributes
+    assert "wood" not in graph.objects
