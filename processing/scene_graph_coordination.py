@@ -37,9 +37,9 @@ def repair_colour_list_compound(state: ParseState) -> None:
 def repair_material_list(state: ParseState) -> None:
     """ "a wood and metal bench", "glass and stone skyscraper", "iron and wood table": the parser makes the first
     material a noun modifier (nmod) of the head with the others coordinated with it, so each became a node of its
-    own. A list of materials ("silver" and "gold" among them) right before its noun says what the noun is made of: every
-    item becomes the noun's compound, read as its material. FACTUAL train: all 7 captions with such a list
-    write each material as the noun's attribute ((bench, wooden), (bench, metal)); 5 of them had lost them."""
+    own. A list of materials ("silver" and "gold" among them) right before its noun says what the noun is made of:
+    every item becomes the noun's compound, read as its material. FACTUAL train: 7 of the 8 captions with such a
+    list write each material as the noun's attribute ((bench, wooden), (bench, metal)); 5 of them had lost them."""
     for token in state.tokens:
         if token.dep_ != "nmod" or token.lower_ not in _LISTED_MATERIALS:
             continue
