@@ -65,6 +65,39 @@ _LISTED_MATERIALS = (MATERIAL_AND_COLOUR_NOUNS - {"every", "all"} - COLOUR_WORDS
 }
 
 
+def repair_noun_listed_with_modifier(state: ParseState) -> None:
+    """ "flag and metal pole", "white mouse between a laptop and black keyboard", "ladder and wood planks": the parser
+    makes the first noun a modifier of the last one and coordinates it with the colour or material before that noun,
+    so the first noun's "and" seems to join two modifiers. A colour or material coordinated with a noun that
+    modifies a later noun describes that later noun; the first noun is a list item of its own, in the later noun's
+    place in the sentence, and the later noun its conjunct. FACTUAL train: 8 of the 9 captions parsed so write the
+    first noun as a node of its own and the colour or material as the later noun's attribute ((pole, metal),
+    (keyboard, black), (plank, wooden)); the ninth, "grass and dirt baseball field", lists "dirt" as a thing.
+    Re-parsed, 8 train graphs change (3 become exact, none less so); of the 25,010 COCO Karpathy test captions 15
+    change, each gaining the first noun's relation ("a bathroom with a black toilet and wooden floors" -> (bathroom,
+    with, toilet), (floors, wooden))."""
+    for token in state.tokens:
+        if token.dep_ != "conj" or token.lower_ not in _LISTED_MODIFIERS:
+            continue
+        noun = token.head
+        head = noun.head
+        if noun.dep_ not in ("nmod", "compound", "amod") or not state.nominal(noun) or not state.nominal(head):
+            continue
+        if noun.lower_ in _LISTED_MODIFIERS or not noun.i < token.i < head.i:
+            continue
+        if not any(state.tokens[between].dep_ == "cc" for between in range(noun.i + 1, token.i)):
+            continue
+        if any(state.tokens[between].head.i not in (head.i, token.i) for between in range(token.i + 1, head.i)):
+            continue
+        state.reattach(token, head, dep="compound" if state.nominal(token) else "amod")
+        state.reattach(noun, noun if head.head.i == head.i else head.head, dep=head.dep_)
+        state.table.hand_over_lefts(head, noun)
+        state.reattach(head, noun, dep="conj")
+
+
+_LISTED_MODIFIERS = (MATERIAL_AND_COLOUR_NOUNS - {"every", "all", "dirt", "gravel"}) | COLOUR_WORDS | {"wooden"}
+
+
 def _is_colour(token) -> bool:
     return token.lower_ in COLOUR_WORDS or token.lower_ in MATERIAL_AND_COLOUR_NOUNS
 

@@ -57,6 +57,7 @@ from .scene_graph_coordination import (
     repair_garment_apposition,
     repair_list_attachment,
     repair_material_list,
+    repair_noun_listed_with_modifier,
     repair_object_list_read_as_subject,
     repair_participle_conjunct,
     repair_participle_object,
@@ -118,6 +119,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
     try:
         repair_colour_list_compound(state)  # before word classes: they hide coordinated colours
         repair_material_list(state)
+        repair_noun_listed_with_modifier(state)
         repair_noun_read_as_adjective_object(state)
         repair_word_classes(state)
         mark_quoted_text(state)

@@ -27,3 +27,9 @@ def test_material_list_before_noun():
     assert ("bench", "wooden") in graph.attributes
     assert ("bench", "metal") in graph.attributes
     assert "wood" not in graph.objects
+
+
+def test_noun_listed_before_a_modified_noun():
+    graph = _graph("white mouse between a laptop and black keyboard .")
+    assert ("mouse", "between", "laptop") in graph.relations
+    assert ("keyboard", "black") in graph.attributes
