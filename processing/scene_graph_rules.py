@@ -56,9 +56,12 @@ from .scene_graph_coordination import (
     repair_dangling_conjunct,
     repair_garment_apposition,
     repair_list_attachment,
+    repair_material_list,
+    repair_noun_listed_with_modifier,
     repair_object_list_read_as_subject,
     repair_participle_conjunct,
     repair_participle_object,
+    repair_place_object_list,
     repair_stranded_preposition_object,
     repair_with_list_before_singular_verb,
     repair_worn_colour_list,
@@ -117,6 +120,8 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
     try:
         repair_colour_list_compound(state)  # before word classes: they hide coordinated colours
         repair_hyphenated_modifier(state)
+        repair_material_list(state)
+        repair_noun_listed_with_modifier(state)
         repair_noun_read_as_adjective_object(state)
         repair_word_classes(state)
         mark_quoted_text(state)
@@ -127,6 +132,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_participle_read_as_preposition_object(state)
         repair_garment_apposition(state)
         repair_conjunction_attachment(state)
+        repair_place_object_list(state)
         repair_with_list_before_singular_verb(state)
         repair_object_list_read_as_subject(state)
         repair_adjective_conjunct(state)
