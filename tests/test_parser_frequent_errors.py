@@ -25,3 +25,17 @@ def test_listed_materials_before_a_noun_are_its_attributes(parser):
     graph = parser.parse("man sitting on a wood and metal bench")
     assert {("bench", "wooden"), ("bench", "metal")} <= set(graph.attributes)
     assert sorted(graph.objects) == ["bench", "man"]
+
+
+def test_participle_read_as_second_with_object_is_the_holders(parser):
+    """ "passengers with their luggage walking on the platform": the parser makes "walking" a second object of
+    "with"; the passengers walk."""
+    got = set(parser.parse("passengers with their luggage walking on the platform").relations)
+    assert ("passengers", "walk on", "platform") in got
+
+
+def test_adjective_tagged_proper_noun_is_no_object(parser):
+    """ "golden battered hot dog": the tagger reads "golden" as a proper noun; it is the hot dog's attribute only."""
+    graph = parser.parse("golden battered hot dog on a thin stick")
+    assert ("hot dog", "golden") in set(graph.attributes)
+    assert "golden" not in graph.objects
