@@ -21,3 +21,9 @@ def test_board_places_the_rider_not_the_held_thing(parser):
     relations = set(parser.parse("a man riding a wave on a surfboard").relations)
     assert ("man", "on", "surfboard") in relations
     assert set(parser.parse("father pushing his child on a skateboard").relations) >= {("child", "on", "skateboard")}
+
+
+def test_hand_of_a_gapped_holding_clause_holds_the_noun(parser):
+    relations = set(parser.parse("the bat the boy is holding with both hands").relations)
+    assert {("boy", "hold", "bat"), ("boy", "have", "hands"), ("hands", "hold", "bat")} <= relations
+    assert ("boy", "hold with", "hands") not in relations
