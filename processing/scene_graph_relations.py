@@ -845,8 +845,33 @@ def _placed_object(state: ParseState, prep, verb):
     if not (prep.lower_ in LOCATIVE_PREPOSITIONS or _is_out_of(state, prep)):
         return None
     # the object first: most verbs have none, and _is_subject_place builds the verb's predicate and subjects
-    placed = _object_before(state, prep, verb)
+    placed = _object_before(state, prep, verb) or _gapped_object_before(state, prep, verb)
     return None if placed is None or _is_subject_place(state, prep, verb) else placed
+
+
+# Verbs whose contact clause's noun is their object ("the shirt the man is wearing"), as in the clause rules.
+_GAPPED_OBJECT_VERBS = {"hold", "wear", "carry"}
+# where one garment is worn against another ("a t-shirt underneath a jacket")
+_LAYERING_PREPOSITIONS = {"under", "over", "underneath", "beneath"}
+
+
+def _gapped_object_before(state: ParseState, prep, verb):
+    """ "blue undershirt the man is wearing under his green t-shirt" -> (undershirt, under, t-shirt): the noun a
+    contact clause of these verbs modifies is the verb's object, which a place phrase then locates as it locates a
+    direct object ("man is wearing red shirt under uniform" -> (shirt, under, uniform): FACTUAL train, all 9
+    captions with "wearing X under/over/underneath Y" place the garment). The noun, or None."""
+    target = verb.head
+    if verb.dep_ != "relcl" or not state.nominal(target) or target.i > verb.i:
+        return None
+    lemma = _verb_lemma(state, verb)
+    if lemma not in _GAPPED_OBJECT_VERBS or any(kid.dep_ == "dobj" for kid in state.kids(verb)):
+        return None
+    if lemma == "wear" and prep.lower_ not in _LAYERING_PREPOSITIONS:
+        return None  # "the jacket the man is wearing in the snow": the wearer is in the snow, as with an object
+    subjects = [kid for kid in state.kids(verb) if kid.dep_ == "nsubj"]
+    if not subjects or subjects[0].lower_ in RELATIVE_PRONOUNS or not is_node(state, resolve(state, target)):
+        return None
+    return target
 
 
 def _moved_object(state: ParseState, prep, verb):

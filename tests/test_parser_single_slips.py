@@ -27,3 +27,9 @@ def test_hand_of_a_gapped_holding_clause_holds_the_noun(parser):
     relations = set(parser.parse("the bat the boy is holding with both hands").relations)
     assert {("boy", "hold", "bat"), ("boy", "have", "hands"), ("hands", "hold", "bat")} <= relations
     assert ("boy", "hold with", "hands") not in relations
+
+
+def test_place_after_a_gapped_wearing_clause_locates_the_garment(parser):
+    relations = set(parser.parse("the shirt the man is wearing under his jacket").relations)
+    assert {("man", "wear", "shirt"), ("shirt", "under", "jacket")} <= relations
+    assert ("man", "wear under", "jacket") not in relations
