@@ -11,11 +11,13 @@ from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import VERB_TAGS
 from .scene_graph_lexicon import (
     BODY_PARTS,
+    CANONICALISED_PREPOSITIONS,
     DEPICTED_BEINGS,
     DEPICTION_NOUNS,
     DISPLAY_VERBS,
     GARMENTS,
     LOCATIVE_PASSIVE_VERBS,
+    PART_NOUN_PREPOSITION,
     RELATIVE_PRONOUNS,
 )
 from .scene_graph_nodes import can_wear, is_garment, is_node, resolve, word_before_known_name_head
@@ -358,6 +360,25 @@ def _relate_holding_hand(state: ParseState, verb, lemma: str, subject, target) -
                     add_relation(state, [part], lemma, nominal_conjuncts(state, target))
 
 
+def _looked_through_part_place(state: ParseState, phrase) -> str:
+    """ "the back of the chair the kid is sitting on" -> (kid, sit on back of, chair), "top of the wave the person is
+    surfing on" -> (person, surf on top of, wave): when the clause's noun is a part noun looked through to its whole,
+    the predicate names the part with its own preposition (PART_NOUN_PREPOSITION), as for a part noun a verb takes as
+    its object. FACTUAL train: the one such caption ("top of the wave") writes the part, and re-parsing all of train
+    changes only it; long_dev 1 of 1 too. The
+    part phrase ("on back of"), or "" when the phrase has no such part."""
+    of_positions = [index for index, token in enumerate(phrase) if token.lower_ == "of"]
+    if len(of_positions) != 1 or of_positions[0] == 0:
+        return ""
+    target = phrase[of_positions[0] - 1]
+    if target.i not in state.partitives or len(state.conjuncts(target)) > 1:
+        return ""
+    preposition = PART_NOUN_PREPOSITION.get(target.lower_)
+    if not preposition or resolve(state, target).i == target.i:
+        return ""
+    return f"{preposition} {target.lower_} of"
+
+
 def _gapped_noun_before_pronoun(state: ParseState, subject, target):
     """ "a man holding a phone he is talking on", "woman ..., supporting laptop she is working on": a personal
     pronoun subject of a contact clause refers back to someone else, never to the noun the clause fills, so
@@ -469,7 +490,10 @@ def relate_stranded_preposition_clause(state: ParseState) -> None:
         words[index].i for index in range(position + 1, len(words)) if _is_place_noun_of(words, index)
     )
     state.graph.verbs_with_relation.add((verb or auxiliary).i)
-    add_relation(state, subjects, join_predicate(lemma, *predicate_words), [place])
+    part_place = ""
+    if len(predicate_words) == 1 and predicate_words[0] in CANONICALISED_PREPOSITIONS:
+        part_place = _looked_through_part_place(state, words[:first_phrase_end])
+    add_relation(state, subjects, join_predicate(lemma, *([part_place] if part_place else predicate_words)), [place])
 
 
 def _is_predicate_word(state: ParseState, token) -> bool:

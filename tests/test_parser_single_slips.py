@@ -33,3 +33,9 @@ def test_place_after_a_gapped_wearing_clause_locates_the_garment(parser):
     relations = set(parser.parse("the shirt the man is wearing under his jacket").relations)
     assert {("man", "wear", "shirt"), ("shirt", "under", "jacket")} <= relations
     assert ("man", "wear under", "jacket") not in relations
+
+
+def test_part_noun_before_a_stranded_clause_names_the_part(parser):
+    relations = set(parser.parse("the back of the chair the kid is sitting on").relations)
+    assert ("kid", "sit on back of", "chair") in relations
+    assert ("kid", "sit on", "chair") not in relations
