@@ -443,6 +443,42 @@ def repair_stranded_preposition_object(state: ParseState) -> None:
             state.reattach(token, preps[-1], "pobj")
 
 
+# Verbs of a hedged place: "in what appears to be a storage area", "in what looks like a zoo".
+_SEEMING_VERBS = {"appear", "appears", "appeared", "seem", "seems", "seemed", "look", "looks", "looked"}
+
+
+def repair_seeming_place_object(state: ParseState) -> None:
+    """ "various items in what appears to be a large storage area", "three elephants walking around in what looks
+    like a zoo": the parser makes the free relative "what appears to be" the preposition's object, so the place
+    is lost; the place the caption hedges is the preposition's object. FACTUAL train: "two people on what appears
+    to be a screen" -> (people, on, screen), the one such caption; long_dev 2 of 2 make the hedged noun a node
+    ("between what look like two peas" -> (peas, 2)). Runs before the word classes, whose likeness rule would hide
+    the noun as what something "looks like"."""
+    for what in state.tokens:
+        verb = what.head
+        if what.lower_ != "what" or what.dep_ != "nsubj" or verb.lower_ not in _SEEMING_VERBS:
+            continue
+        prep = verb.head
+        if verb.dep_ != "pcomp" or prep.dep_ != "prep" or any(kid.dep_ == "pobj" for kid in state.kids(prep)):
+            continue
+        place = _seemed_noun(state, verb)
+        if place is not None:
+            state.reattach(place, prep, "pobj")
+            state.relabel(verb, dep="dep")
+
+
+def _seemed_noun(state: ParseState, verb):
+    """The noun of "appears to be a N" or "looks like a N", or None."""
+    for kid in state.kids(verb):
+        if kid.dep_ == "xcomp" and kid.lower_ == "be":
+            nouns = [noun for noun in state.kids(kid) if noun.dep_ == "attr" and noun.tag_ in NOUN_TAGS]
+            return nouns[0] if nouns else None
+        if kid.dep_ == "prep" and kid.lower_ == "like":
+            nouns = [noun for noun in state.kids(kid) if noun.dep_ == "pobj" and noun.tag_ in NOUN_TAGS]
+            return nouns[0] if nouns else None
+    return None
+
+
 # A verb form agreeing with one subject only: "a man with a hat and a coat is walking".
 _SINGULAR_VERB_FORMS = {"VBZ"}
 

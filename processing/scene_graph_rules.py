@@ -59,6 +59,7 @@ from .scene_graph_coordination import (
     repair_object_list_read_as_subject,
     repair_participle_conjunct,
     repair_participle_object,
+    repair_seeming_place_object,
     repair_stranded_preposition_object,
     repair_with_list_before_singular_verb,
     repair_worn_colour_list,
@@ -116,6 +117,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
     try:
         repair_colour_list_compound(state)  # before word classes: they hide coordinated colours
         repair_noun_read_as_adjective_object(state)
+        repair_seeming_place_object(state)  # before word classes: they hide what "looks like" names
         repair_word_classes(state)
         mark_quoted_text(state)
         repair_list_attachment(state)

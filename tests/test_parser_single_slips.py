@@ -39,3 +39,10 @@ def test_part_noun_before_a_stranded_clause_names_the_part(parser):
     relations = set(parser.parse("the back of the chair the kid is sitting on").relations)
     assert ("kid", "sit on back of", "chair") in relations
     assert ("kid", "sit on", "chair") not in relations
+
+
+def test_hedged_place_after_a_preposition_is_its_object(parser):
+    graph = parser.parse("elephants in what appears to be a zoo")
+    assert ("elephants", "in", "zoo") in set(graph.relations)
+    graph = parser.parse("a dog in what looks like a large box")
+    assert ("dog", "in", "box") in set(graph.relations)
