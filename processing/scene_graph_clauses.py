@@ -365,8 +365,7 @@ def _looked_through_part_place(state: ParseState, phrase) -> str:
     surfing on" -> (person, surf on top of, wave): when the clause's noun is a part noun looked through to its whole,
     the predicate names the part with its own preposition (PART_NOUN_PREPOSITION), as for a part noun a verb takes as
     its object. FACTUAL train: the one such caption ("top of the wave") writes the part, and re-parsing all of train
-    changes only it; long_dev 1 of 1 too. The
-    part phrase ("on back of"), or "" when the phrase has no such part."""
+    changes only it; long_dev 1 of 1 too. The part phrase ("on back of"), or "" when the phrase has no such part."""
     of_positions = [index for index, token in enumerate(phrase) if token.lower_ == "of"]
     if len(of_positions) != 1 or of_positions[0] == 0:
         return ""

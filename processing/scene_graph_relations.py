@@ -860,7 +860,8 @@ def _gapped_object_before(state: ParseState, prep, verb):
     """ "blue undershirt the man is wearing under his green t-shirt" -> (undershirt, under, t-shirt): the noun a
     contact clause of these verbs modifies is the verb's object, which a place phrase then locates as it locates a
     direct object ("man is wearing red shirt under uniform" -> (shirt, under, uniform): FACTUAL train, all 9
-    captions with "wearing X under/over/underneath Y" place the garment). The noun, or None."""
+    captions with "wearing X under/over/underneath Y" place the garment; "holding X in his hand": 3 of 3 place X).
+    The noun, or None."""
     target = verb.head
     if verb.dep_ != "relcl" or not state.nominal(target) or target.i > verb.i:
         return None
