@@ -62,6 +62,7 @@ from .scene_graph_coordination import (
     repair_seeming_place_object,
     repair_stranded_preposition_object,
     repair_with_list_before_singular_verb,
+    repair_with_list_item_read_as_verb,
     repair_worn_colour_list,
 )
 from .scene_graph_lemmas import ADJECTIVE_TAGS, VERB_TAGS, TagLemmatizer
@@ -124,6 +125,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_participle_conjunct(state)
         repair_participle_object(state)
         repair_stranded_preposition_object(state)
+        repair_with_list_item_read_as_verb(state)
         repair_participle_read_as_preposition_object(state)
         repair_garment_apposition(state)
         repair_conjunction_attachment(state)

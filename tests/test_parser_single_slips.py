@@ -46,3 +46,9 @@ def test_hedged_place_after_a_preposition_is_its_object(parser):
     assert ("elephants", "in", "zoo") in set(graph.relations)
     graph = parser.parse("a dog in what looks like a large box")
     assert ("dog", "in", "box") in set(graph.relations)
+
+
+def test_with_list_item_tagged_as_verb_stays_in_the_list(parser):
+    relations = set(parser.parse("a bathroom with toilet and sink in it").relations)
+    assert {("toilet", "in", "bathroom"), ("sink", "in", "bathroom")} <= relations
+    assert ("sink", "in", "toilet") not in relations
