@@ -566,6 +566,93 @@ def repair_stranded_preposition_object(state: ParseState) -> None:
             state.reattach(token, preps[-1], "pobj")
 
 
+# Verbs of a hedged place: "in what appears to be a storage area", "in what looks like a zoo".
+_SEEMING_VERBS = {"appear", "appears", "appeared", "seem", "seems", "seemed", "look", "looks", "looked"}
+
+
+def repair_seeming_place_object(state: ParseState) -> None:
+    """ "various items in what appears to be a large storage area", "three elephants walking around in what looks
+    like a zoo": the parser makes the free relative "what appears to be" the preposition's object, so the place
+    is lost; the place the caption hedges is the preposition's object. FACTUAL train: "two people on what appears
+    to be a screen" -> (people, on, screen), the one such caption; long_dev 2 of 2 make the hedged noun a node
+    ("between what look like two peas" -> (peas, 2)). Runs before the word classes, whose likeness rule would hide
+    the noun as what something "looks like"."""
+    for what in state.tokens:
+        verb = what.head
+        if what.lower_ != "what" or what.dep_ != "nsubj" or verb.lower_ not in _SEEMING_VERBS:
+            continue
+        prep = verb.head
+        if verb.dep_ != "pcomp" or prep.dep_ != "prep" or any(kid.dep_ == "pobj" for kid in state.kids(prep)):
+            continue
+        place = _seemed_noun(state, verb)
+        if place is not None:
+            state.reattach(place, prep, "pobj")
+            state.relabel(verb, dep="dep")
+
+
+def _seemed_noun(state: ParseState, verb):
+    """The noun of "appears to be a N" or "looks like a N", or None."""
+    for kid in state.kids(verb):
+        if kid.dep_ == "xcomp" and kid.lower_ == "be":
+            nouns = [noun for noun in state.kids(kid) if noun.dep_ == "attr" and noun.tag_ in NOUN_TAGS]
+            return nouns[0] if nouns else None
+        if kid.dep_ == "prep" and kid.lower_ == "like":
+            nouns = [noun for noun in state.kids(kid) if noun.dep_ == "pobj" and noun.tag_ in NOUN_TAGS]
+            return nouns[0] if nouns else None
+    return None
+
+
+def repair_with_list_item_read_as_verb(state: ParseState) -> None:
+    """ "a pizza with leaves and pepperoni on it", "a bathroom with toilet and sink in it": the tagger reads the
+    noun after "and" as a base verb and the parser coordinates it with the head of the with-phrase, which wrote
+    (pepperoni, on, leaves) or lost the noun. It is the with-phrase's second item: FACTUAL train, all 6 captions
+    "X with A and B on/in it" relate both A and B to X; re-parsing train changes 1 graph ("spoon with cheese and
+    sauce on it", gaining both gold triples), COCO 4 ((lettuce, on, onions) -> (lettuce, on, sandwich)). Only a word
+    the tagger itself read as a base-form verb (the word classes make it a noun before this runs), right after "and"
+    (and any determiner or adjective), with a place phrase pointing back ("on it"), whose "and" follows the
+    with-object."""
+    for token in state.tokens:
+        head = token.head
+        if token.spacy_token.tag_ != "VB" or token.dep_ != "conj" or head.i >= token.i or not state.nominal(head):
+            continue
+        coordinators = [kid for kid in state.kids(head) if kid.dep_ == "cc" and kid.i < token.i]
+        if not coordinators or any(
+            word.tag_ not in _LIST_ITEM_MODIFIER_TAGS for word in _between(state, coordinators[-1], token)
+        ):
+            continue
+        listed = _with_object_ending_at(state, head, coordinators[-1].i - 1)
+        if listed is None or not _points_back_to_holder(state, token):
+            continue
+        state.relabel(token, tag="NN")
+        state.reattach(coordinators[-1], listed, "cc")
+        state.reattach(token, listed, "conj")
+
+
+_LIST_ITEM_MODIFIER_TAGS = {"DT", "JJ", "PRP$"}
+
+
+def _points_back_to_holder(state: ParseState, token) -> bool:
+    """The word has a place phrase pointing back with a pronoun ("pepperoni on it", "sink in it")."""
+    return any(
+        prep.dep_ == "prep" and any(pobj.dep_ == "pobj" and pobj.lower_ in ("it", "them") for pobj in state.kids(prep))
+        for prep in state.kids(token)
+    )
+
+
+def _between(state: ParseState, first, last) -> list:
+    return state.tokens[first.i + 1 : last.i]
+
+
+def _with_object_ending_at(state: ParseState, head, end: int):
+    """The object of the head's with-phrase whose phrase ends at token `end`, or None."""
+    for prep in state.kids(head):
+        if prep.dep_ == "prep" and prep.lower_ == "with":
+            for pobj in state.kids(prep):
+                if pobj.dep_ == "pobj" and pobj.right_edge.i == end and state.nominal(pobj):
+                    return pobj
+    return None
+
+
 # A verb form agreeing with one subject only: "a man with a hat and a coat is walking".
 _SINGULAR_VERB_FORMS = {"VBZ"}
 

@@ -1130,3 +1130,15 @@ COLOUR_PASSING_PARTS = {"part"}
 # Position words FACTUAL writes as an attribute, never in a node name ("the rear window" -> (window, rear); train: no
 # node name has "rear"), unlike the POSITIONAL_MODIFIERS it keeps in names ("left shoe", "front legs").
 ATTRIBUTE_POSITION_WORDS = {"rear"}
+
+# Boards a rider stands, sits or lies on ("a surfer riding a wave on a surfboard"). FACTUAL train: of the 325 gold
+# triples that put something on one of these boards, 290 put a person or animal on it and none a thing that a rider
+# holds or rides over (the rest are its own parts and markings: wheels, stickers, words).
+RIDING_BOARDS = {"surfboard", "skateboard", "snowboard", "ski", "skis", "wakeboard", "bodyboard", "longboard"}
+
+# Verbs that put their object somewhere ("putting stickers on his skateboard", "waxing the bottom of a surfboard").
+PLACING_VERBS = {"put", "place", "set", "lay", "stick", "paint", "draw", "write", "wax", "load", "carry", "drop"}
+
+# People that FACTUAL's wearers (WEARERS) leave out but who may ride a board themselves ("talking to an adult on skis",
+# "the skateboarder has a passenger on his skateboard").
+BOARD_RIDING_BEINGS = {"adult", "passenger", "other", "others", "rider", "friend", "partner", "companion", "someone"}

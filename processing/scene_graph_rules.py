@@ -62,8 +62,10 @@ from .scene_graph_coordination import (
     repair_participle_conjunct,
     repair_participle_object,
     repair_place_object_list,
+    repair_seeming_place_object,
     repair_stranded_preposition_object,
     repair_with_list_before_singular_verb,
+    repair_with_list_item_read_as_verb,
     repair_worn_colour_list,
 )
 from .scene_graph_lemmas import ADJECTIVE_TAGS, VERB_TAGS, TagLemmatizer
@@ -123,12 +125,14 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_material_list(state)
         repair_noun_listed_with_modifier(state)
         repair_noun_read_as_adjective_object(state)
+        repair_seeming_place_object(state)  # before word classes: they hide what "looks like" names
         repair_word_classes(state)
         mark_quoted_text(state)
         repair_list_attachment(state)
         repair_participle_conjunct(state)
         repair_participle_object(state)
         repair_stranded_preposition_object(state)
+        repair_with_list_item_read_as_verb(state)
         repair_participle_read_as_preposition_object(state)
         repair_garment_apposition(state)
         repair_conjunction_attachment(state)
