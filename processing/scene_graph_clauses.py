@@ -59,8 +59,7 @@ def subjects_of(state: ParseState, verb, depth: int = 0) -> list:
         subjects = nominal_conjuncts(state, first_nominal_conjunct(state, verb.head))
         if (listed := _noun_listed_before_by_comma(state, verb, verb.head)) is not None:
             subjects = [*nominal_conjuncts(state, listed), *subjects]
-        subjects = _acting_wearers(state, verb, _without_later_clause_owners(state, verb, subjects))
-        return _holders_for_listed_with_objects(state, verb, subjects)
+        return _acting_wearers(state, verb, _without_later_clause_owners(state, verb, subjects))
     head = verb.head
     if _is_gerund_after_time_word(state, verb):
         return _time_phrase_subjects(state, head.head, depth)
@@ -180,36 +179,6 @@ def _is_carried_thing(state: ParseState, subject) -> bool:
         and can_wear(state, preposition.head)
         and not can_wear(state, subject)
     )
-
-
-def _holders_for_listed_with_objects(state: ParseState, verb, subjects: list) -> list:
-    """ "a man with a backpack and a blonde haired woman standing in the road": the parser lists the woman with the
-    with-object and hangs the participle on the woman; FACTUAL gives it to the woman and to the man before "with"
-    ((man, stand in, road), not (backpack, stand in, road)), as for a single "man with bag walking down the street"
-    (`_acts_away_from_with_object`). Only when a being is listed with the thing, so a lifeless with-object after a
-    person or animal stands for its holder, and not with a pronoun in the clause ("a man with a backpack and a cat
-    peeking out from it"). (General grammar: FACTUAL train has no caption parsed so; the one long_dev caption of
-    this kind writes it this way.)"""
-    if len(subjects) < 2 or not any(_is_being(state, subject) for subject in subjects):
-        return subjects
-    if any(token.tag_ in ("PRP", "PRP$") for token in verb.subtree):
-        return subjects
-    result = []
-    for subject in subjects:
-        holder = _being_holding(state, subject)
-        if holder is not None and holder.i not in {kept.i for kept in result}:
-            result.append(holder)
-        elif holder is None:
-            result.append(subject)
-    return result
-
-
-def _being_holding(state: ParseState, thing):
-    """The person or animal before "with" of which a lifeless thing is the object ("a man with a backpack"), or None."""
-    prep = thing.head
-    if _is_being(state, thing) or thing.dep_ != "pobj" or prep.lower_ != "with" or not state.nominal(prep.head):
-        return None
-    return prep.head if _is_being(state, prep.head) else None
 
 
 def _wearer_up(state: ParseState, token):
