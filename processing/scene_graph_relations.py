@@ -541,6 +541,8 @@ def _nearest_noun_attachment(state: ParseState, prep):
         return held
     if prep.lower_ not in LOCATIVE_PREPOSITIONS:
         return _passive_agent_before(state, prep, head) or head
+    if (holder := _absent_things_holder(state, head)) is not None:
+        return holder
     if (first_place := _first_place_before(state, prep)) is not None:
         return first_place.head
     if _path_before(state, prep, head) is not None:
@@ -562,6 +564,20 @@ def _nearest_noun_attachment(state: ParseState, prep):
                     if _is_held_in_container(state, sibling, place):
                         return place
     return head
+
+
+def _absent_things_holder(state: ParseState, noun):
+    """ "tree without leaves on the grasslands", "a dog with no collar in the grass": the parser hangs the place
+    phrase on the thing said to be missing, which is no node, so the place was lost; it locates the noun that
+    "without" / "with no" describes, (tree, on, grasslands). FACTUAL train: both captions with a place phrase
+    after a "without" / "with no" object write it so ("tree without leaves on the grasslands", "man with no shirt
+    on skateboard"); none writes it otherwise."""
+    if noun.i not in state.graph.hidden or noun.dep_ != "pobj" or noun.head.lower_ not in ("without", "with"):
+        return None
+    if noun.head.lower_ == "with" and not any(kid.dep_ == "det" and kid.lower_ == "no" for kid in state.kids(noun)):
+        return None
+    holder = noun.head.head
+    return holder if state.nominal(holder) and holder.i not in state.graph.hidden else None
 
 
 def _is_held_in_container(state: ParseState, first, place) -> bool:
