@@ -626,7 +626,8 @@ def _adverb_stays_in_value(adverb, adjective) -> bool:
 def copula_attributes(state: ParseState, complement) -> None:
     """ "the cat is black" / "a bag that is red" -> (cat, black), (bag, red)."""
     copula = complement.head
-    is_colour = complement.lower_ in COLOUR_WORDS  # "white on the bottom" is still white
+    # "white on the bottom" is still white, and so is "white and yellow colored on the bottom half"
+    is_colour = complement.lower_ in COLOUR_WORDS or complement.lower_ in COLOURED_WORDS
     if complement.i in state.graph.relational_modifiers or any(
         (
             c.dep_ == "prep"
@@ -640,6 +641,21 @@ def copula_attributes(state: ParseState, complement) -> None:
     for adjective in state.conjuncts(complement):
         if adjective.tag_ in ADJECTIVE_TAGS or adjective.tag_ == "VBN":
             add_attribute(state, subjects, *_adjective_tokens(state, adjective))
+            _listed_colours_before_coloured(state, subjects, adjective)
+
+
+def _listed_colours_before_coloured(state: ParseState, subjects, coloured) -> None:
+    """ "the truck is light gray and green colored", "an egg that is white and yellow colored": the parser hangs
+    the first colour of the list on "colored" and coordinates the others with it; `_adjective_tokens` gives
+    "colored" the colour right before it only, so the first ones were lost. FACTUAL writes every colour of the
+    list as an attribute of the subject (train: the 1 such copula caption, (truck, light gray), (truck, green))."""
+    if coloured.lower_ not in COLOURED_WORDS:
+        return
+    for first in state.kids(coloured):
+        if first.dep_ == "amod" and first.lower_ in COLOUR_WORDS and first.i < coloured.i - 1:
+            for colour in state.conjuncts(first):
+                if colour.lower_ in COLOUR_WORDS and colour.i != coloured.i - 1:
+                    add_attribute(state, subjects, *_adjective_tokens(state, colour))
 
 
 def shape_attributes(state: ParseState) -> None:
