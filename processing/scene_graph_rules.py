@@ -41,6 +41,7 @@ from .scene_graph_attributes import (
     state_attributes,
     state_before_place_attribute,
     subject_adverb_attribute,
+    switched_state_attribute,
     with_part_state,
 )
 from .scene_graph_clauses import (
@@ -232,6 +233,8 @@ def _attribute_phase(state: ParseState) -> None:
             state_before_place_attribute(state, token)
         elif word in COPULA_POSITION_WORDS:
             copula_position_attribute(state, token)
+        elif word in ("on", "off"):
+            switched_state_attribute(state, token)
         if word == "with" and token.dep_ == "prep":
             with_part_state(state, token)
         elif word in POSSESSION_VERBS:

@@ -23,3 +23,8 @@ def test_number_and_measure_noun_size_the_thing(parser):
         ("cake", "three layer"),
         ("frosting", "white"),
     }
+
+
+def test_bare_on_after_a_copula_switches_a_light(parser):
+    """ "the lights are on under a cabinet": the lights are switched on, and under the cabinet."""
+    assert attributes(parser, "three lights are on under a cabinet .") == {("lights", "3"), ("lights", "on")}
