@@ -42,6 +42,7 @@ from .scene_graph_attributes import (
     state_before_place_attribute,
     subject_adverb_attribute,
     switched_state_attribute,
+    upside_down_attribute,
     with_part_state,
 )
 from .scene_graph_clauses import (
@@ -235,6 +236,8 @@ def _attribute_phase(state: ParseState) -> None:
             copula_position_attribute(state, token)
         elif word in ("on", "off"):
             switched_state_attribute(state, token)
+        elif word == "upside":
+            upside_down_attribute(state, token)
         if word == "with" and token.dep_ == "prep":
             with_part_state(state, token)
         elif word in POSSESSION_VERBS:
@@ -252,6 +255,8 @@ def _attribute_phase(state: ParseState) -> None:
             ing_modifier_attribute(state, token)
             phrase_attribute(state, token)
             measured_modifier_attribute(state, token)
+            if token.i >= 2 and state.tokens[token.i - 2].lower_ == "upside":
+                upside_down_attribute(state, state.tokens[token.i - 2], owner_read=True)
         elif token.i in graph.hidden:
             partitive_attributes(state, token)
 

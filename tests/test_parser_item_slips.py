@@ -28,3 +28,8 @@ def test_number_and_measure_noun_size_the_thing(parser):
 def test_bare_on_after_a_copula_switches_a_light(parser):
     """ "the lights are on under a cabinet": the lights are switched on, and under the cabinet."""
     assert attributes(parser, "three lights are on under a cabinet .") == {("lights", "3"), ("lights", "on")}
+
+
+def test_upside_down_is_one_state(parser):
+    """ "an upside down basket": one state, not "upside" and "down"."""
+    assert attributes(parser, "toys in an upside down basket") == {("basket", "upside down")}
