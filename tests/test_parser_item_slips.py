@@ -33,3 +33,8 @@ def test_bare_on_after_a_copula_switches_a_light(parser):
 def test_upside_down_is_one_state(parser):
     """ "an upside down basket": one state, not "upside" and "down"."""
     assert attributes(parser, "toys in an upside down basket") == {("basket", "upside down")}
+
+
+def test_place_after_what_a_thing_is_without_places_the_thing(parser):
+    """ "tree without leaves on the grasslands": the leaves are no node, so the tree is on the grasslands."""
+    assert set(parser.parse("tree without leaves on the grasslands").relations) == {("tree", "on", "grasslands")}
