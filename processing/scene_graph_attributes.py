@@ -252,6 +252,69 @@ def phrase_attribute(state: ParseState, node) -> None:
     add_attribute(state, [node], [first, second], phrase)
 
 
+# Verbs after which "upside down" is the state the subject rests in ("mugs sitting on the counter upside down")
+_RESTING_VERBS = {"be", "sit", "lie", "lay", "hang", "rest", "stand"}
+
+
+def upside_down_attribute(state: ParseState, upside, owner_read: bool = False) -> None:
+    """ "toys in an upside down basket", "the bowl is upside down", "mugs sitting on the
+    counter upside down" -> (basket, upside down), (bowl, upside down), (mug, upside down): the phrase is one state
+    of the thing it modifies or of the subject of the copula or resting verb it follows, not two words. FACTUAL train
+    writes it whole in 5 of the 6 captions where a thing is upside down; the sixth, "canoes upside down on a rack",
+    makes it the predicate, and a phrase the parser hangs on a preposition ("on", "with") is left alone. A person
+    "turning/flipping upside down" moves and gets no state (train 1 of 1, long captions likewise)."""
+    if upside.i + 1 >= len(state.tokens) or state.tokens[upside.i + 1].lower_ != "down":
+        return
+    down = state.tokens[upside.i + 1]
+    governor = down.head if down.head.i != upside.i else upside.head
+    owners = []
+    if is_node(state, governor):
+        owners = [governor]
+    elif governor.tag_ in VERB_TAGS:
+        lemma = state.lemma(governor.text, governor.tag_)
+        if lemma in _RESTING_VERBS or governor.tag_ == "VBN":
+            owners = subjects_of(state, governor)
+    if not owners or (not owner_read and any(owner.i > upside.i for owner in owners)):
+        return  # "an upside down basket": once the basket's modifiers are read (`owner_read`)
+    start, end = upside.idx, down.idx + len(down.text)
+    graph = state.graph
+    graph.attributes = [
+        (owner, value, span) for owner, value, span in graph.attributes if not (start <= span[0] and span[1] <= end)
+    ]
+    add_attribute(state, owners, [upside, down], "upside down")
+
+
+# Measure nouns that, after a number, make a two-word size modifier ("a three layer cake", "a two level plate").
+_MEASURE_MODIFIER_NOUNS = {"story", "storey", "layer", "level", "piece", "tier"}
+_MEASURE_MODIFIER_ORDINALS = {"single", "multi", "first", "second", "third"}
+
+
+def measured_modifier_attribute(state: ParseState, node) -> None:
+    """ "a three layer cake" -> (cake, three layer), "a second story porch" -> (porch, second story), "two story
+    houses" -> (house, two-story): a number and a measure noun right before the noun size the thing; they are
+    neither its count nor a node. FACTUAL writes the pair whole in 11 of 12 training captions with a number or
+    "single"/"second" before story/layer/level/piece ("six story building" -> 6 is the other); after a cardinal,
+    "story" is written hyphenated as the compound adjective ("two-story", 2 of 2 space-written captions)."""
+    if node.i < 2:
+        return
+    number, measure = state.tokens[node.i - 2], state.tokens[node.i - 1]
+    if measure.lower_ not in _MEASURE_MODIFIER_NOUNS or measure.head.i != node.i:
+        return
+    if number.tag_ != "CD" and number.lower_ not in _MEASURE_MODIFIER_ORDINALS:
+        return
+    if number.head.i not in (node.i, measure.i) or node.left_edge.i > number.i:
+        return
+    start, end = number.idx, measure.idx + len(measure.text)
+    graph = state.graph
+    graph.attributes = [
+        (owner, value, span)
+        for owner, value, span in graph.attributes
+        if not (owner.i == node.i and start <= span[0] and span[1] <= end)
+    ]
+    joint = "-" if number.tag_ == "CD" and measure.lower_ in ("story", "storey") else " "
+    add_attribute(state, [node], [number, measure], f"{number.lower_}{joint}{measure.lower_}")
+
+
 def modifier_attributes(state: ParseState, node) -> None:
     """Adjectives, numbers and material/colour nouns left of a node ("two green park benches")."""
     graph = state.graph
@@ -894,6 +957,46 @@ def copula_position_attribute(state: ParseState, adverb) -> None:
 
 # Position words a copula gives its subject as an attribute ("the lid is up")
 COPULA_POSITION_WORDS = {"up", "down"}
+
+
+# Things a bare "on"/"off" after a copula switches ("the lights are on")
+SWITCHED_THINGS = {
+    "light",
+    "lamp",
+    "headlight",
+    "taillight",
+    "screen",
+    "monitor",
+    "tv",
+    "television",
+    "propeller",
+    "stove",
+    "oven",
+}
+
+
+def switched_state_attribute(state: ParseState, adverb) -> None:
+    """ "the laptop screen is on", "three lights are on under a cabinet" -> (screen, on), (light, on): a bare "on" or
+    "off" after a copula whose subject is a light or screen (SWITCHED_THINGS) says it is switched on or off. FACTUAL
+    train, such a caption opening with its subject and "is/are on|off" ending it or before a place phrase: the
+    subject's attribute in 7 of 8 captions ("the computer screen is on" -> (screen, on, computer), which the relation
+    rules already write, is the other); a relative clause ("the table the lamp is on") names where the lamp sits."""
+    verb = adverb.head
+    if adverb.dep_ != "advmod" or state.kids(adverb) or verb.i == adverb.i or verb.i > adverb.i:
+        return
+    if state.lemma(verb.text, verb.tag_) != "be" or verb.dep_ not in ("ROOT", "conj"):
+        return
+    after = state.tokens[adverb.i + 1] if adverb.i + 1 < len(state.tokens) else None
+    if after is not None and after.dep_ not in ("punct", "prep"):
+        return
+    subjects = subjects_of(state, verb)
+    if not subjects or any(head_lemma(state, subject) not in SWITCHED_THINGS for subject in subjects):
+        return
+    if any(subject.left_edge.i > 0 for subject in subjects[:1]):
+        return  # "the desk the lamp is on": the lamp's place, not its state
+    if any(owner in subjects and predicate == adverb.lower_ for owner, predicate, _ in state.graph.relations):
+        return  # "the computer screen is on" -> (screen, on, computer), already written
+    add_attribute(state, subjects, [adverb])
 
 
 def _is_place_after_state(state: ParseState, adjective, prep) -> bool:

@@ -2399,13 +2399,19 @@ def known_compound(name: str) -> str:
     generic head ("storage area")."""
     if " " not in name or not COMPOUND_NAMES or name in COMPOUND_NAMES or name in ATTRIBUTE_NAMES:
         return name
-    if _names_generic_head(name):
+    if _names_generic_head(name) or _names_a_level(name):
         return name
     words = name.split(" ")[1:]
     while len(words) > 1 and " ".join(words) not in COMPOUND_NAMES and " ".join(words) not in ATTRIBUTE_NAMES:
         words = words[1:]
     tail = " ".join(words)
     return NODE_NAMES.get(tail) or ATTRIBUTE_NAMES.get(tail) or tail
+
+
+def _names_a_level(name: str) -> bool:
+    """ "upper deck", "lower level": see `_LEVEL_MODIFIERS`."""
+    words = name.split(" ")
+    return len(words) == 2 and words[0] in _LEVEL_MODIFIERS and words[1] in _LEVEL_NOUNS
 
 
 def _names_generic_head(name: str) -> bool:
@@ -2484,15 +2490,23 @@ def is_attribute_in_name(modifier) -> bool:
 
 
 def is_name_modifier(modifier) -> bool:
-    """Modifiers that stay in the node name: "left shoe", "front legs", "living room"."""
+    """Modifiers that stay in the node name: "left shoe", "front legs", "living room", "upper deck"."""
     return (
         modifier.dep_ in ("amod", "compound")
         and modifier.i + 1 == modifier.head.i
         and (
             modifier.lower_ in POSITIONAL_MODIFIERS
             or (modifier.lower_ in PURPOSE_GERUNDS and modifier.head.lower_ not in _GERUND_STATE_HEADS)
+            or (modifier.lower_ in _LEVEL_MODIFIERS and modifier.head.lower_ in _LEVEL_NOUNS)
         )
     )
+
+
+# "stairs leading to the upper level", "a building with an upper deck": "upper"/"lower" before a level of a building
+# or vehicle names which level, as "left" names a shoe. FACTUAL train keeps it in the node name in 5 of the 6 such
+# captions with a node (upper floor 2, upper deck, upper level, upper portion; "upper floors" has it as attribute).
+_LEVEL_MODIFIERS = {"upper", "lower"}
+_LEVEL_NOUNS = {"deck", "level", "floor", "portion"}
 
 
 # "a walking man", "a surfing dog": before someone who can do it, a purpose gerund is what they are doing, a

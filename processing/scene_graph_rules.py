@@ -28,6 +28,7 @@ from .scene_graph_attributes import (
     is_copula_part,
     likeness_attribute,
     material_before_modifier_attribute,
+    measured_modifier_attribute,
     modifier_attributes,
     paired_part_count,
     part_adjective_attributes,
@@ -40,6 +41,8 @@ from .scene_graph_attributes import (
     state_attributes,
     state_before_place_attribute,
     subject_adverb_attribute,
+    switched_state_attribute,
+    upside_down_attribute,
     with_part_state,
 )
 from .scene_graph_clauses import (
@@ -231,6 +234,10 @@ def _attribute_phase(state: ParseState) -> None:
             state_before_place_attribute(state, token)
         elif word in COPULA_POSITION_WORDS:
             copula_position_attribute(state, token)
+        elif word in ("on", "off"):
+            switched_state_attribute(state, token)
+        elif word == "upside":
+            upside_down_attribute(state, token)
         if word == "with" and token.dep_ == "prep":
             with_part_state(state, token)
         elif word in POSSESSION_VERBS:
@@ -247,6 +254,9 @@ def _attribute_phase(state: ParseState) -> None:
             portion_attribute(state, token)
             ing_modifier_attribute(state, token)
             phrase_attribute(state, token)
+            measured_modifier_attribute(state, token)
+            if token.i >= 2 and state.tokens[token.i - 2].lower_ == "upside":
+                upside_down_attribute(state, state.tokens[token.i - 2], owner_read=True)
         elif token.i in graph.hidden:
             partitive_attributes(state, token)
 
