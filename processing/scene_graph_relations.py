@@ -527,17 +527,6 @@ def _is_person_or_animal(state: ParseState, noun) -> bool:
     return can_wear(state, noun) or lemma in FEMALE_PERSON_NOUNS or lemma in MALE_PERSON_NOUNS
 
 
-def _lacking_thing(state: ParseState, prep):
-    """ "tree without leaves on the grasslands" -> (tree, on, grasslands): what a thing is without is no node
-    (scene_graph_nodes._is_negated), so a place phrase the parser hangs on it places the thing that lacks it.
-    FACTUAL train: 1 of 1 such caption, and no train caption relates anything to an object of "without"."""
-    lacked = prep.head
-    without = lacked.head
-    if lacked.dep_ != "pobj" or without.lower_ != "without" or prep.lower_ not in LOCATIVE_PREPOSITIONS:
-        return None
-    return without.head if state.nominal(without.head) else None
-
-
 def _nearest_noun_attachment(state: ParseState, prep):
     """ "a man sitting on a bench in the park": the parser hangs both place phrases on the verb;
     FACTUAL reads the second as locating the noun right before it, (bench, in, park). (Measured on
@@ -550,8 +539,6 @@ def _nearest_noun_attachment(state: ParseState, prep):
     held = _with_object_placed(state, prep)
     if held is not None:
         return held
-    if (lacking := _lacking_thing(state, prep)) is not None:
-        return lacking
     if prep.lower_ not in LOCATIVE_PREPOSITIONS:
         return _passive_agent_before(state, prep, head) or head
     if (holder := _absent_things_holder(state, head)) is not None:

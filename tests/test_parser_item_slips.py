@@ -35,11 +35,6 @@ def test_upside_down_is_one_state(parser):
     assert attributes(parser, "toys in an upside down basket") == {("basket", "upside down")}
 
 
-def test_place_after_what_a_thing_is_without_places_the_thing(parser):
-    """ "tree without leaves on the grasslands": the leaves are no node, so the tree is on the grasslands."""
-    assert set(parser.parse("tree without leaves on the grasslands").relations) == {("tree", "on", "grasslands")}
-
-
 def test_upper_names_a_level(parser):
     """ "the upper level": "upper" names which level, as "left" names a shoe."""
     assert parser.parse("stairs leading to the upper level").objects == ["stairs", "upper level"]
