@@ -105,3 +105,15 @@ def test_default_threads_follow_the_idle_cores(monkeypatch):
     assert ablation.idle_core_count() == 1
     monkeypatch.setattr(ablation.os, "getloadavg", lambda: (9.0, 0.0, 0.0))
     assert ablation.idle_core_count() == 1
+
+
+def test_max_train_steps_caps_the_curriculum(caplog):
+    """--max_train_steps counts the curriculum: a smoke run of 20 steps must not train the default 500 curriculum
+    steps (it did: the main stage's 20 - 500 steps were skipped and the curriculum ran in full)."""
+    with caplog.at_level("WARNING", logger="structure_clip.synthetic.ablation"):
+        assert synthetic_ablation.stage_steps(AblationArguments(output_dir="unused", max_train_steps=20)) == (6, 14)
+    assert "--curriculum_steps 500 leaves no main-stage step of --max_train_steps 20" in caplog.text
+    assert synthetic_ablation.stage_steps(AblationArguments(output_dir="unused", max_train_steps=1)) == (0, 1)
+    assert synthetic_ablation.stage_steps(AblationArguments(output_dir="unused")) == (500, 1000)
+    with pytest.raises(ValueError, match="--max_train_steps must be >= 1"):
+        AblationArguments(output_dir="unused", max_train_steps=0)

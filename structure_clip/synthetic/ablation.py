@@ -252,6 +252,22 @@ def stage_arguments(args: AblationArguments, output_dir: str, steps: int, lr_sch
     )
 
 
+def stage_steps(args: AblationArguments) -> tuple[int, int]:
+    """A variant's (curriculum, main-stage) optimizer steps; --max_train_steps counts the curriculum. A smoke run
+    (--max_train_steps 20) must neither train the default 500 curriculum steps nor skip the main stage, whose folder
+    is the variant's checkpoint: a curriculum that leaves no main-stage step keeps the defaults' share, a third
+    (500 of 1,500)."""
+    curriculum_steps = args.curriculum_steps
+    if curriculum_steps >= args.max_train_steps:
+        curriculum_steps = args.max_train_steps // 3
+        logger.warning(
+            "--curriculum_steps %d leaves no main-stage step of --max_train_steps %d, which includes the curriculum: "
+            "the curriculum is cut to %d steps (a third, as in the defaults)",
+            args.curriculum_steps, args.max_train_steps, curriculum_steps,
+        )  # fmt: skip
+    return curriculum_steps, args.max_train_steps - curriculum_steps
+
+
 def train_variant(variant: str, args: AblationArguments, data: dict, processor) -> dict:
     """Train one variant (curriculum stage, then the main stage) and score it on the test splits.
 
@@ -261,13 +277,11 @@ def train_variant(variant: str, args: AblationArguments, data: dict, processor) 
     from structure_clip.training.loop import run_training
 
     model = build_variant_model(variant, args, (processor.tokenizer, processor.triple_tokenizer))
-    main_steps = args.max_train_steps - args.curriculum_steps
+    curriculum_steps, main_steps = stage_steps(args)
     stages = [("train", os.path.join(args.output_dir, variant), main_steps, args.lr_scheduler_type)]
-    if args.curriculum_steps:
+    if curriculum_steps:
         curriculum_dir = os.path.join(args.output_dir, variant, "curriculum")
-        stages.insert(
-            0, ("train_curriculum", curriculum_dir, args.curriculum_steps, args.curriculum_lr_scheduler_type)
-        )
+        stages.insert(0, ("train_curriculum", curriculum_dir, curriculum_steps, args.curriculum_lr_scheduler_type))
     started, history, steps_done = time.time(), [], 0
     for split, output_dir, steps, schedule in stages:
         if steps <= 0:

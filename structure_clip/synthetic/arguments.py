@@ -212,5 +212,10 @@ class AblationArguments:
             )
         if not 0.0 <= self.pretrain_order_noise <= 1.0:
             raise ValueError(f"--pretrain_order_noise is a probability, got {self.pretrain_order_noise}")
+        if self.max_train_steps < 1 or self.curriculum_steps < 0:
+            raise ValueError(
+                f"--max_train_steps must be >= 1 and --curriculum_steps >= 0, got {self.max_train_steps} and "
+                f"{self.curriculum_steps}"
+            )
         if self.loss_recipe is None:
             self.loss_recipe = DEFAULT_LOSS_RECIPES[self.backbone]
