@@ -10,11 +10,13 @@ from .scene_graph_coordination import first_nominal_conjunct, nominal_conjuncts
 from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import VERB_TAGS
 from .scene_graph_lexicon import (
+    BEINGS_OUTSIDE_WEARERS,
     BODY_PARTS,
     CANONICALISED_PREPOSITIONS,
     DEPICTED_BEINGS,
     DEPICTION_NOUNS,
     DISPLAY_VERBS,
+    GAP_OBJECT_VERBS,
     GARMENTS,
     LOCATIVE_PASSIVE_VERBS,
     PART_NOUN_PREPOSITION,
@@ -373,7 +375,7 @@ def relate_gapped_clause(state: ParseState, verb) -> None:
         state.graph.consumed_preps.update(c.i for c in stranded)
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), predicate, nominal_conjuncts(state, target))
-    elif lemma in _GAP_OBJECT_VERBS and verb.dep_ == "relcl" and not where_clause:
+    elif lemma in GAP_OBJECT_VERBS and verb.dep_ == "relcl" and not where_clause:
         # "a blue cup a man is holding with his left hand": a place or means phrase does not fill the object
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, nominal_conjuncts(state, subjects[0]), lemma, nominal_conjuncts(state, target))
@@ -453,9 +455,6 @@ def _gapped_noun_before_pronoun(state: ParseState, subject, target):
     return target
 
 
-# Verbs whose gap in "the N the man is V-ing ..." is their object even with a phrase after them: FACTUAL train
-# writes them bare, with their object, in 3,522 of 3,549 relations (wear 2,315 of 2,321, hold 1,077 of 1,096).
-_GAP_OBJECT_VERBS = {"hold", "wear", "carry"}
 _HOLDING_PARTS = {"hand", "hands", "paw", "paws", "trunk"}
 
 
@@ -829,13 +828,6 @@ def _after_place_of_participle(state: ParseState, verb, noun) -> bool:
 
 # Participles with an object that only a person or animal does: a car, pole or camera does not hold or wear.
 _BEING_ONLY_VERBS = {"hold", "wear", "eat", "drink", "ride", "play", "watch", "talk", "use", "throw", "swing", "smile"}
-# people and animals FACTUAL does not list as wearers, who may still do the second participle ("next to an adult riding
-# skis")
-_OTHER_BEINGS = {
-    "adult", "teen", "teenager", "toddler", "infant", "crowd", "team", "family", "couple", "friend", "student",
-    "worker", "parent", "mother", "father", "gentleman", "vendor", "customer", "fan", "audience", "pedestrian",
-    "tourist", "athlete", "coach", "referee", "pitcher", "animal",
-}  # fmt: skip
 # dependencies that lead from a place's preposition up to the participle ("next to", "in front of", agent "by")
 _PLACE_CHAIN_DEPS = {"prep", "agent", "advmod", "pobj"}
 
@@ -854,7 +846,7 @@ def _first_participle_before_thing(state: ParseState, verb, noun):
     if (
         noun.dep_ != "pobj"
         or _is_being(state, noun)
-        or state.noun_lemma(noun.lower_) in _OTHER_BEINGS
+        or state.noun_lemma(noun.lower_) in BEINGS_OUTSIDE_WEARERS
         or state.lemma(verb.text, verb.tag_) not in _BEING_ONLY_VERBS
     ):
         return None

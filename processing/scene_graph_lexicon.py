@@ -1164,6 +1164,16 @@ RIDING_BOARDS = {"surfboard", "skateboard", "snowboard", "ski", "skis", "wakeboa
 # Verbs that put their object somewhere ("putting stickers on his skateboard", "waxing the bottom of a surfboard").
 PLACING_VERBS = {"put", "place", "set", "lay", "stick", "paint", "draw", "write", "wax", "load", "carry", "drop"}
 
-# People that FACTUAL's wearers (WEARERS) leave out but who may ride a board themselves ("talking to an adult on skis",
-# "the skateboarder has a passenger on his skateboard").
-BOARD_RIDING_BEINGS = {"adult", "passenger", "other", "others", "rider", "friend", "partner", "companion", "someone"}
+# People and animals that FACTUAL's mined wearers (WEARERS) leave out but who still act: they ride a board ("talking to
+# an adult on skis", "the skateboarder has a passenger on his skateboard") or do a second participle ("next to an
+# adult riding skis").
+BEINGS_OUTSIDE_WEARERS = {
+    "adult", "passenger", "other", "others", "rider", "friend", "partner", "companion", "someone", "teen", "teenager",
+    "toddler", "infant", "crowd", "team", "family", "couple", "student", "worker", "parent", "mother", "father",
+    "gentleman", "vendor", "customer", "fan", "audience", "pedestrian", "tourist", "athlete", "coach", "referee",
+    "pitcher", "animal",
+}  # fmt: skip
+# Verbs whose contact clause's noun is their object even with a phrase after them ("the shirt the man is wearing
+# under his jacket"): FACTUAL train writes them bare, with their object, in 3,522 of 3,549 relations (wear 2,315 of
+# 2,321, hold 1,077 of 1,096).
+GAP_OBJECT_VERBS = {"hold", "wear", "carry"}

@@ -27,7 +27,7 @@ from .scene_graph_edges import add_relation
 from .scene_graph_lemmas import ADJECTIVE_TAGS, ADVERB_TAGS, FINITE_VERB_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ADVERBIAL_PREPOSITION_HEADS,
-    BOARD_RIDING_BEINGS,
+    BEINGS_OUTSIDE_WEARERS,
     BODY_PARTS,
     CANONICALISED_PREPOSITIONS,
     COLOUR_WORDS,
@@ -36,6 +36,7 @@ from .scene_graph_lexicon import (
     DISPLAY_SURFACES,
     FASTENING_VERBS,
     FEMALE_PERSON_NOUNS,
+    GAP_OBJECT_VERBS,
     GARMENTS,
     LOCATIVE_PASSIVE_VERBS,
     LOCATIVE_PREPOSITIONS,
@@ -214,7 +215,7 @@ def _board_riders(state: ParseState, prep, head, board) -> list:
     body part ("father pushing his child on a skateboard"), nor after a verb that puts its object somewhere
     (PLACING_VERBS). Re-parsing all of train changes 6 graphs: 4 gain a gold triple, none loses one. The riders, or an
     empty list."""
-    if state.noun_lemma(board.lower_) not in RIDING_BOARDS and board.lower_ not in RIDING_BOARDS:
+    if not _names_one_of(state, board, RIDING_BOARDS):
         return []
     node = head
     if head.tag_ in VERB_TAGS:
@@ -237,9 +238,8 @@ def _board_riders(state: ParseState, prep, head, board) -> list:
 
 
 def _may_ride_or_rest_on_board(state: ParseState, noun) -> bool:
-    """A person or animal (also BOARD_RIDING_BEINGS), a body part, or a word that makes no node."""
-    lemma = state.noun_lemma(noun.lower_)
-    if noun.lower_ in BOARD_RIDING_BEINGS or lemma in BOARD_RIDING_BEINGS or lemma in BODY_PARTS:
+    """A person or animal (also BEINGS_OUTSIDE_WEARERS), a body part, or a word that makes no node."""
+    if _names_one_of(state, noun, BEINGS_OUTSIDE_WEARERS) or state.noun_lemma(noun.lower_) in BODY_PARTS:
         return True
     return _is_person_or_animal(state, noun) or node_name(state, noun) in BODY_PARTS or not is_node(state, noun)
 
@@ -518,7 +518,7 @@ def _is_container_of_things(state: ParseState, holders, obj) -> bool:
 
 
 def _is_container_word(state: ParseState, noun) -> bool:
-    return noun.lower_ in CONTAINER_PREPOSITION or state.noun_lemma(noun.lower_) in CONTAINER_PREPOSITION
+    return _names_one_of(state, noun, CONTAINER_PREPOSITION)
 
 
 def _is_person_or_animal(state: ParseState, noun) -> bool:
@@ -868,8 +868,6 @@ def _placed_object(state: ParseState, prep, verb):
     return None if placed is None or _is_subject_place(state, prep, verb) else placed
 
 
-# Verbs whose contact clause's noun is their object ("the shirt the man is wearing"), as in the clause rules.
-_GAPPED_OBJECT_VERBS = {"hold", "wear", "carry"}
 # where one garment is worn against another ("a t-shirt underneath a jacket")
 _LAYERING_PREPOSITIONS = {"under", "over", "underneath", "beneath"}
 
@@ -884,7 +882,7 @@ def _gapped_object_before(state: ParseState, prep, verb):
     if verb.dep_ != "relcl" or not state.nominal(target) or target.i > verb.i:
         return None
     lemma = _verb_lemma(state, verb)
-    if lemma not in _GAPPED_OBJECT_VERBS or any(kid.dep_ == "dobj" for kid in state.kids(verb)):
+    if lemma not in GAP_OBJECT_VERBS or any(kid.dep_ == "dobj" for kid in state.kids(verb)):
         return None
     if lemma == "wear" and prep.lower_ not in _LAYERING_PREPOSITIONS:
         return None  # "the jacket the man is wearing in the snow": the wearer is in the snow, as with an object
@@ -1162,16 +1160,12 @@ def _relate_with(state: ParseState, head, subjects, objects) -> None:
             wearers = subjects if any(can_wear(state, s) for s in subjects) else _wearer_above(state, head)
             add_relation(state, wearers or subjects, "wear", [obj])
         elif convention == "wear" and all(is_garment(state, subject) for subject in subjects):
-            add_relation(state, _garment_holders_wearer(state, head) or subjects, "wear", [obj])
+            # "a man in a suit with glasses": the garment the parser hangs the worn with-object on wears nothing; its
+            # wearer does (FACTUAL train: "man in plaid shirt with glasses on" -> (man, wear, glasses), 1 of 1;
+            # dump_parser_graphs --compare: 2 COCO graphs change, both from (suit, wear, glasses))
+            add_relation(state, _wearer_above(state, head) or subjects, "wear", [obj])
         else:
             add_relation(state, subjects, convention, [obj])
-
-
-def _garment_holders_wearer(state: ParseState, garment) -> list:
-    """ "a man in a suit with glasses": a garment the parser hangs the mined worn with-object on wears nothing; the
-    person wearing the garment wears it too (FACTUAL train: "man in plaid shirt with glasses on" -> (man, wear,
-    glasses), 1 of 1; dump_parser_graphs --compare: 2 COCO graphs change, both from (suit, wear, glasses))."""
-    return _wearer_above(state, garment)
 
 
 def _partitive_kids(state: ParseState, obj) -> list:
