@@ -1177,3 +1177,34 @@ BEINGS_OUTSIDE_WEARERS = {
 # under his jacket"): FACTUAL train writes them bare, with their object, in 3,522 of 3,549 relations (wear 2,315 of
 # 2,321, hold 1,077 of 1,096).
 GAP_OBJECT_VERBS = {"hold", "wear", "carry"}
+
+# Rooms, buildings and open grounds that locate the thing's place before them in a verbless caption
+# (scene_graph_relations._is_thing_placed_in_venue: "a laptop on a table in a restaurant" -> (table, in, restaurant)).
+VENUE_NOUNS = WITH_HEAD_GROUNDS | {
+    "restaurant",
+    "classroom",
+    "office",
+    "shop",
+    "store",
+    "station",
+    "zoo",
+    "cafe",
+    "bakery",
+    "market",
+    "airport",
+    "garage",
+}
+# What a rider rides: the rider, not the ridden thing, is where the place after it says.
+RIDDEN_THINGS = RIDING_BOARDS | {
+    "horse",
+    "elephant",
+    "camel",
+    "bike",
+    "bicycle",
+    "motorcycle",
+    "motorbike",
+    "scooter",
+    "moped",
+}
+# Nouns after "on" that name a state or an activity rather than a place ("on display", "on fire", "on the phone").
+PLACE_STATE_NOUNS = {"display", "fire", "phone", "cellphone", "sale"}

@@ -47,6 +47,7 @@ from .scene_graph_lexicon import (
     MOVED_OBJECT_VERBS,
     MULTIWORD_LOCATIVE_PHRASES,
     PART_NOUN_PREPOSITION,
+    PLACE_STATE_NOUNS,
     PLACING_VERBS,
     POSITIONAL_MODIFIERS,
     POSSESSED_BODY_PARTS,
@@ -55,11 +56,13 @@ from .scene_graph_lexicon import (
     REFLECTION_NOUNS,
     RELATIVE_PRONOUNS,
     RESTING_BODY_PARTS,
+    RIDDEN_THINGS,
     RIDING_BOARDS,
     SCENE_HEADS,
     SHADE_WORDS,
     TIME_OF_DAY_NOUNS,
     UTENSILS,
+    VENUE_NOUNS,
     WEATHER_NOUNS,
     WITH_HEAD_FURNITURE,
     WITH_HEAD_GROUNDS,
@@ -563,7 +566,32 @@ def _nearest_noun_attachment(state: ParseState, prep):
                         return place
                     if _is_held_in_container(state, sibling, place):
                         return place
+                    if _is_thing_placed_in_venue(state, sibling, place, prep):
+                        return place
     return head
+
+
+def _is_thing_placed_in_venue(state: ParseState, first, place, prep) -> bool:
+    """ "a laptop on a table in a restaurant", "white cabinets under sink in bathroom", "three pictures on wall in
+    bedroom": with no verb the parser hangs both place phrases on the first noun, but a room, building or open
+    ground (VENUE_NOUNS) after a thing's place locates that place, (table, in, restaurant). FACTUAL train, verbless
+    "X <place> N in/at <venue>": 18 of 24 captions locate N, 6 locate X; of all 36,137 train graphs the rule changes
+    7, 6 gaining a gold triple ("a painting on the wall in a bathroom" loses one). Not after what X is in as a
+    person's garment ("a woman in a bra in a kitchen"), nor what a rider rides (RIDDEN_THINGS: "male person on horse
+    in street" -> (person, in, street)), nor a place noun that names a state (PLACE_STATE_NOUNS: "on display",
+    "on fire", "on the phone")."""
+    if prep.lower_ not in ("in", "at", "inside") or first.lower_ not in LOCATIVE_PREPOSITIONS:
+        return False
+    if _is_person_or_animal(state, place) or is_garment(state, place):
+        return False
+    if _names_one_of(state, place, PLACE_STATE_NOUNS | RIDDEN_THINGS):
+        return False
+    if first.lower_ == "in" and _is_person_or_animal(state, first.head):
+        return False
+    return any(
+        pobj.dep_ == "pobj" and (_names_one_of(state, pobj, VENUE_NOUNS) or pobj.lower_.endswith("room"))
+        for pobj in state.kids(prep)
+    )
 
 
 def _absent_things_holder(state: ParseState, noun):
