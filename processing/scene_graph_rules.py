@@ -59,6 +59,7 @@ from .scene_graph_coordination import (
     repair_dangling_conjunct,
     repair_garment_apposition,
     repair_list_attachment,
+    repair_list_participle_read_as_verb,
     repair_material_list,
     repair_noun_listed_with_modifier,
     repair_object_list_read_as_subject,
@@ -132,6 +133,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_word_classes(state)
         mark_quoted_text(state)
         repair_list_attachment(state)
+        repair_list_participle_read_as_verb(state)
         repair_participle_conjunct(state)
         repair_participle_object(state)
         repair_stranded_preposition_object(state)
