@@ -1282,11 +1282,19 @@ def _participle_points_back(state: ParseState, head, obj) -> bool:
         prep.dep_ == "prep"
         and any(
             is_object_pronoun(target) or (_is_holders_part(state, target) and node_name(state, obj) not in BODY_PARTS)
-            for target in state.kids(prep)
+            for target in _place_phrase_objects(state, prep)
         )
         for clause in _with_object_participles(state, head, obj)
         for prep in state.kids(clause)
     )
+
+
+def _place_phrase_objects(state: ParseState, prep) -> list:
+    """The preposition's children, and those of a preposition chained to it: in "water coming out of it" the
+    parser hangs "of it" on "out" (FACTUAL train: "fire hydrant with water coming out of it" -> (water, come out of,
+    fire hydrant) and no `with`, as for the one-word places of `_participle_points_back`)."""
+    kids = state.kids(prep)
+    return kids + [target for kid in kids if kid.dep_ == "prep" for target in state.kids(kid)]
 
 
 def _participle_places_on_owned_part(state: ParseState, head, obj) -> list:

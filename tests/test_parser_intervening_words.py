@@ -27,3 +27,11 @@ def test_past_tense_participle_of_with_object_drops_with(parser):
 def test_main_verb_participle_after_with_object_is_the_objects(parser):
     relations = parser.parse("triangular plate with a knife resting on it").relations
     assert relations == [("knife", "rest on", "plate")]
+
+
+def test_adverb_tagged_second_word_of_a_name_keeps_its_place(parser):
+    assert parser.parse("fire hydrant on the sidewalk").relations == [("fire hydrant", "on", "sidewalk")]
+
+
+def test_with_object_coming_out_of_it_drops_with(parser):
+    assert parser.parse("a pipe with water coming out of it").relations == [("water", "come out of", "pipe")]
