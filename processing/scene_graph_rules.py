@@ -87,6 +87,7 @@ from .scene_graph_predicates import (
     factual_predicate,
     is_particle_with_object,
     repair_possessed_with_phrase,
+    repair_preposition_under_degree_adverb,
     repair_preposition_under_particle,
     repair_trick_places,
 )
@@ -132,6 +133,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_seeming_place_object(state)  # before word classes: they hide what "looks like" names
         repair_word_classes(state)
         repair_preposition_under_particle(state)
+        repair_preposition_under_degree_adverb(state)
         mark_quoted_text(state)
         repair_list_attachment(state)
         repair_participle_conjunct(state)

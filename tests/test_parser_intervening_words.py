@@ -35,3 +35,7 @@ def test_adverb_tagged_second_word_of_a_name_keeps_its_place(parser):
 
 def test_with_object_coming_out_of_it_drops_with(parser):
     assert parser.parse("a pipe with water coming out of it").relations == [("water", "come out of", "pipe")]
+
+
+def test_height_adverb_before_a_place_leaves_the_place(parser):
+    assert parser.parse("catcher crouching low near the ground").relations == [("catcher", "crouch near", "ground")]
