@@ -86,6 +86,7 @@ from .scene_graph_nodes import (
 from .scene_graph_predicates import (
     factual_predicate,
     is_particle_with_object,
+    repair_particle_read_as_adverb,
     repair_possessed_with_phrase,
     repair_preposition_under_degree_adverb,
     repair_preposition_under_particle,
@@ -134,6 +135,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_word_classes(state)
         repair_preposition_under_particle(state)
         repair_preposition_under_degree_adverb(state)
+        repair_particle_read_as_adverb(state)
         mark_quoted_text(state)
         repair_list_attachment(state)
         repair_participle_conjunct(state)

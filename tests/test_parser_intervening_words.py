@@ -39,3 +39,7 @@ def test_with_object_coming_out_of_it_drops_with(parser):
 
 def test_height_adverb_before_a_place_leaves_the_place(parser):
     assert parser.parse("catcher crouching low near the ground").relations == [("catcher", "crouch near", "ground")]
+
+
+def test_particle_read_as_adverb_stays_where_factual_writes_it(parser):
+    assert parser.parse("stairs leading down to the beach").relations == [("stairs", "lead down to", "beach")]
