@@ -87,7 +87,10 @@ from .scene_graph_nodes import (
 from .scene_graph_predicates import (
     factual_predicate,
     is_particle_with_object,
+    repair_particle_read_as_adverb,
     repair_possessed_with_phrase,
+    repair_preposition_under_degree_adverb,
+    repair_preposition_under_particle,
     repair_trick_places,
 )
 from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
@@ -131,6 +134,9 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_noun_read_as_adjective_object(state)
         repair_seeming_place_object(state)  # before word classes: they hide what "looks like" names
         repair_word_classes(state)
+        repair_preposition_under_particle(state)
+        repair_preposition_under_degree_adverb(state)
+        repair_particle_read_as_adverb(state)
         mark_quoted_text(state)
         repair_list_attachment(state)
         repair_list_participle_read_as_verb(state)
