@@ -1177,3 +1177,32 @@ BEINGS_OUTSIDE_WEARERS = {
 # under his jacket"): FACTUAL train writes them bare, with their object, in 3,522 of 3,549 relations (wear 2,315 of
 # 2,321, hold 1,077 of 1,096).
 GAP_OBJECT_VERBS = {"hold", "wear", "carry"}
+
+# Things a person carries or brings along, by lemma: "man standing in the rain with an umbrella" -> (man, with,
+# umbrella), not the rain's (scene_graph_predicates.repair_with_phrase_on_place_object).
+CARRIED_THINGS = {
+    "umbrella",
+    "phone",
+    "cellphone",
+    "bag",
+    "backpack",
+    "luggage",
+    "suitcase",
+    "purse",
+    "briefcase",
+    "towel",
+    "frisbee",
+    "racket",
+    "racquet",
+    "kite",
+    "camera",
+    "ball",
+    "bat",
+    "drink",
+    "cup",
+    "coffee",
+    "leash",
+    "book",
+    "laptop",
+    "newspaper",
+} | set(RIDING_BOARDS)

