@@ -58,6 +58,7 @@ from .scene_graph_coordination import (
     repair_conjunction_attachment,
     repair_dangling_conjunct,
     repair_garment_apposition,
+    repair_hedged_apposition,
     repair_list_attachment,
     repair_material_list,
     repair_noun_listed_with_modifier,
@@ -139,6 +140,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_with_list_item_read_as_verb(state)
         repair_participle_read_as_preposition_object(state)
         repair_garment_apposition(state)
+        repair_hedged_apposition(state)
         repair_conjunction_attachment(state)
         repair_place_object_list(state)
         repair_with_list_before_singular_verb(state)

@@ -18,3 +18,10 @@ def test_with_phrase_after_a_participles_place_is_the_subjects(parser):
     relations = set(parser.parse("man sitting on sidelines with white towel").relations)
     assert ("man", "with", "towel") in relations
     assert ("sidelines", "with", "towel") not in relations
+
+
+def test_hedged_apposition_names_no_node_and_passes_its_participle(parser):
+    """ "benches , maybe pews , standing on steps": the guess is no second thing; the benches stand."""
+    graph = parser.parse("several wooden benches , maybe pews , standing on wooden steps")
+    assert "pews" not in graph.objects
+    assert ("benches", "stand on", "steps") in set(graph.relations)
