@@ -25,3 +25,10 @@ def test_hedged_apposition_names_no_node_and_passes_its_participle(parser):
     graph = parser.parse("several wooden benches , maybe pews , standing on wooden steps")
     assert "pews" not in graph.objects
     assert ("benches", "stand on", "steps") in set(graph.relations)
+
+
+def test_participle_before_left_or_right_is_a_state(parser):
+    """ "a girl smiling to the right of a woman": the side phrase stands bare and "smiling" is the girl's state."""
+    graph = parser.parse("a girl smiling to the right of a woman")
+    assert ("girl", "on the right side of", "woman") in set(graph.relations)
+    assert ("girl", "smiling") in set(graph.attributes)
