@@ -32,3 +32,10 @@ def test_participle_before_left_or_right_is_a_state(parser):
     graph = parser.parse("a girl smiling to the right of a woman")
     assert ("girl", "on the right side of", "woman") in set(graph.relations)
     assert ("girl", "smiling") in set(graph.attributes)
+
+
+def test_with_phrase_after_a_clauses_place_is_the_subjects(parser):
+    """ "people are walking on a rainy street with umbrellas": the people carry them, not the street."""
+    relations = set(parser.parse("people are walking on a rainy street with umbrellas").relations)
+    assert ("people", "with", "umbrellas") in relations
+    assert ("street", "with", "umbrellas") not in relations
