@@ -1433,7 +1433,8 @@ def _is_state_beside(state: ParseState, verb, predicate_words: str) -> bool:
     """ "a girl smiling to the right of a woman", "man standing in a red shirt to the left of a ladder" -> (girl,
     on the right side of, woman), (girl, smiling): FACTUAL writes the left-or-right phrase bare and the -ing verb
     as the subject's state (all FACTUAL splits, "V-ing ... to the left/right of": 5 of 6 captions so, 1 keeps the
-    verb, "giraffe standing to the left of a giraffe"; train alone 1 of 2). Only a verb with no object of its own."""
+    verb, "giraffe standing to the left of a giraffe"; train alone 1 of 2, so re-parsing all of train changes those 2
+    graphs, one becoming exact and one not). Only a verb with no object of its own."""
     if verb.tag_ != "VBG" or predicate_words not in _LEFT_RIGHT_PHRASES:
         return False
     return not any(kid.dep_ in ("dobj", "ccomp", "xcomp") for kid in state.kids(verb))
