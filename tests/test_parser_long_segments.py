@@ -39,3 +39,10 @@ def test_with_phrase_after_a_clauses_place_is_the_subjects(parser):
     relations = set(parser.parse("people are walking on a rainy street with umbrellas").relations)
     assert ("people", "with", "umbrellas") in relations
     assert ("street", "with", "umbrellas") not in relations
+
+
+def test_hands_after_a_verbs_object_are_the_subjects(parser):
+    """ "holds a bat with both hands": the hitter's hands hold it; the bat has no hands."""
+    relations = set(parser.parse("hitter holds a bat with both hands").relations)
+    assert {("hitter", "have", "hands"), ("hands", "hold", "bat")} <= relations
+    assert ("bat", "with", "hands") not in relations
