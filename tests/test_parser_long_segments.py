@@ -46,3 +46,10 @@ def test_hands_after_a_verbs_object_are_the_subjects(parser):
     relations = set(parser.parse("hitter holds a bat with both hands").relations)
     assert {("hitter", "have", "hands"), ("hands", "hold", "bat")} <= relations
     assert ("bat", "with", "hands") not in relations
+
+
+def test_companion_after_a_place_is_the_subjects(parser):
+    """ "the man is in the water with the elephant": the man is with it, not the water."""
+    relations = set(parser.parse("the man is in the water with the elephant").relations)
+    assert ("man", "with", "elephant") in relations
+    assert ("water", "with", "elephant") not in relations
