@@ -87,7 +87,7 @@ from .scene_graph_nodes import (
 from .scene_graph_predicates import (
     factual_predicate,
     is_particle_with_object,
-    repair_hand_phrase_on_object,
+    repair_instrument_phrase_on_object,
     repair_possessed_with_phrase,
     repair_trick_places,
     repair_with_phrase_on_place_object,
@@ -152,7 +152,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_trick_places(state)
         repair_possessed_with_phrase(state)
         repair_with_phrase_on_place_object(state)
-        repair_hand_phrase_on_object(state)
+        repair_instrument_phrase_on_object(state)
         for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
             if token.i in state.partitives and state.nominal(token):  # `resolve` follows partitives only
                 resolve(state, token)

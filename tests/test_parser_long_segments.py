@@ -41,11 +41,12 @@ def test_with_phrase_after_a_clauses_place_is_the_subjects(parser):
     assert ("street", "with", "umbrellas") not in relations
 
 
-def test_hands_after_a_verbs_object_are_the_subjects(parser):
+def test_instrument_after_a_verbs_object_is_the_subjects(parser):
     """ "holds a bat with both hands": the hitter's hands hold it; the bat has no hands."""
     relations = set(parser.parse("hitter holds a bat with both hands").relations)
     assert {("hitter", "have", "hands"), ("hands", "hold", "bat")} <= relations
     assert ("bat", "with", "hands") not in relations
+    assert ("girl", "hit with", "bat") in set(parser.parse("a girl hits a ball with a bat").relations)
 
 
 def test_companion_after_a_place_is_the_subjects(parser):
