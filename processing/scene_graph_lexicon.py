@@ -1208,3 +1208,32 @@ RIDDEN_THINGS = RIDING_BOARDS | {
 }
 # Nouns after "on" that name a state or an activity rather than a place ("on display", "on fire", "on the phone").
 PLACE_STATE_NOUNS = {"display", "fire", "phone", "cellphone", "sale"}
+
+# Things a person carries or brings along, by lemma: "man standing in the rain with an umbrella" -> (man, with,
+# umbrella), not the rain's (scene_graph_predicates.repair_with_phrase_on_place_object).
+CARRIED_THINGS = {
+    "umbrella",
+    "phone",
+    "cellphone",
+    "bag",
+    "backpack",
+    "luggage",
+    "suitcase",
+    "purse",
+    "briefcase",
+    "towel",
+    "frisbee",
+    "racket",
+    "racquet",
+    "kite",
+    "camera",
+    "ball",
+    "bat",
+    "drink",
+    "cup",
+    "coffee",
+    "leash",
+    "book",
+    "laptop",
+    "newspaper",
+} | set(RIDING_BOARDS)

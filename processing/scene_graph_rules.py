@@ -58,6 +58,7 @@ from .scene_graph_coordination import (
     repair_conjunction_attachment,
     repair_dangling_conjunct,
     repair_garment_apposition,
+    repair_hedged_apposition,
     repair_list_attachment,
     repair_list_participle_read_as_verb,
     repair_material_list,
@@ -87,11 +88,13 @@ from .scene_graph_nodes import (
 from .scene_graph_predicates import (
     factual_predicate,
     is_particle_with_object,
+    repair_instrument_phrase_on_object,
     repair_particle_read_as_adverb,
     repair_possessed_with_phrase,
     repair_preposition_under_degree_adverb,
     repair_preposition_under_particle,
     repair_trick_places,
+    repair_with_phrase_on_place_object,
 )
 from .scene_graph_quotes import mark_quoted_text, relate_quoted_text
 from .scene_graph_relations import (
@@ -146,6 +149,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_with_list_item_read_as_verb(state)
         repair_participle_read_as_preposition_object(state)
         repair_garment_apposition(state)
+        repair_hedged_apposition(state)
         repair_conjunction_attachment(state)
         repair_place_object_list(state)
         repair_with_list_before_singular_verb(state)
@@ -155,6 +159,8 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_dangling_conjunct(state)
         repair_trick_places(state)
         repair_possessed_with_phrase(state)
+        repair_with_phrase_on_place_object(state)
+        repair_instrument_phrase_on_object(state)
         for token in state.tokens:  # resolve partitives first so hidden heads are known everywhere
             if token.i in state.partitives and state.nominal(token):  # `resolve` follows partitives only
                 resolve(state, token)
