@@ -1460,29 +1460,10 @@ def _relate_verb_preposition(state: ParseState, verb, predicate_words: str, obje
         state.graph.verbs_with_relation.add(verb.i)
         add_relation(state, objects, "hold", subjects)
         return
-    if _is_state_beside(state, verb, predicate_words):
-        state.graph.verbs_with_relation.add(verb.i)
-        add_relation(state, subjects, predicate_words, objects)
-        add_attribute(state, subjects, [verb])
-        return
     predicate = verb_place_predicate(state, verb, predicate_words)
     if subjects:
         state.graph.verbs_with_relation.add(verb.i)
     add_relation(state, subjects, predicate, objects)
-
-
-_LEFT_RIGHT_PHRASES = {"to the left of", "to the right of"}
-
-
-def _is_state_beside(state: ParseState, verb, predicate_words: str) -> bool:
-    """ "a girl smiling to the right of a woman", "man standing in a red shirt to the left of a ladder" -> (girl,
-    on the right side of, woman), (girl, smiling): FACTUAL writes the left-or-right phrase bare and the -ing verb
-    as the subject's state (all FACTUAL splits, "V-ing ... to the left/right of": 5 of 6 captions so, 1 keeps the
-    verb, "giraffe standing to the left of a giraffe"; train alone 1 of 2, so re-parsing all of train changes those 2
-    graphs, one becoming exact and one not). Only a verb with no object of its own."""
-    if verb.tag_ != "VBG" or predicate_words not in _LEFT_RIGHT_PHRASES:
-        return False
-    return not any(kid.dep_ in ("dobj", "ccomp", "xcomp") for kid in state.kids(verb))
 
 
 _HOLDING_PARTS = {"hand", "hands", "arm", "arms"}

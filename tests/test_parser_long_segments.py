@@ -27,13 +27,6 @@ def test_hedged_apposition_names_no_node_and_passes_its_participle(parser):
     assert ("benches", "stand on", "steps") in set(graph.relations)
 
 
-def test_participle_before_left_or_right_is_a_state(parser):
-    """ "a girl smiling to the right of a woman": the side phrase stands bare and "smiling" is the girl's state."""
-    graph = parser.parse("a girl smiling to the right of a woman")
-    assert ("girl", "on the right side of", "woman") in set(graph.relations)
-    assert ("girl", "smiling") in set(graph.attributes)
-
-
 def test_with_phrase_after_a_clauses_place_is_the_subjects(parser):
     """ "people are walking on a rainy street with umbrellas": the people carry them, not the street."""
     relations = set(parser.parse("people are walking on a rainy street with umbrellas").relations)
