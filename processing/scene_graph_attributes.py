@@ -1363,6 +1363,23 @@ def part_adjective_attributes(state: ParseState, part) -> None:
     if words:
         state.graph.fused.update(token.i for token in words)
         add_attribute(state, [part], words)
+    _counted_part_attribute(state, part)
+
+
+# "a four legged animal" -> (animal, have, legs), (legs, is, 4): the number counts the part, not the animal. FACTUAL
+# train: all 6 captions with a number before "legged" or "wheeled" write the count on the part
+# ("a two wheeled motorcycle" -> (wheels, is, 2)).
+_COUNTED_PART_ADJECTIVES = {"legged", "wheeled"}
+
+
+def _counted_part_attribute(state: ParseState, part) -> None:
+    number = state.tokens[part.i - 1] if part.i else None
+    if part.lower_ not in _COUNTED_PART_ADJECTIVES or number is None or number.tag_ != "CD":
+        return
+    state.graph.fused.add(number.i)
+    count = NUMBER_WORDS.get(number.lower_, number.lower_)
+    if count != "1":
+        add_attribute(state, [part], [number], count)
 
 
 def _is_length_adverb(word, part) -> bool:

@@ -73,8 +73,9 @@ _VERB_DEPENDENT_DEPS = {"prep", "dobj", "prt", "advmod", "npadvmod", "acomp"}
 _ADJECTIVE_LIST_GLUE = {",", "and", "or", "&", "/", "-"}
 # Adjectives that name a part of their noun: FACTUAL writes "a dark haired man" as (man, have, hair),
 # (hair, is, dark). Its training split, "-ed" amod before a noun, gold (noun, have, stem): haired 34 of 35,
-# framed 36 of 38, sleeved 16 of 17; no other "-ed" adjective has more than 3 such captions.
-PART_ADJECTIVES = {"haired": "hair", "framed": "frame", "sleeved": "sleeve"}
+# framed 36 of 38, sleeved 16 of 17; no other "-ed" adjective has more than 3 such captions. "legged" and "wheeled"
+# (5 of 6 and 3 of 3 write (noun, have, legs / wheels)) name a part that comes in numbers, hence the plural.
+PART_ADJECTIVES = {"haired": "hair", "framed": "frame", "sleeved": "sleeve", "legged": "legs", "wheeled": "wheels"}
 # "a tiled roof" -> (tile, on, roof): an adjective naming what covers its noun. FACTUAL train: "tiled" before a
 # noun gives (tile, on, noun) in 17 of 18 captions (the other: (tile, in, bathroom)); after a copula ("the wall
 # behind the toilet is tiled") (tile, on, subject) in 2 of 2. "a man climbing a snowy hill" -> (snow, on, hill):

@@ -247,6 +247,20 @@ def test_haired_names_the_hair(parser, caption):
 
 
 @pytest.mark.parametrize(
+    ("caption", "owner", "part", "count"),
+    [
+        ("a four legged animal standing in the grass", "animal", "legs", "4"),
+        ("a two wheeled motorcycle", "motorcycle", "wheels", "2"),
+    ],
+)
+def test_number_before_a_part_adjective_counts_the_part(parser, caption, owner, part, count):
+    graph = parser.parse(caption)
+    assert (owner, "have", part) in graph.relations
+    assert (part, count) in graph.attributes
+    assert not {(owner, count), (owner, "legged"), (owner, "wheeled")} & set(graph.attributes)
+
+
+@pytest.mark.parametrize(
     ("caption", "relation"),
     [
         ("a man in a white uniform standing in the grass", ("man", "stand in", "grass")),
