@@ -365,6 +365,8 @@ def _is_part_adjective(state: ParseState, token) -> bool:
     which the parser reads as a passive)."""
     if token.lower_ in COVERING_ADJECTIVES and token.dep_ != "amod":
         return any(kid.dep_ == "auxpass" for kid in state.kids(token))
+    if token.i and state.tokens[token.i - 1].lower_ == "cross":
+        return False  # "cross legged" is a posture, (man, is, cross legged) in train's 2 captions, not a part
     return token.lower_ in _PART_NAMING_ADJECTIVES and token.dep_ == "amod" and state.nominal(token.head)
 
 
