@@ -1177,3 +1177,8 @@ BEINGS_OUTSIDE_WEARERS = {
 # under his jacket"): FACTUAL train writes them bare, with their object, in 3,522 of 3,549 relations (wear 2,315 of
 # 2,321, hold 1,077 of 1,096).
 GAP_OBJECT_VERBS = {"hold", "wear", "carry"}
+
+# Pronouns that name no one and nothing in the picture ("no attention to anything", "not sure anyone is", "nothing
+# showing on screen"): no node, as "no one" has none. FACTUAL train: none of its 3 captions with "no one" or "nothing"
+# makes a node of them (it has no caption with the others).
+NON_REFERRING_PRONOUNS = {"anyone", "anybody", "anything", "nobody", "noone", "nothing"}

@@ -46,6 +46,7 @@ from .scene_graph_lexicon import (
     MATERIAL_AND_COLOUR_NOUNS,
     MODIFIER_NON_NODES,
     NON_ARTICLE_DETERMINERS,
+    NON_REFERRING_PRONOUNS,
     PARTITIVE_NOUNS,
     PERSON_WORDS,
     POSITIONAL_MODIFIERS,
@@ -1663,6 +1664,8 @@ def _classify_nouns(state: ParseState) -> None:
         elif lemma in DETERMINED_NON_NODES and _is_determined_manner(state, token):
             state.graph.hidden.add(token.i)
             _hand_places_to_verb(state, token)
+        elif token.lower_ in NON_REFERRING_PRONOUNS:
+            state.graph.hidden.add(token.i)  # "paying no attention to anything": no one and nothing in the picture
         elif lemma in CLASSIFIER_NOUNS:
             state.graph.hidden.add(token.i)  # "some kind of wii game", "a carhartt type": a class, no thing
         elif lemma in ADVERBIAL_IDIOM_NOUNS and _is_adverbial_idiom(state, token, lemma):

@@ -18,3 +18,12 @@ def test_back_after_a_possessive_noun_is_the_owners_part(parser):
     graph = parser.parse("a red blanket on the elephant 's back")
     assert ("blanket", "on", "back") in graph.relations
     assert ("elephant", "have", "back") in graph.relations
+
+
+@pytest.mark.parametrize(
+    "caption", ["a wooden post with a sign on it, paying no attention to anything", "a kitchen with nobody in it"]
+)
+def test_pronouns_naming_no_one_make_no_node(parser, caption):
+    """ "anything", "nobody": no one and nothing in the picture, so no node (as "no one" has none)."""
+    objects = set(parser.parse(caption).objects)
+    assert not objects & {"anything", "nobody"}
