@@ -1182,3 +1182,9 @@ GAP_OBJECT_VERBS = {"hold", "wear", "carry"}
 # showing on screen"): no node, as "no one" has none. FACTUAL train: none of its 3 captions with "no one" or "nothing"
 # makes a node of them (it has no caption with the others).
 NON_REFERRING_PRONOUNS = {"anyone", "anybody", "anything", "nobody", "noone", "nothing"}
+
+# Part nouns that, opening a caption with a colour or a shape of their own ("black front of fire place"), are the
+# described node rather than a place phrase (scene_graph_nodes._is_described_part_frame), and the shape words that
+# count there besides the colours and GEOMETRIC_SHAPES.
+DESCRIBED_PART_FRAME_NOUNS = {"back", "bottom", "edge", "end", "side", "top", "front"}
+SHAPE_ADJECTIVES = {"rounded", "curved", "jagged", "pointed", "pointy", "flat", "straight"}

@@ -27,3 +27,12 @@ def test_pronouns_naming_no_one_make_no_node(parser, caption):
     """ "anything", "nobody": no one and nothing in the picture, so no node (as "no one" has none)."""
     objects = set(parser.parse(caption).objects)
     assert not objects & {"anything", "nobody"}
+
+
+def test_part_with_its_own_colour_opening_the_caption_is_a_node(parser):
+    """ "black front of fire place in living room": the described front is a node with its colour, owned by the
+    fire place, and the place phrase after the whole locates the whole."""
+    graph = parser.parse("black front of fire place in living room")
+    assert ("fire place", "have", "front") in graph.relations
+    assert ("front", "black") in graph.attributes
+    assert ("fire place", "in", "living room") in graph.relations
