@@ -36,3 +36,9 @@ def test_part_with_its_own_colour_opening_the_caption_is_a_node(parser):
     assert ("fire place", "have", "front") in graph.relations
     assert ("front", "black") in graph.attributes
     assert ("fire place", "in", "living room") in graph.relations
+
+
+def test_person_compounded_with_a_body_part_owns_it(parser):
+    """ "the man hand": a person before a body part is its owner, as "the man 's hand" is."""
+    graph = parser.parse("the man hand is touching his neck .")
+    assert ("man", "have", "hand") in graph.relations
