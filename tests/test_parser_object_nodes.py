@@ -42,3 +42,10 @@ def test_person_compounded_with_a_body_part_owns_it(parser):
     """ "the man hand": a person before a body part is its owner, as "the man 's hand" is."""
     graph = parser.parse("the man hand is touching his neck .")
     assert ("man", "have", "hand") in graph.relations
+
+
+def test_adjective_before_an_apostrophe_less_owner_is_the_owners(parser):
+    """ "a stuffed animals mouth": the adjective describes the owner (animals), not the part."""
+    attributes = set(parser.parse("a red tongue coming out of a stuffed animals mouth .").attributes)
+    assert ("mouth", "stuffed") not in attributes
+    assert ("animals", "stuffed") in attributes
