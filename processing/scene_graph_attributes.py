@@ -53,6 +53,7 @@ from .scene_graph_nodes import (
     SHAPING_PARTICIPLES,
     adjective_list_head,
     factual_name,
+    frame_material,
     head_lemma,
     is_adjective_like,
     is_attribute_in_name,
@@ -1371,6 +1372,9 @@ def part_adjective_attributes(state: ParseState, part) -> None:
     if words:
         state.graph.fused.update(token.i for token in words)
         add_attribute(state, [part], words)
+    elif (material := frame_material(state, part)) is not None:
+        state.graph.fused.add(material.i)  # "wood framed windows" -> (frame, wooden)
+        add_attribute(state, [part], [material], MATERIAL_ADJECTIVE_FORM.get(material.lower_))
 
 
 def _is_length_adverb(word, part) -> bool:

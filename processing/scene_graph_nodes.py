@@ -195,6 +195,8 @@ def repair_word_classes(state: ParseState) -> None:
         if word in _PART_NAMING_ADJECTIVES and _is_part_adjective(state, token):
             state.nominal_overrides.add(token.i)
             state.graph.name_overrides[token.i] = _PART_NAMING_ADJECTIVES[word]
+            if (material := frame_material(state, token)) is not None:
+                _repair_frame_material(state, material, token)
         if word in TEXT_NOUNS and _names_written_text(state, token):
             state.graph.name_overrides[token.head.i] = word
         if word in TEXT_NOUNS and (text := _written_text_apposition(state, token)) is not None:
@@ -364,6 +366,33 @@ def _repair_covering_adjective(state: ParseState, token) -> None:
     if token.dep_ == "compound" and token.head.i > token.i:
         if state.nominal(token.head):
             state.relabel(token, tag="JJ", dep="amod")
+
+
+def frame_material(state: ParseState, framed):
+    """ "wood framed windows are over the sink" -> (frame, wooden): a material noun right before "framed" is what
+    the frame is made of, as a colour there is the frame's ("black framed mirror" -> (frame, black)), where the parser
+    makes the noun a subject or a node of its own. FACTUAL train: a word right before "framed" describes the frame in
+    21 of 23 captions (20 colours and "wood framed"; "metal framed poster", which the parser already reads as the
+    poster's material, and "wooden framed mirror" give the material to the framed thing). The material, or None."""
+    if framed.lower_ != "framed" or framed.i == 0:
+        return None
+    material = state.tokens[framed.i - 1]
+    if material.tag_ not in ("NN", "NNP") or material.lower_ not in _FRAME_MATERIALS:
+        return None
+    return None if material.dep_ in ("npadvmod", "amod", "compound") else material
+
+
+_FRAME_MATERIALS = MATERIAL_AND_COLOUR_NOUNS - COLOUR_WORDS
+
+
+def _repair_frame_material(state: ParseState, material, framed) -> None:
+    """The material is no node; a subject role the parser gave it goes to the framed noun ("wood framed windows
+    are over the sink": the windows are)."""
+    state.graph.hidden.add(material.i)
+    noun = framed.head
+    if material.dep_ == "nsubj" and noun.dep_ == "appos" and noun.head.i == material.i:
+        state.reattach(noun, material.head, dep="nsubj")
+        state.relabel(material, dep="dep")  # no longer the subject
 
 
 def _is_part_adjective(state: ParseState, token) -> bool:

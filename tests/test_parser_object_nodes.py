@@ -49,3 +49,11 @@ def test_adjective_before_an_apostrophe_less_owner_is_the_owners(parser):
     attributes = set(parser.parse("a red tongue coming out of a stuffed animals mouth .").attributes)
     assert ("mouth", "stuffed") not in attributes
     assert ("animals", "stuffed") in attributes
+
+
+def test_material_before_framed_is_the_frames(parser):
+    """ "wood framed windows": wood is what the frame is made of, no node; the windows keep their place."""
+    graph = parser.parse("wood framed windows are over the sink .")
+    assert "wood" not in graph.objects
+    assert ("frame", "wooden") in graph.attributes
+    assert ("windows", "over", "sink") in graph.relations
