@@ -1188,3 +1188,9 @@ NON_REFERRING_PRONOUNS = {"anyone", "anybody", "anything", "nobody", "noone", "n
 # count there besides the colours and GEOMETRIC_SHAPES.
 DESCRIBED_PART_FRAME_NOUNS = {"back", "bottom", "edge", "end", "side", "top", "front"}
 SHAPE_ADJECTIVES = {"rounded", "curved", "jagged", "pointed", "pointy", "flat", "straight"}
+
+# Activities one "takes" ("takes a nap", "taking a walk"): what the subject does, no node
+# (scene_graph_nodes._is_taken_activity).
+TAKEN_ACTIVITIES = {
+    "nap", "walk", "stroll", "break", "rest", "ride", "swim", "bath", "shower", "snooze", "dip", "peek", "look", "breather",
+}  # fmt: skip

@@ -57,3 +57,10 @@ def test_material_before_framed_is_the_frames(parser):
     assert "wood" not in graph.objects
     assert ("frame", "wooden") in graph.attributes
     assert ("windows", "over", "sink") in graph.relations
+
+
+def test_activity_taken_is_no_node_but_the_verb(parser):
+    """ "takes a nap on a couch": the nap is what the dog does, no thing; it names the relation."""
+    graph = parser.parse("a man is taking a walk with two dogs .")
+    assert "walk" not in graph.objects
+    assert ("man", "walk with", "dogs") in graph.relations
