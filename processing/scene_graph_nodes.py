@@ -29,6 +29,7 @@ from .scene_graph_conventions import (
 from .scene_graph_lemmas import ADJECTIVE_TAGS, FINITE_VERB_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import (
     ADVERBIAL_IDIOM_NOUNS,
+    BARE_LOW_LIGHT_TIMES,
     BODY_PARTS,
     CLASSIFIER_NOUNS,
     COLOUR_WORDS,
@@ -1693,7 +1694,7 @@ def _classify_nouns(state: ParseState) -> None:
                 state.nominal_overrides.add(token.i)  # "dressed in red and white": each colour is worn
                 continue
             state.graph.hidden.add(token.i)
-        elif lemma in BARE_PLACE_NOUNS and _is_bare_place(state, token):
+        elif (lemma in BARE_PLACE_NOUNS or lemma in BARE_LOW_LIGHT_TIMES) and _is_bare_place(state, token):
             state.graph.hidden.add(token.i)  # "candles on top", "at night" (mined: FACTUAL has no node)
         elif lemma in DETERMINED_NON_NODES and _is_determined_manner(state, token):
             state.graph.hidden.add(token.i)

@@ -64,3 +64,10 @@ def test_activity_taken_is_no_node_but_the_verb(parser):
     graph = parser.parse("a man is taking a walk with two dogs .")
     assert "walk" not in graph.objects
     assert ("man", "walk with", "dogs") in graph.relations
+
+
+def test_bare_time_of_little_light_is_no_node(parser):
+    """ "at dusk", "at nighttime": a time said without an article, as "at night", makes no node."""
+    graph = parser.parse("cars traveling on street at nighttime")
+    assert "nighttime" not in graph.objects
+    assert ("cars", "travel on", "street") in graph.relations
