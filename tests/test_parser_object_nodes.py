@@ -71,3 +71,10 @@ def test_bare_time_of_little_light_is_no_node(parser):
     graph = parser.parse("cars traveling on street at nighttime")
     assert "nighttime" not in graph.objects
     assert ("cars", "travel on", "street") in graph.relations
+
+
+def test_species_is_no_node(parser):
+    """ "land with different species of trees": the species is a kind, looked through to the trees."""
+    graph = parser.parse("land with different species of trees")
+    assert "species" not in graph.objects
+    assert ("land", "with", "trees") in graph.relations
