@@ -78,3 +78,9 @@ def test_species_is_no_node(parser):
     graph = parser.parse("land with different species of trees")
     assert "species" not in graph.objects
     assert ("land", "with", "trees") in graph.relations
+
+
+def test_adverb_tagged_noun_in_an_argument_slot_is_a_node(parser):
+    """ "person wears backpack": the tagger's adverb is the object, a noun English has only as a noun."""
+    graph = parser.parse("person wears backpack")
+    assert ("person", "wear", "backpack") in graph.relations
