@@ -84,3 +84,10 @@ def test_adverb_tagged_noun_in_an_argument_slot_is_a_node(parser):
     """ "person wears backpack": the tagger's adverb is the object, a noun English has only as a noun."""
     graph = parser.parse("person wears backpack")
     assert ("person", "wear", "backpack") in graph.relations
+
+
+def test_posture_down_is_no_stranded_preposition(parser):
+    """ "baby giraffe is laying down": "down" completes the verb; the baby is no place the giraffe lies on."""
+    graph = parser.parse("baby giraffe is laying down")
+    assert "baby" not in graph.objects
+    assert not graph.relations
