@@ -53,6 +53,7 @@ from .scene_graph_nodes import (
     SHAPING_PARTICIPLES,
     adjective_list_head,
     factual_name,
+    frame_material,
     head_lemma,
     is_adjective_like,
     is_attribute_in_name,
@@ -573,9 +574,17 @@ def _left_modifiers(state: ParseState, node) -> list:
         for child in state.lefts(current):
             modifiers.append(child)
             if child.dep_ == "compound" and state.nominal(child) and not is_material_modifier(state, child):
-                if child.i not in state.graph.head_parts:  # "a short sleeve shirt": the sleeve is short
-                    stack.append(child)
+                if child.i not in state.graph.head_parts and not _is_possessive_owner(state, child):
+                    stack.append(child)  # "a short sleeve shirt": the sleeve is short
     return modifiers
+
+
+def _is_possessive_owner(state: ParseState, compound) -> bool:
+    """ "a stuffed animals mouth", "a black cats head": a plural-looking owner that lost its apostrophe (the rules
+    relate it, (animals, have, mouth)) takes the adjectives before it; they describe the owner, not its part. FACTUAL
+    train: the adjective is the owner's alone in all 4 such captions ("nose on a little boys face", "the little boys
+    hair on his head", "a black cats head", "silver chains under a left horses face")."""
+    return compound.i in state.graph.owners and compound.tag_ == "NNS" and compound.lower_.endswith("s")
 
 
 def _name_is_two_words(state: ParseState, node) -> bool:
@@ -1363,6 +1372,9 @@ def part_adjective_attributes(state: ParseState, part) -> None:
     if words:
         state.graph.fused.update(token.i for token in words)
         add_attribute(state, [part], words)
+    elif (material := frame_material(state, part)) is not None:
+        state.graph.fused.add(material.i)  # "wood framed windows" -> (frame, wooden)
+        add_attribute(state, [part], [material], MATERIAL_ADJECTIVE_FORM.get(material.lower_))
     _counted_part_attribute(state, part)
 
 

@@ -20,6 +20,8 @@ from .scene_graph_lexicon import (
     GARMENTS,
     LOCATIVE_PASSIVE_VERBS,
     PART_NOUN_PREPOSITION,
+    POSTURE_PARTICLES,
+    POSTURE_VERBS,
     RELATIVE_PRONOUNS,
 )
 from .scene_graph_nodes import can_wear, is_garment, is_node, resolve, word_before_known_name_head
@@ -532,6 +534,8 @@ def relate_stranded_preposition_clause(state: ParseState) -> None:
         auxiliary = verb
     else:
         return
+    if _is_posture_particle(state, verb, [token for token in words[position + 1 :] if token is not verb]):
+        return
     split = _stranded_clause_subject_start(state, words, position)
     if split is None:
         return
@@ -553,6 +557,15 @@ def relate_stranded_preposition_clause(state: ParseState) -> None:
     if len(predicate_words) == 1 and predicate_words[0] in CANONICALISED_PREPOSITIONS:
         part_place = _looked_through_part_place(state, words[:first_phrase_end])
     add_relation(state, subjects, join_predicate(lemma, *([part_place] if part_place else predicate_words)), [place])
+
+
+def _is_posture_particle(state: ParseState, verb, after) -> bool:
+    """ "baby giraffe is laying down", "zebra foal is sitting down": "down" after a posture verb (POSTURE_VERBS)
+    completes the verb, no preposition stranded from the noun before the subject. FACTUAL train: none of its 5
+    captions ending in "is/are laying/lying/sitting down" relates the subject to a noun ((giraffe, laying down))."""
+    if verb is None or len(after) != 1 or after[0].lower_ not in POSTURE_PARTICLES:
+        return False
+    return state.lemma(verb.text, verb.tag_) in POSTURE_VERBS
 
 
 def _is_predicate_word(state: ParseState, token) -> bool:

@@ -110,6 +110,11 @@ class TagLemmatizer:
         """Whether the word, read with this verb tag, is an English verb (spaCy's `lemma_index`)."""
         return self._lemma(word, tag) in self._index.get("verb", ())
 
+    def is_noun_not_adverb(self, word: str) -> bool:
+        """Whether the word is an English noun and neither adjective nor adverb ("hydrant", not "back" or "half")."""
+        lower = word.lower()
+        return self.is_noun_only(lower) and lower not in self._index.get("adv", ())
+
     def is_noun_only(self, word: str) -> bool:
         """Whether the word is an English noun and no adjective ("skater", not "white" or "female")."""
         lower = word.lower()

@@ -1237,3 +1237,31 @@ CARRIED_THINGS = {
     "laptop",
     "newspaper",
 } | set(RIDING_BOARDS)
+
+# Pronouns that name no one and nothing in the picture ("no attention to anything", "not sure anyone is", "nothing
+# showing on screen"): no node, as "no one" has none. FACTUAL train: none of its 3 captions with "no one" or "nothing"
+# makes a node of them (it has no caption with the others).
+NON_REFERRING_PRONOUNS = {"anyone", "anybody", "anything", "nobody", "noone", "nothing"}
+
+# Part nouns that, opening a caption with a colour or a shape of their own ("black front of fire place"), are the
+# described node rather than a place phrase (scene_graph_nodes._is_described_part_frame), and the shape words that
+# count there besides the colours and GEOMETRIC_SHAPES.
+DESCRIBED_PART_FRAME_NOUNS = {"back", "bottom", "edge", "end", "side", "top", "front"}
+SHAPE_ADJECTIVES = {"rounded", "curved", "jagged", "pointed", "pointy", "flat", "straight"}
+
+# Activities one "takes" ("takes a nap", "taking a walk"): what the subject does, no node
+# (scene_graph_nodes._is_taken_activity).
+TAKEN_ACTIVITIES = {
+    "nap", "walk", "stroll", "break", "rest", "ride", "swim", "bath", "shower", "snooze", "dip", "peek", "look", "breather",
+}  # fmt: skip
+
+# Times of little light said without an article, as "at night" is ("cars traveling on street at nighttime", "frisbee
+# in the sky at dawn"): no node, as for the mined BARE_PLACE_NOUNS' "night". FACTUAL train: neither of its 2 captions
+# with "at nighttime" or "at dawn" makes a node of it (for "at night" the miner found the same).
+BARE_LOW_LIGHT_TIMES = {"nighttime", "dawn", "dusk", "twilight", "daybreak"}
+
+# "land with different species of trees", "many birds of two different species": a kind of living thing, no node, a
+# classifier looked through like the partitives. FACTUAL train: neither of its 2 captions with "species" has a species
+# node; it writes (land, with, trees).
+PARTITIVE_NOUNS |= {"species", "specie"}
+CLASSIFIER_NOUNS |= {"species", "specie"}

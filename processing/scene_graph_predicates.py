@@ -38,6 +38,7 @@ from .scene_graph_lexicon import (
     PURSUIT_VERBS,
     SEEN_PLACE_PREPOSITIONS,
     STATES_BEFORE_PLACE,
+    TAKEN_ACTIVITIES,
     WITH_HEAD_SERVING_SURFACES,
 )
 from .scene_graph_nodes import can_wear, has_pronoun_of, is_line_particle, of_object, one_slip_edits
@@ -53,6 +54,8 @@ def verb_predicate(state: ParseState, verb) -> str:
         return ""  # "man is taking picture in mirror" -> (man, in, mirror) (FACTUAL train)
     if verb.lower_ in POSSESSION_VERBS:
         return "have"
+    if lemma == "take" and (activity := _taken_activity(state, kids)) is not None:
+        return activity  # "dog takes a nap on a couch" -> (dog, nap on, couch)
     particles = [child for child in kids if child.dep_ == "prt"]  # (a line particle is one too)
     if particles and any(is_line_particle(state, child) for child in particles):
         return ""  # "pots lined up on a shelf" -> (pot, on, shelf): FACTUAL train, 11 of 11 such place phrases
@@ -60,6 +63,23 @@ def verb_predicate(state: ParseState, verb) -> str:
         return "trick"
     # a "particle" with an object is the preposition of its own relation ("walking down the street")
     return " ".join([lemma, *(child.lower_ for child in particles if not is_particle_with_object(state, child))])
+
+
+def _taken_activity(state: ParseState, kids):
+    """The activity a "take" names ("takes a nap", "taking a look at"), which the rules hide as a node
+    (scene_graph_nodes._is_taken_activity): the verb of the relation, or None."""
+    for child in kids:
+        if (
+            child.dep_ == "dobj"
+            and child.i in state.graph.hidden
+            and state.noun_lemma(child.lower_) in TAKEN_ACTIVITIES
+        ):
+            activity = state.noun_lemma(child.lower_)
+            return "" if activity in _PAUSES else activity  # "taking a break in the snow" -> (man, in, snow)
+    return None
+
+
+_PAUSES = {"break", "breather"}
 
 
 def respelled_verb(state: ParseState, verb, lemma: str) -> str:

@@ -20,6 +20,7 @@ from .scene_graph_conventions import (
     SUBJECT_PLACE_PREPOSITIONS,
     SUBJECT_PLACES,
     UNOWNED_OF_HEADS,
+    WEARERS,
     WITH_PREDICATES,
 )
 from .scene_graph_coordination import distributed_conjuncts, first_nominal_conjunct, nominal_conjuncts
@@ -2238,6 +2239,7 @@ def relate_compound_owner(state: ParseState, owner) -> None:
     paired = (
         _is_owned_part_pair(state, owner, part)
         or _is_unmarked_possessive(state, owner, part)
+        or _is_beings_body_part(state, owner, part)
         or _is_garment_part(state, owner, part)
     )
     if owner.dep_ == "amod" and not paired:
@@ -2324,6 +2326,19 @@ def _is_unmarked_possessive(state: ParseState, owner, part) -> bool:
         and part.tag_ == "NN"
         and state.noun_lemma(part.lower_) in BODY_PARTS
         and not is_garment(state, owner)  # "a woman in cheetah skirts hand": a garment owns no body part
+    )
+
+
+def _is_beings_body_part(state: ParseState, owner, part) -> bool:
+    """ "the man hand is touching his neck", "black nose on bear face", "alert cat face": a person or an animal
+    (the mined WEARERS) compounded with a body part owns it, (man, have, hand), as "the man 's hand" does. FACTUAL
+    train: 8 of the 9 such compounds outside the kept names are written (owner, have, part) ("ring on a lady hand"
+    keeps the lady apart); the mined OWNED_PART_HEADS already cover arm, eye, head, leg and the like."""
+    return (
+        owner.dep_ == "compound"
+        and owner.tag_ in ("NN", "NNS")
+        and state.noun_lemma(owner.lower_) in WEARERS
+        and state.noun_lemma(part.lower_) in BODY_PARTS
     )
 
 

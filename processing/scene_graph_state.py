@@ -48,6 +48,7 @@ class ParseState:
         self.noun_lemma = lemmatizer.noun_lemma
         self.is_verb = lemmatizer.is_verb
         self.is_noun_only = lemmatizer.is_noun_only
+        self.is_noun_not_adverb = lemmatizer.is_noun_not_adverb
         self.is_word = lemmatizer.is_word
         # Tagger repairs (scene_graph_nodes.repair_word_classes fills them before any rule runs).
         self.nominal_overrides: set[int] = set()  # tokens that act as nouns whatever their tag
