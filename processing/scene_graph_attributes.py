@@ -30,6 +30,7 @@ from .scene_graph_lexicon import (
     DIRECTION_ADVERBS,
     FEMALE_PERSON_NOUNS,
     GEOMETRIC_SHAPES,
+    HEIGHT_WORDS_LEFT_OUT,
     ING_NOUNS,
     INTENSIFIERS,
     LOCATIVE_PREPOSITIONS,
@@ -1006,6 +1007,10 @@ def switched_state_attribute(state: ParseState, adverb) -> None:
     add_attribute(state, subjects, [adverb])
 
 
+# Words left out before a place phrase rather than kept as the subject's state.
+_LEFT_OUT_BEFORE_PLACE = DROPPED_PREDICATE_WORDS | HEIGHT_WORDS_LEFT_OUT | ADVERBIAL_PREPOSITION_HEADS
+
+
 def _is_place_after_state(state: ParseState, adjective, prep) -> bool:
     """ "the sun is bright in the sky", "a pine tree that is almost completely bare to the right of the house" ->
     (sun, bright), (tree, bare): a place phrase after a copula's adjective says where the subject is (the relation
@@ -1013,7 +1018,7 @@ def _is_place_after_state(state: ParseState, adjective, prep) -> bool:
     ADJ PREP Y" with a non-colour adjective: the adjective is the subject's attribute in 19 of 26 captions ("open",
     "asleep", "steady", "small", "wooden", "chrome", "bright"); of the 7 others 4 are "visible" and 1 "high", words
     FACTUAL leaves out before a place (mined DROPPED_PREDICATE_WORDS), which stay out here too."""
-    if adjective.lower_ in DROPPED_PREDICATE_WORDS or adjective.lower_ in ADVERBIAL_PREPOSITION_HEADS:
+    if adjective.lower_ in _LEFT_OUT_BEFORE_PLACE:
         return False
     if prep.lower_ == "to":  # "to the right of" (its object hangs on "of")
         return " ".join(token.lower_ for token in state.tokens[prep.i : prep.i + 4]) in MULTIWORD_LOCATIVE_PHRASES

@@ -52,7 +52,7 @@ PREDICATES = {
 }
 
 # first words of the rules' predicates that FACTUAL leaves out ('visible in' -> 'in')
-DROPPED_PREDICATE_WORDS = {"arrange", "fold", "high", "visible"}
+DROPPED_PREDICATE_WORDS = {"arrange", "fold", "visible"}
 
 # first words of FACTUAL's predicates of two words or more ('sit on'): another verb before a place phrase is left out ('found in' -> 'in')
 PLACE_PREDICATE_VERBS = {
@@ -1568,7 +1568,6 @@ NON_NODES = {
     "part",
     "raquet",
     "rest",
-    "ride",
     "right",
     "sale",
     "side",

@@ -51,6 +51,7 @@ from .scene_graph_lexicon import (
     MODIFIER_NON_NODES,
     NON_ARTICLE_DETERMINERS,
     NON_REFERRING_PRONOUNS,
+    OUTING_NON_NODES,
     PARTITIVE_NOUNS,
     PERSON_WORDS,
     POSITIONAL_MODIFIERS,
@@ -1690,7 +1691,12 @@ def _classify_nouns(state: ParseState) -> None:
             continue
         lemma = head_lemma(state, token)
         lemma = AMERICAN_SPELLINGS.get(lemma, lemma)
-        non_node = lemma in NON_NODES or lemma in FRAMING_NON_NODES or lemma in MODIFIER_NON_NODES
+        non_node = (
+            lemma in NON_NODES
+            or lemma in FRAMING_NON_NODES
+            or lemma in MODIFIER_NON_NODES
+            or lemma in OUTING_NON_NODES
+        )
         if (
             token.lower_ in PARTITIVE_NOUNS or lemma in PARTITIVE_NOUNS or lemma in OF_PARTITIVES or non_node
         ) and not is_lone_part_frame(state, token, lemma):  # "the back of a motorcycle": the part is the node

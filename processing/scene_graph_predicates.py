@@ -26,6 +26,7 @@ from .scene_graph_lexicon import (
     FACTUAL_VERBS,
     FOR_KEEPING_VERBS,
     FROM_PLACE_PREPOSITIONS,
+    HEIGHT_WORDS_LEFT_OUT,
     LEADING_ADVERB_PLACES,
     LEADING_PLACE_ADVERBS,
     PART_NOUN_PREPOSITION,
@@ -477,7 +478,7 @@ def _drops_first_word(words: list[str]) -> bool:
     if len(words) < 2:
         return False
     first = words[0]
-    if first in DROPPED_PREDICATE_WORDS or first in STATES_BEFORE_PLACE:
+    if first in DROPPED_PREDICATE_WORDS or first in HEIGHT_WORDS_LEFT_OUT or first in STATES_BEFORE_PLACE:
         return True
     return first in LEADING_PLACE_ADVERBS and words[1] in LEADING_ADVERB_PLACES
 
