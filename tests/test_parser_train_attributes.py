@@ -22,3 +22,8 @@ def test_opening_participle_is_the_nouns_state(parser):
 def test_opening_action_verb_stays_an_action(parser):
     graph = parser.parse("wearing gold bracelet on right wrist")
     assert ("bracelet", "wearing") not in graph.attributes
+
+
+def test_proper_noun_tagged_colour_keeps_colored(parser):
+    graph = parser.parse("peach colored tie around woman 's neck")
+    assert ("tie", "peach colored") in graph.attributes
