@@ -27,3 +27,9 @@ def test_opening_action_verb_stays_an_action(parser):
 def test_proper_noun_tagged_colour_keeps_colored(parser):
     graph = parser.parse("peach colored tie around woman 's neck")
     assert ("tie", "peach colored") in graph.attributes
+
+
+def test_top_before_place_is_on_top_of(parser):
+    graph = parser.parse("three vases on top shelf")
+    assert ("vases", "on top of", "shelf") in graph.relations
+    assert ("shelf", "top") not in graph.attributes
