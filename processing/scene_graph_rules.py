@@ -64,6 +64,7 @@ from .scene_graph_coordination import (
     repair_material_list,
     repair_noun_listed_with_modifier,
     repair_object_list_read_as_subject,
+    repair_opening_participle_read_as_verb,
     repair_participle_conjunct,
     repair_participle_object,
     repair_place_object_list,
@@ -137,6 +138,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_noun_read_as_adjective_object(state)
         repair_seeming_place_object(state)  # before word classes: they hide what "looks like" names
         repair_word_classes(state)
+        repair_opening_participle_read_as_verb(state)
         repair_preposition_under_particle(state)
         repair_preposition_under_degree_adverb(state)
         repair_particle_read_as_adverb(state)
