@@ -24,3 +24,7 @@ def test_proper_noun_tagged_participle_relates_its_doer(parser):
 
 def test_singular_tagged_finite_verb_relates_its_subject(parser):
     assert parser.parse("a man surfs in the ocean").relations == [("man", "surf in", "ocean")]
+
+
+def test_side_of_a_possessor_places_on_its_side(parser):
+    assert parser.parse("the window on the building 's side").relations == [("window", "on side of", "building")]
