@@ -1535,7 +1535,21 @@ def _is_verb_split_compound_name(state: ParseState, head) -> bool:
     if head.dep_ != "dobj":
         return False
     first = word_before_known_name_head(state, head)
-    return first is not None and first.tag_ == "VB" and head.head is first
+    if first is None or head.head is not first:
+        return False
+    return first.tag_ == "VB" or _is_subjectless_gerund_of_name(state, first)
+
+
+def _is_subjectless_gerund_of_name(state: ParseState, gerund) -> bool:
+    """ "cutting board on the counter", "frying pan on a stove", "cutting board is sitting on table": at the start
+    of a caption the parser reads the first word of a gerund name FACTUAL keeps whole (COMPOUND_NAMES, mined) as a
+    verb with no subject and the second word as its object. FACTUAL train: all 40 captions with "cutting board"
+    keep the name whole; the rule fires on the captions opening with such a name."""
+    if gerund.tag_ != "VBG" or gerund.dep_ not in ("ROOT", "csubj"):
+        return False
+    if any(token.tag_ not in ("DT", "CD") for token in state.tokens[: gerund.i]):
+        return False  # only an article or a number before the name: the caption opens with it
+    return not any(child.dep_ in ("nsubj", "nsubjpass", "aux") for child in state.kids(gerund))
 
 
 def _is_adjective_split_compound_name(state: ParseState, head) -> bool:
@@ -1556,7 +1570,8 @@ def _repair_verb_split_compound_name(state: ParseState, head) -> None:
     first = state.tokens[head.i - 1]
     for child in [child for child in state.kids(first) if child is not head]:
         state.reattach(child, head, dep="conj" if child.dep_ == "dobj" else child.dep_)
-    state.reattach(head, head if first.head is first else first.head, dep=first.dep_)
+    dep = "nsubj" if first.dep_ == "csubj" else first.dep_  # "cutting board is sitting on table": the subject
+    state.reattach(head, head if first.head is first else first.head, dep=dep)
     state.reattach(first, head, dep="compound")
     state.relabel(head, tag="NN")
     state.relabel(first, tag="NN")
