@@ -17,3 +17,9 @@ def test_caption_opening_with_gerund_name_keeps_the_name(parser):
     """ "cutting board" opening the caption is one noun, the subject of the verb after it."""
     graph = parser.parse("cutting board is sitting on table .")
     assert set(graph.relations) == {("cutting board", "sit on", "table")}
+
+
+def test_caption_opening_with_person_adjective_and_verb_names_the_doer(parser):
+    """ "female" before an -ing verb opening the caption is the subject, not an adjective."""
+    graph = parser.parse("female serving tennis ball")
+    assert set(graph.relations) == {("female", "serve", "tennis ball")}
