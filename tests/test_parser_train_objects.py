@@ -23,3 +23,9 @@ def test_caption_opening_with_person_adjective_and_verb_names_the_doer(parser):
     """ "female" before an -ing verb opening the caption is the subject, not an adjective."""
     graph = parser.parse("female serving tennis ball")
     assert set(graph.relations) == {("female", "serve", "tennis ball")}
+
+
+def test_hyphenated_noun_split_in_three_stays_one_node(parser):
+    """ "counter-top" with its hyphen tagged a noun is one node, not "counter" and "top"."""
+    graph = parser.parse("power outlet beneath counter-top")
+    assert set(graph.objects) == {"power outlet", "counter-top"}
