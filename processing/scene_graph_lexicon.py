@@ -1275,3 +1275,7 @@ BARE_LOW_LIGHT_TIMES = {"nighttime", "dawn", "dusk", "twilight", "daybreak"}
 # node; it writes (land, with, trees).
 PARTITIVE_NOUNS |= {"species", "specie"}
 CLASSIFIER_NOUNS |= {"species", "specie"}
+
+# Person adjectives FACTUAL writes as the subject noun when a caption opens with one and an -ing verb follows ("female
+# serving tennis ball" -> (female, serve, tennis ball)); scene_graph_nodes._is_person_adjective_read_as_modifier.
+PERSON_ADJECTIVE_NOUNS = {"human", "female", "male", "adult"}
