@@ -66,6 +66,7 @@ from .scene_graph_coordination import (
     repair_object_list_read_as_subject,
     repair_participle_conjunct,
     repair_participle_object,
+    repair_participle_object_read_as_preposition_object,
     repair_place_object_list,
     repair_seeming_place_object,
     repair_stranded_preposition_object,
@@ -145,6 +146,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_list_participle_read_as_verb(state)
         repair_participle_conjunct(state)
         repair_participle_object(state)
+        repair_participle_object_read_as_preposition_object(state)
         repair_stranded_preposition_object(state)
         repair_with_list_item_read_as_verb(state)
         repair_participle_read_as_preposition_object(state)
