@@ -32,3 +32,8 @@ def test_fronted_object_of_holding_before_a_bare_subject(parser):
 def test_following_read_as_a_preposition_is_the_verb(parser):
     # FACTUAL train: 16 of the 17 captions with "following/follows" write (X, follow, Y).
     assert ("taxi", "follow", "car") in relations(parser, "a taxi following a black car")
+
+
+def test_noun_tagged_participle_after_an_adverbial_person(parser):
+    # "lady/npadvmod holding/NN dish": the -ing verb between a person and a noun relates them.
+    assert ("lady", "hold", "dish") in relations(parser, "lady holding dish")
