@@ -67,6 +67,7 @@ from .scene_graph_coordination import (
     repair_opening_participle_read_as_verb,
     repair_participle_conjunct,
     repair_participle_object,
+    repair_participle_object_read_as_preposition_object,
     repair_place_object_list,
     repair_seeming_place_object,
     repair_stranded_preposition_object,
@@ -147,6 +148,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_list_participle_read_as_verb(state)
         repair_participle_conjunct(state)
         repair_participle_object(state)
+        repair_participle_object_read_as_preposition_object(state)
         repair_stranded_preposition_object(state)
         repair_with_list_item_read_as_verb(state)
         repair_participle_read_as_preposition_object(state)
