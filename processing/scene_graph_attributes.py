@@ -602,10 +602,6 @@ def _is_shade_of_next_colour(state: ParseState, token) -> bool:
     return token.lower_ in SHADE_WORDS and following.lower_ in COLOUR_WORDS
 
 
-# Tags of a noun naming a colour before "colored" ("olive colored jeans", "peach colored tie")
-_COLOUR_NAMING_NOUN_TAGS = ("NN", "NNS", "NNP", "NNPS")
-
-
 def _adjective_tokens(state: ParseState, adjective):
     """(tokens, text) of one attribute: "partly cloudy" and "heart-shaped" stay whole, "dark green"
     fuses the shade word, "red colored" is "red", "very large" drops the intensifier."""
@@ -618,7 +614,7 @@ def _adjective_tokens(state: ParseState, adjective):
         # "dark colored", "multi colored": FACTUAL keeps the pair, and writes "multi-colored" as one word
         state.graph.fused.add(previous.i)
         return [previous, adjective], COLOURED_SHADES[previous.lower_] or None
-    if adjective.lower_ in COLOURED_WORDS and previous is not None and previous.tag_ in _COLOUR_NAMING_NOUN_TAGS:
+    if adjective.lower_ in COLOURED_WORDS and previous is not None and previous.tag_ in NOUN_TAGS:
         # "olive colored jeans", "wood colored surfboard" -> (jeans, olive colored): a noun naming the colour stays
         # with "colored", as FACTUAL writes it, and is no node; "different colored" is multi-colored
         # (COLOURED_SHADES). All of train.csv: 22 attributes gained, 0 lost (2 misspelt colours stay wrong);
@@ -995,7 +991,7 @@ def switched_state_attribute(state: ParseState, adverb) -> None:
     subject's attribute in 7 of 8 captions ("the computer screen is on" -> (screen, on, computer), which the relation
     rules already write, is the other); a relative clause ("the table the lamp is on") names where the lamp sits."""
     verb = adverb.head
-    if adverb.dep_ != "advmod" or state.kids(adverb) or verb.i == adverb.i or verb.i > adverb.i:
+    if adverb.dep_ != "advmod" or state.kids(adverb) or verb.i >= adverb.i:
         return
     if state.lemma(verb.text, verb.tag_) != "be" or verb.dep_ not in ("ROOT", "conj"):
         return
@@ -1005,7 +1001,7 @@ def switched_state_attribute(state: ParseState, adverb) -> None:
     subjects = subjects_of(state, verb)
     if not subjects or any(head_lemma(state, subject) not in SWITCHED_THINGS for subject in subjects):
         return
-    if any(subject.left_edge.i > 0 for subject in subjects[:1]):
+    if subjects[0].left_edge.i > 0:
         return  # "the desk the lamp is on": the lamp's place, not its state
     if any(owner in subjects and predicate == adverb.lower_ for owner, predicate, _ in state.graph.relations):
         return  # "the computer screen is on" -> (screen, on, computer), already written
@@ -1395,8 +1391,10 @@ _COUNTED_PART_ADJECTIVES = {"legged", "wheeled"}
 
 
 def _counted_part_attribute(state: ParseState, part) -> None:
-    number = state.tokens[part.i - 1] if part.i else None
-    if part.lower_ not in _COUNTED_PART_ADJECTIVES or number is None or number.tag_ != "CD":
+    if part.lower_ not in _COUNTED_PART_ADJECTIVES or part.i == 0:
+        return
+    number = state.tokens[part.i - 1]
+    if number.tag_ != "CD":
         return
     state.graph.fused.add(number.i)
     count = NUMBER_WORDS.get(number.lower_, number.lower_)

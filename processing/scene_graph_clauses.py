@@ -159,8 +159,10 @@ def _acting_wearers(state: ParseState, verb, subjects: list) -> list:
     graphs, 1 gold triple gained, 2 wrong ones dropped); of the 25,010 COCO Karpathy test captions 2 change, each to
     the wearer ("two men with hardhats and blue t-shirts standing in front of computers" -> (men, stand in front
     of, computers))."""
+    if state.lemma(verb.text, verb.tag_) not in _ACTING_VERBS:
+        return subjects
     worn = [subject for subject in subjects if is_garment(state, subject) or _is_carried_thing(state, subject)]
-    if not worn or state.lemma(verb.text, verb.tag_) not in _ACTING_VERBS:
+    if not worn:
         return subjects
     wearers = [wearer for wearer in (_wearer_up(state, subject) for subject in worn) if wearer is not None]
     if not wearers:

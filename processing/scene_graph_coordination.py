@@ -5,7 +5,7 @@ spaCy attaches a shared modifier or argument to one conjunct only; these rules f
 
 from __future__ import annotations
 
-from .scene_graph_lemmas import ADJECTIVE_TAGS, NOUN_TAGS, VERB_TAGS
+from .scene_graph_lemmas import ADJECTIVE_TAGS, FINITE_VERB_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import COLOUR_WORDS, LOCATIVE_PREPOSITIONS, MATERIAL_AND_COLOUR_NOUNS
 from .scene_graph_nodes import can_wear, is_garment, is_worn_slot, resolve
 from .scene_graph_state import ParseState
@@ -57,12 +57,7 @@ def repair_material_list(state: ParseState) -> None:
             state.reattach(kid, head, dep="compound" if state.nominal(kid) else "amod")
 
 
-_LISTED_MATERIALS = (MATERIAL_AND_COLOUR_NOUNS - {"every", "all"} - COLOUR_WORDS) | {
-    "wooden",
-    "silver",
-    "gold",
-    "golden",
-}
+_LISTED_MATERIALS = (MATERIAL_AND_COLOUR_NOUNS - COLOUR_WORDS) | {"silver", "gold", "golden"}
 
 
 def repair_noun_listed_with_modifier(state: ParseState) -> None:
@@ -95,7 +90,7 @@ def repair_noun_listed_with_modifier(state: ParseState) -> None:
         state.reattach(head, noun, dep="conj")
 
 
-_LISTED_MODIFIERS = (MATERIAL_AND_COLOUR_NOUNS - {"every", "all", "dirt", "gravel"}) | COLOUR_WORDS | {"wooden"}
+_LISTED_MODIFIERS = (MATERIAL_AND_COLOUR_NOUNS - {"dirt", "gravel"}) | COLOUR_WORDS
 
 
 def _is_colour(token) -> bool:
@@ -743,9 +738,6 @@ def _with_object(state: ParseState, head):
     return None
 
 
-# Finite verb tags: a participle coordinated with one of these may be the subject's second action ("a dog
-# jumped over the fence and caught frisbee"), so it is left as the parser read it.
-_FINITE_VERB_TAGS = {"VBD", "VBZ", "VBP"}
 # Words that start a noun phrase of its own; a participle right before one is no modifier of that noun.
 _PHRASE_OPENING_TAGS = {"DT", "PDT", "PRP$", "WDT"}
 
@@ -781,7 +773,9 @@ def _is_list_participle_read_as_verb(state: ParseState, participle) -> bool:
     (past its own modifiers only, no determiner: "and the parked cars" is parsed as a noun phrase)."""
     if participle.spacy_token.tag_ not in ("VBD", "VBN") or participle.dep_ != "conj":
         return False
-    if not participle.lower_.endswith("ed") or participle.i < 2 or participle.head.tag_ in _FINITE_VERB_TAGS:
+    # a participle coordinated with a finite verb may be the subject's second action ("a dog jumped over the fence and
+    # caught frisbee"), so it is left as the parser read it
+    if not participle.lower_.endswith("ed") or participle.i < 2 or participle.head.tag_ in FINITE_VERB_TAGS:
         return False
     listed = state.tokens[participle.i - 2]
     if state.tokens[participle.i - 1].lower_ not in ("and", "or") or not state.nominal(listed):

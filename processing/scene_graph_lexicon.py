@@ -1246,7 +1246,7 @@ CARRIED_THINGS = {
     "book",
     "laptop",
     "newspaper",
-} | set(RIDING_BOARDS)
+} | RIDING_BOARDS
 
 # Pronouns that name no one and nothing in the picture ("no attention to anything", "not sure anyone is", "nothing
 # showing on screen"): no node, as "no one" has none. FACTUAL train: none of its 3 captions with "no one" or "nothing"
@@ -1256,7 +1256,7 @@ NON_REFERRING_PRONOUNS = {"anyone", "anybody", "anything", "nobody", "noone", "n
 # Part nouns that, opening a caption with a colour or a shape of their own ("black front of fire place"), are the
 # described node rather than a place phrase (scene_graph_nodes._is_described_part_frame), and the shape words that
 # count there besides the colours and GEOMETRIC_SHAPES.
-DESCRIBED_PART_FRAME_NOUNS = {"back", "bottom", "edge", "end", "side", "top", "front"}
+DESCRIBED_PART_FRAME_NOUNS = LONE_PART_FRAME_NOUNS | {"front"}
 SHAPE_ADJECTIVES = {"rounded", "curved", "jagged", "pointed", "pointy", "flat", "straight"}
 
 # Activities one "takes" ("takes a nap", "taking a walk"): what the subject does, no node

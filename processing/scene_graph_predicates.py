@@ -263,15 +263,16 @@ def repair_with_phrase_on_place_object(state: ParseState) -> None:
         verb = place_prep.head
         if place_prep.lower_ not in _POSTURE_PLACE_PREPOSITIONS or verb.tag_ not in VERB_TAGS:
             continue
-        objects = [item for obj in state.kids(prep) if obj.dep_ == "pobj" for item in state.conjuncts(obj)]
+        objects = _with_objects(state, prep)
         if not objects or not all(_is_carried_along(state, obj) for obj in objects):
             continue
-        if state.noun_lemma(place.lower_) in _LADEN_SURFACES and not _all_body_parts(state, objects):
+        body_parts = _all_body_parts(state, objects)
+        if state.noun_lemma(place.lower_) in _LADEN_SURFACES and not body_parts:
             continue  # "people standing near a table with many poured drinks": on the table
-        if any(_points_back(state, obj) for obj in objects) or _is_being(state, place):
+        if any(_has_pronoun_place(state, obj) for obj in objects) or _is_being(state, place):
             continue  # "a table with a book on it", "near an animal with horns": the place's own
         later_place = any(kid.dep_ == "prep" and kid.i > prep.i for kid in state.kids(verb))
-        if later_place and not _all_body_parts(state, objects):
+        if later_place and not body_parts:
             continue  # "waiting in line with luggage at a counter": the later place stays the subject's
         if _participle_subject_wears(state, verb):
             state.reattach(prep, verb, dep="prep")
@@ -295,9 +296,14 @@ def repair_instrument_phrase_on_object(state: ParseState) -> None:
         obj = prep.head
         if prep.lower_ != "with" or prep.dep_ != "prep" or obj.dep_ != "dobj" or obj.head.tag_ not in VERB_TAGS:
             continue
-        parts = [item for kid in state.kids(prep) if kid.dep_ == "pobj" for item in state.conjuncts(kid)]
+        parts = _with_objects(state, prep)
         if parts and all(state.noun_lemma(part.lower_) in _INSTRUMENTS for part in parts):
             state.reattach(prep, obj.head, dep="prep")
+
+
+def _with_objects(state: ParseState, prep) -> list:
+    """The objects of a "with" phrase, each with its conjuncts ("with a bag and an umbrella")."""
+    return [item for obj in state.kids(prep) if obj.dep_ == "pobj" for item in state.conjuncts(obj)]
 
 
 def _participle_subject_wears(state: ParseState, verb) -> bool:
@@ -312,7 +318,7 @@ def _is_being(state: ParseState, noun) -> bool:
     return can_wear(state, noun) or lemma in BEINGS_OUTSIDE_WEARERS or lemma in DEPICTED_BEINGS
 
 
-def _points_back(state: ParseState, thing) -> bool:
+def _has_pronoun_place(state: ParseState, thing) -> bool:
     return any(
         kid.dep_ == "prep" and any(obj.dep_ == "pobj" and obj.tag_ == "PRP" for obj in state.kids(kid))
         for kid in state.kids(thing)
@@ -589,7 +595,7 @@ def _top_before_place(state: ParseState, words, pobj):
     top = state.tokens[pobj.i - 1]
     if top.lower_ != "top" or top.head.i != pobj.i or top.dep_ not in ("amod", "compound"):
         return None
-    between = state.tokens[pobj.i - 1 - 1]
+    between = state.tokens[pobj.i - 2]
     if between.dep_ != "prep" and not (between.lower_ == "the" and state.tokens[between.i - 1].dep_ == "prep"):
         return None
     return top

@@ -209,6 +209,9 @@ def relate_preposition(state: ParseState, prep) -> None:
         _relate_modifier_preposition(state, head, predicate_words, objects)
 
 
+_PLACING_OR_POSSESSION_VERBS = PLACING_VERBS | POSSESSION_VERBS
+
+
 def _board_riders(state: ParseState, prep, head, board) -> list:
     """ "a surfer riding a wave on a surfboard", "a surfer holding the ropes to a kite on a surfboard": an "on" phrase
     naming a board (RIDING_BOARDS) that the parser hangs on a verb with an object, or on a thing in that object's
@@ -235,7 +238,7 @@ def _board_riders(state: ParseState, prep, head, board) -> list:
             node = node.head
         else:
             return []
-    if node.tag_ not in VERB_TAGS or _verb_lemma(state, node) in PLACING_VERBS | POSSESSION_VERBS:
+    if node.tag_ not in VERB_TAGS or _verb_lemma(state, node) in _PLACING_OR_POSSESSION_VERBS:
         return []
     riders = subjects_of(state, node)
     return riders if riders and all(_is_person_or_animal(state, rider) for rider in riders) else []
@@ -572,6 +575,9 @@ def _nearest_noun_attachment(state: ParseState, prep):
     return head
 
 
+_STATE_OR_RIDDEN_PLACES = PLACE_STATE_NOUNS | RIDDEN_THINGS
+
+
 def _is_thing_placed_in_venue(state: ParseState, first, place, prep) -> bool:
     """ "a laptop on a table in a restaurant", "white cabinets under sink in bathroom", "three pictures on wall in
     bedroom": with no verb the parser hangs both place phrases on the first noun, but a room, building or open
@@ -585,7 +591,7 @@ def _is_thing_placed_in_venue(state: ParseState, first, place, prep) -> bool:
         return False
     if _is_person_or_animal(state, place) or is_garment(state, place):
         return False
-    if _names_one_of(state, place, PLACE_STATE_NOUNS | RIDDEN_THINGS):
+    if _names_one_of(state, place, _STATE_OR_RIDDEN_PLACES):
         return False
     if first.lower_ == "in" and _is_person_or_animal(state, first.head):
         return False
@@ -1262,7 +1268,7 @@ def _holders_hand(state: ParseState, subjects, obj) -> bool:
     words, 1 of 7 at 5; "arm" splits about evenly, so hands only.)"""
     if node_name(state, obj) != "hand" or not all(can_wear(state, subject) for subject in subjects):
         return False
-    return sum(1 for token in state.tokens if token.is_alpha) >= HAND_OWNER_WORDS
+    return _caption_words(state) >= HAND_OWNER_WORDS
 
 
 def _owned_by_pronoun(state: ParseState, obj) -> bool:
@@ -2225,7 +2231,11 @@ def _can_own(state: ParseState, token, resolved, excluded) -> bool:
 
 
 def _is_long_caption(state: ParseState) -> bool:
-    return sum(1 for token in state.tokens if token.is_alpha) >= LONG_CAPTION_WORDS
+    return _caption_words(state) >= LONG_CAPTION_WORDS
+
+
+def _caption_words(state: ParseState) -> int:
+    return sum(1 for token in state.tokens if token.is_alpha)
 
 
 def relate_compound_owner(state: ParseState, owner) -> None:
