@@ -283,9 +283,7 @@ def train_variant(variant: str, args: AblationArguments, data: dict, processor) 
         curriculum_dir = os.path.join(args.output_dir, variant, "curriculum")
         stages.insert(0, ("train_curriculum", curriculum_dir, curriculum_steps, args.curriculum_lr_scheduler_type))
     started, history, steps_done = time.time(), [], 0
-    for split, output_dir, steps, schedule in stages:
-        if steps <= 0:
-            continue
+    for split, output_dir, steps, schedule in stages:  # stage_steps leaves every listed stage at least one step
         result = run_training(
             stage_arguments(args, output_dir, steps, schedule), model, data[split], VariantCollator(data[split], variant),
             processor=processor, eval_callback=validation_callback(data["validation"], variant),
