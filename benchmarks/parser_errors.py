@@ -14,6 +14,10 @@ exact. The summary counts the wrong captions by that number and groups relation 
 - `other subject` / `other object`: the same object (subject) related to a different noun;
 - `missing` / `extra`: nothing on the other side explains it.
 
+It also gives graph exact match by the size of the gold graph (its relations, attributes and objects): a caption
+with more gold items has more to get wrong, so this tells a split that is harder because its graphs are bigger from
+one that is harder item for item.
+
 The train split is for mining conventions (`benchmarks/mine_factual_conventions.py`); listing its errors tells which
 construction train's annotators write one way and the rules another, with counts to back a rule. Needs the shared
 FACTUAL files (`--data_dir`).
@@ -101,7 +105,26 @@ def predicate_confusions(wrong: list[dict]) -> Counter:
     return confusions
 
 
-def summarise(wrong: list[dict], total: int, top: int = 15) -> dict:
+def gold_item_count(gold, norm: Normaliser) -> int:
+    """Relations, attributes and objects in a gold graph, counted as they are matched."""
+    sets = normalised_sets(*gold, norm)
+    return sum(len(getattr(sets, kind)) for kind in ITEM_KINDS)
+
+
+def exact_by_gold_items(gold_sizes: list[int], exact: list[bool], largest: int = 9) -> dict:
+    """Captions and exact graphs by gold graph size; sizes from `largest` up share one row ("9+")."""
+    rows: dict[int, list[int]] = {}
+    for size, is_exact in zip(gold_sizes, exact, strict=True):
+        row = rows.setdefault(min(size, largest), [0, 0])
+        row[0] += 1
+        row[1] += bool(is_exact)
+    return {
+        (f"{size}+" if size == largest else str(size)): {"captions": n, "exact": k}
+        for size, (n, k) in sorted(rows.items())
+    }
+
+
+def summarise(wrong: list[dict], total: int, top: int = 15, by_gold_items: dict | None = None) -> dict:
     kinds: Counter = Counter()
     for errors in wrong:
         kinds += relation_error_kinds(errors)
@@ -115,6 +138,7 @@ def summarise(wrong: list[dict], total: int, top: int = 15) -> dict:
             {"gold": gold, "ours": ours, "count": count}
             for (gold, ours), count in predicate_confusions(wrong).most_common(top)
         ],
+        "exact_by_gold_items": by_gold_items or {},
     }
 
 
@@ -139,6 +163,12 @@ def format_summary(summary: dict) -> str:
         "predicate confusions (gold <- ours):",
     ]
     lines += [f"    {row['gold']!r} <- {row['ours']!r}: {row['count']}" for row in summary["predicate_confusions"]]
+    if summary["exact_by_gold_items"]:
+        lines.append("graph exact by gold items (relations + attributes + objects):")
+        lines += [
+            f"    {size:>3}: {row['exact']} of {row['captions']} ({100 * row['exact'] / row['captions']:.1f}%)"
+            for size, row in summary["exact_by_gold_items"].items()
+        ]
     return "\n".join(lines)
 
 
@@ -177,12 +207,15 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"no {args.split} caption has {args.min_words} or more words")
     norm = Normaliser()
     predictions = ours_parse_batch(captions, args.parser)
-    wrong = [
-        errors
+    per_caption = [
+        caption_errors(caption, predicted, gold, norm)
         for caption, predicted, gold in zip(captions, predictions, golds, strict=True)
-        if (errors := caption_errors(caption, predicted, gold, norm)) is not None
     ]
-    summary = summarise(wrong, len(captions), args.top)
+    wrong = [errors for errors in per_caption if errors is not None]
+    by_gold_items = exact_by_gold_items(
+        [gold_item_count(gold, norm) for gold in golds], [errors is None for errors in per_caption]
+    )
+    summary = summarise(wrong, len(captions), args.top, by_gold_items)
     listed = [errors for errors in wrong if args.near is None or errors["wrong_items"] <= args.near]
     if not args.summary_only:
         for errors in listed:

@@ -76,6 +76,20 @@ def test_summary_counts_predicate_confusions(parser_errors, norm):
     assert summary["predicate_confusions"] == [{"gold": "have", "ours": "with", "count": 2}]
 
 
+def test_gold_items_count_relations_attributes_and_objects(parser_errors, norm):
+    gold = (["man", "horse", "field"], [("horse", "brown")], [("man", "ride", "horse")])
+    assert parser_errors.gold_item_count(gold, norm) == 1 + 1 + 3  # a node in a relation is an object too
+
+
+def test_exact_match_by_gold_items_groups_large_graphs(parser_errors):
+    table = parser_errors.exact_by_gold_items([3, 3, 4, 9, 12], [True, False, True, False, True], largest=9)
+    assert table == {
+        "3": {"captions": 2, "exact": 1},
+        "4": {"captions": 1, "exact": 1},
+        "9+": {"captions": 2, "exact": 1},
+    }
+
+
 def _write_split(folder, rows):
     factual = folder / "factual"
     factual.mkdir(parents=True)
@@ -100,6 +114,8 @@ def test_main_lists_the_wrong_captions_and_writes_json(parser_errors, tmp_path, 
     report = json.loads(output.read_text(encoding="utf-8"))
     assert [errors["caption"] for errors in report["wrong"]] == ["a dog on a couch"]
     assert report["summary"]["relation_errors"] == {"reversed": 1}
+    assert report["summary"]["exact_by_gold_items"] == {"3": {"captions": 2, "exact": 1}}
+    assert "3: 1 of 2 (50.0%)" in printed
 
 
 def test_main_keeps_near_misses_and_long_captions_only(parser_errors, tmp_path, capsys):
