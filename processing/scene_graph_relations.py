@@ -76,6 +76,7 @@ from .scene_graph_nodes import (
     can_wear,
     factual_name,
     is_attribute_in_name,
+    is_compound_named_head,
     is_dressing_verb,
     is_garment,
     is_lone_part_frame,
@@ -2467,3 +2468,24 @@ def relate_covering_participle(state: ParseState, participle) -> None:
         add_relation(state, nominal_conjuncts(state, covered), predicate, [resolve(state, coverer)])
     else:
         add_relation(state, [resolve(state, coverer)], predicate, nominal_conjuncts(state, covered))
+
+
+# Places a reflection named by its compound is seen in or on: "camera reflection in mirror"
+_REFLECTION_PLACES = {"in", "on"}
+
+
+def reword_reflection_places(state: ParseState) -> None:
+    """ "camera reflection in mirror", "street sign reflections on glass": FACTUAL names a reflection after the
+    noun compound before it (COMPOUND_NAMED_HEADS), and then writes where it is seen as the verb, (camera, reflect
+    in, mirror), as it does for "a van reflected in the window". FACTUAL train: all 3 captions "<noun>
+    reflection(s) in/on <place>" whose node is the compound ("camera reflection in mirror", "a girls reflection in
+    a mirror", "street sign reflections on glass"); "light reflection on cow fur" keeps "light reflection" whole
+    and is no such node."""
+    relations = state.graph.relations
+    for k, (subject, predicate, obj) in enumerate(relations):
+        if (
+            predicate in _REFLECTION_PLACES
+            and subject.lower_ in REFLECTION_NOUNS
+            and is_compound_named_head(state, subject, node_name(state, subject))
+        ):
+            relations[k] = (subject, f"reflect {predicate}", obj)

@@ -124,6 +124,7 @@ from .scene_graph_relations import (
     relate_unmarked_possessive,
     relate_unnamed_camera,
     relate_unparsed_next_to,
+    reword_reflection_places,
 )
 from .scene_graph_state import ParseState
 
@@ -175,6 +176,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         _relation_phase(state)
         relate_unparsed_next_to(state)
         relate_unnamed_camera(state)
+        reword_reflection_places(state)
         _attribute_phase(state)
         shape_attributes(state)
         distributed_count_attributes(state)

