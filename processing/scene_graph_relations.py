@@ -2489,3 +2489,44 @@ def reword_reflection_places(state: ParseState) -> None:
             and is_compound_named_head(state, subject, node_name(state, subject))
         ):
             relations[k] = (subject, f"reflect {predicate}", obj)
+
+
+# Devices whose screen shows what is "displayed on" them, by the lemma of the place noun
+_SHOWING_DEVICES = {
+    "screen",
+    "monitor",
+    "television",
+    "tv",
+    "phone",
+    "cellphone",
+    "smartphone",
+    "laptop",
+    "computer",
+    "clock",
+}
+
+
+def reword_displayed_on_device(state: ParseState) -> None:
+    """ "two cats are displayed on the screen", "time of 5:41 displayed on clock": what a screen or clock shows,
+    FACTUAL writes with the device as the subject, (screen, display, cat), where things displayed on a table or a
+    shelf keep (food, display on, table). FACTUAL train: all 3 captions "X displayed on <screen, phone, clock>";
+    the active "11.11 showing on the screen" keeps (number, show on, screen), so only the passive participle."""
+    relations = state.graph.relations
+    for k, (subject, predicate, obj) in enumerate(relations):
+        if (
+            predicate == "display on"
+            and state.noun_lemma(obj.lower_) in _SHOWING_DEVICES
+            and _is_displayed(state, subject)
+        ):
+            relations[k] = (obj, "display", subject)
+
+
+def _is_displayed(state: ParseState, subject) -> bool:
+    """The subject is what a passive "displayed" says is shown: its participle or its passive clause's verb (the
+    tagger reads a fragment's "displayed" as a past tense too)."""
+    while subject.dep_ == "conj" and subject.head.i != subject.i:
+        subject = subject.head  # "a woman and two men are displayed on a small television"
+    return any(
+        verb.tag_ in ("VBN", "VBD") and _verb_lemma(state, verb) == "display"
+        for verb in (subject.head, *state.kids(subject))
+    )

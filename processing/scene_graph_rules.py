@@ -124,6 +124,7 @@ from .scene_graph_relations import (
     relate_unmarked_possessive,
     relate_unnamed_camera,
     relate_unparsed_next_to,
+    reword_displayed_on_device,
     reword_reflection_places,
 )
 from .scene_graph_state import ParseState
@@ -177,6 +178,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         relate_unparsed_next_to(state)
         relate_unnamed_camera(state)
         reword_reflection_places(state)
+        reword_displayed_on_device(state)
         _attribute_phase(state)
         shape_attributes(state)
         distributed_count_attributes(state)

@@ -21,3 +21,9 @@ def relations(parser, caption: str) -> set:
 def test_compound_named_reflection_is_reflected_in_its_place(parser):
     # FACTUAL train: all 3 "<noun> reflection(s) in/on <place>" named by the compound write (noun, reflect in, place).
     assert relations(parser, "camera reflection in mirror") == {("camera", "reflect in", "mirror")}
+
+
+def test_thing_displayed_on_a_screen_is_displayed_by_the_screen(parser):
+    # FACTUAL train: all 3 "X displayed on <screen, phone, clock>" write (device, display, X).
+    assert relations(parser, "two cats are displayed on the screen .") == {("screen", "display", "cats")}
+    assert relations(parser, "food displayed on table") == {("food", "display on", "table")}
