@@ -186,7 +186,11 @@ def relate_preposition(state: ParseState, prep) -> None:
         add_relation(state, subjects_of(state, head), predicate_words, objects)  # "a girl wearing pink in the sand"
     elif _describes_the_object(state, prep, head):
         _relate_object_description(state, prep, head, objects)
-    elif verb_head and (_is_bare_second_place(state, prep) or _is_bare_place_after_path(state, prep, words)):
+    elif verb_head and (
+        _is_bare_second_place(state, prep)
+        or _is_bare_place_after_path(state, prep, words)
+        or _is_place_after_hanging_or_lying_place(state, prep, head, words)
+    ):
         add_relation(state, subjects_of(state, head), predicate_words, objects)
     elif verb_head and (placed := _placed_object(state, prep, head)) is not None:
         add_relation(state, nominal_conjuncts(state, placed), predicate_words, objects)
@@ -1447,6 +1451,32 @@ def _names_another_whole(state: ParseState, part) -> bool:
         if of.dep_ == "prep" and of.lower_ == "of":
             return any(obj.dep_ == "pobj" and obj.tag_ != "PRP" for obj in state.kids(of))
     return False
+
+
+_HANGING_OR_LYING_VERBS = {"hang", "lie", "lay"}
+
+
+def _is_place_after_hanging_or_lying_place(state: ParseState, prep, verb, words) -> bool:
+    """ "a towel hanging on the wall above a bathtub", "man laying on the ground under huge animal": once a hanging or
+    lying thing's verb has placed it, a place phrase with another preposition right after the first one only
+    locates it, and FACTUAL writes it without the verb, (towel, above, bathtub), (man, under, animal). FACTUAL train:
+    4 of the 5 such captions the rules read so ("dog laying on ground near a tree" keeps `lie near`). Not "with"
+    (a companion keeps the verb, _is_with_after_place), nor after a comma ("hay hanging all over the place , behind
+    a large link fence"), nor for a verb with an object ("lying her head on a pillow near the window")."""
+    if words != [prep.lower_] or prep.lower_ == "with" or _verb_lemma(state, verb) not in _HANGING_OR_LYING_VERBS:
+        return False
+    if any(child.dep_ == "dobj" for child in state.kids(verb)):
+        return False
+    if (first := _first_place_before(state, prep)) is not None and first.head.i == verb.i:
+        return first.lower_ != prep.lower_  # the parser hung the second phrase on the first one's noun
+    return any(
+        child.dep_ == "prep"
+        and child.i < prep.i
+        and child.lower_ != prep.lower_
+        and child.lower_ in LOCATIVE_PREPOSITIONS
+        and any(target.dep_ == "pobj" and target.right_edge.i == prep.i - 1 for target in state.kids(child))
+        for child in state.kids(verb)
+    )
 
 
 def _is_with_after_place(state: ParseState, prep, verb) -> bool:

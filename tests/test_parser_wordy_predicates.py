@@ -27,3 +27,10 @@ def test_thing_displayed_on_a_screen_is_displayed_by_the_screen(parser):
     # FACTUAL train: all 3 "X displayed on <screen, phone, clock>" write (device, display, X).
     assert relations(parser, "two cats are displayed on the screen .") == {("screen", "display", "cats")}
     assert relations(parser, "food displayed on table") == {("food", "display on", "table")}
+
+
+def test_second_place_of_a_hanging_thing_drops_the_verb(parser):
+    # FACTUAL train: 4 of 5 "<hang/lie> P1 X P2 Y" captions (P2 another preposition) write (thing, P2, Y).
+    found = relations(parser, "a towel hanging on a hook above the sink")
+    assert ("towel", "above", "sink") in found
+    assert ("towel", "hang on", "hook") in found
