@@ -1454,16 +1454,22 @@ def _names_another_whole(state: ParseState, part) -> bool:
 
 
 _HANGING_OR_LYING_VERBS = {"hang", "lie", "lay"}
+# where a thing is next to another one, not what holds it ("in", "on": the mined BARE_SECOND_PLACES decide those)
+_RELATIVE_POSITION_PREPOSITIONS = {"above", "under", "underneath", "beneath", "below", "near", "by", "beside", "from"}
 
 
 def _is_place_after_hanging_or_lying_place(state: ParseState, prep, verb, words) -> bool:
     """ "a towel hanging on the wall above a bathtub", "man laying on the ground under huge animal": once a hanging or
     lying thing's verb has placed it, a place phrase with another preposition right after the first one only
-    locates it, and FACTUAL writes it without the verb, (towel, above, bathtub), (man, under, animal). FACTUAL train:
-    4 of the 5 such captions the rules read so ("dog laying on ground near a tree" keeps `lie near`). Not "with"
-    (a companion keeps the verb, _is_with_after_place), nor after a comma ("hay hanging all over the place , behind
-    a large link fence"), nor for a verb with an object ("lying her head on a pillow near the window")."""
-    if words != [prep.lower_] or prep.lower_ == "with" or _verb_lemma(state, verb) not in _HANGING_OR_LYING_VERBS:
+    locates it, and FACTUAL writes it without the verb, (towel, above, bathtub), (man, under, animal), for a
+    preposition of relative position. FACTUAL train: 4 of the 5 such captions the rules read so ("dog laying on
+    ground near a tree" keeps `lie near`). Not "with" (a companion keeps the verb, _is_with_after_place), nor after a
+    comma, nor for a verb with an object ("lying her head on a pillow near the window")."""
+    if (
+        words != [prep.lower_]
+        or prep.lower_ not in _RELATIVE_POSITION_PREPOSITIONS
+        or _verb_lemma(state, verb) not in _HANGING_OR_LYING_VERBS
+    ):
         return False
     if any(child.dep_ == "dobj" for child in state.kids(verb)):
         return False
