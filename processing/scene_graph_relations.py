@@ -757,7 +757,20 @@ def _is_second_place(state: ParseState, first, place, second) -> bool:
         or _dates(state, second)
         or _is_in_the_air_after_on(state, first, second)
         or _rests_on_body_part(state, first, place)
+        or _is_formation(state, first, place)
     )
+
+
+# what things stand "in": "trees in a row", "people standing in line"
+_FORMATION_NOUNS = {"row", "line"}
+
+
+def _is_formation(state: ParseState, first, place) -> bool:
+    """ "trees in a row in front of building", "five pictures hung in a row beside bed", "people standing in line at
+    the food truck": "in a row/line" says how things are arranged, and a place phrase after it locates the things,
+    (tree, in front of, building), not the row. FACTUAL train: all 4 captions with a place phrase after "in a/the
+    row/line" relate the things."""
+    return first.lower_ == "in" and node_name(state, place) in _FORMATION_NOUNS
 
 
 def _is_in_the_air_after_on(state: ParseState, first, prep) -> bool:

@@ -18,3 +18,9 @@ def test_place_after_a_verbs_with_phrase_locates_the_subject(parser):
     relations = set(parser.parse("two people playing with a kite in the park").relations)
     assert ("people", "play in", "park") in relations
     assert ("kite", "in", "park") not in relations
+
+
+def test_place_after_in_a_row_locates_the_things_in_it(parser):
+    relations = set(parser.parse("trees in a row in front of building").relations)
+    assert ("trees", "in front of", "building") in relations
+    assert ("row", "in front of", "building") not in relations
