@@ -990,7 +990,33 @@ def _is_placed_subject(state: ParseState, prep, verb) -> bool:
 def _is_subject_place(state: ParseState, prep, verb) -> bool:
     pair = f"{verb_predicate(state, verb)} {prep.lower_}"
     # the preposition's entry was counted on verbs with a subject ("stop sign at an intersection" has none)
-    return pair in SUBJECT_PLACES or (prep.lower_ in SUBJECT_PLACE_PREPOSITIONS and bool(subjects_of(state, verb)))
+    if pair in SUBJECT_PLACES or (prep.lower_ in SUBJECT_PLACE_PREPOSITIONS and bool(subjects_of(state, verb))):
+        return True
+    return _is_ground_after_thing(state, prep, verb)
+
+
+def _is_ground_after_thing(state: ParseState, prep, verb) -> bool:
+    """ "person dragging a suitcase on the sidewalk", "man preparing food in a kitchen", "cows eating grass in a
+    field": after a verb's object that is a thing, an on- or in-phrase naming an open ground or a room
+    (WITH_HEAD_GROUNDS) locates the verb's subject, (person, on, sidewalk), written without the verb as after the
+    mined SUBJECT_PLACES. FACTUAL train, "S V-ing O on/in <such a place>" with gold relating S or O to it: S in 72
+    captions, O in 16, of which "riding" (9 against 7) has no majority and is left out. Not for a person or an
+    animal as the object ("mother watching her son on the beach"), nor for a ground as the object ("pedestrians
+    crossing the street in a city"). Re-parsing all of train makes 17 graphs exact and 3 inexact ("drapes covering
+    large windows in hotel room", "man walking horse on the street", "person driving motorcycle on the road")."""
+    if prep.lower_ not in ("on", "in") or verb.tag_ in ("VBN", "VBD") or _verb_lemma(state, verb) == "ride":
+        return False  # (a past form is mostly a compound read as a verb: "leaf covered umbrellas on the beach")
+    if not subjects_of(state, verb):
+        return False
+    place = next((kid for kid in state.kids(prep) if kid.dep_ == "pobj"), None)
+    if place is None or not _names_one_of(state, place, WITH_HEAD_GROUNDS) or not is_node(state, place):
+        return False
+    if any(kid.dep_ == "poss" for kid in state.kids(place)):
+        return False
+    thing = _object_before(state, prep, verb)
+    if thing is None or _names_one_of(state, thing, WITH_HEAD_GROUNDS):
+        return False  # a place in a place: "pedestrians crossing the street in a city" -> (street, in, city)
+    return not _is_person_or_animal(state, resolve(state, thing))
 
 
 def _verb_of_companion_before_place(state: ParseState, prep, noun, place):

@@ -24,3 +24,9 @@ def test_place_after_in_a_row_locates_the_things_in_it(parser):
     relations = set(parser.parse("trees in a row in front of building").relations)
     assert ("trees", "in front of", "building") in relations
     assert ("row", "in front of", "building") not in relations
+
+
+def test_ground_after_a_things_object_locates_the_subject(parser):
+    relations = set(parser.parse("person dragging a suitcase on the sidewalk").relations)
+    assert ("person", "on", "sidewalk") in relations
+    assert ("suitcase", "on", "sidewalk") not in relations
