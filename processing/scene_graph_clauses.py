@@ -751,6 +751,22 @@ def _garment_before(state: ParseState, wearer):
     return garment if state.nominal(garment) else None
 
 
+# verbs a hand does itself: "left hand of a person holding a coffee mug"
+_HAND_VERBS = {"hold", "grip", "grab", "clutch"}
+_HAND_NOUNS = {"hand", "hands"}
+
+
+def _holding_hand_of(state: ParseState, verb, owner):
+    """ "left hand of a person holding a coffee mug", "hands of a person holding a cell phone": a holding participle
+    after "the hand of <owner>" is the hand's, (left hand, hold, coffee mug), as "a frog held in a hand" is held by
+    the hand. FACTUAL train: all 3 captions with "hand(s) of X holding" write the hand ("white right hand of a man
+    sniffing wine", another verb, the man). The hand, or None."""
+    if state.lemma(verb.text, verb.tag_) not in _HAND_VERBS or owner.dep_ != "pobj" or owner.head.lower_ != "of":
+        return None
+    hand = owner.head.head
+    return hand if hand.lower_ in _HAND_NOUNS and state.nominal(hand) else None
+
+
 def _participle_carrier(state: ParseState, verb, depth: int = 0):
     """Who does a participle the parser hung on the wrong noun: "a man in a white uniform standing
     in the background" (on "uniform") -> the man; "a woman riding a bomb wearing a hat" (on "bomb")
@@ -772,6 +788,8 @@ def _participle_carrier(state: ParseState, verb, depth: int = 0):
             return nominal_conjuncts(state, noun.head.head)
     if noun.dep_ == "conj" or verb.head.dep_ == "conj":
         return None
+    if (hand := _holding_hand_of(state, verb, noun)) is not None:
+        return nominal_conjuncts(state, hand)
     if _is_place_of_acting_holder(state, noun):
         return nominal_conjuncts(state, noun.head.head)
     if noun.dep_ == "dobj" and noun.head.tag_ == "VBG" and noun.head.dep_ == "acl":

@@ -30,3 +30,9 @@ def test_ground_after_a_things_object_locates_the_subject(parser):
     relations = set(parser.parse("person dragging a suitcase on the sidewalk").relations)
     assert ("person", "on", "sidewalk") in relations
     assert ("suitcase", "on", "sidewalk") not in relations
+
+
+def test_holding_participle_after_hand_of_owner_is_the_hands(parser):
+    relations = set(parser.parse("left hand of a person holding a coffee mug").relations)
+    assert ("left hand", "hold", "coffee mug") in relations
+    assert ("person", "hold", "coffee mug") not in relations
