@@ -36,3 +36,9 @@ def test_holding_participle_after_hand_of_owner_is_the_hands(parser):
     relations = set(parser.parse("left hand of a person holding a coffee mug").relations)
     assert ("left hand", "hold", "coffee mug") in relations
     assert ("person", "hold", "coffee mug") not in relations
+
+
+def test_sitting_after_container_of_plural_contents_is_the_containers(parser):
+    relations = set(parser.parse("bags of chips sitting on the table").relations)
+    assert ("bags", "sit on", "table") in relations
+    assert ("chips", "sit on", "table") not in relations
