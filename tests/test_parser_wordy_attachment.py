@@ -42,3 +42,9 @@ def test_sitting_after_container_of_plural_contents_is_the_containers(parser):
     relations = set(parser.parse("bags of chips sitting on the table").relations)
     assert ("bags", "sit on", "table") in relations
     assert ("chips", "sit on", "table") not in relations
+
+
+def test_the_helped_one_does_the_next_verb(parser):
+    relations = set(parser.parse("a man helping a girl hit a ball").relations)
+    assert ("girl", "hit", "ball") in relations
+    assert ("man", "hit", "ball") not in relations
