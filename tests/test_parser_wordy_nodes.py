@@ -19,3 +19,9 @@ def test_pair_kept_whole_wins_over_its_name_modifier(parser):
     assert "wine bottles" in graph.objects
     assert ("wine bottles", "4") in graph.attributes
     assert not any(value == "wine" for _, value in graph.attributes)
+
+
+def test_adjective_tagged_first_noun_is_the_participles_doer(parser):
+    graph = _graph(parser, "balcony overlooking beach")
+    assert ("balcony", "overlook", "beach") in graph.relations
+    assert graph.attributes == []
