@@ -58,6 +58,7 @@ from .scene_graph_lexicon import (
     POSITIONAL_MODIFIERS,
     PRONOUN_NODES,
     PURPOSE_GERUNDS,
+    QUANTIFIER_PRONOUNS,
     QUANTIFYING_ADJECTIVES,
     SHAPE_ADJECTIVES,
     SHEET_MATERIAL_NOUNS,
@@ -186,6 +187,7 @@ def repair_word_classes(state: ParseState) -> None:
     state.nominal_overrides = _find_nominal_overrides(state) - _ing_nouns_read_as_verbs(state)
     state.verbal_overrides = _find_verbal_overrides(state)
     _classify_nouns(state)
+    _look_through_quantifier_pronouns(state)
     for token in state.tokens:
         # The checks below start from a word list; testing it here spares a call per word of the caption.
         word = token.lower_
@@ -2132,6 +2134,30 @@ def head_lemma(state: ParseState, token) -> str:
         token.node_lemma = state.lemma(token.text, tag) if tag in NOUN_TAGS else state.noun_lemma(token.text)
         token.node_lemma_tag = tag
     return token.node_lemma
+
+
+def _is_quantifier_of_phrase(state: ParseState, token) -> bool:
+    """ "some of the people", "all of these people": a quantifier pronoun in an argument slot with an "of" noun."""
+    return (
+        token.lower_ in QUANTIFIER_PRONOUNS
+        and token.tag_ in ("DT", "PDT", "JJ", "JJS", "RB")
+        and token.dep_ in _ARGUMENT_DEPS
+        and any(
+            child.dep_ == "prep"
+            and child.lower_ == "of"
+            and any(g.dep_ == "pobj" and g.tag_ in NOUN_TAGS for g in state.kids(child))
+            for child in state.kids(token)
+        )
+    )
+
+
+def _look_through_quantifier_pronouns(state: ParseState) -> None:
+    """ "some of the people are in costumes" -> (people, in, costumes): the quantifier stands in the subject or object
+    slot, and FACTUAL writes the "of" noun there (QUANTIFIER_PRONOUNS), so the pronoun is a partitive looked through."""
+    for token in state.tokens:
+        if _is_quantifier_of_phrase(state, token):
+            state.nominal_overrides.add(token.i)
+            state.partitives.add(token.i)
 
 
 def _find_nominal_overrides(state: ParseState) -> set:

