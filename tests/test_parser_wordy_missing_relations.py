@@ -22,3 +22,9 @@ def test_material_after_expletive_there_is_the_placed_node(parser):
 def test_quantifier_pronoun_is_looked_through_to_its_of_noun(parser):
     graph = parser.parse("some of the people are wearing helmets")
     assert ("people", "wear", "helmets") in graph.relations
+
+
+def test_second_participle_after_and_takes_its_own_object(parser):
+    graph = parser.parse("guy laying on beach and reading book")
+    assert ("person", "read", "book") in graph.relations
+    assert ("person", "lay on", "beach") in graph.relations
