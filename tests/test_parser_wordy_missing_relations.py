@@ -28,3 +28,8 @@ def test_second_participle_after_and_takes_its_own_object(parser):
     graph = parser.parse("guy laying on beach and reading book")
     assert ("person", "read", "book") in graph.relations
     assert ("person", "lay on", "beach") in graph.relations
+
+
+def test_each_other_typed_as_one_word_is_reciprocal(parser):
+    graph = parser.parse("two elephants standing by eachother")
+    assert ("elephants", "stand by", "elephants") in graph.relations
