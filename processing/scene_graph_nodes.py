@@ -657,11 +657,22 @@ def _is_participle_read_as_modifier(state: ParseState, token) -> bool:
     if state.lemma(token.text, token.tag_) == "look":
         return False  # "a large rock looking object": looking like one, no act
     subject, obj = state.tokens[token.i - 1], token.head
-    if not state.nominal(subject) or subject.dep_ not in _MODIFIER_READ_SUBJECT_DEPS:
+    if not (state.nominal(subject) or _is_noun_tagged_adjective(state, subject)):
+        return False
+    if subject.dep_ not in _MODIFIER_READ_SUBJECT_DEPS:
         return False
     if subject.head.i not in (token.i, obj.i) or obj.i <= token.i or not state.nominal(obj):
         return False
     return f"{token.lower_} {state.noun_lemma(obj.lower_)}" not in COMPOUND_NAMES
+
+
+def _is_noun_tagged_adjective(state: ParseState, subject) -> bool:
+    """ "skateboarder approaching bench", "balcony overlooking beach": the tagger reads the subject before the
+    participle as an adjective too; a word the lexicon knows only as a noun, opening the caption (past an article),
+    is the subject all the same."""
+    if subject.tag_ != "JJ" or any(word.tag_ != "DT" for word in state.tokens[: subject.i]):
+        return False
+    return state.is_noun_only(subject.text)
 
 
 def _is_adjective_tagged_participle_read_as_modifier(state: ParseState, token) -> bool:
@@ -718,6 +729,8 @@ def _repair_participle_read_as_modifier(state: ParseState, participle) -> None:
     """The subject takes the object's place in the tree, the participle hangs on it, the object on the
     participle; the object's words before the subject ("metallic") go to the subject."""
     subject, obj = state.tokens[participle.i - 1], participle.head
+    if _is_noun_tagged_adjective(state, subject):
+        state.relabel(subject, tag="NN")
     root = obj.head.i == obj.i
     state.table.hand_over_lefts(obj, subject)
     state.reattach(subject, subject if root else obj.head, dep=obj.dep_)

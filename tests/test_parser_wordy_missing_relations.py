@@ -33,3 +33,8 @@ def test_second_participle_after_and_takes_its_own_object(parser):
 def test_each_other_typed_as_one_word_is_reciprocal(parser):
     graph = parser.parse("two elephants standing by eachother")
     assert ("elephants", "stand by", "elephants") in graph.relations
+
+
+def test_first_noun_tagged_adjective_before_participle_is_its_subject(parser):
+    graph = parser.parse("balcony overlooking beach")
+    assert ("balcony", "overlook", "beach") in graph.relations
