@@ -299,6 +299,9 @@ def _repair_verb_tagged_word(state: ParseState, token) -> None:
         state.reattach(token, wearer, dep="acl")
     elif _is_participle_read_as_modifier(state, token):
         _repair_participle_read_as_modifier(state, token)
+    elif _is_participle_read_as_apposition_compound(state, token):
+        state.reattach(token, token.head.head, dep="acl")
+        state.reattach(state.tokens[token.i + 1], token, dep="dobj")
     elif (doer := _participle_doer_before_its_object(state, token)) is not None:
         _repair_participle_of_doer(state, token, doer)
     elif (described := _noun_after_first_word_participle(state, token)) is not None:
@@ -666,10 +669,28 @@ def _is_participle_read_as_modifier(state: ParseState, token) -> bool:
     return f"{token.lower_} {state.noun_lemma(obj.lower_)}" not in COMPOUND_NAMES
 
 
+def _is_participle_read_as_apposition_compound(state: ParseState, token) -> bool:
+    """ "palm trees lining sidewalk", "safety cones lining street": the parser makes the participle a compound of its
+    object and the object an apposition of the subject right before the participle, so no verb relates them. FACTUAL
+    train, re-parsed: the 3 captions this changes each gain the gold (subject, line, object) and become exact."""
+    if token.tag_ != "VBG" or token.dep_ != "compound" or token.i == 0 or token.lower_ in ING_NOUNS:
+        return False
+    subject, obj = state.tokens[token.i - 1], token.head
+    return (
+        obj.i == token.i + 1
+        and obj.dep_ == "appos"
+        and obj.head is subject
+        and state.nominal(subject)
+        and state.nominal(obj)
+        and f"{token.lower_} {state.noun_lemma(obj.lower_)}" not in COMPOUND_NAMES
+    )
+
+
 def _is_noun_tagged_adjective(state: ParseState, subject) -> bool:
     """ "skateboarder approaching bench", "balcony overlooking beach": the tagger reads the subject before the
     participle as an adjective too; a word the lexicon knows only as a noun, opening the caption (past an article),
-    is the subject all the same."""
+    is the subject all the same. FACTUAL train, re-parsed: 7 graphs change, 3 become exact ("batter swinging bat"),
+    3 more come closer to gold, 1 moves off ("a shell fueling truck", a brand name)."""
     if subject.tag_ != "JJ" or any(word.tag_ != "DT" for word in state.tokens[: subject.i]):
         return False
     return state.is_noun_only(subject.text)

@@ -38,3 +38,8 @@ def test_each_other_typed_as_one_word_is_reciprocal(parser):
 def test_first_noun_tagged_adjective_before_participle_is_its_subject(parser):
     graph = parser.parse("balcony overlooking beach")
     assert ("balcony", "overlook", "beach") in graph.relations
+
+
+def test_participle_read_as_compound_of_an_apposition_relates_the_subject(parser):
+    graph = parser.parse("palm trees lining sidewalk")
+    assert ("palm trees", "line", "sidewalk") in graph.relations
