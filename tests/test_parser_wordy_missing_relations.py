@@ -43,3 +43,8 @@ def test_first_noun_tagged_adjective_before_participle_is_its_subject(parser):
 def test_participle_read_as_compound_of_an_apposition_relates_the_subject(parser):
     graph = parser.parse("palm trees lining sidewalk")
     assert ("palm trees", "line", "sidewalk") in graph.relations
+
+
+def test_place_object_read_as_root_goes_back_to_its_preposition(parser):
+    graph = parser.parse("bananas hanging above countertop")
+    assert ("bananas", "hang above", "countertop") in graph.relations
