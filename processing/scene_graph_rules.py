@@ -125,6 +125,7 @@ from .scene_graph_relations import (
     relate_unmarked_possessive,
     relate_unnamed_camera,
     relate_unparsed_next_to,
+    repair_place_phrase_on_side_by_side,
 )
 from .scene_graph_state import ParseState
 
@@ -163,6 +164,7 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_worn_colour_list(state)
         repair_dangling_conjunct(state)
         repair_second_participle_read_as_noun_conjunct(state)
+        repair_place_phrase_on_side_by_side(state)
         repair_trick_places(state)
         repair_possessed_with_phrase(state)
         repair_with_phrase_on_place_object(state)

@@ -48,3 +48,8 @@ def test_participle_read_as_compound_of_an_apposition_relates_the_subject(parser
 def test_place_object_read_as_root_goes_back_to_its_preposition(parser):
     graph = parser.parse("bananas hanging above countertop")
     assert ("bananas", "hang above", "countertop") in graph.relations
+
+
+def test_place_phrase_after_side_by_side_places_the_things(parser):
+    graph = parser.parse("two boats side by side in the water")
+    assert ("boats", "in", "water") in graph.relations
