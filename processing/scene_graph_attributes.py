@@ -853,6 +853,8 @@ def colour_noun_attributes(state: ParseState, colour) -> None:
         return
     if predicate_noun_attribute(state, colour):
         return
+    if _named_by_expletive_copula(state, colour):
+        return
     if colour.lower_ in MATERIAL_AND_COLOUR_NOUNS and state.lemma(copula.text, copula.tag_) == "be":
         subjects = subjects_of(state, copula)
         for word in state.conjuncts(colour):
@@ -864,6 +866,15 @@ def colour_noun_attributes(state: ParseState, colour) -> None:
                 for child in state.lefts(word):
                     if child.dep_ == "amod" and is_adjective_like(child):
                         add_attribute(state, subjects, *_adjective_tokens(state, child))
+
+
+def _named_by_expletive_copula(state: ParseState, noun) -> bool:
+    """ "there is gravel on the side of the train", "there 's white paper under the donuts": after an expletive
+    "there" the material noun is the thing placed, not a material of a subject, so it stays a node (FACTUAL train:
+    3 of 3 "there is/are <material> <preposition>" captions keep the material as the node, "there are patches of
+    dirt" too)."""
+    copula = noun.head
+    return noun.dep_ == "attr" and any(child.dep_ == "expl" for child in state.kids(copula))
 
 
 _FINITE_COPULAS = {"is", "are", "was", "were"}

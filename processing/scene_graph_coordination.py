@@ -834,3 +834,69 @@ def _is_opening_participle_read_as_verb(state: ParseState, verb) -> bool:
         return False
     between = state.tokens[verb.i + 1 : objects[0].i]
     return all(word.tag_ in _BARE_MODIFIER_TAGS for word in between)
+
+
+def _participle_clause_verb(state: ParseState, token):
+    """The participle whose object or place phrase holds `token`: "wearing [helmet]", "laying on [beach]"."""
+    head = token.head
+    if token.dep_ == "pobj" and head.dep_ == "prep":
+        head = head.head
+    elif token.dep_ != "dobj":
+        return None
+    return head if head.tag_ == "VBG" and head.dep_ in ("acl", "ROOT") else None
+
+
+def _object_after(state: ParseState, verb):
+    """The noun right after `verb`, past its own article, possessive and adjectives, or None."""
+    for word in state.tokens[verb.i + 1 :]:
+        if word.tag_ in ("DT", "PRP$", "JJ", "CD") or (word.dep_ == "compound" and state.nominal(word)):
+            continue
+        return word if word.tag_ in NOUN_TAGS else None
+    return None
+
+
+def _is_ancestor(token, other) -> bool:
+    seen = 0
+    while other.head is not other and seen < 64:
+        other, seen = other.head, seen + 1
+        if other is token:
+            return True
+    return False
+
+
+def repair_second_participle_read_as_noun_conjunct(state: ParseState) -> None:
+    """ "person wearing batting helmet and holding bat", "guy laying on beach and reading book", "woman talking on
+    phone and smoking cigarette": the parser coordinates the second participle with the first one's object and hangs
+    the second object on the first participle or its preposition, so the person holds nothing. A participle after
+    "and" coordinated with that object, followed by a noun, is a second participle of the same subject with that
+    noun as its object. FACTUAL train: the three such captions write (subject, second verb, its object)."""
+    for verb in state.tokens:
+        if verb.dep_ != "conj" or not verb.lower_.endswith("ing") or not state.is_verb(verb.text, "VBG"):
+            continue
+        listed = verb.head
+        if verb.i < 2 or state.tokens[verb.i - 1].lower_ != "and" or not state.nominal(listed):
+            continue
+        obj = _object_after(state, verb)
+        if obj is None:
+            continue
+        read_as_modifier = (
+            listed.dep_ == "nmod"
+            and listed.head is obj
+            and obj.dep_ == "pobj"
+            and not any(child.i < listed.i for child in state.kids(obj) if child.dep_ in ("det", "poss"))
+        )  # "leading to a kitchen and dining area": the article opens one phrase, a place listed with a kind of place
+        if not read_as_modifier and listed.dep_ != "dobj":
+            continue
+        first = _participle_clause_verb(state, obj if read_as_modifier else listed)
+        if (
+            first is None
+            or (not read_as_modifier and obj.head not in (first, listed.head))
+            or _is_ancestor(obj, first)
+        ):
+            continue
+        if read_as_modifier:
+            state.reattach(listed, obj.head, "pobj")  # "laying on beach and reading book": "beach" read as "book"'s
+        state.relabel(verb, tag="VBG")
+        state.reattach(verb, first, "conj")
+        state.reattach(state.tokens[verb.i - 1], first, "cc")
+        state.reattach(obj, verb, "dobj")

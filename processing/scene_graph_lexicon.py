@@ -1279,3 +1279,8 @@ CLASSIFIER_NOUNS |= {"species", "specie"}
 # Person adjectives FACTUAL writes as the subject noun when a caption opens with one and an -ing verb follows ("female
 # serving tennis ball" -> (female, serve, tennis ball)); scene_graph_nodes._is_person_adjective_read_as_modifier.
 PERSON_ADJECTIVE_NOUNS = {"human", "female", "male", "adult"}
+
+# Quantifier pronouns before "of" ("some of the people are wearing helmets", "all of these people are flying kites"):
+# the "of" object is what the caption is about (scene_graph_nodes._is_quantifier_of_phrase). FACTUAL train: all 6 of
+# its captions with "some/all/most/many/both/several/few of" write the "of" object in the quantifier's slot.
+QUANTIFIER_PRONOUNS = {"some", "all", "most", "many", "both", "several", "few"}

@@ -1773,6 +1773,39 @@ def is_side_by_side(state: ParseState, by) -> bool:
     )
 
 
+def repair_place_phrase_on_side_by_side(state: ParseState) -> None:
+    """ "two refrigerators side by side in a kitchen", "two books side by side on coffee table": the parser reads the
+    first "side" as a verb on the things and hangs the place phrase on it, so the place becomes (X, side in, Y). The
+    phrase places the things: it moves to the noun the "side" hangs on (FACTUAL train: the one such caption writes
+    (book, on, coffee table); on the COCO test captions 3 such graphs change from (X, side in, Y) to (X, in, Y))."""
+    for by in state.tokens:
+        if not is_side_by_side(state, by):
+            continue
+        first, second = state.tokens[by.i - 1], state.tokens[by.i + 1]
+        placed = _placed_side_by_side(state, first)
+        if placed is None:
+            continue
+        for prep in [
+            kid for kid in (*state.kids(first), *state.kids(second)) if kid.dep_ == "prep" and kid.i > second.i
+        ]:
+            state.reattach(prep, placed, "prep")
+
+
+def _placed_side_by_side(state: ParseState, first):
+    """What a place phrase after "side by side" places: the noun the first "side" hangs on as a verb ("refrigerators
+    side/VBN by side in a kitchen"), the noun it governs as a root ("books/npadvmod side/ROOT by side on coffee table"),
+    or the copula it completes ("trains are side/acomp by side in the city")."""
+    if first.dep_ == "acl" and state.nominal(first.head):
+        return first.head
+    if first.dep_ == "acomp" and state.lemma(first.head.text, first.head.tag_) == "be":
+        return first.head
+    if first.dep_ == "ROOT":
+        return next(
+            (kid for kid in state.kids(first) if kid.dep_ in ("npadvmod", "nsubj") and state.nominal(kid)), None
+        )
+    return None
+
+
 def relate_side_by_side(state: ParseState, by) -> None:
     """ "two motorcycles side by side" -> (motorcycle, side by side with, motorcycle), "two giraffes standing
     side by side" -> (giraffe, stand side by side with, giraffe): the things relate to themselves, like "next

@@ -69,6 +69,7 @@ from .scene_graph_coordination import (
     repair_participle_object,
     repair_participle_object_read_as_preposition_object,
     repair_place_object_list,
+    repair_second_participle_read_as_noun_conjunct,
     repair_seeming_place_object,
     repair_stranded_preposition_object,
     repair_with_list_before_singular_verb,
@@ -124,6 +125,7 @@ from .scene_graph_relations import (
     relate_unmarked_possessive,
     relate_unnamed_camera,
     relate_unparsed_next_to,
+    repair_place_phrase_on_side_by_side,
     reword_displayed_on_device,
     reword_reflection_places,
 )
@@ -163,6 +165,8 @@ def build_scene_graph(doc, lemmatizer: TagLemmatizer, quoted_text: tuple[int, ..
         repair_adjective_conjunct(state)
         repair_worn_colour_list(state)
         repair_dangling_conjunct(state)
+        repair_second_participle_read_as_noun_conjunct(state)
+        repair_place_phrase_on_side_by_side(state)
         repair_trick_places(state)
         repair_possessed_with_phrase(state)
         repair_with_phrase_on_place_object(state)
