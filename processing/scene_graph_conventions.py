@@ -1556,7 +1556,6 @@ NON_NODES = {
     "business",
     "color",
     "distance",
-    "eachother",
     "form",
     "front",
     "grassy",
@@ -1636,7 +1635,7 @@ PLACE_PHRASES = {
 BARE_PLACE_NOUNS = {"black", "blue", "color", "distance", "front", "left", "night", "photo", "side", "top", "white"}
 
 # 'verb preposition': a place phrase after the verb's object locates the subject ('play in')
-SUBJECT_PLACES = {"eat at", "fly at", "fly in", "fly on", "play in", "play on", "ride in"}
+SUBJECT_PLACES = {"eat at", "fly at", "fly on", "play in", "play on", "ride in"}
 
 # prepositions whose place phrase after a verb's object locates the subject for the other verbs ('a woman using a phone at the beach')
 SUBJECT_PLACE_PREPOSITIONS = {"at"}

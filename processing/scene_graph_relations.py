@@ -61,6 +61,7 @@ from .scene_graph_lexicon import (
     RIDING_BOARDS,
     SCENE_HEADS,
     SHADE_WORDS,
+    SUBJECT_PLACES_KEPT,
     TIME_OF_DAY_NOUNS,
     UTENSILS,
     VENUE_NOUNS,
@@ -995,7 +996,12 @@ def _is_placed_subject(state: ParseState, prep, verb) -> bool:
 def _is_subject_place(state: ParseState, prep, verb) -> bool:
     pair = f"{verb_predicate(state, verb)} {prep.lower_}"
     # the preposition's entry was counted on verbs with a subject ("stop sign at an intersection" has none)
-    if pair in SUBJECT_PLACES or (prep.lower_ in SUBJECT_PLACE_PREPOSITIONS and bool(subjects_of(state, verb))):
+    # (two lookups, not a union made at import: the miner empties SUBJECT_PLACES while it counts)
+    if (
+        pair in SUBJECT_PLACES
+        or pair in SUBJECT_PLACES_KEPT
+        or (prep.lower_ in SUBJECT_PLACE_PREPOSITIONS and bool(subjects_of(state, verb)))
+    ):
         return True
     return _is_ground_after_thing(state, prep, verb)
 
