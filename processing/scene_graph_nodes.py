@@ -326,33 +326,6 @@ def _repair_adjective_tagged_word(state: ParseState, token) -> None:
     elif _is_adjective_tagged_participle_read_as_modifier(state, token):
         state.relabel(token, tag="VBG")
         _repair_participle_read_as_modifier(state, token)
-    elif _is_adjective_tagged_doer_before_participle(state, token):
-        state.relabel(token, tag="NNS" if token.lower_.endswith("s") else "NN")  # then read as a participle's doer
-
-
-def _is_adjective_tagged_doer_before_participle(state: ParseState, token) -> bool:
-    """ "batter swinging bat", "balcony overlooking beach", "the skateboarder approaching a bench": a word that is only
-    a noun (no adjective in the dictionary), tagged an adjective of the noun after an -ing verb that is itself read
-    as that noun's adjective, is the verb's doer; as a noun it is read as a participle read as a modifier, so the
-    verb relates it to the last noun instead of making two attributes of it ((bat, batter), (bat, swinging)).
-    FACTUAL train: all 5 captions opening so relate the word by the verb ("skateboarder approaching bench" ->
-    (skateboarder, approach, bench)); the rules found none. Later in a caption the doer may be another noun
-    ("giraffe with head touching fence": the head touches) or the word a name's head ("fire hydrant"), so the
-    rule keeps to the caption's first noun."""
-    if token.dep_ != "amod" or token.tag_ != "JJ" or token.i + 2 >= len(state.tokens):
-        return False
-    if any(word.tag_ != "DT" for word in state.tokens[: token.i]):
-        return False  # the caption's first noun only: "giraffe with head touching fence" is the head's touch
-    participle, obj = state.tokens[token.i + 1], state.tokens[token.i + 2]
-    return (
-        participle.tag_ == "VBG"
-        and participle.dep_ == "amod"
-        and participle.head.i == obj.i
-        and token.head.i == obj.i
-        and obj.tag_ in NOUN_TAGS
-        and participle.lower_ not in ING_NOUNS
-        and state.is_noun_only(token.lower_)
-    )
 
 
 def _is_person_adjective_read_as_modifier(state: ParseState, token) -> bool:
@@ -720,8 +693,10 @@ def _is_participle_read_as_apposition_compound(state: ParseState, token) -> bool
 def _is_noun_tagged_adjective(state: ParseState, subject) -> bool:
     """ "skateboarder approaching bench", "balcony overlooking beach": the tagger reads the subject before the
     participle as an adjective too; a word the lexicon knows only as a noun, opening the caption (past an article),
-    is the subject all the same. FACTUAL train, re-parsed: 7 graphs change, 3 become exact ("batter swinging bat"),
-    3 more come closer to gold, 1 moves off ("a shell fueling truck", a brand name)."""
+    is the subject all the same. FACTUAL train: all 5 captions opening so relate the word by the verb; re-parsed, 7
+    graphs change, 3 become exact ("batter swinging bat"), 3 more come closer to gold, 1 moves off ("a shell fueling
+    truck", a brand name). Later in a caption the doer may be another noun ("giraffe with head touching fence": the
+    head touches), so only the opening word counts."""
     if subject.tag_ != "JJ" or any(word.tag_ != "DT" for word in state.tokens[: subject.i]):
         return False
     return state.is_noun_only(subject.text)
