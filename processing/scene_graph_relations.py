@@ -1551,8 +1551,9 @@ def _is_place_after_hanging_or_lying_place(state: ParseState, prep, verb, words)
     locates it, and FACTUAL writes it without the verb, (towel, above, bathtub), (man, under, animal), for a
     preposition of relative position. FACTUAL train: 4 of the 5 such captions the rules read so ("dog laying on
     ground near a tree" keeps `lie near`); other verbs keep the verb ("a cow stands in water near a boat", "bird
-    flying in the air above the water": 4 train captions would lose, none gain). Not "with" (a companion keeps the verb, _is_with_after_place), nor after a
-    comma, nor for a verb with an object ("lying her head on a pillow near the window")."""
+    flying in the air above the water": 4 train captions would lose, none gain). Not "with" (a companion keeps the
+    verb, _is_with_after_place), nor after a comma, nor for a verb with an object ("lying her head on a pillow near
+    the window")."""
     if (
         words != [prep.lower_]
         or prep.lower_ not in _RELATIVE_POSITION_PREPOSITIONS
