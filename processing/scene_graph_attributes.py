@@ -349,7 +349,7 @@ def modifier_attributes(state: ParseState, node) -> None:
             add_attribute(state, [node], [child], colour)
         elif (
             child.head.i == node.i
-            and is_attribute_in_name(child)
+            and is_attribute_in_name(state, child)
             and (_name_is_two_words(state, node) or not state.nominal(child))
         ):
             # "a black round clock": the parser labels "round" a compound but tags it an adjective, so no name takes

@@ -810,8 +810,7 @@ def _resting_container_of(state: ParseState, verb, contents):
     if contents.dep_ != "pobj" or contents.head.lower_ != "of" or not state.nominal(contents.head.head):
         return None
     container = contents.head.head
-    word = container.lower_
-    return container if word in CONTAINER_PREPOSITION or state.noun_lemma(word) in CONTAINER_PREPOSITION else None
+    return container if state.noun_lemma(container.lower_) in CONTAINER_PREPOSITION else None
 
 
 def _participle_carrier(state: ParseState, verb, depth: int = 0):

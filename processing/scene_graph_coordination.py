@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .scene_graph_lemmas import ADJECTIVE_TAGS, FINITE_VERB_TAGS, NOUN_TAGS, VERB_TAGS
 from .scene_graph_lexicon import COLOUR_WORDS, LOCATIVE_PREPOSITIONS, MATERIAL_AND_COLOUR_NOUNS
-from .scene_graph_nodes import can_wear, is_garment, is_worn_slot, resolve
+from .scene_graph_nodes import can_wear, child_towards, is_garment, is_worn_slot, resolve
 from .scene_graph_state import ParseState
 
 
@@ -855,15 +855,6 @@ def _object_after(state: ParseState, verb):
     return None
 
 
-def _is_ancestor(token, other) -> bool:
-    seen = 0
-    while other.head is not other and seen < 64:
-        other, seen = other.head, seen + 1
-        if other is token:
-            return True
-    return False
-
-
 def repair_second_participle_read_as_noun_conjunct(state: ParseState) -> None:
     """ "person wearing batting helmet and holding bat", "guy laying on beach and reading book", "woman talking on
     phone and smoking cigarette": the parser coordinates the second participle with the first one's object and hangs
@@ -891,7 +882,7 @@ def repair_second_participle_read_as_noun_conjunct(state: ParseState) -> None:
         if (
             first is None
             or (not read_as_modifier and obj.head not in (first, listed.head))
-            or _is_ancestor(obj, first)
+            or child_towards(obj, first) is not None
         ):
             continue
         if read_as_modifier:

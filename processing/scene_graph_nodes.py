@@ -1720,7 +1720,7 @@ def _repair_detached_compound_name(state: ParseState, head) -> None:
     """The second word takes the first word's place, with its modifiers; the first is its compound. Where the
     second word was above the first in the tree ("sky" under the root "sign"), the word between takes its place."""
     first = state.tokens[head.i - 1]
-    below = _child_towards(head, first)
+    below = child_towards(head, first)
     if below is not None:
         state.reattach(below, below if head.head is head else head.head, dep=head.dep_)
     state.reattach(head, head if first.head is first else first.head, dep=first.dep_)
@@ -1756,7 +1756,7 @@ def _repair_inverted_compound_name(state: ParseState, head) -> None:
     state.reattach(first, head, dep="compound")
 
 
-def _child_towards(ancestor, token):
+def child_towards(ancestor, token):
     """The child of `ancestor` on the path up from `token`, or None when `ancestor` is not above `token`."""
     step = token
     for _ in range(64):
@@ -2556,7 +2556,7 @@ def node_name(state: ParseState, token) -> str:
     if token.lower_ in PRONOUN_NODES and token.i in state.nominal_overrides:
         return PRONOUN_NODES[token.lower_]
     first = name_start(state, token)
-    if first == token.i - 1 and is_attribute_in_name(state.tokens[first]):
+    if first == token.i - 1 and is_attribute_in_name(state, state.tokens[first]):
         first = token.i
     prefixes = state.graph.name_prefixes.get(token.i)
     head = head_lemma(state, token)
@@ -2795,25 +2795,18 @@ def named_by_attribute(state: ParseState, modifier) -> bool:
     return head.i == modifier.i + 1 and f"{modifier.lower_} {head_lemma(state, head)}" in ATTRIBUTE_NAMES
 
 
-def is_attribute_in_name(modifier) -> bool:
-    """ "plaid shirt", "baby giraffe": a compound FACTUAL writes as an attribute of the head
-    (NAME_MODIFIERS, mined from its training split)."""
+def is_attribute_in_name(state: ParseState, modifier) -> bool:
+    """ "plaid shirt", "baby giraffe": a compound FACTUAL writes as an attribute of the head (NAME_MODIFIERS, mined
+    from its training split per first word), unless the pair is one FACTUAL keeps whole (COMPOUND_NAMES, mined per
+    pair: "wine bottle", "toy bear"). FACTUAL train: the 23 kept pairs whose first word is in NAME_MODIFIERS ("wine
+    bottle" 7 of 7, "toy train" 2 of 3, "baby bear" 2 of 2) are kept whole in 31 of their 37 captions, an attribute
+    of the head in 5."""
     return (
         modifier.dep_ == "compound"
         and modifier.i + 1 == modifier.head.i
         and modifier.lower_ in NAME_MODIFIERS
-        and not _kept_whole_pair(modifier)
+        and f"{modifier.lower_} {head_lemma(state, modifier.head)}" not in COMPOUND_NAMES
     )
-
-
-def _kept_whole_pair(modifier) -> bool:
-    """ "a wine bottle", "a toy bear": NAME_MODIFIERS is mined per first word, COMPOUND_NAMES per pair, and a
-    pair FACTUAL keeps whole wins over its first word's usual reading. FACTUAL train: the 23 kept pairs whose
-    first word is in NAME_MODIFIERS ("wine bottle" 7 of 7, "toy train" 2 of 3, "baby bear" 2 of 2) are kept whole
-    in 31 of their 37 captions, an attribute of the head in 5."""
-    head = modifier.head.lower_
-    heads = (head, head[:-1], head[:-2]) if head.endswith("s") else (head,)  # "wine bottles", "toy boxes"
-    return any(f"{modifier.lower_} {head}" in COMPOUND_NAMES for head in heads)
 
 
 def is_name_modifier(modifier) -> bool:

@@ -1030,6 +1030,11 @@ def _is_ground_after_thing(state: ParseState, prep, verb) -> bool:
     return not _is_person_or_animal(state, resolve(state, thing))
 
 
+_COMPANION_PLACES = WITH_HEAD_FURNITURE | WITH_HEAD_GROUNDS
+_COMPANION_PLACES_AFTER_PASSIVE = _COMPANION_PLACES | WITH_HEAD_SERVING_SURFACES
+_COMPANION_BODY_PARTS = BODY_PARTS | RESTING_BODY_PARTS | POSSESSED_BODY_PARTS
+
+
 def _verb_of_companion_before_place(state: ParseState, prep, noun, place):
     """ "girl playing frisbee with dog in a park", "a bottle filled with water on the desk": a piece of furniture, a
     serving surface, a room or an open ground (WITH_HEAD_FURNITURE, WITH_HEAD_SERVING_SURFACES, WITH_HEAD_GROUNDS)
@@ -1048,9 +1053,8 @@ def _verb_of_companion_before_place(state: ParseState, prep, noun, place):
     with_word, verb = noun.head, noun.head.head
     if with_word.lower_ != "with" or with_word.dep_ != "prep" or verb.tag_ not in VERB_TAGS:
         return None
-    places = WITH_HEAD_FURNITURE | WITH_HEAD_GROUNDS
-    if verb.tag_ == "VBN":  # what a plate or a tray holds is on it too: "a sandwich made with veggies on a plate"
-        places = places | WITH_HEAD_SERVING_SURFACES
+    # what a plate or a tray holds is on it too after a passive: "a sandwich made with veggies on a plate"
+    places = _COMPANION_PLACES_AFTER_PASSIVE if verb.tag_ == "VBN" else _COMPANION_PLACES
     if not _names_one_of(state, place, places) or not is_node(state, place):
         return None
     if any(child.dep_ == "poss" for child in state.kids(place)):
@@ -1059,8 +1063,7 @@ def _verb_of_companion_before_place(state: ParseState, prep, noun, place):
         return None  # after the verb's own place phrase, "with X" is scenery ("standing on platform with train in")
     if any(token.lower_ == place.lower_ for token in state.tokens[: with_word.i]):
         return None
-    parts = BODY_PARTS | RESTING_BODY_PARTS | POSSESSED_BODY_PARTS
-    if any(_names_one_of(state, conjunct, parts) for conjunct in nominal_conjuncts(state, noun)):
+    if any(_names_one_of(state, conjunct, _COMPANION_BODY_PARTS) for conjunct in nominal_conjuncts(state, noun)):
         return None
     return verb if subjects_of(state, verb) else None
 
@@ -2415,7 +2418,7 @@ def relate_compound_owner(state: ParseState, owner) -> None:
         return  # only the mined pairs read an adjective-tagged word as the owner noun
     if not state.nominal(owner) and owner.dep_ != "amod":
         return
-    if is_attribute_in_name(owner) and not paired:
+    if is_attribute_in_name(state, owner) and not paired:
         return  # "leafy branches": a word FACTUAL writes as an attribute owns nothing
     if part.dep_ == "compound" or not is_node(state, part):
         return
